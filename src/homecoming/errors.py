@@ -1,0 +1,238 @@
+"""One exception tree for all of Homecoming.
+
+Every error a user can cause is one of these. The API maps them to one JSON error shape
+(``{"error": {"code", "message", "field", "value", "hint"}}``), the CLI to one line on stderr and a
+non-zero exit code. Anything else escaping is a bug.
+
+::
+
+    HomecomingError                      base; never raised directly
+    ├── InputError                       the input is wrong; fix it and retry (HTTP 400/422, exit 2)
+    │   ├── ValidationError              one or more fields fail their rules (lists every problem)
+    │   ├── ImportFileError              a file to import has bad rows (lists every row; nothing imported)
+    │   ├── PedigreeError                a pedigree is not a pedigree (lists every problem)
+    │   ├── MarkerError                  unknown marker, bad allele, three alleles, table mismatch
+    │   ├── FrequencyError               frequencies negative, not summing to 1, allele missing
+    │   ├── HypothesisError              hypotheses that do not share the typed persons
+    │   └── CaseFileError                a case file (JSON, .fam) cannot be read as such
+    ├── StateError                       the object is not in a state that allows this (HTTP 409, exit 3)
+    │   ├── TransitionError              a status transition that the rules do not allow
+    │   ├── ConflictError                someone else saved first (optimistic locking); reload and redo
+    │   └── CustodyError                 a custody event that would break the chain
+    ├── PermissionDenied                 the actor's role does not allow this (HTTP 403, exit 4)
+    ├── NotFound                         no such object (HTTP 404, exit 5)
+    ├── LimitError                       the work exceeds an explicit limit; raise the limit or split it (HTTP 413, exit 6)
+    └── IntegrityError                   stored data fails a check (audit chain broken) (HTTP 500, exit 7)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input: where it is, what was found, how to fix it."""
+
+    field: str
+    message: str
+    value: Any = None
+    hint: str = ""
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        shown = f" (got {self.value!r})" if self.value is not None else ""
+        fix = f"; {self.hint}" if self.hint else ""
+        return f"{where}{self.field}: {self.message}{shown}{fix}"
+
+
+class HomecomingError(Exception):
+    """Base of every error Homecoming raises on purpose."""
+
+    code = "error"
+    http_status = 500
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        hint: str = "",
+        problems: list[Problem] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.value = value
+        self.hint = hint
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.problems and len(self.problems) > 1:
+            text += "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        elif self.hint and self.hint not in text:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        """The one JSON error shape."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+            "value": _jsonable(self.value),
+            "hint": self.hint,
+            "problems": [
+                {"field": p.field, "message": p.message, "value": _jsonable(p.value), "hint": p.hint, "row": p.row}
+                for p in self.problems
+            ],
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+class InputError(HomecomingError):
+    """The input is wrong. Read the message, fix the named field or row, and try again."""
+
+    code = "invalid_input"
+    http_status = 422
+    exit_code = 2
+
+
+class ValidationError(InputError):
+    """One or more fields fail their rules; ``problems`` lists every one of them."""
+
+    code = "validation_failed"
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem], what: str = "input") -> ValidationError:
+        n = len(problems)
+        head = str(problems[0]) if n == 1 else f"{n} problems in {what}"
+        first = problems[0] if problems else None
+        return cls(head, field=first.field if first else None, value=first.value if first else None,
+                   hint=first.hint if first else "", problems=problems)
+
+
+class ImportFileError(InputError):
+    """A file to import has bad rows; nothing was imported. Fix every listed row and import again."""
+
+    code = "import_failed"
+
+
+class PedigreeError(InputError):
+    """The pedigree is not a valid pedigree; fix every listed problem."""
+
+    code = "invalid_pedigree"
+
+
+class MarkerError(InputError):
+    """A marker, allele or genotype is unknown or malformed; check the profile against the table."""
+
+    code = "invalid_marker"
+
+
+class FrequencyError(InputError):
+    """An allele-frequency table is invalid; fix the table or ask for a minimum frequency."""
+
+    code = "invalid_frequencies"
+
+
+class HypothesisError(InputError):
+    """Hypotheses cannot be compared (e.g. they do not share the typed persons)."""
+
+    code = "invalid_hypotheses"
+
+
+class CaseFileError(InputError):
+    """A case file cannot be read; the message names the key or line to fix."""
+
+    code = "invalid_case_file"
+
+
+class StateError(HomecomingError):
+    """The object is not in a state that allows this action; check its current state first."""
+
+    code = "invalid_state"
+    http_status = 409
+    exit_code = 3
+
+
+class TransitionError(StateError):
+    """A status transition the rules do not allow; the message lists the allowed ones."""
+
+    code = "transition_not_allowed"
+
+
+class ConflictError(StateError):
+    """Someone else saved this record first. Reload it, reapply your change, and save again."""
+
+    code = "edit_conflict"
+
+
+class CustodyError(StateError):
+    """A custody event that would break the chain (two holders, gap, broken seal)."""
+
+    code = "custody_conflict"
+
+
+class PermissionDenied(HomecomingError):
+    """The actor's role does not allow this action; ask an administrator for the role."""
+
+    code = "permission_denied"
+    http_status = 403
+    exit_code = 4
+
+
+class NotFound(HomecomingError):
+    """No such object; check the identifier."""
+
+    code = "not_found"
+    http_status = 404
+    exit_code = 5
+
+
+class LimitError(HomecomingError):
+    """The work exceeds an explicit limit; raise the limit or split the work."""
+
+    code = "limit_exceeded"
+    http_status = 413
+    exit_code = 6
+
+
+class IntegrityError(HomecomingError):
+    """Stored data fails an integrity check (e.g. the audit chain is broken); investigate, do not retry."""
+
+    code = "integrity_violation"
+    http_status = 500
+    exit_code = 7
+
+
+__all__ = [
+    "CaseFileError",
+    "ConflictError",
+    "CustodyError",
+    "FrequencyError",
+    "HomecomingError",
+    "HypothesisError",
+    "ImportFileError",
+    "InputError",
+    "IntegrityError",
+    "LimitError",
+    "MarkerError",
+    "NotFound",
+    "PedigreeError",
+    "PermissionDenied",
+    "Problem",
+    "StateError",
+    "TransitionError",
+    "ValidationError",
+]
