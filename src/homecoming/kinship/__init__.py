@@ -1,0 +1,76 @@
+"""Exact kinship likelihoods and likelihood ratios (pure NumPy; no Django, no database).
+
+API summary::
+
+    table = FrequencyTable.from_csv("freqs.csv")          # or FrequencyTable.builtin("norwegian")
+    loci = [table.locus("TH01", mutation=SexMutation.same(MutationModel.make("equal", rate=0.002)))]
+    ped = Pedigree.from_records([{"id": "FA", "sex": "male"}, {"id": "MO", "sex": "female"},
+                                 {"id": "MP", "father": "FA", "mother": "MO", "sex": "male"}])
+    mo = Profile.from_mapping("MO", {"TH01": "6/9.3"})
+    poi = Profile.from_mapping("POI", {"TH01": ["6", "7"]})
+
+    res = missing_person_lr(ped, "MP", poi, family=[mo], loci=loci)       # -> LRResult
+    res.lrs, res.lr, res.log10_lr, res.logliks, res.model, res.provenance
+
+    h1 = Hypothesis.make("H1", ped, placements={"MO": "MO", "MP": "POI"})
+    h2 = Hypothesis.make("H2", ped.with_members([{"id": "POI", "sex": "male"}]),
+                         placements={"MO": "MO", "POI": "POI"})
+    kinship_lr([h1, h2], profiles=[mo, poi], loci=loci, theta=0.0)       # any set of hypotheses
+
+    marker_logliks(ped, loci, {"MO": mo}) / loglik(...) / pedigree_likelihood(...)
+    dist = genotype_distribution(ped, "MP", loci=loci, family=[mo])       # one pass per marker
+    dist.lrs(poi); dist.markers[0].log_lr_table()
+    run_kinship_case(read_case("case.json"))                              # the ``expected`` shape
+
+Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyError,
+HypothesisError, CaseFileError, LimitError) naming the person, marker, allele and fix.
+"""
+
+from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
+from homecoming.kinship.formats.frequencies import FrequencyTable
+from homecoming.kinship.likelihood import (
+    Observation,
+    evidence_matrix,
+    loglik,
+    marker_joint,
+    marker_loglik,
+    marker_logliks,
+    pedigree_likelihood,
+)
+from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr, missing_person_lr
+from homecoming.kinship.markers import Genotype, Locus, Profile, canonical_allele, reconcile_loci
+from homecoming.kinship.mutation import MutationModel, SexMutation, mutation_matrix
+from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.tables import GenotypeDistribution, MarkerDistribution, genotype_distribution
+
+__all__ = [
+    "FrequencyTable",
+    "Genotype",
+    "GenotypeDistribution",
+    "Hypothesis",
+    "KinshipCase",
+    "LRResult",
+    "Locus",
+    "MarkerDistribution",
+    "MutationModel",
+    "Observation",
+    "Pedigree",
+    "Profile",
+    "SexMutation",
+    "canonical_allele",
+    "evidence_matrix",
+    "genotype_distribution",
+    "jsonable",
+    "kinship_lr",
+    "loglik",
+    "marker_joint",
+    "marker_loglik",
+    "marker_logliks",
+    "missing_person_lr",
+    "mutation_matrix",
+    "pedigree_likelihood",
+    "read_case",
+    "reconcile_loci",
+    "run_kinship_case",
+    "write_case",
+]

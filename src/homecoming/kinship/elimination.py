@@ -1,0 +1,104 @@
+"""Exact variable elimination over discrete factors (sum-product), with rescaling.
+
+Used by :mod:`homecoming.kinship.likelihood` for pedigree likelihoods: it is exact on any pedigree,
+inbreeding loops included (a loop only makes some intermediate factors larger). Each factor is a pair
+``(variables, table)``; the variables are small integers and ``table`` has one axis per variable.
+After every elimination step the new factor is divided by its maximum and the log of that scale is
+accumulated, so nothing underflows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homecoming.errors import LimitError
+
+FloatArray = NDArray[np.float64]
+MAX_FACTOR_ENTRIES = 50_000_000
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A non-negative table with one axis per variable in ``variables``."""
+
+    variables: tuple[int, ...]
+    table: FloatArray
+
+
+def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[int] = ()) -> tuple[
+        float, FloatArray]:
+    """Sum out every variable except ``keep``.
+
+    Returns ``(log_scale, table)``: the marginal over ``keep`` (axes in ``keep`` order) is
+    ``exp(log_scale) * table``; with ``keep=()`` the table is a 0-d array and the total is
+    ``exp(log_scale) * table``.
+    """
+    active = list(factors)
+    log_scale = 0.0
+    keep_set = set(keep)
+    pending = {v for f in active for v in f.variables} - keep_set
+    while pending:
+        var = _cheapest(pending, active, sizes)
+        pending.discard(var)
+        involved = [f for f in active if var in f.variables]
+        active = [f for f in active if var not in f.variables]
+        new = _combine(involved, drop=var)
+        peak = float(new.table.max()) if new.table.size else 0.0
+        if peak == 0.0:
+            return -math.inf, np.zeros([sizes[v] for v in keep])
+        if peak != 1.0:
+            new = Factor(new.variables, new.table / peak)
+            log_scale += math.log(peak)
+        active.append(new)
+    final = _combine(active, drop=None, order=tuple(keep))
+    return log_scale, final.table
+
+
+def _cheapest(pending: set[int], active: list[Factor], sizes: Sequence[int]) -> int:
+    best, best_cost = -1, math.inf
+    for var in sorted(pending):
+        union: set[int] = set()
+        for f in active:
+            if var in f.variables:
+                union.update(f.variables)
+        cost = 1
+        for u in union:
+            cost *= sizes[u]
+        if cost < best_cost:
+            best, best_cost = var, cost
+    return best
+
+
+def _combine(factors: list[Factor], *, drop: int | None, order: tuple[int, ...] | None = None) -> Factor:
+    union: list[int] = []
+    for f in factors:
+        for v in f.variables:
+            if v not in union:
+                union.append(v)
+    out_vars = order if order is not None else tuple(v for v in union if v != drop)
+    if not factors:
+        return Factor(out_vars, np.ones(()))
+    letters = {v: _LETTERS[k] for k, v in enumerate(union)}
+    _check_size(factors)
+    spec = ",".join("".join(letters[v] for v in f.variables) for f in factors)
+    spec += "->" + "".join(letters[v] for v in out_vars)
+    table = np.einsum(spec, *[f.table for f in factors], optimize=len(factors) > 2)
+    return Factor(out_vars, np.asarray(table, dtype=np.float64))
+
+
+def _check_size(factors: list[Factor]) -> None:
+    dims: dict[int, int] = {}
+    for f in factors:
+        dims.update(zip(f.variables, f.table.shape, strict=True))
+    total = math.prod(dims.values())
+    if total > MAX_FACTOR_ENTRIES:
+        raise LimitError(
+            f"this pedigree needs an intermediate table of {total:,} entries (limit {MAX_FACTOR_ENTRIES:,})",
+            field="pedigree", value=total,
+            hint="reduce the number of untyped founders, the allele count, or theta with many founders")

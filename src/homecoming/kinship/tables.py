@@ -1,0 +1,160 @@
+"""The missing person's genotype distribution given the family, one elimination pass per marker.
+
+For each marker, ``J[p, m] = P(missing person's paternal = p, maternal = m | family data)`` comes from
+one variable-elimination pass that keeps the missing person's two genes. The LR of a person of
+interest with observations ``E`` (see :func:`homecoming.kinship.likelihood.evidence_matrix`) is
+
+    LR = sum(J * E) / sum(B * E)
+
+where ``B`` is the same distribution for an unrelated person: Hardy-Weinberg ``p p^T`` when θ = 0,
+otherwise the unrelated person's genes drawn jointly with the family founders (θ scope "pedigree").
+This equals :func:`homecoming.kinship.lr.missing_person_lr` exactly. ``log_lr_table()`` gives
+``log(P(g | family) / P(g))`` over all unordered genotypes ``g`` for screening.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homecoming.kinship.likelihood import (
+    ThetaScope,
+    allele_space,
+    evidence_matrix,
+    marker_joint,
+    node_evidence,
+)
+from homecoming.kinship.markers import Genotype, Locus, Profile
+from homecoming.kinship.pedigree import MALE, Pedigree
+from homecoming.provenance import Provenance
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class MarkerDistribution:
+    """Ordered joint ``joint[p, m]`` of the missing person's genes and the background ``background``."""
+
+    locus: Locus
+    joint: FloatArray
+    background: FloatArray
+    loglik: float
+    hemizygous: bool
+
+    @property
+    def alleles(self) -> tuple[str, ...]:
+        extra = ("<silent>",) if self.locus.silent_frequency > 0 else ()
+        return self.locus.alleles + extra
+
+    def unordered(self, which: str = "family") -> FloatArray:
+        """Symmetric matrix ``U[i, j] = P(genotype {i, j})`` (``which``: "family" or "population")."""
+        mat = self.joint if which == "family" else self.background
+        if self.hemizygous:
+            return np.diag(np.diag(mat))
+        out: FloatArray = mat + mat.T
+        np.fill_diagonal(out, np.diag(mat))
+        return out
+
+    def genotype_probabilities(self) -> dict[tuple[str, str], float]:
+        """``{(a, b): P(genotype | family)}`` over unordered genotypes with ``a <= b`` in table order."""
+        u = self.unordered()
+        als = self.alleles
+        n = len(als)
+        return {(als[i], als[j]): float(u[i, j]) for i in range(n) for j in range(i, n)
+                if not self.hemizygous or i == j}
+
+    def _evidence(self, genotype: Genotype, dropout: float) -> FloatArray:
+        idx = tuple(self.locus.index(a) for a in genotype.alleles)
+        space = allele_space(self.locus, set(idx), lump=False)
+        return evidence_matrix(space, [(idx, dropout, genotype.is_partial)], hemizygous=self.hemizygous)
+
+    def lr(self, genotype: Genotype | None, /, *, dropout: float = 0.0) -> float:
+        """LR of "this genotype is the missing person's" vs "an unrelated person's"."""
+        if genotype is None:
+            return 1.0
+        e = self._evidence(genotype, dropout)
+        num, den = float((self.joint * e).sum()), float((self.background * e).sum())
+        if den == 0:
+            return math.nan if num == 0 else math.inf
+        return num / den
+
+    def log_lr_table(self) -> FloatArray:
+        """``log(P(g | family) / P(g))`` for unordered genotypes (symmetric; -inf where impossible)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out: FloatArray = np.log(self.unordered()) - np.log(self.unordered("population"))
+        return out
+
+
+@dataclass(frozen=True)
+class GenotypeDistribution:
+    """Per-marker distributions of one missing person given one family."""
+
+    missing: str
+    markers: tuple[MarkerDistribution, ...]
+    provenance: Provenance
+
+    def marker(self, name: str) -> MarkerDistribution:
+        for m in self.markers:
+            if m.locus.name == name:
+                return m
+        raise KeyError(name)
+
+    def lrs(self, poi: Profile) -> FloatArray:
+        """Per-marker LRs of a person of interest (untyped markers give 1)."""
+        return np.array([m.lr(poi.get(m.locus.name), dropout=poi.dropout) for m in self.markers])
+
+    def log_lr(self, poi: Profile) -> float:
+        with np.errstate(divide="ignore"):
+            return float(np.log(self.lrs(poi)).sum())
+
+
+def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
+        Profile]], theta: float) -> FloatArray:
+    space = allele_space(locus, set(), lump=False)
+    hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
+    if theta == 0:
+        p = space.freqs
+        return np.diag(p) if hemi else np.outer(p, p)
+    name = "__unrelated__"
+    sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
+    extended = pedigree.with_members([{"id": name, "sex": sex}])
+    evid = node_evidence(extended, locus, family)
+    _ll, joint = marker_joint(extended, locus, evid, extended.index(name), theta=theta,
+                              theta_scope="pedigree")
+    return joint
+
+
+def marker_distribution(pedigree: Pedigree, missing: str, locus: Locus, /, *,
+                        family: Mapping[str, Profile | Sequence[Profile]],
+                        theta: float = 0.0) -> MarkerDistribution:
+    """One marker's distribution (one elimination pass; a second one only when θ > 0)."""
+    node = pedigree.index(missing)
+    evid = node_evidence(pedigree, locus, family)
+    scope: ThetaScope = "pedigree" if theta > 0 else "component"
+    ll, joint = marker_joint(pedigree, locus, evid, node, theta=theta, theta_scope=scope)
+    hemi = locus.chromosome == "X" and pedigree.sex[node] == MALE
+    return MarkerDistribution(locus, joint, _background(pedigree, node, locus, family, theta), ll, hemi)
+
+
+def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus],
+                          family: Mapping[str, Profile | Sequence[Profile]] | Sequence[Profile],
+                          theta: float = 0.0) -> GenotypeDistribution:
+    """Distribution of the missing person's genotype at every marker given the family's profiles.
+
+    ``family`` maps node id -> profile(s), or is a list of profiles named by node id.
+    """
+    pedigree.validate()
+    fam: Mapping[str, Profile | Sequence[Profile]] = (
+        family if isinstance(family, Mapping) else {p.sample: p for p in family})
+    dists = tuple(marker_distribution(pedigree, missing, locus, family=fam, theta=theta) for locus in loci)
+    prov = Provenance.make("homecoming.kinship.genotype_distribution",
+                           parameters={"missing": missing, "theta": theta},
+                           inputs={"pedigree": pedigree.records(),
+                                   "family": {k: [str(v)] for k, v in sorted(fam.items())},
+                                   "loci": [[lc.name, list(lc.alleles), list(lc.frequencies)]
+                                            for lc in loci]})
+    return GenotypeDistribution(missing, dists, prov)
