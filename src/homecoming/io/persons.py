@@ -22,84 +22,17 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Literal
 
-from homecoming.domain.partial_dates import ACCEPTED_FORMATS, AgeRange, PartialDate
+from homecoming.domain.partial_dates import AgeRange, PartialDate
 from homecoming.domain.status import OFFICIAL_SOURCES, PersonStatus, SourceType
 from homecoming.errors import ImportFileError, Problem, ValidationError
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    description: str
-    example: str
-    max_length: int = 200
-
-
-def _c(name: str, description: str, example: str, *, required: bool = False, max_length: int = 200) -> Column:
-    return Column(name, required, description, example, max_length)
-
-
-_STATUSES = " | ".join(s.value for s in PersonStatus)
-_SOURCES = " | ".join(s.value for s in SourceType)
-
-COLUMNS: tuple[Column, ...] = (
-    _c(
-        "external_id",
-        "the sender's identifier for this row; unique in the file",
-        "UA-2024-00017",
-        max_length=64,
-    ),
-    _c("family_name", "family name (surname) as written in the list", "Шевченко", required=True),
-    _c("given_name", "given (first) name", "Олександр", required=True),
-    _c("patronymic", "patronymic (father's name form), if used", "Петрович"),
-    _c("script", "cyrillic | latin; default: detected from the names", "cyrillic", max_length=8),
-    _c("language", "language of the names, ISO 639-1 (uk, ru, en ...)", "uk", max_length=64),
-    _c("family_name_latin", "family name in Latin letters as in a passport, if known", "Shevchenko"),
-    _c("given_name_latin", "given name in Latin letters, if known", "Oleksandr"),
-    _c("patronymic_latin", "patronymic in Latin letters, if known", "Petrovych"),
-    _c("sex", "male | female | unknown", "male", max_length=7),
-    _c("birth_date", f"date of birth, as much as is known: {ACCEPTED_FORMATS}", "1990-05-17", max_length=10),
-    _c(
-        "birth_age_range",
-        "estimated age when the birth date is unknown: 25-30, 25 or ~25",
-        "25-30",
-        max_length=9,
-    ),
-    _c("place_of_birth", "place of birth", "Полтава"),
-    _c("citizenship", "citizenship, ISO 3166-1 alpha-2", "UA", max_length=64),
-    _c("father_name", "first name of the father (GC III Art. 122)", "Петро"),
-    _c("mother_maiden_name", "maiden name of the mother (GC III Art. 122)", "Коваленко"),
-    _c("power", "the Power on which the person depends, ISO 3166-1 alpha-2", "UA", max_length=64),
-    _c("force", "armed force, service or formation", "Ground Forces"),
-    _c("unit", "unit", "Unit 1234"),
-    _c("rank", "rank", "sergeant", max_length=64),
-    _c(
-        "service_number",
-        "army, regimental, personal or serial number; unique in the file",
-        "0000001",
-        max_length=64,
-    ),
-    _c("identity_document", "identity disc or card number", "AA000000", max_length=64),
-    _c("distinguishing_marks", "scars, tattoos and other marks", "scar on left forearm", max_length=2000),
-    _c("status", f"what is known of the person: {_STATUSES}", "missing", max_length=20),
-    _c(
-        "status_source_type",
-        f"where the status comes from (required with status): {_SOURCES}",
-        "family",
-        max_length=32,
-    ),
-    _c("status_source_name", "name or reference of the source", "letter of 2024-03-01"),
-    _c(
-        "status_source_date",
-        "date of the source: YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY",
-        "2024-03-01",
-        max_length=10,
-    ),
-    _c("notes", "free text", "", max_length=4000),
+from homecoming.io.person_columns import (
+    COLUMN_NAMES,
+    COLUMNS,
+    COLUMNS_BY_NAME,
+    SOURCE_CHOICES,
+    Column,
+    schema_markdown,
 )
-COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
-_BY_NAME = {c.name: c for c in COLUMNS}
 
 Sex = Literal["male", "female", "unknown"]
 SEXES: tuple[str, ...] = ("male", "female", "unknown")
@@ -139,16 +72,6 @@ class PersonRow:
     status_source_name: str | None = None
     status_source_date: date | None = None
     notes: str | None = None
-
-
-def schema_markdown() -> str:
-    """The column table of the published format, as Markdown."""
-    lines = ["| column | required | description | example |", "| --- | --- | --- | --- |"]
-    for c in COLUMNS:
-        example = f"`{c.example}`" if c.example else ""
-        description = c.description.replace("|", "\\|")
-        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {description} | {example} |")
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- reading files into text rows
@@ -227,12 +150,12 @@ def _header(path: Path, record: list[str | None]) -> tuple[list[str | None], lis
         if not name:
             names.append(None)
             continue
-        if name not in _BY_NAME:
+        if name not in COLUMNS_BY_NAME:
             problems.append(Problem(name, "is not a known column", value, f"known columns: {known}", 1))
         elif name in seen:
             problems.append(Problem(name, "appears twice in the header", value, "keep one of them", 1))
         seen.add(name)
-        names.append(name if name in _BY_NAME else None)
+        names.append(name if name in COLUMNS_BY_NAME else None)
     missing = [c.name for c in COLUMNS if c.required and c.name not in seen]
     if missing:
         problems.append(
@@ -280,7 +203,7 @@ class _RowChecker:
     def check(self, row: int, values: dict[str, str | None]) -> PersonRow | None:
         before = len(self.problems)
         for name, value in values.items():
-            column = _BY_NAME[name]
+            column = COLUMNS_BY_NAME[name]
             if value is None and column.required:
                 self.bad(row, name, "is required", "", f"fill in the {name}")
             elif value is not None and len(value) > column.max_length:
@@ -347,7 +270,7 @@ class _RowChecker:
                 "status_source_type",
                 "is required when status is given",
                 "",
-                "say where the status comes from: " + _SOURCES,
+                "say where the status comes from: " + SOURCE_CHOICES,
             )
         if status == PersonStatus.confirmed_dead and source and SourceType(source) not in OFFICIAL_SOURCES:
             self.bad(
