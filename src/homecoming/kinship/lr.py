@@ -135,10 +135,11 @@ def _check_samples(hypotheses: Sequence[Hypothesis], profiles: Mapping[str, Prof
     for h in hypotheses[1:]:
         if h.samples != first.samples:
             diff = sorted(h.samples ^ first.samples)
-            problems.append(Problem(f"hypothesis {h.name}", f"places other samples than {first.name}",
+            problems.append(Problem(f"hypothesis {h.name}",
+                                    f"places other samples than {first.name} ({', '.join(diff)})",
                                     diff, "every hypothesis must place the same typed samples"))
     if problems:
-        raise HypothesisError(problems[0].message if len(problems) == 1 else
+        raise HypothesisError(str(problems[0]) if len(problems) == 1 else
                               f"{len(problems)} problems in the hypotheses: " +
                               "; ".join(str(p) for p in problems),
                               field=problems[0].field, value=problems[0].value, hint=problems[0].hint,

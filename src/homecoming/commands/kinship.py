@@ -1,0 +1,50 @@
+"""``homecoming kinship CASE.json``: run a kinship case file and show the per-marker LRs."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from homecoming.errors import HomecomingError
+from homecoming.kinship.formats.case import jsonable, run_kinship_case
+
+
+def _fmt(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    return f"{x:.6g}"
+
+
+def kinship_command(case: Path, json_output: bool = typer.Option(False, "--json",
+                                                                 help="Print the result as JSON.")) -> None:
+    """Compute the likelihood ratio of a kinship case file (per marker and total)."""
+    try:
+        result = run_kinship_case(case)
+    except HomecomingError as exc:
+        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(code=exc.exit_code) from None
+    if json_output:
+        typer.echo(json.dumps(jsonable(result), indent=1, ensure_ascii=False))
+        return
+    hyps = list(result["loglik_total"])
+    table = Table(title=f"{result['case']}: {result['numerator']} vs {result['denominator']}")
+    table.add_column("marker")
+    table.add_column("LR", justify="right")
+    for h in hyps:
+        table.add_column(f"loglik {h}", justify="right")
+    for row in result["per_marker"]:
+        table.add_row(row["marker"], _fmt(row["lr"]), *[_fmt(row["loglik"][h]) for h in hyps])
+    table.add_row("total", _fmt(result["lr_total"]), *[_fmt(result["loglik_total"][h]) for h in hyps],
+                  style="bold")
+    console = Console()
+    console.print(table)
+    log10 = result["log10_lr_total"]
+    console.print(f"LR = {_fmt(result['lr_total'])}  (log10 LR = {_fmt(log10)}; "
+                  f"{result['n_markers']} markers, {result['n_markers_lr_zero']} with LR 0)")
