@@ -1,0 +1,121 @@
+"""The JSON API at /api/v1 (django-ninja): one router per app, token auth, one error shape.
+
+Every error, whatever its cause, is ``{"error": {"code", "message", "field", "value", "hint", "problems"}}``
+with the HTTP status of its class in ``homecoming.errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from homecoming.app.accounts.models import ApiToken
+from homecoming.errors import HomecomingError, NotFound, PermissionDenied, Problem
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer hc_…`` — a token issued by ``homecoming token create``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        obj = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked__isnull=True).first()
+        if obj is None or not obj.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=obj.pk).update(last_used=timezone.now())
+        request.user = obj.user
+        return obj.user
+
+
+class SessionAuth:
+    """The logged-in browser session (for htmx pages calling the API), CSRF-checked by ninja."""
+
+    openapi_type = "apiKey"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(title="Homecoming API", version="1", urls_namespace="api", auth=[TokenAuth()],
+               docs_url="/docs")
+
+
+def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, {"error": body}, status=status)
+
+
+def _shape(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": extra.get("field"), "value": extra.get("value"),
+            "hint": extra.get("hint", ""), "problems": extra.get("problems", [])}
+
+
+@api.exception_handler(HomecomingError)
+def _homecoming_error(request: HttpRequest, exc: HomecomingError) -> HttpResponse:
+    return error_response(request, exc.http_status, exc.as_dict())
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        problems.append(Problem(".".join(loc) or "body", err.get("msg", "invalid"), err.get("input")
+                                if isinstance(err.get("input"), (str, int, float, bool)) else None,
+                                "see /api/v1/openapi.json for the schema"))
+    first = problems[0] if problems else Problem("body", "invalid request")
+    body = _shape("validation_failed", str(first), field=first.field, value=first.value, hint=first.hint,
+                  problems=[{"field": p.field, "message": p.message, "value": p.value, "hint": p.hint,
+                             "row": None} for p in problems])
+    return error_response(request, 422, body)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, _shape("not_authenticated", "a valid API token is required",
+                                               field="Authorization",
+                                               hint="send 'Authorization: Bearer <token>'; "
+                                                    "create one with 'homecoming token create USER'"))
+
+
+@api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, _shape("http_error", str(exc)))
+
+
+@api.exception_handler(Http404)
+def _404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, NotFound(str(exc) or "not found").as_dict())
+
+
+@api.exception_handler(Exception)
+def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:
+    import logging
+
+    logging.getLogger("homecoming").exception("unhandled API error")
+    rid = getattr(request, "request_id", "")
+    return error_response(request, 500, _shape("internal_error", f"internal error (request {rid}); this is a bug",
+                                               hint="report the request id to the administrators"))
+
+
+def require(request: HttpRequest, perm: str) -> Any:
+    user = request.user
+    if not user.has_perm(perm):
+        raise PermissionDenied(f"your role does not allow this ({perm})", field="permission", value=perm,
+                               hint="ask an administrator for a role that has it")
+    return user
+
+
+def _register() -> None:
+    from homecoming.app.captivity.api import router as captivity_router
+    from homecoming.app.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
+    api.add_router("/", captivity_router)
+
+
+_register()

@@ -1,0 +1,186 @@
+"""Writing and verifying the audit chain.
+
+Every service that changes data calls :func:`record` inside its own transaction. Each record holds the
+SHA-256 of its canonical content, which includes the hash of the record before it, so changing,
+inserting or removing any row breaks the chain from that point on; :func:`verify` finds the first break.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from homecoming.app.audit.context import request_id
+from homecoming.app.audit.models import AuditRecord
+from homecoming.provenance import canonical_json
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 720_252_025  # advisory lock serialising chain appends on PostgreSQL
+
+
+def jsonable(value: Any) -> Any:
+    """Turn model field values into JSON values (dates as ISO strings, files as names)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name"):  # FieldFile
+        return value.name or None
+    return str(value)
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The concrete field values of a model instance, JSON-ready (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        data[f.attname] = jsonable(getattr(instance, f.attname))
+    return data
+
+
+def _content(rec: AuditRecord) -> dict[str, Any]:
+    return {
+        "seq": rec.seq,
+        "created": rec.created.astimezone(dt.UTC).isoformat(),
+        "actor_id": rec.actor_id,
+        "actor_name": rec.actor_name,
+        "request_id": rec.request_id,
+        "action": rec.action,
+        "object_type": rec.object_type,
+        "object_id": rec.object_id,
+        "object_repr": rec.object_repr,
+        "before": rec.before,
+        "after": rec.after,
+        "reason": rec.reason,
+        "prev_hash": rec.prev_hash,
+    }
+
+
+def compute_hash(rec: AuditRecord) -> str:
+    return hashlib.sha256(canonical_json(_content(rec)).encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    # SQLite: every write transaction begins IMMEDIATE (settings), so it already holds the write lock.
+
+
+def _build(prev: AuditRecord | None, *, actor: Any, action: str, object_type: str, object_id: str,
+           object_repr: str, before: Any, after: Any, reason: str) -> AuditRecord:
+    rec = AuditRecord(
+        seq=(prev.seq + 1) if prev else 1,
+        created=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        request_id=request_id.get(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+        reason=reason,
+        prev_hash=prev.hash if prev else GENESIS,
+    )
+    rec.hash = compute_hash(rec)
+    return rec
+
+
+def _last() -> AuditRecord | None:
+    return AuditRecord.objects.order_by("-seq").only("seq", "hash").first()
+
+
+def record(*, actor: Any, action: str, obj: models.Model | None = None, object_type: str = "",
+           object_id: str = "", object_repr: str = "", before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, reason: str = "") -> AuditRecord:
+    """Append one record to the chain, in the caller's transaction (or a new one)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    with transaction.atomic():
+        _lock_chain()
+        rec = _build(_last(), actor=actor, action=action, object_type=object_type, object_id=object_id,
+                     object_repr=object_repr, before=before, after=after, reason=reason)
+        rec.save(force_insert=True)
+    return rec
+
+
+def record_many(*, actor: Any, action: str, objects: list[tuple[models.Model, dict[str, Any]]],
+                reason: str = "") -> int:
+    """Append one record per ``(object, after)`` pair in one statement (bulk imports)."""
+    with transaction.atomic():
+        _lock_chain()
+        prev = _last()
+        batch: list[AuditRecord] = []
+        for obj, after in objects:
+            prev = _build(prev, actor=actor, action=action, object_type=obj._meta.label_lower,
+                          object_id=str(obj.pk), object_repr=str(obj)[:300], before=None, after=after,
+                          reason=reason)
+            batch.append(prev)
+        AuditRecord.objects.bulk_create(batch, batch_size=2000)
+    return len(batch)
+
+
+def record_view(*, actor: Any, obj: models.Model, what: str) -> AuditRecord:
+    """Audit that ``actor`` looked at sensitive data (``what``: contacts, health, dna, ...)."""
+    return record(actor=actor, action="view", obj=obj, reason=f"viewed {what}")
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    first_broken_id: int | None = None
+    problem: str = ""
+
+
+def _walk(chunk: int = 5000) -> Iterator[AuditRecord]:
+    yield from AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk)
+
+
+def verify(progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Walk the whole chain; return the first record whose content, link or position is wrong."""
+    prev = GENESIS
+    expected_seq = 1
+    n = 0
+    for rec in _walk():
+        n += 1
+        problem = ""
+        if rec.seq != expected_seq:
+            problem = f"sequence jumps from {expected_seq - 1} to {rec.seq}: records are missing"
+        elif rec.prev_hash != prev:
+            problem = "its link to the previous record does not match (a record before it was removed or changed)"
+        elif compute_hash(rec) != rec.hash:
+            problem = "its content does not match its hash (the row was changed after it was written)"
+        if problem:
+            return ChainReport(False, n, rec.seq, rec.pk, problem)
+        prev = rec.hash
+        expected_seq += 1
+        if progress is not None and n % 1000 == 0:
+            progress(n)
+    return ChainReport(True, n)
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")

@@ -1,0 +1,32 @@
+"""The auditor's pages: the trail, filtered, and a verification of the whole chain."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from homecoming.app.audit import services
+from homecoming.app.audit.models import AuditRecord
+
+
+@login_required
+@permission_required("audit.view_auditrecord", raise_exception=True)
+def log(request: HttpRequest) -> HttpResponse:
+    qs = AuditRecord.objects.order_by("-seq")
+    for field in ("action", "object_type", "actor_name", "object_id"):
+        if request.GET.get(field):
+            qs = qs.filter(**{field: request.GET[field]})
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"page": page})
+
+
+@login_required
+@permission_required("audit.verify_chain", raise_exception=True)
+def verify(request: HttpRequest) -> HttpResponse:
+    report = services.verify() if request.method == "POST" else None
+    if report is not None:
+        services.record(actor=request.user, action="verify", object_type="audit.chain", object_id="all",
+                        after={"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq})
+    return render(request, "audit/verify.html", {"report": report})

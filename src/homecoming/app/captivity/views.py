@@ -1,0 +1,156 @@
+"""Pages of the captivity app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homecoming.app.audit import services as audit
+from homecoming.app.captivity import services
+from homecoming.app.captivity.forms import (
+    CardForm,
+    DetentionForm,
+    DispatchForm,
+    EligibilityForm,
+    EventForm,
+    HealthForm,
+)
+from homecoming.app.captivity.models import CaptureCard, DetentionRecord
+from homecoming.app.forms import show_problems
+from homecoming.app.registry.models import Person
+from homecoming.errors import HomecomingError
+
+
+def _form_page(request: HttpRequest, form: forms.Form, title: str, person: Person,
+               save: Callable[[dict[str, Any]], Any], done: str) -> HttpResponse:
+    """Validate ``form``, call ``save`` with its data, show the service's problems on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("registry:person", person_id=person.pk)
+    return render(request, "captivity/form.html", {"form": form, "title": title, "person": person})
+
+
+@login_required
+@permission_required("captivity.add_detentionrecord", raise_exception=True)
+def detention_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    return _form_page(request, DetentionForm(request.POST or None), _("Record a detention"), person,
+                      lambda d: services.create_detention(actor=request.user, person=person, data=d),
+                      _("Detention recorded."))
+
+
+@login_required
+@permission_required("captivity.add_detentionevent", raise_exception=True)
+def event_create(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(DetentionRecord, pk=record_id)
+    return _form_page(request, EventForm(request.POST or None), _("Add a detention event"), record.person,
+                      lambda d: services.add_event(actor=request.user, record_id=record.pk, kind=d["kind"],
+                                                   on=d["date"], place=d["place"], details=d["details"]),
+                      _("Event recorded."))
+
+
+@login_required
+@permission_required("captivity.add_capturecard", raise_exception=True)
+def card_create(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(DetentionRecord, pk=record_id)
+    form = CardForm(request.POST or None, initial=services.card_defaults(record))
+    return _form_page(request, form, _("Record a capture card"), record.person,
+                      lambda d: services.create_card(actor=request.user, record_id=record.pk, data=d),
+                      _("Capture card recorded."))
+
+
+@login_required
+@permission_required("captivity.add_healthreport", raise_exception=True)
+def health_create(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(DetentionRecord, pk=record_id)
+    return _form_page(request, HealthForm(request.POST or None), _("Add a health report"), record.person,
+                      lambda d: services.add_health_report(actor=request.user, record_id=record.pk, **d),
+                      _("Health report recorded."))
+
+
+@login_required
+@permission_required("captivity.add_repatriationeligibility", raise_exception=True)
+def eligibility_create(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(DetentionRecord, pk=record_id)
+    return _form_page(request, EligibilityForm(request.POST or None), _("Direct repatriation (Art. 110)"),
+                      record.person,
+                      lambda d: services.set_eligibility(actor=request.user, record_id=record.pk, data=d),
+                      _("Eligibility recorded."))
+
+
+_CARD_ROWS = [
+    ("power", "Power on which the prisoner depends"), ("family_name", "name"),
+    ("first_names", "first names (in full)"), ("father_first_name", "first name of father"),
+    ("date_of_birth", "date of birth"), ("place_of_birth", "place of birth"), ("rank", "rank"),
+    ("service_number", "service number"), ("family_address", "address of family"),
+    ("taken_prisoner_on", "taken prisoner on"), ("coming_from", "or coming from (camp, hospital)"),
+    ("health", "state of health"), ("present_address", "present address (prisoner number, camp)"),
+    ("card_date", "date"),
+]
+
+
+def _bilingual(text: str, second: str) -> tuple[str, str]:
+    with translation.override("en"):
+        en = _(text)
+    with translation.override(second):
+        other = _(text)
+    return en, other
+
+
+@login_required
+@permission_required("captivity.view_capturecard", raise_exception=True)
+def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The capture card, printable with every label in English and a second language (Annex IV B)."""
+    card = get_object_or_404(CaptureCard.objects.select_related("record__person"), pk=card_id)
+    second = request.GET.get("lang", card.second_language or "uk")
+    hidden = set()
+    if not request.user.has_perm("registry.view_contacts"):
+        hidden.add("family_address")
+    if not request.user.has_perm("captivity.view_health"):
+        hidden.add("health")
+    rows = []
+    for field, label in _CARD_ROWS:
+        value = card.get_health_display() if field == "health" else getattr(card, field)
+        rows.append((*_bilingual(label, second), "▇▇▇" if field in hidden else (value or "")))
+    if "family_address" not in hidden and card.family_address:
+        audit.record_view(actor=request.user, obj=card, what="family address")
+    title = _bilingual("Capture card for prisoner of war", second)
+    return render(request, "captivity/card.html", {"card": card, "rows": rows, "title": title,
+                                                   "dispatch_form": DispatchForm(), "second": second})
+
+
+@login_required
+@require_POST
+@permission_required("captivity.add_carddispatch", raise_exception=True)
+def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_object_or_404(CaptureCard, pk=card_id)
+    form = DispatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dispatch_card(actor=request.user, card_id=card.pk, **form.cleaned_data)
+            messages.success(request, _("Dispatch recorded."))
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("captivity:card", card_id=card.pk)
+
+
+@login_required
+@permission_required("captivity.view_health", raise_exception=True)
+def wounded(request: HttpRequest) -> HttpResponse:
+    return render(request, "captivity/wounded.html", {"rows": services.wounded_list()})

@@ -1,0 +1,139 @@
+"""Registry endpoints: persons, cases, status assertions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from homecoming.app.api import require
+from homecoming.app.audit import services as audit
+from homecoming.app.registry import services
+from homecoming.app.registry.models import MissingCase, Person, StatusAssertion
+from homecoming.app.registry.schemas import (
+    AssertionIn,
+    AssertionOut,
+    CaseIn,
+    CaseOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PersonSummary,
+    ReviewIn,
+    TransitionIn,
+)
+from homecoming.app.registry.search import Query, search_persons
+from homecoming.errors import NotFound
+from ninja import Router
+
+router = Router(tags=["registry"])
+
+
+def _summary(p: Person) -> dict[str, Any]:
+    return {"id": p.pk, "reference": p.reference, "name": p.primary_name(), "sex": p.sex,
+            "birth_date": p.birth_date, "service_number": p.service_number, "current_status": p.current_status}
+
+
+def person_out(p: Person) -> dict[str, Any]:
+    data = {f: getattr(p, f) for f in PersonOut.model_fields if hasattr(p, f) and f not in
+            ("names", "assertions", "cases", "id")}
+    data["id"] = p.pk
+    data["names"] = list(p.names.order_by("position"))
+    data["assertions"] = list(p.assertions.all())
+    data["cases"] = list(p.cases.values_list("reference", flat=True))
+    return data
+
+
+@router.get("/persons", response=list[PersonSummary], summary="Search persons")
+def list_persons(request: HttpRequest, q: str = "", birth_date: str = "", status: str = "",
+                 limit: int = 50) -> list[dict[str, Any]]:
+    require(request, "registry.view_person")
+    found = search_persons(Query(text=q, birth_date=birth_date, status=status), limit=max(1, min(limit, 500)))
+    return [_summary(p) for p in found]
+
+
+@router.post("/persons", response={201: PersonOut}, summary="Create a person")
+def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+    actor = require(request, "registry.add_person")
+    data = payload.dict(exclude={"names", "reason"}, exclude_none=True)
+    person = services.create_person(actor=actor, data=data, names=[n.dict() for n in payload.names],
+                                    reason=payload.reason)
+    return 201, person_out(person)
+
+
+def _person(person_id: int) -> Person:
+    return services.get_person(person_id)
+
+
+@router.get("/persons/{person_id}", response=PersonOut, summary="A person with names and status claims")
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    require(request, "registry.view_person")
+    return person_out(_person(person_id))
+
+
+@router.patch("/persons/{person_id}", response=PersonOut, summary="Change a person (optimistic locking)")
+def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
+    actor = require(request, "registry.change_person")
+    data = payload.dict(exclude={"names", "reason", "version"}, exclude_unset=True)
+    data = {k: ("" if v is None and k not in ("age_min", "age_max", "age_on") else v) for k, v in data.items()}
+    names = [n.dict() for n in payload.names] if payload.names is not None else None
+    person = services.update_person(actor=actor, person_id=person_id, expected_version=payload.version,
+                                    data=data, names=names, reason=payload.reason)
+    return person_out(person)
+
+
+@router.post("/persons/{person_id}/assertions", response={201: AssertionOut}, summary="Submit a status claim")
+def add_assertion(request: HttpRequest, person_id: int, payload: AssertionIn) -> tuple[int, StatusAssertion]:
+    actor = require(request, "registry.add_statusassertion")
+    a = services.add_assertion(actor=actor, person=_person(person_id), **payload.dict())
+    return 201, a
+
+
+@router.post("/assertions/{assertion_id}/review", response=AssertionOut, summary="Accept or reject a claim")
+def review(request: HttpRequest, assertion_id: int, payload: ReviewIn) -> StatusAssertion:
+    actor = require(request, "registry.review_statusassertion")
+    return services.review_assertion(actor=actor, assertion_id=assertion_id, decision=payload.decision,
+                                     note=payload.note)
+
+
+def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
+    data: dict[str, Any] = {f: getattr(case, f) for f in CaseOut.model_fields
+                            if f not in ("transitions", "enquirers", "person_id", "id")}
+    data["id"] = case.pk
+    data["person_id"] = case.person_id
+    data["transitions"] = list(case.transitions.all())
+    if request.user.has_perm("registry.view_contacts"):
+        data["enquirers"] = list(case.enquirers.values("name", "relationship", "phone", "email", "address"))
+        if data["enquirers"]:
+            audit.record_view(actor=request.user, obj=case, what="enquirer contacts")
+    return data
+
+
+@router.post("/persons/{person_id}/cases", response={201: CaseOut}, summary="Open a tracing case")
+def open_case(request: HttpRequest, person_id: int, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+    actor = require(request, "registry.add_missingcase")
+    data = payload.dict(exclude={"enquirers"})
+    case = services.open_case(actor=actor, person=_person(person_id), data=data,
+                              enquirers=[e.dict() for e in payload.enquirers])
+    return 201, case_out(request, case)
+
+
+def _case(case_id: int) -> MissingCase:
+    case = MissingCase.objects.filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(f"no case with id {case_id}", field="case", value=case_id)
+    return case
+
+
+@router.get("/cases/{case_id}", response=CaseOut, summary="A tracing case and its history")
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    require(request, "registry.view_missingcase")
+    return case_out(request, _case(case_id))
+
+
+@router.post("/cases/{case_id}/transitions", response=CaseOut, summary="Move a case to another state")
+def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
+    actor = require(request, "registry.change_missingcase")
+    case = services.transition_case(actor=actor, case_id=case_id, target=payload.state, reason=payload.reason,
+                                    expected_version=payload.version)
+    return case_out(request, case)

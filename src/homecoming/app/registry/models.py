@@ -1,0 +1,227 @@
+"""The registry: persons, their name forms, tracing cases, status claims and their histories."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from homecoming.app.registry.choices import (
+    CASE_STATES,
+    LANGUAGES,
+    NameKind,
+    PersonStatusChoice,
+    ReliabilityChoice,
+    ReviewStateChoice,
+    Script,
+    Sex,
+    SourceTypeChoice,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Sequence(models.Model):
+    """A named counter for human references (P-0000001, MC-0000001); allocated in blocks under a row lock."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+
+class Person(models.Model):
+    """Someone who is missing, captive or dead — or any other subject of the registry."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.unknown)
+    birth_date = models.CharField(_("birth date"), max_length=10, blank=True,
+                                  help_text=_("year, year-month or full date: 1990, 1990-05, 1990-05-17"))
+    birth_from = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    birth_to = models.DateField(null=True, blank=True, editable=False)
+    age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
+    age_on = models.DateField(_("age as of"), null=True, blank=True)
+    place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. UA"))
+    father_name = models.CharField(_("father's first name"), max_length=100, blank=True)
+    mother_maiden_name = models.CharField(_("mother's maiden name"), max_length=100, blank=True)
+    power = models.CharField(_("Power on which the person depends"), max_length=50, blank=True)
+    force = models.CharField(_("armed force or service"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    rank = models.CharField(_("rank"), max_length=100, blank=True)
+    service_number = models.CharField(_("service number"), max_length=50, blank=True, db_index=True)
+    identity_document = models.CharField(_("identity disc or card number"), max_length=50, blank=True, db_index=True)
+    distinguishing_marks = models.TextField(_("distinguishing marks"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    current_status = models.CharField(_("current status"), max_length=20, choices=PersonStatusChoice.choices,
+                                      default=PersonStatusChoice.unknown, db_index=True, editable=False)
+    purged = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("person")
+        ordering = ["reference"]
+        permissions = [("view_contacts", "Can view family and enquirer contacts"),
+                       ("purge_person", "Can purge a person record")]
+
+    def __str__(self) -> str:
+        primary = self.primary_name()
+        return f"{self.reference} {primary}" if primary else self.reference
+
+    def primary_name(self) -> str:
+        forms = list(self.names.all()) if hasattr(self, "_prefetched_objects_cache") else list(
+            self.names.order_by("position"))
+        return forms[0].full_name() if forms else ""
+
+
+class NameForm(models.Model):
+    """One spelling of a person's name: as registered, a transliteration or an alias."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="names")
+    position = models.PositiveSmallIntegerField(default=0)
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    script = models.CharField(_("script"), max_length=10, choices=Script.choices)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
+    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices, default=NameKind.registered)
+
+    class Meta:
+        ordering = ["person", "position", "id"]
+        verbose_name = _("name form")
+
+    def __str__(self) -> str:
+        return self.full_name()
+
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name.upper(), self.given_name, self.patronymic) if p)
+
+
+class NameKey(models.Model):
+    """A folded search key of one name token of a person (derived from the name forms)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="namekey_key_person")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
+
+
+class Photo(models.Model):
+    """A photograph of a person; served only through an access-checked view."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(upload_to="photos/%Y/%m/")
+    caption = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    uploaded = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+
+class MissingCase(models.Model):
+    """A tracing case about a person: who is looking, what is known of the disappearance."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    state = models.CharField(_("state"), max_length=40, choices=CASE_STATES, default="draft", db_index=True)
+    last_contact_date = models.CharField(_("last contact date"), max_length=10, blank=True)
+    last_contact_place = models.CharField(_("last contact place"), max_length=200, blank=True)
+    unit_at_disappearance = models.CharField(_("unit at disappearance"), max_length=200, blank=True)
+    circumstances = models.TextField(_("circumstances"), blank=True)
+    external_references = models.JSONField(_("external references"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    opened = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-opened"]
+        verbose_name = _("missing case")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Enquirer(models.Model):
+    """Someone asking about the person (usually family). Contacts are sensitive."""
+
+    case = models.ForeignKey(MissingCase, on_delete=models.PROTECT, related_name="enquirers")
+    name = models.CharField(_("name"), max_length=200)
+    relationship = models.CharField(_("relationship"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.CharField(_("email"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})" if self.relationship else self.name
+
+
+class CaseTransition(models.Model):
+    """One change of a case's state. Insert-only."""
+
+    case = models.ForeignKey(MissingCase, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=40, blank=True)
+    to_state = models.CharField(max_length=40)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class StatusAssertion(models.Model):
+    """A dated, sourced claim about a person's status; counts only once accepted by a reviewer."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assertions")
+    status = models.CharField(_("claimed status"), max_length=20, choices=PersonStatusChoice.choices)
+    source_type = models.CharField(_("source type"), max_length=30, choices=SourceTypeChoice.choices)
+    source_name = models.CharField(_("source name"), max_length=200)
+    source_date = models.DateField(_("source date"))
+    reliability = models.CharField(_("reliability"), max_length=1, choices=ReliabilityChoice.choices,
+                                   default=ReliabilityChoice.F)
+    evidence = models.TextField(_("evidence"), blank=True)
+    review_state = models.CharField(_("review state"), max_length=10, choices=ReviewStateChoice.choices,
+                                    default=ReviewStateChoice.submitted, db_index=True)
+    submitted = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-source_date", "-id"]
+        verbose_name = _("status assertion")
+        permissions = [("review_statusassertion", "Can accept or reject status assertions")]
+
+    def __str__(self) -> str:
+        return f"{self.status} ({self.source_type}, {self.source_date})"
+
+
+class AssertionReview(models.Model):
+    """One review decision on an assertion. Insert-only."""
+
+    assertion = models.ForeignKey(StatusAssertion, on_delete=models.PROTECT, related_name="reviews")
+    from_state = models.CharField(max_length=10)
+    to_state = models.CharField(max_length=10)
+    at = models.DateTimeField(default=timezone.now)
+    reviewer = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class StatusChange(models.Model):
+    """One change of a person's derived current status. Insert-only."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    cause = models.ForeignKey(StatusAssertion, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

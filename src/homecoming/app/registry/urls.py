@@ -1,0 +1,17 @@
+from django.urls import path
+
+from homecoming.app.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("persons/new/", views.person_create, name="person_create"),
+    path("persons/<int:person_id>/", views.person_detail, name="person"),
+    path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:person_id>/cases/new/", views.case_create, name="case_create"),
+    path("persons/<int:person_id>/assertions/new/", views.assertion_create, name="assertion_create"),
+    path("persons/<int:person_id>/photos/new/", views.photo_upload, name="photo_upload"),
+    path("photos/<int:photo_id>/", views.photo_file, name="photo"),
+    path("cases/<int:case_id>/transition/", views.case_transition, name="case_transition"),
+    path("assertions/<int:assertion_id>/review/", views.assertion_review, name="assertion_review"),
+]

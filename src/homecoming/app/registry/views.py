@@ -1,0 +1,271 @@
+"""Pages of the registry: dashboard, search, person page, create and edit forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homecoming.app.audit import services as audit
+from homecoming.app.captivity import services as captivity
+from homecoming.app.charts import bar_chart
+from homecoming.app.forms import show_problems
+from homecoming.app.registry import services
+from homecoming.app.registry.choices import PersonStatusChoice
+from homecoming.app.registry.forms import (
+    AssertionForm,
+    CaseForm,
+    NameFormSet,
+    PersonForm,
+    PhotoForm,
+    ReviewForm,
+    SearchForm,
+    TransitionForm,
+)
+from homecoming.app.registry.models import MissingCase, Person, Photo
+from homecoming.app.registry.search import Query, search_persons
+from homecoming.domain.case_states import LABELS as CASE_LABELS
+from homecoming.domain.case_states import ALLOWED, CaseState
+from homecoming.errors import HomecomingError
+from homecoming.linkage.names import detect_script, guess_language, romanize_ru, romanize_uk
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    counts = dict(Person.objects.filter(purged=False).values_list("current_status").annotate(n=Count("id")))
+    bars = [(str(label), counts.get(value, 0)) for value, label in PersonStatusChoice.choices]
+    case_counts = dict(MissingCase.objects.values_list("state").annotate(n=Count("id")))
+    ctx = {
+        "total": sum(counts.values()),
+        "chart": bar_chart(bars, title=_("Persons by current status")),
+        "case_chart": bar_chart([(CASE_LABELS[s], case_counts.get(s.value, 0)) for s in CaseState],
+                                title=_("Tracing cases by state")),
+        "cards_due": [d for d in captivity.card_deadlines() if d.overdue][:50],
+        "health_due": [d for d in captivity.health_deadlines() if d.overdue][:50]
+        if request.user.has_perm("captivity.view_health") else None,
+    }
+    return render(request, "registry/dashboard.html", ctx)
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results: list[Person] = []
+    error = ""
+    if form.is_valid():
+        try:
+            results = list(search_persons(Query(**form.cleaned_data)))
+        except HomecomingError as exc:
+            error = str(exc)
+    template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
+    return render(request, template, {"form": form, "results": results, "error": error,
+                                      "searched": form.is_bound})
+
+
+def _latin_suggestions(forms_data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Latin transliterations of Cyrillic name forms that have none (uk: 2010 standard, ru: ICAO 9303)."""
+    has_latin = any(f.get("script") == "latin" or detect_script(f.get("family_name", "")) == "latin"
+                    for f in forms_data)
+    if has_latin:
+        return []
+    out = []
+    for f in forms_data:
+        text = " ".join(f.get(k, "") for k in ("family_name", "given_name", "patronymic"))
+        if detect_script(text) != "cyrillic":
+            continue
+        lang = f.get("language") or guess_language(text)
+        rom = romanize_ru if lang == "ru" else romanize_uk
+        out.append({k: rom(f.get(k, "")) for k in ("family_name", "given_name", "patronymic")}
+                   | {"script": "latin", "language": lang if lang in ("uk", "ru") else "uk",
+                      "kind": "transliteration"})
+    return out
+
+
+def _names_from(formset: Any) -> list[dict[str, Any]]:
+    return [f.cleaned_data for f in formset.forms
+            if f.cleaned_data and any(f.cleaned_data.get(k) for k in ("family_name", "given_name", "patronymic"))]
+
+
+@login_required
+@permission_required("registry.add_person", raise_exception=True)
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    names = NameFormSet(request.POST or None, prefix="names")
+    if request.method == "POST" and form.is_valid() and names.is_valid():
+        name_data = _names_from(names)
+        if request.POST.get("transliterate", "on") == "on":
+            name_data += _latin_suggestions(name_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason") and v not in (None, "")}
+        try:
+            person = services.create_person(actor=request.user, data=data, names=name_data,
+                                            reason=form.cleaned_data.get("reason", ""))
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            messages.success(request, _("Person %(ref)s recorded.") % {"ref": person.reference})
+            return redirect("registry:person", person_id=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "names": names, "creating": True})
+
+
+@login_required
+@permission_required("registry.change_person", raise_exception=True)
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    initial_names = [{k: getattr(n, k) for k in services.NAME_FIELDS} for n in person.names.order_by("position")]
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=person)
+        names = NameFormSet(request.POST, prefix="names")
+        if form.is_valid() and names.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
+            data = {k: ("" if v is None and k not in ("age_min", "age_max") else v) for k, v in data.items()}
+            try:
+                services.update_person(actor=request.user, person_id=person.pk,
+                                       expected_version=int(request.POST.get("version") or 0), data=data,
+                                       names=_names_from(names), reason=form.cleaned_data.get("reason", ""))
+            except HomecomingError as exc:
+                show_problems(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("registry:person", person_id=person.pk)
+    else:
+        form = PersonForm(instance=person, initial={"version": person.version})
+        names = NameFormSet(prefix="names", initial=initial_names)
+    return render(request, "registry/person_form.html", {"form": form, "names": names, "person": person})
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.prefetch_related("names"), pk=person_id)
+    can_contacts = request.user.has_perm("registry.view_contacts")
+    can_health = request.user.has_perm("captivity.view_health")
+    cases = list(person.cases.prefetch_related("transitions", "enquirers"))
+    if can_contacts and any(c.enquirers.all() for c in cases):
+        audit.record_view(actor=request.user, obj=person, what="enquirer contacts")
+    detentions = list(person.detentions.prefetch_related("events", "cards__dispatches", "health_reports",
+                                                          "eligibility"))
+    if can_health and any(d.health_reports.all() for d in detentions):
+        audit.record_view(actor=request.user, obj=person, what="health reports")
+    ctx = {
+        "person": person, "names": person.names.all(), "assertions": person.assertions.all(),
+        "cases": [(c, [(s.value, CASE_LABELS[s]) for s in sorted(ALLOWED[CaseState(c.state)])],
+                   TransitionForm(initial={"version": c.version}, prefix=f"case{c.pk}")) for c in cases],
+        "detentions": detentions, "can_contacts": can_contacts, "can_health": can_health,
+        "status_history": person.status_changes.all(),
+        "assertion_form": AssertionForm(), "photos": person.photos.all(),
+        "history": audit.history(person)[:50] if request.user.has_perm("audit.view_auditrecord") else None,
+    }
+    return render(request, "registry/person_detail.html", ctx)
+
+
+@login_required
+@permission_required("registry.add_missingcase", raise_exception=True)
+def case_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        enquirers = []
+        if d["enquirer_name"]:
+            enquirers.append({"name": d["enquirer_name"], "relationship": d["enquirer_relationship"],
+                              "phone": d["enquirer_phone"], "email": d["enquirer_email"]})
+        data = {k: d[k] for k in ("last_contact_date", "last_contact_place", "unit_at_disappearance",
+                                  "circumstances")}
+        data["external_references"] = [r.strip() for r in d["external_references"].splitlines() if r.strip()]
+        try:
+            case = services.open_case(actor=request.user, person=person, data=data, enquirers=enquirers)
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("registry:person", person_id=person.pk)
+    return render(request, "registry/case_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+@permission_required("registry.change_missingcase", raise_exception=True)
+def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_object_or_404(MissingCase, pk=case_id)
+    form = TransitionForm(request.POST, prefix=f"case{case.pk}")
+    if form.is_valid():
+        try:
+            services.transition_case(actor=request.user, case_id=case.pk, target=form.cleaned_data["state"],
+                                     reason=form.cleaned_data["reason"],
+                                     expected_version=form.cleaned_data["version"])
+            messages.success(request, _("Case %(ref)s moved.") % {"ref": case.reference})
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Choose a state."))
+    return redirect("registry:person", person_id=case.person_id)
+
+
+@login_required
+@require_POST
+@permission_required("registry.add_statusassertion", raise_exception=True)
+def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = AssertionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_assertion(actor=request.user, person=person, **form.cleaned_data)
+            messages.success(request, _("Status claim submitted for review."))
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("registry:person", person_id=person.pk)
+
+
+@login_required
+@require_POST
+@permission_required("registry.review_statusassertion", raise_exception=True)
+def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    person_id = None
+    if form.is_valid():
+        try:
+            a = services.review_assertion(actor=request.user, assertion_id=assertion_id, **form.cleaned_data)
+            person_id = a.person_id
+            messages.success(request, _("Claim %(d)s.") % {"d": a.review_state})
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    from homecoming.app.registry.models import StatusAssertion
+
+    a = get_object_or_404(StatusAssertion, pk=assertion_id)
+    return redirect("registry:person", person_id=person_id or a.person_id)
+
+
+@login_required
+@permission_required("registry.add_photo", raise_exception=True)
+def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_photo(actor=request.user, person=person, upload=form.cleaned_data["image"],
+                               caption=form.cleaned_data["caption"])
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            return redirect("registry:person", person_id=person.pk)
+    return render(request, "registry/photo_form.html", {"form": form, "person": person})
+
+
+@login_required
+@permission_required("registry.view_photo", raise_exception=True)
+def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = get_object_or_404(Photo, pk=photo_id)
+    if photo.person.purged or not photo.image:
+        raise Http404("no such photo")
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

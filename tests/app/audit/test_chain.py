@@ -1,0 +1,87 @@
+"""The audit chain: every change writes a record; nobody can rewrite one without `verify` noticing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from homecoming.app.audit import insert_only, services
+from homecoming.app.audit.models import AuditRecord
+from homecoming.app.registry import services as registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_record_links_to_the_previous_one(person: Any) -> None:
+    records = list(AuditRecord.objects.order_by("seq"))
+    assert [r.seq for r in records] == list(range(1, len(records) + 1))
+    assert records[0].prev_hash == services.GENESIS
+    for before, after in zip(records, records[1:], strict=False):
+        assert after.prev_hash == before.hash
+        assert services.compute_hash(after) == after.hash
+    assert services.verify().ok
+
+
+def test_creating_a_person_is_audited_with_actor_and_content(person: Any, registrar: Any) -> None:
+    rec = services.history(person).get(action="create")
+    assert rec.actor_id == registrar.pk
+    assert rec.actor_name == registrar.username
+    assert rec.after["names"][0]["family_name"] == "Шевченко"
+    assert rec.after["service_number"] == "A123456"
+
+
+def test_update_records_before_and_after(person: Any, registrar: Any) -> None:
+    registry.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "sergeant"},
+                           reason="rank from unit list")
+    rec = services.history(person).get(action="update")
+    assert rec.before == {"rank": "", "version": 1, "updated": rec.before["updated"]}
+    assert rec.after["rank"] == "sergeant"
+    assert rec.reason == "rank from unit list"
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_auditrecord SET reason = 'x'", "DELETE FROM audit_auditrecord"])
+def test_the_database_refuses_update_and_delete(person: Any, sql: str) -> None:
+    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditRecord.objects.count() >= 2
+
+
+def _tamper(sql: str, params: list[Any]) -> None:
+    """What a DBA with rights to drop triggers could do."""
+    insert_only.remove(connection, "audit_auditrecord")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    finally:
+        insert_only.install(connection, "audit_auditrecord")
+
+
+def test_a_row_changed_with_raw_sql_is_named_by_verify(person: Any, registrar: Any) -> None:
+    registry.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "captain"})
+    target = AuditRecord.objects.get(action="update")
+    _tamper("UPDATE audit_auditrecord SET reason = %s WHERE id = %s", ["nothing happened here", target.pk])
+    report = services.verify()
+    assert not report.ok
+    assert report.first_broken_seq == target.seq
+    assert "content does not match its hash" in report.problem
+
+
+def test_a_deleted_row_is_found(person: Any, registrar: Any) -> None:
+    registry.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "captain"})
+    first = AuditRecord.objects.order_by("seq").first()
+    assert first is not None
+    _tamper("DELETE FROM audit_auditrecord WHERE seq = %s", [first.seq + 1])
+    report = services.verify()
+    assert not report.ok
+    assert report.first_broken_seq == first.seq + 2
+    assert "records are missing" in report.problem
+
+
+def test_history_tables_are_insert_only_too(person: Any, registrar: Any) -> None:
+    case = registry.open_case(actor=registrar, person=person, data={})
+    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_casetransition SET reason = 'rewritten' WHERE case_id = %s", [case.pk])
+    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_statuschange")
