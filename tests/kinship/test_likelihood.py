@@ -35,7 +35,7 @@ def test_partial_genotype_is_any_second_allele(abc: Locus, trio: Pedigree, one: 
     assert lik(one, abc, {"X": ["a", None]}) == pytest.approx(1 - (1 - P["a"]) ** 2, rel=1e-14)
 
 
-def test_first_cousin_child_homozygote_uses_inbreeding_coefficient(abc: Locus, trio: Pedigree, one: Pedigree) -> None:
+def test_first_cousin_child_homozygote_uses_inbreeding_coefficient(abc: Locus) -> None:
     ped = Pedigree.from_records([
         ("GF", None, None, "male"), ("GM", None, None, "female"),
         ("S1", "GF", "GM", "male"), ("S2", "GF", "GM", "female"),

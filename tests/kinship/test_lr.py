@@ -14,7 +14,8 @@ P = {"a": 0.1, "b": 0.2, "c": 0.3, "d": 0.4}
 
 def pair_lr(related: Pedigree, locus: Locus, g1: str, g2: str, ids: tuple[str, str] = ("R1", "R2"),
             sexes: tuple[str, str] = ("male", "male")) -> float:
-    profiles = [Profile.from_mapping(ids[0], {locus.name: g1}), Profile.from_mapping(ids[1], {locus.name: g2})]
+    profiles = [Profile.from_mapping(ids[0], {locus.name: g1}),
+                Profile.from_mapping(ids[1], {locus.name: g2})]
     unrelated = Pedigree.from_records([{"id": ids[0], "sex": sexes[0]}, {"id": ids[1], "sex": sexes[1]}])
     h1 = Hypothesis.make("H1", related, samples=ids)
     h2 = Hypothesis.make("H2", unrelated, samples=ids)

@@ -31,22 +31,23 @@ class Factor:
     table: FloatArray
 
 
-def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[int] = ()) -> tuple[
-        float, FloatArray]:
+def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[int] = (), *,
+              order: Sequence[int] | None = None) -> tuple[float, FloatArray]:
     """Sum out every variable except ``keep``.
 
     Returns ``(log_scale, table)``: the marginal over ``keep`` (axes in ``keep`` order) is
     ``exp(log_scale) * table``; with ``keep=()`` the table is a 0-d array and the total is
-    ``exp(log_scale) * table``.
+    ``exp(log_scale) * table``. ``order`` (from :func:`elimination_order`) may be given to skip the
+    greedy search.
     """
     active = list(factors)
     log_scale = 0.0
-    keep_set = set(keep)
-    pending = {v for f in active for v in f.variables} - keep_set
-    while pending:
-        var = _cheapest(pending, active, sizes)
-        pending.discard(var)
+    if order is None:
+        order = elimination_order([f.variables for f in active], sizes, keep)
+    for var in order:
         involved = [f for f in active if var in f.variables]
+        if not involved:
+            continue
         active = [f for f in active if var not in f.variables]
         new = _combine(involved, drop=var)
         peak = float(new.table.max()) if new.table.size else 0.0
@@ -60,19 +61,26 @@ def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[in
     return log_scale, final.table
 
 
-def _cheapest(pending: set[int], active: list[Factor], sizes: Sequence[int]) -> int:
-    best, best_cost = -1, math.inf
-    for var in sorted(pending):
-        union: set[int] = set()
-        for f in active:
-            if var in f.variables:
-                union.update(f.variables)
-        cost = 1
-        for u in union:
-            cost *= sizes[u]
-        if cost < best_cost:
-            best, best_cost = var, cost
-    return best
+def elimination_order(scopes: Sequence[tuple[int, ...]], sizes: Sequence[int],
+                      keep: Sequence[int] = ()) -> list[int]:
+    """Greedy minimum-table-size elimination order of every variable not in ``keep``."""
+    active = [set(s) for s in scopes]
+    pending = set().union(*active) - set(keep) if active else set()
+    order: list[int] = []
+    while pending:
+        best, best_cost, best_union = -1, math.inf, set()
+        for var in sorted(pending):
+            union: set[int] = set()
+            for s in active:
+                if var in s:
+                    union |= s
+            cost = math.prod(sizes[u] for u in union)
+            if cost < best_cost:
+                best, best_cost, best_union = var, cost, union
+        pending.discard(best)
+        order.append(best)
+        active = [s for s in active if best not in s] + [best_union - {best}]
+    return order
 
 
 def _combine(factors: list[Factor], *, drop: int | None, order: tuple[int, ...] | None = None) -> Factor:
@@ -84,12 +92,19 @@ def _combine(factors: list[Factor], *, drop: int | None, order: tuple[int, ...] 
     out_vars = order if order is not None else tuple(v for v in union if v != drop)
     if not factors:
         return Factor(out_vars, np.ones(()))
-    letters = {v: _LETTERS[k] for k, v in enumerate(union)}
     _check_size(factors)
-    spec = ",".join("".join(letters[v] for v in f.variables) for f in factors)
-    spec += "->" + "".join(letters[v] for v in out_vars)
-    table = np.einsum(spec, *[f.table for f in factors], optimize=len(factors) > 2)
-    return Factor(out_vars, np.asarray(table, dtype=np.float64))
+    letters = {v: _LETTERS[k] for k, v in enumerate(union)}
+    # multiply pairwise, summing a variable out as soon as no later factor needs it
+    acc = factors[0]
+    for k, f in enumerate(factors[1:], start=1):
+        later = {v for g in factors[k + 1:] for v in g.variables}
+        acc_vars = tuple(dict.fromkeys(acc.variables + f.variables))
+        keep_vars = tuple(v for v in acc_vars if v != drop or v in later)
+        spec = (f"{''.join(letters[v] for v in acc.variables)},{''.join(letters[v] for v in f.variables)}"
+                f"->{''.join(letters[v] for v in keep_vars)}")
+        acc = Factor(keep_vars, np.einsum(spec, acc.table, f.table))
+    spec = f"{''.join(letters[v] for v in acc.variables)}->{''.join(letters[v] for v in out_vars)}"
+    return Factor(out_vars, np.asarray(np.einsum(spec, acc.table), dtype=np.float64))
 
 
 def _check_size(factors: list[Factor]) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
-from homecoming.kinship.elimination import Factor, eliminate
+from homecoming.kinship.elimination import Factor, eliminate, elimination_order
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
 
@@ -178,6 +178,23 @@ class _Graph:
     sizes: list[int]
     domains: list[IntArray]
     genes: dict[tuple[int, int], int]  # (person, 0 paternal / 1 maternal) -> variable
+    key: tuple[object, ...]  # structure key for caching the elimination order
+
+
+_ORDERS: dict[tuple[object, ...], list[int]] = {}
+
+
+def _order(graph: _Graph, keep: tuple[int, ...]) -> list[int]:
+    """Elimination order, cached per pedigree structure, evidence pattern and coarse domain sizes."""
+    key = (*graph.key, keep)
+    order = _ORDERS.get(key)
+    if order is None:
+        nominal = [s if s <= 2 else 16 for s in graph.sizes]
+        order = elimination_order([f.variables for f in graph.factors], nominal, keep)
+        if len(_ORDERS) > 4096:
+            _ORDERS.clear()
+        _ORDERS[key] = order
+    return order
 
 
 def _genes(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
@@ -222,7 +239,9 @@ def _build(ped: Pedigree, space: AlleleSpace, evid: Mapping[int, FloatArray], *,
         for comp in groups:
             fvars = [genes[(i, s)] for i in comp if ped.father[i] < 0 for s in (0, 1) if (i, s) in genes]
             factors.append(Factor(tuple(fvars), theta_prior(space.freqs, [domains[v] for v in fvars], theta)))
-    return _Graph(factors, [int(d.size) for d in domains], domains, genes)
+    sizes = [int(d.size) for d in domains]
+    key = (ped, x, theta > 0, theta_scope, tuple(sorted(evid)), tuple(min(z, 3) for z in sizes))
+    return _Graph(factors, sizes, domains, genes, key)
 
 
 def _transmissions(ped: Pedigree, i: int, genes: dict[tuple[int, int], int], domains: list[IntArray],
@@ -305,7 +324,7 @@ def marker_loglik(pedigree: Pedigree, locus: Locus, evidence: Evidence, /, *, th
     graph = _build(pedigree, space, evid, x=locus.chromosome == "X", theta=theta, theta_scope=theta_scope)
     if graph is None:
         return -math.inf
-    log_scale, table = eliminate(graph.factors, graph.sizes)
+    log_scale, table = eliminate(graph.factors, graph.sizes, order=_order(graph, ()))
     total = float(table)
     return log_scale + math.log(total) if total > 0 else -math.inf
 
@@ -327,7 +346,7 @@ def marker_joint(pedigree: Pedigree, locus: Locus, evidence: Evidence, node: int
     hemi = x and pedigree.sex[node] == MALE
     keep: tuple[int, ...] = ((graph.genes[(node, 1)],) if hemi
                              else (graph.genes[(node, 0)], graph.genes[(node, 1)]))
-    log_scale, table = eliminate(graph.factors, graph.sizes, keep)
+    log_scale, table = eliminate(graph.factors, graph.sizes, keep, order=_order(graph, keep))
     total = float(table.sum())
     if not total > 0:
         return -math.inf, np.full((n, n), math.nan)
