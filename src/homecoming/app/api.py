@@ -112,10 +112,14 @@ def require(request: HttpRequest, perm: str) -> Any:
 
 def _register() -> None:
     from homecoming.app.captivity.api import router as captivity_router
+    from homecoming.app.exchanges.api import router as exchanges_router
     from homecoming.app.registry.api import router as registry_router
+    from homecoming.app.remains.api import router as remains_router
 
     api.add_router("/", registry_router)
     api.add_router("/", captivity_router)
+    api.add_router("/", exchanges_router)
+    api.add_router("/", remains_router)
 
 
 _register()

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "homecoming.app.audit",
     "homecoming.app.registry",
     "homecoming.app.captivity",
+    "homecoming.app.exchanges",
+    "homecoming.app.remains",
 ]
 
 MIDDLEWARE = [

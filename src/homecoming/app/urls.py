@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("homecoming.app.accounts.urls")),
     path("registry/", include("homecoming.app.registry.urls")),
     path("captivity/", include("homecoming.app.captivity.urls")),
+    path("exchanges/", include("homecoming.app.exchanges.urls")),
+    path("remains/", include("homecoming.app.remains.urls")),
     path("audit/", include("homecoming.app.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -69,3 +69,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.auditor: _REGISTRY_READ + _CAPTIVITY_READ + ["audit.view_auditrecord", "audit.verify_chain"],
     Role.admin: [],  # admins are superusers; see services.create_user
 }
+
+
+def all_role_permissions() -> dict[Role, list[str]]:
+    """ROLE_PERMISSIONS plus what each domain app grants (``<app>/roles.py`` ``PERMISSIONS``)."""
+    from importlib import import_module
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for app in ("exchanges", "remains"):
+        extra: dict[Role, list[str]] = import_module(f"homecoming.app.{app}.roles").PERMISSIONS
+        for role, perms in extra.items():
+            merged[role] += [p for p in perms if p not in merged[role]]
+    return merged

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from homecoming.app.accounts.models import User
-from homecoming.app.accounts.roles import ROLE_PERMISSIONS, Role
+from homecoming.app.accounts.roles import Role, all_role_permissions
 from homecoming.app.audit import services as audit
 from homecoming.errors import Problem, ValidationError
 
@@ -17,7 +17,7 @@ def sync_roles(using: str = "default") -> None:
     """Create one group per role with exactly the permissions of roles.py."""
     perms = {f"{p.content_type.app_label}.{p.codename}": p
              for p in Permission.objects.using(using).select_related("content_type")}
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in all_role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
         group.permissions.set([perms[n] for n in names if n in perms])
 

@@ -1,0 +1,5 @@
+"""API endpoints of the exchanges app."""
+
+from ninja import Router
+
+router = Router(tags=["exchanges"])

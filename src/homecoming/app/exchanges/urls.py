@@ -1,0 +1,2 @@
+app_name = "exchanges"
+urlpatterns: list[object] = []

@@ -1,0 +1,5 @@
+"""API endpoints of the remains app."""
+
+from ninja import Router
+
+router = Router(tags=["remains"])

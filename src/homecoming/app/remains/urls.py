@@ -1,0 +1,2 @@
+app_name = "remains"
+urlpatterns: list[object] = []
