@@ -111,6 +111,33 @@ class GenotypeDistribution:
         with np.errstate(divide="ignore"):
             return float(np.log(self.lrs(poi)).sum())
 
+    def log_lr_tables(self) -> list[FloatArray]:
+        """Per marker, ``log(P(g | family) / P(g))`` over unordered genotypes (the screening tables)."""
+        return [m.log_lr_table() for m in self.markers]
+
+    def batch_log_lr(self, pois: Sequence[Profile], /) -> FloatArray:
+        """Total natural-log LR of many persons of interest against this family (table lookups).
+
+        Full genotypes without drop-out are looked up in the precomputed tables; partial genotypes and
+        drop-out fall back to the exact per-marker sum. Untyped markers contribute 0.
+        """
+        tables = self.log_lr_tables()
+        out = np.zeros(len(pois))
+        for k, poi in enumerate(pois):
+            total = 0.0
+            for md, table in zip(self.markers, tables, strict=True):
+                g = poi.get(md.locus.name)
+                if g is None:
+                    continue
+                if g.a2 is None or poi.dropout > 0:
+                    lr = md.lr(g, dropout=poi.dropout)
+                    total += math.log(lr) if lr > 0 else (-math.inf if lr == 0 else math.nan)
+                else:
+                    total += float(table[md.locus.index(g.a1, who=f"sample {poi.sample}"),
+                                         md.locus.index(g.a2, who=f"sample {poi.sample}")])
+            out[k] = total
+        return out
+
 
 def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
         Profile]], theta: float) -> FloatArray:
