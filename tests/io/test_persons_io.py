@@ -1,5 +1,4 @@
 import io
-import time
 from datetime import date
 from pathlib import Path
 
@@ -158,14 +157,14 @@ def test_reads_xlsx_dates_and_numbers(tmp_path: Path) -> None:
     assert row.birth_date == PartialDate(1990, 5, 17) and row.service_number == "123456"
 
 
-def test_hundred_thousand_rows(tmp_path: Path) -> None:
+def test_hundred_thousand_rows_are_all_read_with_their_row_numbers(tmp_path: Path) -> None:
+    """Size, not speed: speed is measured by benchmarks/registry.py, never asserted here."""
     lines = [f"X{i},Petrenko,Ivan,male,{1950 + i % 50}-05-17,S{i},missing,family" for i in range(100_000)]
     header = "external_id,family_name,given_name,sex,birth_date,service_number,status,status_source_type"
     path = write(tmp_path, header + "\n" + "\n".join(lines) + "\n")
-    start = time.perf_counter()
     rows = read_persons(path)
     assert len(rows) == 100_000 and rows[-1].row == 100_001
-    assert time.perf_counter() - start < 30  # generous bound for slow CI; typically a few seconds
+    assert rows[-1].service_number == "S99999"
 
 
 def test_docs_contain_the_generated_schema() -> None:
