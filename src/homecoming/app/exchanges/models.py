@@ -1,0 +1,174 @@
+"""Agreements, operations, manifests (versioned, insert-only), reported figures and identification results.
+
+Manifest versions and their lines are never edited or deleted: a change is a new version that
+``supersedes`` the current one with a ``reason``. The current version of a manifest is the one no other
+version supersedes. State changes of agreements and operations are insert-only transition rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from homecoming.app.exchanges.choices import (
+    AGREEMENT_STATES,
+    OPERATION_STATES,
+    Characterisation,
+    Consent,
+    DateQualifier,
+    FigureRole,
+    IdentificationVerdict,
+    ManifestStage,
+    OperationKind,
+    Outcome,
+    Qualifier,
+    QuotaRule,
+    Reliability,
+    SourceKind,
+    Unit,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Party(models.Model):
+    """A party to the conflict (Ukraine, Russia), with the body that speaks for it in this work."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("short code, e.g. UA"))
+    name = models.CharField(_("name"), max_length=100)
+    body = models.CharField(_("body responsible"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.Model):
+    """An agreement between two parties to exchange or repatriate people or remains."""
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    party_a = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party A"))
+    party_b = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party B"))
+    intermediary = models.CharField(_("intermediary"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_qualifier = models.CharField(_("date is"), max_length=12, choices=DateQualifier.choices,
+                                      default=DateQualifier.exact)
+    date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=30, choices=AGREEMENT_STATES, default="draft", db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "reference"]
+        verbose_name = _("agreement")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class AgreementCategory(models.Model):
+    """A category of an agreement and its quota rule (6,000 for 6,000; all the seriously wounded; ...)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(_("code"), max_length=40, help_text=_("short code used in manifests, e.g. bodies"))
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices, default=Unit.bodies)
+    rule = models.CharField(_("quota rule"), max_length=12, choices=QuotaRule.choices)
+    quota = models.PositiveIntegerField(_("quota (each way, or minimum)"), null=True, blank=True)
+    giving_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("giving party (unilateral)"))
+    criterion = models.CharField(_("criterion"), max_length=300, blank=True,
+                                 help_text=_("who belongs to the category, e.g. seriously wounded and sick"))
+
+    class Meta:
+        ordering = ["agreement", "id"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "code"], name="exchanges_category_code")]
+        verbose_name = _("agreement category")
+        verbose_name_plural = _("agreement categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyStatement(models.Model):
+    """What one party said the agreement is (one side's exchange is the other's unilateral repatriation)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="statements")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    characterisation = models.CharField(_("calls it"), max_length=30, choices=Characterisation.choices)
+    text = models.TextField(_("statement"))
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    stated_on = models.DateField(_("stated on"), null=True, blank=True)
+    date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "party", "id"]
+
+
+class AgreementTransition(models.Model):
+    """One change of an agreement's state. Insert-only."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Operation(models.Model):
+    """One exchange, release, repatriation of remains or return of civilians, on a day and at a place."""
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OperationKind.choices)
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="operations", verbose_name=_("agreement"))
+    party_a = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party A"))
+    party_b = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party B"))
+    stage = models.CharField(_("stage"), max_length=100, blank=True, help_text=_("e.g. stage 3 of the agreement"))
+    date = models.DateField(_("date"), null=True, blank=True, db_index=True)
+    date_qualifier = models.CharField(_("date is"), max_length=12, choices=DateQualifier.choices,
+                                      default=DateQualifier.exact)
+    date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    place_undisclosed = models.BooleanField(_("place undisclosed"), default=False)
+    intermediary = models.CharField(_("intermediary"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=30, choices=OPERATION_STATES, default="planned",
+                             db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "reference"]
+        verbose_name = _("operation")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class OperationTransition(models.Model):
+    """One change of an operation's state. Insert-only."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
