@@ -11,8 +11,14 @@ import time
 
 import numpy as np
 
-from homecoming.kinship import FrequencyTable, MutationModel, Pedigree, SexMutation, genotype_distribution
-from homecoming.kinship import missing_person_lr
+from homecoming.kinship import (
+    FrequencyTable,
+    MutationModel,
+    Pedigree,
+    SexMutation,
+    genotype_distribution,
+    missing_person_lr,
+)
 from homecoming.kinship.simulate import simulate_profiles
 
 MEMBERS = [("GF", None, None, "male"), ("GM", None, None, "female"), ("FA", "GF", "GM", "male"),

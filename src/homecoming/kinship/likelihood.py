@@ -76,13 +76,23 @@ def allele_space(locus: Locus, named: set[int], *, lump: bool) -> AlleleSpace:
     n = p.size
     named_idx = sorted({silent if i == -1 else i for i in named} | ({silent} if silent >= 0 else set()))
     rest = [i for i in range(n) if i not in set(named_idx)]
-    if lump and len(rest) >= 2 and all(m is None or _lumpable(m, rest, named_idx) for m in mats):
+    if lump and len(rest) >= 2 and (_always_lumpable(locus) or
+                                    all(m is None or _lumpable(m, rest, named_idx) for m in mats)):
         freqs = np.append(p[named_idx], p[rest].sum())
         lumped = [None if m is None else _lump(m, named_idx, rest) for m in mats]
         codes = {(-1 if i == silent else i): j for j, i in enumerate(named_idx)}
         return AlleleSpace(freqs, lumped[0], lumped[1], codes.get(-1, -1), codes, lumped=True)
     codes = {(-1 if i == silent else i): i for i in range(n)}
     return AlleleSpace(p, mats[0], mats[1], silent, codes, lumped=False)
+
+
+_ALWAYS_LUMPABLE = frozenset({"equal", "proportional", "trivial"})
+
+
+def _always_lumpable(locus: Locus) -> bool:
+    """Models lumpable for every split of the alleles (Kemeny-Snell strong lumpability)."""
+    mut = locus.mutation
+    return mut is None or (mut.female.model in _ALWAYS_LUMPABLE and mut.male.model in _ALWAYS_LUMPABLE)
 
 
 def _extend_identity(m: FloatArray) -> FloatArray:
@@ -260,8 +270,9 @@ def _transmissions(ped: Pedigree, i: int, genes: dict[tuple[int, int], int], dom
 
 def _slice(m: FloatArray | None, rows: IntArray, cols: IntArray) -> FloatArray:
     if m is None:
-        return np.equal.outer(rows, cols).astype(np.float64)
-    return m[np.ix_(rows, cols)]
+        return (rows[:, None] == cols[None, :]).astype(np.float64)
+    out: FloatArray = m[rows][:, cols]
+    return out
 
 
 def _meiosis(m: FloatArray | None, a: int, b: int, c: int, domains: list[IntArray]) -> Factor:
