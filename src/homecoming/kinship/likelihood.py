@@ -270,7 +270,8 @@ def _transmissions(ped: Pedigree, i: int, genes: dict[tuple[int, int], int], dom
 
 def _slice(m: FloatArray | None, rows: IntArray, cols: IntArray) -> FloatArray:
     if m is None:
-        return (rows[:, None] == cols[None, :]).astype(np.float64)
+        ident: FloatArray = (rows[:, None] == cols[None, :]).astype(np.float64)
+        return ident
     out: FloatArray = m[rows][:, cols]
     return out
 
