@@ -28,7 +28,7 @@ class NameKind(models.TextChoices):
 
 LANGUAGES = [("uk", _("Ukrainian")), ("ru", _("Russian")), ("en", _("English")), ("other", _("other"))]
 
-CASE_STATES = [(s.value, CASE_LABELS[s]) for s in CaseState]
+CASE_STATES = [(s.value, _(CASE_LABELS[s])) for s in CaseState]  # msgids listed in i18n_labels.py
 
 
 class PersonStatusChoice(models.TextChoices):

@@ -44,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = {
         "total": sum(counts.values()),
         "chart": bar_chart(bars, title=_("Persons by current status")),
-        "case_chart": bar_chart([(CASE_LABELS[s], case_counts.get(s.value, 0)) for s in CaseState],
+        "case_chart": bar_chart([(_(CASE_LABELS[s]), case_counts.get(s.value, 0)) for s in CaseState],
                                 title=_("Tracing cases by state")),
         "cards_due": [d for d in captivity.card_deadlines() if d.overdue][:50],
         "health_due": [d for d in captivity.health_deadlines() if d.overdue][:50]
@@ -155,7 +155,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         audit.record_view(actor=request.user, obj=person, what="health reports")
     ctx = {
         "person": person, "names": person.names.all(), "assertions": person.assertions.all(),
-        "cases": [(c, [(s.value, CASE_LABELS[s]) for s in sorted(ALLOWED[CaseState(c.state)])],
+        "cases": [(c, [(s.value, _(CASE_LABELS[s])) for s in sorted(ALLOWED[CaseState(c.state)])],
                    TransitionForm(initial={"version": c.version}, prefix=f"case{c.pk}")) for c in cases],
         "detentions": detentions, "can_contacts": can_contacts, "can_health": can_health,
         "status_history": person.status_changes.all(),

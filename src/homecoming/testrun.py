@@ -1,0 +1,91 @@
+"""``make test``: lint, type-check, then the whole suite on SQLite and again on PostgreSQL.
+
+* PostgreSQL is found at ``HOMECOMING_TEST_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``;
+  pytest-django creates and drops its own ``test_…`` database there).
+* Browser tests need Debian's Chromium (``apt-get install chromium``).
+* Without PostgreSQL or Chromium the run says so and skips only those tests; with ``CI=true`` a missing
+  part is an error and nothing is skipped.
+
+Extra arguments are passed to pytest (e.g. ``python -m homecoming.testrun -k search``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from rich.console import Console
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+console = Console(stderr=True)
+
+
+def postgres_url() -> tuple[str, str]:
+    """The URL to test on, and '' if it answers or the reason it does not."""
+    url = os.environ.get("HOMECOMING_TEST_DATABASE_URL", DEFAULT_PG)
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # any failure to connect means: not available
+        return url, f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return url, ""
+
+
+def _step(title: str, cmd: list[str], env: dict[str, str]) -> bool:
+    console.rule(f"[bold]{title}")
+    console.print("$ " + " ".join(cmd), style="dim")
+    start = time.monotonic()
+    ok = subprocess.call(cmd, env=env) == 0
+    console.print(f"{'[green]passed' if ok else '[red]FAILED'}[/] {title} ({time.monotonic() - start:.0f} s)")
+    return ok
+
+
+def main(argv: list[str]) -> int:
+    ci = os.environ.get("CI", "").lower() == "true"
+    pg_url, pg_problem = postgres_url()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    missing = []
+    if pg_problem:
+        missing.append(f"PostgreSQL at {pg_url} does not answer ({pg_problem})")
+    if not chromium:
+        missing.append("Chromium is not installed (apt-get install chromium); browser tests need it")
+    for line in missing:
+        console.print(f"[yellow]note:[/] {line}")
+    if ci and missing:
+        console.print("[red]CI=true: PostgreSQL and Chromium are required; nothing may be skipped.[/]")
+        return 2
+    bin_dir = os.path.dirname(sys.executable)
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    workers = ["-n", os.environ.get("HOMECOMING_TEST_WORKERS", "2")]
+    results = {
+        "ruff": _step("ruff (lint)", [f"{bin_dir}/ruff", "check", "src", "tests", "benchmarks"], env),
+        "mypy": _step("mypy --strict (pure packages)", [f"{bin_dir}/mypy"], env),
+        "migrations": _step("migrations are complete", [sys.executable, "-m", "django", "makemigrations",
+                                                         "--check", "--dry-run",
+                                                         "--settings=homecoming.app.settings"],
+                            env | {"HOMECOMING_DEBUG": "1"}),
+        "sqlite": _step("tests on SQLite", [sys.executable, "-m", "pytest", *workers, *argv], env),
+    }
+    if pg_problem:
+        console.print("[yellow]skipped:[/] the PostgreSQL pass (" + pg_problem + ")")
+    else:
+        results["postgresql"] = _step("tests on PostgreSQL (database tests)",
+                                      [sys.executable, "-m", "pytest", *workers, "tests/app", *argv],
+                                      env | {"DATABASE_URL": pg_url})
+    console.rule("[bold]summary")
+    for name, ok in results.items():
+        console.print(f"  {name:<12} {'[green]passed' if ok else '[red]FAILED'}")
+    if missing:
+        console.print("  [yellow]incomplete:[/] " + "; ".join(missing))
+    return 0 if all(results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
