@@ -69,7 +69,8 @@ def jsonable(value: Any) -> Any:
 def _model(raw: Mapping[str, Any], where: str) -> MutationModel:
     try:
         name = str(raw["model"])
-        if raw.get("reconstructible") is False or name == "custom":
+        # an explicit matrix is the peer's own matrix: use it whenever present (exact by definition)
+        if raw.get("reconstructible") is False or name == "custom" or raw.get("matrix") is not None:
             return MutationModel.make("custom", rate=number(raw.get("rate") or 0, f"{where}.rate"),
                                       matrix=[[number(x, f"{where}.matrix") for x in row]
                                               for row in raw["matrix"]])
