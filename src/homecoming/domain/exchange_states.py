@@ -106,20 +106,36 @@ def _names(states: frozenset[StrEnum], order: type[StrEnum]) -> str:
     return ", ".join(s.value for s in order if s in states) or "none (final state)"
 
 
-def _check(what: str, current: StrEnum, target: StrEnum, allowed: frozenset[StrEnum],
-           needs_reason: bool, reason: str, order: type[StrEnum]) -> None:
+def _check(
+    what: str,
+    current: StrEnum,
+    target: StrEnum,
+    allowed: frozenset[StrEnum],
+    needs_reason: bool,
+    reason: str,
+    order: type[StrEnum],
+) -> None:
     if target not in allowed:
         hint = f"allowed from {current.value}: {_names(allowed, order)}"
         message = f"cannot move from {current.value} to {target.value}"
         raise TransitionError(
-            f"state: {what} {message}; {hint}", field="state", value=target.value, hint=hint,
+            f"state: {what} {message}; {hint}",
+            field="state",
+            value=target.value,
+            hint=hint,
             problems=[Problem("state", message, target.value, hint)],
         )
     if needs_reason and not reason.strip():
-        raise ValidationError.from_problems([Problem(
-            "reason", f"is required when {what} moves to {target.value}", reason,
-            "write why, e.g. the statement or event that caused it",
-        )])
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    "reason",
+                    f"is required when {what} moves to {target.value}",
+                    reason,
+                    "write why, e.g. the statement or event that caused it",
+                )
+            ]
+        )
 
 
 def check_agreement_transition(current: str, target: str, *, reason: str = "") -> None:
@@ -140,16 +156,26 @@ def _agreement_state(value: str, field: str) -> AgreementState:
     try:
         return AgreementState(value)
     except ValueError:
-        raise ValidationError.from_problems([Problem(
-            field, "is not an agreement state", value, "use one of " + ", ".join(s.value for s in A))]) from None
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    field, "is not an agreement state", value, "use one of " + ", ".join(s.value for s in A)
+                )
+            ]
+        ) from None
 
 
 def _operation_state(value: str, field: str) -> OperationState:
     try:
         return OperationState(value)
     except ValueError:
-        raise ValidationError.from_problems([Problem(
-            field, "is not an operation state", value, "use one of " + ", ".join(s.value for s in O))]) from None
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    field, "is not an operation state", value, "use one of " + ", ".join(s.value for s in O)
+                )
+            ]
+        ) from None
 
 
 __all__ = [

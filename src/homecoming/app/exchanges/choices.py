@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from homecoming.domain.exchange_states import AGREEMENT_LABELS, OPERATION_LABELS, AgreementState, OperationState
+from homecoming.domain.exchange_states import (
+    AGREEMENT_LABELS,
+    OPERATION_LABELS,
+    AgreementState,
+    OperationState,
+)
 
 AGREEMENT_STATES = [(s.value, AGREEMENT_LABELS[s]) for s in AgreementState]
 OPERATION_STATES = [(s.value, OPERATION_LABELS[s]) for s in OperationState]
@@ -74,7 +79,7 @@ DELIVERED_OUTCOMES = ("transferred", "substituted", "unexpected_arrival")
 class Qualifier(models.TextChoices):
     exact = "exact", _("exact")
     approximate = "approximate", _("approximate")
-    lower_bound = "lower_bound", _("lower bound (\"over\", \"at least\")")
+    lower_bound = "lower_bound", _('lower bound ("over", "at least")')
     silent = "silent", _("no figure given (source silent)")
 
 

@@ -58,11 +58,14 @@ class Agreement(models.Model):
     party_b = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party B"))
     intermediary = models.CharField(_("intermediary"), max_length=200, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
-    date_qualifier = models.CharField(_("date is"), max_length=12, choices=DateQualifier.choices,
-                                      default=DateQualifier.exact)
+    date_qualifier = models.CharField(
+        _("date is"), max_length=12, choices=DateQualifier.choices, default=DateQualifier.exact
+    )
     date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    state = models.CharField(_("state"), max_length=30, choices=AGREEMENT_STATES, default="draft", db_index=True)
+    state = models.CharField(
+        _("state"), max_length=30, choices=AGREEMENT_STATES, default="draft", db_index=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -79,15 +82,27 @@ class AgreementCategory(models.Model):
     """A category of an agreement and its quota rule (6,000 for 6,000; all the seriously wounded; ...)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="categories")
-    code = models.CharField(_("code"), max_length=40, help_text=_("short code used in manifests, e.g. bodies"))
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("short code used in manifests, e.g. bodies")
+    )
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices, default=Unit.bodies)
     rule = models.CharField(_("quota rule"), max_length=12, choices=QuotaRule.choices)
     quota = models.PositiveIntegerField(_("quota (each way, or minimum)"), null=True, blank=True)
-    giving_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("giving party (unilateral)"))
-    criterion = models.CharField(_("criterion"), max_length=300, blank=True,
-                                 help_text=_("who belongs to the category, e.g. seriously wounded and sick"))
+    giving_party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("giving party (unilateral)"),
+    )
+    criterion = models.CharField(
+        _("criterion"),
+        max_length=300,
+        blank=True,
+        help_text=_("who belongs to the category, e.g. seriously wounded and sick"),
+    )
 
     class Meta:
         ordering = ["agreement", "id"]
@@ -134,20 +149,30 @@ class Operation(models.Model):
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OperationKind.choices)
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="operations", verbose_name=_("agreement"))
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operations",
+        verbose_name=_("agreement"),
+    )
     party_a = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party A"))
     party_b = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party B"))
-    stage = models.CharField(_("stage"), max_length=100, blank=True, help_text=_("e.g. stage 3 of the agreement"))
+    stage = models.CharField(
+        _("stage"), max_length=100, blank=True, help_text=_("e.g. stage 3 of the agreement")
+    )
     date = models.DateField(_("date"), null=True, blank=True, db_index=True)
-    date_qualifier = models.CharField(_("date is"), max_length=12, choices=DateQualifier.choices,
-                                      default=DateQualifier.exact)
+    date_qualifier = models.CharField(
+        _("date is"), max_length=12, choices=DateQualifier.choices, default=DateQualifier.exact
+    )
     date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     place_undisclosed = models.BooleanField(_("place undisclosed"), default=False)
     intermediary = models.CharField(_("intermediary"), max_length=200, blank=True)
-    state = models.CharField(_("state"), max_length=30, choices=OPERATION_STATES, default="planned",
-                             db_index=True)
+    state = models.CharField(
+        _("state"), max_length=30, choices=OPERATION_STATES, default="planned", db_index=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -172,3 +197,178 @@ class OperationTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Manifest(models.Model):
+    """The list of one direction of an operation (sender → receiver); its content lives in versions."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="manifests")
+    sending_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("sending party")
+    )
+    receiving_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving party")
+    )
+
+    class Meta:
+        ordering = ["operation", "sending_party"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "sending_party", "receiving_party"], name="exchanges_manifest_direction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation.reference}: {self.sending_party.code} → {self.receiving_party.code}"
+
+
+class ManifestVersion(models.Model):
+    """One version of a manifest (proposed, counter-proposal, agreed, executed). Insert-only."""
+
+    manifest = models.ForeignKey(Manifest, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    stage = models.CharField(_("stage"), max_length=20, choices=ManifestStage.choices)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.TextField(_("reason for the new version"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["manifest", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["manifest", "number"], name="exchanges_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manifest} v{self.number} ({self.stage})"
+
+
+class ManifestLine(models.Model):
+    """A person or remains on a manifest version, as the handing party states them. Insert-only."""
+
+    version = models.ForeignKey(ManifestVersion, on_delete=models.PROTECT, related_name="lines")
+    line_no = models.PositiveIntegerField(_("line"))
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="manifest_lines"
+    )
+    container_number = models.CharField(
+        _("bag or container number"), max_length=60, blank=True, db_index=True
+    )
+    category = models.ForeignKey(
+        AgreementCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
+    category_code = models.CharField(_("category"), max_length=40)
+    eligibility_basis = models.CharField(_("basis of eligibility"), max_length=300, blank=True)
+    claimed_name = models.CharField(_("claimed name"), max_length=300, blank=True)
+    claimed_birth_date = models.CharField(_("claimed birth date"), max_length=10, blank=True)
+    claimed_identity = models.CharField(_("claimed identity document or number"), max_length=200, blank=True)
+    claimed_affiliation = models.CharField(_("claimed affiliation"), max_length=200, blank=True)
+    consent = models.CharField(
+        _("prisoner's consent"), max_length=20, choices=Consent.choices, default=Consent.not_required
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.pending)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["version", "line_no"]
+        constraints = [models.UniqueConstraint(fields=["version", "line_no"], name="exchanges_line_no")]
+        indexes = [models.Index(fields=["version", "outcome"], name="exchanges_line_outcome")]
+
+    def __str__(self) -> str:
+        return f"line {self.line_no}: {self.container_number or self.claimed_name}"
+
+    @property
+    def is_remains(self) -> bool:
+        return bool(self.container_number)
+
+
+class IdentificationResult(models.Model):
+    """What identification established about a manifest line; may contradict the handing party's claim.
+
+    Insert-only. Remains the handing party called the other side's that turn out to be its own soldiers
+    must go back through a later operation (``return_operation``).
+    """
+
+    line = models.ForeignKey(ManifestLine, on_delete=models.PROTECT, related_name="identifications")
+    verdict = models.CharField(_("verdict"), max_length=20, choices=IdentificationVerdict.choices)
+    established_identity = models.CharField(_("established identity"), max_length=300, blank=True)
+    established_affiliation = models.CharField(_("established affiliation"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_operation = models.ForeignKey(
+        Operation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("returned through operation"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["recorded", "id"]
+
+
+class ReportedFigure(models.Model):
+    """A count about an operation or agreement, with its qualifier, source, date and reliability.
+
+    ``cumulative`` marks a running total ("over 6,000 so far") rather than the count of one operation.
+    A figure with qualifier ``silent`` records that a source said nothing (``value`` empty).
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+    )
+    operation = models.ForeignKey(
+        Operation, null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+    )
+    category = models.ForeignKey(
+        AgreementCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+    )
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices, default=Unit.bodies)
+    sending_party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    receiving_party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.exact
+    )
+    cumulative = models.BooleanField(_("running total"), default=False)
+    role = models.CharField(
+        _("role"), max_length=30, choices=FigureRole.choices, default=FigureRole.reported_by_source
+    )
+    source_kind = models.CharField(_("source kind"), max_length=30, choices=SourceKind.choices)
+    source_name = models.CharField(_("source"), max_length=300)
+    source_party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source speaks for"),
+    )
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    date_note = models.CharField(_("date as reported"), max_length=200, blank=True)
+    reliability = models.CharField(
+        _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    quote = models.TextField(_("quote"), blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        indexes = [models.Index(fields=["operation", "receiving_party"], name="exchanges_figure_op_to")]
+
+    def __str__(self) -> str:
+        shown = "—" if self.value is None else f"{self.value:,}"
+        return f"{shown} {self.unit} ({self.source_name})"
