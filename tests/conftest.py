@@ -25,7 +25,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 raise pytest.UsageError("CI=true but Chromium is not installed: apt-get install chromium")
             item.add_marker(pytest.mark.skip(reason="Chromium not installed (apt-get install chromium)"))
         if "postgres" in item.keywords and not ON_POSTGRES:
-            item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://…)"))
+            item.add_marker(
+                pytest.mark.skip(reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +41,12 @@ def make_user(db: None) -> Callable[..., Any]:
     from homecoming.app.accounts.services import create_user
 
     def make(role: str, username: str | None = None) -> Any:
-        return create_user(username=username or f"{role}-user", password="correct horse battery 9",
-                           role=Role(role), check_password=False)
+        return create_user(
+            username=username or f"{role}-user",
+            password="correct horse battery 9",
+            role=Role(role),
+            check_password=False,
+        )
 
     return make
 

@@ -16,15 +16,20 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from homecoming.commands.kinship import kinship_command
 from homecoming.errors import HomecomingError
 
-app = typer.Typer(help="Homecoming: the missing, prisoners of war and the dead of war.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Homecoming: the missing, prisoners of war and the dead of war.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
-import_app = typer.Typer(help="Import files (atomic: a file imports whole or not at all).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import files (atomic: a file imports whole or not at all).", no_args_is_help=True
+)
 export_app = typer.Typer(help="Export data as files.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -80,8 +85,12 @@ def _user(username: str | None) -> Any:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(f"no user named {username!r}", field="--as", value=username,
-                       hint="create one with 'homecoming createuser'")
+        raise NotFound(
+            f"no user named {username!r}",
+            field="--as",
+            value=username,
+            hint="create one with 'homecoming createuser'",
+        )
     return user
 
 
@@ -97,11 +106,19 @@ def migrate() -> None:
 @app.command()
 def createuser(
     username: str,
-    role: str = typer.Option(..., "--role", help="registrar, exchange_coordinator, forensic_examiner, dna_analyst, "
-                                                 "identification_reviewer, family_liaison, auditor, admin"),
+    role: str = typer.Option(
+        ...,
+        "--role",
+        help="registrar, exchange_coordinator, forensic_examiner, dna_analyst, "
+        "identification_reviewer, family_liaison, auditor, admin",
+    ),
     email: str = typer.Option("", "--email"),
-    password: str = typer.Option(None, "--password", envvar="HOMECOMING_PASSWORD",
-                                 help="the password (or set HOMECOMING_PASSWORD); asked for when absent"),
+    password: str = typer.Option(
+        None,
+        "--password",
+        envvar="HOMECOMING_PASSWORD",
+        help="the password (or set HOMECOMING_PASSWORD); asked for when absent",
+    ),
 ) -> None:
     """Create a user with one role."""
     _setup()
@@ -110,7 +127,9 @@ def createuser(
     role_value = _run(lambda: services.parse_role(role))
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = _run(lambda: services.create_user(username=username, password=password, role=role_value, email=email))
+    user = _run(
+        lambda: services.create_user(username=username, password=password, role=role_value, email=email)
+    )
     out.print(f"created {user.username} ({role_value.value})")
 
 
@@ -141,16 +160,27 @@ def audit_verify() -> None:
         report = services.verify(progress=lambda n: bar.update(task, completed=n))
         bar.update(task, completed=report.checked)
     if not report.ok:
-        _fail(IntegrityError(
-            f"audit chain broken at record #{report.first_broken_seq} (id {report.first_broken_id}): "
-            f"{report.problem}; {report.checked - 1} records before it are intact",
-            field="seq", value=report.first_broken_seq, hint="investigate who changed the database"))
+        _fail(
+            IntegrityError(
+                f"audit chain broken at record #{report.first_broken_seq} (id {report.first_broken_id}): "
+                f"{report.problem}; {report.checked - 1} records before it are intact",
+                field="seq",
+                value=report.first_broken_seq,
+                hint="investigate who changed the database",
+            )
+        )
     out.print(f"audit chain intact: {report.checked} records verified")
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 @import_app.command("persons")
@@ -165,15 +195,20 @@ def import_persons(
     from homecoming.errors import InputError
 
     if not file.exists():
-        _fail(InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path"))
+        _fail(
+            InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
+        )
     user = _run(lambda: _user(actor))
     with _progress() as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
-        report = _run(lambda: run(actor=user, path=file, dry_run=dry_run,
-                                  progress=lambda n: bar.advance(task, n)))
+        report = _run(
+            lambda: run(actor=user, path=file, dry_run=dry_run, progress=lambda n: bar.advance(task, n))
+        )
     verb = "would import" if report.dry_run else "imported"
-    out.print(f"{file.name}: {report.rows} rows checked; {verb} {report.persons} persons, "
-              f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review)")
+    out.print(
+        f"{file.name}: {report.rows} rows checked; {verb} {report.persons} persons, "
+        f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review)"
+    )
 
 
 @export_app.command("persons")
@@ -188,8 +223,14 @@ def export_persons(
 
     fmt = file.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
-        _fail(InputError(f"file: cannot tell the format of {file.name}", field="file", value=str(file),
-                         hint="name the file .csv or .xlsx"))
+        _fail(
+            InputError(
+                f"file: cannot tell the format of {file.name}",
+                field="file",
+                value=str(file),
+                hint="name the file .csv or .xlsx",
+            )
+        )
     rows = list(export_rows())
     write_persons(rows, file, fmt=fmt)  # type: ignore[arg-type]
     out.print(f"exported {len(rows)} persons to {file}")
@@ -240,8 +281,10 @@ def demo(
         out.print(f"demo database built in {data_dir}: {created} synthetic persons")
     else:
         out.print(f"demo database in {data_dir} already exists (use --fresh to rebuild)")
-    out.print(f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
-              f"(or reviewer, auditor, liaison, coordinator, admin) with password [bold]{DEMO_PASSWORD}[/]\n")
+    out.print(
+        f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
+        f"(or reviewer, auditor, liaison, coordinator, admin) with password [bold]{DEMO_PASSWORD}[/]\n"
+    )
     if not no_serve:
         serve(host=host, port=port, threads=8)
 

@@ -21,13 +21,13 @@ non-zero exit code. Anything else escaping is a bug.
     │   └── CustodyError                 a custody event that would break the chain
     ├── PermissionDenied                 the actor's role does not allow this (HTTP 403, exit 4)
     ├── NotFound                         no such object (HTTP 404, exit 5)
-    ├── LimitError                       the work exceeds an explicit limit; raise the limit or split it (HTTP 413, exit 6)
+    ├── LimitError                       work beyond an explicit limit; raise it or split (HTTP 413, exit 6)
     └── IntegrityError                   stored data fails a check (audit chain broken) (HTTP 500, exit 7)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -88,7 +88,13 @@ class HomecomingError(Exception):
             "value": _jsonable(self.value),
             "hint": self.hint,
             "problems": [
-                {"field": p.field, "message": p.message, "value": _jsonable(p.value), "hint": p.hint, "row": p.row}
+                {
+                    "field": p.field,
+                    "message": p.message,
+                    "value": _jsonable(p.value),
+                    "hint": p.hint,
+                    "row": p.row,
+                }
                 for p in self.problems
             ],
         }
@@ -118,8 +124,13 @@ class ValidationError(InputError):
         n = len(problems)
         head = str(problems[0]) if n == 1 else f"{n} problems in {what}"
         first = problems[0] if problems else None
-        return cls(head, field=first.field if first else None, value=first.value if first else None,
-                   hint=first.hint if first else "", problems=problems)
+        return cls(
+            head,
+            field=first.field if first else None,
+            value=first.value if first else None,
+            hint=first.hint if first else "",
+            problems=problems,
+        )
 
 
 class ImportFileError(InputError):

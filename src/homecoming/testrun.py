@@ -67,18 +67,29 @@ def main(argv: list[str]) -> int:
     results = {
         "ruff": _step("ruff (lint)", [f"{bin_dir}/ruff", "check", "src", "tests", "benchmarks"], env),
         "mypy": _step("mypy --strict (pure packages)", [f"{bin_dir}/mypy"], env),
-        "migrations": _step("migrations are complete", [sys.executable, "-m", "django", "makemigrations",
-                                                         "--check", "--dry-run",
-                                                         "--settings=homecoming.app.settings"],
-                            env | {"HOMECOMING_DEBUG": "1"}),
+        "migrations": _step(
+            "migrations are complete",
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemigrations",
+                "--check",
+                "--dry-run",
+                "--settings=homecoming.app.settings",
+            ],
+            env | {"HOMECOMING_DEBUG": "1"},
+        ),
         "sqlite": _step("tests on SQLite", [sys.executable, "-m", "pytest", *workers, *argv], env),
     }
     if pg_problem:
         console.print("[yellow]skipped:[/] the PostgreSQL pass (" + pg_problem + ")")
     else:
-        results["postgresql"] = _step("tests on PostgreSQL (database tests)",
-                                      [sys.executable, "-m", "pytest", *workers, "tests/app", *argv],
-                                      env | {"DATABASE_URL": pg_url})
+        results["postgresql"] = _step(
+            "tests on PostgreSQL (database tests)",
+            [sys.executable, "-m", "pytest", *workers, "tests/app", *argv],
+            env | {"DATABASE_URL": pg_url},
+        )
     console.rule("[bold]summary")
     for name, ok in results.items():
         console.print(f"  {name:<12} {'[green]passed' if ok else '[red]FAILED'}")

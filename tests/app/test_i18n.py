@@ -20,7 +20,9 @@ def _entries() -> list[tuple[str, str]]:
             continue
         m = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if m:
-            pairs.append(("".join(re.findall(r'"(.*)"', m.group(1))), "".join(re.findall(r'"(.*)"', m.group(2)))))
+            pairs.append(
+                ("".join(re.findall(r'"(.*)"', m.group(1))), "".join(re.findall(r'"(.*)"', m.group(2))))
+            )
     return [(i, s) for i, s in pairs if i]
 
 
@@ -31,10 +33,14 @@ def test_every_message_has_a_ukrainian_translation() -> None:
     assert "#, fuzzy" not in PO.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("english", "ukrainian"), [
-    ("Dashboard", "Огляд"), ("Find a person", "Знайти особу"), ("Capture card for prisoner of war",
-                                                                  "Картка про взяття в полон військовополоненого"),
-])
+@pytest.mark.parametrize(
+    ("english", "ukrainian"),
+    [
+        ("Dashboard", "Огляд"),
+        ("Find a person", "Знайти особу"),
+        ("Capture card for prisoner of war", "Картка про взяття в полон військовополоненого"),
+    ],
+)
 def test_the_compiled_catalogue_is_current(english: str, ukrainian: str) -> None:
     with translation.override("uk"):
         assert gettext(english) == ukrainian

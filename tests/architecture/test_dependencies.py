@@ -9,8 +9,18 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "homecoming"
 PURE = ("kinship", "linkage", "domain", "io")
-FORBIDDEN = ("django", "ninja", "psycopg", "psycopg2", "sqlite3", "dj_database_url", "homecoming.app",
-             "homecoming.cli", "axes", "django_otp")
+FORBIDDEN = (
+    "django",
+    "ninja",
+    "psycopg",
+    "psycopg2",
+    "sqlite3",
+    "dj_database_url",
+    "homecoming.app",
+    "homecoming.cli",
+    "axes",
+    "django_otp",
+)
 
 
 def _imports(path: Path) -> list[str]:
@@ -30,10 +40,13 @@ def _violations(package: str) -> list[str]:
     for path in sorted((SRC / package).rglob("*.py")):
         for name in _imports(path):
             top = name.split(".")
-            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN):
-                bad.append(f"{path.relative_to(SRC)} imports {name}")
-            elif top[0] == "homecoming" and len(top) > 1 and top[1] in PURE and top[1] != package \
-                    and top[1] not in allowed_siblings:
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN) or (
+                top[0] == "homecoming"
+                and len(top) > 1
+                and top[1] in PURE
+                and top[1] != package
+                and top[1] not in allowed_siblings
+            ):
                 bad.append(f"{path.relative_to(SRC)} imports {name}")
     return bad
 

@@ -23,7 +23,11 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer hc_…`` — a token issued by ``homecoming token create``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        obj = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked__isnull=True).first()
+        obj = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.hash(token), revoked__isnull=True)
+            .first()
+        )
         if obj is None or not obj.user.is_active:
             return None
         ApiToken.objects.filter(pk=obj.pk).update(last_used=timezone.now())
@@ -41,8 +45,9 @@ class SessionAuth:
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(title="Homecoming API", version="1", urls_namespace="api", auth=[TokenAuth()],
-               docs_url="/docs")
+api = NinjaAPI(
+    title="Homecoming API", version="1", urls_namespace="api", auth=[TokenAuth()], docs_url="/docs"
+)
 
 
 def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -50,8 +55,14 @@ def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> H
 
 
 def _shape(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, "field": extra.get("field"), "value": extra.get("value"),
-            "hint": extra.get("hint", ""), "problems": extra.get("problems", [])}
+    return {
+        "code": code,
+        "message": message,
+        "field": extra.get("field"),
+        "value": extra.get("value"),
+        "hint": extra.get("hint", ""),
+        "problems": extra.get("problems", []),
+    }
 
 
 @api.exception_handler(HomecomingError)
@@ -64,22 +75,41 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     problems = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        problems.append(Problem(".".join(loc) or "body", err.get("msg", "invalid"), err.get("input")
-                                if isinstance(err.get("input"), (str, int, float, bool)) else None,
-                                "see /api/v1/openapi.json for the schema"))
+        problems.append(
+            Problem(
+                ".".join(loc) or "body",
+                err.get("msg", "invalid"),
+                err.get("input") if isinstance(err.get("input"), (str, int, float, bool)) else None,
+                "see /api/v1/openapi.json for the schema",
+            )
+        )
     first = problems[0] if problems else Problem("body", "invalid request")
-    body = _shape("validation_failed", str(first), field=first.field, value=first.value, hint=first.hint,
-                  problems=[{"field": p.field, "message": p.message, "value": p.value, "hint": p.hint,
-                             "row": None} for p in problems])
+    body = _shape(
+        "validation_failed",
+        str(first),
+        field=first.field,
+        value=first.value,
+        hint=first.hint,
+        problems=[
+            {"field": p.field, "message": p.message, "value": p.value, "hint": p.hint, "row": None}
+            for p in problems
+        ],
+    )
     return error_response(request, 422, body)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, _shape("not_authenticated", "a valid API token is required",
-                                               field="Authorization",
-                                               hint="send 'Authorization: Bearer <token>'; "
-                                                    "create one with 'homecoming token create USER'"))
+    return error_response(
+        request,
+        401,
+        _shape(
+            "not_authenticated",
+            "a valid API token is required",
+            field="Authorization",
+            hint="send 'Authorization: Bearer <token>'; create one with 'homecoming token create USER'",
+        ),
+    )
 
 
 @api.exception_handler(HttpError)
@@ -98,15 +128,26 @@ def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:
 
     logging.getLogger("homecoming").exception("unhandled API error")
     rid = getattr(request, "request_id", "")
-    return error_response(request, 500, _shape("internal_error", f"internal error (request {rid}); this is a bug",
-                                               hint="report the request id to the administrators"))
+    return error_response(
+        request,
+        500,
+        _shape(
+            "internal_error",
+            f"internal error (request {rid}); this is a bug",
+            hint="report the request id to the administrators",
+        ),
+    )
 
 
 def require(request: HttpRequest, perm: str) -> Any:
     user = request.user
     if not user.has_perm(perm):
-        raise PermissionDenied(f"your role does not allow this ({perm})", field="permission", value=perm,
-                               hint="ask an administrator for a role that has it")
+        raise PermissionDenied(
+            f"your role does not allow this ({perm})",
+            field="permission",
+            value=perm,
+            hint="ask an administrator for a role that has it",
+        )
     return user
 
 

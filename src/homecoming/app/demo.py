@@ -23,22 +23,50 @@ from homecoming.linkage.names import romanize_ru, romanize_uk
 
 DEMO_PASSWORD = "homecoming-demo"
 DEMO_USERS = {
-    "registrar": Role.registrar, "coordinator": Role.exchange_coordinator, "examiner": Role.forensic_examiner,
-    "analyst": Role.dna_analyst, "reviewer": Role.identification_reviewer, "liaison": Role.family_liaison,
-    "auditor": Role.auditor, "admin": Role.admin,
+    "registrar": Role.registrar,
+    "coordinator": Role.exchange_coordinator,
+    "examiner": Role.forensic_examiner,
+    "analyst": Role.dna_analyst,
+    "reviewer": Role.identification_reviewer,
+    "liaison": Role.family_liaison,
+    "auditor": Role.auditor,
+    "admin": Role.admin,
 }
-UNITS = ["1st Mechanised Brigade", "24th Separate Battalion", "72nd Brigade", "3rd Assault Company",
-         "Territorial Defence, 112th Brigade", "Naval Infantry, 36th Brigade"]
-RANKS = ["soldier", "senior soldier", "junior sergeant", "sergeant", "senior sergeant", "lieutenant", "captain"]
-PLACES = ["near Pokrovsk", "near Bakhmut", "near Vovchansk", "Zaporizhzhia direction", "Kupiansk direction",
-          "Kherson region", "Donetsk region", "Luhansk region"]
+UNITS = [
+    "1st Mechanised Brigade",
+    "24th Separate Battalion",
+    "72nd Brigade",
+    "3rd Assault Company",
+    "Territorial Defence, 112th Brigade",
+    "Naval Infantry, 36th Brigade",
+]
+RANKS = [
+    "soldier",
+    "senior soldier",
+    "junior sergeant",
+    "sergeant",
+    "senior sergeant",
+    "lieutenant",
+    "captain",
+]
+PLACES = [
+    "near Pokrovsk",
+    "near Bakhmut",
+    "near Vovchansk",
+    "Zaporizhzhia direction",
+    "Kupiansk direction",
+    "Kherson region",
+    "Donetsk region",
+    "Luhansk region",
+]
 
 
 def _users() -> dict[str, User]:
     users = {}
     for name, role in DEMO_USERS.items():
         user = User.objects.filter(username=name).first() or create_user(
-            username=name, password=DEMO_PASSWORD, role=role, first_name=name.title(), check_password=False)
+            username=name, password=DEMO_PASSWORD, role=role, first_name=name.title(), check_password=False
+        )
         users[name] = user
     return users
 
@@ -55,18 +83,42 @@ def _person(rng: random.Random, fakes: dict[str, Faker], users: dict[str, User],
     sex = "male" if rng.random() < 0.93 else "female"
     family, given, patronymic = _name(fake, sex)
     rom = romanize_uk if lang == "uk" else romanize_ru
-    names = [{"family_name": family, "given_name": given, "patronymic": patronymic, "script": "cyrillic",
-              "language": lang, "kind": "registered"},
-             {"family_name": rom(family), "given_name": rom(given), "patronymic": rom(patronymic),
-              "script": "latin", "language": lang, "kind": "transliteration"}]
+    names = [
+        {
+            "family_name": family,
+            "given_name": given,
+            "patronymic": patronymic,
+            "script": "cyrillic",
+            "language": lang,
+            "kind": "registered",
+        },
+        {
+            "family_name": rom(family),
+            "given_name": rom(given),
+            "patronymic": rom(patronymic),
+            "script": "latin",
+            "language": lang,
+            "kind": "transliteration",
+        },
+    ]
     born = date(rng.randint(1965, 2005), rng.randint(1, 12), rng.randint(1, 28))
     precision = rng.random()
-    birth = born.isoformat() if precision < 0.7 else (born.strftime("%Y-%m") if precision < 0.85 else str(born.year))
-    father, _, _ = _name(fake, "male")
+    birth = (
+        born.isoformat()
+        if precision < 0.7
+        else (born.strftime("%Y-%m") if precision < 0.85 else str(born.year))
+    )
     data: dict[str, Any] = {
-        "sex": sex, "birth_date": birth, "place_of_birth": fake.city(), "citizenship": "UA",
-        "father_name": fake.first_name_male(), "mother_maiden_name": fake.last_name_female(),
-        "power": "UA", "force": "Armed Forces of Ukraine", "unit": rng.choice(UNITS), "rank": rng.choice(RANKS),
+        "sex": sex,
+        "birth_date": birth,
+        "place_of_birth": fake.city(),
+        "citizenship": "UA",
+        "father_name": fake.first_name_male(),
+        "mother_maiden_name": fake.last_name_female(),
+        "power": "UA",
+        "force": "Armed Forces of Ukraine",
+        "unit": rng.choice(UNITS),
+        "rank": rng.choice(RANKS),
         "service_number": f"{rng.choice('ABCDEFGH')}{rng.randint(100000, 999999)}",
         "identity_document": f"ID-{rng.randint(1000000, 9999999)}",
     }
@@ -76,56 +128,127 @@ def _person(rng: random.Random, fakes: dict[str, Faker], users: dict[str, User],
 def _story(rng: random.Random, person: Person, users: dict[str, User], today: date, fake: Faker) -> None:
     reg, rev, liaison = users["registrar"], users["reviewer"], users["liaison"]
     lost = today - timedelta(days=rng.randint(30, 900))
-    case = registry.open_case(actor=liaison, person=person, data={
-        "last_contact_date": lost.isoformat(), "last_contact_place": rng.choice(PLACES),
-        "unit_at_disappearance": person.unit, "circumstances": "Lost contact during combat (synthetic)."},
-        enquirers=[{"name": fake.name(), "relationship": rng.choice(["mother", "wife", "father", "sister"]),
-                    "phone": f"+000 {rng.randint(1000000, 9999999)}"}])
+    case = registry.open_case(
+        actor=liaison,
+        person=person,
+        data={
+            "last_contact_date": lost.isoformat(),
+            "last_contact_place": rng.choice(PLACES),
+            "unit_at_disappearance": person.unit,
+            "circumstances": "Lost contact during combat (synthetic).",
+        },
+        enquirers=[
+            {
+                "name": fake.name(),
+                "relationship": rng.choice(["mother", "wife", "father", "sister"]),
+                "phone": f"+000 {rng.randint(1000000, 9999999)}",
+            }
+        ],
+    )
     registry.transition_case(actor=liaison, case_id=case.pk, target="verified", reason="documents checked")
     registry.transition_case(actor=liaison, case_id=case.pk, target="active_search")
     fate = rng.random()
     if fate < 0.3:
         captured = lost + timedelta(days=rng.randint(0, 10))
-        claim = registry.add_assertion(actor=reg, person=person, status="captive", source_type="icrc",
-                                       source_name="ICRC notification (synthetic)", source_date=min(
-                                           captured + timedelta(days=20), today), reliability="A")
+        claim = registry.add_assertion(
+            actor=reg,
+            person=person,
+            status="captive",
+            source_type="icrc",
+            source_name="ICRC notification (synthetic)",
+            source_date=min(captured + timedelta(days=20), today),
+            reliability="A",
+        )
         registry.review_assertion(actor=rev, assertion_id=claim.pk, decision="accepted")
         registry.transition_case(actor=liaison, case_id=case.pk, target="captivity_confirmed")
-        record = captivity.create_detention(actor=reg, person=person, data={
-            "detaining_power": "RU", "capture_date": captured, "capture_place": case.last_contact_place,
-            "internment_number": f"RU-{rng.randint(10000, 99999)}", "current_place": "Camp No. %d" % rng.randint(1, 12),
-            "seriously_ill": rng.random() < 0.15})
-        captivity.add_event(actor=reg, record_id=record.pk, kind="registration",
-                            on=min(captured + timedelta(days=3), today), place=record.current_place)
+        record = captivity.create_detention(
+            actor=reg,
+            person=person,
+            data={
+                "detaining_power": "RU",
+                "capture_date": captured,
+                "capture_place": case.last_contact_place,
+                "internment_number": f"RU-{rng.randint(10000, 99999)}",
+                "current_place": f"Camp No. {rng.randint(1, 12)}",
+                "seriously_ill": rng.random() < 0.15,
+            },
+        )
+        captivity.add_event(
+            actor=reg,
+            record_id=record.pk,
+            kind="registration",
+            on=min(captured + timedelta(days=3), today),
+            place=record.current_place,
+        )
         if rng.random() < 0.7:
-            card = captivity.create_card(actor=reg, record_id=record.pk, data={
-                "health": rng.choice(["good", "slightly_wounded", "seriously_wounded"]),
-                "family_address": "(synthetic address)", "card_date": min(captured + timedelta(days=5), today)})
+            card = captivity.create_card(
+                actor=reg,
+                record_id=record.pk,
+                data={
+                    "health": rng.choice(["good", "slightly_wounded", "seriously_wounded"]),
+                    "family_address": "(synthetic address)",
+                    "card_date": min(captured + timedelta(days=5), today),
+                },
+            )
             if rng.random() < 0.6:
-                captivity.dispatch_card(actor=reg, card_id=card.pk, recipient="central_tracing_agency",
-                                        sent_on=min(captured + timedelta(days=rng.randint(3, 12)), today))
+                captivity.dispatch_card(
+                    actor=reg,
+                    card_id=card.pk,
+                    recipient="central_tracing_agency",
+                    sent_on=min(captured + timedelta(days=rng.randint(3, 12)), today),
+                )
         if record.seriously_ill:
-            captivity.add_health_report(actor=reg, record_id=record.pk, on=min(captured + timedelta(days=9), today),
-                                        condition="serious", report="Serious injury; treatment ongoing (synthetic).")
-            captivity.set_eligibility(actor=users["coordinator"], record_id=record.pk, data={
-                "category": "110_1_2", "finding": "eligible", "consent": "given",
-                "commission_date": min(captured + timedelta(days=30), today)})
+            captivity.add_health_report(
+                actor=reg,
+                record_id=record.pk,
+                on=min(captured + timedelta(days=9), today),
+                condition="serious",
+                report="Serious injury; treatment ongoing (synthetic).",
+            )
+            captivity.set_eligibility(
+                actor=users["coordinator"],
+                record_id=record.pk,
+                data={
+                    "category": "110_1_2",
+                    "finding": "eligible",
+                    "consent": "given",
+                    "commission_date": min(captured + timedelta(days=30), today),
+                },
+            )
     elif fate < 0.45:
-        claim = registry.add_assertion(actor=reg, person=person, status="believed_dead", source_type="returnee_testimony",
-                                       source_name="testimony of a returned prisoner (synthetic)",
-                                       source_date=min(lost + timedelta(days=60), today), reliability="C")
+        claim = registry.add_assertion(
+            actor=reg,
+            person=person,
+            status="believed_dead",
+            source_type="returnee_testimony",
+            source_name="testimony of a returned prisoner (synthetic)",
+            source_date=min(lost + timedelta(days=60), today),
+            reliability="C",
+        )
         if rng.random() < 0.5:
             registry.review_assertion(actor=rev, assertion_id=claim.pk, decision="accepted")
     elif fate < 0.5:
-        claim = registry.add_assertion(actor=reg, person=person, status="confirmed_dead", source_type="forensic_report",
-                                       source_name="forensic report (synthetic)",
-                                       source_date=min(lost + timedelta(days=200), today), reliability="A")
+        claim = registry.add_assertion(
+            actor=reg,
+            person=person,
+            status="confirmed_dead",
+            source_type="forensic_report",
+            source_name="forensic report (synthetic)",
+            source_date=min(lost + timedelta(days=200), today),
+            reliability="A",
+        )
         registry.review_assertion(actor=rev, assertion_id=claim.pk, decision="accepted")
         registry.transition_case(actor=liaison, case_id=case.pk, target="death_confirmed_identified")
     elif fate < 0.55:
-        registry.add_assertion(actor=reg, person=person, status="alive", source_type="open_source",
-                               source_name="video published online (synthetic)",
-                               source_date=min(lost + timedelta(days=5), today), reliability="E")
+        registry.add_assertion(
+            actor=reg,
+            person=person,
+            status="alive",
+            source_type="open_source",
+            source_name="video published online (synthetic)",
+            source_date=min(lost + timedelta(days=5), today),
+            reliability="E",
+        )
 
 
 def build_demo(*, persons: int, seed: int, progress: Callable[[int], None] | None = None) -> int:

@@ -7,7 +7,9 @@ from django import forms
 from homecoming.errors import HomecomingError
 
 
-def show_problems(form: forms.Form, exc: HomecomingError, *, prefix_map: dict[str, forms.Form] | None = None) -> None:
+def show_problems(
+    form: forms.Form, exc: HomecomingError, *, prefix_map: dict[str, forms.Form] | None = None
+) -> None:
     """Attach each problem of ``exc`` to the field it names, or to the form if there is no such field."""
     problems = exc.problems or []
     if not problems:
@@ -20,5 +22,11 @@ def show_problems(form: forms.Form, exc: HomecomingError, *, prefix_map: dict[st
             for prefix, other in prefix_map.items():
                 if name.startswith(prefix):
                     target, name = other, name.split(".", 1)[-1]
-        text = p.message + (f" ({p.value!r})" if p.value not in (None, "") else "") + (f" — {p.hint}" if p.hint else "")
-        target.add_error(name if name in target.fields else None, text if name in target.fields else f"{p.field}: {text}")
+        text = (
+            p.message
+            + (f" ({p.value!r})" if p.value not in (None, "") else "")
+            + (f" — {p.hint}" if p.hint else "")
+        )
+        target.add_error(
+            name if name in target.fields else None, text if name in target.fields else f"{p.field}: {text}"
+        )

@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 | --- | --- | --- |
-| ``DATABASE_URL`` | SQLite file ``HOMECOMING_DATA_DIR/homecoming.sqlite3`` | e.g. ``postgres://user@127.0.0.1:5432/homecoming`` |
+| ``DATABASE_URL`` | SQLite ``HOMECOMING_DATA_DIR/homecoming.sqlite3`` | ``postgres://user@host:5432/db`` |
 | ``HOMECOMING_DATA_DIR`` | ``./var`` | where the SQLite file and uploaded files (photos) live |
 | ``HOMECOMING_SECRET_KEY`` | none (required unless ``HOMECOMING_DEBUG=1``) | Django's secret key |
 | ``HOMECOMING_DEBUG`` | ``0`` | ``1`` only for the demo and development |
@@ -46,11 +46,16 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "HOMECOMING_SECRET_KEY is not set. Set it to a long random string "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set HOMECOMING_DEBUG=1 for a demo."
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set HOMECOMING_DEBUG=1 for a demo."
         )
     SECRET_KEY = "demo-only-" + secrets.token_urlsafe(40)
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HOMECOMING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("HOMECOMING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if h.strip()
+]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver", "*"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ def test_each_record_links_to_the_previous_one(person: Any) -> None:
     records = list(AuditRecord.objects.order_by("seq"))
     assert [r.seq for r in records] == list(range(1, len(records) + 1))
     assert records[0].prev_hash == services.GENESIS
-    for before, after in zip(records, records[1:], strict=False):
+    for before, after in itertools.pairwise(records):
         assert after.prev_hash == before.hash
         assert services.compute_hash(after) == after.hash
     assert services.verify().ok
@@ -33,17 +34,28 @@ def test_creating_a_person_is_audited_with_actor_and_content(person: Any, regist
 
 
 def test_update_records_before_and_after(person: Any, registrar: Any) -> None:
-    registry.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "sergeant"},
-                           reason="rank from unit list")
+    registry.update_person(
+        actor=registrar,
+        person_id=person.pk,
+        expected_version=1,
+        data={"rank": "sergeant"},
+        reason="rank from unit list",
+    )
     rec = services.history(person).get(action="update")
     assert rec.before == {"rank": "", "version": 1, "updated": rec.before["updated"]}
     assert rec.after["rank"] == "sergeant"
     assert rec.reason == "rank from unit list"
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditrecord SET reason = 'x'", "DELETE FROM audit_auditrecord"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditrecord SET reason = 'x'", "DELETE FROM audit_auditrecord"]
+)
 def test_the_database_refuses_update_and_delete(person: Any, sql: str) -> None:
-    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="insert-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditRecord.objects.count() >= 2
 
@@ -81,7 +93,17 @@ def test_a_deleted_row_is_found(person: Any, registrar: Any) -> None:
 
 def test_history_tables_are_insert_only_too(person: Any, registrar: Any) -> None:
     case = registry.open_case(actor=registrar, person=person, data={})
-    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE registry_casetransition SET reason = 'rewritten' WHERE case_id = %s", [case.pk])
-    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="insert-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE registry_casetransition SET reason = 'rewritten' WHERE case_id = %s", [case.pk]
+        )
+    with (
+        pytest.raises(DatabaseError, match="insert-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM registry_statuschange")

@@ -24,8 +24,11 @@ def test_a_person_gets_a_reference_names_and_derived_birth_range(person: Any) ->
 
 def test_every_problem_is_reported_at_once(registrar: Any) -> None:
     with pytest.raises(ValidationError) as info:
-        services.create_person(actor=registrar, data={"birth_date": "1990-02-30", "sex": "m", "citizenship": "UKR"},
-                               names=[{"given_name": "Іван"}])
+        services.create_person(
+            actor=registrar,
+            data={"birth_date": "1990-02-30", "sex": "m", "citizenship": "UKR"},
+            names=[{"given_name": "Іван"}],
+        )
     fields = {p.field for p in info.value.problems}
     assert fields == {"birth_date", "sex", "citizenship", "names[0].family_name"}
     text = str(info.value)
@@ -38,8 +41,12 @@ def test_script_that_contradicts_the_letters_is_refused(registrar: Any) -> None:
         services.create_person(actor=registrar, data={}, names=[{"family_name": "Коваль", "script": "latin"}])
 
 
-def test_second_save_with_a_stale_version_is_a_conflict_and_loses_nothing(person: Any, registrar: Any) -> None:
-    services.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "sergeant"})
+def test_second_save_with_a_stale_version_is_a_conflict_and_loses_nothing(
+    person: Any, registrar: Any
+) -> None:
+    services.update_person(
+        actor=registrar, person_id=person.pk, expected_version=1, data={"rank": "sergeant"}
+    )
     with pytest.raises(ConflictError) as info:
         services.update_person(actor=registrar, person_id=person.pk, expected_version=1, data={"unit": "3rd"})
     assert "was changed by registrar-user" in str(info.value)
@@ -55,7 +62,9 @@ def test_purge_needs_admin_a_reason_and_no_open_case(person: Any, registrar: Any
     case = services.open_case(actor=registrar, person=person, data={})
     with pytest.raises(StateError, match=f"still sought in case\\(s\\) {case.reference}"):
         services.purge_person(actor=admin, person_id=person.pk, reason="recorded in error")
-    services.transition_case(actor=registrar, case_id=case.pk, target="closed_erroneous", reason="no such person")
+    services.transition_case(
+        actor=registrar, case_id=case.pk, target="closed_erroneous", reason="no such person"
+    )
     with pytest.raises(ValidationError, match="a purge needs a reason"):
         services.purge_person(actor=admin, person_id=person.pk, reason=" ")
     services.purge_person(actor=admin, person_id=person.pk, reason="court order 12/2026")

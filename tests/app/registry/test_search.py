@@ -12,17 +12,29 @@ from homecoming.app.registry.search import Query, search_persons
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("query", [
-    "Шевченко", "шевченко", "Shevchenko", "SHEVCHENKO", "Schewtschenko", "Shevchenko Oleksandr",
-    "Олександр Шевченко", "Oleksandr", "A123456", "Ševčenko",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Шевченко",
+        "шевченко",
+        "Shevchenko",
+        "SHEVCHENKO",
+        "Schewtschenko",
+        "Shevchenko Oleksandr",
+        "Олександр Шевченко",
+        "Oleksandr",
+        "A123456",
+        "Ševčenko",
+    ],
+)
 def test_found_by_any_spelling(person: Any, query: str) -> None:
     assert [p.pk for p in search_persons(Query(text=query))] == [person.pk]
 
 
 def test_russian_spelling_of_the_given_name_finds_the_ukrainian_record(person: Any, registrar: Any) -> None:
-    other = services.create_person(actor=registrar, data={}, names=[{"family_name": "Петренко",
-                                                                     "given_name": "Сергій"}])
+    other = services.create_person(
+        actor=registrar, data={}, names=[{"family_name": "Петренко", "given_name": "Сергій"}]
+    )
     assert [p.pk for p in search_persons(Query(text="Sergei Petrenko"))] == [other.pk]
     assert [p.pk for p in search_persons(Query(text="Serhiy Petrenko"))] == [other.pk]
 

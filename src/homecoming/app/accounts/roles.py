@@ -38,34 +38,59 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 _REGISTRY_READ = [
-    "registry.view_person", "registry.view_nameform", "registry.view_missingcase",
-    "registry.view_statusassertion", "registry.view_casetransition",
+    "registry.view_person",
+    "registry.view_nameform",
+    "registry.view_missingcase",
+    "registry.view_statusassertion",
+    "registry.view_casetransition",
 ]
 _REGISTRY_WRITE = [
-    "registry.add_person", "registry.change_person", "registry.add_nameform", "registry.change_nameform",
-    "registry.add_missingcase", "registry.change_missingcase", "registry.add_statusassertion",
-    "registry.add_photo", "registry.view_photo",
+    "registry.add_person",
+    "registry.change_person",
+    "registry.add_nameform",
+    "registry.change_nameform",
+    "registry.add_missingcase",
+    "registry.change_missingcase",
+    "registry.add_statusassertion",
+    "registry.add_photo",
+    "registry.view_photo",
 ]
 _CAPTIVITY_READ = [
-    "captivity.view_detentionrecord", "captivity.view_detentionevent", "captivity.view_capturecard",
-    "captivity.view_carddispatch", "captivity.view_repatriationeligibility",
+    "captivity.view_detentionrecord",
+    "captivity.view_detentionevent",
+    "captivity.view_capturecard",
+    "captivity.view_carddispatch",
+    "captivity.view_repatriationeligibility",
 ]
 _CAPTIVITY_WRITE = [
-    "captivity.add_detentionrecord", "captivity.change_detentionrecord", "captivity.add_detentionevent",
-    "captivity.add_capturecard", "captivity.add_carddispatch", "captivity.add_healthreport",
+    "captivity.add_detentionrecord",
+    "captivity.change_detentionrecord",
+    "captivity.add_detentionevent",
+    "captivity.add_capturecard",
+    "captivity.add_carddispatch",
+    "captivity.add_healthreport",
     "captivity.add_repatriationeligibility",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.registrar: _REGISTRY_READ + _REGISTRY_WRITE + _CAPTIVITY_READ + _CAPTIVITY_WRITE
+    Role.registrar: _REGISTRY_READ
+    + _REGISTRY_WRITE
+    + _CAPTIVITY_READ
+    + _CAPTIVITY_WRITE
     + ["registry.view_contacts", "captivity.view_health", "captivity.view_healthreport"],
-    Role.exchange_coordinator: _REGISTRY_READ + _CAPTIVITY_READ
+    Role.exchange_coordinator: _REGISTRY_READ
+    + _CAPTIVITY_READ
     + ["captivity.view_health", "captivity.view_healthreport", "captivity.add_repatriationeligibility"],
     Role.forensic_examiner: _REGISTRY_READ + ["registry.view_photo"],
     Role.dna_analyst: _REGISTRY_READ,
     Role.identification_reviewer: _REGISTRY_READ + ["registry.review_statusassertion", "registry.view_photo"],
-    Role.family_liaison: _REGISTRY_READ + ["registry.add_missingcase", "registry.change_missingcase",
-                                           "registry.add_statusassertion", "registry.view_contacts"],
+    Role.family_liaison: _REGISTRY_READ
+    + [
+        "registry.add_missingcase",
+        "registry.change_missingcase",
+        "registry.add_statusassertion",
+        "registry.view_contacts",
+    ],
     Role.auditor: _REGISTRY_READ + _CAPTIVITY_READ + ["audit.view_auditrecord", "audit.verify_chain"],
     Role.admin: [],  # admins are superusers; see services.create_user
 }

@@ -15,8 +15,10 @@ from homecoming.errors import Problem, ValidationError
 
 def sync_roles(using: str = "default") -> None:
     """Create one group per role with exactly the permissions of roles.py."""
-    perms = {f"{p.content_type.app_label}.{p.codename}": p
-             for p in Permission.objects.using(using).select_related("content_type")}
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
     for role, names in all_role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
         group.permissions.set([perms[n] for n in names if n in perms])
@@ -27,15 +29,25 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise ValidationError(
-            f"role: unknown role {value!r}", field="role", value=value,
+            f"role: unknown role {value!r}",
+            field="role",
+            value=value,
             hint="use one of: " + ", ".join(r.value for r in Role),
         ) from None
 
 
 @transaction.atomic
-def create_user(*, username: str, password: str, role: Role, email: str = "",
-                first_name: str = "", last_name: str = "", actor: User | None = None,
-                check_password: bool = True) -> User:
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
     """Create a user with one role. Admins are superusers and staff."""
     problems = []
     if not username or len(username) > 150:
@@ -46,16 +58,24 @@ def create_user(*, username: str, password: str, role: Role, email: str = "",
         try:
             validate_password(password, User(username=username, email=email))
         except DjangoValidationError as exc:
-            problems.append(Problem("password", " ".join(exc.messages), None, "choose a longer, less common password"))
+            problems.append(
+                Problem("password", " ".join(exc.messages), None, "choose a longer, less common password")
+            )
     if problems:
         raise ValidationError.from_problems(problems, "the new user")
-    user = User.objects.create_user(username=username, password=password, email=email,
-                                    first_name=first_name, last_name=last_name)
+    user = User.objects.create_user(
+        username=username, password=password, email=email, first_name=first_name, last_name=last_name
+    )
     user.is_staff = role in {Role.admin}
     user.is_superuser = role is Role.admin
     user.save(update_fields=["is_staff", "is_superuser"])
     sync_roles()
     user.groups.add(Group.objects.get(name=role.value))
-    audit.record(actor=actor, action="create", obj=user, after={"username": username, "role": role.value},
-                 reason="user created")
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=user,
+        after={"username": username, "role": role.value},
+        reason="user created",
+    )
     return user

@@ -58,10 +58,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save()
             audit.record(actor=user, action="otp_enabled", obj=user, reason="TOTP second factor confirmed")
-            messages.success(request, _("Your authenticator is set up; you will be asked for a code at log-in."))
+            messages.success(
+                request, _("Your authenticator is set up; you will be asked for a code at log-in.")
+            )
             return redirect("dashboard")
         messages.error(request, _("That code is not valid. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode("ascii")
     has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    return render(request, "accounts/otp_setup.html", {"secret": secret, "qr": _qr_svg(device.config_url),
-                                                        "has_confirmed": has_confirmed})
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"secret": secret, "qr": _qr_svg(device.config_url), "has_confirmed": has_confirmed},
+    )

@@ -30,8 +30,10 @@ def _sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION homecoming_insert_only();",
         ]
-        drop = [f"DROP TRIGGER IF EXISTS {table}_insert_only ON {table};",
-                f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"]
+        drop = [
+            f"DROP TRIGGER IF EXISTS {table}_insert_only ON {table};",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
+        ]
         return create, drop
     raise NotImplementedError(f"insert-only triggers are not written for database vendor {vendor!r}")
 

@@ -12,8 +12,14 @@ class AuditRecord(models.Model):
 
     seq = models.BigIntegerField(unique=True, help_text="position in the chain, 1, 2, 3, …")
     created = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=40, db_index=True)

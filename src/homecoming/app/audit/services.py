@@ -84,8 +84,18 @@ def _lock_chain() -> None:
     # SQLite: every write transaction begins IMMEDIATE (settings), so it already holds the write lock.
 
 
-def _build(prev: AuditRecord | None, *, actor: Any, action: str, object_type: str, object_id: str,
-           object_repr: str, before: Any, after: Any, reason: str) -> AuditRecord:
+def _build(
+    prev: AuditRecord | None,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: Any,
+    after: Any,
+    reason: str,
+) -> AuditRecord:
     rec = AuditRecord(
         seq=(prev.seq + 1) if prev else 1,
         created=timezone.now(),
@@ -109,9 +119,18 @@ def _last() -> AuditRecord | None:
     return AuditRecord.objects.order_by("-seq").only("seq", "hash").first()
 
 
-def record(*, actor: Any, action: str, obj: models.Model | None = None, object_type: str = "",
-           object_id: str = "", object_repr: str = "", before: dict[str, Any] | None = None,
-           after: dict[str, Any] | None = None, reason: str = "") -> AuditRecord:
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditRecord:
     """Append one record to the chain, in the caller's transaction (or a new one)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -119,23 +138,41 @@ def record(*, actor: Any, action: str, obj: models.Model | None = None, object_t
         object_repr = object_repr or str(obj)[:300]
     with transaction.atomic():
         _lock_chain()
-        rec = _build(_last(), actor=actor, action=action, object_type=object_type, object_id=object_id,
-                     object_repr=object_repr, before=before, after=after, reason=reason)
+        rec = _build(
+            _last(),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            before=before,
+            after=after,
+            reason=reason,
+        )
         rec.save(force_insert=True)
     return rec
 
 
-def record_many(*, actor: Any, action: str, objects: list[tuple[models.Model, dict[str, Any]]],
-                reason: str = "") -> int:
+def record_many(
+    *, actor: Any, action: str, objects: list[tuple[models.Model, dict[str, Any]]], reason: str = ""
+) -> int:
     """Append one record per ``(object, after)`` pair in one statement (bulk imports)."""
     with transaction.atomic():
         _lock_chain()
         prev = _last()
         batch: list[AuditRecord] = []
         for obj, after in objects:
-            prev = _build(prev, actor=actor, action=action, object_type=obj._meta.label_lower,
-                          object_id=str(obj.pk), object_repr=str(obj)[:300], before=None, after=after,
-                          reason=reason)
+            prev = _build(
+                prev,
+                actor=actor,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                before=None,
+                after=after,
+                reason=reason,
+            )
             batch.append(prev)
         AuditRecord.objects.bulk_create(batch, batch_size=2000)
     return len(batch)
@@ -170,7 +207,9 @@ def verify(progress: Callable[[int], None] | None = None) -> ChainReport:
         if rec.seq != expected_seq:
             problem = f"sequence jumps from {expected_seq - 1} to {rec.seq}: records are missing"
         elif rec.prev_hash != prev:
-            problem = "its link to the previous record does not match (a record before it was removed or changed)"
+            problem = (
+                "its link to the previous record does not match (a record before it was removed or changed)"
+            )
         elif compute_hash(rec) != rec.hash:
             problem = "its content does not match its hash (the row was changed after it was written)"
         if problem:
@@ -183,4 +222,6 @@ def verify(progress: Callable[[int], None] | None = None) -> ChainReport:
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditRecord]:
-    return AuditRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+    return AuditRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+        "seq"
+    )

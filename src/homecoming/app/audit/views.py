@@ -27,6 +27,11 @@ def log(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     report = services.verify() if request.method == "POST" else None
     if report is not None:
-        services.record(actor=request.user, action="verify", object_type="audit.chain", object_id="all",
-                        after={"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq})
+        services.record(
+            actor=request.user,
+            action="verify",
+            object_type="audit.chain",
+            object_id="all",
+            after={"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq},
+        )
     return render(request, "audit/verify.html", {"report": report})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Router
 
 from homecoming.app.api import require
 from homecoming.app.audit import services as audit
@@ -22,7 +23,6 @@ from homecoming.app.captivity.schemas import (
 )
 from homecoming.app.registry.services import get_person
 from homecoming.errors import NotFound
-from ninja import Router
 
 router = Router(tags=["captivity"])
 
@@ -35,8 +35,18 @@ def _record(record_id: int) -> DetentionRecord:
 
 
 def detention_out(request: HttpRequest, r: DetentionRecord) -> dict[str, Any]:
-    data = {f: getattr(r, f) for f in ("detaining_power", "capture_date", "capture_place", "internment_number",
-                                        "current_place", "status", "person_id")}
+    data = {
+        f: getattr(r, f)
+        for f in (
+            "detaining_power",
+            "capture_date",
+            "capture_place",
+            "internment_number",
+            "current_place",
+            "status",
+            "person_id",
+        )
+    }
     data["id"] = r.pk
     data["events"] = list(r.events.all())
     if request.user.has_perm("captivity.view_health"):
@@ -51,7 +61,9 @@ def list_detentions(request: HttpRequest, person_id: int) -> list[dict[str, Any]
 
 
 @router.post("/persons/{person_id}/detentions", response={201: DetentionOut}, summary="Record a detention")
-def create_detention(request: HttpRequest, person_id: int, payload: DetentionIn) -> tuple[int, dict[str, Any]]:
+def create_detention(
+    request: HttpRequest, person_id: int, payload: DetentionIn
+) -> tuple[int, dict[str, Any]]:
     actor = require(request, "captivity.add_detentionrecord")
     r = services.create_detention(actor=actor, person=get_person(person_id), data=payload.dict())
     return 201, detention_out(request, r)
@@ -66,8 +78,14 @@ def get_detention(request: HttpRequest, record_id: int) -> dict[str, Any]:
 @router.post("/detentions/{record_id}/events", response={201: EventOut}, summary="Add a detention event")
 def add_event(request: HttpRequest, record_id: int, payload: EventIn) -> tuple[int, Any]:
     actor = require(request, "captivity.add_detentionevent")
-    return 201, services.add_event(actor=actor, record_id=record_id, kind=payload.kind, on=payload.date,
-                                   place=payload.place, details=payload.details)
+    return 201, services.add_event(
+        actor=actor,
+        record_id=record_id,
+        kind=payload.kind,
+        on=payload.date,
+        place=payload.place,
+        details=payload.details,
+    )
 
 
 def card_out(request: HttpRequest, card: CaptureCard) -> dict[str, Any]:
@@ -108,7 +126,14 @@ def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> tuple[i
 @router.get("/wounded-list", response=list[WoundedOut], summary="Seriously wounded and sick due for exchange")
 def wounded(request: HttpRequest) -> list[dict[str, Any]]:
     require(request, "captivity.view_health")
-    return [{"person_id": e.record.person_id, "reference": e.record.person.reference,
-             "name": e.record.person.primary_name(), "category": e.category,
-             "commission_date": e.commission_date, "detaining_power": e.record.detaining_power}
-            for e in services.wounded_list()]
+    return [
+        {
+            "person_id": e.record.person_id,
+            "reference": e.record.person.reference,
+            "name": e.record.person.primary_name(),
+            "category": e.category,
+            "commission_date": e.commission_date,
+            "detaining_power": e.record.detaining_power,
+        }
+        for e in services.wounded_list()
+    ]

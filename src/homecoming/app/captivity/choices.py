@@ -38,7 +38,10 @@ class Recipient(models.TextChoices):
 class Art110Category(models.TextChoices):
     incurable = "110_1_1", _("Art. 110(1)(1): incurably wounded or sick, fitness gravely diminished")
     not_recovering = "110_1_2", _("Art. 110(1)(2): not likely to recover within one year")
-    permanently_diminished = "110_1_3", _("Art. 110(1)(3): recovered, fitness gravely and permanently diminished")
+    permanently_diminished = (
+        "110_1_3",
+        _("Art. 110(1)(3): recovered, fitness gravely and permanently diminished"),
+    )
     neutral_accommodation = "110_2", _("Art. 110(2): accommodation in a neutral country")
 
 

@@ -22,8 +22,9 @@ class DetentionForm(forms.Form):
     detaining_power = forms.CharField(label=_("detaining power"), max_length=50)
     capture_date = forms.DateField(label=_("capture date"), widget=DATE)
     capture_place = forms.CharField(label=_("place of capture"), max_length=200, required=False)
-    capture_circumstances = forms.CharField(label=_("circumstances of capture"), required=False,
-                                            widget=forms.Textarea(attrs={"rows": 2}))
+    capture_circumstances = forms.CharField(
+        label=_("circumstances of capture"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     internment_number = forms.CharField(label=_("internment number"), max_length=50, required=False)
     current_place = forms.CharField(label=_("current place of detention"), max_length=200, required=False)
     seriously_ill = forms.BooleanField(label=_("seriously ill or wounded"), required=False)
@@ -45,14 +46,17 @@ class CardForm(forms.Form):
     place_of_birth = forms.CharField(label=_("place of birth"), max_length=200, required=False)
     rank = forms.CharField(label=_("rank"), max_length=100, required=False)
     service_number = forms.CharField(label=_("service number"), max_length=50, required=False)
-    family_address = forms.CharField(label=_("address of family"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+    family_address = forms.CharField(
+        label=_("address of family"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     taken_prisoner_on = forms.DateField(label=_("taken prisoner on"), required=False, widget=DATE)
     coming_from = forms.CharField(label=_("or coming from (camp, hospital)"), max_length=200, required=False)
-    health = forms.ChoiceField(label=_("state of health"), choices=[("", "—")] + list(HealthOnCard.choices),
-                               required=False)
-    present_address = forms.CharField(label=_("present address (prisoner number, camp)"), max_length=200,
-                                      required=False)
+    health = forms.ChoiceField(
+        label=_("state of health"), choices=[("", "—")] + list(HealthOnCard.choices), required=False
+    )
+    present_address = forms.CharField(
+        label=_("present address (prisoner number, camp)"), max_length=200, required=False
+    )
     card_date = forms.DateField(label=_("date"), required=False, widget=DATE)
 
 

@@ -1,4 +1,4 @@
-"""Captivity records as the Third Geneva Convention requires: detention, capture cards, health, repatriation."""
+"""Captivity records as the Third Geneva Convention requires: detention, cards, health, repatriation."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class DetentionEvent(models.Model):
 
 
 class CaptureCard(models.Model):
-    """The capture card of GC III Annex IV B (Art. 70), written by the prisoner or on the prisoner's behalf."""
+    """The capture card of GC III Annex IV B (Art. 70), written by or for the prisoner."""
 
     record = models.ForeignKey(DetentionRecord, on_delete=models.PROTECT, related_name="cards")
     power = models.CharField(_("Power on which the prisoner depends"), max_length=50)
@@ -77,7 +77,9 @@ class CaptureCard(models.Model):
     taken_prisoner_on = models.DateField(_("taken prisoner on"), null=True, blank=True)
     coming_from = models.CharField(_("or coming from (camp, hospital)"), max_length=200, blank=True)
     health = models.CharField(_("state of health"), max_length=20, choices=HealthOnCard.choices, blank=True)
-    present_address = models.CharField(_("present address (prisoner number, camp)"), max_length=200, blank=True)
+    present_address = models.CharField(
+        _("present address (prisoner number, camp)"), max_length=200, blank=True
+    )
     card_date = models.DateField(_("date"), default=timezone.localdate)
     second_language = models.CharField(max_length=8, default="uk")
     created = models.DateTimeField(default=timezone.now, editable=False)
@@ -122,8 +124,9 @@ class RepatriationEligibility(models.Model):
     category = models.CharField(_("Art. 110 category"), max_length=10, choices=Art110Category.choices)
     commission_date = models.DateField(_("medical commission date"), null=True, blank=True)
     finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, default=Finding.pending)
-    consent = models.CharField(_("prisoner's consent"), max_length=20, choices=Consent.choices,
-                               default=Consent.not_asked)
+    consent = models.CharField(
+        _("prisoner's consent"), max_length=20, choices=Consent.choices, default=Consent.not_asked
+    )
     notes = models.TextField(_("notes"), blank=True)
     decided = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")

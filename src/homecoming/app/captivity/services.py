@@ -35,9 +35,14 @@ from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import NotFound, Problem, ValidationError
 
 _FINAL_STATUS = {
-    EventKind.release: "released", EventKind.repatriation: "repatriated", EventKind.escape: "escaped",
-    EventKind.death: "died in captivity", EventKind.transfer: "detained", EventKind.registration: "detained",
-    EventKind.hospital_admission: "in hospital", EventKind.hospital_discharge: "detained",
+    EventKind.release: "released",
+    EventKind.repatriation: "repatriated",
+    EventKind.escape: "escaped",
+    EventKind.death: "died in captivity",
+    EventKind.transfer: "detained",
+    EventKind.registration: "detained",
+    EventKind.hospital_admission: "in hospital",
+    EventKind.hospital_discharge: "detained",
     EventKind.capture: "detained",
 }
 
@@ -47,8 +52,11 @@ def _user(actor: Any) -> Any:
 
 
 def _required(data: Mapping[str, Any], names: tuple[str, ...], what: str) -> list[Problem]:
-    return [Problem(n, "is required", data.get(n), f"give the {n.replace('_', ' ')} of the {what}")
-            for n in names if data.get(n) in (None, "")]
+    return [
+        Problem(n, "is required", data.get(n), f"give the {n.replace('_', ' ')} of the {what}")
+        for n in names
+        if data.get(n) in (None, "")
+    ]
 
 
 def _future(value: date | None, field: str) -> list[Problem]:
@@ -59,59 +67,114 @@ def _future(value: date | None, field: str) -> list[Problem]:
 
 @transaction.atomic
 def create_detention(*, actor: Any, person: Person, data: Mapping[str, Any]) -> DetentionRecord:
-    fields = ("detaining_power", "capture_date", "capture_place", "capture_circumstances",
-              "internment_number", "current_place", "seriously_ill")
+    fields = (
+        "detaining_power",
+        "capture_date",
+        "capture_place",
+        "capture_circumstances",
+        "internment_number",
+        "current_place",
+        "seriously_ill",
+    )
     problems = _required(data, ("detaining_power", "capture_date"), "detention")
-    problems += [Problem(k, "is not a detention field", data[k], "use one of: " + ", ".join(fields))
-                 for k in data if k not in fields]
+    problems += [
+        Problem(k, "is not a detention field", data[k], "use one of: " + ", ".join(fields))
+        for k in data
+        if k not in fields
+    ]
     problems += _future(data.get("capture_date"), "capture_date")
     if problems:
         raise ValidationError.from_problems(problems, "the detention record")
     record = DetentionRecord.objects.create(person=person, created_by=_user(actor), **dict(data))
-    DetentionEvent.objects.create(record=record, kind=EventKind.capture, date=record.capture_date,
-                                  place=record.capture_place, details=record.capture_circumstances,
-                                  recorded_by=_user(actor))
-    audit.record(actor=actor, action="create", obj=record, after=audit.snapshot(record),
-                 reason=f"detention of {person.reference}")
+    DetentionEvent.objects.create(
+        record=record,
+        kind=EventKind.capture,
+        date=record.capture_date,
+        place=record.capture_place,
+        details=record.capture_circumstances,
+        recorded_by=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=record,
+        after=audit.snapshot(record),
+        reason=f"detention of {person.reference}",
+    )
     return record
 
 
 @transaction.atomic
-def add_event(*, actor: Any, record_id: int, kind: str, on: date, place: str = "",
-              details: str = "") -> DetentionEvent:
+def add_event(
+    *, actor: Any, record_id: int, kind: str, on: date, place: str = "", details: str = ""
+) -> DetentionEvent:
     record = DetentionRecord.objects.select_for_update().filter(pk=record_id).first()
     if record is None:
         raise NotFound(f"no detention record with id {record_id}", field="record", value=record_id)
     try:
         new = DetentionEventKind(kind)
     except ValueError:
-        raise ValidationError(f"kind: unknown detention event {kind!r}", field="kind", value=kind,
-                              hint="use one of: " + ", ".join(k.value for k in DetentionEventKind)) from None
+        raise ValidationError(
+            f"kind: unknown detention event {kind!r}",
+            field="kind",
+            value=kind,
+            hint="use one of: " + ", ".join(k.value for k in DetentionEventKind),
+        ) from None
     problems = _future(on, "date")
     if on < record.capture_date:
-        problems.append(Problem("date", f"is before the capture date {record.capture_date}", on.isoformat(),
-                                "check the date"))
+        problems.append(
+            Problem(
+                "date", f"is before the capture date {record.capture_date}", on.isoformat(), "check the date"
+            )
+        )
     if problems:
         raise ValidationError.from_problems(problems, "the event")
-    previous = [DetentionEventKind(k) for k in record.events.order_by("date", "id").values_list("kind", flat=True)]
+    previous = [
+        DetentionEventKind(k) for k in record.events.order_by("date", "id").values_list("kind", flat=True)
+    ]
     check_event_sequence(previous, new)
-    event = DetentionEvent.objects.create(record=record, kind=new.value, date=on, place=place, details=details,
-                                          recorded_by=_user(actor))
+    event = DetentionEvent.objects.create(
+        record=record, kind=new.value, date=on, place=place, details=details, recorded_by=_user(actor)
+    )
     before = {"status": record.status, "current_place": record.current_place}
     record.status = _FINAL_STATUS[EventKind(new.value)]
     if place and new.value in {"transfer", "hospital_admission", "registration", "hospital_discharge"}:
         record.current_place = place
     record.version += 1
     record.save(update_fields=["status", "current_place", "version"])
-    audit.record(actor=actor, action="event", obj=record, before=before,
-                 after={"event": new.value, "date": on.isoformat(), "status": record.status,
-                        "current_place": record.current_place}, reason=details)
+    audit.record(
+        actor=actor,
+        action="event",
+        obj=record,
+        before=before,
+        after={
+            "event": new.value,
+            "date": on.isoformat(),
+            "status": record.status,
+            "current_place": record.current_place,
+        },
+        reason=details,
+    )
     return event
 
 
-CARD_FIELDS = ("power", "family_name", "first_names", "father_first_name", "date_of_birth", "place_of_birth",
-               "rank", "service_number", "family_address", "taken_prisoner_on", "coming_from", "health",
-               "present_address", "card_date", "second_language")
+CARD_FIELDS = (
+    "power",
+    "family_name",
+    "first_names",
+    "father_first_name",
+    "date_of_birth",
+    "place_of_birth",
+    "rank",
+    "service_number",
+    "family_address",
+    "taken_prisoner_on",
+    "coming_from",
+    "health",
+    "present_address",
+    "card_date",
+    "second_language",
+)
 
 
 def card_defaults(record: DetentionRecord) -> dict[str, Any]:
@@ -121,10 +184,14 @@ def card_defaults(record: DetentionRecord) -> dict[str, Any]:
     name = person.names.order_by("position").first()
     chosen = name or latin
     return {
-        "power": person.power or "", "family_name": chosen.family_name if chosen else "",
+        "power": person.power or "",
+        "family_name": chosen.family_name if chosen else "",
         "first_names": " ".join(p for p in (chosen.given_name, chosen.patronymic) if p) if chosen else "",
-        "father_first_name": person.father_name, "date_of_birth": person.birth_date,
-        "place_of_birth": person.place_of_birth, "rank": person.rank, "service_number": person.service_number,
+        "father_first_name": person.father_name,
+        "date_of_birth": person.birth_date,
+        "place_of_birth": person.place_of_birth,
+        "rank": person.rank,
+        "service_number": person.service_number,
         "taken_prisoner_on": record.capture_date,
         "present_address": " ".join(p for p in (record.internment_number, record.current_place) if p),
     }
@@ -137,38 +204,64 @@ def create_card(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> Captu
         raise NotFound(f"no detention record with id {record_id}", field="record", value=record_id)
     merged = {**card_defaults(record), **{k: v for k, v in data.items() if v not in (None, "")}}
     problems = _required(merged, ("power", "family_name", "first_names"), "capture card")
-    problems += [Problem(k, "is not a capture-card field", data[k], "use one of: " + ", ".join(CARD_FIELDS))
-                 for k in data if k not in CARD_FIELDS]
+    problems += [
+        Problem(k, "is not a capture-card field", data[k], "use one of: " + ", ".join(CARD_FIELDS))
+        for k in data
+        if k not in CARD_FIELDS
+    ]
     if merged.get("date_of_birth"):
         try:
-            merged["date_of_birth"] = str(PartialDate.parse(str(merged["date_of_birth"]), field="date_of_birth"))
+            merged["date_of_birth"] = str(
+                PartialDate.parse(str(merged["date_of_birth"]), field="date_of_birth")
+            )
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError.from_problems(problems, "the capture card")
-    card = CaptureCard.objects.create(record=record, created_by=_user(actor),
-                                      **{k: v for k, v in merged.items() if k in CARD_FIELDS})
-    audit.record(actor=actor, action="create", obj=card, after=audit.snapshot(card, exclude=("family_address",)),
-                 reason=f"capture card for {record.person.reference}")
+    card = CaptureCard.objects.create(
+        record=record, created_by=_user(actor), **{k: v for k, v in merged.items() if k in CARD_FIELDS}
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=card,
+        after=audit.snapshot(card, exclude=("family_address",)),
+        reason=f"capture card for {record.person.reference}",
+    )
     return card
 
 
 @transaction.atomic
-def dispatch_card(*, actor: Any, card_id: int, recipient: str, sent_on: date, method: str = "",
-                  reference: str = "") -> CardDispatch:
+def dispatch_card(
+    *, actor: Any, card_id: int, recipient: str, sent_on: date, method: str = "", reference: str = ""
+) -> CardDispatch:
     card = CaptureCard.objects.filter(pk=card_id).first()
     if card is None:
         raise NotFound(f"no capture card with id {card_id}", field="card", value=card_id)
     if recipient not in {"family", "central_tracing_agency"}:
-        raise ValidationError(f"recipient: unknown recipient {recipient!r}", field="recipient", value=recipient,
-                              hint="use family or central_tracing_agency")
+        raise ValidationError(
+            f"recipient: unknown recipient {recipient!r}",
+            field="recipient",
+            value=recipient,
+            hint="use family or central_tracing_agency",
+        )
     problems = _future(sent_on, "sent_on")
     if problems:
         raise ValidationError.from_problems(problems, "the dispatch")
-    dispatch = CardDispatch.objects.create(card=card, recipient=recipient, sent_on=sent_on, method=method,
-                                           reference=reference, recorded_by=_user(actor))
-    audit.record(actor=actor, action="dispatch", obj=card, after={"recipient": recipient,
-                                                                   "sent_on": sent_on.isoformat()})
+    dispatch = CardDispatch.objects.create(
+        card=card,
+        recipient=recipient,
+        sent_on=sent_on,
+        method=method,
+        reference=reference,
+        recorded_by=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="dispatch",
+        obj=card,
+        after={"recipient": recipient, "sent_on": sent_on.isoformat()},
+    )
     return dispatch
 
 
@@ -179,20 +272,32 @@ def add_health_report(*, actor: Any, record_id: int, on: date, condition: str, r
         raise NotFound(f"no detention record with id {record_id}", field="record", value=record_id)
     problems = _future(on, "date")
     if condition not in HealthCondition.values:
-        problems.append(Problem("condition", "unknown condition", condition,
-                                "use one of: " + ", ".join(HealthCondition.values)))
+        problems.append(
+            Problem(
+                "condition",
+                "unknown condition",
+                condition,
+                "use one of: " + ", ".join(HealthCondition.values),
+            )
+        )
     if not report.strip():
         problems.append(Problem("report", "is required", report, "write the report"))
     if problems:
         raise ValidationError.from_problems(problems, "the health report")
-    hr = HealthReport.objects.create(record=record, date=on, condition=condition, report=report,
-                                     recorded_by=_user(actor))
+    hr = HealthReport.objects.create(
+        record=record, date=on, condition=condition, report=report, recorded_by=_user(actor)
+    )
     serious = condition == HealthCondition.serious
     if record.seriously_ill != serious:
         record.seriously_ill = serious
         record.save(update_fields=["seriously_ill"])
-    audit.record(actor=actor, action="health_report", obj=record,
-                 after={"date": on.isoformat(), "condition": condition}, reason="health report (text withheld)")
+    audit.record(
+        actor=actor,
+        action="health_report",
+        obj=record,
+        after={"date": on.isoformat(), "condition": condition},
+        reason="health report (text withheld)",
+    )
     return hr
 
 
@@ -203,8 +308,14 @@ def set_eligibility(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> R
         raise NotFound(f"no detention record with id {record_id}", field="record", value=record_id)
     problems = _required(data, ("category",), "eligibility")
     if data.get("finding") == Finding.eligible and not data.get("commission_date"):
-        problems.append(Problem("commission_date", "is required when the finding is eligible", None,
-                                "give the date of the medical commission"))
+        problems.append(
+            Problem(
+                "commission_date",
+                "is required when the finding is eligible",
+                None,
+                "give the date of the medical commission",
+            )
+        )
     if problems:
         raise ValidationError.from_problems(problems, "the eligibility")
     elig = RepatriationEligibility.objects.create(record=record, recorded_by=_user(actor), **dict(data))
@@ -213,6 +324,7 @@ def set_eligibility(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> R
 
 
 # --- what is due -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Due:
@@ -232,8 +344,14 @@ def card_deadlines(today: date | None = None) -> list[Due]:
         due = capture_card_due(record.capture_date)
         for recipient in ("family", "central_tracing_agency"):
             if (record.pk, recipient) not in sent:
-                out.append(Due(record, f"capture card to {recipient.replace('_', ' ')}", due,
-                               is_overdue(due, None, today)))
+                out.append(
+                    Due(
+                        record,
+                        f"capture card to {recipient.replace('_', ' ')}",
+                        due,
+                        is_overdue(due, None, today),
+                    )
+                )
     return sorted(out, key=lambda d: d.due)
 
 
@@ -253,6 +371,10 @@ def wounded_list() -> list[RepatriationEligibility]:
     latest: dict[int, RepatriationEligibility] = {}
     for e in RepatriationEligibility.objects.select_related("record__person").order_by("decided", "id"):
         latest[e.record_id] = e
-    return [e for e in latest.values()
-            if e.finding == Finding.eligible and e.consent == "given"
-            and e.record.status in {"detained", "in hospital"}]
+    return [
+        e
+        for e in latest.values()
+        if e.finding == Finding.eligible
+        and e.consent == "given"
+        and e.record.status in {"detained", "in hospital"}
+    ]

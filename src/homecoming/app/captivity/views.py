@@ -30,8 +30,14 @@ from homecoming.app.registry.models import Person
 from homecoming.errors import HomecomingError
 
 
-def _form_page(request: HttpRequest, form: forms.Form, title: str, person: Person,
-               save: Callable[[dict[str, Any]], Any], done: str) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    person: Person,
+    save: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
     """Validate ``form``, call ``save`` with its data, show the service's problems on the form."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,19 +54,35 @@ def _form_page(request: HttpRequest, form: forms.Form, title: str, person: Perso
 @permission_required("captivity.add_detentionrecord", raise_exception=True)
 def detention_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
-    return _form_page(request, DetentionForm(request.POST or None), _("Record a detention"), person,
-                      lambda d: services.create_detention(actor=request.user, person=person, data=d),
-                      _("Detention recorded."))
+    return _form_page(
+        request,
+        DetentionForm(request.POST or None),
+        _("Record a detention"),
+        person,
+        lambda d: services.create_detention(actor=request.user, person=person, data=d),
+        _("Detention recorded."),
+    )
 
 
 @login_required
 @permission_required("captivity.add_detentionevent", raise_exception=True)
 def event_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
-    return _form_page(request, EventForm(request.POST or None), _("Add a detention event"), record.person,
-                      lambda d: services.add_event(actor=request.user, record_id=record.pk, kind=d["kind"],
-                                                   on=d["date"], place=d["place"], details=d["details"]),
-                      _("Event recorded."))
+    return _form_page(
+        request,
+        EventForm(request.POST or None),
+        _("Add a detention event"),
+        record.person,
+        lambda d: services.add_event(
+            actor=request.user,
+            record_id=record.pk,
+            kind=d["kind"],
+            on=d["date"],
+            place=d["place"],
+            details=d["details"],
+        ),
+        _("Event recorded."),
+    )
 
 
 @login_required
@@ -68,37 +90,58 @@ def event_create(request: HttpRequest, record_id: int) -> HttpResponse:
 def card_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
     form = CardForm(request.POST or None, initial=services.card_defaults(record))
-    return _form_page(request, form, _("Record a capture card"), record.person,
-                      lambda d: services.create_card(actor=request.user, record_id=record.pk, data=d),
-                      _("Capture card recorded."))
+    return _form_page(
+        request,
+        form,
+        _("Record a capture card"),
+        record.person,
+        lambda d: services.create_card(actor=request.user, record_id=record.pk, data=d),
+        _("Capture card recorded."),
+    )
 
 
 @login_required
 @permission_required("captivity.add_healthreport", raise_exception=True)
 def health_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
-    return _form_page(request, HealthForm(request.POST or None), _("Add a health report"), record.person,
-                      lambda d: services.add_health_report(actor=request.user, record_id=record.pk, **d),
-                      _("Health report recorded."))
+    return _form_page(
+        request,
+        HealthForm(request.POST or None),
+        _("Add a health report"),
+        record.person,
+        lambda d: services.add_health_report(actor=request.user, record_id=record.pk, **d),
+        _("Health report recorded."),
+    )
 
 
 @login_required
 @permission_required("captivity.add_repatriationeligibility", raise_exception=True)
 def eligibility_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
-    return _form_page(request, EligibilityForm(request.POST or None), _("Direct repatriation (Art. 110)"),
-                      record.person,
-                      lambda d: services.set_eligibility(actor=request.user, record_id=record.pk, data=d),
-                      _("Eligibility recorded."))
+    return _form_page(
+        request,
+        EligibilityForm(request.POST or None),
+        _("Direct repatriation (Art. 110)"),
+        record.person,
+        lambda d: services.set_eligibility(actor=request.user, record_id=record.pk, data=d),
+        _("Eligibility recorded."),
+    )
 
 
 _CARD_ROWS = [
-    ("power", "Power on which the prisoner depends"), ("family_name", "name"),
-    ("first_names", "first names (in full)"), ("father_first_name", "first name of father"),
-    ("date_of_birth", "date of birth"), ("place_of_birth", "place of birth"), ("rank", "rank"),
-    ("service_number", "service number"), ("family_address", "address of family"),
-    ("taken_prisoner_on", "taken prisoner on"), ("coming_from", "or coming from (camp, hospital)"),
-    ("health", "state of health"), ("present_address", "present address (prisoner number, camp)"),
+    ("power", "Power on which the prisoner depends"),
+    ("family_name", "name"),
+    ("first_names", "first names (in full)"),
+    ("father_first_name", "first name of father"),
+    ("date_of_birth", "date of birth"),
+    ("place_of_birth", "place of birth"),
+    ("rank", "rank"),
+    ("service_number", "service number"),
+    ("family_address", "address of family"),
+    ("taken_prisoner_on", "taken prisoner on"),
+    ("coming_from", "or coming from (camp, hospital)"),
+    ("health", "state of health"),
+    ("present_address", "present address (prisoner number, camp)"),
     ("card_date", "date"),
 ]
 
@@ -129,8 +172,11 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     if "family_address" not in hidden and card.family_address:
         audit.record_view(actor=request.user, obj=card, what="family address")
     title = _bilingual("Capture card for prisoner of war", second)
-    return render(request, "captivity/card.html", {"card": card, "rows": rows, "title": title,
-                                                   "dispatch_form": DispatchForm(), "second": second})
+    return render(
+        request,
+        "captivity/card.html",
+        {"card": card, "rows": rows, "title": title, "dispatch_form": DispatchForm(), "second": second},
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Router
 
 from homecoming.app.api import require
 from homecoming.app.audit import services as audit
@@ -24,19 +25,28 @@ from homecoming.app.registry.schemas import (
 )
 from homecoming.app.registry.search import Query, search_persons
 from homecoming.errors import NotFound
-from ninja import Router
 
 router = Router(tags=["registry"])
 
 
 def _summary(p: Person) -> dict[str, Any]:
-    return {"id": p.pk, "reference": p.reference, "name": p.primary_name(), "sex": p.sex,
-            "birth_date": p.birth_date, "service_number": p.service_number, "current_status": p.current_status}
+    return {
+        "id": p.pk,
+        "reference": p.reference,
+        "name": p.primary_name(),
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "service_number": p.service_number,
+        "current_status": p.current_status,
+    }
 
 
 def person_out(p: Person) -> dict[str, Any]:
-    data = {f: getattr(p, f) for f in PersonOut.model_fields if hasattr(p, f) and f not in
-            ("names", "assertions", "cases", "id")}
+    data = {
+        f: getattr(p, f)
+        for f in PersonOut.model_fields
+        if hasattr(p, f) and f not in ("names", "assertions", "cases", "id")
+    }
     data["id"] = p.pk
     data["names"] = list(p.names.order_by("position"))
     data["assertions"] = list(p.assertions.all())
@@ -45,8 +55,9 @@ def person_out(p: Person) -> dict[str, Any]:
 
 
 @router.get("/persons", response=list[PersonSummary], summary="Search persons")
-def list_persons(request: HttpRequest, q: str = "", birth_date: str = "", status: str = "",
-                 limit: int = 50) -> list[dict[str, Any]]:
+def list_persons(
+    request: HttpRequest, q: str = "", birth_date: str = "", status: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
     require(request, "registry.view_person")
     found = search_persons(Query(text=q, birth_date=birth_date, status=status), limit=max(1, min(limit, 500)))
     return [_summary(p) for p in found]
@@ -56,8 +67,9 @@ def list_persons(request: HttpRequest, q: str = "", birth_date: str = "", status
 def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
     actor = require(request, "registry.add_person")
     data = payload.dict(exclude={"names", "reason"}, exclude_none=True)
-    person = services.create_person(actor=actor, data=data, names=[n.dict() for n in payload.names],
-                                    reason=payload.reason)
+    person = services.create_person(
+        actor=actor, data=data, names=[n.dict() for n in payload.names], reason=payload.reason
+    )
     return 201, person_out(person)
 
 
@@ -75,10 +87,18 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
     actor = require(request, "registry.change_person")
     data = payload.dict(exclude={"names", "reason", "version"}, exclude_unset=True)
-    data = {k: ("" if v is None and k not in ("age_min", "age_max", "age_on") else v) for k, v in data.items()}
+    data = {
+        k: ("" if v is None and k not in ("age_min", "age_max", "age_on") else v) for k, v in data.items()
+    }
     names = [n.dict() for n in payload.names] if payload.names is not None else None
-    person = services.update_person(actor=actor, person_id=person_id, expected_version=payload.version,
-                                    data=data, names=names, reason=payload.reason)
+    person = services.update_person(
+        actor=actor,
+        person_id=person_id,
+        expected_version=payload.version,
+        data=data,
+        names=names,
+        reason=payload.reason,
+    )
     return person_out(person)
 
 
@@ -92,13 +112,17 @@ def add_assertion(request: HttpRequest, person_id: int, payload: AssertionIn) ->
 @router.post("/assertions/{assertion_id}/review", response=AssertionOut, summary="Accept or reject a claim")
 def review(request: HttpRequest, assertion_id: int, payload: ReviewIn) -> StatusAssertion:
     actor = require(request, "registry.review_statusassertion")
-    return services.review_assertion(actor=actor, assertion_id=assertion_id, decision=payload.decision,
-                                     note=payload.note)
+    return services.review_assertion(
+        actor=actor, assertion_id=assertion_id, decision=payload.decision, note=payload.note
+    )
 
 
 def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
-    data: dict[str, Any] = {f: getattr(case, f) for f in CaseOut.model_fields
-                            if f not in ("transitions", "enquirers", "person_id", "id")}
+    data: dict[str, Any] = {
+        f: getattr(case, f)
+        for f in CaseOut.model_fields
+        if f not in ("transitions", "enquirers", "person_id", "id")
+    }
     data["id"] = case.pk
     data["person_id"] = case.person_id
     data["transitions"] = list(case.transitions.all())
@@ -113,8 +137,9 @@ def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
 def open_case(request: HttpRequest, person_id: int, payload: CaseIn) -> tuple[int, dict[str, Any]]:
     actor = require(request, "registry.add_missingcase")
     data = payload.dict(exclude={"enquirers"})
-    case = services.open_case(actor=actor, person=_person(person_id), data=data,
-                              enquirers=[e.dict() for e in payload.enquirers])
+    case = services.open_case(
+        actor=actor, person=_person(person_id), data=data, enquirers=[e.dict() for e in payload.enquirers]
+    )
     return 201, case_out(request, case)
 
 
@@ -134,6 +159,11 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.post("/cases/{case_id}/transitions", response=CaseOut, summary="Move a case to another state")
 def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
     actor = require(request, "registry.change_missingcase")
-    case = services.transition_case(actor=actor, case_id=case_id, target=payload.state, reason=payload.reason,
-                                    expected_version=payload.version)
+    case = services.transition_case(
+        actor=actor,
+        case_id=case_id,
+        target=payload.state,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
     return case_out(request, case)

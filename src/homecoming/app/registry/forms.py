@@ -17,9 +17,22 @@ from homecoming.app.registry.choices import (
 from homecoming.app.registry.models import Person
 
 PERSON_FORM_FIELDS = [
-    "sex", "birth_date", "age_min", "age_max", "place_of_birth", "citizenship", "father_name",
-    "mother_maiden_name", "power", "force", "unit", "rank", "service_number", "identity_document",
-    "distinguishing_marks", "notes",
+    "sex",
+    "birth_date",
+    "age_min",
+    "age_max",
+    "place_of_birth",
+    "citizenship",
+    "father_name",
+    "mother_maiden_name",
+    "power",
+    "force",
+    "unit",
+    "rank",
+    "service_number",
+    "identity_document",
+    "distinguishing_marks",
+    "notes",
 ]
 
 
@@ -30,8 +43,10 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = PERSON_FORM_FIELDS
-        widgets = {"distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
-                   "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def clean_birth_date(self) -> str:
         return (self.cleaned_data.get("birth_date") or "").strip()
@@ -41,9 +56,13 @@ class NameFormForm(forms.Form):
     family_name = forms.CharField(label=_("family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("given name"), max_length=100, required=False)
     patronymic = forms.CharField(label=_("patronymic"), max_length=100, required=False)
-    script = forms.ChoiceField(label=_("script"), choices=[("", _("detect"))] + list(Script.choices), required=False)
+    script = forms.ChoiceField(
+        label=_("script"), choices=[("", _("detect"))] + list(Script.choices), required=False
+    )
     language = forms.ChoiceField(label=_("language"), choices=[("", _("detect"))] + LANGUAGES, required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", _("default"))] + list(NameKind.choices), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[("", _("default"))] + list(NameKind.choices), required=False
+    )
 
 
 NameFormSet = forms.formset_factory(NameFormForm, extra=3, max_num=10)
@@ -51,10 +70,12 @@ NameFormSet = forms.formset_factory(NameFormForm, extra=3, max_num=10)
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("name, service number or reference"), required=False)
-    birth_date = forms.CharField(label=_("birth date"), required=False,
-                                 help_text=_("1990, 1990-05 or 1990-05-17"))
-    status = forms.ChoiceField(label=_("status"), choices=[("", _("any"))] + list(PersonStatusChoice.choices),
-                               required=False)
+    birth_date = forms.CharField(
+        label=_("birth date"), required=False, help_text=_("1990, 1990-05 or 1990-05-17")
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", _("any"))] + list(PersonStatusChoice.choices), required=False
+    )
 
 
 class CaseForm(forms.Form):
@@ -62,8 +83,11 @@ class CaseForm(forms.Form):
     last_contact_place = forms.CharField(label=_("last contact place"), required=False, max_length=200)
     unit_at_disappearance = forms.CharField(label=_("unit at disappearance"), required=False, max_length=200)
     circumstances = forms.CharField(label=_("circumstances"), required=False, widget=forms.Textarea)
-    external_references = forms.CharField(label=_("external references (one per line)"), required=False,
-                                          widget=forms.Textarea(attrs={"rows": 2}))
+    external_references = forms.CharField(
+        label=_("external references (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     enquirer_name = forms.CharField(label=_("enquirer's name"), required=False, max_length=200)
     enquirer_relationship = forms.CharField(label=_("relationship"), required=False, max_length=100)
     enquirer_phone = forms.CharField(label=_("phone"), required=False, max_length=50)

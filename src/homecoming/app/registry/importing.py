@@ -37,12 +37,21 @@ class ImportReport:
 
 def _person(row: PersonRow, reference: str, actor: Any) -> Person:
     p = Person(
-        reference=reference, sex=row.sex, place_of_birth=row.place_of_birth or "",
-        citizenship=(row.citizenship or "").upper(), father_name=row.father_name or "",
-        mother_maiden_name=row.mother_maiden_name or "", power=row.power or "", force=row.force or "",
-        unit=row.unit or "", rank=row.rank or "", service_number=row.service_number or "",
-        identity_document=row.identity_document or "", distinguishing_marks=row.distinguishing_marks or "",
-        notes=row.notes or "", created_by=actor if getattr(actor, "pk", None) else None,
+        reference=reference,
+        sex=row.sex,
+        place_of_birth=row.place_of_birth or "",
+        citizenship=(row.citizenship or "").upper(),
+        father_name=row.father_name or "",
+        mother_maiden_name=row.mother_maiden_name or "",
+        power=row.power or "",
+        force=row.force or "",
+        unit=row.unit or "",
+        rank=row.rank or "",
+        service_number=row.service_number or "",
+        identity_document=row.identity_document or "",
+        distinguishing_marks=row.distinguishing_marks or "",
+        notes=row.notes or "",
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     if row.birth_date is not None:
         p.birth_date = str(row.birth_date)
@@ -56,13 +65,27 @@ def _person(row: PersonRow, reference: str, actor: Any) -> Person:
 
 
 def _names(row: PersonRow) -> list[dict[str, str]]:
-    forms = [{"family_name": row.family_name, "given_name": row.given_name, "patronymic": row.patronymic or "",
-              "script": row.script, "language": row.language or ("en" if row.script == "latin" else "uk"),
-              "kind": "registered"}]
+    forms = [
+        {
+            "family_name": row.family_name,
+            "given_name": row.given_name,
+            "patronymic": row.patronymic or "",
+            "script": row.script,
+            "language": row.language or ("en" if row.script == "latin" else "uk"),
+            "kind": "registered",
+        }
+    ]
     if row.family_name_latin or row.given_name_latin:
-        forms.append({"family_name": row.family_name_latin or "", "given_name": row.given_name_latin or "",
-                      "patronymic": row.patronymic_latin or "", "script": "latin",
-                      "language": row.language or "uk", "kind": "transliteration"})
+        forms.append(
+            {
+                "family_name": row.family_name_latin or "",
+                "given_name": row.given_name_latin or "",
+                "patronymic": row.patronymic_latin or "",
+                "script": "latin",
+                "language": row.language or "uk",
+                "kind": "transliteration",
+            }
+        )
     return forms
 
 
@@ -77,16 +100,23 @@ def _keys(forms: list[dict[str, str]]) -> set[str]:
 
 def _chunks(rows: list[PersonRow]) -> Iterator[list[PersonRow]]:
     for i in range(0, len(rows), BATCH):
-        yield rows[i:i + BATCH]
+        yield rows[i : i + BATCH]
 
 
-def import_persons(*, actor: Any, path: Path, dry_run: bool = False,
-                   progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_persons(
+    *, actor: Any, path: Path, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     """Check the whole file, then write every person in one transaction (or, with ``dry_run``, nothing)."""
     rows = read_persons(path)
     if dry_run:
-        return ImportReport(str(path), len(rows), len(rows), sum(len(_names(r)) for r in rows),
-                            sum(1 for r in rows if r.status), True)
+        return ImportReport(
+            str(path),
+            len(rows),
+            len(rows),
+            sum(len(_names(r)) for r in rows),
+            sum(1 for r in rows if r.status),
+            True,
+        )
     n_names = n_assertions = 0
     with transaction.atomic():
         numbers = iter(allocate("person", len(rows)))
@@ -102,23 +132,37 @@ def import_persons(*, actor: Any, path: Path, dry_run: bool = False,
                 names += [NameForm(person=person, position=i, **f) for i, f in enumerate(forms)]
                 keys += [NameKey(person=person, key=k[:64]) for k in sorted(_keys(forms))]
                 if row.status is not None:
-                    claims.append(StatusAssertion(
-                        person=person, status=row.status.value,
-                        source_type=(row.status_source_type.value if row.status_source_type else "other_party_list"),
-                        source_name=row.status_source_name or path.name,
-                        source_date=row.status_source_date or date.today(), submitted_by=persons[0].created_by))
+                    claims.append(
+                        StatusAssertion(
+                            person=person,
+                            status=row.status.value,
+                            source_type=(
+                                row.status_source_type.value if row.status_source_type else "other_party_list"
+                            ),
+                            source_name=row.status_source_name or path.name,
+                            source_date=row.status_source_date or date.today(),
+                            submitted_by=persons[0].created_by,
+                        )
+                    )
                 audited.append((person, {"row": row.row, "external_id": row.external_id, "names": forms}))
             NameForm.objects.bulk_create(names, batch_size=BATCH)
             NameKey.objects.bulk_create(keys, batch_size=BATCH)
             StatusAssertion.objects.bulk_create(claims, batch_size=BATCH)
-            audit.record_many(actor=actor, action="import", objects=audited, reason=f"imported from {path.name}")
+            audit.record_many(
+                actor=actor, action="import", objects=audited, reason=f"imported from {path.name}"
+            )
             n_names += len(names)
             n_assertions += len(claims)
             if progress is not None:
                 progress(len(chunk))
-        audit.record(actor=actor, action="import_file", object_type="registry.person", object_id=path.name,
-                     after={"rows": len(rows), "persons": len(rows), "assertions": n_assertions},
-                     reason=f"person list {path.name}")
+        audit.record(
+            actor=actor,
+            action="import_file",
+            object_type="registry.person",
+            object_id=path.name,
+            after={"rows": len(rows), "persons": len(rows), "assertions": n_assertions},
+            reason=f"person list {path.name}",
+        )
     return ImportReport(str(path), len(rows), len(rows), n_names, n_assertions, False)
 
 
@@ -131,16 +175,30 @@ def export_rows(queryset: Any = None) -> Iterator[dict[str, object]]:
         latin = next((f for f in forms if f.script == "latin" and f is not first), None)
         birth: object = PartialDate.parse(p.birth_date) if p.birth_date else None
         yield {
-            "external_id": p.reference, "family_name": first.family_name if first else "",
-            "given_name": first.given_name if first else "", "patronymic": first.patronymic if first else "",
-            "script": first.script if first else "", "language": first.language if first else "",
+            "external_id": p.reference,
+            "family_name": first.family_name if first else "",
+            "given_name": first.given_name if first else "",
+            "patronymic": first.patronymic if first else "",
+            "script": first.script if first else "",
+            "language": first.language if first else "",
             "family_name_latin": latin.family_name if latin else "",
             "given_name_latin": latin.given_name if latin else "",
             "patronymic_latin": latin.patronymic if latin else "",
-            "sex": p.sex, "birth_date": birth,
-            "birth_age_range": f"{p.age_min}-{p.age_max}" if p.age_min is not None and not p.birth_date else "",
-            "place_of_birth": p.place_of_birth, "citizenship": p.citizenship, "father_name": p.father_name,
-            "mother_maiden_name": p.mother_maiden_name, "power": p.power, "force": p.force, "unit": p.unit,
-            "rank": p.rank, "service_number": p.service_number, "identity_document": p.identity_document,
-            "distinguishing_marks": p.distinguishing_marks, "notes": p.notes,
+            "sex": p.sex,
+            "birth_date": birth,
+            "birth_age_range": f"{p.age_min}-{p.age_max}"
+            if p.age_min is not None and not p.birth_date
+            else "",
+            "place_of_birth": p.place_of_birth,
+            "citizenship": p.citizenship,
+            "father_name": p.father_name,
+            "mother_maiden_name": p.mother_maiden_name,
+            "power": p.power,
+            "force": p.force,
+            "unit": p.unit,
+            "rank": p.rank,
+            "service_number": p.service_number,
+            "identity_document": p.identity_document,
+            "distinguishing_marks": p.distinguishing_marks,
+            "notes": p.notes,
         }

@@ -34,15 +34,21 @@ class Person(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.unknown)
-    birth_date = models.CharField(_("birth date"), max_length=10, blank=True,
-                                  help_text=_("year, year-month or full date: 1990, 1990-05, 1990-05-17"))
+    birth_date = models.CharField(
+        _("birth date"),
+        max_length=10,
+        blank=True,
+        help_text=_("year, year-month or full date: 1990, 1990-05, 1990-05-17"),
+    )
     birth_from = models.DateField(null=True, blank=True, editable=False, db_index=True)
     birth_to = models.DateField(null=True, blank=True, editable=False)
     age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
     age_on = models.DateField(_("age as of"), null=True, blank=True)
     place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
-    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. UA"))
+    citizenship = models.CharField(
+        _("citizenship"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. UA")
+    )
     father_name = models.CharField(_("father's first name"), max_length=100, blank=True)
     mother_maiden_name = models.CharField(_("mother's maiden name"), max_length=100, blank=True)
     power = models.CharField(_("Power on which the person depends"), max_length=50, blank=True)
@@ -50,11 +56,19 @@ class Person(models.Model):
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     rank = models.CharField(_("rank"), max_length=100, blank=True)
     service_number = models.CharField(_("service number"), max_length=50, blank=True, db_index=True)
-    identity_document = models.CharField(_("identity disc or card number"), max_length=50, blank=True, db_index=True)
+    identity_document = models.CharField(
+        _("identity disc or card number"), max_length=50, blank=True, db_index=True
+    )
     distinguishing_marks = models.TextField(_("distinguishing marks"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    current_status = models.CharField(_("current status"), max_length=20, choices=PersonStatusChoice.choices,
-                                      default=PersonStatusChoice.unknown, db_index=True, editable=False)
+    current_status = models.CharField(
+        _("current status"),
+        max_length=20,
+        choices=PersonStatusChoice.choices,
+        default=PersonStatusChoice.unknown,
+        db_index=True,
+        editable=False,
+    )
     purged = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
@@ -64,16 +78,21 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         ordering = ["reference"]
-        permissions = [("view_contacts", "Can view family and enquirer contacts"),
-                       ("purge_person", "Can purge a person record")]
+        permissions = [
+            ("view_contacts", "Can view family and enquirer contacts"),
+            ("purge_person", "Can purge a person record"),
+        ]
 
     def __str__(self) -> str:
         primary = self.primary_name()
         return f"{self.reference} {primary}" if primary else self.reference
 
     def primary_name(self) -> str:
-        forms = list(self.names.all()) if hasattr(self, "_prefetched_objects_cache") else list(
-            self.names.order_by("position"))
+        forms = (
+            list(self.names.all())
+            if hasattr(self, "_prefetched_objects_cache")
+            else list(self.names.order_by("position"))
+        )
         return forms[0].full_name() if forms else ""
 
 
@@ -181,11 +200,17 @@ class StatusAssertion(models.Model):
     source_type = models.CharField(_("source type"), max_length=30, choices=SourceTypeChoice.choices)
     source_name = models.CharField(_("source name"), max_length=200)
     source_date = models.DateField(_("source date"))
-    reliability = models.CharField(_("reliability"), max_length=1, choices=ReliabilityChoice.choices,
-                                   default=ReliabilityChoice.F)
+    reliability = models.CharField(
+        _("reliability"), max_length=1, choices=ReliabilityChoice.choices, default=ReliabilityChoice.F
+    )
     evidence = models.TextField(_("evidence"), blank=True)
-    review_state = models.CharField(_("review state"), max_length=10, choices=ReviewStateChoice.choices,
-                                    default=ReviewStateChoice.submitted, db_index=True)
+    review_state = models.CharField(
+        _("review state"),
+        max_length=10,
+        choices=ReviewStateChoice.choices,
+        default=ReviewStateChoice.submitted,
+        db_index=True,
+    )
     submitted = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
 

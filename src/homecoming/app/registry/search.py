@@ -38,9 +38,12 @@ def search_persons(query: Query, *, limit: int = 50) -> QuerySet[Person]:
     for word in words:
         if _DIGITS.match(word):
             number = word.strip()
-            qs = qs.filter(Q(service_number__iexact=number) | Q(identity_document__iexact=number)
-                           | Q(reference__iexact=number)
-                           | Q(service_number__iexact=_normalise_number(number)))
+            qs = qs.filter(
+                Q(service_number__iexact=number)
+                | Q(identity_document__iexact=number)
+                | Q(reference__iexact=number)
+                | Q(service_number__iexact=_normalise_number(number))
+            )
             continue
         keys = sorted(name_keys(word))
         if not keys:

@@ -50,9 +50,23 @@ from homecoming.errors import (
 from homecoming.linkage.names import detect_script, guess_language, name_keys
 
 PERSON_FIELDS = (
-    "sex", "birth_date", "age_min", "age_max", "age_on", "place_of_birth", "citizenship", "father_name",
-    "mother_maiden_name", "power", "force", "unit", "rank", "service_number", "identity_document",
-    "distinguishing_marks", "notes",
+    "sex",
+    "birth_date",
+    "age_min",
+    "age_max",
+    "age_on",
+    "place_of_birth",
+    "citizenship",
+    "father_name",
+    "mother_maiden_name",
+    "power",
+    "force",
+    "unit",
+    "rank",
+    "service_number",
+    "identity_document",
+    "distinguishing_marks",
+    "notes",
 )
 NAME_FIELDS = ("family_name", "given_name", "patronymic", "script", "language", "kind")
 _TEXT_LIMITS = {f.name: f.max_length for f in Person._meta.concrete_fields if getattr(f, "max_length", None)}
@@ -78,23 +92,31 @@ def _person_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Prob
     problems: list[Problem] = []
     for key, value in data.items():
         if key not in PERSON_FIELDS:
-            problems.append(Problem(key, "is not a person field", value, "use one of: " + ", ".join(PERSON_FIELDS)))
+            problems.append(
+                Problem(key, "is not a person field", value, "use one of: " + ", ".join(PERSON_FIELDS))
+            )
             continue
         if isinstance(value, str):
             value = value.strip()
             limit = _TEXT_LIMITS.get(key)
             if limit and len(value) > limit:
-                problems.append(Problem(key, f"is longer than {limit} characters", value[:40] + "…", "shorten it"))
+                problems.append(
+                    Problem(key, f"is longer than {limit} characters", value[:40] + "…", "shorten it")
+                )
                 continue
         clean[key] = value
     if clean.get("birth_date"):
         try:
             clean["birth_date"] = str(PartialDate.parse(str(clean["birth_date"]), field="birth_date"))
         except ValidationError as exc:
-            problems.extend(exc.problems or [Problem("birth_date", exc.message, clean["birth_date"], exc.hint)])
+            problems.extend(
+                exc.problems or [Problem("birth_date", exc.message, clean["birth_date"], exc.hint)]
+            )
     sex = clean.get("sex")
     if sex is not None and sex not in {"male", "female", "unknown"}:
-        problems.append(Problem("sex", "must be male, female or unknown", sex, "write male, female or unknown"))
+        problems.append(
+            Problem("sex", "must be male, female or unknown", sex, "write male, female or unknown")
+        )
     cit = clean.get("citizenship")
     if cit:
         if len(cit) != 2 or not cit.isalpha():
@@ -111,14 +133,26 @@ def _name_problems(names: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]]
     problems: list[Problem] = []
     clean: list[dict[str, Any]] = []
     if not names:
-        problems.append(Problem("names", "a person needs at least one name form", None,
-                                "give a family name (and given name) as registered"))
+        problems.append(
+            Problem(
+                "names",
+                "a person needs at least one name form",
+                None,
+                "give a family name (and given name) as registered",
+            )
+        )
     for i, raw in enumerate(names):
         form = {k: (str(raw.get(k) or "").strip()) for k in NAME_FIELDS}
         where = f"names[{i}]"
         if not form["family_name"]:
-            problems.append(Problem(f"{where}.family_name", "is required", raw.get("family_name"),
-                                    "write the family name; use 'UNKNOWN' only if truly unknown"))
+            problems.append(
+                Problem(
+                    f"{where}.family_name",
+                    "is required",
+                    raw.get("family_name"),
+                    "write the family name; use 'UNKNOWN' only if truly unknown",
+                )
+            )
             continue
         text = " ".join(form[k] for k in ("family_name", "given_name", "patronymic") if form[k])
         script = detect_script(text)
@@ -127,15 +161,23 @@ def _name_problems(names: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]]
         elif form["script"] not in {"cyrillic", "latin"}:
             problems.append(Problem(f"{where}.script", "must be cyrillic or latin", form["script"]))
         elif script in {"cyrillic", "latin"} and script != form["script"]:
-            problems.append(Problem(f"{where}.script", f"says {form['script']} but the name is written in {script}",
-                                    text, f"set script to {script}"))
+            problems.append(
+                Problem(
+                    f"{where}.script",
+                    f"says {form['script']} but the name is written in {script}",
+                    text,
+                    f"set script to {script}",
+                )
+            )
         if not form["language"]:
             lang = guess_language(text) if form["script"] == "cyrillic" else "en"
             form["language"] = lang if lang != "unknown" else "uk"
         if not form["kind"]:
             form["kind"] = "registered" if i == 0 else "transliteration"
         elif form["kind"] not in {"registered", "transliteration", "alias"}:
-            problems.append(Problem(f"{where}.kind", "must be registered, transliteration or alias", form["kind"]))
+            problems.append(
+                Problem(f"{where}.kind", "must be registered, transliteration or alias", form["kind"])
+            )
         for k in ("family_name", "given_name", "patronymic"):
             if len(form[k]) > 100:
                 problems.append(Problem(f"{where}.{k}", "is longer than 100 characters", form[k][:40] + "…"))
@@ -157,7 +199,9 @@ def index_names(person: Person, forms: Iterable[NameForm | Mapping[str, Any]]) -
 
 def _save_names(person: Person, names: list[dict[str, Any]]) -> None:
     NameForm.objects.filter(person=person).delete()
-    NameForm.objects.bulk_create([NameForm(person=person, position=i, **form) for i, form in enumerate(names)])
+    NameForm.objects.bulk_create(
+        [NameForm(person=person, position=i, **form) for i, form in enumerate(names)]
+    )
     index_names(person, names)
 
 
@@ -181,13 +225,17 @@ def person_snapshot(person: Person) -> dict[str, Any]:
 
 def _check_purged(person: Person) -> None:
     if person.purged:
-        raise StateError(f"{person.reference} was purged and can no longer be changed", field="person",
-                         value=person.reference)
+        raise StateError(
+            f"{person.reference} was purged and can no longer be changed",
+            field="person",
+            value=person.reference,
+        )
 
 
 @transaction.atomic
-def create_person(*, actor: Any, data: Mapping[str, Any], names: list[Mapping[str, Any]],
-                  reason: str = "") -> Person:
+def create_person(
+    *, actor: Any, data: Mapping[str, Any], names: list[Mapping[str, Any]], reason: str = ""
+) -> Person:
     clean, problems = _person_problems(data)
     forms, name_problems = _name_problems(names)
     problems += name_problems
@@ -203,8 +251,15 @@ def create_person(*, actor: Any, data: Mapping[str, Any], names: list[Mapping[st
 
 
 @transaction.atomic
-def update_person(*, actor: Any, person_id: int, expected_version: int, data: Mapping[str, Any],
-                  names: list[Mapping[str, Any]] | None = None, reason: str = "") -> Person:
+def update_person(
+    *,
+    actor: Any,
+    person_id: int,
+    expected_version: int,
+    data: Mapping[str, Any],
+    names: list[Mapping[str, Any]] | None = None,
+    reason: str = "",
+) -> Person:
     """Change a person; refuses with ConflictError if someone saved since ``expected_version``."""
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None:
@@ -216,7 +271,9 @@ def update_person(*, actor: Any, person_id: int, expected_version: int, data: Ma
         raise ConflictError(
             f"{person.reference} was changed{who} after you opened it (your version {expected_version}, "
             f"now {person.version}). Nothing was saved.",
-            field="version", value=expected_version, hint="reload the person, reapply your change and save again",
+            field="version",
+            value=expected_version,
+            hint="reload the person, reapply your change and save again",
         )
     clean, problems = _person_problems(data)
     forms: list[dict[str, Any]] | None = None
@@ -237,48 +294,75 @@ def update_person(*, actor: Any, person_id: int, expected_version: int, data: Ma
     after = person_snapshot(person)
     changed_before = {k: v for k, v in before.items() if after.get(k) != v}
     changed_after = {k: after[k] for k in changed_before}
-    audit.record(actor=actor, action="update", obj=person, before=changed_before, after=changed_after,
-                 reason=reason)
+    audit.record(
+        actor=actor, action="update", obj=person, before=changed_before, after=changed_after, reason=reason
+    )
     return person
 
 
 # --- tracing cases ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def open_case(*, actor: Any, person: Person, data: Mapping[str, Any],
-              enquirers: list[Mapping[str, Any]] | None = None, register: bool = True) -> MissingCase:
+def open_case(
+    *,
+    actor: Any,
+    person: Person,
+    data: Mapping[str, Any],
+    enquirers: list[Mapping[str, Any]] | None = None,
+    register: bool = True,
+) -> MissingCase:
     _check_purged(person)
     problems: list[Problem] = []
-    fields = ("last_contact_date", "last_contact_place", "unit_at_disappearance", "circumstances",
-              "external_references")
+    fields = (
+        "last_contact_date",
+        "last_contact_place",
+        "unit_at_disappearance",
+        "circumstances",
+        "external_references",
+    )
     clean = {k: v for k, v in data.items() if k in fields}
     for k in set(data) - set(fields):
         problems.append(Problem(k, "is not a case field", data[k], "use one of: " + ", ".join(fields)))
     if clean.get("last_contact_date"):
         try:
-            clean["last_contact_date"] = str(PartialDate.parse(str(clean["last_contact_date"]),
-                                                               field="last_contact_date"))
+            clean["last_contact_date"] = str(
+                PartialDate.parse(str(clean["last_contact_date"]), field="last_contact_date")
+            )
         except ValidationError as exc:
             problems.extend(exc.problems)
     for i, enq in enumerate(enquirers or []):
         if not str(enq.get("name") or "").strip():
-            problems.append(Problem(f"enquirers[{i}].name", "is required", enq.get("name"),
-                                    "give the enquirer's name"))
+            problems.append(
+                Problem(f"enquirers[{i}].name", "is required", enq.get("name"), "give the enquirer's name")
+            )
     if problems:
         raise ValidationError.from_problems(problems, "the case")
     case = MissingCase(person=person, created_by=_user(actor), **clean)
     case.reference = f"MC-{allocate('case')[0]:07d}"
     case.save(force_insert=True)
     for enq in enquirers or []:
-        Enquirer.objects.create(case=case, **{k: str(enq.get(k) or "").strip() for k in
-                                              ("name", "relationship", "phone", "email", "address")})
-    CaseTransition.objects.create(case=case, from_state="", to_state=CaseState.draft, actor=_user(actor),
-                                  reason="case opened")
-    audit.record(actor=actor, action="create", obj=case, after=audit.snapshot(case),
-                 reason=f"case opened for {person.reference}")
+        Enquirer.objects.create(
+            case=case,
+            **{
+                k: str(enq.get(k) or "").strip()
+                for k in ("name", "relationship", "phone", "email", "address")
+            },
+        )
+    CaseTransition.objects.create(
+        case=case, from_state="", to_state=CaseState.draft, actor=_user(actor), reason="case opened"
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=case,
+        after=audit.snapshot(case),
+        reason=f"case opened for {person.reference}",
+    )
     if register:
-        case = transition_case(actor=actor, case_id=case.pk, target=CaseState.registered.value,
-                               reason="registered on receipt")
+        case = transition_case(
+            actor=actor, case_id=case.pk, target=CaseState.registered.value, reason="registered on receipt"
+        )
     _refresh_status(actor=actor, person=person, cause=None, reason="case opened")
     return case
 
@@ -288,44 +372,77 @@ def _user(actor: Any) -> Any:
 
 
 @transaction.atomic
-def transition_case(*, actor: Any, case_id: int, target: str, reason: str = "",
-                    expected_version: int | None = None) -> MissingCase:
+def transition_case(
+    *, actor: Any, case_id: int, target: str, reason: str = "", expected_version: int | None = None
+) -> MissingCase:
     case = MissingCase.objects.select_for_update().select_related("person").filter(pk=case_id).first()
     if case is None:
         raise NotFound(f"no case with id {case_id}", field="case", value=case_id)
     if expected_version is not None and case.version != expected_version:
-        raise ConflictError(f"{case.reference} changed since you opened it; nothing was saved",
-                            field="version", value=expected_version, hint="reload and try again")
+        raise ConflictError(
+            f"{case.reference} changed since you opened it; nothing was saved",
+            field="version",
+            value=expected_version,
+            hint="reload and try again",
+        )
     try:
         new = CaseState(target)
     except ValueError:
-        raise ValidationError(f"state: unknown case state {target!r}", field="state", value=target,
-                              hint="use one of: " + ", ".join(s.value for s in CaseState)) from None
+        raise ValidationError(
+            f"state: unknown case state {target!r}",
+            field="state",
+            value=target,
+            hint="use one of: " + ", ".join(s.value for s in CaseState),
+        ) from None
     current = CaseState(case.state)
     case_states.check_transition(current, new, reason=reason)
-    CaseTransition.objects.create(case=case, from_state=current, to_state=new, actor=_user(actor), reason=reason)
+    CaseTransition.objects.create(
+        case=case, from_state=current, to_state=new, actor=_user(actor), reason=reason
+    )
     case.state = new.value
     case.version += 1
     case.save(update_fields=["state", "version"])
-    audit.record(actor=actor, action="transition", obj=case, before={"state": current.value},
-                 after={"state": new.value}, reason=reason)
-    _refresh_status(actor=actor, person=case.person, cause=None, reason=f"case {case.reference} → {new.value}")
+    audit.record(
+        actor=actor,
+        action="transition",
+        obj=case,
+        before={"state": current.value},
+        after={"state": new.value},
+        reason=reason,
+    )
+    _refresh_status(
+        actor=actor, person=case.person, cause=None, reason=f"case {case.reference} → {new.value}"
+    )
     return case
 
 
 # --- status assertions -----------------------------------------------------------------------------
 
+
 def _enum(cls: type, value: Any, field: str) -> Any:
     try:
         return cls(value)
     except ValueError:
-        raise ValidationError(f"{field}: unknown value {value!r}", field=field, value=value,
-                              hint="use one of: " + ", ".join(m.value for m in cls)) from None
+        raise ValidationError(
+            f"{field}: unknown value {value!r}",
+            field=field,
+            value=value,
+            hint="use one of: " + ", ".join(m.value for m in cls),
+        ) from None
 
 
 @transaction.atomic
-def add_assertion(*, actor: Any, person: Person, status: str, source_type: str, source_name: str,
-                  source_date: date, reliability: str = "F", evidence: str = "") -> StatusAssertion:
+def add_assertion(
+    *,
+    actor: Any,
+    person: Person,
+    status: str,
+    source_type: str,
+    source_name: str,
+    source_date: date,
+    reliability: str = "F",
+    evidence: str = "",
+) -> StatusAssertion:
     _check_purged(person)
     st = _enum(PersonStatus, status, "status")
     src = _enum(SourceType, source_type, "source_type")
@@ -339,67 +456,114 @@ def add_assertion(*, actor: Any, person: Person, status: str, source_type: str, 
         raise ValidationError.from_problems(problems, "the status claim")
     check_assertion(st, src)
     assertion = StatusAssertion.objects.create(
-        person=person, status=st.value, source_type=src.value, source_name=source_name.strip(),
-        source_date=source_date, reliability=reliability, evidence=evidence, submitted_by=_user(actor))
-    audit.record(actor=actor, action="create", obj=assertion, after=audit.snapshot(assertion),
-                 reason=f"status claim about {person.reference}")
+        person=person,
+        status=st.value,
+        source_type=src.value,
+        source_name=source_name.strip(),
+        source_date=source_date,
+        reliability=reliability,
+        evidence=evidence,
+        submitted_by=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=assertion,
+        after=audit.snapshot(assertion),
+        reason=f"status claim about {person.reference}",
+    )
     return assertion
 
 
 @transaction.atomic
 def review_assertion(*, actor: Any, assertion_id: int, decision: str, note: str = "") -> StatusAssertion:
-    assertion = StatusAssertion.objects.select_for_update().select_related("person").filter(
-        pk=assertion_id).first()
+    assertion = (
+        StatusAssertion.objects.select_for_update().select_related("person").filter(pk=assertion_id).first()
+    )
     if assertion is None:
         raise NotFound(f"no status claim with id {assertion_id}", field="assertion", value=assertion_id)
     if actor is not None and not actor.has_perm("registry.review_statusassertion"):
-        raise PermissionDenied("only an identification reviewer may accept or reject status claims",
-                               field="decision", value=decision, hint="ask a reviewer to review this claim")
+        raise PermissionDenied(
+            "only an identification reviewer may accept or reject status claims",
+            field="decision",
+            value=decision,
+            hint="ask a reviewer to review this claim",
+        )
     if actor is not None and assertion.submitted_by_id == actor.pk:
-        raise PermissionDenied("a claim must be reviewed by someone other than the person who submitted it",
-                               field="reviewer", value=actor.username, hint="ask a second reviewer")
+        raise PermissionDenied(
+            "a claim must be reviewed by someone other than the person who submitted it",
+            field="reviewer",
+            value=actor.username,
+            hint="ask a second reviewer",
+        )
     target = _enum(ReviewState, decision, "decision")
     current = ReviewState(assertion.review_state)
     check_review(current, target)
     if target is ReviewState.rejected and not note.strip():
-        raise ValidationError("note: a rejection needs a note saying why", field="note", value=note,
-                              hint="write why the claim is rejected")
-    AssertionReview.objects.create(assertion=assertion, from_state=current, to_state=target,
-                                   reviewer=_user(actor), note=note)
+        raise ValidationError(
+            "note: a rejection needs a note saying why",
+            field="note",
+            value=note,
+            hint="write why the claim is rejected",
+        )
+    AssertionReview.objects.create(
+        assertion=assertion, from_state=current, to_state=target, reviewer=_user(actor), note=note
+    )
     assertion.review_state = target.value
     assertion.save(update_fields=["review_state"])
-    audit.record(actor=actor, action="review", obj=assertion, before={"review_state": current.value},
-                 after={"review_state": target.value}, reason=note)
+    audit.record(
+        actor=actor,
+        action="review",
+        obj=assertion,
+        before={"review_state": current.value},
+        after={"review_state": target.value},
+        reason=note,
+    )
     _refresh_status(actor=actor, person=assertion.person, cause=assertion, reason=f"claim {target.value}")
     return assertion
 
 
 def _facts(person: Person) -> list[AssertionFact]:
     return [
-        AssertionFact(status=PersonStatus(a.status), source_type=SourceType(a.source_type),
-                      source_date=a.source_date, reliability=Reliability(a.reliability),
-                      review_state=ReviewState(a.review_state), recorded_at=a.submitted)
+        AssertionFact(
+            status=PersonStatus(a.status),
+            source_type=SourceType(a.source_type),
+            source_date=a.source_date,
+            reliability=Reliability(a.reliability),
+            review_state=ReviewState(a.review_state),
+            recorded_at=a.submitted,
+        )
         for a in person.assertions.all()
     ]
 
 
 def _refresh_status(*, actor: Any, person: Person, cause: StatusAssertion | None, reason: str) -> None:
-    has_open_case = any(case_states.is_open(CaseState(s)) for s in person.cases.values_list("state", flat=True))
+    has_open_case = any(
+        case_states.is_open(CaseState(s)) for s in person.cases.values_list("state", flat=True)
+    )
     default = PersonStatus.missing if has_open_case else PersonStatus.unknown
     new = derive_status(_facts(person), default=default).value
     old = Person.objects.select_for_update().values_list("current_status", flat=True).get(pk=person.pk)
     person.current_status = old
     if new == old:
         return
-    StatusChange.objects.create(person=person, from_status=old, to_status=new, actor=_user(actor),
-                                cause=cause, reason=reason)
+    StatusChange.objects.create(
+        person=person, from_status=old, to_status=new, actor=_user(actor), cause=cause, reason=reason
+    )
     Person.objects.filter(pk=person.pk).update(current_status=new)
     person.current_status = new
-    audit.record(actor=actor, action="status", obj=person, before={"current_status": old},
-                 after={"current_status": new}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="status",
+        obj=person,
+        before={"current_status": old},
+        after={"current_status": new},
+        reason=reason,
+    )
 
 
 # --- purge -----------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
@@ -408,16 +572,25 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
     if person is None:
         raise NotFound(f"no person with id {person_id}", field="person", value=person_id)
     if actor is None or not actor.has_perm("registry.purge_person"):
-        raise PermissionDenied("only an administrator may purge a person record", field="person",
-                               value=person.reference)
+        raise PermissionDenied(
+            "only an administrator may purge a person record", field="person", value=person.reference
+        )
     if not reason.strip():
-        raise ValidationError("reason: a purge needs a reason", field="reason", value=reason,
-                              hint="say why the record must be purged (e.g. court order, recorded in error)")
+        raise ValidationError(
+            "reason: a purge needs a reason",
+            field="reason",
+            value=reason,
+            hint="say why the record must be purged (e.g. court order, recorded in error)",
+        )
     _check_purged(person)
     sought = [c.reference for c in person.cases.all() if case_states.is_open(CaseState(c.state))]
     if sought:
-        raise StateError(f"{person.reference} is still sought in case(s) {', '.join(sought)}; it cannot be purged",
-                         field="person", value=person.reference, hint="close the case(s) first, with a reason")
+        raise StateError(
+            f"{person.reference} is still sought in case(s) {', '.join(sought)}; it cannot be purged",
+            field="person",
+            value=person.reference,
+            hint="close the case(s) first, with a reason",
+        )
     before = person_snapshot(person)
     for f in PERSON_FIELDS:
         field = Person._meta.get_field(f)
@@ -428,12 +601,20 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
     person.version += 1
     person.save()
     NameForm.objects.filter(person=person).delete()
-    NameForm.objects.create(person=person, family_name="[purged]", script="latin", language="en", kind="alias")
+    NameForm.objects.create(
+        person=person, family_name="[purged]", script="latin", language="en", kind="alias"
+    )
     NameKey.objects.filter(person=person).delete()
     for photo in person.photos.all():
         photo.image.delete(save=False)
-    audit.record(actor=actor, action="purge", obj=person, before={"digest": _digest(before)},
-                 after={"purged": True}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="purge",
+        obj=person,
+        before={"digest": _digest(before)},
+        after={"purged": True},
+        reason=reason,
+    )
     return person
 
 
@@ -448,7 +629,6 @@ def get_person(person_id: int) -> Person:
     if person is None:
         raise NotFound(f"no person with id {person_id}", field="person", value=person_id)
     return person
-
 
 
 _PHOTO_TYPES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
@@ -466,14 +646,23 @@ def add_photo(*, actor: Any, person: Person, upload: Any, caption: str = "") -> 
     upload.seek(0)
     kind = next((v for magic, v in _PHOTO_TYPES.items() if head.startswith(magic)), None)
     if kind is None:
-        raise ValidationError("image: the file is not a JPEG or PNG picture", field="image",
-                              value=getattr(upload, "name", ""), hint="upload a .jpg or .png photo")
+        raise ValidationError(
+            "image: the file is not a JPEG or PNG picture",
+            field="image",
+            value=getattr(upload, "name", ""),
+            hint="upload a .jpg or .png photo",
+        )
     if upload.size > 10 * 1024 * 1024:
-        raise ValidationError("image: the photo is larger than 10 MB", field="image", value=upload.size,
-                              hint="resize the photo")
+        raise ValidationError(
+            "image: the photo is larger than 10 MB", field="image", value=upload.size, hint="resize the photo"
+        )
     photo = Photo(person=person, caption=caption, content_type=kind[0], uploaded_by=_user(actor))
     photo.image.save(f"{person.reference}.{kind[1]}", ContentFile(upload.read()), save=False)
     photo.save()
-    audit.record(actor=actor, action="create", obj=photo, after={"person": person.reference, "caption": caption,
-                                                                  "file": photo.image.name})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=photo,
+        after={"person": person.reference, "caption": caption, "file": photo.image.name},
+    )
     return photo

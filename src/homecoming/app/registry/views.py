@@ -30,8 +30,8 @@ from homecoming.app.registry.forms import (
 )
 from homecoming.app.registry.models import MissingCase, Person, Photo
 from homecoming.app.registry.search import Query, search_persons
-from homecoming.domain.case_states import LABELS as CASE_LABELS
 from homecoming.domain.case_states import ALLOWED, CaseState
+from homecoming.domain.case_states import LABELS as CASE_LABELS
 from homecoming.errors import HomecomingError
 from homecoming.linkage.names import detect_script, guess_language, romanize_ru, romanize_uk
 
@@ -44,11 +44,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = {
         "total": sum(counts.values()),
         "chart": bar_chart(bars, title=_("Persons by current status")),
-        "case_chart": bar_chart([(_(CASE_LABELS[s]), case_counts.get(s.value, 0)) for s in CaseState],
-                                title=_("Tracing cases by state")),
+        "case_chart": bar_chart(
+            [(_(CASE_LABELS[s]), case_counts.get(s.value, 0)) for s in CaseState],
+            title=_("Tracing cases by state"),
+        ),
         "cards_due": [d for d in captivity.card_deadlines() if d.overdue][:50],
         "health_due": [d for d in captivity.health_deadlines() if d.overdue][:50]
-        if request.user.has_perm("captivity.view_health") else None,
+        if request.user.has_perm("captivity.view_health")
+        else None,
     }
     return render(request, "registry/dashboard.html", ctx)
 
@@ -65,14 +68,16 @@ def search(request: HttpRequest) -> HttpResponse:
         except HomecomingError as exc:
             error = str(exc)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
-    return render(request, template, {"form": form, "results": results, "error": error,
-                                      "searched": form.is_bound})
+    return render(
+        request, template, {"form": form, "results": results, "error": error, "searched": form.is_bound}
+    )
 
 
 def _latin_suggestions(forms_data: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Latin transliterations of Cyrillic name forms that have none (uk: 2010 standard, ru: ICAO 9303)."""
-    has_latin = any(f.get("script") == "latin" or detect_script(f.get("family_name", "")) == "latin"
-                    for f in forms_data)
+    has_latin = any(
+        f.get("script") == "latin" or detect_script(f.get("family_name", "")) == "latin" for f in forms_data
+    )
     if has_latin:
         return []
     out = []
@@ -82,15 +87,23 @@ def _latin_suggestions(forms_data: list[dict[str, Any]]) -> list[dict[str, Any]]
             continue
         lang = f.get("language") or guess_language(text)
         rom = romanize_ru if lang == "ru" else romanize_uk
-        out.append({k: rom(f.get(k, "")) for k in ("family_name", "given_name", "patronymic")}
-                   | {"script": "latin", "language": lang if lang in ("uk", "ru") else "uk",
-                      "kind": "transliteration"})
+        out.append(
+            {k: rom(f.get(k, "")) for k in ("family_name", "given_name", "patronymic")}
+            | {
+                "script": "latin",
+                "language": lang if lang in ("uk", "ru") else "uk",
+                "kind": "transliteration",
+            }
+        )
     return out
 
 
 def _names_from(formset: Any) -> list[dict[str, Any]]:
-    return [f.cleaned_data for f in formset.forms
-            if f.cleaned_data and any(f.cleaned_data.get(k) for k in ("family_name", "given_name", "patronymic"))]
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.cleaned_data and any(f.cleaned_data.get(k) for k in ("family_name", "given_name", "patronymic"))
+    ]
 
 
 @login_required
@@ -102,10 +115,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
         name_data = _names_from(names)
         if request.POST.get("transliterate", "on") == "on":
             name_data += _latin_suggestions(name_data)
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason") and v not in (None, "")}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("version", "reason") and v not in (None, "")
+        }
         try:
-            person = services.create_person(actor=request.user, data=data, names=name_data,
-                                            reason=form.cleaned_data.get("reason", ""))
+            person = services.create_person(
+                actor=request.user, data=data, names=name_data, reason=form.cleaned_data.get("reason", "")
+            )
         except HomecomingError as exc:
             show_problems(form, exc)
         else:
@@ -118,7 +136,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @permission_required("registry.change_person", raise_exception=True)
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
-    initial_names = [{k: getattr(n, k) for k in services.NAME_FIELDS} for n in person.names.order_by("position")]
+    initial_names = [
+        {k: getattr(n, k) for k in services.NAME_FIELDS} for n in person.names.order_by("position")
+    ]
     if request.method == "POST":
         form = PersonForm(request.POST, instance=person)
         names = NameFormSet(request.POST, prefix="names")
@@ -126,9 +146,14 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
             data = {k: ("" if v is None and k not in ("age_min", "age_max") else v) for k, v in data.items()}
             try:
-                services.update_person(actor=request.user, person_id=person.pk,
-                                       expected_version=int(request.POST.get("version") or 0), data=data,
-                                       names=_names_from(names), reason=form.cleaned_data.get("reason", ""))
+                services.update_person(
+                    actor=request.user,
+                    person_id=person.pk,
+                    expected_version=int(request.POST.get("version") or 0),
+                    data=data,
+                    names=_names_from(names),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
             except HomecomingError as exc:
                 show_problems(form, exc)
             else:
@@ -149,17 +174,29 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     cases = list(person.cases.prefetch_related("transitions", "enquirers"))
     if can_contacts and any(c.enquirers.all() for c in cases):
         audit.record_view(actor=request.user, obj=person, what="enquirer contacts")
-    detentions = list(person.detentions.prefetch_related("events", "cards__dispatches", "health_reports",
-                                                          "eligibility"))
+    detentions = list(
+        person.detentions.prefetch_related("events", "cards__dispatches", "health_reports", "eligibility")
+    )
     if can_health and any(d.health_reports.all() for d in detentions):
         audit.record_view(actor=request.user, obj=person, what="health reports")
     ctx = {
-        "person": person, "names": person.names.all(), "assertions": person.assertions.all(),
-        "cases": [(c, [(s.value, _(CASE_LABELS[s])) for s in sorted(ALLOWED[CaseState(c.state)])],
-                   TransitionForm(initial={"version": c.version}, prefix=f"case{c.pk}")) for c in cases],
-        "detentions": detentions, "can_contacts": can_contacts, "can_health": can_health,
+        "person": person,
+        "names": person.names.all(),
+        "assertions": person.assertions.all(),
+        "cases": [
+            (
+                c,
+                [(s.value, _(CASE_LABELS[s])) for s in sorted(ALLOWED[CaseState(c.state)])],
+                TransitionForm(initial={"version": c.version}, prefix=f"case{c.pk}"),
+            )
+            for c in cases
+        ],
+        "detentions": detentions,
+        "can_contacts": can_contacts,
+        "can_health": can_health,
         "status_history": person.status_changes.all(),
-        "assertion_form": AssertionForm(), "photos": person.photos.all(),
+        "assertion_form": AssertionForm(),
+        "photos": person.photos.all(),
         "history": audit.history(person)[:50] if request.user.has_perm("audit.view_auditrecord") else None,
     }
     return render(request, "registry/person_detail.html", ctx)
@@ -174,10 +211,18 @@ def case_create(request: HttpRequest, person_id: int) -> HttpResponse:
         d = form.cleaned_data
         enquirers = []
         if d["enquirer_name"]:
-            enquirers.append({"name": d["enquirer_name"], "relationship": d["enquirer_relationship"],
-                              "phone": d["enquirer_phone"], "email": d["enquirer_email"]})
-        data = {k: d[k] for k in ("last_contact_date", "last_contact_place", "unit_at_disappearance",
-                                  "circumstances")}
+            enquirers.append(
+                {
+                    "name": d["enquirer_name"],
+                    "relationship": d["enquirer_relationship"],
+                    "phone": d["enquirer_phone"],
+                    "email": d["enquirer_email"],
+                }
+            )
+        data = {
+            k: d[k]
+            for k in ("last_contact_date", "last_contact_place", "unit_at_disappearance", "circumstances")
+        }
         data["external_references"] = [r.strip() for r in d["external_references"].splitlines() if r.strip()]
         try:
             case = services.open_case(actor=request.user, person=person, data=data, enquirers=enquirers)
@@ -197,9 +242,13 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     form = TransitionForm(request.POST, prefix=f"case{case.pk}")
     if form.is_valid():
         try:
-            services.transition_case(actor=request.user, case_id=case.pk, target=form.cleaned_data["state"],
-                                     reason=form.cleaned_data["reason"],
-                                     expected_version=form.cleaned_data["version"])
+            services.transition_case(
+                actor=request.user,
+                case_id=case.pk,
+                target=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
             messages.success(request, _("Case %(ref)s moved.") % {"ref": case.reference})
         except HomecomingError as exc:
             messages.error(request, str(exc))
@@ -251,8 +300,12 @@ def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_photo(actor=request.user, person=person, upload=form.cleaned_data["image"],
-                               caption=form.cleaned_data["caption"])
+            services.add_photo(
+                actor=request.user,
+                person=person,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
         except HomecomingError as exc:
             show_problems(form, exc)
         else:
