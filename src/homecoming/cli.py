@@ -256,7 +256,7 @@ def serve(
 def demo(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
-    persons: int = typer.Option(1500, "--persons", help="how many synthetic persons"),
+    persons: int = typer.Option(1000, "--persons", help="how many synthetic persons"),
     fresh: bool = typer.Option(False, "--fresh", help="rebuild the demo database from scratch"),
     no_serve: bool = typer.Option(False, "--no-serve", help="build the database and stop"),
     seed: int = typer.Option(2025, "--seed"),
