@@ -111,3 +111,12 @@ class IdentificationVerdict(models.TextChoices):
     confirms = "confirms", _("confirms the claim")
     contradicts = "contradicts", _("contradicts the claim")
     inconclusive = "inconclusive", _("inconclusive")
+
+
+class Measure(models.TextChoices):
+    delivered = "delivered", _("handed over")
+    dead_from_wounded_list = (
+        "dead_from_wounded_list",
+        _("of them: died in captivity while on the list due for exchange"),
+    )
+    other = "other", _("other count")

@@ -21,6 +21,7 @@ from homecoming.app.exchanges.choices import (
     FigureRole,
     IdentificationVerdict,
     ManifestStage,
+    Measure,
     OperationKind,
     Outcome,
     Qualifier,
@@ -343,6 +344,9 @@ class ReportedFigure(models.Model):
         _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.exact
     )
     cumulative = models.BooleanField(_("running total"), default=False)
+    measure = models.CharField(
+        _("what is counted"), max_length=30, choices=Measure.choices, default=Measure.delivered
+    )
     role = models.CharField(
         _("role"), max_length=30, choices=FigureRole.choices, default=FigureRole.reported_by_source
     )

@@ -1,0 +1,279 @@
+"""Consistency findings the system raises itself, about an operation or an agreement.
+
+Kinds (``KINDS``):
+
+* ``wounded_returned_dead`` — a person on the list of the seriously wounded and sick due for exchange
+  (captivity: eligible under Art. 110) came back dead: a manifest line names the person with a bag number
+  (remains), or the person's accepted status is ``confirmed_dead``; also raised from a reported figure
+  counting such deaths (``measure = dead_from_wounded_list``).
+* ``line_without_remains`` — an executed manifest line with a bag number that no received remains unit
+  of the operation carries.
+* ``remains_without_line`` — a remains unit received in the operation whose bag number is on no executed
+  manifest line.
+* ``count_disagreement`` — figures about the same operation and direction that disagree (sender, receiver,
+  sources, the executed manifest).
+* ``source_silent`` — a party or source that gave no figure (recorded as a silent figure).
+* ``identity_contradicted`` — identification contradicted the handing party's claim of identity or
+  affiliation (remains of the other side's own soldiers must go back through a later operation).
+
+The remains findings read ``homecoming.app.remains.models.RemainsUnit`` through a small interface:
+``RemainsUnit.bag_number`` (or ``container_number``), ``RemainsUnit.batch`` → ``IntakeBatch.operation``
+(FK to :class:`~homecoming.app.exchanges.models.Operation`) and, when present, ``RemainsUnit.parent``
+(body parts are not counted). When that model or those fields do not exist, the two kinds are reported as
+not available instead of being silently empty.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES
+from homecoming.app.exchanges.models import IdentificationResult, ManifestLine, Operation, ReportedFigure
+
+KINDS = (
+    "wounded_returned_dead",
+    "line_without_remains",
+    "remains_without_line",
+    "count_disagreement",
+    "source_silent",
+    "identity_contradicted",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    operation: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Findings:
+    items: list[Finding]
+    unavailable: dict[str, str]
+
+    def of_kind(self, kind: str) -> list[Finding]:
+        return [f for f in self.items if f.kind == kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"findings": [f.__dict__ for f in self.items], "unavailable": self.unavailable}
+
+
+def _executed_lines(operations: QuerySet[Operation]) -> QuerySet[ManifestLine]:
+    return ManifestLine.objects.filter(
+        version__manifest__operation__in=operations,
+        version__stage="executed",
+        version__superseded_by__isnull=True,
+    )
+
+
+def remains_interface() -> tuple[Any, str] | str:
+    """``(RemainsUnit, bag field name)`` or the reason the remains findings are not available."""
+    try:
+        from homecoming.app.remains.models import RemainsUnit
+    except ImportError as exc:
+        return f"the remains app has no RemainsUnit model yet ({exc})"
+    names = {f.name for f in RemainsUnit._meta.get_fields()}
+    bag = "bag_number" if "bag_number" in names else "container_number" if "container_number" in names else ""
+    if not bag or "batch" not in names:
+        return "RemainsUnit lacks a bag_number/container_number or batch field"
+    batch_fields = {f.name for f in RemainsUnit._meta.get_field("batch").related_model._meta.get_fields()}
+    if "operation" not in batch_fields:
+        return "IntakeBatch has no operation field"
+    return RemainsUnit, bag
+
+
+def _remains(operations: QuerySet[Operation], out: list[Finding], unavailable: dict[str, str]) -> None:
+    iface = remains_interface()
+    if isinstance(iface, str):
+        unavailable["line_without_remains"] = unavailable["remains_without_line"] = iface
+        return
+    unit_model, bag = iface
+    units = unit_model.objects.filter(batch__operation__in=operations)
+    if "parent" in {f.name for f in unit_model._meta.get_fields()}:
+        units = units.filter(parent__isnull=True)
+    received = {
+        (op, (b or "").upper()): ref
+        for op, b, ref in units.values_list("batch__operation__reference", bag, "reference")
+    }
+    lines = _executed_lines(operations).exclude(container_number="").filter(outcome__in=DELIVERED_OUTCOMES)
+    listed = {
+        (op, b.upper()): n
+        for op, b, n in lines.values_list(
+            "version__manifest__operation__reference", "container_number", "line_no"
+        )
+    }
+    for (op, b), n in sorted(listed.items()):
+        if (op, b) not in received:
+            out.append(
+                Finding(
+                    "line_without_remains",
+                    op,
+                    f"manifest line {n}: bag {b} was listed as handed over "
+                    "but no remains with that bag number were received",
+                    {"bag_number": b, "line_no": n},
+                )
+            )
+    for (op, b), ref in sorted(received.items()):
+        if (op, b) not in listed:
+            out.append(
+                Finding(
+                    "remains_without_line",
+                    op,
+                    f"remains {ref} (bag {b or '—'}) were received but are on no executed manifest line",
+                    {"bag_number": b, "remains": ref},
+                )
+            )
+
+
+def _wounded(operations: QuerySet[Operation], out: list[Finding]) -> None:
+    from homecoming.app.captivity.models import RepatriationEligibility
+    from homecoming.app.registry.models import Person
+
+    due = set(
+        RepatriationEligibility.objects.filter(finding="eligible").values_list("record__person_id", flat=True)
+    )
+    if not due:
+        return
+    lines = _executed_lines(operations).filter(person_id__in=due)
+    dead_on_line = {
+        pid: (op, n)
+        for pid, op, n in lines.exclude(container_number="").values_list(
+            "person_id", "version__manifest__operation__reference", "line_no"
+        )
+    }
+    for pid, (op, n) in sorted(dead_on_line.items()):
+        out.append(
+            Finding(
+                "wounded_returned_dead",
+                op,
+                f"a person due for exchange as seriously wounded or sick "
+                f"came back dead (remains on manifest line {n})",
+                {"person_id": pid, "line_no": n},
+            )
+        )
+    ops = {op.pk: op for op in operations if op.date is not None}
+    on_line = dict(lines.values_list("person_id", "version__manifest__operation_id"))
+    dead = Person.objects.filter(pk__in=due - set(dead_on_line), current_status="confirmed_dead")
+    for pid, ref in dead.values_list("pk", "reference"):
+        if on_line.get(pid) in ops:
+            out.append(
+                Finding(
+                    "wounded_returned_dead",
+                    ops[on_line[pid]].reference,
+                    f"{ref}, due for exchange as seriously wounded or sick, is now confirmed dead",
+                    {"person_id": pid},
+                )
+            )
+
+
+def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
+    groups: dict[tuple[str, str], list[ReportedFigure]] = defaultdict(list)
+    figures = ReportedFigure.objects.filter(operation__in=operations, cumulative=False).select_related(
+        "operation", "receiving_party", "sending_party", "source_party"
+    )
+    for f in figures:
+        if f.measure == "dead_from_wounded_list" and f.value:
+            out.append(
+                Finding(
+                    "wounded_returned_dead",
+                    f.operation.reference,
+                    f"{f.value} of those returned had died in captivity while on the list due for "
+                    f"exchange (reported by {f.source_name})",
+                    {"figure": f.pk, "value": f.value},
+                )
+            )
+            continue
+        if f.measure != "delivered":
+            continue
+        if f.qualifier == "silent":
+            to = f.receiving_party.name if f.receiving_party else "?"
+            out.append(
+                Finding(
+                    "source_silent",
+                    f.operation.reference,
+                    f"{f.source_name} gave no figure for the handover to {to}",
+                    {"figure": f.pk},
+                )
+            )
+            continue
+        groups[(f.operation.reference, f.receiving_party.code if f.receiving_party else "")].append(f)
+    counts = dict(((op, to), n) for op, to, n in _manifest_totals(operations))
+    for (op, to), figs in sorted(groups.items()):
+        values = {f"{f.source_name} ({f.get_role_display()})": f.value for f in figs}
+        if (op, to) in counts:
+            values["executed manifest"] = counts[(op, to)]
+        exact = {f.value for f in figs if f.qualifier == "exact"}
+        if (op, to) in counts:
+            exact.add(counts[(op, to)])
+        if len(exact) > 1:
+            shown = "; ".join(f"{k}: {v:,}" for k, v in values.items())
+            out.append(
+                Finding(
+                    "count_disagreement",
+                    op,
+                    f"counts of the handover to {to} disagree — {shown}",
+                    {"to": to, "values": values},
+                )
+            )
+
+
+def _manifest_totals(operations: QuerySet[Operation]) -> list[tuple[str, str, int]]:
+    from django.db.models import Count
+
+    rows = (
+        _executed_lines(operations)
+        .filter(outcome__in=DELIVERED_OUTCOMES)
+        .values_list("version__manifest__operation__reference", "version__manifest__receiving_party__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def _identity(operations: QuerySet[Operation], out: list[Finding]) -> None:
+    results = IdentificationResult.objects.filter(
+        line__version__manifest__operation__in=operations, verdict="contradicts"
+    ).select_related("line__version__manifest__operation", "return_operation")
+    for r in results:
+        line = r.line
+        claimed = ", ".join(x for x in (line.claimed_name, line.claimed_affiliation) if x) or "—"
+        found = ", ".join(x for x in (r.established_identity, r.established_affiliation) if x)
+        back = (
+            f"; to be returned through {r.return_operation.reference}"
+            if r.return_operation
+            else "; no return operation recorded yet"
+        )
+        out.append(
+            Finding(
+                "identity_contradicted",
+                line.version.manifest.operation.reference,
+                f"line {line.line_no} (bag {line.container_number or '—'}): claimed {claimed}, "
+                f"identification established {found}{back}",
+                {"line_id": line.pk, "return_operation": r.return_operation_id},
+            )
+        )
+
+
+def for_operations(operations: QuerySet[Operation]) -> Findings:
+    """Every finding about these operations, and the kinds that cannot be checked (with the reason)."""
+    items: list[Finding] = []
+    unavailable: dict[str, str] = {}
+    _wounded(operations, items)
+    _remains(operations, items, unavailable)
+    _figures(operations, items)
+    _identity(operations, items)
+    return Findings(items, unavailable)
+
+
+def for_operation(operation: Operation) -> Findings:
+    return for_operations(Operation.objects.filter(pk=operation.pk))
+
+
+def for_agreement(agreement: Any) -> Findings:
+    return for_operations(Operation.objects.filter(agreement=agreement))
