@@ -7,26 +7,24 @@ from django import forms
 from homecoming.errors import HomecomingError
 
 
-def show_problems(
-    form: forms.Form, exc: HomecomingError, *, prefix_map: dict[str, forms.Form] | None = None
-) -> None:
+def _visible(form: forms.Form, name: str | None) -> str | None:
+    """The field to attach an error to: the named field if shown on the page, else the whole form."""
+    if name and name in form.fields and not form.fields[name].widget.is_hidden:
+        return name
+    return None
+
+
+def show_problems(form: forms.Form, exc: HomecomingError) -> None:
     """Attach each problem of ``exc`` to the field it names, or to the form if there is no such field."""
     problems = exc.problems or []
     if not problems:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        form.add_error(_visible(form, exc.field), str(exc))
         return
     for p in problems:
-        target = form
-        name = p.field
-        if prefix_map:
-            for prefix, other in prefix_map.items():
-                if name.startswith(prefix):
-                    target, name = other, name.split(".", 1)[-1]
         text = (
             p.message
             + (f" ({p.value!r})" if p.value not in (None, "") else "")
             + (f" — {p.hint}" if p.hint else "")
         )
-        target.add_error(
-            name if name in target.fields else None, text if name in target.fields else f"{p.field}: {text}"
-        )
+        field = _visible(form, p.field)
+        form.add_error(field, text if field else f"{p.field}: {text}")

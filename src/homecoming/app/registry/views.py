@@ -64,7 +64,8 @@ def search(request: HttpRequest) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            results = list(search_persons(Query(**form.cleaned_data)))
+            d = form.cleaned_data
+            results = list(search_persons(Query(text=d["q"], birth_date=d["birth_date"], status=d["status"])))
         except HomecomingError as exc:
             error = str(exc)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
