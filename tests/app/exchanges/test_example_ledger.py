@@ -1,4 +1,4 @@
-"""The example ledger of 2025: loads, is idempotent, and shows quotas, deliveries and sources as in the file."""
+"""The example ledger of 2025: loads once, shows quotas, deliveries and sources as in the file."""
 
 from __future__ import annotations
 

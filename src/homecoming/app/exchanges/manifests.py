@@ -229,3 +229,65 @@ def record_identification(*, actor: Any, line_id: int, data: Mapping[str, Any]) 
     )
     audit.record(actor=actor, action="identification_result", obj=line, after=audit.snapshot(result))
     return result
+
+
+def export_rows(version: ManifestVersion) -> list[dict[str, object]]:
+    """The lines of a version in the published manifest columns."""
+    rows = []
+    for line in version.lines.select_related("person").order_by("line_no"):
+        rows.append(
+            {
+                "line_no": line.line_no,
+                "category": line.category_code,
+                "container_number": line.container_number,
+                "person_reference": line.person.reference if line.person else "",
+                "claimed_name": line.claimed_name,
+                "claimed_birth_date": line.claimed_birth_date,
+                "claimed_identity": line.claimed_identity,
+                "claimed_affiliation": line.claimed_affiliation,
+                "eligibility_basis": line.eligibility_basis,
+                "consent": line.consent,
+                "outcome": line.outcome,
+                "note": line.note,
+            }
+        )
+    return rows
+
+
+def import_manifest(
+    *,
+    actor: Any,
+    operation: Operation,
+    sending: str,
+    receiving: str,
+    stage: str,
+    name: str,
+    data: bytes,
+    reason: str = "",
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Read a manifest file (CSV/XLSX, published columns) and add it as a new version — or only check it.
+
+    All-or-nothing: a bad file raises :class:`ImportFileError` (every bad row and column named) and nothing
+    is written. ``dry_run`` runs every check, the database ones included, and writes nothing.
+    """
+    from homecoming.io.manifests import read_manifest
+
+    rows = read_manifest(name, data, categories=category_codes(operation))
+    if dry_run:
+        problems, _ = _line_problems(operation, rows)
+        if problems:
+            raise ValidationError.from_problems(problems, name)
+        party(sending), party(receiving)
+        return {"dry_run": True, "lines": len(rows), "version": None}
+    version = add_manifest_version(
+        actor=actor,
+        operation=operation,
+        sending=sending,
+        receiving=receiving,
+        stage=stage,
+        rows=rows,
+        reason=reason,
+        note=f"imported from {name}",
+    )
+    return {"dry_run": False, "lines": len(rows), "version": version.number, "version_id": version.pk}

@@ -1,2 +1,24 @@
+from django.urls import path
+
+from homecoming.app.exchanges import views
+
 app_name = "exchanges"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.agreement_list, name="agreements"),
+    path("agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("agreements/<int:agreement_id>/categories/", views.category_add, name="category_add"),
+    path("agreements/<int:agreement_id>/statements/", views.statement_add, name="statement_add"),
+    path(
+        "agreements/<int:agreement_id>/transition/", views.agreement_transition, name="agreement_transition"
+    ),
+    path("agreements/<int:agreement_id>/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("operations/new/", views.operation_create, name="operation_create"),
+    path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
+    path(
+        "operations/<int:operation_id>/transition/", views.operation_transition, name="operation_transition"
+    ),
+    path("operations/<int:operation_id>/figures/new/", views.figure_add, name="figure_add"),
+    path("operations/<int:operation_id>/manifests/import/", views.manifest_import, name="manifest_import"),
+    path("versions/<int:version_id>/export.<str:fmt>", views.version_export, name="version_export"),
+]

@@ -1,0 +1,259 @@
+"""API schemas of the exchanges app."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class AgreementIn(Schema):
+    reference: str
+    title: str
+    party_a: str = Field(description="party code, e.g. UA")
+    party_b: str = Field(description="party code, e.g. RU")
+    intermediary: str = ""
+    date: date | None = None
+    date_qualifier: str = "exact"
+    date_note: str = ""
+    place: str = ""
+    notes: str = ""
+
+
+class CategoryIn(Schema):
+    code: str
+    name: str
+    rule: str = Field(description="n_for_n | all_for_all | unilateral | minimum")
+    unit: str = "bodies"
+    quota: int | None = None
+    giving_party: str | None = None
+    criterion: str = ""
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    rule: str
+    unit: str
+    quota: int | None
+    criterion: str
+
+
+class StatementIn(Schema):
+    party: str
+    characterisation: str = Field(description="exchange | unilateral_repatriation | other")
+    text: str
+    speaker: str = ""
+    source: str = ""
+    stated_on: date | None = None
+    date_note: str = ""
+
+
+class StatementOut(Schema):
+    id: int
+    party: str
+    characterisation: str
+    text: str
+    speaker: str
+    source: str
+    stated_on: date | None
+    date_note: str
+
+
+class TransitionIn(Schema):
+    to_state: str
+    reason: str = ""
+
+
+class TransitionOut(Schema):
+    from_state: str
+    to_state: str
+    at: datetime
+    reason: str
+
+
+class AgreementOut(Schema):
+    id: int
+    reference: str
+    title: str
+    party_a: str
+    party_b: str
+    intermediary: str
+    date: date | None
+    date_qualifier: str
+    date_note: str
+    place: str
+    state: str
+    notes: str
+    categories: list[CategoryOut] = []
+    statements: list[StatementOut] = []
+    transitions: list[TransitionOut] = []
+
+
+class OperationIn(Schema):
+    reference: str
+    kind: str = Field(description="prisoner_exchange | release | remains_repatriation | civilian_return")
+    agreement: int | None = None
+    party_a: str | None = None
+    party_b: str | None = None
+    stage: str = ""
+    date: date | None = None
+    date_qualifier: str = "exact"
+    date_note: str = ""
+    place: str = ""
+    place_undisclosed: bool = False
+    intermediary: str = ""
+    notes: str = ""
+
+
+class LineIn(Schema):
+    line_no: int | None = None
+    category: str
+    container_number: str = ""
+    person_reference: str = ""
+    claimed_name: str = ""
+    claimed_birth_date: str = ""
+    claimed_identity: str = ""
+    claimed_affiliation: str = ""
+    eligibility_basis: str = ""
+    consent: str = "not_required"
+    outcome: str = "pending"
+    note: str = ""
+
+
+class ManifestVersionIn(Schema):
+    sending: str = Field(description="party code of the sender")
+    receiving: str = Field(description="party code of the receiver")
+    stage: str = Field(description="proposed | counter_proposal | agreed | executed")
+    reason: str = ""
+    note: str = ""
+    lines: list[LineIn] = []
+
+
+class LineOut(Schema):
+    id: int
+    line_no: int
+    category_code: str
+    container_number: str
+    person_id: int | None
+    claimed_name: str
+    claimed_birth_date: str
+    claimed_identity: str
+    claimed_affiliation: str
+    eligibility_basis: str
+    consent: str
+    outcome: str
+    note: str
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    stage: str
+    supersedes_id: int | None
+    reason: str
+    created: datetime
+    current: bool
+    lines: list[LineOut] = []
+
+
+class ManifestOut(Schema):
+    id: int
+    sending: str
+    receiving: str
+    versions: list[VersionOut]
+
+
+class FigureIn(Schema):
+    source_kind: str = Field(
+        description="party_body | official | intermediary | news_agency | news_agency_unnamed | other"
+    )
+    source_name: str
+    operation: int | None = None
+    agreement: int | None = None
+    category: str | None = None
+    value: int | None = Field(None, ge=0)
+    qualifier: str = "exact"
+    cumulative: bool = False
+    measure: str = "delivered"
+    role: str = "reported_by_source"
+    unit: str = "bodies"
+    sending_party: str | None = None
+    receiving_party: str | None = None
+    source_party: str | None = None
+    reported_on: date | None = None
+    date_note: str = ""
+    reliability: str = "F"
+    quote: str = ""
+
+
+class FigureOut(Schema):
+    id: int
+    operation_id: int | None
+    agreement_id: int | None
+    value: int | None
+    qualifier: str
+    cumulative: bool
+    measure: str
+    role: str
+    unit: str
+    sending_party: str | None
+    receiving_party: str | None
+    source_kind: str
+    source_name: str
+    reported_on: date | None
+    date_note: str
+    reliability: str
+    quote: str
+
+
+class OperationOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    agreement_id: int | None
+    party_a: str
+    party_b: str
+    stage: str
+    date: date | None
+    date_qualifier: str
+    date_note: str
+    place: str
+    place_undisclosed: bool
+    intermediary: str
+    state: str
+    notes: str
+    transitions: list[TransitionOut] = []
+    figures: list[FigureOut] = []
+
+
+class IdentificationIn(Schema):
+    verdict: str = Field(description="confirms | contradicts | inconclusive")
+    established_identity: str = ""
+    established_affiliation: str = ""
+    return_operation: int | None = None
+    note: str = ""
+
+
+class IdentificationOut(Schema):
+    id: int
+    line_id: int
+    verdict: str
+    established_identity: str
+    established_affiliation: str
+    return_operation_id: int | None
+    note: str
+    recorded: datetime
+
+
+class FindingOut(Schema):
+    kind: str
+    operation: str
+    message: str
+    detail: dict[str, object]
+
+
+class FindingsOut(Schema):
+    findings: list[FindingOut]
+    unavailable: dict[str, str]

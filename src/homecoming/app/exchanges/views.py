@@ -1,0 +1,322 @@
+"""Pages of the exchanges app: agreements (ledger chart, figures, findings, statements) and operations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homecoming.app.exchanges import findings, ledger, services
+from homecoming.app.exchanges import manifests as manifest_services
+from homecoming.app.exchanges.chart import ledger_chart
+from homecoming.app.exchanges.forms import (
+    AgreementForm,
+    CategoryForm,
+    FigureForm,
+    ManifestImportForm,
+    OperationForm,
+    StatementForm,
+    TransitionForm,
+)
+from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation
+from homecoming.app.forms import show_problems
+from homecoming.domain.exchange_states import (
+    AGREEMENT_ALLOWED,
+    OPERATION_ALLOWED,
+    AgreementState,
+    OperationState,
+)
+from homecoming.errors import HomecomingError
+from homecoming.io.manifests import COLUMN_NAMES, write_manifest
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    back: str,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            return done(result)
+    return render(request, "exchanges/form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+@permission_required("exchanges.view_agreement", raise_exception=True)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    agreements = Agreement.objects.select_related("party_a", "party_b").prefetch_related("categories")
+    operations = Operation.objects.select_related("agreement").order_by("-date", "reference")[:50]
+    return render(
+        request, "exchanges/agreement_list.html", {"agreements": agreements, "operations": operations}
+    )
+
+
+def figure_groups(figures: Any) -> list[dict[str, Any]]:
+    """Figures of each (operation, direction) side by side: sender / receiver / each source; disagreements."""
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for f in figures:
+        sender = f.sending_party.code if f.sending_party else "?"
+        direction = f"{sender} → {f.receiving_party.code if f.receiving_party else '?'}"
+        groups[(f.operation.reference if f.operation else "—", direction)].append(f)
+    out = []
+    for (op, direction), figs in groups.items():
+        exact = {f.value for f in figs if f.qualifier == "exact" and f.measure == "delivered"}
+        out.append(
+            {
+                "operation": op,
+                "direction": direction,
+                "figures": figs,
+                "disagree": len(exact) > 1,
+                "silent": any(f.qualifier == "silent" for f in figs),
+                "one_source": len({f.source_name for f in figs if f.qualifier != "silent"}) == 1,
+            }
+        )
+    return out
+
+
+@login_required
+@permission_required("exchanges.view_agreement", raise_exception=True)
+def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement.objects.select_related("party_a", "party_b"), pk=agreement_id)
+    led = ledger.compute(agreement)
+    by_category: dict[str, list[ledger.Series]] = defaultdict(list)
+    for s in led.series:
+        by_category[s.category_name].append(s)
+    charts = [
+        ledger_chart(series, title=_("%(name)s: delivered against quota") % {"name": name})
+        for name, series in by_category.items()
+    ]
+    figures = agreement.figures.select_related("operation", "sending_party", "receiving_party").order_by(
+        "operation__date", "operation__reference", "id"
+    )
+    state = AgreementState(agreement.state)
+    return render(
+        request,
+        "exchanges/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "ledger": led,
+            "charts": charts,
+            "groups": figure_groups(figures),
+            "findings": findings.for_agreement(agreement),
+            "statements": agreement.statements.select_related("party"),
+            "operations": agreement.operations.order_by("date", "reference"),
+            "transitions": agreement.transitions.all(),
+            "next_states": sorted(AGREEMENT_ALLOWED[state]),
+            "category_form": CategoryForm(),
+            "statement_form": StatementForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("exchanges.add_agreement", raise_exception=True)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        AgreementForm(request.POST or None),
+        _("Record an agreement"),
+        "exchanges:agreements",
+        lambda d: services.create_agreement(actor=request.user, data=d),
+        lambda a: redirect("exchanges:agreement", agreement_id=a.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.change_agreement", raise_exception=True)
+@require_POST
+def category_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    return _form_page(
+        request,
+        CategoryForm(request.POST),
+        _("Add a category"),
+        "exchanges:agreements",
+        lambda d: services.add_category(actor=request.user, agreement=agreement, data=d),
+        lambda _r: redirect("exchanges:agreement", agreement_id=agreement.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.change_agreement", raise_exception=True)
+@require_POST
+def statement_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    return _form_page(
+        request,
+        StatementForm(request.POST),
+        _("Add a party statement"),
+        "exchanges:agreements",
+        lambda d: services.add_statement(actor=request.user, agreement=agreement, data=d),
+        lambda _r: redirect("exchanges:agreement", agreement_id=agreement.pk),
+    )
+
+
+def _transition(request: HttpRequest, move: Callable[[str, str], Any], back: HttpResponse) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            move(form.cleaned_data["to_state"], form.cleaned_data["reason"])
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("State changed."))
+    return back
+
+
+@login_required
+@permission_required("exchanges.change_agreement", raise_exception=True)
+@require_POST
+def agreement_transition(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    return _transition(
+        request,
+        lambda s, r: services.move_agreement(
+            actor=request.user, agreement_id=agreement.pk, to_state=s, reason=r
+        ),
+        redirect("exchanges:agreement", agreement_id=agreement.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.view_agreement", raise_exception=True)
+def ledger_csv(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    response = HttpResponse(ledger.to_csv(ledger.compute(agreement)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{agreement.reference}.csv"'
+    return response
+
+
+@login_required
+@permission_required("exchanges.view_operation", raise_exception=True)
+def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = get_object_or_404(
+        Operation.objects.select_related("agreement", "party_a", "party_b"), pk=operation_id
+    )
+    manifests = []
+    for m in operation.manifests.select_related("sending_party", "receiving_party"):
+        versions = list(m.versions.prefetch_related("lines__identifications").order_by("-number"))
+        manifests.append({"manifest": m, "versions": versions})
+    figures = operation.figures.select_related("operation", "sending_party", "receiving_party")
+    state = OperationState(operation.state)
+    return render(
+        request,
+        "exchanges/operation_detail.html",
+        {
+            "operation": operation,
+            "manifests": manifests,
+            "groups": figure_groups(figures),
+            "findings": findings.for_operation(operation),
+            "transitions": operation.transitions.all(),
+            "next_states": sorted(OPERATION_ALLOWED[state]),
+            "columns": COLUMN_NAMES,
+        },
+    )
+
+
+@login_required
+@permission_required("exchanges.add_operation", raise_exception=True)
+def operation_create(request: HttpRequest) -> HttpResponse:
+    initial = {"agreement": request.GET.get("agreement"), "intermediary": "ICRC"}
+    form = OperationForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        _("Plan an operation"),
+        "exchanges:agreements",
+        lambda d: services.create_operation(actor=request.user, data=d),
+        lambda o: redirect("exchanges:operation", operation_id=o.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.change_operation", raise_exception=True)
+@require_POST
+def operation_transition(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=operation_id)
+    return _transition(
+        request,
+        lambda s, r: services.move_operation(
+            actor=request.user, operation_id=operation.pk, to_state=s, reason=r
+        ),
+        redirect("exchanges:operation", operation_id=operation.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.add_reportedfigure", raise_exception=True)
+def figure_add(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=operation_id)
+    return _form_page(
+        request,
+        FigureForm(request.POST or None),
+        _("Record a reported figure"),
+        "exchanges:agreements",
+        lambda d: services.add_figure(actor=request.user, data=dict(d, operation=operation.pk)),
+        lambda _f: redirect("exchanges:operation", operation_id=operation.pk),
+    )
+
+
+@login_required
+@permission_required("exchanges.add_manifestversion", raise_exception=True)
+def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=operation_id)
+
+    def save(d: dict[str, Any]) -> dict[str, Any]:
+        upload = d["file"]
+        return manifest_services.import_manifest(
+            actor=request.user,
+            operation=operation,
+            sending=d["sending"],
+            receiving=d["receiving"],
+            stage=d["stage"],
+            name=upload.name,
+            data=upload.read(),
+            reason=d["reason"],
+            dry_run=d["dry_run"],
+        )
+
+    def done(result: dict[str, Any]) -> HttpResponse:
+        if result["dry_run"]:
+            messages.success(
+                request, _("The file is clean: %(n)d lines; nothing was imported.") % {"n": result["lines"]}
+            )
+        else:
+            messages.success(
+                request,
+                _("Imported %(n)d lines as version %(v)d.") % {"n": result["lines"], "v": result["version"]},
+            )
+        return redirect("exchanges:operation", operation_id=operation.pk)
+
+    form = ManifestImportForm(request.POST or None, request.FILES or None)
+    return _form_page(request, form, _("Import a manifest version"), "exchanges:agreements", save, done)
+
+
+@login_required
+@permission_required("exchanges.view_manifest", raise_exception=True)
+def version_export(request: HttpRequest, version_id: int, fmt: str) -> HttpResponse:
+    version = get_object_or_404(ManifestVersion, pk=version_id)
+    kind = "xlsx" if fmt == "xlsx" else "csv"
+    content = write_manifest(manifest_services.export_rows(version), fmt=kind)
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = f'attachment; filename="manifest-{version.pk}-v{version.number}.{kind}"'
+    return response

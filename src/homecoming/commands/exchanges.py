@@ -1,0 +1,128 @@
+"""Exchanges commands, Typer-compatible, for the lead to register:
+
+* ``homecoming load-ledger [FILE]`` → :func:`load_ledger_command` (the example 2025 ledger by default);
+* ``homecoming import manifest FILE --operation REF --from UA --to RU --stage executed [--dry-run]``
+  → :func:`import_manifest_command`.
+
+Each sets Django up itself, calls one service and prints one line; a Homecoming error becomes one line on
+stderr and the error class's exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from homecoming.errors import HomecomingError, InputError, NotFound
+
+T = TypeVar("T")
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
+    import django
+
+    django.setup()
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except HomecomingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _user(username: str | None) -> Any:
+    from homecoming.app.accounts.models import User
+
+    if not username:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(
+            f"no user named {username!r}",
+            field="--as",
+            value=username,
+            hint="create one with 'homecoming createuser'",
+        )
+    return user
+
+
+def load_ledger_command(
+    file: Path | None = typer.Argument(None, help="a ledger JSON file; default: the example 2025 ledger"),
+    actor: str = typer.Option(None, "--as", help="the user doing the load (for the audit trail)"),
+) -> None:
+    """Load the example 2025 ledger (agreement, operations, sourced figures); loading twice adds nothing."""
+    _django()
+    from homecoming.app.exchanges.ledger_data import load_example_ledger
+
+    def run() -> Any:
+        if file is not None and not file.exists():
+            raise InputError(
+                f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
+            )
+        return load_example_ledger(_user(actor), file=file)
+
+    summary = _run(run)
+    skipped = f"; already there: {', '.join(summary.skipped)}" if summary.skipped else ""
+    typer.echo(
+        f"loaded {summary.agreements} agreements, {summary.operations} operations, "
+        f"{summary.figures} figures, {summary.statements} statements{skipped}"
+    )
+
+
+def import_manifest_command(
+    file: Path = typer.Argument(
+        ..., help="CSV or XLSX in the published manifest columns (docs/formats/manifests.md)"
+    ),
+    operation: str = typer.Option(..., "--operation", help="reference of the operation, e.g. REM-2025-09-18"),
+    sending: str = typer.Option(..., "--from", help="code of the sending party, e.g. RU"),
+    receiving: str = typer.Option(..., "--to", help="code of the receiving party, e.g. UA"),
+    stage: str = typer.Option("executed", "--stage", help="proposed | counter_proposal | agreed | executed"),
+    reason: str = typer.Option("", "--reason", help="why the current version is superseded"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
+    actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
+) -> None:
+    """Import a manifest version: every bad row is named and nothing is written, or all lines are."""
+    _django()
+    from homecoming.app.exchanges.manifests import import_manifest
+    from homecoming.app.exchanges.models import Operation
+
+    def run() -> dict[str, Any]:
+        if not file.exists():
+            raise InputError(
+                f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
+            )
+        op = Operation.objects.filter(reference=operation).first()
+        if op is None:
+            raise NotFound(
+                f"no operation with reference {operation!r}",
+                field="--operation",
+                value=operation,
+                hint="see the operations at /exchanges/",
+            )
+        return import_manifest(
+            actor=_user(actor),
+            operation=op,
+            sending=sending,
+            receiving=receiving,
+            stage=stage,
+            name=file.name,
+            data=file.read_bytes(),
+            reason=reason,
+            dry_run=dry_run,
+        )
+
+    result = _run(run)
+    if result["dry_run"]:
+        typer.echo(f"{file.name}: {result['lines']} lines checked; nothing was imported (dry run)")
+    else:
+        typer.echo(
+            f"{file.name}: imported {result['lines']} lines as version {result['version']} of "
+            f"{operation} {sending.upper()} → {receiving.upper()}"
+        )
