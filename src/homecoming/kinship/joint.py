@@ -1,0 +1,549 @@
+"""Joint identification of a batch of victims against reference families (DVI).
+
+Model (as ``dvir::dviJoint``): an assignment maps each victim to one candidate missing person or to
+nobody, each missing person at most once. Its likelihood is the product over families of the family
+likelihood with ALL its assigned victims placed on their missing-person nodes at once, times the
+likelihoods of the unassigned victims as unrelated singletons. Flat prior over all valid assignments.
+
+Speed. The likelihood factorises over families and markers, so for each family the log-likelihood of
+every feasible sub-assignment (option) of victims to its own missing persons is computed once
+(:func:`family_table`): with missing persons ``M1..Mk`` ordered so that ``Mk`` has most candidates,
+one elimination pass per marker and per sub-assignment of ``M1..M(k-1)`` gives the joint distribution of
+``Mk``'s genes, from which every victim placed on ``Mk`` costs a table lookup. Enumeration
+(:mod:`homecoming.kinship.assignments`) then only adds numbers.
+
+Pipeline of :func:`homecoming.kinship.identify.identify`: exclusions -> undisputed matches ->
+components -> exact enumeration under a limit -> maximum-likelihood bipartite matching beyond it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homecoming.errors import HypothesisError, Problem
+from homecoming.kinship.assignments import (
+    Component,
+    Enumeration,
+    OptionSet,
+    Pair,
+    _limit_error,
+    components,
+    count_assignments,
+    enumerate_component,
+    top_products,
+)
+from homecoming.kinship.likelihood import (
+    allele_space,
+    evidence_matrix,
+    marker_joint,
+    marker_logliks,
+    node_evidence,
+)
+from homecoming.kinship.markers import Genotype, Locus, Profile, reconcile_loci
+from homecoming.kinship.pedigree import FEMALE, MALE, Pedigree
+
+FloatArray = NDArray[np.float64]
+_SEX = {"male": MALE, "female": FEMALE}
+
+
+@dataclass(frozen=True)
+class Family:
+    """A reference pedigree: typed ``references`` (node id -> profile) and untyped ``missing`` nodes."""
+
+    name: str
+    pedigree: Pedigree
+    references: Mapping[str, Profile]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DviProblem:
+    """Victims, families and candidate pairs (indices into ``victims`` and ``missing``)."""
+
+    loci: tuple[Locus, ...]
+    victims: tuple[Profile, ...]
+    victim_sex: tuple[str, ...]
+    families: tuple[Family, ...]
+    candidates: tuple[tuple[int, ...], ...]
+    allow_unassigned: tuple[bool, ...]
+    theta: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def make(
+        cls,
+        victims: Sequence[Profile],
+        families: Sequence[Family],
+        /,
+        *,
+        loci: Sequence[Locus],
+        victim_sex: Mapping[str, str] | None = None,
+        candidates: Mapping[str, Sequence[str]] | None = None,
+        allow_unassigned: Mapping[str, bool] | bool = True,
+        theta: float = 0.0,
+    ) -> DviProblem:
+        """Check names and build the problem; ``candidates`` default to all sex-compatible pairs."""
+        sexes = tuple(str((victim_sex or {}).get(v.sample, "unknown")) for v in victims)
+        problems = _name_problems(victims, families)
+        missing = [m for f in families for m in f.missing]
+        index = {m: j for j, m in enumerate(missing)}
+        msex = [f.pedigree.sex[f.pedigree.index(m)] for f in families for m in f.missing]
+        cands: list[tuple[int, ...]] = []
+        for v, sx in zip(victims, sexes, strict=True):
+            if candidates is None:
+                code = _SEX.get(sx, 0)
+                cands.append(tuple(j for j in range(len(missing)) if code == 0 or msex[j] in (0, code)))
+                continue
+            names = list(candidates.get(v.sample, ()))
+            problems += [
+                Problem(
+                    f"candidate_pairings.{v.sample}",
+                    f"{m} is not a missing person",
+                    m,
+                    f"missing persons are {', '.join(missing)}",
+                )
+                for m in names
+                if m not in index
+            ]
+            cands.append(tuple(index[m] for m in names if m in index))
+        if problems:
+            raise HypothesisError(
+                str(problems[0])
+                if len(problems) == 1
+                else f"{len(problems)} problems in the DVI problem: "
+                + "; ".join(str(p) for p in problems[:5]),
+                field=problems[0].field,
+                value=problems[0].value,
+                hint=problems[0].hint,
+                problems=problems,
+            )
+        allow = tuple(
+            allow_unassigned
+            if isinstance(allow_unassigned, bool)
+            else bool(allow_unassigned.get(v.sample, True))
+            for v in victims
+        )
+        profiles = list(victims) + [p for f in families for p in f.references.values()]
+        used, notes = reconcile_loci(loci, profiles)
+        return cls(
+            tuple(used), tuple(victims), sexes, tuple(families), tuple(cands), allow, theta, tuple(notes)
+        )
+
+    @cached_property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(m for f in self.families for m in f.missing)
+
+    @cached_property
+    def missing_family(self) -> tuple[int, ...]:
+        return tuple(k for k, f in enumerate(self.families) for _m in f.missing)
+
+    @property
+    def victim_ids(self) -> tuple[str, ...]:
+        return tuple(v.sample for v in self.victims)
+
+    def restricted(self, candidates: Sequence[Sequence[int]], allow_unassigned: Sequence[bool]) -> DviProblem:
+        """The same problem with other candidate pairs."""
+        return replace(
+            self, candidates=tuple(tuple(c) for c in candidates), allow_unassigned=tuple(allow_unassigned)
+        )
+
+    def without_mutation(self) -> DviProblem:
+        return replace(self, loci=tuple(replace(lc, mutation=None) for lc in self.loci))
+
+
+def _name_problems(victims: Sequence[Profile], families: Sequence[Family]) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for v in victims:
+        if v.sample in seen:
+            out.append(Problem("victims", f"victim {v.sample} is listed twice", v.sample))
+        seen.add(v.sample)
+    names: set[str] = set()
+    for f in families:
+        if f.name in names:
+            out.append(Problem("families", f"family {f.name} is listed twice", f.name))
+        names.add(f.name)
+        for m in f.missing:
+            if m not in f.pedigree:
+                out.append(Problem(f"family {f.name}: missing", f"{m} is not a member", m))
+            elif m in seen:
+                out.append(
+                    Problem(
+                        f"family {f.name}: missing",
+                        f"missing person {m} appears in two families or is also a victim id",
+                        m,
+                        "give every missing person one id",
+                    )
+                )
+            seen.add(m)
+        out += [
+            Problem(f"family {f.name}: references", f"{r} is not a member", r)
+            for r in f.references
+            if r not in f.pedigree
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------- likelihood pieces
+def victim_logliks(problem: DviProblem) -> FloatArray:
+    """``(victims, markers)`` natural-log likelihoods of each victim as an unrelated singleton."""
+    out = np.zeros((len(problem.victims), len(problem.loci)))
+    for i, (v, sx) in enumerate(zip(problem.victims, problem.victim_sex, strict=True)):
+        for j, locus in enumerate(problem.loci):
+            out[i, j] = _singleton(v, sx, locus, problem.theta)
+    return out
+
+
+def _singleton(v: Profile, sex: str, locus: Locus, theta: float) -> float:
+    g = v.get(locus.name)
+    if g is None:
+        return 0.0
+    x = locus.chromosome == "X"
+    if (
+        theta == 0
+        and v.dropout == 0
+        and locus.silent_frequency == 0
+        and g.a2 is not None
+        and not (x and sex not in _SEX)
+    ):
+        p = locus.freq_array
+        a, b = locus.index(g.a1, who=f"victim {v.sample}"), locus.index(g.a2, who=f"victim {v.sample}")
+        if x and sex == "male":
+            return math.log(p[a]) if a == b else -math.inf
+        return math.log(p[a] * p[a]) if a == b else math.log(2 * p[a] * p[b])
+    ped = Pedigree.singleton(v.sample, sex=sex)
+    return float(marker_logliks(ped, [locus], {v.sample: v}, theta=theta)[0])
+
+
+def family_null_logliks(problem: DviProblem) -> FloatArray:
+    """``(families, markers)`` log-likelihoods of each family with only its references."""
+    return np.array(
+        [
+            marker_logliks(f.pedigree, problem.loci, dict(f.references), theta=problem.theta)
+            for f in problem.families
+        ]
+    ).reshape(len(problem.families), len(problem.loci))
+
+
+class _Evidence:
+    """Victim genotypes coded per marker, and cached ``E[p, m]`` matrices for the general case."""
+
+    def __init__(self, problem: DviProblem, loci: Sequence[Locus]) -> None:
+        self.loci = loci
+        self.problem = problem
+        self.cache: dict[tuple[int, Genotype, float, bool], FloatArray] = {}
+        n_v = len(problem.victims)
+        self.codes = np.full((len(loci), n_v, 2), -1, dtype=np.intp)  # -1: untyped
+        self.simple = np.zeros((len(loci), n_v), dtype=bool)  # full genotype, no drop-out, no silent
+        for j, locus in enumerate(loci):
+            for i, v in enumerate(problem.victims):
+                g = v.get(locus.name)
+                if g is None:
+                    continue
+                who = f"victim {v.sample}"
+                self.codes[j, i, 0] = locus.index(g.a1, who=who)
+                self.codes[j, i, 1] = locus.index(g.a2, who=who) if g.a2 is not None else -2
+                self.simple[j, i] = g.a2 is not None and v.dropout == 0 and locus.silent_frequency == 0
+
+    def matrix(self, j: int, g: Genotype, dropout: float, hemi: bool) -> FloatArray:
+        key = (j, g, dropout, hemi)
+        e = self.cache.get(key)
+        if e is None:
+            locus = self.loci[j]
+            idx = tuple(locus.index(a) for a in g.alleles)
+            space = allele_space(locus, set(idx), lump=False)
+            e = evidence_matrix(space, [(idx, dropout, g.is_partial)], hemizygous=hemi)
+            self.cache[key] = e
+        return e
+
+    def sums(self, j: int, joint: FloatArray, victims: NDArray[np.intp], hemi: bool) -> FloatArray:
+        """``sum(J * E_v)`` for each victim (NaN for untyped)."""
+        codes = self.codes[j, victims]
+        out = np.full(victims.size, math.nan)
+        simple = self.simple[j, victims]
+        a, b = codes[simple, 0], codes[simple, 1]
+        if hemi:
+            out[simple] = np.where(a == b, joint[a, a], 0.0)
+        else:
+            out[simple] = np.where(a == b, joint[a, a], joint[a, b] + joint[b, a])
+        for r in np.nonzero(~simple & (codes[:, 0] >= 0))[0]:
+            prof = self.problem.victims[int(victims[r])]
+            g = prof.get(self.loci[j].name)
+            assert g is not None
+            out[r] = float((joint * self.matrix(j, g, prof.dropout, hemi)).sum())
+        return out
+
+
+def _extensions(
+    problem: DviProblem,
+    fam: Family,
+    placed: Mapping[str, Profile],
+    node: str,
+    victims: Sequence[int],
+    loci: Sequence[Locus],
+    ev: _Evidence,
+) -> tuple[FloatArray, FloatArray]:
+    """Per marker: log-lik of ``fam`` with ``placed``, and (victims x markers) the log-lik with each
+    victim also placed on ``node`` (one elimination pass per marker)."""
+    ped = fam.pedigree
+    k = ped.index(node)
+    vs = np.asarray(victims, dtype=np.intp)
+    base = np.zeros(len(loci))
+    ext = np.zeros((vs.size, len(loci)))
+    for j, locus in enumerate(loci):
+        ll, joint = marker_joint(
+            ped, locus, node_evidence(ped, locus, placed), k, theta=problem.theta, theta_scope="component"
+        )
+        base[j] = ll
+        if ll == -math.inf:
+            ext[:, j] = -math.inf
+            continue
+        s = ev.sums(j, joint, vs, locus.chromosome == "X" and ped.sex[k] == MALE)
+        with np.errstate(divide="ignore"):
+            ext[:, j] = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
+    return base, ext
+
+
+# --------------------------------------------------------------------------- family tables
+@dataclass(frozen=True)
+class FamilyTable:
+    """Log-likelihood of one family for every option (sub-assignment of victims to its missing)."""
+
+    family: int
+    options: tuple[tuple[Pair, ...], ...]  # option 0 = nobody placed
+    logliks: FloatArray  # (options,) summed over markers
+
+    def option_set(self, victim_logliks: FloatArray) -> OptionSet:
+        """Weights = log LR of each option against the null (family alone x victims unrelated)."""
+        w = np.array(
+            [
+                ll - self.logliks[0] - sum(victim_logliks[v] for v, _m in opt)
+                for opt, ll in zip(self.options, self.logliks, strict=True)
+            ]
+        )
+        return OptionSet(self.family, self.options, w)
+
+
+def family_table(
+    problem: DviProblem, f: int, /, *, victims: Sequence[int] | None = None, evidence: _Evidence | None = None
+) -> FamilyTable:
+    """Every feasible option of family ``f`` (candidates restricted to ``victims`` if given)."""
+    fam = problem.families[f]
+    allowed = None if victims is None else set(victims)
+    first = problem.missing.index(fam.missing[0]) if fam.missing else 0
+    cands = {
+        m: [
+            v
+            for v, cs in enumerate(problem.candidates)
+            if first + k in cs and (allowed is None or v in allowed)
+        ]
+        for k, m in enumerate(fam.missing)
+    }
+    order = sorted(fam.missing, key=lambda m: len(cands[m]))
+    last, prefix = order[-1], order[:-1]
+    gidx = {m: first + k for k, m in enumerate(fam.missing)}
+    ev = evidence or _Evidence(problem, problem.loci)
+    options: list[tuple[Pair, ...]] = []
+    logliks: list[float] = []
+    for pre in _injections(prefix, cands):
+        placed = dict(fam.references) | {m: problem.victims[v] for m, v in pre}
+        used = {v for _m, v in pre}
+        ext_v = [v for v in cands[last] if v not in used]
+        base, ext = _extensions(problem, fam, placed, last, ext_v, problem.loci, ev)
+        pre_pairs = tuple(sorted((v, gidx[m]) for m, v in pre))
+        options.append(pre_pairs)
+        logliks.append(float(base.sum()))
+        for r, v in enumerate(ext_v):
+            options.append(tuple(sorted((*pre_pairs, (v, gidx[last])))))
+            logliks.append(float(ext[r].sum()))
+    return FamilyTable(f, tuple(options), np.array(logliks))
+
+
+def _injections(
+    missing: Sequence[str], cands: Mapping[str, Sequence[int]]
+) -> list[tuple[tuple[str, int], ...]]:
+    """All partial injective maps of ``missing`` to candidate victims (empty map first)."""
+    out: list[tuple[tuple[str, int], ...]] = []
+    choices = [[None, *cands[m]] for m in missing]
+    for combo in itertools.product(*choices):
+        vs = [v for v in combo if v is not None]
+        if len(vs) == len(set(vs)):
+            out.append(tuple((m, v) for m, v in zip(missing, combo, strict=True) if v is not None))
+    return out
+
+
+# --------------------------------------------------------------------------- pairwise
+@dataclass(frozen=True)
+class Pairwise:
+    """Pairwise log LRs (victim is missing person vs null; NaN where not a candidate), per-marker
+    exclusion counts without mutation (-1 where not a candidate), and the null's components."""
+
+    log_lr: FloatArray
+    exclusions: NDArray[np.intp]
+    victim_logliks: FloatArray  # (victims, markers)
+    family_logliks: FloatArray  # (families, markers)
+
+    @property
+    def lr(self) -> FloatArray:
+        with np.errstate(over="ignore"):
+            out: FloatArray = np.exp(self.log_lr)
+        return out
+
+    @property
+    def loglik_null(self) -> float:
+        return float(self.victim_logliks.sum() + self.family_logliks.sum())
+
+
+def pairwise(problem: DviProblem, /, *, exclusions: bool = True) -> Pairwise:
+    """Pairwise LRs (mutation models on) and exclusion counts (mutation models removed), as
+    ``dvir::pairwiseLR`` and ``dvir::exclusionMatrix``."""
+    n_v, n_m = len(problem.victims), len(problem.missing)
+    vll = victim_logliks(problem)
+    fll = np.zeros((len(problem.families), len(problem.loci)))
+    log_lr = np.full((n_v, n_m), math.nan)
+    excl = np.full((n_v, n_m), -1, dtype=np.intp)
+    bare = problem.without_mutation()
+    ev, ev0 = _Evidence(problem, problem.loci), _Evidence(bare, bare.loci)
+    for f, fam in enumerate(problem.families):
+        for m in fam.missing:
+            j = problem.missing.index(m)
+            vs = [v for v, cs in enumerate(problem.candidates) if j in cs]
+            base, ext = _extensions(problem, fam, dict(fam.references), m, vs, problem.loci, ev)
+            fll[f] = base
+            for r, v in enumerate(vs):
+                log_lr[v, j] = float(ext[r].sum() - base.sum() - vll[v].sum())
+            if exclusions and vs:
+                _base0, ext0 = _extensions(bare, fam, dict(fam.references), m, vs, bare.loci, ev0)
+                for r, v in enumerate(vs):
+                    excl[v, j] = int((ext0[r] == -math.inf).sum())
+        if not fam.missing:
+            fll[f] = marker_logliks(fam.pedigree, problem.loci, dict(fam.references), theta=problem.theta)
+    return Pairwise(log_lr, excl, vll, fll)
+
+
+# --------------------------------------------------------------------------- joint table
+DEFAULT_LIMIT = 1_000_000
+ALL_ROWS_UP_TO = 2_000
+TOP_ROWS = 1_000
+
+
+@dataclass(frozen=True)
+class JointTable:
+    """The joint table of all assignments (``dvir::dviJoint``), built from exact component tables.
+
+    ``rows`` are ``(pairs, loglik)`` by decreasing loglik: all assignments when there are at most
+    ``ALL_ROWS_UP_TO``, otherwise the best ``TOP_ROWS``. ``loglik_logsumexp`` is over all assignments.
+    """
+
+    problem: DviProblem
+    pairwise: Pairwise
+    n_assignments: int
+    loglik_logsumexp: float
+    rows: tuple[tuple[tuple[Pair, ...], float], ...]
+    components: tuple[Enumeration, ...]
+
+    @property
+    def loglik_null(self) -> float:
+        return self.pairwise.loglik_null
+
+    def posterior(self, loglik: float) -> float:
+        return math.exp(loglik - self.loglik_logsumexp) if math.isfinite(self.loglik_logsumexp) else math.nan
+
+    @property
+    def null_rank(self) -> int | None:
+        for k, (pairs, _ll) in enumerate(self.rows):
+            if not pairs:
+                return k + 1
+        return None
+
+    def pair_probabilities(self) -> dict[Pair, float]:
+        out: dict[Pair, float] = {}
+        for e in self.components:
+            out |= e.pair_probabilities()
+        return out
+
+    def generalised_lrs(self) -> dict[Pair, float]:
+        """Log GLRs per candidate pair (other components do not change them)."""
+        out: dict[Pair, float] = {}
+        for e in self.components:
+            out |= e.generalised_lrs()
+        return out
+
+
+def option_sets(
+    problem: DviProblem, comp: Component, pw: Pairwise, evidence: _Evidence | None = None
+) -> list[OptionSet]:
+    """Option sets of the families of ``comp``; single-missing families come from the pairwise LRs."""
+    vtot = pw.victim_logliks.sum(axis=1)
+    out: list[OptionSet] = []
+    victims = set(comp.victims)
+    for f in comp.families:
+        fam = problem.families[f]
+        if len(fam.missing) == 1:
+            j = problem.missing.index(fam.missing[0])
+            vs = [v for v in comp.victims if j in problem.candidates[v]]
+            opts: list[tuple[Pair, ...]] = [(), *[((v, j),) for v in vs]]
+            out.append(OptionSet(f, tuple(opts), np.array([0.0, *[pw.log_lr[v, j] for v in vs]])))
+        else:
+            table = family_table(problem, f, victims=sorted(victims), evidence=evidence)
+            out.append(table.option_set(vtot))
+    return out
+
+
+def count_component(problem: DviProblem, comp: Component) -> tuple[int, str]:
+    cands = {v: problem.candidates[v] for v in comp.victims}
+    req = [v for v in comp.victims if not problem.allow_unassigned[v]]
+    return count_assignments(cands, req)
+
+
+def joint_table(
+    problem: DviProblem, /, *, limit: int = DEFAULT_LIMIT, pw: Pairwise | None = None
+) -> JointTable:
+    """Exact joint table of all assignments (no exclusions, mutation models on).
+
+    Raises :class:`~homecoming.errors.LimitError` when a component has more than ``limit`` assignments.
+    """
+    pw = pw or pairwise(problem, exclusions=False)
+    comps = components(problem.candidates, problem.missing_family, len(problem.families))
+    counts = [count_component(problem, c) for c in comps]
+    for c, (n, kind) in zip(comps, counts, strict=True):
+        if n > limit:
+            raise _limit_error(len(c.victims), len(c.families), n, limit, lower=kind != "exact")
+    ev = _Evidence(problem, problem.loci)
+    enums = []
+    for c, (n, _kind) in zip(comps, counts, strict=True):
+        req = [v for v in c.victims if not problem.allow_unassigned[v]]
+        enums.append(
+            enumerate_component(
+                c.victims, option_sets(problem, c, pw, ev), required=req, limit=limit, count=n
+            )
+        )
+    total = math.prod(e.size for e in enums)
+    tables = []
+    for e in enums:
+        order = e.order()
+        tables.append(
+            (
+                e.weights[order],
+                [e.pairs(int(r)) for r in order[: TOP_ROWS if total > ALL_ROWS_UP_TO else None]],
+            )
+        )
+        tables[-1] = (tables[-1][0][: len(tables[-1][1])], tables[-1][1])
+    weights, rows = top_products(tables, None if total <= ALL_ROWS_UP_TO else TOP_ROWS)
+    null = pw.loglik_null
+    lse = null + sum(e.log_total for e in enums)
+    return JointTable(
+        problem,
+        pw,
+        total,
+        lse,
+        tuple((tuple(r), null + float(w)) for r, w in zip(rows, weights, strict=True)),
+        tuple(enums),
+    )
