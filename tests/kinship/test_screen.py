@@ -1,0 +1,226 @@
+"""Screening every body against every family: tables, kernel, exact rescoring, exclusions, Dask."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from homecoming.errors import HypothesisError, MarkerError
+from homecoming.kinship import FrequencyTable, Locus, MutationModel, Pedigree, Profile, SexMutation
+from homecoming.kinship.lr import missing_person_lr
+from homecoming.kinship.populations import simulate_population
+from homecoming.kinship.screen import (
+    ReferenceFamily,
+    ScreenResult,
+    ScreenTables,
+    family_tables,
+    screen,
+    screen_dask,
+)
+
+EQUAL = SexMutation.same(MutationModel.make("equal", rate=0.01))
+
+
+def _loci(n: int = 8, mutation: SexMutation | None = EQUAL) -> list[Locus]:
+    table = FrequencyTable.builtin("norwegian").normalised()
+    return table.loci(table.names[:n], mutation=mutation)
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[list[Locus], object, ScreenTables]:
+    loci = _loci()
+    pop = simulate_population(loci, np.random.default_rng(7), n_families=15, n_bodies=25, untyped=0.1,
+                              one_allele=0.1, mutated=0.3)
+    return loci, pop, family_tables(pop.families, loci=loci, bodies=pop.bodies)
+
+
+def _full_only(body: Profile) -> Profile:
+    return Profile(body.sample, {m: g for m, g in body.genotypes.items() if g is not None and g.a2})
+
+
+def _trio_family(mo: str, fa: str) -> ReferenceFamily:
+    ped = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
+                                 ("MP", "FA", "MO", "male")])
+    return ReferenceFamily("T", ped, "MP", (Profile.from_mapping("MO", {"M1": mo}),
+                                           Profile.from_mapping("FA", {"M1": fa})))
+
+
+def test_table_values_by_hand(abc: Locus) -> None:
+    """Parents a/a and b/b: the child is a/b for sure, LR = 1 / (2 p_a p_b); anything else is -inf."""
+    tables = family_tables([_trio_family("a/a", "b/b")], loci=[abc])
+    idx = tables.genotype_indices([Profile.from_mapping("V", {"M1": "b/a"})])
+    assert idx.tolist() == [[1 * 2 // 2 + 0]]  # alleles a=0, b=1 -> j (j + 1) / 2 + i = 1
+    assert tables.log_lr64[0, 1] == pytest.approx(math.log(1 / (2 * 0.1 * 0.2)), rel=1e-14)
+    assert np.isneginf(np.delete(tables.log_lr64[0, :-1], 1)).all()
+    assert tables.log_lr64[0, -1] == 0.0  # the skip column
+    assert tables.log_lr.dtype == np.float32
+    assert tables.consistent is None  # no mutation model: consistency is finiteness
+
+
+def test_untyped_and_partial_markers_are_skipped(abc: Locus) -> None:
+    tables = family_tables([_trio_family("a/a", "b/b")], loci=[abc])
+    bodies = [Profile.from_mapping("U", {"M1": None}), Profile.from_mapping("P", {"M1": ["a", None]})]
+    assert tables.genotype_indices(bodies).tolist() == [[-1], [-1]]
+    res = screen(tables, bodies, top=1)
+    assert [c.lr for c in res.for_body("U")] == [1.0]
+    assert [(c.markers, c.exclusions) for c in res.for_body("P")] == [(0, 0)]
+
+
+def test_alleles_matched_by_label_not_position() -> None:
+    fwd = Locus("M1", ("7", "8", "9", "10"), (0.1, 0.2, 0.3, 0.4))
+    rev = Locus("M1", ("10", "9", "8", "7"), (0.4, 0.3, 0.2, 0.1))
+    fam = _trio_family("7/9", "8/8")
+    body = [Profile.from_mapping("V", {"M1": "09/8"})]
+    a = screen(family_tables([fam], loci=[fwd]), body, top=1).for_body("V")[0]
+    b = screen(family_tables([fam], loci=[rev]), body, top=1).for_body("V")[0]
+    assert a.lr == pytest.approx(b.lr, rel=1e-14)
+    assert a.lr == pytest.approx(1 / (2 * 0.3 * 0.2) / 2, rel=1e-14)  # P(8/9 | MO 7/9, FA 8/8) = 1/2
+
+
+def test_allele_absent_from_table_is_merged_or_refused(abc: Locus) -> None:
+    fam = _trio_family("a/a", "b/b")
+    body = Profile.from_mapping("V", {"M1": "a/z"})
+    with pytest.raises(MarkerError, match="allele z of sample V is not in the frequency table"):
+        family_tables([fam], loci=[abc], bodies=[body])
+    tables = family_tables([fam], loci=[abc], bodies=[body], unknown_alleles="minimum", database_size=100)
+    assert tables.loci[0].alleles == ("a", "b", "c", "d", "z")
+    res = screen(tables, [body, Profile.from_mapping("W", {"M1": "a/b"})], top=1, top_bodies=2)
+    assert res.for_body("V") == ()  # a/z is impossible for this family
+    expected = missing_person_lr(fam.pedigree, "MP", Profile.from_mapping("W", {"M1": "a/b"}),
+                                 family=list(fam.profiles), loci=list(tables.loci))
+    assert res.for_body("W")[0].lr == pytest.approx(expected.lr, rel=1e-12)
+
+
+def test_rescored_lrs_equal_the_engine(world: tuple) -> None:
+    loci, pop, tables = world
+    res = screen(tables, pop.bodies, top=4, top_bodies=3)
+    fams = {f.id: f for f in pop.families}
+    pairs = [c for b in res.bodies for c in res.for_body(b)]
+    assert len(pairs) > 40
+    sample = np.random.default_rng(1).choice(len(pairs), size=12, replace=False)
+    bodies = {b.sample: b for b in pop.bodies}
+    for k in sample:
+        c = pairs[int(k)]
+        fam = fams[c.family]
+        ref = missing_person_lr(fam.pedigree, fam.missing, _full_only(bodies[c.body]),
+                                family=list(fam.profiles), loci=loci)
+        assert c.log10_lr == pytest.approx(ref.log10_lr, rel=1e-11, abs=1e-11)
+        assert c.lr == pytest.approx(ref.lr, rel=1e-10)
+        plain = missing_person_lr(fam.pedigree, fam.missing, _full_only(bodies[c.body]),
+                                  family=list(fam.profiles), loci=[replace(lc, mutation=None) for lc in loci])
+        assert c.exclusions == plain.n_markers_lr_zero
+
+
+def _brute(tables: ScreenTables, bodies: list[Profile], top: int, top_bodies: int,
+           threshold: float) -> dict[str, object]:
+    """Full float32 matrix in numpy (markers added in order), top-k by (score desc, index asc)."""
+    cols = tables.columns(tables.genotype_indices(bodies))
+    full = np.zeros((len(bodies), len(tables.family_ids)), dtype=np.float32)
+    for m in range(cols.shape[1]):
+        full += tables.log_lr[:, cols[:, m]].T
+    exact = np.zeros(full.shape)
+    for m in range(cols.shape[1]):
+        exact += tables.log_lr64[:, cols[:, m]].T
+
+    def best(scores: np.ndarray, k: int) -> list[tuple[int, ...]]:
+        out = []
+        for row in scores:
+            keep = [i for i in np.lexsort((np.arange(row.size), -row.astype(np.float64)))[:k]
+                    if np.isfinite(row[i])]
+            out.append(tuple(keep))
+        return out
+
+    thr = np.float32(math.log(threshold))
+    return {"body": best(full, top), "family": best(full.T, top_bodies), "exact": exact,
+            "count_body": (full >= thr).sum(axis=1).tolist(), "count_family": (full >= thr).sum(axis=0).tolist()}
+
+
+def test_shortlists_equal_brute_force(world: tuple) -> None:
+    _loci_, pop, tables = world
+    bodies = list(pop.bodies)
+    res = screen(tables, bodies, top=3, top_bodies=2, threshold=100.0, block=4)
+    brute = _brute(tables, bodies, 3, 2, 100.0)
+    fam_index = {f: k for k, f in enumerate(tables.family_ids)}
+    for v, b in enumerate(bodies):
+        got = res.for_body(b.sample)
+        assert {fam_index[c.family] for c in got} == set(brute["body"][v])
+        logs = [c.log10_lr * math.log(10) for c in got]
+        assert logs == sorted(logs, reverse=True)
+        for c in got:
+            assert c.log10_lr * math.log(10) == pytest.approx(brute["exact"][v, fam_index[c.family]], rel=1e-13)
+    body_index = {b.sample: k for k, b in enumerate(bodies)}
+    for f, fid in enumerate(tables.family_ids):
+        assert {body_index[c.body] for c in res.for_family(fid)} == set(brute["family"][f])
+    assert res.body_counts.tolist() == brute["count_body"]
+    assert res.family_counts.tolist() == brute["count_family"]
+    assert res.n_above_threshold == sum(brute["count_body"]) > 0
+
+
+def test_planted_missing_persons_come_first(world: tuple) -> None:
+    _loci_, pop, tables = world
+    res = screen(tables, pop.bodies, top=1)
+    hits = sum(1 for b, f in pop.truth.items() if res.for_body(b) and res.for_body(b)[0].family == f)
+    assert hits >= len(pop.truth) - 2  # 8 markers, partial profiles: nearly all
+
+
+def test_impossible_pairs_are_never_shortlisted(abc: Locus) -> None:
+    tables = family_tables([_trio_family("a/a", "b/b")], loci=[abc])
+    res = screen(tables, [Profile.from_mapping("V", {"M1": "c/d"})], top=5, top_bodies=5)
+    assert res.for_body("V") == () and res.for_family("T") == ()
+    assert res.body_families.tolist() == [[-1] * 5]
+
+
+def test_exclusions_with_mutation_models(abc: Locus) -> None:
+    locus = replace(abc, mutation=EQUAL)
+    tables = family_tables([_trio_family("a/a", "b/b")], loci=[locus])
+    assert tables.consistent is not None and tables.consistent[0].tolist()[:-1] == [0, 1, 0, 0, 0, 0, 0, 0,
+                                                                                   0, 0]
+    res = screen(tables, [Profile.from_mapping("V", {"M1": "c/d"})], top=1)
+    (c,) = res.for_body("V")
+    assert c.exclusions == 1 and 0 < c.lr < 1
+
+
+def test_bad_arguments_are_refused(world: tuple) -> None:
+    _loci_, pop, tables = world
+    with pytest.raises(HypothesisError, match="top must be at least 1"):
+        screen(tables, pop.bodies, top=0)
+    with pytest.raises(HypothesisError, match="threshold must be > 0"):
+        screen(tables, pop.bodies, threshold=0.0)
+    with pytest.raises(HypothesisError, match="family id F000001 is used twice"):
+        family_tables([pop.families[0], pop.families[0]], loci=list(tables.loci))
+
+
+def test_result_as_dict_and_provenance(world: tuple) -> None:
+    _loci_, pop, tables = world
+    res = screen(tables, pop.bodies[:3], top=2, threshold=1e3)
+    assert isinstance(res, ScreenResult)
+    out = res.as_dict()
+    assert list(out["by_body"]) == [b.sample for b in pop.bodies[:3]]
+    assert out["n_above_threshold"] == res.n_above_threshold
+    assert res.provenance.software == "homecoming.kinship.screen"
+    assert res.provenance.parameters["top"] == 2
+    first = out["by_body"][pop.bodies[0].sample][0]
+    assert first["rank"] == 1 and first["log10_lr"] == pytest.approx(math.log10(first["lr"]))
+
+
+@pytest.mark.slow
+def test_dask_screen_equals_local_screen(world: tuple) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - the dependency is required for this test
+        pytest.fail(f"dask[distributed] is needed for the cluster screen: {exc}")
+    _loci_, pop, tables = world
+    local = screen(tables, pop.bodies, top=3, top_bodies=2, threshold=100.0)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        remote = screen_dask(tables, pop.bodies, scheduler=client, top=3, top_bodies=2, threshold=100.0,
+                             partitions=3)
+        by_address = screen_dask(tables, pop.bodies, scheduler=cluster.scheduler_address, top=3,
+                                 top_bodies=2, threshold=100.0)
+    for other in (remote, by_address):
+        for name in ("body_families", "body_log_lr", "body_exclusions", "family_bodies", "family_log_lr",
+                     "body_counts", "family_counts"):
+            assert np.array_equal(getattr(local, name), getattr(other, name)), name
