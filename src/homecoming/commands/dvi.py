@@ -1,0 +1,102 @@
+"""``homecoming dvi CASE.json|FILE.fam``: pairwise LRs, exclusions, joint table and identification."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from homecoming.errors import HomecomingError
+from homecoming.kinship.formats.case import jsonable
+from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
+from homecoming.kinship.joint import DEFAULT_LIMIT
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "NaN"
+        if math.isinf(x):
+            return "Inf" if x > 0 else "-Inf"
+        return f"{x:.4g}"
+    return str(x)
+
+
+def _read(path: Path) -> DviCase:
+    if path.suffix.lower() == ".fam":
+        from homecoming.kinship.formats.familias import read_fam_case
+
+        return read_fam_case(path)
+    return read_dvi_case(path)
+
+
+def dvi_command(
+    case: Path,
+    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", help="Most assignments enumerated per component."),
+    threshold: float = typer.Option(1e4, "--threshold", help="LR needed for an undisputed match."),
+    max_incompatible: int = typer.Option(
+        2, "--max-incompatible", help="Exclude a pair with more inconsistent markers than this."
+    ),
+) -> None:
+    """Identify the victims of a DVI case (JSON case file or Familias .fam): pairwise LRs, exclusions,
+    joint table with flat-prior posteriors, undisputed matches and the best assignment."""
+    try:
+        result = run_dvi_case(
+            _read(case), limit=limit, threshold=threshold, max_incompatible=max_incompatible
+        )
+    except HomecomingError as exc:
+        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(code=exc.exit_code) from None
+    if json_output:
+        typer.echo(json.dumps(jsonable(result), indent=1, ensure_ascii=False))
+        return
+    _render(result)
+
+
+def _render(result: dict[str, Any]) -> None:
+    console = Console()
+    pw = result["pairwise_lr"]
+    ex = result["exclusion_matrix"]
+    table = Table(title=f"{result['case']}: pairwise LR (inconsistent markers without mutation)")
+    table.add_column("victim")
+    for m in pw["cols"]:
+        table.add_column(m, justify="right")
+    for v, row, erow in zip(pw["rows"], pw["values"], ex["values"], strict=True):
+        table.add_row(
+            v, *[f"{_fmt(x)} ({_fmt(e)})" if x is not None else "-" for x, e in zip(row, erow, strict=True)]
+        )
+    console.print(table)
+    joint = result["joint"]
+    n = result["n_assignments"]
+    console.print(
+        f"assignments: {n['size']:,} ({n['type']}); loglik of the null: {_fmt(result['loglik_null'])}"
+    )
+    if "skipped" in joint:
+        console.print(f"joint table skipped: {joint['skipped']}")
+    else:
+        jt = Table(title=f"joint table (top {min(10, len(joint['rows']))} of {joint['n_assignments']:,})")
+        for col in ("rank", "assignment", "loglik", "posterior"):
+            jt.add_column(col, justify="right" if col != "assignment" else "left")
+        for row in joint["rows"][:10]:
+            pairs = ", ".join(f"{v}={m}" for v, m in row["pairs"]) or "(nobody identified)"
+            jt.add_row(str(row["rank"]), pairs, _fmt(row["loglik"]), _fmt(row["posterior_flat_prior"]))
+        console.print(jt)
+    ident = result["identification"]
+    for u in ident["undisputed"]:
+        console.print(f"undisputed: {u['victim']} = {u['missing']} (LR {_fmt(u['lr'])})")
+    for comp in ident["components"]:
+        if comp["best"]:
+            pairs = ", ".join(f"{v}={m}" for v, m in comp["best"])
+            post = comp["posterior_best"]
+            extra = f", posterior {_fmt(post)}" if post is not None else ""
+            console.print(
+                f"{comp['method']}: {pairs}{extra}" + (f" [{comp['note']}]" if comp["note"] else "")
+            )
