@@ -21,8 +21,11 @@ def test_a_unit_gets_a_check_digited_reference_a_first_state_and_an_intake_custo
     assert check_reference(bag.reference.lower()) == bag.reference
     assert [t.to_state for t in bag.transitions.all()] == ["received"]
     event = CustodyEvent.objects.get(unit=bag)
-    assert (event.from_custodian, event.to_custodian, event.seal_after) == ("Sender team lead", "Morgue North",
-                                                                           "S-100")
+    assert (event.from_custodian, event.to_custodian, event.seal_after) == (
+        "Sender team lead",
+        "Morgue North",
+        "S-100",
+    )
     assert len(event.signature_hash) == 64
     assert AuditRecord.objects.filter(object_type="remains.remainsunit", object_id=str(bag.pk)).exists()
 
@@ -53,16 +56,25 @@ def test_state_moves_are_rows_and_wrong_moves_list_the_allowed_ones(examiner: An
     with pytest.raises(ValidationError, match="grave: is required"):
         services.transition(actor=examiner, unit_id=bag.pk, target="stored")
         services.transition(actor=examiner, unit_id=bag.pk, target="buried_unidentified")
-    unit = services.transition(actor=examiner, unit_id=bag.pk, target="buried_unidentified",
-                               grave="Cemetery 4, plot 12, marker 0031")
+    unit = services.transition(
+        actor=examiner, unit_id=bag.pk, target="buried_unidentified", grave="Cemetery 4, plot 12, marker 0031"
+    )
     assert unit.state == "buried_unidentified" and unit.grave.startswith("Cemetery 4")
     assert list(UnitTransition.objects.filter(unit=bag).values_list("to_state", flat=True)) == [
-        "received", "registered", "stored", "buried_unidentified"]
+        "received",
+        "registered",
+        "stored",
+        "buried_unidentified",
+    ]
 
 
 def test_splitting_a_commingled_bag_creates_linked_children_where_the_bag_is(examiner: Any, bag: Any) -> None:
-    children = services.split_container(actor=examiner, container_id=bag.pk, reason="opened at autopsy",
-                                        children=[{"kind": "body"}, {"kind": "body_part"}, {"kind": "body_part"}])
+    children = services.split_container(
+        actor=examiner,
+        container_id=bag.pk,
+        reason="opened at autopsy",
+        children=[{"kind": "body"}, {"kind": "body_part"}, {"kind": "body_part"}],
+    )
     assert [c.bag_number for c in children] == ["BAG-1/1", "BAG-1/2", "BAG-1/3"]
     assert [c.parent_link for c in children] == ["from_container", "part_of", "part_of"]
     assert all(c.parent_id == bag.pk and c.batch_id == bag.batch_id for c in children)
@@ -78,16 +90,25 @@ def test_only_containers_split_and_only_into_bodies_and_parts(examiner: Any, bag
     with pytest.raises(StateError, match="only bags can be split"):
         services.split_container(actor=examiner, container_id=body.pk, children=[{"kind": "body_part"}])
     with pytest.raises(ValidationError, match=r"children\[1\].kind: must be body or body_part"):
-        services.split_container(actor=examiner, container_id=bag.pk, children=[{"kind": "body"},
-                                                                               {"kind": "container"}])
+        services.split_container(
+            actor=examiner, container_id=bag.pk, children=[{"kind": "body"}, {"kind": "container"}]
+        )
     assert RemainsUnit.objects.filter(parent=bag).count() == 0
 
 
 def test_same_individual_links_across_batches(examiner: Any, bag: Any) -> None:
-    other_batch = services.create_batch(actor=examiner, data={
-        "source": "recovery", "receiving_facility": "Facility South", "handed_over_by": "Search team",
-        "received_by": "Morgue South"})
-    part = services.register_unit(actor=examiner, batch=other_batch, data={"bag_number": "X-9", "kind": "body_part"})
+    other_batch = services.create_batch(
+        actor=examiner,
+        data={
+            "source": "recovery",
+            "receiving_facility": "Facility South",
+            "handed_over_by": "Search team",
+            "received_by": "Morgue South",
+        },
+    )
+    part = services.register_unit(
+        actor=examiner, batch=other_batch, data={"bag_number": "X-9", "kind": "body_part"}
+    )
     services.link_units(actor=examiner, unit=bag, other=part, kind="same_individual", reason="DNA match")
     assert [(k, u.reference) for k, u in services.linked_units(part)] == [("same_individual", bag.reference)]
     with pytest.raises(StateError, match="already linked"):

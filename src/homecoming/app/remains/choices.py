@@ -10,9 +10,12 @@ from homecoming.io.intake import ApparentSex, Completeness, Condition, UnitKind
 
 REMAINS_STATES = [(s.value, LABELS[s]) for s in RemainsState]
 
-_KIND_LABELS = {UnitKind.body: _("body"), UnitKind.body_part: _("body part"),
-                UnitKind.container: _("container (bag)"),
-                UnitKind.commingled_container: _("commingled container")}
+_KIND_LABELS = {
+    UnitKind.body: _("body"),
+    UnitKind.body_part: _("body part"),
+    UnitKind.container: _("container (bag)"),
+    UnitKind.commingled_container: _("commingled container"),
+}
 UNIT_KINDS = [(k.value, _KIND_LABELS[k]) for k in UnitKind]
 CONDITIONS = [(c.value, c.value) for c in Condition]
 COMPLETENESS = [(c.value, c.value) for c in Completeness]

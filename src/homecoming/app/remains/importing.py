@@ -35,17 +35,29 @@ class IntakeReport:
     dry_run: bool
 
 
-def _unit(row: IntakeRow, batch: IntakeBatch, reference: str, parent: RemainsUnit | None, actor: Any,
-          now: Any) -> RemainsUnit:
+def _unit(
+    row: IntakeRow, batch: IntakeBatch, reference: str, parent: RemainsUnit | None, actor: Any, now: Any
+) -> RemainsUnit:
     link = "" if parent is None else ("part_of" if row.kind.value == "body_part" else "from_container")
     return RemainsUnit(
-        reference=reference, batch=batch, bag_number=row.bag_number, kind=row.kind.value, parent=parent,
-        parent_link=link, sender_reference=row.sender_reference, condition=row.condition.value,
-        completeness=row.completeness.value, apparent_sex=row.apparent_sex.value,
+        reference=reference,
+        batch=batch,
+        bag_number=row.bag_number,
+        kind=row.kind.value,
+        parent=parent,
+        parent_link=link,
+        sender_reference=row.sender_reference,
+        condition=row.condition.value,
+        completeness=row.completeness.value,
+        apparent_sex=row.apparent_sex.value,
         age_min=row.apparent_age.min_years if row.apparent_age else None,
         age_max=row.apparent_age.max_years if row.apparent_age else None,
-        date_of_death=str(row.date_of_death or ""), date_of_recovery=str(row.date_of_recovery or ""),
-        place=row.place, region=row.region, notes=row.notes, created=now,
+        date_of_death=str(row.date_of_death or ""),
+        date_of_recovery=str(row.date_of_recovery or ""),
+        place=row.place,
+        region=row.region,
+        notes=row.notes,
+        created=now,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
 
@@ -59,45 +71,72 @@ def _levels(rows: list[IntakeRow]) -> list[list[IntakeRow]]:
         ready = [r for r in pending if r.part_of is None or r.part_of in done]
         if not ready:
             bad = pending[0]
-            raise ImportFileError(f"part_of forms a loop at row {bad.row}; nothing was imported",
-                                  field="part_of", value=bad.part_of, hint="a bag cannot contain its container",
-                                  problems=[Problem("part_of", "forms a loop", bad.part_of, "", bad.row)])
+            raise ImportFileError(
+                f"part_of forms a loop at row {bad.row}; nothing was imported",
+                field="part_of",
+                value=bad.part_of,
+                hint="a bag cannot contain its container",
+                problems=[Problem("part_of", "forms a loop", bad.part_of, "", bad.row)],
+            )
         ordered.append(ready)
+        pending = [r for r in pending if not (r.part_of is None or r.part_of in done)]
         done |= {r.bag_number for r in ready}
-        pending = [r for r in pending if r.part_of is not None and r.part_of not in done]
     return ordered
 
 
 def _clashes(batch: IntakeBatch | None, rows: list[IntakeRow]) -> None:
     if batch is None:
         return
-    taken = dict(RemainsUnit.objects.filter(batch=batch, bag_number__in=[r.bag_number for r in rows])
-                 .values_list("bag_number", "reference"))
-    problems = [Problem("bag_number", f"is already registered in {batch.reference} as {taken[r.bag_number]}",
-                        r.bag_number, "remove the row, or import into a new batch", r.row)
-                for r in rows if r.bag_number in taken]
+    taken = dict(
+        RemainsUnit.objects.filter(batch=batch, bag_number__in=[r.bag_number for r in rows]).values_list(
+            "bag_number", "reference"
+        )
+    )
+    problems = [
+        Problem(
+            "bag_number",
+            f"is already registered in {batch.reference} as {taken[r.bag_number]}",
+            r.bag_number,
+            "remove the row, or import into a new batch",
+            r.row,
+        )
+        for r in rows
+        if r.bag_number in taken
+    ]
     if problems:
-        raise ImportFileError(f"{len(problems)} bag number(s) already in {batch.reference}; nothing was imported",
-                              field="bag_number", value=problems[0].value, hint=problems[0].hint,
-                              problems=problems)
+        raise ImportFileError(
+            f"{len(problems)} bag number(s) already in {batch.reference}; nothing was imported",
+            field="bag_number",
+            value=problems[0].value,
+            hint=problems[0].hint,
+            problems=problems,
+        )
 
 
 def _chunks(levels: list[list[IntakeRow]]) -> Iterator[list[IntakeRow]]:
     for rows in levels:
         for i in range(0, len(rows), CHUNK):
-            yield rows[i:i + CHUNK]
+            yield rows[i : i + CHUNK]
 
 
-def import_intake(*, actor: Any, path: Path, batch: IntakeBatch | None = None,
-                  batch_data: Mapping[str, Any] | None = None, dry_run: bool = False,
-                  progress: Callable[[int], None] | None = None) -> IntakeReport:
+def import_intake(
+    *,
+    actor: Any,
+    path: Path,
+    batch: IntakeBatch | None = None,
+    batch_data: Mapping[str, Any] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> IntakeReport:
     """Register every row of a manifest into ``batch`` (or a new batch made from ``batch_data``)."""
     path = Path(path)
     rows = read_intake(path)
     levels = _levels(rows)
     _clashes(batch, rows)
     if dry_run:
-        return IntakeReport(str(path), batch.reference if batch else "(new batch)", len(rows), len(rows), True)
+        return IntakeReport(
+            str(path), batch.reference if batch else "(new batch)", len(rows), len(rows), True
+        )
     with transaction.atomic():
         if batch is None:
             batch = create_batch(actor=actor, data=dict(batch_data or {}))
@@ -105,22 +144,49 @@ def import_intake(*, actor: Any, path: Path, batch: IntakeBatch | None = None,
         by_bag: dict[str, RemainsUnit] = {}
         now = timezone.now()
         for chunk in _chunks(levels):
-            units = [_unit(r, batch, next(references), by_bag.get(r.part_of or ""), actor, now) for r in chunk]
+            units = [
+                _unit(r, batch, next(references), by_bag.get(r.part_of or ""), actor, now) for r in chunk
+            ]
             RemainsUnit.objects.bulk_create(units, batch_size=CHUNK)
             by_bag.update((u.bag_number, u) for u in units)
             UnitTransition.objects.bulk_create(
-                [UnitTransition(unit=u, from_state="", to_state="received", at=now, actor=units[0].created_by,
-                                reason=f"received in {batch.reference} ({path.name})") for u in units])
+                [
+                    UnitTransition(
+                        unit=u,
+                        from_state="",
+                        to_state="received",
+                        at=now,
+                        actor=units[0].created_by,
+                        reason=f"received in {batch.reference} ({path.name})",
+                    )
+                    for u in units
+                ]
+            )
             CustodyEvent.objects.bulk_create(
-                [custody.intake_event(actor=actor, batch=batch, unit=u, seal=r.seal_number, save=False)
-                 for r, u in zip(chunk, units, strict=True) if u.parent is None])
-            audit.record_many(actor=actor, action="import", objects=[
-                (u, {"row": r.row, "reference": u.reference, "bag_number": u.bag_number, "kind": u.kind})
-                for r, u in zip(chunk, units, strict=True)], reason=f"intake manifest {path.name}")
+                [
+                    custody.intake_event(actor=actor, batch=batch, unit=u, seal=r.seal_number, save=False)
+                    for r, u in zip(chunk, units, strict=True)
+                    if u.parent is None
+                ]
+            )
+            audit.record_many(
+                actor=actor,
+                action="import",
+                objects=[
+                    (u, {"row": r.row, "reference": u.reference, "bag_number": u.bag_number, "kind": u.kind})
+                    for r, u in zip(chunk, units, strict=True)
+                ],
+                reason=f"intake manifest {path.name}",
+            )
             if progress is not None:
                 progress(len(chunk))
-        audit.record(actor=actor, action="import_file", obj=batch, after={"file": path.name, "units": len(rows)},
-                     reason=f"intake manifest {path.name}")
+        audit.record(
+            actor=actor,
+            action="import_file",
+            obj=batch,
+            after={"file": path.name, "units": len(rows)},
+            reason=f"intake manifest {path.name}",
+        )
     return IntakeReport(str(path), batch.reference, len(rows), len(rows), False)
 
 
@@ -130,13 +196,34 @@ EXPORT_EXTRA = ("reference", "state", "parent_reference")
 def export_rows(batch: IntakeBatch) -> Iterator[dict[str, object]]:
     """The units of a batch as rows of the published intake columns, with reference and state first."""
     units = batch.units.select_related("parent").order_by("id")
-    seals = dict(CustodyEvent.objects.filter(unit__batch=batch, purpose=f"intake {batch.reference}")
-                 .values_list("unit_id", "seal_after"))
+    seals = dict(
+        CustodyEvent.objects.filter(unit__batch=batch, purpose=f"intake {batch.reference}").values_list(
+            "unit_id", "seal_after"
+        )
+    )
     for u in units.iterator(chunk_size=2000):
-        age = "" if u.age_min is None else (str(u.age_min) if u.age_min == u.age_max else f"{u.age_min}-{u.age_max}")
+        age = (
+            ""
+            if u.age_min is None
+            else (str(u.age_min) if u.age_min == u.age_max else f"{u.age_min}-{u.age_max}")
+        )
         parent = u.parent.bag_number if u.parent and u.parent.batch_id == batch.pk else ""
-        yield {"reference": u.reference, "state": u.state, "parent_reference": u.parent.reference if u.parent else "",
-               "bag_number": u.bag_number, "kind": u.kind, "part_of": parent, "sender_reference": u.sender_reference,
-               "seal_number": seals.get(u.pk, ""), "condition": u.condition, "completeness": u.completeness,
-               "apparent_sex": u.apparent_sex, "apparent_age": age, "date_of_death": u.date_of_death,
-               "date_of_recovery": u.date_of_recovery, "place": u.place, "region": u.region, "notes": u.notes}
+        yield {
+            "reference": u.reference,
+            "state": u.state,
+            "parent_reference": u.parent.reference if u.parent else "",
+            "bag_number": u.bag_number,
+            "kind": u.kind,
+            "part_of": parent,
+            "sender_reference": u.sender_reference,
+            "seal_number": seals.get(u.pk, ""),
+            "condition": u.condition,
+            "completeness": u.completeness,
+            "apparent_sex": u.apparent_sex,
+            "apparent_age": age,
+            "date_of_death": u.date_of_death,
+            "date_of_recovery": u.date_of_recovery,
+            "place": u.place,
+            "region": u.region,
+            "notes": u.notes,
+        }

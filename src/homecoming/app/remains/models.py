@@ -35,16 +35,27 @@ class IntakeBatch(models.Model):
     """Remains received together: from an operation (handover) or a recovery."""
 
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
-    operation = models.ForeignKey("exchanges.Operation", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="intake_batches", verbose_name=_("operation"))
-    source = models.CharField(_("source"), max_length=12, choices=BatchSource.choices,
-                              default=BatchSource.operation)
-    transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices,
-                                 default=Transport.convoy)
+    operation = models.ForeignKey(
+        "exchanges.Operation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intake_batches",
+        verbose_name=_("operation"),
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=BatchSource.choices, default=BatchSource.operation
+    )
+    transport = models.CharField(
+        _("transport"), max_length=10, choices=Transport.choices, default=Transport.convoy
+    )
     vehicles = models.PositiveSmallIntegerField(_("vehicles or wagons"), null=True, blank=True)
-    containers_declared = models.PositiveIntegerField(_("containers declared by the sender"), null=True,
-                                                      blank=True)
-    containers_counted = models.PositiveIntegerField(_("containers counted on receipt"), null=True, blank=True)
+    containers_declared = models.PositiveIntegerField(
+        _("containers declared by the sender"), null=True, blank=True
+    )
+    containers_counted = models.PositiveIntegerField(
+        _("containers counted on receipt"), null=True, blank=True
+    )
     receiving_facility = models.CharField(_("receiving facility"), max_length=200)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     handed_over_by = models.CharField(_("handed over by (name, organisation)"), max_length=200, blank=True)
@@ -70,13 +81,16 @@ class RemainsUnit(models.Model):
     batch = models.ForeignKey(IntakeBatch, on_delete=models.PROTECT, related_name="units")
     bag_number = models.CharField(_("bag number (label)"), max_length=64)
     kind = models.CharField(_("kind"), max_length=24, choices=UNIT_KINDS)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     parent_link = models.CharField(max_length=16, choices=ParentLink.choices, blank=True)
     sender_reference = models.CharField(_("sender's reference"), max_length=64, blank=True)
     condition = models.CharField(_("condition"), max_length=16, choices=CONDITIONS, default="unknown")
     completeness = models.CharField(_("completeness"), max_length=16, choices=COMPLETENESS, default="unknown")
-    apparent_sex = models.CharField(_("apparent sex"), max_length=16, choices=APPARENT_SEX,
-                                    default="undetermined")
+    apparent_sex = models.CharField(
+        _("apparent sex"), max_length=16, choices=APPARENT_SEX, default="undetermined"
+    )
     age_min = models.PositiveSmallIntegerField(_("apparent age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("apparent age to"), null=True, blank=True)
     date_of_death = models.CharField(_("date of death"), max_length=10, blank=True)
@@ -84,8 +98,9 @@ class RemainsUnit(models.Model):
     place = models.CharField(_("place of death or recovery"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    state = models.CharField(_("state"), max_length=32, choices=REMAINS_STATES, default="received",
-                             db_index=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=32, choices=REMAINS_STATES, default="received", db_index=True, editable=False
+    )
     grave = models.CharField(_("grave"), max_length=300, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
@@ -94,7 +109,9 @@ class RemainsUnit(models.Model):
     class Meta:
         ordering = ["batch", "bag_number"]
         verbose_name = _("remains unit")
-        constraints = [models.UniqueConstraint(fields=["batch", "bag_number"], name="remains_bag_unique_in_batch")]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "bag_number"], name="remains_bag_unique_in_batch")
+        ]
         permissions = [("view_examination_details", "Can view post-mortem examination details")]
 
     def __str__(self) -> str:
@@ -139,7 +156,9 @@ class Examination(models.Model):
     examined_at = models.DateTimeField(_("examined at"), default=timezone.now)
     place = models.CharField(_("place of examination"), max_length=200, blank=True)
     external = models.TextField(_("external examination"), blank=True)
-    sex = models.CharField(_("sex (anthropology)"), max_length=16, choices=APPARENT_SEX, default="undetermined")
+    sex = models.CharField(
+        _("sex (anthropology)"), max_length=16, choices=APPARENT_SEX, default="undetermined"
+    )
     age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
     stature_cm = models.PositiveSmallIntegerField(_("stature (cm)"), null=True, blank=True)
@@ -162,8 +181,9 @@ class Sample(models.Model):
 
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
     unit = models.ForeignKey(RemainsUnit, on_delete=models.PROTECT, related_name="samples")
-    examination = models.ForeignKey(Examination, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="samples")
+    examination = models.ForeignKey(
+        Examination, null=True, blank=True, on_delete=models.PROTECT, related_name="samples"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=SampleKind.choices)
     description = models.CharField(_("description (bone, tooth FDI number)"), max_length=200, blank=True)
     taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
@@ -185,8 +205,9 @@ class PersonalEffect(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=EffectKind.choices)
     description = models.TextField(_("description"))
     packet_number = models.CharField(_("sealed packet number"), max_length=64, blank=True)
-    disposition = models.CharField(_("disposition"), max_length=30, choices=Disposition.choices,
-                                   default=Disposition.held)
+    disposition = models.CharField(
+        _("disposition"), max_length=30, choices=Disposition.choices, default=Disposition.held
+    )
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -213,12 +234,15 @@ class CustodyEvent(models.Model):
     """One handover or move of a unit, sample or effect. Insert-only; a wrong event is superseded."""
 
     object_kind = models.CharField(max_length=8, choices=CustodyObject.choices)
-    unit = models.ForeignKey(RemainsUnit, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="custody_events")
-    sample = models.ForeignKey(Sample, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="custody_events")
-    effect = models.ForeignKey(PersonalEffect, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="custody_events")
+    unit = models.ForeignKey(
+        RemainsUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="custody_events"
+    )
+    sample = models.ForeignKey(
+        Sample, null=True, blank=True, on_delete=models.PROTECT, related_name="custody_events"
+    )
+    effect = models.ForeignKey(
+        PersonalEffect, null=True, blank=True, on_delete=models.PROTECT, related_name="custody_events"
+    )
     at = models.DateTimeField(_("time"))
     from_custodian = models.CharField(_("from (custodian)"), max_length=200)
     to_custodian = models.CharField(_("to (custodian)"), max_length=200)
@@ -232,8 +256,9 @@ class CustodyEvent(models.Model):
     to_signer = models.CharField(_("signed by (receiving)"), max_length=200)
     signature_hash = models.CharField(max_length=64, editable=False)
     accession_number = models.CharField(_("accession number (laboratory)"), max_length=64, blank=True)
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="superseded_by")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
     supersede_reason = models.TextField(blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
@@ -242,15 +267,19 @@ class CustodyEvent(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(object_kind="unit", unit__isnull=False, sample__isnull=True, effect__isnull=True)
-                           | Q(object_kind="sample", unit__isnull=True, sample__isnull=False, effect__isnull=True)
-                           | Q(object_kind="effect", unit__isnull=True, sample__isnull=True,
-                               effect__isnull=False)),
-                name="custody_one_object"),
+                condition=(
+                    Q(object_kind="unit", unit__isnull=False, sample__isnull=True, effect__isnull=True)
+                    | Q(object_kind="sample", unit__isnull=True, sample__isnull=False, effect__isnull=True)
+                    | Q(object_kind="effect", unit__isnull=True, sample__isnull=True, effect__isnull=False)
+                ),
+                name="custody_one_object",
+            ),
         ]
-        indexes = [models.Index(fields=["unit", "at"], name="custody_unit_at"),
-                   models.Index(fields=["sample", "at"], name="custody_sample_at"),
-                   models.Index(fields=["effect", "at"], name="custody_effect_at")]
+        indexes = [
+            models.Index(fields=["unit", "at"], name="custody_unit_at"),
+            models.Index(fields=["sample", "at"], name="custody_sample_at"),
+            models.Index(fields=["effect", "at"], name="custody_effect_at"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.from_custodian} → {self.to_custodian}"

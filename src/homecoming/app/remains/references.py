@@ -34,11 +34,25 @@ def check_reference(text: str, *, field: str = "reference") -> str:
     """The reference in canonical form; a malformed one or a typo (bad check digits) is refused."""
     compact = text.strip().upper().replace(" ", "")
     if not PATTERN.fullmatch(compact):
-        raise ValidationError.from_problems([Problem(
-            field, "is not a reference number", text,
-            "write it as PP-YYYY-NNNNNN-CC, e.g. RU-2025-000017-xx (PP: " + ", ".join(PREFIXES) + ")")])
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    field,
+                    "is not a reference number",
+                    text,
+                    "write it as PP-YYYY-NNNNNN-CC, e.g. RU-2025-000017-xx (PP: " + ", ".join(PREFIXES) + ")",
+                )
+            ]
+        )
     if not verify_check(compact):
-        raise ValidationError.from_problems([Problem(
-            field, "has wrong check digits: a character is mistyped or two are swapped", text,
-            "read the label again and retype the reference")])
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    field,
+                    "has wrong check digits: a character is mistyped or two are swapped",
+                    text,
+                    "read the label again and retype the reference",
+                )
+            ]
+        )
     return compact

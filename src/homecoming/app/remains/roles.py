@@ -9,21 +9,47 @@ from __future__ import annotations
 
 from homecoming.app.accounts.roles import Role
 
-_MODELS = ("intakebatch", "remainsunit", "unittransition", "unitlink", "custodyevent", "examination",
-           "sample", "personaleffect", "effectphoto")
+_MODELS = (
+    "intakebatch",
+    "remainsunit",
+    "unittransition",
+    "unitlink",
+    "custodyevent",
+    "examination",
+    "sample",
+    "personaleffect",
+    "effectphoto",
+)
 _VIEW = [f"remains.view_{m}" for m in _MODELS]
-_WRITE = [f"remains.{verb}_{m}" for m in _MODELS for verb in ("add", "change")
-          if not (verb == "change" and m in ("unittransition", "unitlink", "custodyevent"))]
+_WRITE = [
+    f"remains.{verb}_{m}"
+    for m in _MODELS
+    for verb in ("add", "change")
+    if not (verb == "change" and m in ("unittransition", "unitlink", "custodyevent"))
+]
 _DETAILS = "remains.view_examination_details"
 
 PERMISSIONS: dict[Role, list[str]] = {
     Role.forensic_examiner: _VIEW + _WRITE + [_DETAILS],
-    Role.dna_analyst: ["remains.view_sample", "remains.view_custodyevent", "remains.add_custodyevent",
-                       "remains.view_remainsunit", "remains.view_intakebatch"],
-    Role.registrar: ["remains.view_intakebatch", "remains.view_remainsunit", "remains.view_unittransition",
-                     "remains.view_unitlink", "remains.view_custodyevent"],
+    Role.dna_analyst: [
+        "remains.view_sample",
+        "remains.view_custodyevent",
+        "remains.add_custodyevent",
+        "remains.view_remainsunit",
+        "remains.view_intakebatch",
+    ],
+    Role.registrar: [
+        "remains.view_intakebatch",
+        "remains.view_remainsunit",
+        "remains.view_unittransition",
+        "remains.view_unitlink",
+        "remains.view_custodyevent",
+    ],
     Role.auditor: _VIEW + [_DETAILS],
     Role.identification_reviewer: _VIEW + [_DETAILS],
-    Role.exchange_coordinator: ["remains.view_intakebatch", "remains.view_remainsunit",
-                                "remains.view_custodyevent"],
+    Role.exchange_coordinator: [
+        "remains.view_intakebatch",
+        "remains.view_remainsunit",
+        "remains.view_custodyevent",
+    ],
 }

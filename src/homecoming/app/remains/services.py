@@ -24,10 +24,34 @@ from homecoming.domain.remains_states import check_transition
 from homecoming.errors import ConflictError, NotFound, Problem, StateError, ValidationError
 from homecoming.io.intake import ApparentSex, Completeness, Condition, UnitKind
 
-BATCH_FIELDS = ("operation", "source", "transport", "vehicles", "containers_declared", "containers_counted",
-                "receiving_facility", "received_at", "handed_over_by", "received_by", "notes")
-UNIT_FIELDS = ("bag_number", "kind", "sender_reference", "condition", "completeness", "apparent_sex",
-               "age_min", "age_max", "date_of_death", "date_of_recovery", "place", "region", "notes")
+BATCH_FIELDS = (
+    "operation",
+    "source",
+    "transport",
+    "vehicles",
+    "containers_declared",
+    "containers_counted",
+    "receiving_facility",
+    "received_at",
+    "handed_over_by",
+    "received_by",
+    "notes",
+)
+UNIT_FIELDS = (
+    "bag_number",
+    "kind",
+    "sender_reference",
+    "condition",
+    "completeness",
+    "apparent_sex",
+    "age_min",
+    "age_max",
+    "date_of_death",
+    "date_of_recovery",
+    "place",
+    "region",
+    "notes",
+)
 CONTAINERS = (UnitKind.container.value, UnitKind.commingled_container.value)
 
 
@@ -36,23 +60,42 @@ def _user(actor: Any) -> Any:
 
 
 def batch_signature(batch: IntakeBatch) -> str:
-    return signature_hash({"batch": batch.reference, "operation": batch.operation_id,
-                           "received_at": batch.received_at, "facility": batch.receiving_facility,
-                           "declared": batch.containers_declared, "counted": batch.containers_counted,
-                           "handed_over_by": batch.handed_over_by, "received_by": batch.received_by})
+    return signature_hash(
+        {
+            "batch": batch.reference,
+            "operation": batch.operation_id,
+            "received_at": batch.received_at,
+            "facility": batch.receiving_facility,
+            "declared": batch.containers_declared,
+            "counted": batch.containers_counted,
+            "handed_over_by": batch.handed_over_by,
+            "received_by": batch.received_by,
+        }
+    )
 
 
 def _batch_problems(data: Mapping[str, Any]) -> list[Problem]:
-    problems = [Problem(k, "is not a batch field", v, "use one of: " + ", ".join(BATCH_FIELDS))
-                for k, v in data.items() if k not in BATCH_FIELDS]
-    for key, what in (("receiving_facility", "the facility that receives the remains"),
-                      ("handed_over_by", "who hands over (name, organisation) — they sign the record"),
-                      ("received_by", "who receives — they sign the record")):
+    problems = [
+        Problem(k, "is not a batch field", v, "use one of: " + ", ".join(BATCH_FIELDS))
+        for k, v in data.items()
+        if k not in BATCH_FIELDS
+    ]
+    for key, what in (
+        ("receiving_facility", "the facility that receives the remains"),
+        ("handed_over_by", "who hands over (name, organisation) — they sign the record"),
+        ("received_by", "who receives — they sign the record"),
+    ):
         if not str(data.get(key) or "").strip():
             problems.append(Problem(key, "is required", data.get(key), f"write {what}"))
     if data.get("source") == "operation" and not data.get("operation"):
-        problems.append(Problem("operation", "is required for remains handed over in an operation", None,
-                                "choose the operation, or set source to recovery"))
+        problems.append(
+            Problem(
+                "operation",
+                "is required for remains handed over in an operation",
+                None,
+                "choose the operation, or set source to recovery",
+            )
+        )
     return problems
 
 
@@ -72,11 +115,18 @@ def create_batch(*, actor: Any, data: Mapping[str, Any]) -> IntakeBatch:
 
 
 def get_batch(batch_id: int | str) -> IntakeBatch:
-    batch = (IntakeBatch.objects.filter(reference=str(batch_id)).first() if not str(batch_id).isdigit()
-             else IntakeBatch.objects.filter(pk=int(batch_id)).first())
+    batch = (
+        IntakeBatch.objects.filter(reference=str(batch_id)).first()
+        if not str(batch_id).isdigit()
+        else IntakeBatch.objects.filter(pk=int(batch_id)).first()
+    )
     if batch is None:
-        raise NotFound(f"no intake batch {batch_id}", field="batch", value=batch_id,
-                       hint="give the batch id or its reference IB-YYYY-NNNNNN-CC")
+        raise NotFound(
+            f"no intake batch {batch_id}",
+            field="batch",
+            value=batch_id,
+            hint="give the batch id or its reference IB-YYYY-NNNNNN-CC",
+        )
     return batch
 
 
@@ -97,19 +147,30 @@ def unit_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem
     problems: list[Problem] = []
     for key, value in data.items():
         if key not in UNIT_FIELDS:
-            problems.append(Problem(key, "is not a remains field", value, "use one of: " + ", ".join(UNIT_FIELDS)))
+            problems.append(
+                Problem(key, "is not a remains field", value, "use one of: " + ", ".join(UNIT_FIELDS))
+            )
         else:
             clean[key] = value.strip() if isinstance(value, str) else value
     if not clean.get("bag_number"):
-        problems.append(Problem("bag_number", "is required", clean.get("bag_number"), "scan or type the bag label"))
-    for key, enum in (("kind", UnitKind), ("condition", Condition), ("completeness", Completeness),
-                      ("apparent_sex", ApparentSex)):
+        problems.append(
+            Problem("bag_number", "is required", clean.get("bag_number"), "scan or type the bag label")
+        )
+    for key, enum in (
+        ("kind", UnitKind),
+        ("condition", Condition),
+        ("completeness", Completeness),
+        ("apparent_sex", ApparentSex),
+    ):
         value = clean.get(key)
         if value in (None, "") and key != "kind":
             clean.pop(key, None)
         elif value not in {e.value for e in enum}:
-            problems.append(Problem(key, "is not an allowed value", value,
-                                    "use one of " + ", ".join(e.value for e in enum)))
+            problems.append(
+                Problem(
+                    key, "is not an allowed value", value, "use one of " + ", ".join(e.value for e in enum)
+                )
+            )
     for key in ("date_of_death", "date_of_recovery"):
         if clean.get(key):
             try:
@@ -121,8 +182,14 @@ def unit_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem
         try:
             AgeRange(int(lo), int(hi))
         except ValidationError:
-            problems.append(Problem("age_max", "must not be below age_min (and at most 130)", hi,
-                                    "give the range as from ≤ to"))
+            problems.append(
+                Problem(
+                    "age_max",
+                    "must not be below age_min (and at most 130)",
+                    hi,
+                    "give the range as from ≤ to",
+                )
+            )
     return clean, problems
 
 
@@ -130,18 +197,30 @@ def _duplicate(batch: IntakeBatch, bag: str) -> Problem | None:
     existing = RemainsUnit.objects.filter(batch=batch, bag_number=bag).only("reference").first()
     if existing is None:
         return None
-    return Problem("bag_number", f"is already registered in {batch.reference} as {existing.reference}", bag,
-                   "scan the next bag; a label may be registered once per batch")
+    return Problem(
+        "bag_number",
+        f"is already registered in {batch.reference} as {existing.reference}",
+        bag,
+        "scan the next bag; a label may be registered once per batch",
+    )
 
 
 def _initial_transition(unit: RemainsUnit, actor: Any, reason: str) -> UnitTransition:
-    return UnitTransition(unit=unit, from_state="", to_state="received", at=unit.created, actor=_user(actor),
-                          reason=reason)
+    return UnitTransition(
+        unit=unit, from_state="", to_state="received", at=unit.created, actor=_user(actor), reason=reason
+    )
 
 
 @transaction.atomic
-def register_unit(*, actor: Any, batch: IntakeBatch, data: Mapping[str, Any], seal: str = "",
-                  parent: RemainsUnit | None = None, parent_link: str = "") -> RemainsUnit:
+def register_unit(
+    *,
+    actor: Any,
+    batch: IntakeBatch,
+    data: Mapping[str, Any],
+    seal: str = "",
+    parent: RemainsUnit | None = None,
+    parent_link: str = "",
+) -> RemainsUnit:
     """Register one unit in a batch (a scanned label or a form); duplicates are refused."""
     clean, problems = unit_problems(data)
     dup = _duplicate(batch, clean.get("bag_number", "")) if clean.get("bag_number") else None
@@ -164,28 +243,48 @@ def _lock(unit_id: int, expected_version: int | None) -> RemainsUnit:
     if unit is None:
         raise NotFound(f"no remains unit with id {unit_id}", field="unit", value=unit_id)
     if expected_version is not None and unit.version != expected_version:
-        raise ConflictError(f"{unit.reference} was changed by someone else (version {unit.version}, "
-                            f"you had {expected_version})", field="version", value=expected_version,
-                            hint="reload the page and apply your change again")
+        raise ConflictError(
+            f"{unit.reference} was changed by someone else (version {unit.version}, "
+            f"you had {expected_version})",
+            field="version",
+            value=expected_version,
+            hint="reload the page and apply your change again",
+        )
     return unit
 
 
 @transaction.atomic
-def transition(*, actor: Any, unit_id: int, target: str, reason: str = "", grave: str = "",
-               expected_version: int | None = None, at: datetime | None = None) -> RemainsUnit:
+def transition(
+    *,
+    actor: Any,
+    unit_id: int,
+    target: str,
+    reason: str = "",
+    grave: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RemainsUnit:
     """Move a unit to another state: one insert-only row and one audit record."""
     unit = _lock(unit_id, expected_version)
     check_transition(unit.state, target, reason=reason, grave=grave)
     before = audit.snapshot(unit)
-    UnitTransition.objects.create(unit=unit, from_state=unit.state, to_state=target, at=at or timezone.now(),
-                                  actor=_user(actor), reason=reason, grave=grave)
+    UnitTransition.objects.create(
+        unit=unit,
+        from_state=unit.state,
+        to_state=target,
+        at=at or timezone.now(),
+        actor=_user(actor),
+        reason=reason,
+        grave=grave,
+    )
     unit.state = target
     if grave:
         unit.grave = grave
     unit.version += 1
     unit.save(update_fields=["state", "grave", "version"])
-    audit.record(actor=actor, action="transition", obj=unit, before=before, after=audit.snapshot(unit),
-                 reason=reason)
+    audit.record(
+        actor=actor, action="transition", obj=unit, before=before, after=audit.snapshot(unit), reason=reason
+    )
     return unit
 
 
@@ -193,18 +292,29 @@ def transition(*, actor: Any, unit_id: int, target: str, reason: str = "", grave
 def link_units(*, actor: Any, unit: RemainsUnit, other: RemainsUnit, kind: str, reason: str = "") -> UnitLink:
     """Record that two units are the same individual (across bags and batches) or were commingled."""
     if unit.pk == other.pk:
-        raise ValidationError.from_problems([Problem("other", "is the unit itself", other.reference,
-                                                     "choose a different unit")])
+        raise ValidationError.from_problems(
+            [Problem("other", "is the unit itself", other.reference, "choose a different unit")]
+        )
     if kind not in ("same_individual", "commingled_with"):
-        raise ValidationError.from_problems([Problem("kind", "is not a link kind", kind,
-                                                     "use same_individual or commingled_with")])
+        raise ValidationError.from_problems(
+            [Problem("kind", "is not a link kind", kind, "use same_individual or commingled_with")]
+        )
     a, b = sorted((unit, other), key=lambda u: u.pk)
     if UnitLink.objects.filter(unit=a, other=b, kind=kind, retracts__isnull=True).exists():
-        raise StateError(f"{a.reference} and {b.reference} are already linked ({kind})", field="other",
-                         value=other.reference, hint="nothing to do")
+        raise StateError(
+            f"{a.reference} and {b.reference} are already linked ({kind})",
+            field="other",
+            value=other.reference,
+            hint="nothing to do",
+        )
     link = UnitLink.objects.create(unit=a, other=b, kind=kind, reason=reason, actor=_user(actor))
-    audit.record(actor=actor, action="link", obj=unit, after={"kind": kind, "unit": a.reference,
-                                                              "other": b.reference}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="link",
+        obj=unit,
+        after={"kind": kind, "unit": a.reference, "other": b.reference},
+        reason=reason,
+    )
     return link
 
 
@@ -216,8 +326,9 @@ def linked_units(unit: RemainsUnit) -> list[tuple[str, RemainsUnit]]:
 
 
 @transaction.atomic
-def split_container(*, actor: Any, container_id: int, children: list[Mapping[str, Any]],
-                    reason: str = "") -> list[RemainsUnit]:
+def split_container(
+    *, actor: Any, container_id: int, children: list[Mapping[str, Any]], reason: str = ""
+) -> list[RemainsUnit]:
     """Open a (commingled) bag: create one child unit per body or body part, each linked to the bag.
 
     Each child gets a bag number ``<bag>/<n>`` unless given, the link ``part_of`` (body parts) or
@@ -225,30 +336,55 @@ def split_container(*, actor: Any, container_id: int, children: list[Mapping[str
     """
     bag = _lock(container_id, None)
     if bag.kind not in CONTAINERS:
-        raise StateError(f"{bag.reference} is a {bag.kind}, not a container; only bags can be split",
-                         field="container", value=bag.reference, hint="choose a container or commingled bag")
+        raise StateError(
+            f"{bag.reference} is a {bag.kind}, not a container; only bags can be split",
+            field="container",
+            value=bag.reference,
+            hint="choose a container or commingled bag",
+        )
     if not children:
-        raise ValidationError.from_problems([Problem("children", "at least one unit is needed", 0,
-                                                     "say how many bodies and body parts the bag holds")])
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    "children",
+                    "at least one unit is needed",
+                    0,
+                    "say how many bodies and body parts the bag holds",
+                )
+            ]
+        )
     start = bag.children.count() + 1
     created: list[RemainsUnit] = []
     problems: list[Problem] = []
     for i, child in enumerate(children):
         data = {"bag_number": f"{bag.bag_number}/{start + i}", **child}
         if data.get("kind") not in ("body", "body_part"):
-            problems.append(Problem(f"children[{i}].kind", "must be body or body_part", data.get("kind"),
-                                    "a bag is split into bodies and body parts"))
+            problems.append(
+                Problem(
+                    f"children[{i}].kind",
+                    "must be body or body_part",
+                    data.get("kind"),
+                    "a bag is split into bodies and body parts",
+                )
+            )
             continue
         link = "part_of" if data["kind"] == "body_part" else "from_container"
         try:
             unit = register_unit(actor=actor, batch=bag.batch, data=data, parent=bag, parent_link=link)
         except ValidationError as exc:
-            problems += [Problem(f"children[{i}].{p.field}", p.message, p.value, p.hint) for p in exc.problems]
+            problems += [
+                Problem(f"children[{i}].{p.field}", p.message, p.value, p.hint) for p in exc.problems
+            ]
             continue
         custody.split_event(actor=actor, bag=bag, unit=unit)
         created.append(unit)
     if problems:
         raise ValidationError.from_problems(problems, "the split")
-    audit.record(actor=actor, action="split", obj=bag, after={"children": [u.reference for u in created]},
-                 reason=reason)
+    audit.record(
+        actor=actor,
+        action="split",
+        obj=bag,
+        after={"children": [u.reference for u in created]},
+        reason=reason,
+    )
     return created

@@ -1,0 +1,333 @@
+"""Pages of one remains unit: record, state, links, custody, split, examination, samples, effects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homecoming.app.forms import show_problems
+from homecoming.app.remains import custody, examinations, services
+from homecoming.app.remains.forms import (
+    CustodyForm,
+    DispositionForm,
+    EffectForm,
+    ExaminationForm,
+    LinkForm,
+    ReceiveForm,
+    SampleForm,
+    ShipForm,
+    SplitForm,
+    TransitionForm,
+)
+from homecoming.app.remains.models import EffectPhoto, Examination, PersonalEffect, RemainsUnit, Sample
+from homecoming.domain.remains_states import ALLOWED, LABELS, RemainsState
+from homecoming.errors import HomecomingError
+
+
+def _errors(request: HttpRequest, form: Any) -> None:
+    messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+
+
+@login_required
+@permission_required("remains.view_remainsunit", raise_exception=True)
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
+    targets = [(s.value, LABELS[s]) for s in RemainsState if s in ALLOWED[RemainsState(unit.state)]]
+    can_see_custody = request.user.has_perm("remains.view_custodyevent")
+    return render(
+        request,
+        "remains/unit_detail.html",
+        {
+            "unit": unit,
+            "targets": targets,
+            "transitions": unit.transitions.all(),
+            "links": services.linked_units(unit),
+            "children": unit.children.all(),
+            "chain": custody.chain(unit) if can_see_custody else None,
+            "examinations": unit.examinations.select_related("examiner"),
+            "samples": unit.samples.all(),
+            "effects": unit.effects.all(),
+            "transition_form": TransitionForm(initial={"version": unit.version}),
+            "custody_form": CustodyForm(),
+            "link_form": LinkForm(),
+            "sample_form": SampleForm(),
+            "effect_form": EffectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("remains.change_remainsunit", raise_exception=True)
+def unit_transition(request: HttpRequest, unit_id: int) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.transition(
+                actor=request.user,
+                unit_id=unit_id,
+                target=d["state"],
+                reason=d["reason"],
+                grave=d["grave"],
+                expected_version=d["version"],
+            )
+            messages.success(request, _("State changed."))
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    else:
+        _errors(request, form)
+    return redirect("remains:unit", unit_id=unit_id)
+
+
+def _custody_post(request: HttpRequest, obj: custody.Custodied) -> None:
+    form = CustodyForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return
+    data = {
+        k: v
+        for k, v in form.cleaned_data.items()
+        if k not in ("supersedes", "reason") and v not in (None, "")
+    }
+    try:
+        custody.record_event(
+            actor=request.user,
+            obj=obj,
+            data=data,
+            supersedes=form.cleaned_data["supersedes"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Custody event recorded."))
+    except HomecomingError as exc:
+        messages.error(request, str(exc))
+
+
+@login_required
+@require_POST
+@permission_required("remains.add_custodyevent", raise_exception=True)
+def unit_custody(request: HttpRequest, unit_id: int) -> HttpResponse:
+    _custody_post(request, get_object_or_404(RemainsUnit, pk=unit_id))
+    return redirect("remains:unit", unit_id=unit_id)
+
+
+@login_required
+@require_POST
+@permission_required("remains.add_unitlink", raise_exception=True)
+def unit_link(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(RemainsUnit, pk=unit_id)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            other = services.get_unit(form.cleaned_data["other"])
+            services.link_units(
+                actor=request.user,
+                unit=unit,
+                other=other,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Linked."))
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    return redirect("remains:unit", unit_id=unit_id)
+
+
+@login_required
+@permission_required("remains.add_remainsunit", raise_exception=True)
+def split(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Open a commingled bag: how many bodies and body parts it holds; each becomes a linked unit."""
+    bag = get_object_or_404(RemainsUnit, pk=unit_id)
+    form = SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        children = [{"kind": "body"}] * d["bodies"] + [{"kind": "body_part"}] * d["body_parts"]
+        try:
+            made = services.split_container(
+                actor=request.user, container_id=bag.pk, children=children, reason=d["reason"]
+            )
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            messages.success(
+                request, _("%(n)d units created from %(bag)s.") % {"n": len(made), "bag": bag.reference}
+            )
+            return redirect("remains:unit", unit_id=bag.pk)
+    return render(request, "remains/split.html", {"bag": bag, "form": form, "children": bag.children.all()})
+
+
+@login_required
+@permission_required("remains.add_examination", raise_exception=True)
+def examination_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(RemainsUnit, pk=unit_id)
+    form = ExaminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        data["dental"] = examinations.parse_dental(form.cleaned_data["dental"])
+        try:
+            exam = examinations.record_examination(actor=request.user, unit=unit, data=data)
+        except HomecomingError as exc:
+            show_problems(form, exc)
+        else:
+            return redirect("remains:examination", exam_id=exam.pk)
+    return render(request, "remains/examination_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+@permission_required("remains.view_examination_details", raise_exception=True)
+def examination_detail(request: HttpRequest, exam_id: int) -> HttpResponse:
+    exam = get_object_or_404(Examination.objects.select_related("unit", "examiner"), pk=exam_id)
+    examinations.examination_details(actor=request.user, exam=exam)
+    return render(
+        request, "remains/examination_detail.html", {"exam": exam, "dental": sorted(exam.dental.items())}
+    )
+
+
+@login_required
+@require_POST
+@permission_required("remains.add_sample", raise_exception=True)
+def sample_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(RemainsUnit, pk=unit_id)
+    form = SampleForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            sample = examinations.take_sample(
+                actor=request.user,
+                unit=unit,
+                kind=d["kind"],
+                description=d["description"],
+                custody_data={"seal_after": d["seal_after"]},
+            )
+            return redirect("remains:sample", sample_id=sample.pk)
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    return redirect("remains:unit", unit_id=unit.pk)
+
+
+@login_required
+@permission_required("remains.view_sample", raise_exception=True)
+def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
+    sample = get_object_or_404(Sample.objects.select_related("unit"), pk=sample_id)
+    if request.method == "POST" and request.user.has_perm("remains.add_custodyevent"):
+        action = request.POST.get("action")
+        form: Any = ShipForm(request.POST) if action == "dispatch" else ReceiveForm(request.POST)
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            try:
+                if action == "dispatch":
+                    custody.dispatch_sample(
+                        actor=request.user,
+                        sample=sample,
+                        carrier=d.pop("carrier"),
+                        data={k: v for k, v in d.items() if v},
+                    )
+                else:
+                    custody.receive_sample(
+                        actor=request.user,
+                        sample=sample,
+                        laboratory=d.pop("laboratory"),
+                        accession_number=d.pop("accession_number"),
+                        data={k: v for k, v in d.items() if v},
+                    )
+                messages.success(request, _("Custody event recorded."))
+            except HomecomingError as exc:
+                messages.error(request, str(exc))
+        else:
+            _errors(request, form)
+        return redirect("remains:sample", sample_id=sample.pk)
+    return render(
+        request,
+        "remains/object_detail.html",
+        {
+            "obj": sample,
+            "what": _("Sample"),
+            "chain": custody.chain(sample),
+            "ship_form": ShipForm(),
+            "custody_form": CustodyForm(),
+            "custody_action": reverse("remains:object_custody", args=["sample", sample.pk]),
+            "receive_form": ReceiveForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("remains.add_personaleffect", raise_exception=True)
+def effect_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(RemainsUnit, pk=unit_id)
+    form = EffectForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            effect = examinations.add_effect(
+                actor=request.user,
+                unit=unit,
+                kind=d["kind"],
+                description=d["description"],
+                packet_number=d["packet_number"],
+            )
+            if d.get("photo"):
+                examinations.add_effect_photo(actor=request.user, effect=effect, upload=d["photo"])
+            return redirect("remains:effect", effect_id=effect.pk)
+        except HomecomingError as exc:
+            messages.error(request, str(exc))
+    else:
+        _errors(request, form)
+    return redirect("remains:unit", unit_id=unit.pk)
+
+
+@login_required
+@permission_required("remains.view_personaleffect", raise_exception=True)
+def effect_detail(request: HttpRequest, effect_id: int) -> HttpResponse:
+    effect = get_object_or_404(PersonalEffect.objects.select_related("unit"), pk=effect_id)
+    if request.method == "POST" and request.user.has_perm("remains.change_personaleffect"):
+        form = DispositionForm(request.POST)
+        if form.is_valid():
+            try:
+                examinations.set_disposition(actor=request.user, effect=effect, **form.cleaned_data)
+                messages.success(request, _("Disposition recorded."))
+            except HomecomingError as exc:
+                messages.error(request, str(exc))
+        return redirect("remains:effect", effect_id=effect.pk)
+    return render(
+        request,
+        "remains/object_detail.html",
+        {
+            "obj": effect,
+            "what": _("Personal effect"),
+            "chain": custody.chain(effect),
+            "photos": effect.photos.all(),
+            "custody_form": CustodyForm(),
+            "custody_action": reverse("remains:object_custody", args=["effect", effect.pk]),
+            "disposition_form": DispositionForm(initial={"disposition": effect.disposition}),
+        },
+    )
+
+
+@login_required
+@permission_required("remains.view_effectphoto", raise_exception=True)
+def effect_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = get_object_or_404(EffectPhoto, pk=photo_id)
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+@permission_required("remains.add_custodyevent", raise_exception=True)
+def object_custody(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = {"sample": Sample, "effect": PersonalEffect}.get(kind)
+    if model is None:
+        raise Http404("custody pages exist for samples and effects")
+    obj = get_object_or_404(model, pk=pk)
+    _custody_post(request, obj)
+    return redirect(f"remains:{kind}", **{f"{kind}_id": pk})
