@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from homecoming.app.api import require
 from homecoming.app.exchanges import findings, ledger, services
@@ -164,9 +164,9 @@ def list_agreements(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/exchanges/agreements", response={201: AgreementOut}, summary="Record an agreement (draft)")
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, Any]]:
+def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     actor = require(request, "exchanges.add_agreement")
-    return 201, agreement_out(services.create_agreement(actor=actor, data=payload.dict()))
+    return Status(201, agreement_out(services.create_agreement(actor=actor, data=payload.dict())))
 
 
 @router.get("/exchanges/agreements/{agreement_id}", response=AgreementOut, summary="An agreement")
@@ -180,10 +180,10 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     response={201: CategoryOut},
     summary="Add a category with its quota rule",
 )
-def add_category(request: HttpRequest, agreement_id: int, payload: CategoryIn) -> tuple[int, Any]:
+def add_category(request: HttpRequest, agreement_id: int, payload: CategoryIn) -> Any:
     actor = require(request, "exchanges.change_agreement")
     agreement = services.get_agreement(agreement_id)
-    return 201, services.add_category(actor=actor, agreement=agreement, data=payload.dict())
+    return Status(201, services.add_category(actor=actor, agreement=agreement, data=payload.dict()))
 
 
 @router.post(
@@ -191,12 +191,11 @@ def add_category(request: HttpRequest, agreement_id: int, payload: CategoryIn) -
     response={201: StatementOut},
     summary="Add a party's statement about the agreement",
 )
-def add_statement(request: HttpRequest, agreement_id: int, payload: StatementIn) -> tuple[int, Any]:
+def add_statement(request: HttpRequest, agreement_id: int, payload: StatementIn) -> Any:
     actor = require(request, "exchanges.change_agreement")
     agreement = services.get_agreement(agreement_id)
-    return 201, statement_fields(
-        services.add_statement(actor=actor, agreement=agreement, data=payload.dict())
-    )
+    statement = services.add_statement(actor=actor, agreement=agreement, data=payload.dict())
+    return Status(201, statement_fields(statement))
 
 
 @router.post(
@@ -249,9 +248,9 @@ def list_operations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/exchanges/operations", response={201: OperationOut}, summary="Plan an operation")
-def create_operation(request: HttpRequest, payload: OperationIn) -> tuple[int, dict[str, Any]]:
+def create_operation(request: HttpRequest, payload: OperationIn) -> Any:
     actor = require(request, "exchanges.add_operation")
-    return 201, operation_out(services.create_operation(actor=actor, data=payload.dict()))
+    return Status(201, operation_out(services.create_operation(actor=actor, data=payload.dict())))
 
 
 @router.get(
@@ -291,9 +290,7 @@ def list_manifests(request: HttpRequest, operation_id: int) -> list[dict[str, An
     response={201: list[ManifestOut]},
     summary="Add a manifest version (supersedes the current one, with a reason)",
 )
-def add_manifest_version(
-    request: HttpRequest, operation_id: int, payload: ManifestVersionIn
-) -> tuple[int, Any]:
+def add_manifest_version(request: HttpRequest, operation_id: int, payload: ManifestVersionIn) -> Any:
     actor = require(request, "exchanges.add_manifestversion")
     operation = services.get_operation(operation_id)
     rows = [
@@ -310,7 +307,7 @@ def add_manifest_version(
         reason=payload.reason,
         note=payload.note,
     )
-    return 201, manifests_out(operation)
+    return Status(201, manifests_out(operation))
 
 
 @router.get("/exchanges/versions/{version_id}/export", summary="A manifest version as CSV or XLSX")
@@ -343,9 +340,9 @@ def operation_findings(request: HttpRequest, operation_id: int) -> dict[str, Any
 @router.post(
     "/exchanges/figures", response={201: FigureOut}, summary="Record a reported figure with its source"
 )
-def add_figure(request: HttpRequest, payload: FigureIn) -> tuple[int, dict[str, Any]]:
+def add_figure(request: HttpRequest, payload: FigureIn) -> Any:
     actor = require(request, "exchanges.add_reportedfigure")
-    return 201, figure_out(services.add_figure(actor=actor, data=payload.dict()))
+    return Status(201, figure_out(services.add_figure(actor=actor, data=payload.dict())))
 
 
 @router.post(
@@ -353,6 +350,7 @@ def add_figure(request: HttpRequest, payload: FigureIn) -> tuple[int, dict[str, 
     response={201: IdentificationOut},
     summary="Record what identification established about a manifest line",
 )
-def add_identification(request: HttpRequest, line_id: int, payload: IdentificationIn) -> tuple[int, Any]:
+def add_identification(request: HttpRequest, line_id: int, payload: IdentificationIn) -> Any:
     actor = require(request, "exchanges.add_identificationresult")
-    return 201, manifest_services.record_identification(actor=actor, line_id=line_id, data=payload.dict())
+    result = manifest_services.record_identification(actor=actor, line_id=line_id, data=payload.dict())
+    return Status(201, result)

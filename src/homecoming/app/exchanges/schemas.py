@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 
 from ninja import Field, Schema
 
@@ -13,7 +13,7 @@ class AgreementIn(Schema):
     party_a: str = Field(description="party code, e.g. UA")
     party_b: str = Field(description="party code, e.g. RU")
     intermediary: str = ""
-    date: date | None = None
+    date: dt.date | None = None
     date_qualifier: str = "exact"
     date_note: str = ""
     place: str = ""
@@ -46,7 +46,7 @@ class StatementIn(Schema):
     text: str
     speaker: str = ""
     source: str = ""
-    stated_on: date | None = None
+    stated_on: dt.date | None = None
     date_note: str = ""
 
 
@@ -57,7 +57,7 @@ class StatementOut(Schema):
     text: str
     speaker: str
     source: str
-    stated_on: date | None
+    stated_on: dt.date | None
     date_note: str
 
 
@@ -69,7 +69,7 @@ class TransitionIn(Schema):
 class TransitionOut(Schema):
     from_state: str
     to_state: str
-    at: datetime
+    at: dt.datetime
     reason: str
 
 
@@ -80,7 +80,7 @@ class AgreementOut(Schema):
     party_a: str
     party_b: str
     intermediary: str
-    date: date | None
+    date: dt.date | None
     date_qualifier: str
     date_note: str
     place: str
@@ -98,7 +98,7 @@ class OperationIn(Schema):
     party_a: str | None = None
     party_b: str | None = None
     stage: str = ""
-    date: date | None = None
+    date: dt.date | None = None
     date_qualifier: str = "exact"
     date_note: str = ""
     place: str = ""
@@ -153,7 +153,7 @@ class VersionOut(Schema):
     stage: str
     supersedes_id: int | None
     reason: str
-    created: datetime
+    created: dt.datetime
     current: bool
     lines: list[LineOut] = []
 
@@ -182,7 +182,7 @@ class FigureIn(Schema):
     sending_party: str | None = None
     receiving_party: str | None = None
     source_party: str | None = None
-    reported_on: date | None = None
+    reported_on: dt.date | None = None
     date_note: str = ""
     reliability: str = "F"
     quote: str = ""
@@ -202,7 +202,7 @@ class FigureOut(Schema):
     receiving_party: str | None
     source_kind: str
     source_name: str
-    reported_on: date | None
+    reported_on: dt.date | None
     date_note: str
     reliability: str
     quote: str
@@ -216,7 +216,7 @@ class OperationOut(Schema):
     party_a: str
     party_b: str
     stage: str
-    date: date | None
+    date: dt.date | None
     date_qualifier: str
     date_note: str
     place: str
@@ -244,7 +244,7 @@ class IdentificationOut(Schema):
     established_affiliation: str
     return_operation_id: int | None
     note: str
-    recorded: datetime
+    recorded: dt.datetime
 
 
 class FindingOut(Schema):
