@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from homecoming.kinship.screen import (
     screen_dask,
 )
 
+CASES_DIR = Path("/work/shared/data/kinship-cases")
 EQUAL = SexMutation.same(MutationModel.make("equal", rate=0.01))
 
 
@@ -135,11 +137,12 @@ def _brute(tables: ScreenTables, bodies: list[Profile], top: int, top_bodies: in
 
     thr = np.float32(math.log(threshold))
     return {"body": best(full, top), "family": best(full.T, top_bodies), "exact": exact,
-            "count_body": (full >= thr).sum(axis=1).tolist(), "count_family": (full >= thr).sum(axis=0).tolist()}
+            "count_body": (full >= thr).sum(axis=1).tolist(),
+            "count_family": (full >= thr).sum(axis=0).tolist()}
 
 
 def test_shortlists_equal_brute_force(world: tuple) -> None:
-    _loci_, pop, tables = world
+    _, pop, tables = world
     bodies = list(pop.bodies)
     res = screen(tables, bodies, top=3, top_bodies=2, threshold=100.0, block=4)
     brute = _brute(tables, bodies, 3, 2, 100.0)
@@ -150,7 +153,8 @@ def test_shortlists_equal_brute_force(world: tuple) -> None:
         logs = [c.log10_lr * math.log(10) for c in got]
         assert logs == sorted(logs, reverse=True)
         for c in got:
-            assert c.log10_lr * math.log(10) == pytest.approx(brute["exact"][v, fam_index[c.family]], rel=1e-13)
+            exact = brute["exact"][v, fam_index[c.family]]
+            assert c.log10_lr * math.log(10) == pytest.approx(exact, rel=1e-13)
     body_index = {b.sample: k for k, b in enumerate(bodies)}
     for f, fid in enumerate(tables.family_ids):
         assert {body_index[c.body] for c in res.for_family(fid)} == set(brute["family"][f])
@@ -160,7 +164,7 @@ def test_shortlists_equal_brute_force(world: tuple) -> None:
 
 
 def test_planted_missing_persons_come_first(world: tuple) -> None:
-    _loci_, pop, tables = world
+    _, pop, tables = world
     res = screen(tables, pop.bodies, top=1)
     hits = sum(1 for b, f in pop.truth.items() if res.for_body(b) and res.for_body(b)[0].family == f)
     assert hits >= len(pop.truth) - 2  # 8 markers, partial profiles: nearly all
@@ -184,7 +188,7 @@ def test_exclusions_with_mutation_models(abc: Locus) -> None:
 
 
 def test_bad_arguments_are_refused(world: tuple) -> None:
-    _loci_, pop, tables = world
+    _, pop, tables = world
     with pytest.raises(HypothesisError, match="top must be at least 1"):
         screen(tables, pop.bodies, top=0)
     with pytest.raises(HypothesisError, match="threshold must be > 0"):
@@ -194,7 +198,7 @@ def test_bad_arguments_are_refused(world: tuple) -> None:
 
 
 def test_result_as_dict_and_provenance(world: tuple) -> None:
-    _loci_, pop, tables = world
+    _, pop, tables = world
     res = screen(tables, pop.bodies[:3], top=2, threshold=1e3)
     assert isinstance(res, ScreenResult)
     out = res.as_dict()
@@ -212,7 +216,7 @@ def test_dask_screen_equals_local_screen(world: tuple) -> None:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - the dependency is required for this test
         pytest.fail(f"dask[distributed] is needed for the cluster screen: {exc}")
-    _loci_, pop, tables = world
+    _, pop, tables = world
     local = screen(tables, pop.bodies, top=3, top_bodies=2, threshold=100.0)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
@@ -224,3 +228,57 @@ def test_dask_screen_equals_local_screen(world: tuple) -> None:
         for name in ("body_families", "body_log_lr", "body_exclusions", "family_bodies", "family_log_lr",
                      "body_counts", "family_counts"):
             assert np.array_equal(getattr(local, name), getattr(other, name)), name
+
+
+@pytest.mark.parametrize("case", ["dvi-builtin-example1", "dvi-builtin-exclusionExample"])
+def test_command_agrees_with_dvir_pairwise_lr_and_exclusions(case: str) -> None:
+    """dvir 3.4.2 ``pairwiseLR`` and ``exclusionMatrix`` (the ``expected`` block of the shared cases)."""
+    import json as _json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from homecoming.commands.screen import screen_command
+
+    path = CASES_DIR / f"{case}.json"
+    doc = _json.loads(path.read_text())
+    app = typer.Typer()
+    app.command("screen")(screen_command)
+    app.command("other", hidden=True)(lambda: None)
+    run = CliRunner().invoke(app, ["screen", "--victims", str(path), "--families", str(path), "--top", "50",
+                                   "--json"])
+    assert run.exit_code == 0, run.output
+    out = _json.loads(run.stdout)
+    pw, ex = doc["expected"]["pairwise_lr"], doc["expected"]["exclusion_matrix"]
+    family_of = {m: f["name"] for f in doc["families"] for m in f["missing"]}
+    checked = 0
+    for i, body in enumerate(pw["rows"]):
+        got = {c["family"]: c for c in out["by_body"][body]}
+        for j, missing in enumerate(pw["cols"]):
+            value = pw["values"][i][j]
+            key = f"{family_of[missing]}/{missing}"
+            if value is None:
+                continue
+            if value == 0:
+                assert key not in got
+                continue
+            assert got[key]["lr"] == pytest.approx(value, rel=1e-8)
+            assert got[key]["exclusions"] == ex["values"][i][j]
+            checked += 1
+    assert checked >= 8
+
+
+def test_command_reports_a_bad_file_in_one_line(tmp_path: object) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from homecoming.commands.screen import screen_command
+
+    bad = tmp_path / "bad.json"  # type: ignore[operator]
+    bad.write_text('{"kind": "kinship"}')
+    app = typer.Typer()
+    app.command("screen")(screen_command)
+    app.command("other", hidden=True)(lambda: None)
+    run = CliRunner().invoke(app, ["screen", "--victims", str(bad), "--families", str(bad)])
+    assert run.exit_code != 0
+    assert "this reads DVI cases" in run.output

@@ -1,0 +1,89 @@
+"""``homecoming screen``: screen every body against every family's missing persons (DVI case files).
+
+Both inputs are DVI case files (``kind: "dvi"``): victims are read from ``--victims``, families (each
+missing person of each family is one screening target, named ``family/missing``) from ``--families``;
+pass the same file to both for one case. ``--dask ADDRESS`` runs the kernel on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from homecoming.errors import HomecomingError
+from homecoming.kinship.formats.case import jsonable
+from homecoming.kinship.formats.dvi import read_dvi_case
+from homecoming.kinship.markers import Profile
+from homecoming.kinship.screen import ReferenceFamily, ScreenResult, family_tables, screen, screen_dask
+
+
+def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[object], float]:
+    """One :class:`ReferenceFamily` per missing person of every family of a DVI case; loci; θ."""
+    problem = read_dvi_case(path).problem
+    targets = []
+    for fam in problem.families:
+        refs = tuple(Profile(node, prof.genotypes, dropout=prof.dropout) for node, prof in
+                     fam.references.items())
+        targets += [ReferenceFamily(f"{fam.name}/{m}", fam.pedigree, m, refs) for m in fam.missing]
+    return targets, list(problem.loci), problem.theta
+
+
+def _fmt(x: float) -> str:
+    return "Inf" if math.isinf(x) else f"{x:.4g}"
+
+
+def _render(result: ScreenResult, console: Console) -> None:
+    table = Table(title=f"{len(result.bodies)} bodies x {len(result.families)} missing persons")
+    for col in ("body", "rank", "missing person", "LR", "log10 LR", "exclusions", "markers"):
+        table.add_column(col, justify="right" if col not in ("body", "missing person") else "left")
+    for body in result.bodies:
+        rows = result.for_body(body)
+        if not rows:
+            table.add_row(body, "-", "no compatible family", "", "", "", "")
+        for c in rows:
+            table.add_row(body if c.rank == 1 else "", str(c.rank), c.family, _fmt(c.lr),
+                          f"{c.log10_lr:.2f}", str(c.exclusions), str(c.markers))
+    console.print(table)
+    if result.threshold is not None:
+        console.print(f"{result.n_above_threshold} pairs with LR >= {result.threshold:g}")
+
+
+def screen_command(
+    victims: Path = typer.Option(..., "--victims", help="DVI case file with the victims (bodies)."),
+    families: Path = typer.Option(..., "--families", help="DVI case file with the reference families."),
+    top: int = typer.Option(10, "--top", help="Best families kept per body (and bodies per family)."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Count pairs with LR at or above this."),
+    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    dask: str | None = typer.Option(None, "--dask", help="Dask scheduler address (tcp://host:8786)."),
+) -> None:
+    """Screen every body against every missing person of every family; exact LRs for the shortlist."""
+    console = Console(stderr=True)
+    try:
+        targets, loci, theta = screening_targets(families)
+        bodies = list(read_dvi_case(victims).problem.victims)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, disable=json_output) as bar:
+            build = bar.add_task("family tables", total=len(targets))
+            tables = family_tables(targets, loci=loci, bodies=bodies, theta=theta,
+                                   progress=lambda k, _n: bar.update(build, completed=k))
+            run = bar.add_task("screen", total=len(targets))
+            if dask:
+                result = screen_dask(tables, bodies, scheduler=dask, top=top, top_bodies=top,
+                                     threshold=threshold)
+                bar.update(run, completed=len(targets))
+            else:
+                result = screen(tables, bodies, top=top, top_bodies=top, threshold=threshold,
+                                progress=lambda k, _n: bar.update(run, completed=k))
+    except HomecomingError as exc:
+        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(code=exc.exit_code) from None
+    if json_output:
+        typer.echo(json.dumps(jsonable(result.as_dict()), indent=1, ensure_ascii=False))
+        return
+    _render(result, Console())
