@@ -19,11 +19,11 @@ from rich.table import Table
 from homecoming.errors import HomecomingError
 from homecoming.kinship.formats.case import jsonable
 from homecoming.kinship.formats.dvi import read_dvi_case
-from homecoming.kinship.markers import Profile
+from homecoming.kinship.markers import Locus, Profile
 from homecoming.kinship.screen import ReferenceFamily, ScreenResult, family_tables, screen, screen_dask
 
 
-def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[object], float]:
+def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[Locus], float]:
     """One :class:`ReferenceFamily` per missing person of every family of a DVI case; loci; θ."""
     problem = read_dvi_case(path).problem
     targets = []

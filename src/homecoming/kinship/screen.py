@@ -458,11 +458,12 @@ def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler
     Each task receives one block of family tables and the bodies' columns and returns a
     :class:`RawScreen`; the blocks are merged and rescored here, so results equal :func:`screen`.
     """
-    from dask.distributed import Client  # lazy: only this path needs the cluster
+    from dask import distributed  # lazy: only this path needs the cluster
 
     _check_top(top, top_bodies)
     cols = tables.columns(tables.genotype_indices(bodies))
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    dist: Any = distributed
+    client: Any = scheduler if isinstance(scheduler, dist.Client) else dist.Client(scheduler)
     try:
         n = len(tables.family_ids)
         k = partitions or max(1, len(client.scheduler_info().get("workers", {})) * 2)
