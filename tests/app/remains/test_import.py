@@ -26,8 +26,13 @@ MANIFEST = (
     "P-1,body_part,C-1,,\n"
     "B-2,body,C-1,,\n"
 )
-BATCH = {"source": "recovery", "receiving_facility": "Facility North", "handed_over_by": "Sender",
-         "received_by": "Morgue North", "containers_declared": 2}
+BATCH = {
+    "source": "recovery",
+    "receiving_facility": "Facility North",
+    "handed_over_by": "Sender",
+    "received_by": "Morgue North",
+    "containers_declared": 2,
+}
 
 
 def write(tmp_path: Path, text: str, name: str = "manifest.csv") -> Path:
@@ -44,7 +49,9 @@ def test_a_manifest_registers_units_links_custody_and_audit(tmp_path: Path, exam
     assert report.units == 4 and set(units) == {"C-1", "B-1", "P-1", "B-2"}
     assert units["P-1"].parent_id == units["C-1"].pk and units["P-1"].parent_link == "part_of"
     assert units["B-2"].parent_link == "from_container"
-    assert CustodyEvent.objects.filter(unit__batch=batch).count() == 2  # children start when the bag is opened
+    assert (
+        CustodyEvent.objects.filter(unit__batch=batch).count() == 2
+    )  # children start when the bag is opened
     assert custody.current(units["B-1"]).seal == "S-2"
     assert AuditRecord.objects.filter(action="import", object_type="remains.remainsunit").count() == 4
     rows = list(importing.export_rows(batch))
@@ -54,7 +61,9 @@ def test_a_manifest_registers_units_links_custody_and_audit(tmp_path: Path, exam
 
 @pytest.mark.django_db
 def test_a_dry_run_writes_nothing(tmp_path: Path, examiner: Any) -> None:
-    report = importing.import_intake(actor=examiner, path=write(tmp_path, MANIFEST), batch_data=BATCH, dry_run=True)
+    report = importing.import_intake(
+        actor=examiner, path=write(tmp_path, MANIFEST), batch_data=BATCH, dry_run=True
+    )
     assert report.dry_run and report.rows == 4
     assert IntakeBatch.objects.count() == RemainsUnit.objects.count() == AuditRecord.objects.count() - 1 == 0
 
@@ -70,10 +79,13 @@ def test_a_bad_row_imports_nothing_not_even_the_batch(tmp_path: Path, examiner: 
 
 
 @pytest.mark.django_db
-def test_bags_already_in_the_batch_refuse_the_file(tmp_path: Path, examiner: Any, batch: Any, bag: Any) -> None:
+def test_bags_already_in_the_batch_refuse_the_file(
+    tmp_path: Path, examiner: Any, batch: Any, bag: Any
+) -> None:
     with pytest.raises(ImportFileError) as info:
-        importing.import_intake(actor=examiner, path=write(tmp_path, "bag_number,kind\nBAG-1,body\nNEW-1,body\n"),
-                                batch=batch)
+        importing.import_intake(
+            actor=examiner, path=write(tmp_path, "bag_number,kind\nBAG-1,body\nNEW-1,body\n"), batch=batch
+        )
     [problem] = info.value.problems
     assert (problem.row, problem.field) == (2, "bag_number") and bag.reference in problem.message
     assert RemainsUnit.objects.count() == 1
@@ -109,17 +121,26 @@ COUNT = textwrap.dedent("""
 
 
 def _python(code: str, env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
 
 def _kill_mid_import(env: dict[str, str], manifest: Path) -> None:
-    _python("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'homecoming.app.settings'); "
-            "django.setup(); from django.core.management import call_command; call_command('migrate', verbosity=0)",
-            env)
-    with subprocess.Popen([sys.executable, "-c", CHILD, str(manifest)], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True) as child:
+    _python(
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'homecoming.app.settings'); "
+        "django.setup(); from django.core.management import call_command; call_command('migrate', verbosity=0)",
+        env,
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(manifest)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as child:
         assert child.stdout is not None
         try:
             line = child.stdout.readline()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from homecoming.app.api import require
 from homecoming.app.remains import custody, examinations, services
@@ -134,7 +134,7 @@ def list_batches(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
 
 
 @router.post("/remains/batches", response={201: BatchOut}, summary="Open an intake batch")
-def create_batch(request: HttpRequest, payload: BatchIn) -> tuple[int, dict[str, Any]]:
+def create_batch(request: HttpRequest, payload: BatchIn) -> Status:
     actor = require(request, "remains.add_intakebatch")
     data = payload.dict(exclude_none=True)
     if "operation_id" in data:
@@ -143,7 +143,7 @@ def create_batch(request: HttpRequest, payload: BatchIn) -> tuple[int, dict[str,
         data["operation"] = _get(Operation, data.pop("operation_id"), "operation")
     if not data.get("source"):
         data.pop("source", None)
-    return 201, batch_out(services.create_batch(actor=actor, data=data))
+    return Status(201, batch_out(services.create_batch(actor=actor, data=data)))
 
 
 @router.get("/remains/batches/{batch_id}", response=BatchOut, summary="An intake batch with its counts")
@@ -155,13 +155,13 @@ def get_batch(request: HttpRequest, batch_id: str) -> dict[str, Any]:
 @router.post(
     "/remains/batches/{batch_id}/units", response={201: UnitOut}, summary="Register one unit (a scan)"
 )
-def register_unit(request: HttpRequest, batch_id: str, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def register_unit(request: HttpRequest, batch_id: str, payload: UnitIn) -> Status:
     actor = require(request, "remains.add_remainsunit")
     data = {k: v for k, v in payload.dict(exclude={"seal_number"}).items() if v not in (None, "")}
     unit = services.register_unit(
         actor=actor, batch=services.get_batch(batch_id), data=data, seal=payload.seal_number
     )
-    return 201, unit_out(unit)
+    return Status(201, unit_out(unit))
 
 
 @router.get("/remains/units/{key}", response=UnitOut, summary="A unit by id or reference (typos detected)")
@@ -186,17 +186,17 @@ def transition(request: HttpRequest, unit_id: int, payload: TransitionIn) -> dic
 
 
 @router.post("/remains/units/{unit_id}/split", response={201: list[UnitOut]}, summary="Split a container")
-def split(request: HttpRequest, unit_id: int, payload: SplitIn) -> tuple[int, list[dict[str, Any]]]:
+def split(request: HttpRequest, unit_id: int, payload: SplitIn) -> Status:
     actor = require(request, "remains.add_remainsunit")
     children = [{k: v for k, v in c.dict().items() if v} for c in payload.children]
     made = services.split_container(
         actor=actor, container_id=unit_id, children=children, reason=payload.reason
     )
-    return 201, [unit_out(u) for u in made]
+    return Status(201, [unit_out(u) for u in made])
 
 
 @router.post("/remains/units/{unit_id}/links", response={201: UnitOut}, summary="Link two units")
-def link(request: HttpRequest, unit_id: int, payload: LinkIn) -> tuple[int, dict[str, Any]]:
+def link(request: HttpRequest, unit_id: int, payload: LinkIn) -> Status:
     actor = require(request, "remains.add_unitlink")
     unit = services.get_unit(unit_id)
     services.link_units(
@@ -206,7 +206,7 @@ def link(request: HttpRequest, unit_id: int, payload: LinkIn) -> tuple[int, dict
         kind=payload.kind,
         reason=payload.reason,
     )
-    return 201, unit_out(unit)
+    return Status(201, unit_out(unit))
 
 
 @router.get(
@@ -218,14 +218,14 @@ def unit_chain(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 
 
 @router.post("/remains/units/{unit_id}/custody", response={201: ChainOut}, summary="Record a custody event")
-def unit_custody(request: HttpRequest, unit_id: int, payload: CustodyIn) -> tuple[int, dict[str, Any]]:
+def unit_custody(request: HttpRequest, unit_id: int, payload: CustodyIn) -> Status:
     actor = require(request, "remains.add_custodyevent")
     unit = services.get_unit(unit_id)
     data = payload.dict(exclude={"supersedes", "reason"}, exclude_none=True)
     custody.record_event(
         actor=actor, obj=unit, data=data, supersedes=payload.supersedes, reason=payload.reason
     )
-    return 201, chain_out(unit)
+    return Status(201, chain_out(unit))
 
 
 def exam_out(e: Examination) -> dict[str, Any]:
@@ -242,12 +242,12 @@ def exam_out(e: Examination) -> dict[str, Any]:
     response={201: ExaminationOut},
     summary="Record a post-mortem examination",
 )
-def add_examination(request: HttpRequest, unit_id: int, payload: ExaminationIn) -> tuple[int, dict[str, Any]]:
+def add_examination(request: HttpRequest, unit_id: int, payload: ExaminationIn) -> Status:
     actor = require(request, "remains.add_examination")
     exam = examinations.record_examination(
         actor=actor, unit=services.get_unit(unit_id), data=payload.dict(exclude_none=True)
     )
-    return 201, exam_out(exam)
+    return Status(201, exam_out(exam))
 
 
 @router.get(
@@ -276,7 +276,7 @@ def sample_out(s: Sample) -> dict[str, Any]:
 
 
 @router.post("/remains/units/{unit_id}/samples", response={201: SampleOut}, summary="Take a sample")
-def add_sample(request: HttpRequest, unit_id: int, payload: SampleIn) -> tuple[int, dict[str, Any]]:
+def add_sample(request: HttpRequest, unit_id: int, payload: SampleIn) -> Status:
     actor = require(request, "remains.add_sample")
     exam = _get(Examination, payload.examination_id, "examination") if payload.examination_id else None
     sample = examinations.take_sample(
@@ -287,7 +287,7 @@ def add_sample(request: HttpRequest, unit_id: int, payload: SampleIn) -> tuple[i
         examination=exam,
         custody_data={"seal_after": payload.seal_after},
     )
-    return 201, sample_out(sample)
+    return Status(201, sample_out(sample))
 
 
 @router.get("/remains/samples/{sample_id}", response=SampleOut, summary="A sample, its holder and accessions")
@@ -339,10 +339,10 @@ def sample_chain(request: HttpRequest, sample_id: int) -> dict[str, Any]:
 @router.post(
     "/remains/units/{unit_id}/effects", response={201: EffectOut}, summary="Record a personal effect"
 )
-def add_effect(request: HttpRequest, unit_id: int, payload: EffectIn) -> tuple[int, dict[str, Any]]:
+def add_effect(request: HttpRequest, unit_id: int, payload: EffectIn) -> Status:
     actor = require(request, "remains.add_personaleffect")
     effect = examinations.add_effect(actor=actor, unit=services.get_unit(unit_id), **payload.dict())
-    return 201, effect_out(effect)
+    return Status(201, effect_out(effect))
 
 
 def effect_out(e: PersonalEffect) -> dict[str, Any]:

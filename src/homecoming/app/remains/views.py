@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,23 +184,39 @@ def _handover_context(batches: list[IntakeBatch], title: str) -> dict[str, objec
     return {"title": title, "rows": rows, "total": sum(len(r["units"]) for r in rows)}  # type: ignore[arg-type]
 
 
+def _handover(request: HttpRequest, batches: list[IntakeBatch], title: str, pdf: bool) -> HttpResponse:
+    """The handover record as a print view (HTML with print CSS) or as PDF (WeasyPrint, same template)."""
+    context = _handover_context(batches, title)
+    if not pdf:
+        return render(request, "remains/handover.html", context)
+    from weasyprint import HTML
+
+    html = render_to_string("remains/handover.html", {**context, "pdf": True}, request=request)
+    response = HttpResponse(
+        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="handover-{title}.pdf"'
+    return response
+
+
 @login_required
 @permission_required("remains.view_intakebatch", raise_exception=True)
-def handover_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """The printable handover record of one batch (print CSS; the browser saves it as PDF)."""
+def handover_batch(request: HttpRequest, batch_id: int, pdf: bool = False) -> HttpResponse:
+    """The handover record of one batch: counts, every unit, both signatures."""
     batch = get_object_or_404(IntakeBatch.objects.select_related("operation"), pk=batch_id)
-    return render(request, "remains/handover.html", _handover_context([batch], batch.reference))
+    return _handover(request, [batch], batch.reference, pdf)
 
 
 @login_required
 @permission_required("remains.view_intakebatch", raise_exception=True)
-def handover_operation(request: HttpRequest, operation_id: int) -> HttpResponse:
-    """The printable handover record of every batch received in one operation."""
+def handover_operation(request: HttpRequest, operation_id: int, pdf: bool = False) -> HttpResponse:
+    """The handover record of every batch received in one operation."""
     from homecoming.app.exchanges.models import Operation
 
     operation = get_object_or_404(Operation, pk=operation_id)
     batches = list(operation.intake_batches.select_related("operation").order_by("received_at"))
-    return render(request, "remains/handover.html", _handover_context(batches, str(operation)))
+    return _handover(request, batches, str(operation), pdf)
 
 
 @login_required
