@@ -197,6 +197,18 @@ def _insert(scores: F32, ids: I32, s: np.float32, ident: int) -> None:
     ids[k] = ident
 
 
+@numba.njit(cache=True, nogil=True)
+def _update(s: np.float32, v: int, g: int, base: int, vs: F32, vi: I32, fs: F32, fi: I32, cv: I64,
+            cf: I64, thr: np.float32) -> None:  # pragma: no cover - compiled
+    if s > vs[v, vs.shape[1] - 1]:
+        _insert(vs[v], vi[v], s, base + g)
+    if s > fs[g, fs.shape[1] - 1]:
+        _insert(fs[g], fi[g], s, v)
+    if s >= thr:
+        cv[v] += 1
+        cf[g] += 1
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
             thr: np.float32) -> tuple[F32, I32, F32, I32, I64, I64]:  # pragma: no cover - compiled
@@ -208,31 +220,28 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
     cv = np.zeros((n_parts, n_vic), dtype=np.int64)
     cf = np.zeros(n_fam, dtype=np.int64)
     for p in numba.prange(n_parts):
-        lo = p * n_fam // n_parts
         hi = (p + 1) * n_fam // n_parts
-        f = lo
-        while f < hi:
-            two = f + 1 < hi
-            r0 = tab[f]
-            r1 = tab[f + 1] if two else tab[f]
+        f = p * n_fam // n_parts
+        while f < hi:  # four families per pass over the bodies: one index load feeds four gathers
+            w = min(4, hi - f)
+            r0, r1 = tab[f], tab[f + 1 if w > 1 else f]
+            r2, r3 = tab[f + 2 if w > 2 else f], tab[f + 3 if w > 3 else f]
             for v in range(n_vic):
-                s0 = np.float32(0.0)
-                s1 = np.float32(0.0)
-                for m in range(n_mark):
+                s0 = s1 = s2 = s3 = np.float32(0.0)
+                for m in range(n_mark):  # marker order, float32: the brute force adds the same way
                     c = cols[v, m]
                     s0 += r0[c]
                     s1 += r1[c]
-                for t in range(2 if two else 1):
-                    s = s0 if t == 0 else s1
-                    g = f + t
-                    if s > vs[p, v, kv - 1]:
-                        _insert(vs[p, v], vi[p, v], s, base + g)
-                    if s > fs[g, kf - 1]:
-                        _insert(fs[g], fi[g], s, v)
-                    if s >= thr:
-                        cv[p, v] += 1
-                        cf[g] += 1
-            f += 2
+                    s2 += r2[c]
+                    s3 += r3[c]
+                _update(s0, v, f, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                if w > 1:
+                    _update(s1, v, f + 1, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                if w > 2:
+                    _update(s2, v, f + 2, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                if w > 3:
+                    _update(s3, v, f + 3, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+            f += w
     return vs, vi, fs, fi, cv, cf
 
 
@@ -282,7 +291,7 @@ def _threshold32(threshold: float | None) -> np.float32:
 def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top_bodies: int = 10,
                  threshold: float | None = None, n_parts: int | None = None) -> RawScreen:
     """Run the kernel on the family rows ``log_lr`` (global index = ``base`` + row)."""
-    parts = max(1, min(n_parts or 4 * numba.get_num_threads(), max(1, log_lr.shape[0] // 2)))
+    parts = max(1, min(n_parts or 4 * numba.get_num_threads(), max(1, log_lr.shape[0] // 4)))
     vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold))
     bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], -1),
                          vi.transpose(1, 0, 2).reshape(cols.shape[0], -1), top)
