@@ -51,7 +51,7 @@ def test_a_clean_manifest_reads_into_typed_rows(tmp_path: Path) -> None:
     assert part.part_of == "C-1" and part.condition.value == "unknown"
 
 
-def test_duplicate_bag_unknown_kind_and_malformed_date_are_each_named_by_row_and_column(tmp_path: Path) -> None:
+def test_duplicate_bag_unknown_kind_and_bad_date_are_each_named_by_row_and_column(tmp_path: Path) -> None:
     text = (
         "bag_number,kind,date_of_recovery,apparent_age\n"
         "A-1,body,2024-05-17,\n"
@@ -62,7 +62,8 @@ def test_duplicate_bag_unknown_kind_and_malformed_date_are_each_named_by_row_and
         ",body_part,,\n"
     )
     found = problems(write(tmp_path, text))
-    assert "row 3, bag_number: duplicates row 2 (got 'A-1'); each bag number may appear once; check the label" in found
+    assert "row 3, bag_number: duplicates row 2 (got 'A-1'); each bag number may appear once; " \
+        "check the label" in found
     assert any(p.startswith("row 4, kind: is not an allowed value (got 'skeleton')") for p in found)
     assert any(p.startswith("row 5, date_of_recovery: is not a real date") for p in found)
     assert any(p.startswith("row 6, apparent_age:") for p in found)

@@ -1,4 +1,4 @@
-"""Registering a batch from a manifest: all or nothing, dry run, clashes, export; a killed import leaves nothing."""
+"""Registering a batch from a manifest: all or nothing, dry run, clashes, export; a killed import."""
 
 from __future__ import annotations
 
@@ -131,7 +131,8 @@ def _python(code: str, env: dict[str, str], *args: str) -> str:
 def _kill_mid_import(env: dict[str, str], manifest: Path) -> None:
     _python(
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'homecoming.app.settings'); "
-        "django.setup(); from django.core.management import call_command; call_command('migrate', verbosity=0)",
+        "django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0)",
         env,
     )
     with subprocess.Popen(

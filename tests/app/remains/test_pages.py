@@ -1,4 +1,4 @@
-"""The remains pages: scanning, import errors, the unit page with its chain in red, split, handover, export."""
+"""The remains pages: scanning, import errors, unit page (chain in red), split, handover, export."""
 
 from __future__ import annotations
 

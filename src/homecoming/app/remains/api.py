@@ -81,43 +81,7 @@ def unit_out(u: RemainsUnit) -> dict[str, Any]:
     }
 
 
-def chain_out(obj: custody.Custodied) -> dict[str, Any]:
-    ch = custody.chain(obj)
-    events = [
-        {
-            **{
-                f: getattr(e, f)
-                for f in (
-                    "id",
-                    "at",
-                    "from_custodian",
-                    "to_custodian",
-                    "location",
-                    "storage_unit",
-                    "purpose",
-                    "seal_before",
-                    "seal_after",
-                    "condition",
-                    "from_signer",
-                    "to_signer",
-                    "signature_hash",
-                    "accession_number",
-                    "supersedes_id",
-                    "supersede_reason",
-                )
-            },
-            "superseded": sup,
-            "problems": [p.message for p in probs],
-        }
-        for e, probs, sup in ch.rows()
-    ]
-    return {
-        "object": obj.reference,
-        "holder": ch.now.custodian if ch.now else None,
-        "location": ch.now.location if ch.now else None,
-        "events": events,
-        "problems": [{"kind": p.kind, "event_id": p.event_id, "message": p.message} for p in ch.problems],
-    }
+chain_out = custody.chain_data
 
 
 def _get(model: type[Any], pk: int, what: str) -> Any:

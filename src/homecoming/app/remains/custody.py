@@ -104,6 +104,46 @@ def chain(obj: Custodied) -> Chain:
     return Chain(events, check_history(found), {e.id for e in found if e.superseded}, whereabouts(found))
 
 
+def chain_data(obj: Custodied) -> dict[str, Any]:
+    """An object's chain as plain data (the API and the benchmark): events, problems, where it is now."""
+    ch = chain(obj)
+    events = [
+        {
+            **{
+                f: getattr(e, f)
+                for f in (
+                    "id",
+                    "at",
+                    "from_custodian",
+                    "to_custodian",
+                    "location",
+                    "storage_unit",
+                    "purpose",
+                    "seal_before",
+                    "seal_after",
+                    "condition",
+                    "from_signer",
+                    "to_signer",
+                    "signature_hash",
+                    "accession_number",
+                    "supersedes_id",
+                    "supersede_reason",
+                )
+            },
+            "superseded": sup,
+            "problems": [p.message for p in probs],
+        }
+        for e, probs, sup in ch.rows()
+    ]
+    return {
+        "object": obj.reference,
+        "holder": ch.now.custodian if ch.now else None,
+        "location": ch.now.location if ch.now else None,
+        "events": events,
+        "problems": [{"kind": p.kind, "event_id": p.event_id, "message": p.message} for p in ch.problems],
+    }
+
+
 def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in EVENT_FIELDS}
     problems = [

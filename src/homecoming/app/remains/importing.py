@@ -19,7 +19,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import CustodyEvent, IntakeBatch, RemainsUnit, UnitTransition
 from homecoming.app.remains.references import new_references
-from homecoming.app.remains.services import create_batch
+from homecoming.app.remains.services import check_batch_data, create_batch
 from homecoming.errors import ImportFileError, Problem
 from homecoming.io.intake import IntakeRow, read_intake
 
@@ -134,6 +134,8 @@ def import_intake(
     levels = _levels(rows)
     _clashes(batch, rows)
     if dry_run:
+        if batch is None:
+            check_batch_data(dict(batch_data or {}))
         return IntakeReport(
             str(path), batch.reference if batch else "(new batch)", len(rows), len(rows), True
         )

@@ -99,13 +99,18 @@ def _batch_problems(data: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-@transaction.atomic
-def create_batch(*, actor: Any, data: Mapping[str, Any]) -> IntakeBatch:
-    data = dict(data)
+def check_batch_data(data: dict[str, Any]) -> None:
+    """Refuse batch data with every problem named (``data`` gets its default ``source``)."""
     data.setdefault("source", "operation" if data.get("operation") else "recovery")
     problems = _batch_problems(data)
     if problems:
         raise ValidationError.from_problems(problems, "the intake batch")
+
+
+@transaction.atomic
+def create_batch(*, actor: Any, data: Mapping[str, Any]) -> IntakeBatch:
+    data = dict(data)
+    check_batch_data(data)
     batch = IntakeBatch(**data, created_by=_user(actor))
     batch.reference = new_references("IB", year=(batch.received_at or timezone.now()).year)[0]
     batch.signature_hash = batch_signature(batch)
