@@ -12,22 +12,22 @@ from homecoming.app.exchanges import findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation, ReportedFigure
 from homecoming.app.exchanges.schemas import (
+    AgreementCategoryIn,
+    AgreementCategoryOut,
     AgreementIn,
     AgreementOut,
-    CategoryIn,
-    CategoryOut,
-    FigureIn,
-    FigureOut,
-    FindingsOut,
-    IdentificationIn,
-    IdentificationOut,
+    ConsistencyFindingsOut,
+    IdentificationResultIn,
+    IdentificationResultOut,
     ManifestOut,
     ManifestVersionIn,
     OperationIn,
     OperationOut,
-    StatementIn,
-    StatementOut,
-    TransitionIn,
+    PartyStatementIn,
+    PartyStatementOut,
+    ReportedFigureIn,
+    ReportedFigureOut,
+    StateMoveIn,
 )
 from homecoming.errors import NotFound
 from homecoming.io.manifests import ManifestRow, write_manifest
@@ -177,10 +177,10 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
 
 @router.post(
     "/exchanges/agreements/{agreement_id}/categories",
-    response={201: CategoryOut},
+    response={201: AgreementCategoryOut},
     summary="Add a category with its quota rule",
 )
-def add_category(request: HttpRequest, agreement_id: int, payload: CategoryIn) -> Any:
+def add_category(request: HttpRequest, agreement_id: int, payload: AgreementCategoryIn) -> Any:
     actor = require(request, "exchanges.change_agreement")
     agreement = services.get_agreement(agreement_id)
     return Status(201, services.add_category(actor=actor, agreement=agreement, data=payload.dict()))
@@ -188,10 +188,10 @@ def add_category(request: HttpRequest, agreement_id: int, payload: CategoryIn) -
 
 @router.post(
     "/exchanges/agreements/{agreement_id}/statements",
-    response={201: StatementOut},
+    response={201: PartyStatementOut},
     summary="Add a party's statement about the agreement",
 )
-def add_statement(request: HttpRequest, agreement_id: int, payload: StatementIn) -> Any:
+def add_statement(request: HttpRequest, agreement_id: int, payload: PartyStatementIn) -> Any:
     actor = require(request, "exchanges.change_agreement")
     agreement = services.get_agreement(agreement_id)
     statement = services.add_statement(actor=actor, agreement=agreement, data=payload.dict())
@@ -203,7 +203,7 @@ def add_statement(request: HttpRequest, agreement_id: int, payload: StatementIn)
     response=AgreementOut,
     summary="Move an agreement to another state",
 )
-def move_agreement(request: HttpRequest, agreement_id: int, payload: TransitionIn) -> dict[str, Any]:
+def move_agreement(request: HttpRequest, agreement_id: int, payload: StateMoveIn) -> dict[str, Any]:
     actor = require(request, "exchanges.change_agreement")
     services.get_agreement(agreement_id)
     services.move_agreement(
@@ -233,7 +233,7 @@ def get_ledger_csv(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @router.get(
     "/exchanges/agreements/{agreement_id}/findings",
-    response=FindingsOut,
+    response=ConsistencyFindingsOut,
     summary="Consistency findings of the agreement's operations",
 )
 def agreement_findings(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
@@ -266,7 +266,7 @@ def get_operation(request: HttpRequest, operation_id: int) -> dict[str, Any]:
     response=OperationOut,
     summary="Move an operation to another state",
 )
-def move_operation(request: HttpRequest, operation_id: int, payload: TransitionIn) -> dict[str, Any]:
+def move_operation(request: HttpRequest, operation_id: int, payload: StateMoveIn) -> dict[str, Any]:
     actor = require(request, "exchanges.change_operation")
     services.get_operation(operation_id)
     services.move_operation(
@@ -329,7 +329,7 @@ def export_version(request: HttpRequest, version_id: int, fmt: str = "csv") -> H
 
 @router.get(
     "/exchanges/operations/{operation_id}/findings",
-    response=FindingsOut,
+    response=ConsistencyFindingsOut,
     summary="Consistency findings of an operation",
 )
 def operation_findings(request: HttpRequest, operation_id: int) -> dict[str, Any]:
@@ -338,19 +338,21 @@ def operation_findings(request: HttpRequest, operation_id: int) -> dict[str, Any
 
 
 @router.post(
-    "/exchanges/figures", response={201: FigureOut}, summary="Record a reported figure with its source"
+    "/exchanges/figures",
+    response={201: ReportedFigureOut},
+    summary="Record a reported figure",
 )
-def add_figure(request: HttpRequest, payload: FigureIn) -> Any:
+def add_figure(request: HttpRequest, payload: ReportedFigureIn) -> Any:
     actor = require(request, "exchanges.add_reportedfigure")
     return Status(201, figure_out(services.add_figure(actor=actor, data=payload.dict())))
 
 
 @router.post(
     "/exchanges/lines/{line_id}/identifications",
-    response={201: IdentificationOut},
+    response={201: IdentificationResultOut},
     summary="Record what identification established about a manifest line",
 )
-def add_identification(request: HttpRequest, line_id: int, payload: IdentificationIn) -> Any:
+def add_identification(request: HttpRequest, line_id: int, payload: IdentificationResultIn) -> Any:
     actor = require(request, "exchanges.add_identificationresult")
     result = manifest_services.record_identification(actor=actor, line_id=line_id, data=payload.dict())
     return Status(201, result)

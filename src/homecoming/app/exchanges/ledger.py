@@ -28,6 +28,7 @@ from homecoming.app.exchanges.models import (
     Agreement,
     AgreementCategory,
     ManifestLine,
+    ManifestVersion,
     Operation,
     ReportedFigure,
 )
@@ -128,20 +129,28 @@ def quota_for(category: AgreementCategory, receiving_id: int) -> int | None:
 
 
 def _manifest_counts(agreement: Agreement) -> dict[tuple[int, int, str], int]:
+    """Delivered lines per (operation, receiving party, category) of the current executed versions.
+
+    Two aggregate queries: the current executed versions of the agreement (a few hundred rows), then the
+    lines of those versions grouped by version and category (served by the (version, outcome) index).
+    """
+    versions = dict(
+        (pk, (op, to))
+        for pk, op, to in ManifestVersion.objects.filter(
+            manifest__operation__agreement=agreement, stage="executed", superseded_by__isnull=True
+        ).values_list("pk", "manifest__operation_id", "manifest__receiving_party_id")
+    )
+    counts: dict[tuple[int, int, str], int] = defaultdict(int)
     rows = (
-        ManifestLine.objects.filter(
-            version__manifest__operation__agreement=agreement,
-            version__stage="executed",
-            version__superseded_by__isnull=True,
-            outcome__in=DELIVERED_OUTCOMES,
-        )
-        .values_list(
-            "version__manifest__operation_id", "version__manifest__receiving_party_id", "category_code"
-        )
+        ManifestLine.objects.filter(version_id__in=list(versions), outcome__in=DELIVERED_OUTCOMES)
+        .values_list("version_id", "category_code")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {(op, to, cat): n for op, to, cat, n in rows}
+    for version, cat, n in rows:
+        op, to = versions[version]
+        counts[(op, to, cat)] += n
+    return dict(counts)
 
 
 def _figure_choice(agreement: Agreement, default_category: dict[str, str]) -> dict[tuple[int, int, str], Any]:

@@ -20,7 +20,7 @@ class AgreementIn(Schema):
     notes: str = ""
 
 
-class CategoryIn(Schema):
+class AgreementCategoryIn(Schema):
     code: str
     name: str
     rule: str = Field(description="n_for_n | all_for_all | unilateral | minimum")
@@ -30,7 +30,7 @@ class CategoryIn(Schema):
     criterion: str = ""
 
 
-class CategoryOut(Schema):
+class AgreementCategoryOut(Schema):
     id: int
     code: str
     name: str
@@ -40,7 +40,7 @@ class CategoryOut(Schema):
     criterion: str
 
 
-class StatementIn(Schema):
+class PartyStatementIn(Schema):
     party: str
     characterisation: str = Field(description="exchange | unilateral_repatriation | other")
     text: str
@@ -50,7 +50,7 @@ class StatementIn(Schema):
     date_note: str = ""
 
 
-class StatementOut(Schema):
+class PartyStatementOut(Schema):
     id: int
     party: str
     characterisation: str
@@ -61,12 +61,12 @@ class StatementOut(Schema):
     date_note: str
 
 
-class TransitionIn(Schema):
+class StateMoveIn(Schema):
     to_state: str
     reason: str = ""
 
 
-class TransitionOut(Schema):
+class StateMoveOut(Schema):
     from_state: str
     to_state: str
     at: dt.datetime
@@ -86,9 +86,9 @@ class AgreementOut(Schema):
     place: str
     state: str
     notes: str
-    categories: list[CategoryOut] = []
-    statements: list[StatementOut] = []
-    transitions: list[TransitionOut] = []
+    categories: list[AgreementCategoryOut] = []
+    statements: list[PartyStatementOut] = []
+    transitions: list[StateMoveOut] = []
 
 
 class OperationIn(Schema):
@@ -107,7 +107,7 @@ class OperationIn(Schema):
     notes: str = ""
 
 
-class LineIn(Schema):
+class ManifestLineIn(Schema):
     line_no: int | None = None
     category: str
     container_number: str = ""
@@ -128,10 +128,10 @@ class ManifestVersionIn(Schema):
     stage: str = Field(description="proposed | counter_proposal | agreed | executed")
     reason: str = ""
     note: str = ""
-    lines: list[LineIn] = []
+    lines: list[ManifestLineIn] = []
 
 
-class LineOut(Schema):
+class ManifestLineOut(Schema):
     id: int
     line_no: int
     category_code: str
@@ -147,7 +147,7 @@ class LineOut(Schema):
     note: str
 
 
-class VersionOut(Schema):
+class ManifestVersionOut(Schema):
     id: int
     number: int
     stage: str
@@ -155,17 +155,17 @@ class VersionOut(Schema):
     reason: str
     created: dt.datetime
     current: bool
-    lines: list[LineOut] = []
+    lines: list[ManifestLineOut] = []
 
 
 class ManifestOut(Schema):
     id: int
     sending: str
     receiving: str
-    versions: list[VersionOut]
+    versions: list[ManifestVersionOut]
 
 
-class FigureIn(Schema):
+class ReportedFigureIn(Schema):
     source_kind: str = Field(
         description="party_body | official | intermediary | news_agency | news_agency_unnamed | other"
     )
@@ -188,7 +188,7 @@ class FigureIn(Schema):
     quote: str = ""
 
 
-class FigureOut(Schema):
+class ReportedFigureOut(Schema):
     id: int
     operation_id: int | None
     agreement_id: int | None
@@ -224,11 +224,11 @@ class OperationOut(Schema):
     intermediary: str
     state: str
     notes: str
-    transitions: list[TransitionOut] = []
-    figures: list[FigureOut] = []
+    transitions: list[StateMoveOut] = []
+    figures: list[ReportedFigureOut] = []
 
 
-class IdentificationIn(Schema):
+class IdentificationResultIn(Schema):
     verdict: str = Field(description="confirms | contradicts | inconclusive")
     established_identity: str = ""
     established_affiliation: str = ""
@@ -236,7 +236,7 @@ class IdentificationIn(Schema):
     note: str = ""
 
 
-class IdentificationOut(Schema):
+class IdentificationResultOut(Schema):
     id: int
     line_id: int
     verdict: str
@@ -247,13 +247,13 @@ class IdentificationOut(Schema):
     recorded: dt.datetime
 
 
-class FindingOut(Schema):
+class ConsistencyFindingOut(Schema):
     kind: str
     operation: str
     message: str
     detail: dict[str, object]
 
 
-class FindingsOut(Schema):
-    findings: list[FindingOut]
+class ConsistencyFindingsOut(Schema):
+    findings: list[ConsistencyFindingOut]
     unavailable: dict[str, str]
