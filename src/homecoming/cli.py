@@ -17,7 +17,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from homecoming.commands.dvi import dvi_command
+from homecoming.commands.exchanges import import_manifest_command, load_ledger_command
 from homecoming.commands.kinship import kinship_command
+from homecoming.commands.remains import import_intake_command
+from homecoming.commands.screen import screen_command
 from homecoming.errors import HomecomingError
 
 app = typer.Typer(
@@ -290,6 +294,11 @@ def demo(
 
 
 app.command("kinship")(kinship_command)
+app.command("dvi")(dvi_command)
+app.command("screen")(screen_command)
+app.command("load-ledger")(load_ledger_command)
+import_app.command("manifest")(import_manifest_command)
+import_app.command("intake")(import_intake_command)
 
 
 @app.command("docs-cli", hidden=True)
