@@ -222,6 +222,7 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
     for p in numba.prange(n_parts):
         hi = (p + 1) * n_fam // n_parts
         f = p * n_fam // n_parts
+        vsp, vip, cvp = vs[p], vi[p], cv[p]
         while f < hi:  # four families per pass over the bodies: one index load feeds four gathers
             w = min(4, hi - f)
             r0, r1 = tab[f], tab[f + 1 if w > 1 else f]
@@ -234,13 +235,13 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
                     s1 += r1[c]
                     s2 += r2[c]
                     s3 += r3[c]
-                _update(s0, v, f, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                _update(s0, v, f, base, vsp, vip, fs, fi, cvp, cf, thr)
                 if w > 1:
-                    _update(s1, v, f + 1, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                    _update(s1, v, f + 1, base, vsp, vip, fs, fi, cvp, cf, thr)
                 if w > 2:
-                    _update(s2, v, f + 2, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                    _update(s2, v, f + 2, base, vsp, vip, fs, fi, cvp, cf, thr)
                 if w > 3:
-                    _update(s3, v, f + 3, base, vs[p], vi[p], fs, fi, cv[p], cf, thr)
+                    _update(s3, v, f + 3, base, vsp, vip, fs, fi, cvp, cf, thr)
             f += w
     return vs, vi, fs, fi, cv, cf
 
