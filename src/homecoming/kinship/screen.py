@@ -219,6 +219,7 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
     fi = np.full((n_fam, kf), -1, dtype=np.int32)
     cv = np.zeros((n_parts, n_vic), dtype=np.int64)
     cf = np.zeros(n_fam, dtype=np.int64)
+    below = np.nextafter(thr, np.float32(-np.inf))  # s <= below  <=>  s < thr
     for p in numba.prange(n_parts):
         hi = (p + 1) * n_fam // n_parts
         f = p * n_fam // n_parts
@@ -227,6 +228,9 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
             w = min(4, hi - f)
             r0, r1 = tab[f], tab[f + 1 if w > 1 else f]
             r2, r3 = tab[f + 2 if w > 2 else f], tab[f + 3 if w > 3 else f]
+            c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
+            c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
+            low = min(min(c0, c1), min(c2, c3), below)  # at or below every cut: nothing to record
             for v in range(n_vic):
                 s0 = s1 = s2 = s3 = np.float32(0.0)
                 for m in range(n_mark):  # marker order, float32: the brute force adds the same way
@@ -235,6 +239,9 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
                     s1 += r1[c]
                     s2 += r2[c]
                     s3 += r3[c]
+                cut = min(vsp[v, kv - 1], low)
+                if max(max(s0, s1), max(s2, s3)) <= cut:
+                    continue  # the common case: one comparison per four pairs
                 _update(s0, v, f, base, vsp, vip, fs, fi, cvp, cf, thr)
                 if w > 1:
                     _update(s1, v, f + 1, base, vsp, vip, fs, fi, cvp, cf, thr)
@@ -242,6 +249,9 @@ def _kernel(tab: F32, cols: I32, base: int, n_parts: int, kv: int, kf: int,
                     _update(s2, v, f + 2, base, vsp, vip, fs, fi, cvp, cf, thr)
                 if w > 3:
                     _update(s3, v, f + 3, base, vsp, vip, fs, fi, cvp, cf, thr)
+                c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
+                c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
+                low = min(min(c0, c1), min(c2, c3), below)
             f += w
     return vs, vi, fs, fi, cv, cf
 
