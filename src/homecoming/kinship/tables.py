@@ -22,11 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.likelihood import (
+    PlainResult,
     ThetaScope,
     allele_space,
     evidence_matrix,
     marker_joint,
     node_evidence,
+    plain_results,
 )
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, Pedigree
@@ -141,10 +143,9 @@ class GenotypeDistribution:
 
 def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
         Profile]], theta: float) -> FloatArray:
-    space = allele_space(locus, set(), lump=False)
     hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
     if theta == 0:
-        p = space.freqs
+        p = locus.freq_array if locus.silent_frequency == 0 else allele_space(locus, set(), lump=False).freqs
         return np.diag(p) if hemi else np.outer(p, p)
     name = "__unrelated__"
     sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
@@ -177,7 +178,15 @@ def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence
     pedigree.validate()
     fam: Mapping[str, Profile | Sequence[Profile]] = (
         family if isinstance(family, Mapping) else {p.sample: p for p in family})
-    dists = tuple(marker_distribution(pedigree, missing, locus, family=fam, theta=theta) for locus in loci)
+    node = pedigree.index(missing)
+    fast: list[PlainResult | None] = [None] * len(loci)
+    if theta == 0:
+        evidence = [node_evidence(pedigree, locus, fam) for locus in loci]
+        fast = plain_results(pedigree, loci, evidence, keep_node=node)
+    dists = tuple(marker_distribution(pedigree, missing, locus, family=fam, theta=theta) if got is None else
+                  MarkerDistribution(locus, got[1], _background(pedigree, node, locus, fam, 0.0), got[0],
+                                     locus.chromosome == "X" and pedigree.sex[node] == MALE)
+                  for locus, got in zip(loci, fast, strict=True))
     prov = Provenance.make("homecoming.kinship.genotype_distribution",
                            parameters={"missing": missing, "theta": theta},
                            inputs={"pedigree": pedigree.records(),

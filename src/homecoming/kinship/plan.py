@@ -1,0 +1,294 @@
+"""Compiled elimination plans: the variable elimination of one pedigree structure, run on many markers.
+
+The generic engine (:mod:`homecoming.kinship.likelihood`) builds a factor graph and contracts it marker
+by marker, which costs Python time per factor. Here the factor *structure* (which genes, which
+founder priors, transmissions and evidence factors, the elimination order and the einsum contraction
+of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and cached. Markers are
+then run together: the gene domains of all markers in a group are padded to the same sizes (a padded
+allele has frequency 0, zero mutation rows and columns and zero evidence, so it carries no mass) and
+every pairwise contraction is one batched matrix product (``numpy.matmul``) over a leading
+marker axis. A marker whose table drifts towards under- or overflow is rescaled by an exact power of
+two after a step (the log accumulated), so nothing underflows.
+
+Only the plain case is compiled: θ = 0, every typed person with exactly one full genotype, no drop-out
+and no silent allele. Anything else (and anything that fails a check, so that errors keep their
+messages) is left to the generic engine by :func:`fast_markers`' callers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homecoming.kinship.elimination import MAX_FACTOR_ENTRIES, elimination_order
+from homecoming.kinship.kernels import Contraction, Vars, compile_contraction
+from homecoming.kinship.pedigree import MALE, Pedigree
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+PRIOR, MEIOSIS, COPY, EVID, HEMI = range(5)
+_MIN_GROUP = 8  # markers whose allele count is at most this are run as one group
+FAST_LIMIT = 40_000  # larger intermediate tables per marker go to the generic engine
+_GROUP_RATIO = 1.3  # a group pads to at most ~1.3 times its smallest allele count
+
+
+@dataclass(frozen=True)
+class FactorSpec:
+    """One factor of the structure: ``kind`` (PRIOR, MEIOSIS, COPY, EVID, HEMI) over ``variables``."""
+
+    kind: int
+    variables: tuple[int, ...]
+    node: int = -1  # the typed person of an evidence factor
+    sex: int = 0  # MALE or FEMALE: whose mutation matrix a transmission uses
+
+
+@dataclass(frozen=True)
+class Step:
+    """Multiply the factors in slots ``inputs`` pairwise with ``specs``; the result is ``variables``."""
+
+    inputs: tuple[int, ...]
+    specs: tuple[Contraction, ...]
+    variables: tuple[int, ...]
+    rescale: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The compiled elimination of one pedigree structure."""
+
+    genes: dict[tuple[int, int], int]
+    factors: tuple[FactorSpec, ...]
+    steps: tuple[Step, ...]
+    typed: tuple[int, ...]
+    keep: tuple[int, ...]
+    x: bool
+    unions: tuple[tuple[int, ...], ...]  # the variables of every step (for the size limit)
+
+
+_PLANS: dict[tuple[object, ...], Plan] = {}
+
+
+def plan_for(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int | None) -> Plan:
+    """The cached plan of ``ped`` with ``typed`` nodes observed (keeping ``keep_node``'s genes)."""
+    key = (ped, x, typed, keep_node)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _compile(ped, typed, x=x, keep_node=keep_node)
+        if len(_PLANS) > 2048:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
+
+
+def _genes(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
+    genes: dict[tuple[int, int], int] = {}
+    for i in range(len(ped)):
+        if not (x and ped.sex[i] == MALE):
+            genes[(i, 0)] = len(genes)
+        genes[(i, 1)] = len(genes)
+    return genes
+
+
+def _structure(ped: Pedigree, genes: dict[tuple[int, int], int], typed: tuple[int, ...],
+               x: bool) -> list[FactorSpec]:
+    """The same factors as ``likelihood._build`` (θ = 0), as structure only."""
+    out = [FactorSpec(PRIOR, (v,)) for (i, _s), v in genes.items() if ped.father[i] < 0]
+    for i in range(len(ped)):
+        fa, mo = ped.father[i], ped.mother[i]
+        if fa < 0:
+            continue
+        out.append(FactorSpec(MEIOSIS, (genes[(mo, 0)], genes[(mo, 1)], genes[(i, 1)]), sex=2))
+        if not x:
+            out.append(FactorSpec(MEIOSIS, (genes[(fa, 0)], genes[(fa, 1)], genes[(i, 0)]), sex=MALE))
+        elif ped.sex[i] != MALE:
+            out.append(FactorSpec(COPY, (genes[(fa, 1)], genes[(i, 0)]), sex=MALE))
+    for i in typed:
+        if x and ped.sex[i] == MALE:
+            out.append(FactorSpec(HEMI, (genes[(i, 1)],), node=i))
+        else:
+            out.append(FactorSpec(EVID, (genes[(i, 0)], genes[(i, 1)]), node=i))
+    return out
+
+
+def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int | None) -> Plan:
+    genes = _genes(ped, x)
+    factors = _structure(ped, genes, typed, x)
+    keep: tuple[int, ...] = ()
+    if keep_node is not None:
+        hemi = x and ped.sex[keep_node] == MALE
+        keep = (genes[(keep_node, 1)],) if hemi else (genes[(keep_node, 0)], genes[(keep_node, 1)])
+    small = {v for (i, _s), v in genes.items() if i in typed}
+    nominal = [2 if v in small else 16 for v in range(len(genes))]
+    order = elimination_order([f.variables for f in factors], nominal, keep)
+    active: list[tuple[int, tuple[int, ...]]] = [(k, f.variables) for k, f in enumerate(factors)]
+    steps: list[Step] = []
+    slot = len(factors)
+    for var in order:
+        involved = sorted((a for a in active if var in a[1]),
+                          key=lambda a: math.prod(nominal[v] for v in a[1]))  # big factor last: matmul
+        if not involved:
+            continue
+        active = [a for a in active if var not in a[1]]
+        specs, out_vars = _contraction([s for _k, s in involved], drop=var, final=None)
+        steps.append(Step(tuple(k for k, _s in involved), specs, out_vars, rescale=True))
+        active.append((slot, out_vars))
+        slot += 1
+    specs, out_vars = _contraction([s for _k, s in active], drop=None, final=keep)
+    steps.append(Step(tuple(k for k, _s in active), specs, out_vars, rescale=False))
+    scopes = [f.variables for f in factors] + [st.variables for st in steps]
+    unions = tuple(tuple(sorted({v for i in st.inputs for v in scopes[i]})) for st in steps)
+    return Plan(genes, tuple(factors), tuple(steps), typed, keep, x, unions)
+
+
+def _contraction(scopes: list[Vars], *, drop: int | None,
+                 final: Vars | None) -> tuple[tuple[Contraction, ...], Vars]:
+    """Pairwise products of ``scopes``, summing ``drop`` as soon as no later factor needs it."""
+    pairs: list[Contraction] = []
+    acc = scopes[0] if scopes else ()
+    for k, scope in enumerate(scopes[1:], start=1):
+        later = {v for s in scopes[k + 1:] for v in s}
+        merged = tuple(dict.fromkeys(acc + scope))
+        out = tuple(v for v in merged if v != drop or v in later)
+        pairs.append(compile_contraction(acc, scope, out))
+        acc = out
+    target = final if final is not None else tuple(v for v in acc if v != drop)
+    if target != acc or not scopes:
+        pairs.append(compile_contraction(acc, None, target))
+    return tuple(pairs), target
+
+
+# --------------------------------------------------------------------------- running
+@dataclass(frozen=True, eq=False)
+class MarkerInput:
+    """One marker ready for a plan: its (possibly lumped) allele space and typed allele codes."""
+
+    freqs: FloatArray
+    male: FloatArray | None
+    female: FloatArray | None
+    codes: dict[int, tuple[int, int]]  # typed node -> (a, b) allele indices in this space
+
+
+def group_markers(sizes: Sequence[int]) -> list[tuple[int, list[int]]]:
+    """Groups of marker positions with the padded allele count of each group."""
+    order = sorted(range(len(sizes)), key=lambda k: sizes[k])
+    groups: list[tuple[int, list[int]]] = []
+    start = 0
+    for k in order:
+        n = sizes[k]
+        if groups and n <= max(_MIN_GROUP, _GROUP_RATIO * start):
+            groups[-1][1].append(k)
+            groups[-1] = (n, groups[-1][1])
+        else:
+            groups.append((n, [k]))
+            start = n
+    return groups
+
+
+def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[FloatArray, FloatArray,
+                                                                                   list[IntArray | None]]:
+    """Run ``plan`` on markers padded to ``width`` alleles.
+
+    Returns ``(log_scale, table, domains)``: per marker the log of the scale taken out of the table, the
+    table over the kept genes (leading axis = marker) and, per kept gene, its domain as allele indices
+    (``(B, 2)``, index ``width`` is padding) or None for all ``width`` alleles.
+    """
+    b = len(markers)
+    freqs = np.zeros((b, width + 1))
+    mats = {MALE: np.zeros((b, width + 1, width + 1)), 2: np.zeros((b, width + 1, width + 1))}
+    for k, m in enumerate(markers):
+        n = m.freqs.size
+        freqs[k, :n] = m.freqs
+        for sex, mat in ((MALE, m.male), (2, m.female)):
+            if mat is None:
+                np.fill_diagonal(mats[sex][k, :n, :n], 1.0)
+            else:
+                mats[sex][k, :n, :n] = mat
+    codes = {node: np.array([m.codes[node] for m in markers], dtype=np.intp) for node in plan.typed}
+    domains = _domains(plan, codes, width)
+    limit = min(FAST_LIMIT, MAX_FACTOR_ENTRIES)
+    if any(math.prod(width if domains[v] is None else 2 for v in u) > limit for u in plan.unions):
+        raise TooLarge
+    tables = [_factor(f, domains, freqs, mats, codes, width) for f in plan.factors]
+    log_scale = np.zeros(b)
+    for step in plan.steps:
+        arrays = [tables[i] for i in step.inputs]
+        acc = arrays[0] if arrays else np.ones(b)
+        for contraction, arr in zip(step.specs, [*arrays[1:], None], strict=False):
+            acc = contraction(acc, arr)
+        if step.rescale:
+            acc = _rescale(acc, log_scale)
+        tables.append(acc)
+    return log_scale, tables[-1], [domains[v] for v in plan.keep]
+
+
+_TINY, _HUGE = 2.0 ** -500, 2.0 ** 500
+
+
+def _rescale(acc: FloatArray, log_scale: FloatArray) -> FloatArray:
+    """Take powers of two out of markers whose table drifts towards under- or overflow (exact)."""
+    peak = acc.reshape(acc.shape[0], -1).max(axis=1)
+    if ((peak < _TINY) & (peak > 0)).any() or (peak > _HUGE).any():
+        _mant, exp = np.frexp(peak)
+        log_scale += exp * math.log(2.0)
+        scaled: FloatArray = np.ldexp(acc, -exp.reshape((-1,) + (1,) * (acc.ndim - 1)))
+        return scaled
+    return acc
+
+
+def _domains(plan: Plan, codes: dict[int, IntArray], width: int) -> list[IntArray | None]:
+    out: list[IntArray | None] = [None] * len(plan.genes)
+    for node, pair in codes.items():
+        vm = plan.genes[(node, 1)]
+        vp = plan.genes.get((node, 0))
+        if vp is None:  # hemizygous: one allele, padded to two
+            hemi = np.full((pair.shape[0], 2), width, dtype=np.intp)
+            hemi[:, 0] = pair[:, 0]
+            out[vm] = hemi
+            continue
+        dom = pair.copy()
+        dom[pair[:, 0] == pair[:, 1], 1] = width  # homozygote: {a, padding}
+        out[vp] = out[vm] = dom
+    return out
+
+
+def _rows(arr: FloatArray, dom: IntArray | None, width: int, axis: int) -> FloatArray:
+    if dom is None:
+        return arr[:, :width] if axis == 1 else arr[:, :, :width]
+    index = dom[:, :, None] if axis == 1 else dom[:, None, :]
+    out: FloatArray = np.take_along_axis(arr, index, axis=axis)
+    return out
+
+
+def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, mats: dict[int, FloatArray],
+            codes: dict[int, IntArray], width: int) -> FloatArray:
+    if f.kind == PRIOR:
+        dom = domains[f.variables[0]]
+        out: FloatArray = freqs[:, :width] if dom is None else np.take_along_axis(freqs, dom, axis=1)
+        return out
+    if f.kind in (MEIOSIS, COPY):
+        to_child = _rows(mats[f.sex], domains[f.variables[-1]], width, axis=2)
+        slices = [_rows(to_child, domains[v], width, axis=1) for v in f.variables[:-1]]
+        if f.kind == COPY:
+            return slices[0]
+        meiosis: FloatArray = 0.5 * (slices[0][:, :, None, :] + slices[1][:, None, :, :])
+        return meiosis
+    pair = codes[f.node]
+    b = pair.shape[0]
+    if f.kind == HEMI:
+        hemi = np.zeros((b, 2))
+        hemi[:, 0] = 1.0
+        return hemi
+    het = (pair[:, 0] != pair[:, 1]).astype(np.float64)
+    evid = np.zeros((b, 2, 2))
+    evid[:, 0, 1] = evid[:, 1, 0] = het
+    evid[:, 0, 0] = 1.0 - het
+    return evid
+
+
+class TooLarge(Exception):  # an internal signal; never escapes the package
+    """A plan would need a table above the limit; the caller falls back to the generic engine."""

@@ -1,0 +1,146 @@
+"""The compiled fast path (kinship/plan.py) equals the generic variable elimination.
+
+``marker_logliks`` and ``genotype_distribution`` run plain markers (θ = 0, one full genotype per typed
+person, no drop-out, no silent allele) through compiled plans; ``marker_loglik`` / ``marker_joint``
+stay the generic engine. Both are compared over the gallery (autosomal and X, several mutation models,
+consistent and impossible data) and over every shared reference case.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from homecoming.kinship import (
+    Locus,
+    MutationModel,
+    Pedigree,
+    Profile,
+    SexMutation,
+    genotype_distribution,
+    marker_joint,
+    marker_loglik,
+    marker_logliks,
+    read_case,
+)
+from homecoming.kinship.likelihood import node_evidence, plain_results
+from homecoming.kinship.simulate import simulate_profiles
+
+from .gallery import GALLERY
+
+REL = 1e-12
+CASES = sorted(Path("/work/shared/data/kinship-cases").glob("kin-*.json"))
+MODELS = {
+    "none": None,
+    "equal": SexMutation.same(MutationModel.make("equal", rate=0.01)),
+    "stepwise-by-sex": SexMutation(female=MutationModel.make("stepwise", rate=0.02, rate2=0.001, range=0.5),
+                                   male=MutationModel.make("proportional", rate=0.03)),
+}
+LABELS = ("8", "9", "10", "10.3", "11", "12", "13")
+
+
+def _loci(mutation: SexMutation | None, chromosome: str) -> list[Locus]:
+    rng = np.random.default_rng(7)
+    out = []
+    for k, n in enumerate((2, 3, 5, 7, 7)):
+        freqs = rng.dirichlet(np.ones(n))
+        out.append(Locus(f"L{k}", LABELS[:n], tuple(freqs), chromosome=chromosome,  # type: ignore[arg-type]
+                         mutation=mutation))
+    return out
+
+
+def _same(got: float, want: float) -> bool:
+    if math.isinf(want) or want == 0:
+        return got == want
+    return abs(got - want) <= REL * abs(want)
+
+
+def _cases() -> list[tuple[str, str, str, bool]]:
+    out = []
+    for entry, spec in GALLERY.items():
+        for model in MODELS:
+            out.append((entry, model, "autosomal", False))
+            out.append((entry, model, "autosomal", True))
+            if spec["x"]:
+                out.append((entry, model, "X", False))
+    return out
+
+
+def _data(entry: str, model: str, chromosome: str, scramble: bool) -> tuple[
+        Pedigree, list[Locus], dict[str, Profile]]:
+    spec = GALLERY[entry]
+    ped = Pedigree.from_records(spec["members"])
+    loci = _loci(MODELS[model], chromosome)
+    rng = np.random.default_rng(zlib.crc32(f"{entry}/{model}/{chromosome}/{scramble}".encode()))
+    if scramble:  # genotypes drawn ignoring the pedigree: often impossible (exact zeros)
+        profiles = {t: simulate_profiles(Pedigree.singleton(t, sex=str(ped.records()[ped.index(t)]["sex"])),
+                                         loci, rng)[t] for t in spec["typed"]}
+    else:
+        profiles = simulate_profiles(ped, loci, rng, typed=spec["typed"])
+    return ped, loci, {k: v for k, v in profiles.items() if k in spec["typed"]}
+
+
+@pytest.mark.parametrize(("entry", "model", "chromosome", "scramble"), _cases(),
+                         ids=[f"{e}-{m}-{c}-{'scrambled' if s else 'simulated'}" for e, m, c, s in _cases()])
+def test_fast_logliks_and_joints_equal_generic(entry: str, model: str, chromosome: str,
+                                               scramble: bool) -> None:
+    ped, loci, profiles = _data(entry, model, chromosome, scramble)
+    evidence = [node_evidence(ped, locus, profiles) for locus in loci]
+    fast = plain_results(ped, loci, evidence, keep_node=None)
+    assert all(f is not None for f in fast)
+    for locus, ev, got in zip(loci, evidence, fast, strict=True):
+        assert got is not None
+        assert _same(got[0], marker_loglik(ped, locus, ev)), locus.name
+    missing = GALLERY[entry]["missing"]
+    if missing is None:
+        return
+    node = ped.index(missing)
+    joints = plain_results(ped, loci, evidence, keep_node=node)
+    for locus, ev, got in zip(loci, evidence, joints, strict=True):
+        assert got is not None
+        ll, want = marker_joint(ped, locus, ev, node)
+        assert _same(got[0], ll)
+        if math.isinf(ll):
+            assert np.isnan(got[1]).all() and np.isnan(want).all()
+        else:
+            np.testing.assert_allclose(got[1], want, rtol=REL, atol=1e-300)
+
+
+def test_public_functions_take_the_fast_path_and_agree() -> None:
+    ped, loci, profiles = _data("avuncular", "equal", "autosomal", False)
+    generic = [marker_loglik(ped, locus, node_evidence(ped, locus, profiles)) for locus in loci]
+    np.testing.assert_allclose(marker_logliks(ped, loci, profiles), generic, rtol=REL)
+    dist = genotype_distribution(ped, "FA", loci=loci, family=profiles)
+    for md, locus in zip(dist.markers, loci, strict=True):
+        ll, joint = marker_joint(ped, locus, node_evidence(ped, locus, profiles), ped.index("FA"))
+        assert _same(md.loglik, ll)
+        np.testing.assert_allclose(md.joint, joint, rtol=REL, atol=1e-300)
+
+
+def test_non_plain_markers_are_left_to_the_generic_engine() -> None:
+    ped, loci, profiles = _data("trio", "none", "autosomal", False)
+    partial = {**profiles, "CH": Profile("CH", {lc.name: profiles["CH"].get(lc.name) for lc in loci},
+                                         dropout=0.1)}
+    evidence = [node_evidence(ped, locus, partial) for locus in loci]
+    assert plain_results(ped, loci, evidence, keep_node=None) == [None] * len(loci)
+    generic = [marker_loglik(ped, locus, ev) for locus, ev in zip(loci, evidence, strict=True)]
+    np.testing.assert_allclose(marker_logliks(ped, loci, partial), generic, rtol=REL)
+
+
+@pytest.mark.skipif(not CASES, reason="shared cases not available")
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_shared_cases_fast_equals_generic(path: Path) -> None:
+    case = read_case(path)
+    for h in case.hypotheses:
+        placed: dict[str, list[Profile]] = {}
+        for node, sample in h.placements:
+            placed.setdefault(node, []).append(case.profiles[sample])
+        got = marker_logliks(h.pedigree, case.loci, placed, theta=case.theta)
+        want = [marker_loglik(h.pedigree, locus, node_evidence(h.pedigree, locus, placed), theta=case.theta)
+                for locus in case.loci]
+        for g, w in zip(got, want, strict=True):
+            assert _same(float(g), w), (h.name, g, w)
