@@ -93,7 +93,7 @@ def test_a_silent_source_is_a_finding(coordinator: Any, op: Any) -> None:
         },
     )
     [finding] = findings.for_operation(op).of_kind("source_silent")
-    assert "Officials (no comment) gave no figure for the handover to Russia" == finding.message
+    assert finding.message == "Officials (no comment) gave no figure for the handover to Russia"
 
 
 def _due_for_exchange(registrar: Any) -> Any:
