@@ -1,0 +1,194 @@
+"""The real server for browser tests: ``homecoming migrate`` + ``homecoming serve`` on a fresh database.
+
+Not pytest-django's live_server: its flush at teardown would hit the insert-only triggers of the audit
+tables. The server runs as a subprocess, production-like (DEBUG off, static files through whitenoise),
+against a temporary SQLite data directory — or, when DATABASE_URL points at PostgreSQL, a temporary
+database ``hc_browser_<random>`` that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+ROOT = Path(__file__).resolve().parents[3]
+HOMECOMING = ROOT / ".venv" / "bin" / "homecoming"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "Lantern-Harbour-4412"
+USERS = {"registrar": "registrar", "auditor": "auditor"}  # user name → role
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    password: str
+    log: Path
+
+    def stderr(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _command() -> list[str]:
+    if HOMECOMING.exists():
+        return [str(HOMECOMING)]
+    return [sys.executable, "-m", "homecoming.cli"]
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        _command() + args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _finish(process: subprocess.Popen[str], what: str) -> None:
+    output, _ = process.communicate(timeout=180)
+    if process.returncode != 0:
+        pytest.fail(f"homecoming {what} failed ({process.returncode}):\n{output}")
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Environment for the server's commands: a fresh SQLite data dir or a fresh PostgreSQL database."""
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+    env.update(
+        HOMECOMING_DATA_DIR=str(data_dir),
+        HOMECOMING_SECRET_KEY="browser-test-" + secrets.token_hex(16),
+        HOMECOMING_SECURE_COOKIES="0",
+        HOMECOMING_DEBUG="0",
+        PYTHONUNBUFFERED="1",
+    )
+    if not ON_POSTGRES:
+        env.pop("DATABASE_URL", None)
+        yield env
+        return
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = f"hc_browser_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = _with_database(url, name)
+    try:
+        yield env
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(
+        f"the server did not answer on port {port} within {seconds} s:\n{log.read_text(errors='replace')}"
+    )
+
+
+@pytest.fixture(scope="session")
+def server(_database: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A running ``homecoming serve`` with a registrar and an auditor (password :data:`PASSWORD`)."""
+    env = _database
+    _finish(_start(["migrate"], env), "migrate")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("browser-server") / "server.log"
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            _command() + ["serve", "--port", str(port), "--threads", "4"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    # the users are created while the server starts (each command loads Django: seconds on a busy machine)
+    creating = {
+        username: _start(["createuser", username, "--role", role, "--password", PASSWORD], env)
+        for username, role in USERS.items()
+    }
+    try:
+        for username, creation in creating.items():
+            _finish(creation, f"createuser {username}")
+        _wait_for(port, process, log)
+        yield Server(url=f"http://127.0.0.1:{port}", password=PASSWORD, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context (no cookies) at 1280×900; on failure the server's log is printed."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=server.url, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            print(f"--- server log ({server.log}) ---\n{server.stderr()}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
