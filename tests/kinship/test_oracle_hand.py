@@ -14,6 +14,7 @@ import pytest
 
 from .gallery import GALLERY, hypothesis_unrelated
 from .reference import bruteforce as bf
+from .reference import mutation as bfm
 
 P = {"a": 0.1, "b": 0.2, "c": 0.3, "d": 0.4}
 AUTO = {"alleles": list(P), "frequencies": list(P.values()), "chromosome": "autosomal", "mutation": None}
@@ -482,3 +483,35 @@ def test_dvi_assignment_likelihood_and_enumeration():
 
 def test_log_likelihood_of_impossible_data_is_minus_infinity():
     assert bf.log_marker_likelihood(DUO, {"FA": ("a", "a"), "CH": ("b", "b")}, AUTO) == -math.inf
+
+
+# ----------------------------------------------------------------------------- reference mutation matrices
+
+
+def test_reference_stepwise_matrix_by_hand():
+    m = bfm.stepwise(["9", "10", "10.3", "11"], 0.03, 0.002, 0.5)
+    # row 10: integer neighbours 9 and 11 at distance 1 share rate equally; 10.3 is another class
+    assert m[1] == pytest.approx([0.015, 1 - 0.03 - 0.002, 0.002, 0.015], rel=REL)
+    # row 10.3: alone in its class, so only rate2, spread over the 3 others
+    assert m[2] == pytest.approx([0.002 / 3, 0.002 / 3, 1 - 0.002, 0.002 / 3], rel=REL)
+    # row 9: 10 at distance 1 (weight 1/2), 11 at distance 2 (weight 1/4), scaled to sum to rate
+    assert m[0] == pytest.approx([1 - 0.032, 0.03 * 2 / 3, 0.002, 0.03 / 3], rel=REL)
+
+
+def test_reference_onestep_matrix_by_hand():
+    m = bfm.onestep(["8", "10", "11"], 0.05)
+    assert m == [[1.0, 0.0, 0.0], [0.0, 0.95, 0.05], [0.0, 0.05, 0.95]]
+
+
+def test_reference_equal_and_proportional_matrices():
+    p = list(P.values())
+    eq = bfm.equal(4, 0.03)
+    assert eq[0] == pytest.approx([0.97, 0.01, 0.01, 0.01], rel=REL)
+    pr = np.array(bfm.proportional(p, 0.03))
+    np.testing.assert_allclose(pr.sum(axis=1), 1.0, rtol=1e-14)
+    np.testing.assert_allclose(np.array(p) @ pr, p, rtol=1e-14)  # stationary
+    expected_rate = sum(p[i] * (1 - pr[i, i]) for i in range(4))
+    assert expected_rate == pytest.approx(0.03, rel=REL)  # overall mutation rate is `rate`
+    rnd = np.array(bfm.random(4, np.random.default_rng(1)))
+    np.testing.assert_allclose(rnd.sum(axis=1), 1.0, rtol=1e-14)
+    assert bfm.trivial(3) == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
