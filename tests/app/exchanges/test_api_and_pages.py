@@ -128,7 +128,7 @@ def test_the_agreement_page_shows_chart_figures_findings_and_statements(coordina
     page = client.get(f"/exchanges/agreements/{a.pk}/").content.decode()
     assert "<svg" in page and 'class="quota"' in page and "point approximate" not in page
     assert 'dasharray="2 2"' in page  # the assumed date of 19 Aug is drawn as inferred
-    assert "+ undated: 6,000 (approx.)" in page
+    assert "+ over 6,000 not dated" in page
     assert "sources disagree" not in page and "a source is silent" in page and "one source only" in page
     assert "I Want to Find" in page and "TASS citing an unnamed source" in page
     assert "unilateral repatriation" in page

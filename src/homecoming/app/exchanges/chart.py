@@ -22,8 +22,8 @@ def _scale(lo: float, hi: float, a: float, b: float) -> tuple[float, float]:
     return (b - a) / span, a - lo * (b - a) / span
 
 
-def ledger_chart(series: list[Series], *, title: str, width: int = 640, height: int = 300) -> SafeString:
-    left, right, top, bottom = 60, 170, 30, 40
+def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: int = 300) -> SafeString:
+    left, right, top, bottom = 60, 200, 30, 40
     dated = [p.date for s in series for p in s.points]
     if not dated:
         return mark_safe(f'<p class="muted">{escape(title)}: no dated deliveries yet.</p>')
@@ -62,7 +62,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 640, height: 
             parts.append(
                 f'<line class="quota" x1="{left}" y1="{y(s.quota):.1f}" x2="{width - right}" '
                 f'y2="{y(s.quota):.1f}" stroke="#c00" stroke-dasharray="6 4"/>'
-                f'<text x="{width - right + 4}" y="{y(s.quota) + 4:.1f}" fill="#c00">quota {s.quota:,}</text>'
+                f'<text x="{left + 4}" y="{y(s.quota) - 4:.1f}" fill="#c00">quota {s.quota:,}</text>'
             )
         coords = " ".join(f"{x(p.date):.1f},{y(p.cumulative):.1f}" for p in s.points)
         if coords:
@@ -86,10 +86,11 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 640, height: 
             f'<text x="{width - right + 18}" y="{ly + 29}">{escape(label)}</text>'
         )
         undated = sum(d.delivered for d in s.undated)
+        over = "over " if any(d.qualifier == "lower_bound" for d in s.undated) else ""
         if undated:
             parts.append(
                 f'<text class="undated" x="{width - right + 18}" y="{ly + 29 + 16 * len(series)}" '
-                f'fill="{colour}">{escape(f"+ undated: {undated:,} (approx.)")}</text>'
+                f'fill="{colour}">{escape(f"+ {over}{undated:,} not dated")}</text>'
             )
     parts.append(
         f'<text x="{left}" y="{height - 6}" fill="#555">filled point: exact; hollow: approximate; '
