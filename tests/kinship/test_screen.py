@@ -197,6 +197,16 @@ def test_bad_arguments_are_refused(world: tuple) -> None:
         family_tables([pop.families[0], pop.families[0]], loci=list(tables.loci))
 
 
+def test_per_family_lists_can_be_turned_off(world: tuple) -> None:
+    _, pop, tables = world
+    both = screen(tables, pop.bodies, top=2, top_bodies=3, threshold=100.0)
+    bodies_only = screen(tables, pop.bodies, top=2, top_bodies=0, threshold=100.0)
+    assert bodies_only.family_bodies.shape == (len(tables.family_ids), 0)
+    assert np.array_equal(both.body_log_lr, bodies_only.body_log_lr)
+    assert np.array_equal(both.family_counts, bodies_only.family_counts)
+    assert bodies_only.for_family(tables.family_ids[0]) == ()
+
+
 def test_result_as_dict_and_provenance(world: tuple) -> None:
     _, pop, tables = world
     res = screen(tables, pop.bodies[:3], top=2, threshold=1e3)

@@ -303,7 +303,9 @@ def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top
                  threshold: float | None = None, n_parts: int | None = None) -> RawScreen:
     """Run the kernel on the family rows ``log_lr`` (global index = ``base`` + row)."""
     parts = max(1, min(n_parts or 4 * numba.get_num_threads(), max(1, log_lr.shape[0] // 4)))
-    vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold))
+    vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, max(1, top_bodies),
+                                     _threshold32(threshold))
+    fs, fi = fs[:, :top_bodies], fi[:, :top_bodies]
     bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], -1),
                          vi.transpose(1, 0, 2).reshape(cols.shape[0], -1), top)
     return RawScreen(bs, bf, fs, fi, cv.sum(axis=0), cf)
@@ -440,10 +442,10 @@ def finish(tables: ScreenTables, bodies: Sequence[Profile], raw: RawScreen, /, *
 
 
 def _check_top(top: int, top_bodies: int) -> None:
-    for name, value in (("top", top), ("top_bodies", top_bodies)):
-        if value < 1:
-            raise HypothesisError(f"{name} must be at least 1", field=name, value=value,
-                                  hint="ask for the 10 best, say")
+    for name, value, least in (("top", top, 1), ("top_bodies", top_bodies, 0)):
+        if value < least:
+            raise HypothesisError(f"{name} must be at least {least}", field=name, value=value,
+                                  hint="ask for the 10 best, say (top_bodies=0: no per-family lists)")
 
 
 def screen(tables: ScreenTables, bodies: Sequence[Profile], /, *, top: int = 10, top_bodies: int = 10,
