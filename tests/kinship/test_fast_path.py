@@ -25,10 +25,12 @@ from homecoming.kinship import (
     marker_joint,
     marker_loglik,
     marker_logliks,
+    missing_person_lr,
     read_case,
 )
 from homecoming.kinship.likelihood import node_evidence, plain_results
 from homecoming.kinship.simulate import simulate_profiles
+from homecoming.provenance import digest
 
 from .gallery import GALLERY
 
@@ -144,3 +146,20 @@ def test_shared_cases_fast_equals_generic(path: Path) -> None:
                 for locus in case.loci]
         for g, w in zip(got, want, strict=True):
             assert _same(float(g), w), (h.name, g, w)
+
+
+def test_cached_loci_digest_equals_the_digest_of_the_loci() -> None:
+    ped, loci, profiles = _data("avuncular", "equal", "autosomal", False)
+    poi = Profile("POI", {lc.name: profiles["CH"].get(lc.name) for lc in loci})
+    family = {"UN": profiles["UN"]}
+    for _ in range(2):  # the second call reads the cache
+        dist = genotype_distribution(ped, "CH", loci=loci, family=family)
+        assert dist.provenance.inputs["loci"] == digest(
+            [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in loci])
+        res = missing_person_lr(ped, "CH", poi, family=family, loci=loci)
+        assert res.provenance.inputs["loci"] == digest(
+            [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in loci])
+        assert list(res.provenance.inputs) == ["hypotheses", "profiles", "loci"]
+    other = _loci(None, "autosomal")
+    assert genotype_distribution(ped, "CH", loci=other, family=family).provenance.inputs["loci"] == digest(
+        [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in other])

@@ -115,9 +115,10 @@ def _lumpable(m: FloatArray, rest: list[int], named: list[int]) -> bool:
 
 def _lump(m: FloatArray, named: list[int], rest: list[int]) -> FloatArray:
     k = len(named)
+    rows = m[named]
     out = np.empty((k + 1, k + 1))
-    out[:k, :k] = m[np.ix_(named, named)]
-    out[:k, k] = m[np.ix_(named, rest)].sum(axis=1)
+    out[:k, :k] = rows[:, named]
+    out[:k, k] = rows[:, rest].sum(axis=1)
     out[k, :k] = m[rest[0], named]
     out[k, k] = m[rest[0], rest].sum()
     return out

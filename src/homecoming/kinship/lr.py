@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -19,7 +19,7 @@ from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.likelihood import ThetaScope, marker_logliks
 from homecoming.kinship.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.pedigree import Pedigree
-from homecoming.provenance import Provenance
+from homecoming.provenance import Provenance, digest
 
 FloatArray = NDArray[np.float64]
 
@@ -185,8 +185,8 @@ def kinship_lr(hypotheses: Sequence[Hypothesis], /, *, profiles: Mapping[str, Pr
         "numerator": num, "denominator": den, "theta": theta, "theta_scope": theta_scope,
         "frequency_table": frequency_table, "unknown_alleles": unknown_alleles},
         inputs={"hypotheses": [[h.name, h.pedigree.records(), list(h.placements)] for h in hypotheses],
-                "profiles": {p.sample: {m: str(g) for m, g in p.genotypes.items()} for p in used},
-                "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in loci]})
+                "profiles": {p.sample: {m: str(g) for m, g in p.genotypes.items()} for p in used}})
+    prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=True)})
     total = math.exp(log_lr) if not math.isnan(log_lr) else math.nan
     return LRResult(tuple(lc.name for lc in loci), num, den, logliks, lrs, total, log_lr, model, prov,
                     tuple(notes))
@@ -216,6 +216,27 @@ def missing_person_lr(reference: Pedigree, missing: str, poi: Profile, /, *,
     return kinship_lr([h1, h2], profiles={**fam, poi.sample: poi}, loci=loci, theta=theta,
                       theta_scope="pedigree", unknown_alleles=unknown_alleles, database_size=database_size,
                       frequency_table=frequency_table)
+
+
+_LOCI_DIGESTS: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Locus, ...], str]] = {}
+
+
+def loci_digest(loci: Sequence[Locus], /, *, describe: bool) -> str:
+    """Provenance digest of ``[[name, alleles, frequencies(, describe())], ...]``, cached per loci objects.
+
+    Loci are frozen, so the digest of the same objects never changes; the cache keeps the objects
+    alive, so their ids cannot be reused while cached.
+    """
+    key = (describe, tuple(id(lc) for lc in loci))
+    hit = _LOCI_DIGESTS.get(key)
+    if hit is not None:
+        return hit[1]
+    value = [[lc.name, list(lc.alleles), list(lc.frequencies), *([lc.describe()] if describe else [])]
+             for lc in loci]
+    if len(_LOCI_DIGESTS) > 256:
+        _LOCI_DIGESTS.clear()
+    _LOCI_DIGESTS[key] = (tuple(loci), digest(value))
+    return _LOCI_DIGESTS[key][1]
 
 
 def _free_name(ped: Pedigree, wanted: str) -> str:

@@ -33,7 +33,7 @@ IntArray = NDArray[np.intp]
 
 PRIOR, MEIOSIS, COPY, EVID, HEMI = range(5)
 _MIN_GROUP = 8  # markers whose allele count is at most this are run as one group
-FAST_LIMIT = 40_000  # larger intermediate tables per marker go to the generic engine
+FAST_LIMIT = 4_000_000  # markers needing larger tables go to the generic engine
 _GROUP_RATIO = 1.3  # a group pads to at most ~1.3 times its smallest allele count
 
 
@@ -55,6 +55,9 @@ class Step:
     specs: tuple[Contraction, ...]
     variables: tuple[int, ...]
     rescale: bool
+    # per product: when the right operand is a transmission T(a, b, c) = (M[a, c] + M[b, c]) / 2 and the
+    # left one holds a and b, the two halves contracted separately (T is never built)
+    splits: tuple[tuple[Contraction, Contraction] | None, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,32 +137,38 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
         if not involved:
             continue
         active = [a for a in active if var not in a[1]]
-        specs, out_vars = _contraction([s for _k, s in involved], drop=var, final=None)
-        steps.append(Step(tuple(k for k, _s in involved), specs, out_vars, rescale=True))
-        active.append((slot, out_vars))
+        slots, scopes = [k for k, _s in involved], [s for _k, s in involved]
+        steps.append(_step(slots, factors, scopes, drop=var, final=None))
+        active.append((slot, steps[-1].variables))
         slot += 1
-    specs, out_vars = _contraction([s for _k, s in active], drop=None, final=keep)
-    steps.append(Step(tuple(k for k, _s in active), specs, out_vars, rescale=False))
+    steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep))
     scopes = [f.variables for f in factors] + [st.variables for st in steps]
     unions = tuple(tuple(sorted({v for i in st.inputs for v in scopes[i]})) for st in steps)
     return Plan(genes, tuple(factors), tuple(steps), typed, keep, x, unions)
 
 
-def _contraction(scopes: list[Vars], *, drop: int | None,
-                 final: Vars | None) -> tuple[tuple[Contraction, ...], Vars]:
+def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, drop: int | None,
+          final: Vars | None) -> Step:
     """Pairwise products of ``scopes``, summing ``drop`` as soon as no later factor needs it."""
     pairs: list[Contraction] = []
+    splits: list[tuple[Contraction, Contraction] | None] = []
     acc = scopes[0] if scopes else ()
     for k, scope in enumerate(scopes[1:], start=1):
         later = {v for s in scopes[k + 1:] for v in s}
         merged = tuple(dict.fromkeys(acc + scope))
         out = tuple(v for v in merged if v != drop or v in later)
         pairs.append(compile_contraction(acc, scope, out))
+        spec = factors[slots[k]] if slots[k] < len(factors) else None
+        if spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc):
+            a, b, c = scope
+            splits.append((compile_contraction(acc, (a, c), out), compile_contraction(acc, (b, c), out)))
+        else:
+            splits.append(None)
         acc = out
     target = final if final is not None else tuple(v for v in acc if v != drop)
     if target != acc or not scopes:
         pairs.append(compile_contraction(acc, None, target))
-    return tuple(pairs), target
+    return Step(tuple(slots), tuple(pairs), target, rescale=final is None, splits=tuple(splits))
 
 
 # --------------------------------------------------------------------------- running
@@ -213,17 +222,35 @@ def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[Fl
     limit = min(FAST_LIMIT, MAX_FACTOR_ENTRIES)
     if any(math.prod(width if domains[v] is None else 2 for v in u) > limit for u in plan.unions):
         raise TooLarge
-    tables = [_factor(f, domains, freqs, mats, codes, width) for f in plan.factors]
+    halves = {k: _halves(f, domains, mats, width) for k, f in enumerate(plan.factors) if f.kind == MEIOSIS}
+    tables: list[FloatArray | None] = [None if f.kind == MEIOSIS else _factor(f, domains, freqs, mats, codes,
+                                                                                   width)
+                                       for f in plan.factors]
+
+    def table(slot: int) -> FloatArray:
+        got = tables[slot]
+        if got is None:
+            ma, mb = halves[slot]
+            got = tables[slot] = 0.5 * (ma[:, :, None, :] + mb[:, None, :, :])
+        return got
+
     log_scale = np.zeros(b)
     for step in plan.steps:
-        arrays = [tables[i] for i in step.inputs]
-        acc = arrays[0] if arrays else np.ones(b)
-        for contraction, arr in zip(step.specs, [*arrays[1:], None], strict=False):
-            acc = contraction(acc, arr)
+        acc = table(step.inputs[0]) if step.inputs else np.ones(b)
+        for k, contraction in enumerate(step.specs):
+            if k + 1 >= len(step.inputs):
+                acc = contraction(acc, None)
+                continue
+            slot, split = step.inputs[k + 1], step.splits[k]
+            if split is not None and tables[slot] is None:
+                ma, mb = halves[slot]
+                acc = 0.5 * (split[0](acc, ma) + split[1](acc, mb))
+            else:
+                acc = contraction(acc, table(slot))
         if step.rescale:
             acc = _rescale(acc, log_scale)
         tables.append(acc)
-    return log_scale, tables[-1], [domains[v] for v in plan.keep]
+    return log_scale, table(len(tables) - 1), [domains[v] for v in plan.keep]
 
 
 _TINY, _HUGE = 2.0 ** -500, 2.0 ** 500
@@ -264,6 +291,16 @@ def _rows(arr: FloatArray, dom: IntArray | None, width: int, axis: int) -> Float
     return out
 
 
+def _halves(f: FactorSpec, domains: list[IntArray | None], mats: dict[int, FloatArray],
+            width: int) -> tuple[FloatArray, FloatArray]:
+    """``M[a, c]`` and ``M[b, c]`` over the domains of a transmission's parent genes and child gene."""
+    to_child = _rows(mats[f.sex], domains[f.variables[-1]], width, axis=2)
+    first = _rows(to_child, domains[f.variables[0]], width, axis=1)
+    if f.kind == COPY:
+        return first, first
+    return first, _rows(to_child, domains[f.variables[1]], width, axis=1)
+
+
 def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, mats: dict[int, FloatArray],
             codes: dict[int, IntArray], width: int) -> FloatArray:
     if f.kind == PRIOR:
@@ -271,12 +308,7 @@ def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, ma
         out: FloatArray = freqs[:, :width] if dom is None else np.take_along_axis(freqs, dom, axis=1)
         return out
     if f.kind in (MEIOSIS, COPY):
-        to_child = _rows(mats[f.sex], domains[f.variables[-1]], width, axis=2)
-        slices = [_rows(to_child, domains[v], width, axis=1) for v in f.variables[:-1]]
-        if f.kind == COPY:
-            return slices[0]
-        meiosis: FloatArray = 0.5 * (slices[0][:, :, None, :] + slices[1][:, None, :, :])
-        return meiosis
+        return _halves(f, domains, mats, width)[0]
     pair = codes[f.node]
     b = pair.shape[0]
     if f.kind == HEMI:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +30,7 @@ from homecoming.kinship.likelihood import (
     node_evidence,
     plain_results,
 )
+from homecoming.kinship.lr import loci_digest
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, Pedigree
 from homecoming.provenance import Provenance
@@ -190,7 +191,6 @@ def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence
     prov = Provenance.make("homecoming.kinship.genotype_distribution",
                            parameters={"missing": missing, "theta": theta},
                            inputs={"pedigree": pedigree.records(),
-                                   "family": {k: [str(v)] for k, v in sorted(fam.items())},
-                                   "loci": [[lc.name, list(lc.alleles), list(lc.frequencies)]
-                                            for lc in loci]})
+                                   "family": {k: [str(v)] for k, v in sorted(fam.items())}})
+    prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=False)})
     return GenotypeDistribution(missing, dists, prov)
