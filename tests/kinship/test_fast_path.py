@@ -163,3 +163,23 @@ def test_cached_loci_digest_equals_the_digest_of_the_loci() -> None:
     other = _loci(None, "autosomal")
     assert genotype_distribution(ped, "CH", loci=other, family=family).provenance.inputs["loci"] == digest(
         [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in other])
+
+
+def test_typed_missing_person_and_markers_typed_by_different_people() -> None:
+    ped, loci, profiles = _data("two_missing_brothers", "equal", "autosomal", False)
+    extra = simulate_profiles(ped, loci, np.random.default_rng(11), typed=["MP1"])["MP1"]
+    # MP1 typed on the first three markers only; SIS untyped on the last one
+    placed = {**profiles, "MP1": Profile("MP1", {lc.name: extra.get(lc.name) for lc in loci[:3]}),
+              "SIS": Profile("SIS", {lc.name: profiles["SIS"].get(lc.name) for lc in loci[:-1]})}
+    node = ped.index("MP1")
+    evidence = [node_evidence(ped, locus, placed) for locus in loci]
+    for keep in (None, node):
+        got = plain_results(ped, loci, evidence, keep_node=keep)
+        for locus, ev, res in zip(loci, evidence, got, strict=True):
+            assert res is not None
+            if keep is None:
+                assert _same(res[0], marker_loglik(ped, locus, ev))
+            else:
+                ll, joint = marker_joint(ped, locus, ev, node)
+                assert _same(res[0], ll)
+                np.testing.assert_allclose(res[1], joint, rtol=REL, atol=1e-300)

@@ -34,7 +34,7 @@ IntArray = NDArray[np.intp]
 PRIOR, MEIOSIS, COPY, EVID, HEMI = range(5)
 _MIN_GROUP = 8  # markers whose allele count is at most this are run as one group
 FAST_LIMIT = 4_000_000  # markers needing larger tables go to the generic engine
-_GROUP_RATIO = 1.3  # a group pads to at most ~1.3 times its smallest allele count
+_GROUP_RATIO = 2.0  # a group pads to at most twice its smallest allele count
 
 
 @dataclass(frozen=True)
