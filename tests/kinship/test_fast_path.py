@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from homecoming.errors import MarkerError
 from homecoming.kinship import (
     Locus,
     MutationModel,
@@ -183,3 +184,16 @@ def test_typed_missing_person_and_markers_typed_by_different_people() -> None:
                 ll, joint = marker_joint(ped, locus, ev, node)
                 assert _same(res[0], ll)
                 np.testing.assert_allclose(res[1], joint, rtol=REL, atol=1e-300)
+
+
+def test_batch_log_lr_equals_per_marker_lrs_and_names_unknown_alleles() -> None:
+    ped, loci, profiles = _data("avuncular", "equal", "autosomal", False)
+    dist = genotype_distribution(ped, "CH", loci=loci, family={"UN": profiles["UN"]})
+    rng = np.random.default_rng(5)
+    pois = [simulate_profiles(Pedigree.singleton("P"), loci, rng)["P"] for _ in range(20)]
+    with np.errstate(divide="ignore"):
+        want = [float(np.log(dist.lrs(p)).sum()) for p in pois]
+    np.testing.assert_allclose(dist.batch_log_lr(pois), want, rtol=1e-12)
+    bad = Profile.from_mapping("Q7", {loci[2].name: "99/8"})
+    with pytest.raises(MarkerError, match=r"allele 99 of sample Q7 is not in the frequency table"):
+        dist.batch_log_lr([bad])

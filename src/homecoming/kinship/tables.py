@@ -124,20 +124,24 @@ class GenotypeDistribution:
         Full genotypes without drop-out are looked up in the precomputed tables; partial genotypes and
         drop-out fall back to the exact per-marker sum. Untyped markers contribute 0.
         """
-        tables = self.log_lr_tables()
+        tables = [t.tolist() for t in self.log_lr_tables()]
+        index = [{a: i for i, a in enumerate(md.locus.alleles)} for md in self.markers]
         out = np.zeros(len(pois))
         for k, poi in enumerate(pois):
             total = 0.0
-            for md, table in zip(self.markers, tables, strict=True):
+            for md, table, idx in zip(self.markers, tables, index, strict=True):
                 g = poi.get(md.locus.name)
                 if g is None:
                     continue
                 if g.a2 is None or poi.dropout > 0:
                     lr = md.lr(g, dropout=poi.dropout)
                     total += math.log(lr) if lr > 0 else (-math.inf if lr == 0 else math.nan)
-                else:
-                    total += float(table[md.locus.index(g.a1, who=f"sample {poi.sample}"),
-                                         md.locus.index(g.a2, who=f"sample {poi.sample}")])
+                else:  # labels are canonical; an unknown one gets the locus' error naming the sample
+                    i, j = idx.get(g.a1), idx.get(g.a2)
+                    if i is None or j is None:
+                        i = md.locus.index(g.a1, who=f"sample {poi.sample}")
+                        j = md.locus.index(g.a2, who=f"sample {poi.sample}")
+                    total += table[i][j]
             out[k] = total
         return out
 
