@@ -73,8 +73,9 @@ class HomecomingError(Exception):
 
     def __str__(self) -> str:
         text = self.message
-        if self.problems and len(self.problems) > 1:
-            text += "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        listed = [p for p in self.problems if str(p) != self.message and p.message not in self.message]
+        if listed:
+            text += "\n" + "\n".join(f"  - {p}" for p in listed)
         elif self.hint and self.hint not in text:
             text += f" ({self.hint})"
         return text
