@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from homecoming.app.api import require
 from homecoming.app.audit import services as audit
@@ -61,12 +61,10 @@ def list_detentions(request: HttpRequest, person_id: int) -> list[dict[str, Any]
 
 
 @router.post("/persons/{person_id}/detentions", response={201: DetentionOut}, summary="Record a detention")
-def create_detention(
-    request: HttpRequest, person_id: int, payload: DetentionIn
-) -> tuple[int, dict[str, Any]]:
+def create_detention(request: HttpRequest, person_id: int, payload: DetentionIn) -> Status:
     actor = require(request, "captivity.add_detentionrecord")
     r = services.create_detention(actor=actor, person=get_person(person_id), data=payload.dict())
-    return 201, detention_out(request, r)
+    return Status(201, detention_out(request, r))
 
 
 @router.get("/detentions/{record_id}", response=DetentionOut, summary="A detention record and its events")
@@ -76,15 +74,18 @@ def get_detention(request: HttpRequest, record_id: int) -> dict[str, Any]:
 
 
 @router.post("/detentions/{record_id}/events", response={201: EventOut}, summary="Add a detention event")
-def add_event(request: HttpRequest, record_id: int, payload: EventIn) -> tuple[int, Any]:
+def add_event(request: HttpRequest, record_id: int, payload: EventIn) -> Status:
     actor = require(request, "captivity.add_detentionevent")
-    return 201, services.add_event(
-        actor=actor,
-        record_id=record_id,
-        kind=payload.kind,
-        on=payload.date,
-        place=payload.place,
-        details=payload.details,
+    return Status(
+        201,
+        services.add_event(
+            actor=actor,
+            record_id=record_id,
+            kind=payload.kind,
+            on=payload.date,
+            place=payload.place,
+            details=payload.details,
+        ),
     )
 
 
@@ -101,10 +102,10 @@ def card_out(request: HttpRequest, card: CaptureCard) -> dict[str, Any]:
 
 
 @router.post("/detentions/{record_id}/cards", response={201: CardOut}, summary="Record a capture card")
-def create_card(request: HttpRequest, record_id: int, payload: CardIn) -> tuple[int, dict[str, Any]]:
+def create_card(request: HttpRequest, record_id: int, payload: CardIn) -> Status:
     actor = require(request, "captivity.add_capturecard")
     card = services.create_card(actor=actor, record_id=record_id, data=payload.dict(exclude_none=True))
-    return 201, card_out(request, card)
+    return Status(201, card_out(request, card))
 
 
 @router.get("/cards/{card_id}", response=CardOut, summary="A capture card")
@@ -117,10 +118,10 @@ def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
 
 
 @router.post("/cards/{card_id}/dispatches", response={201: dict}, summary="Record that a card was sent")
-def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> tuple[int, dict[str, Any]]:
+def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> Status:
     actor = require(request, "captivity.add_carddispatch")
     d = services.dispatch_card(actor=actor, card_id=card_id, **payload.dict())
-    return 201, {"id": d.pk, "recipient": d.recipient, "sent_on": d.sent_on.isoformat()}
+    return Status(201, {"id": d.pk, "recipient": d.recipient, "sent_on": d.sent_on.isoformat()})
 
 
 @router.get("/wounded-list", response=list[WoundedOut], summary="Seriously wounded and sick due for exchange")

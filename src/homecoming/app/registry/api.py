@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from homecoming.app.api import require
 from homecoming.app.audit import services as audit
@@ -16,12 +16,12 @@ from homecoming.app.registry.schemas import (
     AssertionOut,
     CaseIn,
     CaseOut,
+    CaseTransitionIn,
     PersonIn,
     PersonOut,
     PersonPatch,
     PersonSummary,
     ReviewIn,
-    TransitionIn,
 )
 from homecoming.app.registry.search import Query, search_persons
 from homecoming.errors import NotFound
@@ -64,13 +64,13 @@ def list_persons(
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     actor = require(request, "registry.add_person")
     data = payload.dict(exclude={"names", "reason"}, exclude_none=True)
     person = services.create_person(
         actor=actor, data=data, names=[n.dict() for n in payload.names], reason=payload.reason
     )
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 def _person(person_id: int) -> Person:
@@ -103,10 +103,10 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> 
 
 
 @router.post("/persons/{person_id}/assertions", response={201: AssertionOut}, summary="Submit a status claim")
-def add_assertion(request: HttpRequest, person_id: int, payload: AssertionIn) -> tuple[int, StatusAssertion]:
+def add_assertion(request: HttpRequest, person_id: int, payload: AssertionIn) -> Status:
     actor = require(request, "registry.add_statusassertion")
     a = services.add_assertion(actor=actor, person=_person(person_id), **payload.dict())
-    return 201, a
+    return Status(201, a)
 
 
 @router.post("/assertions/{assertion_id}/review", response=AssertionOut, summary="Accept or reject a claim")
@@ -134,13 +134,13 @@ def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
 
 
 @router.post("/persons/{person_id}/cases", response={201: CaseOut}, summary="Open a tracing case")
-def open_case(request: HttpRequest, person_id: int, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def open_case(request: HttpRequest, person_id: int, payload: CaseIn) -> Status:
     actor = require(request, "registry.add_missingcase")
     data = payload.dict(exclude={"enquirers"})
     case = services.open_case(
         actor=actor, person=_person(person_id), data=data, enquirers=[e.dict() for e in payload.enquirers]
     )
-    return 201, case_out(request, case)
+    return Status(201, case_out(request, case))
 
 
 def _case(case_id: int) -> MissingCase:
@@ -157,7 +157,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/transitions", response=CaseOut, summary="Move a case to another state")
-def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
+def transition(request: HttpRequest, case_id: int, payload: CaseTransitionIn) -> dict[str, Any]:
     actor = require(request, "registry.change_missingcase")
     case = services.transition_case(
         actor=actor,

@@ -111,13 +111,13 @@ class CaseIn(Schema):
     enquirers: list[EnquirerIn] = []
 
 
-class TransitionIn(Schema):
+class CaseTransitionIn(Schema):
     state: str
     reason: str = ""
     version: int | None = None
 
 
-class TransitionOut(Schema):
+class CaseTransitionOut(Schema):
     from_state: str
     to_state: str
     at: datetime
@@ -135,7 +135,7 @@ class CaseOut(Schema):
     unit_at_disappearance: str
     circumstances: str
     external_references: list[str]
-    transitions: list[TransitionOut]
+    transitions: list[CaseTransitionOut]
     enquirers: list[EnquirerIn] | None = Field(None, description="only for roles that may see contacts")
 
 
