@@ -286,9 +286,12 @@ def _domains(plan: Plan, codes: dict[int, IntArray], width: int) -> list[IntArra
 def _rows(arr: FloatArray, dom: IntArray | None, width: int, axis: int) -> FloatArray:
     if dom is None:
         return arr[:, :width] if axis == 1 else arr[:, :, :width]
-    index = dom[:, :, None] if axis == 1 else dom[:, None, :]
-    out: FloatArray = np.take_along_axis(arr, index, axis=axis)
-    return out
+    rows = np.arange(arr.shape[0])[:, None]
+    if axis == 1:
+        picked: FloatArray = arr[rows, dom]
+        return picked
+    moved: FloatArray = arr.transpose(0, 2, 1)[rows, dom].transpose(0, 2, 1)
+    return moved
 
 
 def _halves(f: FactorSpec, domains: list[IntArray | None], mats: dict[int, FloatArray],
@@ -305,7 +308,7 @@ def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, ma
             codes: dict[int, IntArray], width: int) -> FloatArray:
     if f.kind == PRIOR:
         dom = domains[f.variables[0]]
-        out: FloatArray = freqs[:, :width] if dom is None else np.take_along_axis(freqs, dom, axis=1)
+        out: FloatArray = freqs[:, :width] if dom is None else freqs[np.arange(freqs.shape[0])[:, None], dom]
         return out
     if f.kind in (MEIOSIS, COPY):
         return _halves(f, domains, mats, width)[0]
