@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homecoming.app.audit.middleware.RequestIdMiddleware",
+    "homecoming.app.api_errors.ApiErrorShapeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
