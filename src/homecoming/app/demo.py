@@ -261,6 +261,9 @@ def build_demo(*, persons: int, seed: int, progress: Callable[[int], None] | Non
     for i, f in enumerate(fakes.values()):
         f.seed_instance(seed + i)
     today = date.today()
+    from homecoming.app.demo_remains import build_exchanges_and_remains
+
+    build_exchanges_and_remains(users)
     for _ in range(persons):
         person = _person(rng, fakes, users, today)
         if rng.random() < 0.85:
