@@ -498,29 +498,33 @@ def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evide
                 log_scale, table, domains = run_plan(plan, batch, width)  # type: ignore[arg-type]
             except TooLarge:
                 continue
+            totals = table.reshape(len(group), -1).sum(axis=1)
             for j, k in enumerate(group):
                 doms = [None if d is None else d[j] for d in domains]
-                out[k] = _plain_result(float(log_scale[j]), table[j], doms, sizes[positions[j]], hemi=hemi,
-                                       joint=not lump)
+                out[k] = _plain_result(float(log_scale[j]), float(totals[j]), table[j], doms,
+                                       sizes[positions[j]], hemi=hemi, joint=not lump)
     return out
 
 
-def _plain_result(log_scale: float, table: FloatArray, domains: list[IntArray | None], n: int, *,
-                  hemi: bool, joint: bool) -> PlainResult:
-    total = float(table.sum())
+def _plain_result(log_scale: float, total: float, table: FloatArray, domains: list[IntArray | None], n: int,
+                  *, hemi: bool, joint: bool) -> PlainResult:
     if not total > 0:
-        return -math.inf, np.full((n, n), math.nan) if joint else np.empty(0)
+        return -math.inf, np.full((n, n), math.nan) if joint else _EMPTY
     ll = log_scale + math.log(total)
     if not joint:
-        return ll, np.empty(0)
+        return ll, _EMPTY
+    if not hemi and domains[0] is None and domains[1] is None:
+        plain: FloatArray = table[:n, :n] / total
+        return ll, plain
     out = np.zeros((n, n))
     idx = [np.arange(n) if d is None else d[d < n] for d in domains]
     sel = [slice(0, n) if d is None else np.nonzero(d < n)[0] for d in domains]
     if hemi:
         out[idx[0], idx[0]] = table[sel[0]] / total
-    elif domains[0] is None and domains[1] is None:
-        out[:, :] = table[:n, :n] / total
     else:
         out[np.ix_(idx[0], idx[1])] = table[np.ix_(np.arange(table.shape[0])[sel[0]],
                                                    np.arange(table.shape[1])[sel[1]])] / total
     return ll, out
+
+
+_EMPTY: FloatArray = np.empty(0)
