@@ -26,8 +26,22 @@ Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyE
 HypothesisError, CaseFileError, LimitError) naming the person, marker, allele and fix.
 """
 
+from homecoming.kinship.direct import DirectMatch, SampleGroup, direct_match, reassociate
 from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
+from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
+from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
 from homecoming.kinship.formats.frequencies import FrequencyTable
+from homecoming.kinship.identification import ComponentResult, Identification, identify
+from homecoming.kinship.joint import (
+    DviProblem,
+    Family,
+    FamilyTable,
+    JointTable,
+    Pairwise,
+    family_table,
+    joint_table,
+    pairwise,
+)
 from homecoming.kinship.likelihood import (
     Observation,
     evidence_matrix,
@@ -41,25 +55,56 @@ from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr, missing_pers
 from homecoming.kinship.markers import Genotype, Locus, Profile, canonical_allele, reconcile_loci
 from homecoming.kinship.mutation import MutationModel, SexMutation, mutation_matrix
 from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.populations import Population, simulate_population
+from homecoming.kinship.screen import (
+    Candidate,
+    ReferenceFamily,
+    ScreenResult,
+    ScreenTables,
+    family_tables,
+    screen,
+    screen_dask,
+)
 from homecoming.kinship.tables import GenotypeDistribution, MarkerDistribution, genotype_distribution
 
 __all__ = [
+    "Candidate",
+    "ComponentResult",
+    "DirectMatch",
+    "DviCase",
+    "DviProblem",
+    "FamFile",
+    "Family",
+    "FamilyTable",
     "FrequencyTable",
     "Genotype",
     "GenotypeDistribution",
     "Hypothesis",
+    "Identification",
+    "JointTable",
     "KinshipCase",
     "LRResult",
     "Locus",
     "MarkerDistribution",
     "MutationModel",
     "Observation",
+    "Pairwise",
     "Pedigree",
+    "Population",
     "Profile",
+    "ReferenceFamily",
+    "SampleGroup",
+    "ScreenResult",
+    "ScreenTables",
     "SexMutation",
     "canonical_allele",
+    "direct_match",
     "evidence_matrix",
+    "family_table",
+    "family_tables",
     "genotype_distribution",
+    "identify",
+    "joint_table",
     "jsonable",
     "kinship_lr",
     "loglik",
@@ -68,9 +113,19 @@ __all__ = [
     "marker_logliks",
     "missing_person_lr",
     "mutation_matrix",
+    "pairwise",
     "pedigree_likelihood",
     "read_case",
+    "read_dvi_case",
+    "read_fam",
+    "read_fam_case",
+    "reassociate",
     "reconcile_loci",
+    "run_dvi_case",
     "run_kinship_case",
+    "screen",
+    "screen_dask",
+    "simulate_population",
     "write_case",
+    "write_fam",
 ]
