@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -13,9 +12,7 @@ import pytest
 from homecoming.app.audit.models import AuditRecord
 from homecoming.app.captivity.models import CardDispatch, DetentionEvent
 
-# captivity/api.py returns ``(201, body)`` tuples, deprecated in django-ninja 1.7 (a warning, so an
-# error under pytest, so a 500). The behaviour below is tested past it; the first test shows it.
-pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:Returning tuple:DeprecationWarning")]
+pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 
@@ -49,16 +46,6 @@ def card(as_registrar: Any, detention: dict[str, Any]) -> dict[str, Any]:
         "health": "seriously_wounded", "family_address": "вул. Садова 1, Полтава", "card_date": "2024-03-14"})
     assert response.status_code == 201, response.content
     return response.json()
-
-
-def test_creating_uses_no_deprecated_ninja_return(as_registrar: Any, person: Any) -> None:
-    """Fails while captivity/api.py returns ``201, body``; return ``ninja.Status(201, body)`` instead."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        response = post(as_registrar, f"/persons/{person.pk}/detentions",
-                        {"detaining_power": "RU", "capture_date": "2024-03-10"})
-    assert response.status_code == 201, response.content
-    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
 
 
 def test_a_detention_starts_with_its_capture_and_follows_its_events(as_registrar: Any,

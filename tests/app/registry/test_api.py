@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +10,7 @@ import pytest
 
 from homecoming.app.audit.models import AuditRecord
 
-# registry/api.py returns ``(201, body)`` tuples, deprecated in django-ninja 1.7 (a warning, so an
-# error under pytest, so a 500). The behaviour below is tested past it; the test just after shows it.
-TUPLE_RETURN = "ignore:Returning tuple:DeprecationWarning"
-pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings(TUPLE_RETURN)]
+pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 
@@ -45,15 +41,6 @@ def created(as_registrar: Any) -> dict[str, Any]:
     })
     assert response.status_code == 201, response.content
     return response.json()
-
-
-def test_creating_uses_no_deprecated_ninja_return(as_registrar: Any) -> None:
-    """Fails while registry/api.py returns ``201, body``; return ``ninja.Status(201, body)`` instead."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        response = post(as_registrar, "/persons", {"names": [{"family_name": "Ткаченко"}]})
-    assert response.status_code == 201, response.content
-    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
 
 
 def test_a_person_created_in_cyrillic_is_found_by_a_latin_spelling(as_registrar: Any,
