@@ -197,3 +197,18 @@ def test_batch_log_lr_equals_per_marker_lrs_and_names_unknown_alleles() -> None:
     bad = Profile.from_mapping("Q7", {loci[2].name: "99/8"})
     with pytest.raises(MarkerError, match=r"allele 99 of sample Q7 is not in the frequency table"):
         dist.batch_log_lr([bad])
+
+
+def test_many_rare_typed_people_do_not_underflow() -> None:
+    """150 typed people with rare alleles: the likelihood is far below the smallest double."""
+    rare = Locus("R", ("1", "2", "3"), (1e-4, 2e-4, 1 - 3e-4))
+    members = [{"id": "FA", "sex": "male"}, {"id": "MO", "sex": "female"},
+               {"id": "CH", "father": "FA", "mother": "MO", "sex": "male"}]
+    members += [{"id": f"U{k}", "sex": "female"} for k in range(150)]
+    ped = Pedigree.from_records(members)
+    profiles = {m["id"]: Profile.from_mapping(m["id"], {"R": "1/2"}) for m in members if m["id"] != "MO"}
+    got = marker_logliks(ped, [rare], profiles)[0]
+    want = marker_loglik(ped, rare, node_evidence(ped, rare, profiles))
+    assert math.isfinite(want) and want < math.log(1e-308) * 3
+    assert _same(float(got), want)
+    assert plain_results(ped, [rare], [node_evidence(ped, rare, profiles)], keep_node=None)[0] is not None

@@ -7,8 +7,8 @@ of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` an
 then run together: the gene domains of all markers in a group are padded to the same sizes (a padded
 allele has frequency 0, zero mutation rows and columns and zero evidence, so it carries no mass) and
 every pairwise contraction is one batched matrix product (``numpy.matmul``) over a leading
-marker axis. A marker whose table drifts towards under- or overflow is rescaled by an exact power of
-two after a step (the log accumulated), so nothing underflows.
+marker axis. After every step each marker's table is scaled by the exact power of two that brings its
+maximum into [1/2, 1) (the log accumulated), so nothing underflows.
 
 Only the plain case is compiled: θ = 0, every typed person with exactly one full genotype, no drop-out
 and no silent allele. Anything else (and anything that fails a check, so that errors keep their
@@ -253,18 +253,16 @@ def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[Fl
     return log_scale, table(len(tables) - 1), [domains[v] for v in plan.keep]
 
 
-_TINY, _HUGE = 2.0 ** -500, 2.0 ** 500
-
-
 def _rescale(acc: FloatArray, log_scale: FloatArray) -> FloatArray:
-    """Take powers of two out of markers whose table drifts towards under- or overflow (exact)."""
-    peak = acc.reshape(acc.shape[0], -1).max(axis=1)
-    if ((peak < _TINY) & (peak > 0)).any() or (peak > _HUGE).any():
-        _mant, exp = np.frexp(peak)
-        log_scale += exp * math.log(2.0)
-        scaled: FloatArray = np.ldexp(acc, -exp.reshape((-1,) + (1,) * (acc.ndim - 1)))
-        return scaled
-    return acc
+    """Scale each marker's table by the power of two that brings its maximum into [1/2, 1) (exact).
+
+    Every intermediate table is then near 1, so products of many of them (a pedigree with many
+    components or people) cannot underflow; the exponents are accumulated in ``log_scale``.
+    """
+    _mant, exp = np.frexp(acc.reshape(acc.shape[0], -1).max(axis=1))
+    log_scale += exp * math.log(2.0)
+    scaled: FloatArray = np.ldexp(acc, -exp.reshape((-1,) + (1,) * (acc.ndim - 1)))
+    return scaled
 
 
 def _domains(plan: Plan, codes: dict[int, IntArray], width: int) -> list[IntArray | None]:
