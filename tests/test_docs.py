@@ -70,7 +70,8 @@ def test_the_cli_reference_is_current() -> None:
     from homecoming.clidocs import render
 
     assert (DOCS / "cli.md").read_text(encoding="utf-8") == render(app), (
-        "docs/cli.md is out of date: run `make docs` (homecoming docs-cli > docs/cli.md) and commit it")
+        "docs/cli.md is out of date: run `make docs` (homecoming docs-cli > docs/cli.md) and commit it"
+    )
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -117,10 +118,12 @@ def test_the_data_model_page_names_every_model_and_insert_only_table() -> None:
     models = [m for app_label in documented_apps for m in apps.get_app_config(app_label).get_models()]
     missing = sorted(m.__name__ for m in models if f"**{m.__name__}**" not in text)
     assert not missing, f"docs/data-model.md does not describe the model(s) {', '.join(missing)}"
-    query = {"sqlite": "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-                       "AND name LIKE '%no_update'",
-             "postgresql": "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                           "WHERE NOT t.tgisinternal AND t.tgname LIKE '%insert_only'"}[connection.vendor]
+    query = {
+        "sqlite": "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+        "AND name LIKE '%no_update'",
+        "postgresql": "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND t.tgname LIKE '%insert_only'",
+    }[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(query)
         tables = {row[0] for row in cursor.fetchall()}

@@ -15,10 +15,10 @@ import pytest
 
 _CATALOGUE = {
     "sqlite": "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-              "AND (name LIKE '%\\_no\\_update' ESCAPE '\\' OR name LIKE '%\\_no\\_delete' ESCAPE '\\')",
+    "AND (name LIKE '%\\_no\\_update' ESCAPE '\\' OR name LIKE '%\\_no\\_delete' ESCAPE '\\')",
     "postgresql": "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                  "WHERE NOT t.tgisinternal "
-                  "AND (t.tgname LIKE '%\\_insert\\_only' OR t.tgname LIKE '%\\_no\\_truncate')",
+    "WHERE NOT t.tgisinternal "
+    "AND (t.tgname LIKE '%\\_insert\\_only' OR t.tgname LIKE '%\\_no\\_truncate')",
 }
 
 

@@ -28,7 +28,9 @@ MISSING_ID = 999999
 SCHEMA: dict[str, Any] = ninja_api.get_openapi_schema(path_prefix=PREFIX)
 COMPONENTS: dict[str, Any] = SCHEMA.get("components", {}).get("schemas", {})
 OPERATIONS: list[tuple[str, str]] = [
-    (method, path) for path, ops in SCHEMA["paths"].items() for method in ops
+    (method, path)
+    for path, ops in SCHEMA["paths"].items()
+    for method in ops
     if method in {"get", "post", "put", "patch", "delete"}
 ]
 
@@ -46,8 +48,11 @@ def _path_params(method: str, path: str) -> list[str]:
 
 
 def _integer_params(method: str, path: str) -> list[str]:
-    return [p["name"] for p in _operation(method, path).get("parameters", [])
-            if p["in"] == "path" and p.get("schema", {}).get("type") == "integer"]
+    return [
+        p["name"]
+        for p in _operation(method, path).get("parameters", [])
+        if p["in"] == "path" and p.get("schema", {}).get("type") == "integer"
+    ]
 
 
 WITH_PATH_ID = [(m, p) for m, p in OPERATIONS if _path_params(m, p)]
@@ -56,6 +61,7 @@ WITH_BODY = [(m, p) for m, p in OPERATIONS if "requestBody" in _operation(m, p)]
 
 
 # --- values built from the schema ------------------------------------------------------------------
+
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
@@ -113,11 +119,15 @@ def _body_schema(method: str, path: str) -> dict[str, Any]:
 
 
 def _query(method: str, path: str) -> dict[str, Any]:
-    return {p["name"]: example(p.get("schema", {})) for p in _operation(method, path).get("parameters", [])
-            if p["in"] == "query" and p.get("required")}
+    return {
+        p["name"]: example(p.get("schema", {}))
+        for p in _operation(method, path).get("parameters", [])
+        if p["in"] == "query" and p.get("required")
+    }
 
 
 # --- path ids of real objects ----------------------------------------------------------------------
+
 
 def _real_id(param: str, tags: list[str]) -> int:
     """The id of an existing object for a path parameter: ``card_id`` → the newest CaptureCard, etc.
@@ -144,8 +154,9 @@ def url(method: str, path: str, *, missing: bool = False) -> str:
     return path
 
 
-def call(client: Client, method: str, path: str, body: Any = None,
-         query: dict[str, Any] | None = None) -> Any:
+def call(
+    client: Client, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None
+) -> Any:
     if query:
         path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     send = getattr(client, method)
@@ -175,6 +186,7 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
 
 # --- fixtures --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """These tests are about the API, not about password hashing (tests/app/accounts checks argon2)."""
@@ -187,16 +199,28 @@ def world(registrar: Any, reviewer: Any) -> dict[str, Any]:
     from homecoming.app.captivity import services as captivity
     from homecoming.app.registry import services as registry
 
-    person = registry.create_person(actor=registrar,
-                                    data={"sex": "female", "birth_date": "1994", "power": "UA"},
-                                    names=[{"family_name": "Мельник", "given_name": "Ірина"}])
-    case = registry.open_case(actor=registrar, person=person, data={},
-                              enquirers=[{"name": "Мельник Олена", "phone": "+380 00 000 0000"}])
-    assertion = registry.add_assertion(actor=registrar, person=person, status="captive",
-                                       source_type="other_party_list", source_name="list 7",
-                                       source_date=date(2024, 5, 1))
-    record = captivity.create_detention(actor=registrar, person=person,
-                                        data={"detaining_power": "RU", "capture_date": date(2024, 4, 2)})
+    person = registry.create_person(
+        actor=registrar,
+        data={"sex": "female", "birth_date": "1994", "power": "UA"},
+        names=[{"family_name": "Мельник", "given_name": "Ірина"}],
+    )
+    case = registry.open_case(
+        actor=registrar,
+        person=person,
+        data={},
+        enquirers=[{"name": "Мельник Олена", "phone": "+380 00 000 0000"}],
+    )
+    assertion = registry.add_assertion(
+        actor=registrar,
+        person=person,
+        status="captive",
+        source_type="other_party_list",
+        source_name="list 7",
+        source_date=date(2024, 5, 1),
+    )
+    record = captivity.create_detention(
+        actor=registrar, person=person, data={"detaining_power": "RU", "capture_date": date(2024, 4, 2)}
+    )
     card = captivity.create_card(actor=registrar, record_id=record.pk, data={})
     return {"person": person, "case": case, "assertion": assertion, "record": record, "card": card}
 
@@ -214,6 +238,7 @@ def admin(make_user: Any) -> Any:
 
 
 # --- the schema itself -----------------------------------------------------------------------------
+
 
 def test_openapi_schema_is_served_and_lists_the_foundation(api: Any, registrar: Any) -> None:
     response = api(registrar).get(f"{PREFIX}/openapi.json")
@@ -235,6 +260,7 @@ def test_the_iteration_found_the_endpoints() -> None:
 
 # --- 401 -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=_ids(OPERATIONS))
 def test_without_a_token_every_endpoint_is_401(method: str, path: str, world: Any) -> None:
     response = call(Client(), method, url(method, path), valid_body(method, path), _query(method, path))
@@ -245,8 +271,9 @@ def test_without_a_token_every_endpoint_is_401(method: str, path: str, world: An
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=_ids(OPERATIONS))
-def test_with_an_unknown_or_revoked_token_every_endpoint_is_401(method: str, path: str, world: Any,
-                                                                 registrar: Any) -> None:
+def test_with_an_unknown_or_revoked_token_every_endpoint_is_401(
+    method: str, path: str, world: Any, registrar: Any
+) -> None:
     from django.utils import timezone
 
     from homecoming.app.accounts.models import ApiToken
@@ -261,9 +288,11 @@ def test_with_an_unknown_or_revoked_token_every_endpoint_is_401(method: str, pat
 
 # --- 403 -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=_ids(OPERATIONS))
-def test_a_user_without_a_role_gets_403_everywhere(method: str, path: str, world: Any, roleless: Any,
-                                                    api: Any) -> None:
+def test_a_user_without_a_role_gets_403_everywhere(
+    method: str, path: str, world: Any, roleless: Any, api: Any
+) -> None:
     response = call(api(roleless), method, url(method, path), valid_body(method, path), _query(method, path))
     error = error_of(response, 403)
     assert error["code"] == "permission_denied"
@@ -275,17 +304,24 @@ def _writes_for(role: str) -> list[tuple[str, str]]:
     from homecoming.app.accounts.roles import Role, all_role_permissions
 
     writer_apps = {p.split(".")[0] for p in all_role_permissions()[Role(role)] if ".view_" not in p}
-    return [(m, p) for m, p in OPERATIONS
-            if m in WRITES and not set(_operation(m, p).get("tags", [])) & writer_apps]
+    return [
+        (m, p)
+        for m, p in OPERATIONS
+        if m in WRITES and not set(_operation(m, p).get("tags", [])) & writer_apps
+    ]
 
 
 READ_ONLY = [(role, m, p) for role in ("auditor", "dna_analyst") for m, p in _writes_for(role)]
 
 
-@pytest.mark.parametrize(("role", "method", "path"), READ_ONLY,
-                         ids=[f"{r}-{m.upper()} {p.removeprefix(PREFIX)}" for r, m, p in READ_ONLY])
-def test_read_only_roles_cannot_write(role: str, method: str, path: str, world: Any, make_user: Any,
-                                      api: Any) -> None:
+@pytest.mark.parametrize(
+    ("role", "method", "path"),
+    READ_ONLY,
+    ids=[f"{r}-{m.upper()} {p.removeprefix(PREFIX)}" for r, m, p in READ_ONLY],
+)
+def test_read_only_roles_cannot_write(
+    role: str, method: str, path: str, world: Any, make_user: Any, api: Any
+) -> None:
     """The auditor writes nothing anywhere; a DNA analyst nothing in the apps that grant it only views."""
     client = api(make_user(role))
     response = call(client, method, url(method, path), valid_body(method, path), _query(method, path))
@@ -300,10 +336,12 @@ def test_the_auditor_may_write_nowhere() -> None:
 
 # --- 404 -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("method", "path"), WITH_PATH_ID, ids=_ids(WITH_PATH_ID))
 def test_an_id_that_does_not_exist_is_404(method: str, path: str, admin: Any, api: Any) -> None:
-    response = call(api(admin), method, url(method, path, missing=True), valid_body(method, path),
-                    _query(method, path))
+    response = call(
+        api(admin), method, url(method, path, missing=True), valid_body(method, path), _query(method, path)
+    )
     error = error_of(response, 404)
     assert error["code"] == "not_found"
     assert str(MISSING_ID) in error["message"]
@@ -311,8 +349,9 @@ def test_an_id_that_does_not_exist_is_404(method: str, path: str, admin: Any, ap
 
 
 @pytest.mark.parametrize(("method", "path"), WITH_INTEGER_ID, ids=_ids(WITH_INTEGER_ID))
-def test_an_id_that_is_not_a_number_is_422_naming_the_parameter(method: str, path: str, admin: Any,
-                                                                api: Any) -> None:
+def test_an_id_that_is_not_a_number_is_422_naming_the_parameter(
+    method: str, path: str, admin: Any, api: Any
+) -> None:
     name = _integer_params(method, path)[0]
     bad = path.replace("{" + name + "}", "abc")
     for other in _path_params(method, path):
@@ -330,18 +369,22 @@ def test_a_refused_value_is_shown_in_the_error(admin: Any, api: Any, world: Any)
     bad = path.replace("{" + name + "}", "abc")
     error = error_of(call(api(admin), method, bad, valid_body(method, path), _query(method, path)), 422)
     assert (error["field"], error["value"]) == (name, "abc")
-    response = api(admin).post(f"{PREFIX}/persons", data=json.dumps({"names": [{"family_name": "Коваль"}],
-                                                                      "age_min": "many"}),
-                               content_type="application/json")
+    response = api(admin).post(
+        f"{PREFIX}/persons",
+        data=json.dumps({"names": [{"family_name": "Коваль"}], "age_min": "many"}),
+        content_type="application/json",
+    )
     error = error_of(response, 422)
     assert (error["field"], error["value"]) == ("age_min", "many")
 
 
 # --- 422 -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=_ids(WITH_BODY))
-def test_a_body_with_a_wrong_type_is_422_naming_the_field(method: str, path: str, world: Any, admin: Any,
-                                                          api: Any) -> None:
+def test_a_body_with_a_wrong_type_is_422_naming_the_field(
+    method: str, path: str, world: Any, admin: Any, api: Any
+) -> None:
     schema = _body_schema(method, path)
     props = schema.get("properties", {})
     assert props, f"{method} {path} takes a body without properties"
@@ -356,19 +399,23 @@ def test_a_body_with_a_wrong_type_is_422_naming_the_field(method: str, path: str
 
 
 @pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=_ids(WITH_BODY))
-def test_a_body_that_is_not_json_gets_the_same_shape(method: str, path: str, world: Any, admin: Any,
-                                                     api: Any) -> None:
+def test_a_body_that_is_not_json_gets_the_same_shape(
+    method: str, path: str, world: Any, admin: Any, api: Any
+) -> None:
     send = getattr(api(admin), method)
     response = send(url(method, path), data=b"{not json", content_type="application/json")
     assert response.status_code in (400, 422), response.content[:300]
     error_of(response, response.status_code)
 
 
-@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p in WITH_BODY
-                                               if _body_schema(m, p).get("required")],
-                         ids=_ids([(m, p) for m, p in WITH_BODY if _body_schema(m, p).get("required")]))
-def test_an_empty_body_lists_every_missing_required_field(method: str, path: str, world: Any, admin: Any,
-                                                          api: Any) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [(m, p) for m, p in WITH_BODY if _body_schema(m, p).get("required")],
+    ids=_ids([(m, p) for m, p in WITH_BODY if _body_schema(m, p).get("required")]),
+)
+def test_an_empty_body_lists_every_missing_required_field(
+    method: str, path: str, world: Any, admin: Any, api: Any
+) -> None:
     required = _body_schema(method, path)["required"]
     error = error_of(call(api(admin), method, url(method, path), {}, _query(method, path)), 422)
     assert error["code"] == "validation_failed"
@@ -376,6 +423,7 @@ def test_an_empty_body_lists_every_missing_required_field(method: str, path: str
 
 
 # --- outside the routes ----------------------------------------------------------------------------
+
 
 def test_an_unknown_api_path_gets_the_same_shape(api: Any, registrar: Any) -> None:
     error = error_of(api(registrar).get(f"{PREFIX}/no-such-thing"), 404)

@@ -81,8 +81,17 @@ def test_passwords_are_stored_with_argon2(alice: Any) -> None:
     assert PASSWORD not in alice.password
 
 
-@pytest.mark.parametrize("page", ["/", "/registry/search/?q=Shevchenko", "/registry/persons/1/",
-                                  "/registry/persons/new/", "/audit/", "/accounts/otp/"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/",
+        "/registry/search/?q=Shevchenko",
+        "/registry/persons/1/",
+        "/registry/persons/new/",
+        "/audit/",
+        "/accounts/otp/",
+    ],
+)
 def test_no_page_without_logging_in(page: str) -> None:
     response = Client().get(page)
     assert response.status_code == 302
@@ -133,6 +142,7 @@ def test_the_lockout_is_per_user_name(alice: Any, make_user: Callable[..., Any])
 
 # --- a second factor -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def device(alice: Any) -> Any:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,9 +181,11 @@ def test_with_a_totp_device_the_right_code_logs_in_verified(browser: Client, dev
 
 # --- creating users from the command line ----------------------------------------------------------
 
+
 def test_createuser_puts_the_user_in_the_role_group() -> None:
-    result = CliRunner().invoke(cli, ["createuser", "carol", "--role", "family_liaison",
-                                      "--password", "a long enough pass phrase 7"])
+    result = CliRunner().invoke(
+        cli, ["createuser", "carol", "--role", "family_liaison", "--password", "a long enough pass phrase 7"]
+    )
     assert result.exit_code == 0, result.output
     assert "created carol (family_liaison)" in result.output
     carol = User.objects.get(username="carol")
@@ -183,8 +195,9 @@ def test_createuser_puts_the_user_in_the_role_group() -> None:
 
 
 def test_createuser_with_an_unknown_role_says_which_roles_exist() -> None:
-    result = CliRunner().invoke(cli, ["createuser", "dave", "--role", "wizard",
-                                      "--password", "a long enough pass phrase 7"])
+    result = CliRunner().invoke(
+        cli, ["createuser", "dave", "--role", "wizard", "--password", "a long enough pass phrase 7"]
+    )
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output

@@ -33,46 +33,68 @@ def as_registrar(api: Callable[[Any], Any], registrar: Any) -> Any:
 
 @pytest.fixture
 def detention(as_registrar: Any, person: Any) -> dict[str, Any]:
-    response = post(as_registrar, f"/persons/{person.pk}/detentions", {
-        "detaining_power": "RU", "capture_date": "2024-03-10", "capture_place": "near Avdiivka",
-        "internment_number": "K-0042", "seriously_ill": True})
+    response = post(
+        as_registrar,
+        f"/persons/{person.pk}/detentions",
+        {
+            "detaining_power": "RU",
+            "capture_date": "2024-03-10",
+            "capture_place": "near Avdiivka",
+            "internment_number": "K-0042",
+            "seriously_ill": True,
+        },
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
 
 @pytest.fixture
 def card(as_registrar: Any, detention: dict[str, Any]) -> dict[str, Any]:
-    response = post(as_registrar, f"/detentions/{detention['id']}/cards", {
-        "health": "seriously_wounded", "family_address": "вул. Садова 1, Полтава", "card_date": "2024-03-14"})
+    response = post(
+        as_registrar,
+        f"/detentions/{detention['id']}/cards",
+        {
+            "health": "seriously_wounded",
+            "family_address": "вул. Садова 1, Полтава",
+            "card_date": "2024-03-14",
+        },
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
 
-def test_a_detention_starts_with_its_capture_and_follows_its_events(as_registrar: Any,
-                                                                   detention: dict[str, Any]) -> None:
+def test_a_detention_starts_with_its_capture_and_follows_its_events(
+    as_registrar: Any, detention: dict[str, Any]
+) -> None:
     assert detention["status"] == "detained"
     assert [(e["kind"], e["date"]) for e in detention["events"]] == [("capture", "2024-03-10")]
-    moved = post(as_registrar, f"/detentions/{detention['id']}/events",
-                 {"kind": "transfer", "date": "2024-04-02", "place": "Camp 7", "details": "by train"})
+    moved = post(
+        as_registrar,
+        f"/detentions/{detention['id']}/events",
+        {"kind": "transfer", "date": "2024-04-02", "place": "Camp 7", "details": "by train"},
+    )
     assert moved.status_code == 201, moved.content
     assert moved.json()["kind"] == "transfer"
     now = as_registrar.get(f"{API}/detentions/{detention['id']}").json()
     assert (now["status"], now["current_place"]) == ("detained", "Camp 7")
     assert [e["kind"] for e in now["events"]] == ["capture", "transfer"]
-    home = post(as_registrar, f"/detentions/{detention['id']}/events",
-                {"kind": "repatriation", "date": "2024-08-24"})
+    home = post(
+        as_registrar, f"/detentions/{detention['id']}/events", {"kind": "repatriation", "date": "2024-08-24"}
+    )
     assert home.status_code == 201
     assert as_registrar.get(f"{API}/detentions/{detention['id']}").json()["status"] == "repatriated"
     listed = as_registrar.get(f"{API}/persons/{detention['person_id']}/detentions").json()
     assert [d["id"] for d in listed] == [detention["id"]]
     assert DetentionEvent.objects.filter(record_id=detention["id"]).count() == 3
-    audited = AuditRecord.objects.filter(object_type="captivity.detentionrecord",
-                                         object_id=str(detention["id"]))
+    audited = AuditRecord.objects.filter(
+        object_type="captivity.detentionrecord", object_id=str(detention["id"])
+    )
     assert [r.action for r in audited] == ["create", "event", "event"]
 
 
-def test_events_that_break_the_sequence_or_the_calendar_are_refused(as_registrar: Any,
-                                                                    detention: dict[str, Any]) -> None:
+def test_events_that_break_the_sequence_or_the_calendar_are_refused(
+    as_registrar: Any, detention: dict[str, Any]
+) -> None:
     path = f"/detentions/{detention['id']}/events"
     assert post(as_registrar, path, {"kind": "death", "date": "2024-05-01"}).status_code == 201
     after_death = post(as_registrar, path, {"kind": "release", "date": "2024-06-01"})
@@ -87,34 +109,47 @@ def test_events_that_break_the_sequence_or_the_calendar_are_refused(as_registrar
     assert DetentionEvent.objects.filter(record_id=detention["id"]).count() == 2
 
 
-def test_a_capture_card_is_prefilled_from_the_registry_and_dispatched(as_registrar: Any, card: dict[str, Any],
-                                                                      person: Any) -> None:
+def test_a_capture_card_is_prefilled_from_the_registry_and_dispatched(
+    as_registrar: Any, card: dict[str, Any], person: Any
+) -> None:
     assert (card["family_name"], card["first_names"]) == ("Шевченко", "Олександр Петрович")
     assert (card["service_number"], card["date_of_birth"], card["power"]) == ("A123456", "1991-03", "UA")
     assert card["taken_prisoner_on"] == "2024-03-10"
     assert card["present_address"] == "K-0042"
     for recipient in ("family", "central_tracing_agency"):
-        sent = post(as_registrar, f"/cards/{card['id']}/dispatches", {"recipient": recipient,
-                                                                       "sent_on": "2024-03-15"})
+        sent = post(
+            as_registrar, f"/cards/{card['id']}/dispatches", {"recipient": recipient, "sent_on": "2024-03-15"}
+        )
         assert sent.status_code == 201, sent.content
         assert sent.json()["recipient"] == recipient
-    wrong = post(as_registrar, f"/cards/{card['id']}/dispatches",
-                 {"recipient": "press", "sent_on": "2024-03-15"})
+    wrong = post(
+        as_registrar, f"/cards/{card['id']}/dispatches", {"recipient": "press", "sent_on": "2024-03-15"}
+    )
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "recipient"
     later = (date.today() + timedelta(days=30)).isoformat()
     future = post(as_registrar, f"/cards/{card['id']}/dispatches", {"recipient": "family", "sent_on": later})
     assert future.status_code == 422 and future.json()["error"]["field"] == "sent_on"
     assert sorted(CardDispatch.objects.filter(card_id=card["id"]).values_list("recipient", flat=True)) == [
-        "central_tracing_agency", "family"]
+        "central_tracing_agency",
+        "family",
+    ]
     dispatches = AuditRecord.objects.filter(object_type="captivity.capturecard", action="dispatch")
     assert dispatches.count() == 2
 
 
-@pytest.mark.parametrize(("role", "health", "contacts"), [
-    ("registrar", True, True), ("exchange_coordinator", True, False), ("auditor", False, False)])
+@pytest.mark.parametrize(
+    ("role", "health", "contacts"),
+    [("registrar", True, True), ("exchange_coordinator", True, False), ("auditor", False, False)],
+)
 def test_health_and_family_address_only_for_roles_that_need_them(
-        role: str, health: bool, contacts: bool, card: dict[str, Any], detention: dict[str, Any],
-        api: Callable[[Any], Any], make_user: Any) -> None:
+    role: str,
+    health: bool,
+    contacts: bool,
+    card: dict[str, Any],
+    detention: dict[str, Any],
+    api: Callable[[Any], Any],
+    make_user: Any,
+) -> None:
     user = make_user(role, f"{role}-reader")
     assert user.has_perm("captivity.view_health") is health
     assert user.has_perm("registry.view_contacts") is contacts
@@ -132,20 +167,30 @@ def test_health_and_family_address_only_for_roles_that_need_them(
 
 
 def test_the_family_address_is_not_copied_into_the_audit_trail(card: dict[str, Any]) -> None:
-    created = AuditRecord.objects.get(object_type="captivity.capturecard", object_id=str(card["id"]),
-                                      action="create")
+    created = AuditRecord.objects.get(
+        object_type="captivity.capturecard", object_id=str(card["id"]), action="create"
+    )
     assert "family_address" not in created.after
     assert "Садова" not in json.dumps(created.after, ensure_ascii=False)
 
 
-def test_the_wounded_list_holds_the_eligible_who_consent(as_registrar: Any, detention: dict[str, Any],
-                                                         registrar: Any) -> None:
+def test_the_wounded_list_holds_the_eligible_who_consent(
+    as_registrar: Any, detention: dict[str, Any], registrar: Any
+) -> None:
     from homecoming.app.captivity import services
 
     assert as_registrar.get(f"{API}/wounded-list").json() == []
-    services.set_eligibility(actor=registrar, record_id=detention["id"], data={
-        "category": "110_1_1", "finding": "eligible", "commission_date": date(2024, 5, 2),
-        "consent": "given"})
+    services.set_eligibility(
+        actor=registrar,
+        record_id=detention["id"],
+        data={
+            "category": "110_1_1",
+            "finding": "eligible",
+            "commission_date": date(2024, 5, 2),
+            "consent": "given",
+        },
+    )
     listed = as_registrar.get(f"{API}/wounded-list").json()
     assert [(w["person_id"], w["category"], w["commission_date"]) for w in listed] == [
-        (detention["person_id"], "110_1_1", "2024-05-02")]
+        (detention["person_id"], "110_1_1", "2024-05-02")
+    ]

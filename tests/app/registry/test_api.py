@@ -35,16 +35,24 @@ def as_registrar(api: Callable[[Any], Any], registrar: Any) -> Any:
 
 @pytest.fixture
 def created(as_registrar: Any) -> dict[str, Any]:
-    response = post(as_registrar, "/persons", {
-        "sex": "male", "birth_date": "1993-07", "service_number": "B7654321", "power": "UA",
-        "names": [{"family_name": "Ковальчук", "given_name": "Андрій", "patronymic": "Іванович"}],
-    })
+    response = post(
+        as_registrar,
+        "/persons",
+        {
+            "sex": "male",
+            "birth_date": "1993-07",
+            "service_number": "B7654321",
+            "power": "UA",
+            "names": [{"family_name": "Ковальчук", "given_name": "Андрій", "patronymic": "Іванович"}],
+        },
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
 
-def test_a_person_created_in_cyrillic_is_found_by_a_latin_spelling(as_registrar: Any,
-                                                                  created: dict[str, Any]) -> None:
+def test_a_person_created_in_cyrillic_is_found_by_a_latin_spelling(
+    as_registrar: Any, created: dict[str, Any]
+) -> None:
     assert created["reference"].startswith("P-") and created["version"] == 1
     assert created["names"][0]["script"] == "cyrillic" and created["names"][0]["language"] == "uk"
     for query in ("Kovalchuk", "kovalchuk andrii", "Kowaltschuk", "Андрій Ковальчук", "B7654321"):
@@ -58,15 +66,17 @@ def test_a_person_created_in_cyrillic_is_found_by_a_latin_spelling(as_registrar:
 
 
 def test_creating_a_person_is_audited(created: dict[str, Any], registrar: Any) -> None:
-    record = AuditRecord.objects.get(object_type="registry.person", object_id=str(created["id"]),
-                                     action="create")
+    record = AuditRecord.objects.get(
+        object_type="registry.person", object_id=str(created["id"]), action="create"
+    )
     assert record.actor_id == registrar.pk
     assert record.after["service_number"] == "B7654321"
 
 
 def test_a_bad_field_names_the_field_the_value_and_the_fix(as_registrar: Any) -> None:
-    response = post(as_registrar, "/persons", {"birth_date": "1990-13-01",
-                                                "names": [{"family_name": "Бондар"}]})
+    response = post(
+        as_registrar, "/persons", {"birth_date": "1990-13-01", "names": [{"family_name": "Бондар"}]}
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "validation_failed"
@@ -76,7 +86,8 @@ def test_a_bad_field_names_the_field_the_value_and_the_fix(as_registrar: Any) ->
 
 
 def test_saving_over_a_newer_version_is_an_edit_conflict_and_loses_nothing(
-        as_registrar: Any, created: dict[str, Any], api: Callable[[Any], Any], make_user: Any) -> None:
+    as_registrar: Any, created: dict[str, Any], api: Callable[[Any], Any], make_user: Any
+) -> None:
     colleague = api(make_user("registrar", "colleague"))
     path = f"/persons/{created['id']}"
     first = patch(colleague, path, {"version": 1, "rank": "sergeant"})
@@ -99,18 +110,25 @@ def test_saving_over_a_newer_version_is_an_edit_conflict_and_loses_nothing(
 
 
 def test_a_case_is_opened_moved_on_and_its_history_kept(as_registrar: Any, created: dict[str, Any]) -> None:
-    opened = post(as_registrar, f"/persons/{created['id']}/cases",
-                  {"last_contact_date": "2024-02", "last_contact_place": "near Vovchansk"})
+    opened = post(
+        as_registrar,
+        f"/persons/{created['id']}/cases",
+        {"last_contact_date": "2024-02", "last_contact_place": "near Vovchansk"},
+    )
     assert opened.status_code == 201, opened.content
     case = opened.json()
     assert case["state"] == "registered" and case["reference"].startswith("MC-")
     assert as_registrar.get(f"{API}/persons/{created['id']}").json()["current_status"] == "missing"
-    moved = post(as_registrar, f"/cases/{case['id']}/transitions",
-                 {"state": "verified", "version": case["version"]})
+    moved = post(
+        as_registrar, f"/cases/{case['id']}/transitions", {"state": "verified", "version": case["version"]}
+    )
     assert moved.status_code == 200, moved.content
     assert moved.json()["state"] == "verified"
     assert [(t["from_state"], t["to_state"]) for t in moved.json()["transitions"]] == [
-        ("", "draft"), ("draft", "registered"), ("registered", "verified")]
+        ("", "draft"),
+        ("draft", "registered"),
+        ("registered", "verified"),
+    ]
     skipped = post(as_registrar, f"/cases/{case['id']}/transitions", {"state": "located_alive"})
     assert skipped.status_code == 409
     assert skipped.json()["error"]["code"] == "transition_not_allowed"
@@ -119,11 +137,20 @@ def test_a_case_is_opened_moved_on_and_its_history_kept(as_registrar: Any, creat
     assert as_registrar.get(f"{API}/cases/{case['id']}").json()["state"] == "verified"
 
 
-def test_a_status_claim_counts_once_a_reviewer_accepts_it(as_registrar: Any, created: dict[str, Any],
-                                                         api: Callable[[Any], Any], reviewer: Any) -> None:
-    claim = post(as_registrar, f"/persons/{created['id']}/assertions", {
-        "status": "captive", "source_type": "icrc", "source_name": "ICRC notification 41",
-        "source_date": "2024-06-01", "reliability": "B"})
+def test_a_status_claim_counts_once_a_reviewer_accepts_it(
+    as_registrar: Any, created: dict[str, Any], api: Callable[[Any], Any], reviewer: Any
+) -> None:
+    claim = post(
+        as_registrar,
+        f"/persons/{created['id']}/assertions",
+        {
+            "status": "captive",
+            "source_type": "icrc",
+            "source_name": "ICRC notification 41",
+            "source_date": "2024-06-01",
+            "reliability": "B",
+        },
+    )
     assert claim.status_code == 201, claim.content
     assert claim.json()["review_state"] == "submitted"
     assert as_registrar.get(f"{API}/persons/{created['id']}").json()["current_status"] == "unknown"
@@ -138,21 +165,35 @@ def test_a_status_claim_counts_once_a_reviewer_accepts_it(as_registrar: Any, cre
     twice = post(api(reviewer), f"/assertions/{claim.json()['id']}/review", {"decision": "accepted"})
     assert twice.status_code == 409
     assert twice.json()["error"]["code"] == "transition_not_allowed"
-    withdrawn = post(api(reviewer), f"/assertions/{claim.json()['id']}/review",
-                     {"decision": "rejected", "note": "the notification named another man"})
+    withdrawn = post(
+        api(reviewer),
+        f"/assertions/{claim.json()['id']}/review",
+        {"decision": "rejected", "note": "the notification named another man"},
+    )
     assert withdrawn.status_code == 200
     assert as_registrar.get(f"{API}/persons/{created['id']}").json()["current_status"] == "unknown"
-    changes = AuditRecord.objects.filter(object_type="registry.person", object_id=str(created["id"]),
-                                         action="status").order_by("seq")
+    changes = AuditRecord.objects.filter(
+        object_type="registry.person", object_id=str(created["id"]), action="status"
+    ).order_by("seq")
     assert [(c.before["current_status"], c.after["current_status"]) for c in changes] == [
-        ("unknown", "captive"), ("captive", "unknown")]
+        ("unknown", "captive"),
+        ("captive", "unknown"),
+    ]
 
 
-def test_a_rejection_needs_a_note(as_registrar: Any, created: dict[str, Any], api: Callable[[Any], Any],
-                                  reviewer: Any) -> None:
-    claim = post(as_registrar, f"/persons/{created['id']}/assertions", {
-        "status": "believed_dead", "source_type": "open_source", "source_name": "a post",
-        "source_date": "2024-06-01"}).json()
+def test_a_rejection_needs_a_note(
+    as_registrar: Any, created: dict[str, Any], api: Callable[[Any], Any], reviewer: Any
+) -> None:
+    claim = post(
+        as_registrar,
+        f"/persons/{created['id']}/assertions",
+        {
+            "status": "believed_dead",
+            "source_type": "open_source",
+            "source_name": "a post",
+            "source_date": "2024-06-01",
+        },
+    ).json()
     response = post(api(reviewer), f"/assertions/{claim['id']}/review", {"decision": "rejected"})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "note"
@@ -160,30 +201,57 @@ def test_a_rejection_needs_a_note(as_registrar: Any, created: dict[str, Any], ap
 
 @pytest.fixture
 def case_with_enquirer(as_registrar: Any, created: dict[str, Any]) -> dict[str, Any]:
-    response = post(as_registrar, f"/persons/{created['id']}/cases", {
-        "enquirers": [{"name": "Ковальчук Марія", "relationship": "mother", "phone": "+380 00 111 2233",
-                       "email": "mother@example.org"}]})
+    response = post(
+        as_registrar,
+        f"/persons/{created['id']}/cases",
+        {
+            "enquirers": [
+                {
+                    "name": "Ковальчук Марія",
+                    "relationship": "mother",
+                    "phone": "+380 00 111 2233",
+                    "email": "mother@example.org",
+                }
+            ]
+        },
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
 
-@pytest.mark.parametrize(("role", "sees"), [("registrar", True), ("family_liaison", True),
-                                            ("identification_reviewer", False), ("dna_analyst", False),
-                                            ("forensic_examiner", False), ("auditor", False)])
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("registrar", True),
+        ("family_liaison", True),
+        ("identification_reviewer", False),
+        ("dna_analyst", False),
+        ("forensic_examiner", False),
+        ("auditor", False),
+    ],
+)
 def test_enquirer_contacts_only_for_roles_that_may_see_them_and_every_view_audited(
-        role: str, sees: bool, case_with_enquirer: dict[str, Any], api: Callable[[Any], Any],
-        make_user: Any) -> None:
+    role: str, sees: bool, case_with_enquirer: dict[str, Any], api: Callable[[Any], Any], make_user: Any
+) -> None:
     user = make_user(role, f"{role}-reader")
     assert user.has_perm("registry.view_contacts") is sees
     views_before = AuditRecord.objects.filter(action="view", actor=user).count()
     response = api(user).get(f"{API}/cases/{case_with_enquirer['id']}")
     assert response.status_code == 200
     enquirers = response.json()["enquirers"]
-    views = AuditRecord.objects.filter(action="view", actor=user, object_type="registry.missingcase",
-                                       object_id=str(case_with_enquirer["id"]))
+    views = AuditRecord.objects.filter(
+        action="view", actor=user, object_type="registry.missingcase", object_id=str(case_with_enquirer["id"])
+    )
     if sees:
-        assert enquirers == [{"name": "Ковальчук Марія", "relationship": "mother",
-                              "phone": "+380 00 111 2233", "email": "mother@example.org", "address": ""}]
+        assert enquirers == [
+            {
+                "name": "Ковальчук Марія",
+                "relationship": "mother",
+                "phone": "+380 00 111 2233",
+                "email": "mother@example.org",
+                "address": "",
+            }
+        ]
         assert views.count() == views_before + 1
         assert views.get().reason == "viewed enquirer contacts"
     else:

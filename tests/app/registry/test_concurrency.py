@@ -44,8 +44,10 @@ def in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
 
 def _blocked_backends() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
         return int(cursor.fetchone()[0])
 
 
@@ -56,23 +58,30 @@ def two_registrars(flushable_db: None, make_user: Callable[..., Any]) -> tuple[A
 
 @pytest.fixture
 def shared_person(two_registrars: tuple[Any, Any]) -> Person:
-    return services.create_person(actor=two_registrars[0], data={"sex": "male", "birth_date": "1988"},
-                                  names=[{"family_name": "Гребенюк", "given_name": "Остап"}])
+    return services.create_person(
+        actor=two_registrars[0],
+        data={"sex": "male", "birth_date": "1988"},
+        names=[{"family_name": "Гребенюк", "given_name": "Остап"}],
+    )
 
 
-def test_both_save_at_once_exactly_one_wins_and_the_other_is_told(two_registrars: tuple[Any, Any],
-                                                                  shared_person: Person) -> None:
+def test_both_save_at_once_exactly_one_wins_and_the_other_is_told(
+    two_registrars: tuple[Any, Any], shared_person: Person
+) -> None:
     anna, borys = two_registrars
     start = threading.Barrier(2, timeout=WAIT)
 
     def save(actor: Any, field: str, value: str) -> Person:
         version = Person.objects.get(pk=shared_person.pk).version  # both load version 1
         start.wait()
-        return services.update_person(actor=actor, person_id=shared_person.pk, expected_version=version,
-                                      data={field: value})
+        return services.update_person(
+            actor=actor, person_id=shared_person.pk, expected_version=version, data={field: value}
+        )
 
-    runs = [in_thread(lambda: save(anna, "rank", "sergeant")),
-            in_thread(lambda: save(borys, "unit", "3rd Company"))]
+    runs = [
+        in_thread(lambda: save(anna, "rank", "sergeant")),
+        in_thread(lambda: save(borys, "unit", "3rd Company")),
+    ]
     for thread, _ in runs:
         thread.join(WAIT)
         assert not thread.is_alive()
@@ -89,13 +98,18 @@ def test_both_save_at_once_exactly_one_wins_and_the_other_is_told(two_registrars
     else:
         assert (person.rank, person.unit) == ("", "3rd Company")
         assert "was changed by borys" in str(losers[0]["error"])
-    assert AuditRecord.objects.filter(object_type="registry.person", object_id=str(person.pk),
-                                      action="update").count() == 1
+    assert (
+        AuditRecord.objects.filter(
+            object_type="registry.person", object_id=str(person.pk), action="update"
+        ).count()
+        == 1
+    )
     assert audit.verify().ok
 
 
-def test_the_second_save_waits_for_the_first_and_loses_nothing_of_it(two_registrars: tuple[Any, Any],
-                                                                     shared_person: Person) -> None:
+def test_the_second_save_waits_for_the_first_and_loses_nothing_of_it(
+    two_registrars: tuple[Any, Any], shared_person: Person
+) -> None:
     """Anna's save holds the row; Borys's save waits for it, then sees version 2 and is refused."""
     anna, borys = two_registrars
     anna_saved, anna_may_commit = threading.Event(), threading.Event()
@@ -103,16 +117,23 @@ def test_the_second_save_waits_for_the_first_and_loses_nothing_of_it(two_registr
     def anna_saves() -> Person:
         with transaction.atomic():
             person = services.update_person(
-                actor=anna, person_id=shared_person.pk, expected_version=1,
-                data={"rank": "sergeant", "distinguishing_marks": "scar, left hand"})
+                actor=anna,
+                person_id=shared_person.pk,
+                expected_version=1,
+                data={"rank": "sergeant", "distinguishing_marks": "scar, left hand"},
+            )
             anna_saved.set()
             assert anna_may_commit.wait(WAIT)
         return person
 
     def borys_saves() -> Person:
         assert anna_saved.wait(WAIT)
-        return services.update_person(actor=borys, person_id=shared_person.pk, expected_version=1,
-                                      data={"unit": "3rd Company", "rank": "captain"})
+        return services.update_person(
+            actor=borys,
+            person_id=shared_person.pk,
+            expected_version=1,
+            data={"unit": "3rd Company", "rank": "captain"},
+        )
 
     anna_thread, anna_outcome = in_thread(anna_saves)
     borys_thread, borys_outcome = in_thread(borys_saves)
@@ -130,9 +151,14 @@ def test_the_second_save_waits_for_the_first_and_loses_nothing_of_it(two_registr
     assert "your version 1, now 2" in str(error) and "Nothing was saved" in str(error)
     person = Person.objects.get(pk=shared_person.pk)
     assert (person.rank, person.distinguishing_marks, person.unit, person.version) == (
-        "sergeant", "scar, left hand", "", 2)
-    updates = AuditRecord.objects.filter(object_type="registry.person", object_id=str(person.pk),
-                                         action="update")
+        "sergeant",
+        "scar, left hand",
+        "",
+        2,
+    )
+    updates = AuditRecord.objects.filter(
+        object_type="registry.person", object_id=str(person.pk), action="update"
+    )
     assert [u.actor_name for u in updates] == ["anna"]
     assert updates[0].after["rank"] == "sergeant" and updates[0].after["version"] == 2
     assert "unit" not in updates[0].after
@@ -145,11 +171,19 @@ def test_after_the_flush_the_history_tables_are_insert_only_again() -> None:
     from django.db import DatabaseError
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                       "WHERE NOT t.tgisinternal")
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal"
+        )
         triggers = set(cursor.fetchall())
-    for table in ("audit_auditrecord", "registry_casetransition", "registry_assertionreview",
-                  "registry_statuschange", "captivity_detentionevent", "captivity_carddispatch"):
+    for table in (
+        "audit_auditrecord",
+        "registry_casetransition",
+        "registry_assertionreview",
+        "registry_statuschange",
+        "captivity_detentionevent",
+        "captivity_carddispatch",
+    ):
         assert {(table, f"{table}_insert_only"), (table, f"{table}_no_truncate")} <= triggers, table
     record = audit.record(actor=None, action="test", object_type="test", object_id="1")
     refused = pytest.raises(DatabaseError, match="insert-only")

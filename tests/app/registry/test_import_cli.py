@@ -20,11 +20,50 @@ from homecoming.linkage.names import romanize_uk
 
 pytestmark = pytest.mark.django_db
 
-FAMILY = ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Мельник", "Савченко",
-          "Лисенко", "Руденко", "Марченко", "Гончаренко", "Литвиненко", "Приходько", "Мороз", "Павленко",
-          "Кузьменко", "Левченко", "Поліщук", "Сидоренко"]
-GIVEN = ["Олександр", "Андрій", "Сергій", "Володимир", "Дмитро", "Максим", "Іван", "Богдан", "Юрій", "Тарас",
-         "Микола", "Віталій", "Василь", "Роман", "Олег", "Петро", "Артем", "Євген", "Ігор", "Назар"]
+FAMILY = [
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Мельник",
+    "Савченко",
+    "Лисенко",
+    "Руденко",
+    "Марченко",
+    "Гончаренко",
+    "Литвиненко",
+    "Приходько",
+    "Мороз",
+    "Павленко",
+    "Кузьменко",
+    "Левченко",
+    "Поліщук",
+    "Сидоренко",
+]
+GIVEN = [
+    "Олександр",
+    "Андрій",
+    "Сергій",
+    "Володимир",
+    "Дмитро",
+    "Максим",
+    "Іван",
+    "Богдан",
+    "Юрій",
+    "Тарас",
+    "Микола",
+    "Віталій",
+    "Василь",
+    "Роман",
+    "Олег",
+    "Петро",
+    "Артем",
+    "Євген",
+    "Ігор",
+    "Назар",
+]
 FATHERS = ["Петрович", "Іванович", "Миколайович", "Васильович", "Олегович"]
 
 
@@ -33,14 +72,25 @@ def rows(n: int, *, bad_row: int | None = None) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for i in range(n):
         family, given = FAMILY[i % len(FAMILY)], GIVEN[(i // len(FAMILY)) % len(GIVEN)]
-        out.append({
-            "external_id": f"T-{i:05d}", "family_name": family, "given_name": given,
-            "patronymic": FATHERS[i % len(FATHERS)], "language": "uk",
-            "family_name_latin": romanize_uk(family), "given_name_latin": romanize_uk(given),
-            "sex": "male", "birth_date": f"{1970 + i % 35}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-            "citizenship": "UA", "power": "UA", "rank": "soldier", "unit": f"Unit {100 + i % 50}",
-            "service_number": f"SN{i:07d}", "identity_document": f"ID{i:06d}",
-        })
+        out.append(
+            {
+                "external_id": f"T-{i:05d}",
+                "family_name": family,
+                "given_name": given,
+                "patronymic": FATHERS[i % len(FATHERS)],
+                "language": "uk",
+                "family_name_latin": romanize_uk(family),
+                "given_name_latin": romanize_uk(given),
+                "sex": "male",
+                "birth_date": f"{1970 + i % 35}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "citizenship": "UA",
+                "power": "UA",
+                "rank": "soldier",
+                "unit": f"Unit {100 + i % 50}",
+                "service_number": f"SN{i:07d}",
+                "identity_document": f"ID{i:06d}",
+            }
+        )
     if bad_row is not None:
         out[bad_row - 2]["birth_date"] = "1990-13-01"
     return out
@@ -67,7 +117,8 @@ def csv_file(tmp_path: Path) -> Path:
 
 
 def test_one_bad_row_in_five_thousand_imports_nothing_and_names_row_column_and_reason(
-        tmp_path: Path, registrar: Any) -> None:
+    tmp_path: Path, registrar: Any
+) -> None:
     path = tmp_path / "list-2718.csv"
     write_persons(rows(5000, bad_row=2718), path, fmt="csv")
     audited = AuditRecord.objects.count()
@@ -137,7 +188,8 @@ def test_an_xlsx_file_imports_the_same_way(tmp_path: Path) -> None:
     assert "persons.xlsx: 120 rows checked; imported 120 persons" in text(result)
     assert Person.objects.count() == 120
     assert list(search_persons(Query(text="Shevchenko Oleksandr"))) == list(
-        Person.objects.filter(service_number="SN0000000"))
+        Person.objects.filter(service_number="SN0000000")
+    )
 
 
 def test_a_bad_xlsx_row_is_named_too(tmp_path: Path) -> None:
@@ -149,8 +201,21 @@ def test_a_bad_xlsx_row_is_named_too(tmp_path: Path) -> None:
     assert Person.objects.count() == 0
 
 
-IDENTITY = ("family_name", "given_name", "patronymic", "family_name_latin", "given_name_latin", "sex",
-            "birth_date", "citizenship", "power", "rank", "unit", "service_number", "identity_document")
+IDENTITY = (
+    "family_name",
+    "given_name",
+    "patronymic",
+    "family_name_latin",
+    "given_name_latin",
+    "sex",
+    "birth_date",
+    "citizenship",
+    "power",
+    "rank",
+    "unit",
+    "service_number",
+    "identity_document",
+)
 
 
 def test_export_then_import_round_trips_names_and_identity_fields(csv_file: Path, tmp_path: Path) -> None:
