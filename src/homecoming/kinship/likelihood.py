@@ -20,7 +20,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +28,7 @@ from homecoming.errors import MarkerError
 from homecoming.kinship.elimination import Factor, eliminate, elimination_order
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
-from homecoming.kinship.plan import MarkerInput, TooLarge, group_markers, plan_for, run_plan
+from homecoming.kinship.plan import plain_results
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -422,109 +421,3 @@ def pedigree_likelihood(pedigree: Pedigree, loci: Sequence[Locus], placements: P
                         theta: float = 0.0) -> float:
     """Total likelihood (product over markers); may underflow to 0 for many markers, see ``loglik``."""
     return math.exp(loglik(pedigree, loci, placements, theta=theta))
-
-
-# --------------------------------------------------------------------------- compiled fast path
-PlainResult = tuple[float, FloatArray]
-_CODES: WeakKeyDictionary[Locus, dict[str, int]] = WeakKeyDictionary()
-_SPACES: WeakKeyDictionary[Locus, dict[tuple[int, ...], AlleleSpace]] = WeakKeyDictionary()
-
-
-def _plain_codes(ped: Pedigree, locus: Locus, evidence: Evidence) -> dict[int, tuple[int, int]] | None:
-    """Allele indices of every typed node when the marker is plain (else None: use the generic path)."""
-    if locus.silent_frequency > 0:
-        return None
-    index = _CODES.get(locus)
-    if index is None:
-        index = _CODES[locus] = {a: i for i, a in enumerate(locus.alleles)}
-    x = locus.chromosome == "X"
-    codes: dict[int, tuple[int, int]] = {}
-    for node, observations in evidence.items():
-        if len(observations) != 1:
-            return None
-        obs = observations[0]
-        g = obs.genotype
-        if g.a2 is None or obs.dropout > 0:
-            return None
-        a, b = index.get(g.a1), index.get(g.a2)
-        if a is None or b is None or (x and (ped.sex[node] == UNKNOWN or (ped.sex[node] == MALE and a != b))):
-            return None
-        codes[node] = (a, b)
-    return codes
-
-
-def plain_input(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) -> MarkerInput | None:
-    """The marker as input to a compiled plan, or None when it needs the generic engine."""
-    codes = _plain_codes(ped, locus, evidence)
-    if codes is None:
-        return None
-    if not lump:
-        return MarkerInput(locus.freq_array, locus.male_matrix, locus.female_matrix, codes)
-    named = tuple(sorted({a for pair in codes.values() for a in pair}))
-    cache = _SPACES.get(locus)
-    if cache is None:
-        cache = _SPACES[locus] = {}
-    space = cache.get(named)
-    if space is None:
-        if len(cache) > 512:
-            cache.clear()
-        space = cache[named] = allele_space(locus, set(named), lump=True)
-    return MarkerInput(space.freqs, space.male, space.female,
-                       {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
-
-
-def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evidence], *,
-                  keep_node: int | None) -> list[PlainResult | None]:
-    """Per marker ``(loglik, table)`` by compiled plans (θ = 0), or None where the generic engine is needed.
-
-    With ``keep_node=None`` markers are lumped and ``table`` is empty; otherwise ``table`` is the joint of
-    the node's genes over the locus alleles, as :func:`marker_joint` returns it.
-    """
-    lump = keep_node is None
-    inputs = [plain_input(ped, locus, ev, lump=lump) for locus, ev in zip(loci, evidence, strict=True)]
-    out: list[PlainResult | None] = [None] * len(loci)
-    by_structure: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
-    for k, item in enumerate(inputs):
-        if item is not None:
-            by_structure.setdefault((loci[k].chromosome == "X", tuple(sorted(item.codes))), []).append(k)
-    for (x, typed), members in by_structure.items():
-        plan = plan_for(ped, typed, x=x, keep_node=keep_node)
-        hemi = keep_node is not None and x and ped.sex[keep_node] == MALE
-        sizes = [int(inputs[k].freqs.size) for k in members]  # type: ignore[union-attr]
-        for width, positions in group_markers(sizes):
-            group = [members[j] for j in positions]
-            batch = [inputs[k] for k in group]
-            try:
-                log_scale, table, domains = run_plan(plan, batch, width)  # type: ignore[arg-type]
-            except TooLarge:
-                continue
-            totals = table.reshape(len(group), -1).sum(axis=1)
-            for j, k in enumerate(group):
-                doms = [None if d is None else d[j] for d in domains]
-                out[k] = _plain_result(float(log_scale[j]), float(totals[j]), table[j], doms,
-                                       sizes[positions[j]], hemi=hemi, joint=not lump)
-    return out
-
-
-def _plain_result(log_scale: float, total: float, table: FloatArray, domains: list[IntArray | None], n: int,
-                  *, hemi: bool, joint: bool) -> PlainResult:
-    if not total > 0:
-        return -math.inf, np.full((n, n), math.nan) if joint else _EMPTY
-    ll = log_scale + math.log(total)
-    if not joint:
-        return ll, _EMPTY
-    if not hemi and domains[0] is None and domains[1] is None:
-        plain: FloatArray = table[:n, :n] / total
-        return ll, plain
-    out = np.zeros((n, n))
-    idx = [np.arange(n) if d is None else d[d < n] for d in domains]
-    sel = [slice(0, n) if d is None else np.nonzero(d < n)[0] for d in domains]
-    if hemi:
-        out[idx[0], idx[0]] = table[sel[0]] / total
-    else:
-        out[np.ix_(idx[0], idx[1])] = table[np.ix_(np.arange(table.shape[0])[sel[0]],
-                                                   np.arange(table.shape[1])[sel[1]])] / total
-    return ll, out
-
-
-_EMPTY: FloatArray = np.empty(0)

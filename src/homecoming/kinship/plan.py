@@ -2,17 +2,19 @@
 
 The generic engine (:mod:`homecoming.kinship.likelihood`) builds a factor graph and contracts it marker
 by marker, which costs Python time per factor. Here the factor *structure* (which genes, which
-founder priors, transmissions and evidence factors, the elimination order and the einsum contraction
-of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and cached. Markers are
-then run together: the gene domains of all markers in a group are padded to the same sizes (a padded
-allele has frequency 0, zero mutation rows and columns and zero evidence, so it carries no mass) and
-every pairwise contraction is one batched matrix product (``numpy.matmul``) over a leading
-marker axis. After every step each marker's table is scaled by the exact power of two that brings its
-maximum into [1/2, 1) (the log accumulated), so nothing underflows.
+founder priors, transmissions and evidence factors, the elimination order and the pairwise
+contractions of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and
+cached. Markers are then run together: the gene domains of all markers in a group are padded to the
+same sizes (a padded allele has frequency 0, zero mutation rows and columns and zero evidence, so it
+carries no mass) and every pairwise contraction is one batched matrix product (``numpy.matmul``) or
+broadcast product over a leading marker axis. A transmission ``(M[a, c] + M[b, c]) / 2`` is contracted
+as its two halves, never built as an n-cubed table. After every step each marker's table is scaled
+by the exact power of two that brings its maximum into [1/2, 1) (the log accumulated), so nothing
+underflows.
 
 Only the plain case is compiled: θ = 0, every typed person with exactly one full genotype, no drop-out
 and no silent allele. Anything else (and anything that fails a check, so that errors keep their
-messages) is left to the generic engine by :func:`fast_markers`' callers.
+messages) is left to the generic engine: :func:`plain_results` returns None for such markers.
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.elimination import MAX_FACTOR_ENTRIES, elimination_order
 from homecoming.kinship.kernels import Contraction, Vars, compile_contraction
-from homecoming.kinship.pedigree import MALE, Pedigree
+from homecoming.kinship.markers import Locus
+from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
+
+if TYPE_CHECKING:
+    from homecoming.kinship.likelihood import AlleleSpace, Evidence
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -325,3 +333,111 @@ def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, ma
 
 class TooLarge(Exception):  # an internal signal; never escapes the package
     """A plan would need a table above the limit; the caller falls back to the generic engine."""
+
+
+# --------------------------------------------------------------------------- markers in, results out
+PlainResult = tuple[float, FloatArray]
+_CODES: WeakKeyDictionary[Locus, dict[str, int]] = WeakKeyDictionary()
+_SPACES: WeakKeyDictionary[Locus, dict[tuple[int, ...], AlleleSpace]] = WeakKeyDictionary()
+
+
+def _plain_codes(ped: Pedigree, locus: Locus, evidence: Evidence) -> dict[int, tuple[int, int]] | None:
+    """Allele indices of every typed node when the marker is plain (else None: use the generic path)."""
+    if locus.silent_frequency > 0:
+        return None
+    index = _CODES.get(locus)
+    if index is None:
+        index = _CODES[locus] = {a: i for i, a in enumerate(locus.alleles)}
+    x = locus.chromosome == "X"
+    codes: dict[int, tuple[int, int]] = {}
+    for node, observations in evidence.items():
+        if len(observations) != 1:
+            return None
+        obs = observations[0]
+        g = obs.genotype
+        if g.a2 is None or obs.dropout > 0:
+            return None
+        a, b = index.get(g.a1), index.get(g.a2)
+        if a is None or b is None or (x and (ped.sex[node] == UNKNOWN or (ped.sex[node] == MALE and a != b))):
+            return None
+        codes[node] = (a, b)
+    return codes
+
+
+def plain_input(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) -> MarkerInput | None:
+    """The marker as input to a compiled plan, or None when it needs the generic engine."""
+    codes = _plain_codes(ped, locus, evidence)
+    if codes is None:
+        return None
+    if not lump:
+        return MarkerInput(locus.freq_array, locus.male_matrix, locus.female_matrix, codes)
+    named = tuple(sorted({a for pair in codes.values() for a in pair}))
+    cache = _SPACES.get(locus)
+    if cache is None:
+        cache = _SPACES[locus] = {}
+    space = cache.get(named)
+    if space is None:
+        from homecoming.kinship.likelihood import allele_space  # here: likelihood imports this module
+
+        if len(cache) > 512:
+            cache.clear()
+        space = cache[named] = allele_space(locus, set(named), lump=True)
+    return MarkerInput(space.freqs, space.male, space.female,
+                       {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
+
+
+def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evidence], *,
+                  keep_node: int | None) -> list[PlainResult | None]:
+    """Per marker ``(loglik, table)`` by compiled plans (θ = 0), or None where the generic engine is needed.
+
+    With ``keep_node=None`` markers are lumped and ``table`` is empty; otherwise ``table`` is the joint of
+    the node's genes over the locus alleles, as :func:`marker_joint` returns it.
+    """
+    lump = keep_node is None
+    inputs = [plain_input(ped, locus, ev, lump=lump) for locus, ev in zip(loci, evidence, strict=True)]
+    out: list[PlainResult | None] = [None] * len(loci)
+    by_structure: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
+    for k, item in enumerate(inputs):
+        if item is not None:
+            by_structure.setdefault((loci[k].chromosome == "X", tuple(sorted(item.codes))), []).append(k)
+    for (x, typed), members in by_structure.items():
+        plan = plan_for(ped, typed, x=x, keep_node=keep_node)
+        hemi = keep_node is not None and x and ped.sex[keep_node] == MALE
+        sizes = [int(inputs[k].freqs.size) for k in members]  # type: ignore[union-attr]
+        for width, positions in group_markers(sizes):
+            group = [members[j] for j in positions]
+            batch = [inputs[k] for k in group]
+            try:
+                log_scale, table, domains = run_plan(plan, batch, width)  # type: ignore[arg-type]
+            except TooLarge:
+                continue
+            totals = table.reshape(len(group), -1).sum(axis=1)
+            for j, k in enumerate(group):
+                doms = [None if d is None else d[j] for d in domains]
+                out[k] = _plain_result(float(log_scale[j]), float(totals[j]), table[j], doms,
+                                       sizes[positions[j]], hemi=hemi, joint=not lump)
+    return out
+
+
+def _plain_result(log_scale: float, total: float, table: FloatArray, domains: list[IntArray | None], n: int,
+                  *, hemi: bool, joint: bool) -> PlainResult:
+    if not total > 0:
+        return -math.inf, np.full((n, n), math.nan) if joint else _EMPTY
+    ll = log_scale + math.log(total)
+    if not joint:
+        return ll, _EMPTY
+    if not hemi and domains[0] is None and domains[1] is None:
+        plain: FloatArray = table[:n, :n] / total
+        return ll, plain
+    out = np.zeros((n, n))
+    idx = [np.arange(n) if d is None else d[d < n] for d in domains]
+    sel = [slice(0, n) if d is None else np.nonzero(d < n)[0] for d in domains]
+    if hemi:
+        out[idx[0], idx[0]] = table[sel[0]] / total
+    else:
+        out[np.ix_(idx[0], idx[1])] = table[np.ix_(np.arange(table.shape[0])[sel[0]],
+                                                   np.arange(table.shape[1])[sel[1]])] / total
+    return ll, out
+
+
+_EMPTY: FloatArray = np.empty(0)

@@ -22,17 +22,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.likelihood import (
-    PlainResult,
     ThetaScope,
     allele_space,
     evidence_matrix,
     marker_joint,
     node_evidence,
-    plain_results,
 )
 from homecoming.kinship.lr import loci_digest
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, Pedigree
+from homecoming.kinship.plan import PlainResult, plain_results
 from homecoming.provenance import Provenance
 
 FloatArray = NDArray[np.float64]
