@@ -34,6 +34,7 @@ some distinct names (Шур/Щур) and the linkage model weighs the rest of the
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -190,6 +191,7 @@ def _latin_keys(text: str) -> set[str]:
     return keys
 
 
+@functools.lru_cache(maxsize=200_000)
 def name_keys(text: str) -> frozenset[str]:
     """Search keys of one name part in any script; two spellings of one name share a key."""
     text = text.strip()
@@ -223,6 +225,7 @@ def given_name_groups(text: str) -> frozenset[str]:
     return frozenset(g for key in name_keys(text) for g in _GROUP_INDEX.get(key, ()))
 
 
+@functools.lru_cache(maxsize=200_000)
 def given_name_keys(text: str) -> frozenset[str]:
     """:func:`name_keys` plus ``grp:<id>`` for each equivalence group the name belongs to."""
     return name_keys(text) | {f"grp:{g}" for g in given_name_groups(text)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,6 +32,19 @@ class LoginForm(OTPAuthenticationForm):
         self.fields["otp_device"].widget = self.fields["otp_device"].hidden_widget()
         self.fields["otp_challenge"].widget = self.fields["otp_challenge"].hidden_widget()
         self.fields["otp_token"].label = _("Authenticator code (only if you set one up)")
+
+    def clean_otp(self, user: Any) -> None:
+        """Ask for a code only from users who have confirmed an authenticator, and check it against it.
+
+        A user has at most one confirmed authenticator (setting up a new one replaces the old), so the
+        device need not be chosen on the page.
+        """
+        if user is None or not user_has_device(user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+        if device is not None and not self.cleaned_data.get("otp_device"):
+            self.cleaned_data["otp_device"] = device.persistent_id
+        super().clean_otp(user)
 
 
 class LoginView(auth_views.LoginView):
@@ -55,9 +70,18 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         if device.verify_token(token):
+            replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+            n_replaced = replaced.count()
+            replaced.delete()
             device.confirmed = True
             device.save()
-            audit.record(actor=user, action="otp_enabled", obj=user, reason="TOTP second factor confirmed")
+            audit.record(
+                actor=user,
+                action="otp_enabled",
+                obj=user,
+                after={"replaced": n_replaced},
+                reason="TOTP second factor confirmed",
+            )
             messages.success(
                 request, _("Your authenticator is set up; you will be asked for a code at log-in.")
             )

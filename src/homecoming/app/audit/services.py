@@ -154,21 +154,29 @@ def record(
 
 
 def record_many(
-    *, actor: Any, action: str, objects: list[tuple[models.Model, dict[str, Any]]], reason: str = ""
+    *,
+    actor: Any,
+    action: str,
+    objects: list[tuple[models.Model, dict[str, Any]]],
+    reason: str = "",
+    reprs: list[str] | None = None,
 ) -> int:
-    """Append one record per ``(object, after)`` pair in one statement (bulk imports)."""
+    """Append one record per ``(object, after)`` pair in one statement (bulk imports).
+
+    ``reprs`` gives the objects' descriptions when ``str(object)`` would cost a query each.
+    """
     with transaction.atomic():
         _lock_chain()
         prev = _last()
         batch: list[AuditRecord] = []
-        for obj, after in objects:
+        for i, (obj, after) in enumerate(objects):
             prev = _build(
                 prev,
                 actor=actor,
                 action=action,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
+                object_repr=(reprs[i] if reprs is not None else str(obj))[:300],
                 before=None,
                 after=after,
                 reason=reason,

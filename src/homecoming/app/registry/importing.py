@@ -17,10 +17,11 @@ from django.db import transaction
 
 from homecoming.app.audit import services as audit
 from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
+from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.registry.services import allocate, person_reference
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.io.persons import PersonRow, read_persons
-from homecoming.linkage.names import name_keys
+from homecoming.linkage.names import given_name_keys, name_keys
 
 BATCH = 2000
 
@@ -47,8 +48,8 @@ def _person(row: PersonRow, reference: str, actor: Any) -> Person:
         force=row.force or "",
         unit=row.unit or "",
         rank=row.rank or "",
-        service_number=row.service_number or "",
-        identity_document=row.identity_document or "",
+        service_number=normalise_number(row.service_number or ""),
+        identity_document=normalise_number(row.identity_document or ""),
         distinguishing_marks=row.distinguishing_marks or "",
         notes=row.notes or "",
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -93,8 +94,9 @@ def _keys(forms: list[dict[str, str]]) -> set[str]:
     keys: set[str] = set()
     for form in forms:
         for part in ("family_name", "given_name", "patronymic"):
+            keyer = given_name_keys if part == "given_name" else name_keys
             for word in form[part].replace("-", " ").split():
-                keys |= name_keys(word)
+                keys |= keyer(word)
     return keys
 
 
@@ -148,8 +150,16 @@ def import_persons(
             NameForm.objects.bulk_create(names, batch_size=BATCH)
             NameKey.objects.bulk_create(keys, batch_size=BATCH)
             StatusAssertion.objects.bulk_create(claims, batch_size=BATCH)
+            reprs = [
+                f"{p.reference} {a['names'][0]['family_name'].upper()} {a['names'][0]['given_name']}"
+                for p, a in audited
+            ]
             audit.record_many(
-                actor=actor, action="import", objects=audited, reason=f"imported from {path.name}"
+                actor=actor,
+                action="import",
+                objects=audited,
+                reprs=reprs,
+                reason=f"imported from {path.name}",
             )
             n_names += len(names)
             n_assertions += len(claims)

@@ -3,7 +3,8 @@
 Every name token of a person is stored as folded keys (``NameKey``; see ``linkage.names``); a query word
 matches a person when one of its keys is among the person's keys, and a person is found when every
 query word matches. Keys forgive case, accents, Ukrainian-vs-Russian romanisation and the usual
-transliteration differences; proper record linkage comes later.
+transliteration differences; given names also carry the key of their equivalence group, so a Russian
+form finds the Ukrainian one (Александр → Олександр). Proper record linkage comes later.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from homecoming.app.registry.models import NameKey, Person
+from homecoming.app.registry.numbers import normalise_number
 from homecoming.domain.partial_dates import PartialDate
-from homecoming.linkage.names import name_keys
+from homecoming.linkage.names import given_name_keys
 
 _DIGITS = re.compile(r"^[\w\-/]*\d[\w\-/]*$")
+#: Below this many persons per word, the candidates are intersected in Python and fetched by id; above
+#: it, the database walks persons in reference order and checks each word (fast when matches are many).
+SMALL = 5000
 
 
 @dataclass(frozen=True)
@@ -27,33 +32,52 @@ class Query:
     status: str = ""
 
 
-def _normalise_number(text: str) -> str:
-    return re.sub(r"[\s\-/]", "", text).upper()
+def _words(text: str) -> tuple[list[str], list[str]]:
+    """Number-like words, and name words (hyphenated names split, as they are indexed)."""
+    numbers, names = [], []
+    for word in re.split(r"[\s,]+", text.strip()):
+        if not word:
+            continue
+        if _DIGITS.match(word):
+            numbers.append(word)
+        else:
+            names += [w for w in word.split("-") if w]
+    return numbers, names
+
+
+def _name_filter(qs: QuerySet[Person], names: list[str]) -> QuerySet[Person]:
+    key_sets = [sorted(given_name_keys(w)) for w in names]
+    key_sets = [k for k in key_sets if k]
+    ids: set[int] | None = None
+    for keys in key_sets:
+        found = NameKey.objects.filter(key__in=keys)
+        if ids is not None:
+            found = found.filter(person_id__in=ids)
+        matched = set(found.values_list("person_id", flat=True)[: SMALL + 1])
+        if len(matched) > SMALL:  # a very common name: let the database combine the words
+            for rest in key_sets:
+                qs = qs.filter(pk__in=NameKey.objects.filter(key__in=rest).values("person_id"))
+            return qs
+        ids = matched
+        if not ids:
+            break
+    return qs if ids is None else qs.filter(pk__in=sorted(ids))
 
 
 def search_persons(query: Query, *, limit: int = 50) -> QuerySet[Person]:
     """Persons matching every word of ``query.text`` (names or numbers) and the birth date, if given."""
     qs = Person.objects.filter(purged=False)
-    words = [w for w in re.split(r"[\s,]+", query.text.strip()) if w]
-    for word in words:
-        if _DIGITS.match(word):
-            number = word.strip()
-            qs = qs.filter(
-                Q(service_number__iexact=number)
-                | Q(identity_document__iexact=number)
-                | Q(reference__iexact=number)
-                | Q(service_number__iexact=_normalise_number(number))
-            )
-            continue
-        keys = sorted(name_keys(word))
-        if not keys:
-            continue
-        qs = qs.filter(pk__in=NameKey.objects.filter(key__in=keys).values("person_id"))
+    numbers, names = _words(query.text)
+    for word in numbers:
+        number = normalise_number(word)
+        qs = qs.filter(Q(service_number=number) | Q(identity_document=number) | Q(reference=number))
+    if names:
+        qs = _name_filter(qs, names)
     if query.birth_date:
         pd = PartialDate.parse(query.birth_date, field="birth_date")
         qs = qs.filter(birth_from__lte=pd.latest(), birth_to__gte=pd.earliest())
     if query.status:
         qs = qs.filter(current_status=query.status)
-    if not words and not query.birth_date and not query.status:
+    if not numbers and not names and not query.birth_date and not query.status:
         return qs.none()
     return qs.order_by("reference").prefetch_related("names")[:limit]

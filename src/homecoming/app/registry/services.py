@@ -26,6 +26,7 @@ from homecoming.app.registry.models import (
     StatusAssertion,
     StatusChange,
 )
+from homecoming.app.registry.numbers import normalise_number
 from homecoming.domain import case_states
 from homecoming.domain.case_states import CaseState
 from homecoming.domain.partial_dates import AgeRange, PartialDate
@@ -47,7 +48,7 @@ from homecoming.errors import (
     StateError,
     ValidationError,
 )
-from homecoming.linkage.names import detect_script, guess_language, name_keys
+from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys
 
 PERSON_FIELDS = (
     "sex",
@@ -112,6 +113,9 @@ def _person_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Prob
             problems.extend(
                 exc.problems or [Problem("birth_date", exc.message, clean["birth_date"], exc.hint)]
             )
+    for key in ("service_number", "identity_document"):
+        if clean.get(key):
+            clean[key] = normalise_number(str(clean[key]))
     sex = clean.get("sex")
     if sex is not None and sex not in {"male", "female", "unknown"}:
         problems.append(
@@ -191,8 +195,9 @@ def index_names(person: Person, forms: Iterable[NameForm | Mapping[str, Any]]) -
     for form in forms:
         get = form.get if isinstance(form, Mapping) else lambda k, f=form: getattr(f, k)
         for part in ("family_name", "given_name", "patronymic"):
+            keyer = given_name_keys if part == "given_name" else name_keys
             for word in str(get(part) or "").replace("-", " ").split():
-                keys |= name_keys(word)
+                keys |= keyer(word)
     NameKey.objects.filter(person=person).delete()
     NameKey.objects.bulk_create([NameKey(person=person, key=k[:64]) for k in sorted(keys) if k])
 
