@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import typer
 from typer.testing import CliRunner
 
 
-def _walk(command: click.Command, path: list[str]) -> list[list[str]]:
+def _walk(command: Any, path: list[str]) -> list[list[str]]:
+    """Every command path; typer ships its own click, so groups are recognised by what they can do."""
     found = [path]
-    if isinstance(command, click.Group):
-        for name in sorted(command.list_commands(click.Context(command))):
-            sub = command.get_command(click.Context(command), name)
+    if hasattr(command, "list_commands"):
+        ctx = type(command).context_class(command) if hasattr(command, "context_class") else None
+        for name in sorted(command.list_commands(ctx)):
+            sub = command.get_command(ctx, name)
             if sub is not None and not sub.hidden:
                 found += _walk(sub, [*path, name])
     return found
@@ -28,6 +31,7 @@ def render(app: typer.Typer) -> str:
         result = runner.invoke(
             app,
             [*path, "--help"],
+            prog_name="homecoming",
             env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"},
             terminal_width=100,
         )

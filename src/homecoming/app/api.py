@@ -45,7 +45,28 @@ class SessionAuth:
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+class HomecomingAPI(NinjaAPI):
+    """NinjaAPI that keeps the refused value in validation errors, so the error can show it."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> NinjaValidationError:
+        errors: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            for item in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(item["loc"], item["loc"])
+                value = item.get("input")
+                errors.append(
+                    {
+                        "loc": (model.__ninja_param_source__, *loc),
+                        "msg": item.get("msg", "invalid"),
+                        "type": item.get("type", ""),
+                        "input": value if isinstance(value, (str, int, float, bool)) else None,
+                    }
+                )
+        return NinjaValidationError(errors)
+
+
+api = HomecomingAPI(
     title="Homecoming API", version="1", urls_namespace="api", auth=[TokenAuth()], docs_url="/docs"
 )
 
