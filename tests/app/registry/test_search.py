@@ -55,5 +55,5 @@ def test_empty_query_finds_nothing(person: Any) -> None:
 
 
 @pytest.mark.parametrize("query", ["Александр Шевченко", "Aleksandr Shevchenko", "Alexander Shevchenko"])
-def test_the_russian_or_english_form_of_the_given_name_finds_the_ukrainian_one(person: Any, query: str) -> None:
+def test_russian_or_english_given_name_finds_the_ukrainian_one(person: Any, query: str) -> None:
     assert [p.pk for p in search_persons(Query(text=query))] == [person.pk]
