@@ -16,18 +16,21 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "pos
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests need Debian's Chromium; PostgreSQL-only tests need DATABASE_URL=postgres://…
 
-    Outside CI a missing part is skipped with a reason; with CI=true nothing may be skipped.
+    PostgreSQL-only tests belong to the PostgreSQL pass of ``make test``; the SQLite pass leaves them
+    out (deselected, not skipped). Without Chromium, browser tests are skipped with a reason outside
+    CI; with CI=true a missing Chromium is an error and nothing is skipped.
     """
     ci = os.environ.get("CI", "").lower() == "true"
+    if not ON_POSTGRES:
+        postgres_only = [item for item in items if "postgres" in item.keywords]
+        if postgres_only:
+            config.hook.pytest_deselected(items=postgres_only)
+            items[:] = [item for item in items if "postgres" not in item.keywords]
     for item in items:
         if "browser" in item.keywords and not BROWSER:
             if ci:
                 raise pytest.UsageError("CI=true but Chromium is not installed: apt-get install chromium")
             item.add_marker(pytest.mark.skip(reason="Chromium not installed (apt-get install chromium)"))
-        if "postgres" in item.keywords and not ON_POSTGRES:
-            item.add_marker(
-                pytest.mark.skip(reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
-            )
 
 
 @pytest.fixture(autouse=True)
