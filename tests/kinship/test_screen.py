@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 
@@ -17,8 +18,12 @@ from homecoming.kinship.screen import (
     ReferenceFamily,
     ScreenResult,
     ScreenTables,
+    _insert,
+    _threshold32,
+    _top_by_row,
     family_tables,
     screen,
+    screen_block,
     screen_dask,
 )
 
@@ -292,3 +297,87 @@ def test_command_reports_a_bad_file_in_one_line(tmp_path: object) -> None:
     run = CliRunner().invoke(app, ["screen", "--victims", str(bad), "--families", str(bad)])
     assert run.exit_code != 0
     assert "this reads DVI cases" in run.output
+
+
+# The kernel as it was before the tiled rewrite (issue 5), kept as the reference the new one must equal.
+@numba.njit
+def _previous_update(s, v, g, base, vs, vi, fs, fi, cv, cf, thr):  # type: ignore[no-untyped-def]
+    if s > vs[v, vs.shape[1] - 1]:
+        _insert(vs[v], vi[v], s, base + g)
+    if s > fs[g, fs.shape[1] - 1]:
+        _insert(fs[g], fi[g], s, v)
+    if s >= thr:
+        cv[v] += 1
+        cf[g] += 1
+
+
+@numba.njit
+def _previous_kernel(tab, cols, base, n_parts, kv, kf, thr):  # type: ignore[no-untyped-def]
+    n_fam, n_vic, n_mark = tab.shape[0], cols.shape[0], cols.shape[1]
+    vs = np.full((n_parts, n_vic, kv), -np.inf, dtype=np.float32)
+    vi = np.full((n_parts, n_vic, kv), -1, dtype=np.int32)
+    fs = np.full((n_fam, kf), -np.inf, dtype=np.float32)
+    fi = np.full((n_fam, kf), -1, dtype=np.int32)
+    cv = np.zeros((n_parts, n_vic), dtype=np.int64)
+    cf = np.zeros(n_fam, dtype=np.int64)
+    below = np.nextafter(thr, np.float32(-np.inf))
+    for p in range(n_parts):
+        hi = (p + 1) * n_fam // n_parts
+        f = p * n_fam // n_parts
+        vsp, vip, cvp = vs[p], vi[p], cv[p]
+        while f < hi:
+            w = min(4, hi - f)
+            r0, r1 = tab[f], tab[f + 1 if w > 1 else f]
+            r2, r3 = tab[f + 2 if w > 2 else f], tab[f + 3 if w > 3 else f]
+            c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
+            c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
+            low = min(min(c0, c1), min(c2, c3), below)
+            for v in range(n_vic):
+                s0 = s1 = s2 = s3 = np.float32(0.0)
+                for m in range(n_mark):
+                    c = cols[v, m]
+                    s0 += r0[c]
+                    s1 += r1[c]
+                    s2 += r2[c]
+                    s3 += r3[c]
+                cut = min(vsp[v, kv - 1], low)
+                if max(max(s0, s1), max(s2, s3)) <= cut:
+                    continue
+                _previous_update(s0, v, f, base, vsp, vip, fs, fi, cvp, cf, thr)
+                if w > 1:
+                    _previous_update(s1, v, f + 1, base, vsp, vip, fs, fi, cvp, cf, thr)
+                if w > 2:
+                    _previous_update(s2, v, f + 2, base, vsp, vip, fs, fi, cvp, cf, thr)
+                if w > 3:
+                    _previous_update(s3, v, f + 3, base, vsp, vip, fs, fi, cvp, cf, thr)
+                c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
+                c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
+                low = min(min(c0, c1), min(c2, c3), below)
+            f += w
+    return vs, vi, fs, fi, cv, cf
+
+
+@pytest.mark.parametrize(("top_bodies", "threshold", "n_parts"),
+                         [(0, 300.0, None), (4, 30.0, 3), (1, None, 1)])
+def test_tiled_kernel_equals_the_previous_kernel(top_bodies: int, threshold: float | None,
+                                                  n_parts: int | None) -> None:
+    """Seeded medium problem with many ties (values on a 1/4 grid) and impossible entries: same lists,
+    same order, same counts; 1,000 families = 15 full tiles and a partial one, split unevenly."""
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(3, 40, size=21)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    tab = (np.round(rng.normal(0.0, 1.0, size=(1_000, offsets[-1] + 1)) * 4) / 4).astype(np.float32)
+    tab[rng.random(tab.shape) < 0.02] = -np.inf
+    tab[:, -1] = 0.0
+    cols = (offsets[:-1][None, :] + (rng.random((400, 21)) * sizes).astype(np.int64)).astype(np.int32)
+    cols[rng.random(cols.shape) < 0.05] = offsets[-1]  # skipped markers
+    new = screen_block(tab, cols, base=7, top=6, top_bodies=top_bodies, threshold=threshold, n_parts=n_parts)
+    vs, vi, fs, fi, cv, cf = _previous_kernel(tab, cols, 7, n_parts or 8, 6, max(1, top_bodies),
+                                              _threshold32(threshold))
+    bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(400, -1), vi.transpose(1, 0, 2).reshape(400, -1), 6)
+    assert (new.body_scores[:, 0] == new.body_scores[:, 1]).sum() > 10  # ties are exercised
+    assert np.array_equal(new.body_families, bf) and np.array_equal(new.body_scores, bs)
+    assert np.array_equal(new.family_bodies, fi[:, :top_bodies])
+    assert np.array_equal(new.family_scores, fs[:, :top_bodies])
+    assert np.array_equal(new.body_counts, cv.sum(axis=0)) and np.array_equal(new.family_counts, cf)
+    assert (new.body_counts.sum() > 0) == (threshold is not None)
