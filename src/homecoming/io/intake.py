@@ -11,17 +11,15 @@ the sender. :data:`COLUMNS` is the schema; ``docs/formats/intake.md`` contains
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Literal
 
 from homecoming.domain.partial_dates import ACCEPTED_FORMATS, AgeRange, PartialDate
-from homecoming.errors import ImportFileError, Problem, ValidationError
-from homecoming.io.persons import _text_rows
+from homecoming.io import tables
+from homecoming.io.tables import Column, RowChecks, collect_rows, file_problem, read_header, read_records
 
 
 class UnitKind(StrEnum):
@@ -55,15 +53,6 @@ class ApparentSex(StrEnum):
 
 def _choices(enum: type[StrEnum]) -> str:
     return " | ".join(e.value for e in enum)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    description: str
-    example: str
-    max_length: int = 200
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -115,66 +104,20 @@ class IntakeRow:
 
 def schema_markdown() -> str:
     """The column table of the published format, as Markdown."""
-    lines = ["| column | required | description | example |", "| --- | --- | --- | --- |"]
-    for c in COLUMNS:
-        example = f"`{c.example}`" if c.example else ""
-        lines.append(
-            f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.description.replace('|', chr(92) + '|')} "
-            f"| {example} |"
-        )
-    return "\n".join(lines) + "\n"
+    return tables.schema_markdown(COLUMNS)
 
 
-class _Checker:
+class _Checker(RowChecks):
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         self.bags: dict[str, int] = {}
 
-    def bad(self, row: int, column: str, message: str, value: object, hint: str = "") -> None:
-        self.problems.append(Problem(column, message, value, hint, row))
-
     def enum(self, row: int, column: str, value: str | None, enum: type[StrEnum]) -> str | None:
-        if value is None:
-            return None
-        if value.lower() in {e.value for e in enum}:
-            return value.lower()
-        self.bad(
-            row, column, "is not an allowed value", value, "use one of " + ", ".join(e.value for e in enum)
-        )
-        return None
-
-    def date(self, row: int, column: str, value: str | None) -> PartialDate | None:
-        if value is None:
-            return None
-        try:
-            return PartialDate.parse(value, field=column)
-        except ValidationError as exc:
-            self.problems.extend(Problem(p.field, p.message, p.value, p.hint, row) for p in exc.problems)
-            return None
-
-    def age(self, row: int, value: str | None) -> AgeRange | None:
-        if value is None:
-            return None
-        try:
-            return AgeRange.parse(value, field="apparent_age")
-        except ValidationError as exc:
-            self.problems.extend(Problem(p.field, p.message, p.value, p.hint, row) for p in exc.problems)
-            return None
+        return self.choice(row, column, value, (e.value for e in enum))
 
     def check(self, row: int, v: dict[str, str | None]) -> IntakeRow | None:
         before = len(self.problems)
-        for name, value in v.items():
-            column = COLUMNS_BY_NAME[name]
-            if value is None and column.required:
-                self.bad(row, name, "is required", "", f"fill in the {name}")
-            elif value is not None and len(value) > column.max_length:
-                self.bad(
-                    row,
-                    name,
-                    f"is longer than {column.max_length} characters",
-                    value[:40] + "…",
-                    "shorten it",
-                )
+        self.cells(row, v, COLUMNS_BY_NAME)
         bag = v.get("bag_number")
         if bag is not None:
             if bag in self.bags:
@@ -191,9 +134,9 @@ class _Checker:
         condition = self.enum(row, "condition", v.get("condition"), Condition)
         completeness = self.enum(row, "completeness", v.get("completeness"), Completeness)
         sex = self.enum(row, "apparent_sex", v.get("apparent_sex"), ApparentSex)
-        age = self.age(row, v.get("apparent_age"))
-        death = self.date(row, "date_of_death", v.get("date_of_death"))
-        recovery = self.date(row, "date_of_recovery", v.get("date_of_recovery"))
+        age = self.parsed(row, "apparent_age", v.get("apparent_age"), AgeRange.parse)
+        death = self.parsed(row, "date_of_death", v.get("date_of_death"), PartialDate.parse)
+        recovery = self.parsed(row, "date_of_recovery", v.get("date_of_recovery"), PartialDate.parse)
         if death and recovery and death.earliest() > recovery.latest():
             self.bad(
                 row,
@@ -252,48 +195,6 @@ class _Checker:
                 )
 
 
-def _header(record: list[str | None]) -> tuple[list[str | None], list[Problem]]:
-    problems: list[Problem] = []
-    names: list[str | None] = []
-    seen: set[str] = set()
-    for value in record:
-        name = (value or "").strip().lstrip("\ufeff").lower()
-        if not name:
-            names.append(None)
-            continue
-        if name not in COLUMNS_BY_NAME:
-            problems.append(
-                Problem(name, "is not a known column", value, "known columns: " + ", ".join(COLUMN_NAMES), 1)
-            )
-        elif name in seen:
-            problems.append(Problem(name, "appears twice in the header", value, "keep one of them", 1))
-        seen.add(name)
-        names.append(name if name in COLUMNS_BY_NAME else None)
-    missing = [c.name for c in COLUMNS if c.required and c.name not in seen]
-    if missing:
-        problems.append(
-            Problem(
-                "header",
-                "required columns are missing: " + ", ".join(missing),
-                None,
-                "add them to the first row",
-                1,
-            )
-        )
-    return names, problems
-
-
-def _fail(path: Path, message: str, hint: str, problems: list[Problem]) -> ImportFileError:
-    first = problems[0]
-    return ImportFileError(
-        f"{path.name}: {message}; nothing was imported",
-        field=first.field,
-        value=first.value,
-        hint=hint or first.hint,
-        problems=problems,
-    )
-
-
 def read_intake(path: Path, *, max_problems: int = 1000) -> list[IntakeRow]:
     """Read and check an intake manifest (.csv UTF-8, comma or semicolon; or .xlsx).
 
@@ -301,49 +202,18 @@ def read_intake(path: Path, *, max_problems: int = 1000) -> list[IntakeRow]:
     problem (at most ``max_problems``) with its row number and column.
     """
     path = Path(path)
-    records = _text_rows(path)
-    first = next(records, None)
-    if first is None or not any((c or "").strip() for c in first):
-        hint = "put the column names in the first row: " + ", ".join(COLUMN_NAMES)
-        raise _fail(
-            path, "has no header row", hint, [Problem("file", "has no header row", path.name, hint, 1)]
-        )
-    names, problems = _header(first)
-    if problems:
-        raise _fail(path, "the header row is wrong", "", problems)
+    records = read_records(path)
+    names = read_header(records, path.name, COLUMNS, empty_row=1)
     checker = _Checker()
-    rows: list[IntakeRow] = []
-    for number, record in enumerate(records, start=2):
-        cells = [(c.strip() or None) if c is not None else None for c in record]
-        if not any(cells):
-            continue
-        if len(cells) > len(names) and any(cells[len(names) :]):
-            checker.bad(
-                number,
-                "row",
-                f"has {len(cells)} cells but the header has {len(names)}",
-                None,
-                "remove the extra cells or add their column names",
-            )
-        values: dict[str, str | None] = dict.fromkeys(COLUMN_NAMES)
-        for name, cell in zip(names, cells, strict=False):
-            if name:
-                values[name] = cell
-        checked = checker.check(number, values)
-        if checked is not None:
-            rows.append(checked)
-        if len(checker.problems) >= max_problems:
-            checker.bad(
-                number, "file", f"stopped after {max_problems} problems", None, "fix these and import again"
-            )
-            break
+    rows = collect_rows(
+        records, names, COLUMN_NAMES, checker.check, checker.problems, max_problems=max_problems
+    )
     checker.check_links(rows)
     if checker.problems:
-        n = len({p.row for p in checker.problems})
-        raise _fail(path, f"{n} bad row{'s' if n != 1 else ''}", "", checker.problems)
+        raise tables.rows_error(path.name, checker.problems)
     if not rows:
         hint = "add one row per bag below the header"
-        raise _fail(path, "has a header but no rows", hint, [Problem("file", "has no rows", path.name, hint)])
+        raise file_problem(path.name, "has a header but no rows", hint, problem="has no rows")
     return rows
 
 
@@ -367,11 +237,6 @@ def row_values(row: IntakeRow) -> dict[str, str]:
     }
 
 
-def _records(rows: Iterable[Mapping[str, object]], extra: tuple[str, ...]) -> Iterator[list[str]]:
-    for row in rows:
-        yield [("" if row.get(name) is None else str(row.get(name))) for name in (*extra, *COLUMN_NAMES)]
-
-
 def write_intake(
     rows: Iterable[Mapping[str, object]],
     path_or_stream: Path | str | IO[str] | IO[bytes],
@@ -383,27 +248,9 @@ def write_intake(
 
     Without ``extra`` the output reads back with :func:`read_intake`. CSV is UTF-8 with a BOM.
     """
-    header = [*extra, *COLUMN_NAMES]
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(_records(rows, extra))
-        if isinstance(path_or_stream, (str, Path)):
-            Path(path_or_stream).write_bytes(buffer.getvalue().encode("utf-8-sig"))
-        elif isinstance(path_or_stream, io.TextIOBase):
-            path_or_stream.write(buffer.getvalue())
-        else:
-            path_or_stream.write(buffer.getvalue().encode("utf-8-sig"))  # type: ignore[arg-type]
-        return
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("intake")
-    sheet.append(header)
-    for record in _records(rows, extra):
-        sheet.append([cell or None for cell in record])
-    book.save(path_or_stream)
+    header = (*extra, *COLUMN_NAMES)
+    records = ([("" if row.get(name) is None else str(row.get(name))) for name in header] for row in rows)
+    tables.write_table(header, records, path_or_stream, fmt=fmt, sheet="intake")
 
 
 __all__ = [

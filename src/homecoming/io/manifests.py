@@ -11,16 +11,14 @@ Pure: imports only ``homecoming.domain`` and ``homecoming.errors``.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from pathlib import Path
 from typing import Literal
 
 from homecoming.domain.partial_dates import ACCEPTED_FORMATS, PartialDate
-from homecoming.errors import ImportFileError, Problem, ValidationError
+from homecoming.errors import ValidationError
+from homecoming.io import tables
 
 CONSENTS = ("not_required", "given", "refused", "unknown")
 OUTCOMES = (
@@ -34,13 +32,13 @@ OUTCOMES = (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-    example: str
-    required: bool = False
-    max_length: int = 300
+class Column(tables.Column):
+    """A published column (:class:`homecoming.io.tables.Column`); by default optional, 300 long."""
+
+    def __init__(
+        self, name: str, description: str, example: str, required: bool = False, max_length: int = 300
+    ) -> None:
+        super().__init__(name, required, description, example, max_length)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -126,120 +124,25 @@ class ManifestRow:
 
 def schema_markdown() -> str:
     """The column table of the published format, as Markdown."""
-    lines = ["| column | required | description | example |", "| --- | --- | --- | --- |"]
-    for c in COLUMNS:
-        example = f"`{c.example}`" if c.example else ""
-        lines.append(
-            f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.description.replace('|', chr(92) + '|')}"
-            f" | {example} |"
-        )
-    return "\n".join(lines) + "\n"
+    return tables.schema_markdown(COLUMNS)
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _fail(name: str, message: str, hint: str) -> ImportFileError:
-    return ImportFileError(
-        f"{name}: {message}; nothing was imported",
-        field="file",
-        value=name,
-        hint=hint,
-        problems=[Problem("file", message, name, hint)],
-    )
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_records(name: str, data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(name, f"is not UTF-8 text (byte {exc.start})", "save the file as CSV UTF-8") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _xlsx_records(name: str, data: bytes) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _fail(
-            name, f"cannot be read as XLSX ({type(exc).__name__})", "save it again as .xlsx"
-        ) from None
-    try:
-        return [[_cell(v) for v in record] for record in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _records(name: str, data: bytes) -> list[list[str]]:
-    suffix = Path(name).suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return _csv_records(name, data)
-    if suffix == ".xlsx":
-        return _xlsx_records(name, data)
-    raise _fail(name, f"has an unknown extension {suffix!r}", "use a .csv (UTF-8) or .xlsx file")
-
-
-def _header(record: list[str]) -> tuple[list[str | None], list[Problem]]:
-    problems: list[Problem] = []
-    names: list[str | None] = []
-    seen: set[str] = set()
-    for value in record:
-        key = value.strip().lstrip("\ufeff").lower()
-        if not key:
-            names.append(None)
-        elif key not in COLUMNS_BY_NAME:
-            problems.append(
-                Problem(key, "is not a known column", value, "known columns: " + ", ".join(COLUMN_NAMES), 1)
-            )
-            names.append(None)
-        elif key in seen:
-            problems.append(Problem(key, "appears twice in the header", value, "keep one of them", 1))
-            names.append(None)
-        else:
-            seen.add(key)
-            names.append(key)
-    missing = [c.name for c in COLUMNS if c.required and c.name not in seen]
-    if missing:
-        problems.append(
-            Problem(
-                "header",
-                "required columns are missing: " + ", ".join(missing),
-                None,
-                "add them to the first row",
-                1,
-            )
-        )
-    return names, problems
-
-
-class _Checker:
+class _Checker(tables.RowChecks):
     def __init__(self, categories: Collection[str] | None) -> None:
+        super().__init__()
         self.categories = categories
-        self.problems: list[Problem] = []
         self.containers: dict[str, int] = {}
         self.line_numbers: dict[int, int] = {}
+        self.position = 0
 
-    def bad(self, row: int, column: str, message: str, value: object, hint: str) -> None:
-        self.problems.append(Problem(column, message, value, hint, row))
-
-    def check(self, row: int, position: int, v: Mapping[str, str]) -> ManifestRow | None:
+    def check(self, row: int, cells: Mapping[str, str | None]) -> ManifestRow | None:
+        """Check one non-empty row; empty cells are "" here and ``required`` is checked by its rule."""
         before = len(self.problems)
+        self.position += 1
+        v = {k: c or "" for k, c in cells.items()}
         for c in COLUMNS:
             if len(v[c.name]) > c.max_length:
                 self.bad(
@@ -249,7 +152,7 @@ class _Checker:
                     v[c.name][:40] + "…",
                     "shorten it",
                 )
-        line_no = self._line_no(row, position, v["line_no"])
+        line_no = self._line_no(row, self.position, v["line_no"])
         self._category(row, v["category"])
         self._container(row, v["container_number"])
         if v["claimed_birth_date"]:
@@ -334,94 +237,32 @@ def read_manifest(
     ``categories``: the allowed category codes (None: any). Returns every row when the file is clean;
     otherwise raises :class:`ImportFileError` listing every problem with its row number and column.
     """
-    records = _records(name, data)
-    if not records or not any(records[0]):
-        raise _fail(
-            name, "has no header row", "put the column names in the first row: " + ", ".join(COLUMN_NAMES)
-        )
-    names, problems = _header(records[0])
-    if problems:
-        raise ImportFileError(
-            f"{name}: the header row is wrong; nothing was imported",
-            field=problems[0].field,
-            value=problems[0].value,
-            hint=problems[0].hint,
-            problems=problems,
-        )
+    records = tables.read_records((name, data))
+    names = tables.read_header(records, name, COLUMNS)
     checker = _Checker(categories)
-    result: list[ManifestRow] = []
-    position = 0
-    for number, record in enumerate(records[1:], start=2):
-        if not any(record):
-            continue
-        position += 1
-        if len(record) > len(names) and any(record[len(names) :]):
-            checker.bad(
-                number,
-                "row",
-                f"has {len(record)} cells but the header has {len(names)}",
-                None,
-                "remove the extra cells or add their column names",
-            )
-        values = dict.fromkeys(COLUMN_NAMES, "")
-        for key, cell in zip(names, record, strict=False):
-            if key:
-                values[key] = cell
-        line = checker.check(number, position, values)
-        if line is not None:
-            result.append(line)
-        if len(checker.problems) >= max_problems:
-            checker.problems.append(
-                Problem(
-                    "file",
-                    f"stopped after {max_problems} problems",
-                    None,
-                    "fix these and import again",
-                    number,
-                )
-            )
-            break
+    result = tables.collect_rows(
+        records, names, COLUMN_NAMES, checker.check, checker.problems, max_problems=max_problems
+    )
     if checker.problems:
-        bad_rows = sorted({p.row for p in checker.problems if p.row is not None})
-        first = checker.problems[0]
-        raise ImportFileError(
-            f"{name}: {len(bad_rows)} bad row{'s' if len(bad_rows) != 1 else ''} "
-            f"({', '.join(map(str, bad_rows[:20]))}); nothing was imported",
-            field=first.field,
-            value=first.value,
-            hint=first.hint,
-            problems=checker.problems,
-        )
+        raise tables.rows_error(name, checker.problems, list_rows=True)
     if not result:
-        raise _fail(name, "has a header but no rows", "add one row per person or body below the header")
+        hint = "add one row per person or body below the header"
+        raise tables.file_problem(name, "has a header but no rows", hint)
     return result
 
 
 # ---------------------------------------------------------------- writing
 
 
-def _row_cells(rows: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
-    for row in rows:
-        yield [_cell(row.get(name)) for name in COLUMN_NAMES]
+def _cell(value: object) -> str:
+    return (tables.cell_text(value) or "").strip()
 
 
 def write_manifest(rows: Iterable[Mapping[str, object]], *, fmt: Literal["csv", "xlsx"]) -> bytes:
     """The rows in the published columns as file content (CSV: UTF-8 with BOM; other keys ignored)."""
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMN_NAMES)
-        writer.writerows(_row_cells(rows))
-        return buffer.getvalue().encode("utf-8-sig")
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("manifest")
-    sheet.append(list(COLUMN_NAMES))
-    for cells in _row_cells(rows):
-        sheet.append([c or None for c in cells])
     out = io.BytesIO()
-    book.save(out)
+    records = ([_cell(row.get(name)) for name in COLUMN_NAMES] for row in rows)
+    tables.write_table(COLUMN_NAMES, records, out, fmt=fmt, sheet="manifest")
     return out.getvalue()
 
 

@@ -5,19 +5,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from homecoming.domain.partial_dates import ACCEPTED_FORMATS
 from homecoming.domain.status import PersonStatus, SourceType
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    description: str
-    example: str
-    max_length: int = 200
+from homecoming.io import tables
+from homecoming.io.tables import Column
 
 
 def _c(name: str, description: str, example: str, *, required: bool = False, max_length: int = 200) -> Column:
@@ -88,12 +79,7 @@ COLUMNS_BY_NAME = {c.name: c for c in COLUMNS}
 
 def schema_markdown() -> str:
     """The column table of the published format, as Markdown."""
-    lines = ["| column | required | description | example |", "| --- | --- | --- | --- |"]
-    for c in COLUMNS:
-        example = f"`{c.example}`" if c.example else ""
-        description = c.description.replace("|", "\\|")
-        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {description} | {example} |")
-    return "\n".join(lines) + "\n"
+    return tables.schema_markdown(COLUMNS)
 
 
 __all__ = ["COLUMNS", "COLUMNS_BY_NAME", "COLUMN_NAMES", "SOURCE_CHOICES", "Column", "schema_markdown"]

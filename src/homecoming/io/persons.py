@@ -12,19 +12,16 @@ not at all.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import IO, Literal
 
 from homecoming.domain.partial_dates import AgeRange, PartialDate
 from homecoming.domain.status import OFFICIAL_SOURCES, PersonStatus, SourceType
-from homecoming.errors import ImportFileError, Problem, ValidationError
 from homecoming.io.person_columns import (
     COLUMN_NAMES,
     COLUMNS,
@@ -32,6 +29,15 @@ from homecoming.io.person_columns import (
     SOURCE_CHOICES,
     Column,
     schema_markdown,
+)
+from homecoming.io.tables import (
+    RowChecks,
+    collect_rows,
+    file_problem,
+    read_header,
+    read_records,
+    rows_error,
+    write_table,
 )
 
 Sex = Literal["male", "female", "unknown"]
@@ -74,146 +80,21 @@ class PersonRow:
     notes: str | None = None
 
 
-# ---------------------------------------------------------------- reading files into text rows
-
-
-def _fail(path: Path, message: str, hint: str = "") -> ImportFileError:
-    problem = Problem("file", message, path.name, hint)
-    return ImportFileError(
-        f"{path.name}: {message}; nothing was imported",
-        field="file",
-        value=path.name,
-        hint=hint,
-        problems=[problem],
-    )
-
-
-def _csv_rows(path: Path) -> Iterator[list[str | None]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(path, f"is not UTF-8 text (byte {exc.start})", "save the file as CSV UTF-8") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield list(record)
-
-
-def _cell(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str | None]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _fail(
-            path, f"cannot be read as XLSX ({type(exc).__name__})", "save it again as .xlsx"
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        for record in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in record]
-    finally:
-        book.close()
-
-
-def _text_rows(path: Path) -> Iterator[list[str | None]]:
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return _csv_rows(path)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    raise _fail(path, f"has an unknown extension {suffix!r}", "use a .csv (UTF-8) or .xlsx file")
-
-
 # ---------------------------------------------------------------- checking
-
-
-def _header(path: Path, record: list[str | None]) -> tuple[list[str | None], list[Problem]]:
-    problems: list[Problem] = []
-    names: list[str | None] = []
-    seen: set[str] = set()
-    known = ", ".join(COLUMN_NAMES)
-    for value in record:
-        name = (value or "").strip().lstrip("\ufeff").lower()
-        if not name:
-            names.append(None)
-            continue
-        if name not in COLUMNS_BY_NAME:
-            problems.append(Problem(name, "is not a known column", value, f"known columns: {known}", 1))
-        elif name in seen:
-            problems.append(Problem(name, "appears twice in the header", value, "keep one of them", 1))
-        seen.add(name)
-        names.append(name if name in COLUMNS_BY_NAME else None)
-    missing = [c.name for c in COLUMNS if c.required and c.name not in seen]
-    if missing:
-        problems.append(
-            Problem(
-                "header",
-                "required columns are missing: " + ", ".join(missing),
-                None,
-                "add them to the first row",
-                1,
-            )
-        )
-    return names, problems
 
 
 _CODE2 = re.compile(r"[A-Z]{2}")
 _LANG = re.compile(r"[a-z]{2}")
 
 
-class _RowChecker:
+class _RowChecker(RowChecks):
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         self.seen: dict[str, dict[str, int]] = {"external_id": {}, "service_number": {}}
-
-    def bad(self, row: int, column: str, message: str, value: object, hint: str = "") -> None:
-        self.problems.append(Problem(column, message, value, hint, row))
-
-    def enum(self, row: int, column: str, value: str | None, choices: Iterable[str]) -> str | None:
-        if value is None:
-            return None
-        options = tuple(choices)
-        if value.lower() in options:
-            return value.lower()
-        self.bad(row, column, "is not an allowed value", value, "use one of " + ", ".join(options))
-        return None
-
-    def partial(self, row: int, column: str, value: str | None) -> PartialDate | None:
-        if value is None:
-            return None
-        try:
-            return PartialDate.parse(value, field=column)
-        except ValidationError as exc:
-            self.problems.extend(Problem(p.field, p.message, p.value, p.hint, row) for p in exc.problems)
-            return None
 
     def check(self, row: int, values: dict[str, str | None]) -> PersonRow | None:
         before = len(self.problems)
-        for name, value in values.items():
-            column = COLUMNS_BY_NAME[name]
-            if value is None and column.required:
-                self.bad(row, name, "is required", "", f"fill in the {name}")
-            elif value is not None and len(value) > column.max_length:
-                self.bad(
-                    row,
-                    name,
-                    f"is longer than {column.max_length} characters",
-                    value[:40] + "…",
-                    "shorten it",
-                )
+        self.cells(row, values, COLUMNS_BY_NAME)
         for key, first_rows in self.seen.items():
             value = values.get(key)
             if value is not None:
@@ -231,8 +112,8 @@ class _RowChecker:
         return typed if len(self.problems) == before else None
 
     def _typed(self, row: int, v: dict[str, str | None]) -> PersonRow:
-        sex = self.enum(row, "sex", v.get("sex"), SEXES) or "unknown"
-        script = self.enum(row, "script", v.get("script"), ("cyrillic", "latin"))
+        sex = self.choice(row, "sex", v.get("sex"), SEXES) or "unknown"
+        script = self.choice(row, "script", v.get("script"), ("cyrillic", "latin"))
         if script is None:
             names = (v.get("family_name") or "") + (v.get("given_name") or "")
             script = "cyrillic" if any("\u0400" <= ch <= "\u04ff" for ch in names) else "latin"
@@ -245,17 +126,12 @@ class _RowChecker:
         language = v.get("language")
         if language and not _LANG.fullmatch(language.lower()):
             self.bad(row, "language", "is not an ISO 639-1 code", language, "use two letters, e.g. uk or ru")
-        age: AgeRange | None = None
-        if v.get("birth_age_range"):
-            try:
-                age = AgeRange.parse(v["birth_age_range"] or "", field="birth_age_range")
-            except ValidationError as exc:
-                self.problems.extend(Problem(p.field, p.message, p.value, p.hint, row) for p in exc.problems)
-        status = self.enum(row, "status", v.get("status"), (s.value for s in PersonStatus))
-        source = self.enum(
+        age = self.parsed(row, "birth_age_range", v.get("birth_age_range"), AgeRange.parse)
+        status = self.choice(row, "status", v.get("status"), (s.value for s in PersonStatus))
+        source = self.choice(
             row, "status_source_type", v.get("status_source_type"), (s.value for s in SourceType)
         )
-        source_date = self.partial(row, "status_source_date", v.get("status_source_date"))
+        source_date = self.parsed(row, "status_source_date", v.get("status_source_date"), PartialDate.parse)
         if source_date is not None and source_date.precision != "day":
             self.bad(
                 row,
@@ -280,7 +156,7 @@ class _RowChecker:
                 source,
                 "use one of " + ", ".join(sorted(OFFICIAL_SOURCES)) + ", or status believed_dead",
             )
-        birth_date = self.partial(row, "birth_date", v.get("birth_date"))
+        birth_date = self.parsed(row, "birth_date", v.get("birth_date"), PartialDate.parse)
         v.update(
             sex=sex if v.get("sex") else None,
             script=script,
@@ -340,64 +216,16 @@ def read_persons(path: Path, *, max_problems: int = 1000) -> list[PersonRow]:
     every problem (at most ``max_problems``) with row number and column.
     """
     path = Path(path)
-    rows = _text_rows(path)
-    record = next(rows, None)
-    if record is None or not any((c or "").strip() for c in record):
-        raise _fail(
-            path, "has no header row", "put the column names in the first row: " + ", ".join(COLUMN_NAMES)
-        )
-    names, problems = _header(path, record)
-    if problems:
-        raise ImportFileError(
-            f"{path.name}: the header row is wrong; nothing was imported",
-            field="header",
-            hint=problems[0].hint,
-            problems=problems,
-        )
+    records = read_records(path)
+    names = read_header(records, path.name, COLUMNS, field="header")
     checker = _RowChecker()
-    result: list[PersonRow] = []
-    number = 1
-    for number, record in enumerate(rows, start=2):
-        cells = [(c.strip() or None) if c is not None else None for c in record]
-        if not any(cells):
-            continue
-        if len(cells) > len(names) and any(cells[len(names) :]):
-            checker.bad(
-                number,
-                "row",
-                f"has {len(cells)} cells but the header has {len(names)}",
-                None,
-                "remove the extra cells or add their column names",
-            )
-        values: dict[str, str | None] = dict.fromkeys(COLUMN_NAMES)
-        for name, cell in zip(names, cells, strict=False):
-            if name:
-                values[name] = cell
-        person = checker.check(number, values)
-        if person is not None:
-            result.append(person)
-        if len(checker.problems) >= max_problems:
-            checker.problems.append(
-                Problem(
-                    "file",
-                    f"stopped after {max_problems} problems",
-                    None,
-                    "fix these and import again",
-                    number,
-                )
-            )
-            break
+    result = collect_rows(
+        records, names, COLUMN_NAMES, checker.check, checker.problems, max_problems=max_problems
+    )
     if checker.problems:
-        bad_rows = len({p.row for p in checker.problems})
-        raise ImportFileError(
-            f"{path.name}: {bad_rows} bad row{'s' if bad_rows != 1 else ''}; nothing was imported",
-            field=checker.problems[0].field,
-            value=checker.problems[0].value,
-            hint=checker.problems[0].hint,
-            problems=checker.problems,
-        )
+        raise rows_error(path.name, checker.problems)
     if not result:
-        raise _fail(path, "has a header but no rows", "add one row per person below the header")
+        raise file_problem(path.name, "has a header but no rows", "add one row per person below the header")
     return result
 
 
@@ -414,11 +242,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _records(rows: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
-    for row in rows:
-        yield [_text(row.get(name)) for name in COLUMN_NAMES]
-
-
 def write_persons(
     rows: Iterable[Mapping[str, object]],
     path_or_stream: Path | str | IO[str] | IO[bytes],
@@ -431,31 +254,8 @@ def write_persons(
     output reads back with :func:`read_persons`. CSV files are UTF-8 with a BOM (Excel opens them
     correctly); a text stream gets no BOM.
     """
-    if fmt == "csv":
-        if isinstance(path_or_stream, (str, Path)):
-            with open(path_or_stream, "w", encoding="utf-8-sig", newline="") as handle:
-                _write_csv(rows, handle)
-        elif isinstance(path_or_stream, io.TextIOBase):
-            _write_csv(rows, path_or_stream)
-        else:
-            buffer = io.StringIO(newline="")
-            _write_csv(rows, buffer)
-            path_or_stream.write(buffer.getvalue().encode("utf-8-sig"))  # type: ignore[arg-type]
-        return
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("persons")
-    sheet.append(list(COLUMN_NAMES))
-    for record in _records(rows):
-        sheet.append([cell or None for cell in record])
-    book.save(path_or_stream)
-
-
-def _write_csv(rows: Iterable[Mapping[str, object]], handle: IO[str]) -> None:
-    writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    writer.writerows(_records(rows))
+    records = ([_text(row.get(name)) for name in COLUMN_NAMES] for row in rows)
+    write_table(COLUMN_NAMES, records, path_or_stream, fmt=fmt, sheet="persons")
 
 
 __all__ = [
