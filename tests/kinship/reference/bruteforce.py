@@ -56,7 +56,7 @@ is used as given.
 
 Size guard
 ----------
-The sum is taken depth-first over members, skipping a branch as soon as its partial product is 0
+The sum is taken depth-first over members, abandoning a branch as soon as its partial product is 0
 (every completion of it contributes exactly 0). ``max_nodes`` bounds the number of visited partial
 assignments; past it :class:`OracleTooLargeError` is raised instead of running for hours.
 :func:`search_bound` gives an upper bound on that number before running.
@@ -216,6 +216,8 @@ def observation_probability(obs: Any, true_alleles: Sequence[str], d: float) -> 
             seen = a if b is None else b
             return 1.0 if seen in true_alleles else 0.0
         target = {a, b}
+    if not target <= set(true_alleles):
+        return 0.0  # the visible labels are always some of the true ones (a shortcut, same result)
     total = 0.0
     # every survival pattern of the true copies: True = copy survives (is not dropped)
     for pattern in itertools.product((True, False), repeat=len(true_alleles)):
@@ -442,7 +444,7 @@ def marker_likelihood(
     draws the founder alleles of all components as one sequence (for "unrelated" hypotheses from one
     subpopulation); the default ``"component"`` restarts the draws in every connected component.
 
-    ``method="dfs"`` (default) enumerates each connected component depth-first, skipping branches
+    ``method="dfs"`` (default) enumerates each connected component depth-first, abandoning branches
     whose partial product is already 0, and multiplies the components. ``method="naive"`` takes the
     flat Cartesian product of every member's candidate genotypes (all components at once, no
     pruning at all) and sums the full products: hopelessly slow, used on tiny cases to check "dfs".
