@@ -336,10 +336,29 @@ def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top
     return RawScreen(bs, bf, fs, fi, cv.sum(axis=0), cf)
 
 
+@numba.njit(parallel=True, cache=True, nogil=True)
+def _order(scores: F32 | F64, ids: I32) -> I64:  # pragma: no cover - compiled
+    """Per row the stable order by score descending, then id ascending (-1 = missing, after all ids)."""
+    out = np.empty(scores.shape, dtype=np.int64)
+    big = np.iinfo(np.int32).max
+    for r in numba.prange(scores.shape[0]):
+        o = out[r]
+        for j in range(scores.shape[1]):  # insertion sort: rows are short and made of sorted runs
+            s, d = scores[r, j], ids[r, j] if ids[r, j] >= 0 else big
+            q = j
+            while q > 0:
+                t, e = scores[r, o[q - 1]], ids[r, o[q - 1]] if ids[r, o[q - 1]] >= 0 else big
+                if not (s > t or (s == t and d < e)):
+                    break
+                o[q] = o[q - 1]
+                q -= 1
+            o[q] = j
+    return out
+
+
 def _top_by_row(scores: F32, ids: I32, k: int) -> tuple[F32, I32]:
     """Per row the ``k`` best (score descending, id ascending; missing entries have id -1)."""
-    key_ids = np.where(ids < 0, np.iinfo(np.int32).max, ids)
-    order = np.lexsort((key_ids, -scores.astype(np.float64)), axis=-1)[:, :k]
+    order = _order(scores, ids)[:, :k]
     return (np.take_along_axis(scores, order, axis=1).astype(np.float32),
             np.take_along_axis(ids, order, axis=1).astype(np.int32))
 
@@ -442,8 +461,7 @@ def _rescore(tables: ScreenTables, cols: I32, others: I32, *, by_family: bool) -
                               tables.consistent is not None)
     logs = np.where(valid, logs, -np.inf).reshape(others.shape)
     excl = excl.reshape(others.shape)
-    key = np.where(others < 0, np.iinfo(np.int32).max, others)
-    order = np.lexsort((key, -logs), axis=-1)
+    order = _order(logs, others)
     return (np.take_along_axis(others, order, axis=1), np.take_along_axis(logs, order, axis=1),
             np.take_along_axis(excl, order, axis=1))
 
