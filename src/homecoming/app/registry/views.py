@@ -175,9 +175,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     cases = list(person.cases.prefetch_related("transitions", "enquirers"))
     if can_contacts and any(c.enquirers.all() for c in cases):
         audit.record_view(actor=request.user, obj=person, what="enquirer contacts")
-    detentions = list(
-        person.detentions.prefetch_related("events", "cards__dispatches", "health_reports", "eligibility")
-    )
+    health = ("health_reports", "eligibility") if can_health else ()  # shown only with the permission
+    detentions = list(person.detentions.prefetch_related("events", "cards__dispatches", *health))
     if can_health and any(d.health_reports.all() for d in detentions):
         audit.record_view(actor=request.user, obj=person, what="health reports")
     ctx = {
