@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from homecoming.kinship.populations import simulate_population
 from homecoming.kinship.screen import family_tables, screen
 from homecoming.kinship.simulate import simulate_profiles
 
-GRAVE = "/work/shared/data/allele-frequencies/dvir_grave.csv"
+GRAVE = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "allele-frequencies" / "dvir_grave.csv")
 
 
 def grave_sized(rng: np.random.Generator) -> DviProblem:

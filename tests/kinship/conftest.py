@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from homecoming.kinship import Locus, Pedigree, Profile
+from shared_data import KINSHIP_CASES
 
-CASES_DIR = Path("/work/shared/data/kinship-cases")
+CASES_DIR = KINSHIP_CASES
 
 
 @pytest.fixture

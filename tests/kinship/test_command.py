@@ -10,8 +10,9 @@ import typer
 from typer.testing import CliRunner
 
 from homecoming.commands.kinship import kinship_command
+from shared_data import KINSHIP_CASES
 
-CASE = Path("/work/shared/data/kinship-cases/kin-004-parent-child-true.json")
+CASE = KINSHIP_CASES / "kin-004-parent-child-true.json"
 
 
 def app() -> typer.Typer:
@@ -20,7 +21,6 @@ def app() -> typer.Typer:
     return a
 
 
-@pytest.mark.skipif(not CASE.exists(), reason="shared cases not available")
 def test_json_output() -> None:
     result = CliRunner().invoke(app(), [str(CASE), "--json"])
     assert result.exit_code == 0
@@ -29,7 +29,6 @@ def test_json_output() -> None:
     assert out["lr_total"] == pytest.approx(want["lr_total"], rel=1e-9)
 
 
-@pytest.mark.skipif(not CASE.exists(), reason="shared cases not available")
 def test_table_output() -> None:
     result = CliRunner().invoke(app(), [str(CASE)])
     assert result.exit_code == 0 and "D3S1358" in result.stdout and "total" in result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +11,9 @@ from homecoming.kinship import Locus, Pedigree, Profile
 from homecoming.kinship.direct import direct_match, reassociate
 from homecoming.kinship.formats.case import read_case
 from homecoming.kinship.simulate import simulate_profiles
+from shared_data import KINSHIP_CASES
 
-KIN001 = Path("/work/shared/data/kinship-cases/kin-001-direct-match-true.json")
+KIN001 = KINSHIP_CASES / "kin-001-direct-match-true.json"
 
 
 @pytest.fixture

@@ -33,11 +33,12 @@ from homecoming.kinship.likelihood import node_evidence
 from homecoming.kinship.plan import plain_results
 from homecoming.kinship.simulate import simulate_profiles
 from homecoming.provenance import digest
+from shared_data import KINSHIP_CASES
 
 from .gallery import GALLERY
 
 REL = 1e-12
-CASES = sorted(Path("/work/shared/data/kinship-cases").glob("kin-*.json"))
+CASES = sorted(KINSHIP_CASES.glob("kin-*.json"))
 MODELS = {
     "none": None,
     "equal": SexMutation.same(MutationModel.make("equal", rate=0.01)),
@@ -135,7 +136,6 @@ def test_non_plain_markers_are_left_to_the_generic_engine() -> None:
     np.testing.assert_allclose(marker_logliks(ped, loci, partial), generic, rtol=REL)
 
 
-@pytest.mark.skipif(not CASES, reason="shared cases not available")
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_shared_cases_fast_equals_generic(path: Path) -> None:
     case = read_case(path)

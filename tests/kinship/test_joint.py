@@ -16,8 +16,9 @@ from homecoming.kinship.formats.dvi import read_dvi_case
 from homecoming.kinship.identification import APPROXIMATE, EXACT, identify
 from homecoming.kinship.joint import DviProblem, Family, family_table, joint_table, pairwise
 from homecoming.kinship.simulate import simulate_profiles
+from shared_data import KINSHIP_CASES
 
-CASES = sorted(Path("/work/shared/data/kinship-cases").glob("dvi-*.json"))
+CASES = sorted(KINSHIP_CASES.glob("dvi-*.json"))
 
 
 def _num(x: object) -> float:
@@ -87,7 +88,7 @@ def test_joint_table_matches_reference(case: Path) -> None:
 
 
 def test_exclusion_example_identification_agrees_with_dvisolve() -> None:
-    path = Path("/work/shared/data/kinship-cases/dvi-builtin-exclusionExample.json")
+    path = KINSHIP_CASES / "dvi-builtin-exclusionExample.json"
     c = read_dvi_case(path)
     res = identify(c.problem)
     named = {tuple(p) for p in res.named(list(res.undisputed))}

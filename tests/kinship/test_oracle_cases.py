@@ -1,6 +1,6 @@
 """The brute-force oracle against the shared reference cases (R pedsuite answers), marker by marker.
 
-Every ``kin-*.json`` case in ``/work/shared/data/kinship-cases`` is checked: for each chosen marker and
+Every ``kin-*.json`` case in ``../shared/data/kinship-cases`` is checked: for each chosen marker and
 each hypothesis the oracle's likelihood must equal ``exp(expected loglik)`` to 1e-9 relative (exactly 0
 where the reference says ``-Inf``), and the per-marker LR must equal the reference LR to 1e-9 relative.
 
@@ -36,13 +36,14 @@ from __future__ import annotations
 import functools
 import json
 import math
-from pathlib import Path
 
 import pytest
 
+from shared_data import KINSHIP_CASES
+
 from .reference import bruteforce as bf
 
-CASES_DIR = Path("/work/shared/data/kinship-cases")
+CASES_DIR = KINSHIP_CASES
 CASE_FILES = sorted(CASES_DIR.glob("kin-*.json"))
 FEASIBLE_BOUND = 4_000_000
 CHEAP_BOUND = 100_000

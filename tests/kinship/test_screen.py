@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import numba
 import numpy as np
@@ -26,8 +25,9 @@ from homecoming.kinship.screen import (
     screen_block,
     screen_dask,
 )
+from shared_data import KINSHIP_CASES
 
-CASES_DIR = Path("/work/shared/data/kinship-cases")
+CASES_DIR = KINSHIP_CASES
 EQUAL = SexMutation.same(MutationModel.make("equal", rate=0.01))
 
 
@@ -39,8 +39,9 @@ def _loci(n: int = 8, mutation: SexMutation | None = EQUAL) -> list[Locus]:
 @pytest.fixture(scope="module")
 def world() -> tuple[list[Locus], object, ScreenTables]:
     loci = _loci()
-    pop = simulate_population(loci, np.random.default_rng(7), n_families=15, n_bodies=25, untyped=0.1,
-                              one_allele=0.1, mutated=0.3)
+    pop = simulate_population(
+        loci, np.random.default_rng(7), n_families=15, n_bodies=25, untyped=0.1, one_allele=0.1, mutated=0.3
+    )
     return loci, pop, family_tables(pop.families, loci=loci, bodies=pop.bodies)
 
 
@@ -49,10 +50,12 @@ def _full_only(body: Profile) -> Profile:
 
 
 def _trio_family(mo: str, fa: str) -> ReferenceFamily:
-    ped = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                 ("MP", "FA", "MO", "male")])
-    return ReferenceFamily("T", ped, "MP", (Profile.from_mapping("MO", {"M1": mo}),
-                                           Profile.from_mapping("FA", {"M1": fa})))
+    ped = Pedigree.from_records(
+        [("FA", None, None, "male"), ("MO", None, None, "female"), ("MP", "FA", "MO", "male")]
+    )
+    return ReferenceFamily(
+        "T", ped, "MP", (Profile.from_mapping("MO", {"M1": mo}), Profile.from_mapping("FA", {"M1": fa}))
+    )
 
 
 def test_table_values_by_hand(abc: Locus) -> None:
@@ -96,8 +99,13 @@ def test_allele_absent_from_table_is_merged_or_refused(abc: Locus) -> None:
     assert tables.loci[0].alleles == ("a", "b", "c", "d", "z")
     res = screen(tables, [body, Profile.from_mapping("W", {"M1": "a/b"})], top=1, top_bodies=2)
     assert res.for_body("V") == ()  # a/z is impossible for this family
-    expected = missing_person_lr(fam.pedigree, "MP", Profile.from_mapping("W", {"M1": "a/b"}),
-                                 family=list(fam.profiles), loci=list(tables.loci))
+    expected = missing_person_lr(
+        fam.pedigree,
+        "MP",
+        Profile.from_mapping("W", {"M1": "a/b"}),
+        family=list(fam.profiles),
+        loci=list(tables.loci),
+    )
     assert res.for_body("W")[0].lr == pytest.approx(expected.lr, rel=1e-12)
 
 
@@ -112,17 +120,24 @@ def test_rescored_lrs_equal_the_engine(world: tuple) -> None:
     for k in sample:
         c = pairs[int(k)]
         fam = fams[c.family]
-        ref = missing_person_lr(fam.pedigree, fam.missing, _full_only(bodies[c.body]),
-                                family=list(fam.profiles), loci=loci)
+        ref = missing_person_lr(
+            fam.pedigree, fam.missing, _full_only(bodies[c.body]), family=list(fam.profiles), loci=loci
+        )
         assert c.log10_lr == pytest.approx(ref.log10_lr, rel=1e-11, abs=1e-11)
         assert c.lr == pytest.approx(ref.lr, rel=1e-10)
-        plain = missing_person_lr(fam.pedigree, fam.missing, _full_only(bodies[c.body]),
-                                  family=list(fam.profiles), loci=[replace(lc, mutation=None) for lc in loci])
+        plain = missing_person_lr(
+            fam.pedigree,
+            fam.missing,
+            _full_only(bodies[c.body]),
+            family=list(fam.profiles),
+            loci=[replace(lc, mutation=None) for lc in loci],
+        )
         assert c.exclusions == plain.n_markers_lr_zero
 
 
-def _brute(tables: ScreenTables, bodies: list[Profile], top: int, top_bodies: int,
-           threshold: float) -> dict[str, object]:
+def _brute(
+    tables: ScreenTables, bodies: list[Profile], top: int, top_bodies: int, threshold: float
+) -> dict[str, object]:
     """Full float32 matrix in numpy (markers added in order), top-k by (score desc, index asc)."""
     cols = tables.columns(tables.genotype_indices(bodies))
     full = np.zeros((len(bodies), len(tables.family_ids)), dtype=np.float32)
@@ -135,15 +150,22 @@ def _brute(tables: ScreenTables, bodies: list[Profile], top: int, top_bodies: in
     def best(scores: np.ndarray, k: int) -> list[tuple[int, ...]]:
         out = []
         for row in scores:
-            keep = [i for i in np.lexsort((np.arange(row.size), -row.astype(np.float64)))[:k]
-                    if np.isfinite(row[i])]
+            keep = [
+                i
+                for i in np.lexsort((np.arange(row.size), -row.astype(np.float64)))[:k]
+                if np.isfinite(row[i])
+            ]
             out.append(tuple(keep))
         return out
 
     thr = np.float32(math.log(threshold))
-    return {"body": best(full, top), "family": best(full.T, top_bodies), "exact": exact,
-            "count_body": (full >= thr).sum(axis=1).tolist(),
-            "count_family": (full >= thr).sum(axis=0).tolist()}
+    return {
+        "body": best(full, top),
+        "family": best(full.T, top_bodies),
+        "exact": exact,
+        "count_body": (full >= thr).sum(axis=1).tolist(),
+        "count_family": (full >= thr).sum(axis=0).tolist(),
+    }
 
 
 def test_shortlists_equal_brute_force(world: tuple) -> None:
@@ -185,8 +207,18 @@ def test_impossible_pairs_are_never_shortlisted(abc: Locus) -> None:
 def test_exclusions_with_mutation_models(abc: Locus) -> None:
     locus = replace(abc, mutation=EQUAL)
     tables = family_tables([_trio_family("a/a", "b/b")], loci=[locus])
-    assert tables.consistent is not None and tables.consistent[0].tolist()[:-1] == [0, 1, 0, 0, 0, 0, 0, 0,
-                                                                                   0, 0]
+    assert tables.consistent is not None and tables.consistent[0].tolist()[:-1] == [
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
     res = screen(tables, [Profile.from_mapping("V", {"M1": "c/d"})], top=1)
     (c,) = res.for_body("V")
     assert c.exclusions == 1 and 0 < c.lr < 1
@@ -233,15 +265,26 @@ def test_dask_screen_equals_local_screen(world: tuple) -> None:
         pytest.fail(f"dask[distributed] is needed for the cluster screen: {exc}")
     _, pop, tables = world
     local = screen(tables, pop.bodies, top=3, top_bodies=2, threshold=100.0)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        remote = screen_dask(tables, pop.bodies, scheduler=client, top=3, top_bodies=2, threshold=100.0,
-                             partitions=3)
-        by_address = screen_dask(tables, pop.bodies, scheduler=cluster.scheduler_address, top=3,
-                                 top_bodies=2, threshold=100.0)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        remote = screen_dask(
+            tables, pop.bodies, scheduler=client, top=3, top_bodies=2, threshold=100.0, partitions=3
+        )
+        by_address = screen_dask(
+            tables, pop.bodies, scheduler=cluster.scheduler_address, top=3, top_bodies=2, threshold=100.0
+        )
     for other in (remote, by_address):
-        for name in ("body_families", "body_log_lr", "body_exclusions", "family_bodies", "family_log_lr",
-                     "body_counts", "family_counts"):
+        for name in (
+            "body_families",
+            "body_log_lr",
+            "body_exclusions",
+            "family_bodies",
+            "family_log_lr",
+            "body_counts",
+            "family_counts",
+        ):
             assert np.array_equal(getattr(local, name), getattr(other, name)), name
 
 
@@ -260,8 +303,9 @@ def test_command_agrees_with_dvir_pairwise_lr_and_exclusions(case: str) -> None:
     app = typer.Typer()
     app.command("screen")(screen_command)
     app.command("other", hidden=True)(lambda: None)
-    run = CliRunner().invoke(app, ["screen", "--victims", str(path), "--families", str(path), "--top", "50",
-                                   "--json"])
+    run = CliRunner().invoke(
+        app, ["screen", "--victims", str(path), "--families", str(path), "--top", "50", "--json"]
+    )
     assert run.exit_code == 0, run.output
     out = _json.loads(run.stdout)
     pw, ex = doc["expected"]["pairwise_lr"], doc["expected"]["exclusion_matrix"]
@@ -357,10 +401,12 @@ def _previous_kernel(tab, cols, base, n_parts, kv, kf, thr):  # type: ignore[no-
     return vs, vi, fs, fi, cv, cf
 
 
-@pytest.mark.parametrize(("top_bodies", "threshold", "n_parts"),
-                         [(0, 300.0, None), (4, 30.0, 3), (1, None, 1)])
-def test_tiled_kernel_equals_the_previous_kernel(top_bodies: int, threshold: float | None,
-                                                  n_parts: int | None) -> None:
+@pytest.mark.parametrize(
+    ("top_bodies", "threshold", "n_parts"), [(0, 300.0, None), (4, 30.0, 3), (1, None, 1)]
+)
+def test_tiled_kernel_equals_the_previous_kernel(
+    top_bodies: int, threshold: float | None, n_parts: int | None
+) -> None:
     """Seeded medium problem with many ties (values on a 1/4 grid) and impossible entries: same lists,
     same order, same counts; 1,000 families = 15 full tiles and a partial one, split unevenly."""
     rng = np.random.default_rng(5)
@@ -372,8 +418,9 @@ def test_tiled_kernel_equals_the_previous_kernel(top_bodies: int, threshold: flo
     cols = (offsets[:-1][None, :] + (rng.random((400, 21)) * sizes).astype(np.int64)).astype(np.int32)
     cols[rng.random(cols.shape) < 0.05] = offsets[-1]  # skipped markers
     new = screen_block(tab, cols, base=7, top=6, top_bodies=top_bodies, threshold=threshold, n_parts=n_parts)
-    vs, vi, fs, fi, cv, cf = _previous_kernel(tab, cols, 7, n_parts or 8, 6, max(1, top_bodies),
-                                              _threshold32(threshold))
+    vs, vi, fs, fi, cv, cf = _previous_kernel(
+        tab, cols, 7, n_parts or 8, 6, max(1, top_bodies), _threshold32(threshold)
+    )
     bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(400, -1), vi.transpose(1, 0, 2).reshape(400, -1), 6)
     assert (new.body_scores[:, 0] == new.body_scores[:, 1]).sum() > 10  # ties are exercised
     assert np.array_equal(new.body_families, bf) and np.array_equal(new.body_scores, bs)

@@ -12,8 +12,9 @@ import pytest
 from homecoming.errors import CaseFileError
 from homecoming.kinship import jsonable, read_case, run_kinship_case
 from homecoming.kinship.formats.case import number
+from shared_data import KINSHIP_CASES, MISSING
 
-CASES = sorted(Path("/work/shared/data/kinship-cases").glob("kin-*.json"))
+CASES = sorted(KINSHIP_CASES.glob("kin-*.json"))
 
 
 def value(x: Any) -> float:
@@ -28,7 +29,6 @@ def close(got: float, want: float) -> bool:
     return abs(got - want) <= 1e-9 * abs(want)
 
 
-@pytest.mark.skipif(not CASES, reason="shared cases not available")
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_reference_case(path: Path) -> None:
     case = read_case(path)
@@ -68,8 +68,7 @@ def test_bad_case_file_names_the_problem(tmp_path: Path) -> None:
 
 
 def test_output_is_json_in_the_expected_shape() -> None:
-    if not CASES:
-        pytest.skip("shared cases not available")
+    assert CASES, MISSING
     out = json.loads(json.dumps(jsonable(run_kinship_case(CASES[0]))))
     assert {"lr_total", "log_lr_total", "loglik_total", "n_markers", "n_markers_lr_zero",
             "per_marker", "model", "provenance"} <= set(out)

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 from homecoming.commands.dvi import dvi_command
 from homecoming.errors import CaseFileError
 from homecoming.kinship.formats.dvi import read_dvi_case, run_dvi_case
+from shared_data import KINSHIP_CASES
 
-EXAMPLE1 = Path("/work/shared/data/kinship-cases/dvi-builtin-example1.json")
-EXAMPLE2 = Path("/work/shared/data/kinship-cases/dvi-builtin-example2.json")
+EXAMPLE1 = KINSHIP_CASES / "dvi-builtin-example1.json"
+EXAMPLE2 = KINSHIP_CASES / "dvi-builtin-example2.json"
 
 
 def _doc() -> dict[str, Any]:

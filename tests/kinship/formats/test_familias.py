@@ -11,9 +11,10 @@ from homecoming.errors import CaseFileError
 from homecoming.kinship.formats.dvi import read_dvi_case
 from homecoming.kinship.formats.familias import missing_id, read_fam, read_fam_case, write_fam
 from homecoming.kinship.joint import pairwise
+from shared_data import KINSHIP_CASES
 
 HAND = Path(__file__).parents[1] / "data" / "hand-dvi.fam"
-EXCLUSION = Path("/work/shared/data/kinship-cases/dvi-builtin-exclusionExample.json")
+EXCLUSION = KINSHIP_CASES / "dvi-builtin-exclusionExample.json"
 
 
 def test_hand_made_file_is_read() -> None:
@@ -110,7 +111,7 @@ def test_incomplete_files_name_what_to_fix(tmp_path: Path, old: str, new: str, m
 
 
 def test_family_with_two_missing_cannot_be_written(tmp_path: Path) -> None:
-    case = read_dvi_case(Path("/work/shared/data/kinship-cases/dvi-builtin-example1.json"))
+    case = read_dvi_case(KINSHIP_CASES / "dvi-builtin-example1.json")
     with pytest.raises(CaseFileError, match="a Familias DVI family holds exactly one"):
         write_fam(case.problem, tmp_path / "x.fam")
 
