@@ -4,53 +4,26 @@
 * ``homecoming import manifest FILE --operation REF --from UA --to RU --stage executed [--dry-run]``
   → :func:`import_manifest_command`.
 
-Each sets Django up itself, calls one service and prints one line; a Homecoming error becomes one line on
-stderr and the error class's exit code.
+Each sets Django up through the CLI's helpers, calls one service and prints one line; a Homecoming error
+becomes one line on stderr and the error class's exit code.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 
-from homecoming.errors import HomecomingError, InputError, NotFound
-
-T = TypeVar("T")
+from homecoming.errors import InputError, NotFound
 
 
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    import django
+def _cli() -> Any:
+    """The CLI's own helpers (Django set-up, error translation, user lookup), imported when a command runs."""
+    from homecoming import cli
 
-    django.setup()
-
-
-def _run(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except HomecomingError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _user(username: str | None) -> Any:
-    from homecoming.app.accounts.models import User
-
-    if not username:
-        return None
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise NotFound(
-            f"no user named {username!r}",
-            field="--as",
-            value=username,
-            hint="create one with 'homecoming createuser'",
-        )
-    return user
+    cli._setup()
+    return cli
 
 
 def load_ledger_command(
@@ -58,7 +31,7 @@ def load_ledger_command(
     actor: str = typer.Option(None, "--as", help="the user doing the load (for the audit trail)"),
 ) -> None:
     """Load the example 2025 ledger (agreement, operations, sourced figures); loading twice adds nothing."""
-    _django()
+    cli = _cli()
     from homecoming.app.exchanges.ledger_data import load_example_ledger
 
     def run() -> Any:
@@ -66,9 +39,9 @@ def load_ledger_command(
             raise InputError(
                 f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
             )
-        return load_example_ledger(_user(actor), file=file)
+        return load_example_ledger(cli._user(actor), file=file)
 
-    summary = _run(run)
+    summary = cli._run(run)
     skipped = f"; already there: {', '.join(summary.skipped)}" if summary.skipped else ""
     typer.echo(
         f"loaded {summary.agreements} agreements, {summary.operations} operations, "
@@ -89,7 +62,7 @@ def import_manifest_command(
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
 ) -> None:
     """Import a manifest version: every bad row is named and nothing is written, or all lines are."""
-    _django()
+    cli = _cli()
     from homecoming.app.exchanges.manifests import import_manifest
     from homecoming.app.exchanges.models import Operation
 
@@ -107,7 +80,7 @@ def import_manifest_command(
                 hint="see the operations at /exchanges/",
             )
         return import_manifest(
-            actor=_user(actor),
+            actor=cli._user(actor),
             operation=op,
             sending=sending,
             receiving=receiving,
@@ -118,7 +91,7 @@ def import_manifest_command(
             dry_run=dry_run,
         )
 
-    result = _run(run)
+    result = cli._run(run)
     if result["dry_run"]:
         typer.echo(f"{file.name}: {result['lines']} lines checked; nothing was imported (dry run)")
     else:
