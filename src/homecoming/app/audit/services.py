@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -73,8 +74,18 @@ def _content(rec: AuditRecord) -> dict[str, Any]:
     }
 
 
+def _hash(content: dict[str, Any]) -> str:
+    """SHA-256 of ``canonical_json(content)``. Content made of JSON values (string keys) whose floats are
+    finite serialises the same without ``canonical_json``'s normalising walk; anything else takes it."""
+    try:
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):  # non-finite floats, keys that are not strings
+        text = canonical_json(content)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def compute_hash(rec: AuditRecord) -> str:
-    return hashlib.sha256(canonical_json(_content(rec)).encode("utf-8")).hexdigest()
+    return _hash(_content(rec))
 
 
 def _lock_chain() -> None:
@@ -163,27 +174,90 @@ def record_many(
 ) -> int:
     """Append one record per ``(object, after)`` pair in one statement (bulk imports).
 
-    ``reprs`` gives the objects' descriptions when ``str(object)`` would cost a query each.
+    ``reprs`` gives the objects' descriptions when ``str(object)`` would cost a query each. The records
+    are the ones :func:`_build` makes (same content, same hashes), built without model instances and
+    written with COPY on PostgreSQL; they share one timestamp.
     """
     with transaction.atomic():
         _lock_chain()
-        prev = _last()
-        batch: list[AuditRecord] = []
+        last = _last()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+        created = timezone.now()
+        common = {
+            "created": created.astimezone(dt.UTC).isoformat(),
+            "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+            "actor_name": getattr(actor, "username", "") or "system",
+            "request_id": request_id.get(),
+            "action": action,
+            "reason": reason,
+            "before": None,
+        }
+        rows: list[tuple[Any, ...]] = []
         for i, (obj, after) in enumerate(objects):
-            prev = _build(
-                prev,
-                actor=actor,
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=(reprs[i] if reprs is not None else str(obj))[:300],
-                before=None,
-                after=after,
-                reason=reason,
+            seq += 1
+            content = common | {
+                "seq": seq,
+                "object_type": obj._meta.label_lower,
+                "object_id": str(obj.pk),
+                "object_repr": (reprs[i] if reprs is not None else str(obj))[:300],
+                "after": jsonable(after) if after is not None else None,
+                "prev_hash": prev_hash,
+            }
+            prev_hash = _hash(content)
+            rows.append((content, prev_hash))
+        _insert(rows, created)
+    return len(rows)
+
+
+_COLUMNS = (
+    "seq",
+    "created",
+    "actor_id",
+    "actor_name",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert(rows: list[tuple[dict[str, Any], str]], created: dt.datetime) -> None:
+    """Write built records: COPY on PostgreSQL, ``bulk_create`` elsewhere."""
+    if connection.vendor != "postgresql":
+        AuditRecord.objects.bulk_create(
+            [AuditRecord(**(c | {"created": created, "hash": h})) for c, h in rows], batch_size=2000
+        )
+        return
+    table = AuditRecord._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for c, h in rows:
+            copy.write_row(
+                (
+                    c["seq"],
+                    created,
+                    c["actor_id"],
+                    c["actor_name"],
+                    c["request_id"],
+                    c["action"],
+                    c["object_type"],
+                    c["object_id"],
+                    c["object_repr"],
+                    None if c["before"] is None else json.dumps(c["before"]),
+                    None if c["after"] is None else json.dumps(c["after"]),
+                    c["reason"],
+                    c["prev_hash"],
+                    h,
+                )
             )
-            batch.append(prev)
-        AuditRecord.objects.bulk_create(batch, batch_size=2000)
-    return len(batch)
 
 
 def record_view(*, actor: Any, obj: models.Model, what: str) -> AuditRecord:

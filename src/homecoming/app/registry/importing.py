@@ -13,9 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from homecoming.app.audit import services as audit
+from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
 from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
 from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.registry.services import allocate, person_reference
@@ -36,32 +38,32 @@ class ImportReport:
     dry_run: bool
 
 
-def _person(row: PersonRow, reference: str, actor: Any) -> Person:
-    p = Person(
-        reference=reference,
-        sex=row.sex,
-        place_of_birth=row.place_of_birth or "",
-        citizenship=(row.citizenship or "").upper(),
-        father_name=row.father_name or "",
-        mother_maiden_name=row.mother_maiden_name or "",
-        power=row.power or "",
-        force=row.force or "",
-        unit=row.unit or "",
-        rank=row.rank or "",
-        service_number=normalise_number(row.service_number or ""),
-        identity_document=normalise_number(row.identity_document or ""),
-        distinguishing_marks=row.distinguishing_marks or "",
-        notes=row.notes or "",
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+def _person(row: PersonRow, reference: str) -> dict[str, Any]:
+    """The person's field values from one row (the rest are the model's defaults)."""
+    p: dict[str, Any] = {
+        "reference": reference,
+        "sex": row.sex,
+        "place_of_birth": row.place_of_birth or "",
+        "citizenship": (row.citizenship or "").upper(),
+        "father_name": row.father_name or "",
+        "mother_maiden_name": row.mother_maiden_name or "",
+        "power": row.power or "",
+        "force": row.force or "",
+        "unit": row.unit or "",
+        "rank": row.rank or "",
+        "service_number": normalise_number(row.service_number or ""),
+        "identity_document": normalise_number(row.identity_document or ""),
+        "distinguishing_marks": row.distinguishing_marks or "",
+        "notes": row.notes or "",
+    }
     if row.birth_date is not None:
-        p.birth_date = str(row.birth_date)
-        p.birth_from, p.birth_to = row.birth_date.earliest(), row.birth_date.latest()
+        p["birth_date"] = str(row.birth_date)
+        p["birth_from"], p["birth_to"] = row.birth_date.earliest(), row.birth_date.latest()
     elif row.birth_age_range is not None:
-        p.age_min, p.age_max = row.birth_age_range.min_years, row.birth_age_range.max_years
-        p.age_on = date.today()
-        lo, hi = row.birth_age_range.birth_year_range(p.age_on)
-        p.birth_from, p.birth_to = date(lo, 1, 1), date(hi, 12, 31)
+        p["age_min"], p["age_max"] = row.birth_age_range.min_years, row.birth_age_range.max_years
+        p["age_on"] = date.today()
+        lo, hi = row.birth_age_range.birth_year_range(p["age_on"])
+        p["birth_from"], p["birth_to"] = date(lo, 1, 1), date(hi, 12, 31)
     return p
 
 
@@ -100,9 +102,111 @@ def _keys(forms: list[dict[str, str]]) -> set[str]:
     return keys
 
 
-def _chunks(rows: list[PersonRow]) -> Iterator[list[PersonRow]]:
-    for i in range(0, len(rows), BATCH):
-        yield rows[i : i + BATCH]
+class _Table:
+    """Rows of one table as tuples of ``fields``: COPY on PostgreSQL, one executemany elsewhere."""
+
+    def __init__(self, model: type[models.Model], fields: list[str]) -> None:
+        self.table = model._meta.db_table
+        self.fields = [model._meta.get_field(f) for f in fields]
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            prepared = [
+                tuple(f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True))
+                for row in rows
+            ]
+            marks = ", ".join(["%s"] * len(self.fields))
+            cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})", prepared)
+
+
+def _person_ids(count: int) -> list[int]:
+    """``count`` new person ids (from the identity sequence; under SQLite's write lock, after the last)."""
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A person written by the import, as the audit trail needs it (its type and id)."""
+
+    pk: int
+    _meta: Any = Person._meta
+
+
+_NAME_FIELDS = ["person", "position", "family_name", "given_name", "patronymic", "script", "language", "kind"]
+_CLAIM_FIELDS = [
+    "person",
+    "status",
+    "source_type",
+    "source_name",
+    "source_date",
+    "reliability",
+    "evidence",
+    "review_state",
+    "submitted",
+    "submitted_by",
+]
+
+
+def _claim(row: PersonRow, pid: int, path: Path, now: Any, actor_id: int | None) -> tuple[Any, ...]:
+    return (
+        pid,
+        row.status.value if row.status else "",
+        row.status_source_type.value if row.status_source_type else "other_party_list",
+        row.status_source_name or path.name,
+        row.status_source_date or date.today(),
+        ReliabilityChoice.F.value,
+        "",
+        ReviewStateChoice.submitted.value,
+        now,
+        actor_id,
+    )
+
+
+def _write_chunk(
+    chunk: list[PersonRow], ids: list[int], refs: list[str], ctx: dict[str, Any]
+) -> tuple[int, int]:
+    """Write one chunk of persons with their name forms, keys, claims and audit records."""
+    defaults, person_fields = ctx["defaults"], ctx["person_fields"]
+    persons, names, keys, claims, audited, reprs = [], [], [], [], [], []
+    for row, pid, ref in zip(chunk, ids, refs, strict=True):
+        values = defaults | _person(row, ref) | {"id": pid}
+        persons.append(tuple(values[f] for f in person_fields))
+        forms = _names(row)
+        names += [(pid, i, *(f[k] for k in _NAME_FIELDS[2:])) for i, f in enumerate(forms)]
+        keys += [(pid, k[:64]) for k in sorted(_keys(forms))]
+        if row.status is not None:
+            claims.append(_claim(row, pid, ctx["path"], ctx["now"], ctx["actor_id"]))
+        audited.append((_Written(pid), {"row": row.row, "external_id": row.external_id, "names": forms}))
+        reprs.append(f"{ref} {forms[0]['family_name'].upper()} {forms[0]['given_name']}")
+    ctx["person"].write(persons)
+    ctx["name"].write(names)
+    ctx["key"].write(keys)
+    ctx["claim"].write(claims)
+    audit.record_many(
+        actor=ctx["actor"],
+        action="import",
+        objects=audited,
+        reprs=reprs,
+        reason=f"imported from {ctx['path'].name}",
+    )
+    return len(names), len(claims)
 
 
 def import_persons(
@@ -120,51 +224,31 @@ def import_persons(
             True,
         )
     n_names = n_assertions = 0
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    person_fields = [f.attname for f in Person._meta.concrete_fields]
     with transaction.atomic():
-        numbers = iter(allocate("person", len(rows)))
-        for chunk in _chunks(rows):
-            persons = [_person(r, person_reference(next(numbers)), actor) for r in chunk]
-            Person.objects.bulk_create(persons, batch_size=BATCH)
-            names: list[NameForm] = []
-            keys: list[NameKey] = []
-            claims: list[StatusAssertion] = []
-            audited: list[tuple[Person, dict[str, Any]]] = []
-            for row, person in zip(chunk, persons, strict=True):
-                forms = _names(row)
-                names += [NameForm(person=person, position=i, **f) for i, f in enumerate(forms)]
-                keys += [NameKey(person=person, key=k[:64]) for k in sorted(_keys(forms))]
-                if row.status is not None:
-                    claims.append(
-                        StatusAssertion(
-                            person=person,
-                            status=row.status.value,
-                            source_type=(
-                                row.status_source_type.value if row.status_source_type else "other_party_list"
-                            ),
-                            source_name=row.status_source_name or path.name,
-                            source_date=row.status_source_date or date.today(),
-                            submitted_by=persons[0].created_by,
-                        )
-                    )
-                audited.append((person, {"row": row.row, "external_id": row.external_id, "names": forms}))
-            NameForm.objects.bulk_create(names, batch_size=BATCH)
-            NameKey.objects.bulk_create(keys, batch_size=BATCH)
-            StatusAssertion.objects.bulk_create(claims, batch_size=BATCH)
-            reprs = [
-                f"{p.reference} {a['names'][0]['family_name'].upper()} {a['names'][0]['given_name']}"
-                for p, a in audited
-            ]
-            audit.record_many(
-                actor=actor,
-                action="import",
-                objects=audited,
-                reprs=reprs,
-                reason=f"imported from {path.name}",
-            )
-            n_names += len(names)
-            n_assertions += len(claims)
+        ctx: dict[str, Any] = {
+            "actor": actor,
+            "actor_id": actor_id,
+            "path": path,
+            "now": timezone.now(),
+            "person_fields": person_fields,
+            "defaults": {f.attname: f.get_default() for f in Person._meta.concrete_fields}
+            | {"created_by_id": actor_id},
+            "person": _Table(Person, [f.name for f in Person._meta.concrete_fields]),
+            "name": _Table(NameForm, _NAME_FIELDS),
+            "key": _Table(NameKey, ["person", "key"]),
+            "claim": _Table(StatusAssertion, _CLAIM_FIELDS),
+        }
+        refs = [person_reference(n) for n in allocate("person", len(rows))]
+        ids = _person_ids(len(rows))
+        for start in range(0, len(rows), BATCH):
+            end = start + BATCH
+            names, claims = _write_chunk(rows[start:end], ids[start:end], refs[start:end], ctx)
+            n_names += names
+            n_assertions += claims
             if progress is not None:
-                progress(len(chunk))
+                progress(len(rows[start:end]))
         audit.record(
             actor=actor,
             action="import_file",
