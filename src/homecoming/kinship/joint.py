@@ -30,14 +30,9 @@ from numpy.typing import NDArray
 from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.assignments import (
     Component,
-    Enumeration,
     OptionSet,
     Pair,
-    _limit_error,
-    components,
     count_assignments,
-    enumerate_component,
-    top_products,
 )
 from homecoming.kinship.likelihood import (
     allele_space,
@@ -430,51 +425,6 @@ def pairwise(problem: DviProblem, /, *, exclusions: bool = True) -> Pairwise:
 
 # --------------------------------------------------------------------------- joint table
 DEFAULT_LIMIT = 1_000_000
-ALL_ROWS_UP_TO = 2_000
-TOP_ROWS = 1_000
-
-
-@dataclass(frozen=True)
-class JointTable:
-    """The joint table of all assignments (``dvir::dviJoint``), built from exact component tables.
-
-    ``rows`` are ``(pairs, loglik)`` by decreasing loglik: all assignments when there are at most
-    ``ALL_ROWS_UP_TO``, otherwise the best ``TOP_ROWS``. ``loglik_logsumexp`` is over all assignments.
-    """
-
-    problem: DviProblem
-    pairwise: Pairwise
-    n_assignments: int
-    loglik_logsumexp: float
-    rows: tuple[tuple[tuple[Pair, ...], float], ...]
-    components: tuple[Enumeration, ...]
-
-    @property
-    def loglik_null(self) -> float:
-        return self.pairwise.loglik_null
-
-    def posterior(self, loglik: float) -> float:
-        return math.exp(loglik - self.loglik_logsumexp) if math.isfinite(self.loglik_logsumexp) else math.nan
-
-    @property
-    def null_rank(self) -> int | None:
-        for k, (pairs, _ll) in enumerate(self.rows):
-            if not pairs:
-                return k + 1
-        return None
-
-    def pair_probabilities(self) -> dict[Pair, float]:
-        out: dict[Pair, float] = {}
-        for e in self.components:
-            out |= e.pair_probabilities()
-        return out
-
-    def generalised_lrs(self) -> dict[Pair, float]:
-        """Log GLRs per candidate pair (other components do not change them)."""
-        out: dict[Pair, float] = {}
-        for e in self.components:
-            out |= e.generalised_lrs()
-        return out
 
 
 def option_sets(
@@ -503,47 +453,6 @@ def count_component(problem: DviProblem, comp: Component) -> tuple[int, str]:
     return count_assignments(cands, req)
 
 
-def joint_table(
-    problem: DviProblem, /, *, limit: int = DEFAULT_LIMIT, pw: Pairwise | None = None
-) -> JointTable:
-    """Exact joint table of all assignments (no exclusions, mutation models on).
-
-    Raises :class:`~homecoming.errors.LimitError` when a component has more than ``limit`` assignments.
-    """
-    pw = pw or pairwise(problem, exclusions=False)
-    comps = components(problem.candidates, problem.missing_family, len(problem.families))
-    counts = [count_component(problem, c) for c in comps]
-    for c, (n, kind) in zip(comps, counts, strict=True):
-        if n > limit:
-            raise _limit_error(len(c.victims), len(c.families), n, limit, lower=kind != "exact")
-    ev = _Evidence(problem, problem.loci)
-    enums = []
-    for c, (n, _kind) in zip(comps, counts, strict=True):
-        req = [v for v in c.victims if not problem.allow_unassigned[v]]
-        enums.append(
-            enumerate_component(
-                c.victims, option_sets(problem, c, pw, ev), required=req, limit=limit, count=n
-            )
-        )
-    total = math.prod(e.size for e in enums)
-    tables = []
-    for e in enums:
-        order = e.order()
-        tables.append(
-            (
-                e.weights[order],
-                [e.pairs(int(r)) for r in order[: TOP_ROWS if total > ALL_ROWS_UP_TO else None]],
-            )
-        )
-        tables[-1] = (tables[-1][0][: len(tables[-1][1])], tables[-1][1])
-    weights, rows = top_products(tables, None if total <= ALL_ROWS_UP_TO else TOP_ROWS)
-    null = pw.loglik_null
-    lse = null + sum(e.log_total for e in enums)
-    return JointTable(
-        problem,
-        pw,
-        total,
-        lse,
-        tuple((tuple(r), null + float(w)) for r, w in zip(rows, weights, strict=True)),
-        tuple(enums),
-    )
+# re-exported: joint_table.py builds on this module, so it is imported last
+from homecoming.kinship.joint_table import JointTable as JointTable  # noqa: E402
+from homecoming.kinship.joint_table import joint_table as joint_table  # noqa: E402
