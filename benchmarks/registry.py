@@ -16,6 +16,9 @@ behind ``homecoming import persons`` — into the database that already holds th
   half of them with a detention and a capture card, a third with a tracing case and an enquirer;
 - ``import persons`` of that 100,000-row file (seconds, and the number of SQL queries it made).
 
+On a database already loaded, ``--reimport`` times the import of 100,000 more persons after the other
+measurements, inside a transaction that is then rolled back (so the database keeps its size).
+
 Figures are printed last as ``name=value`` lines. Targets: search p95 ≤ 100 ms, person page p95 ≤ 100 ms,
 import of 100,000 rows ≤ 60 s. No timing is asserted anywhere.
 """
@@ -130,6 +133,42 @@ def load(total: int, *, seed: int, work: Path) -> tuple[float, int, int]:
             import_persons(actor=None, path=path, progress=lambda n: bar.advance(task, n))
         seconds = time.perf_counter() - t0
     return seconds, last, queries[0]
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def reimport(total: int, *, seed: int, work: Path) -> tuple[float, int, int]:
+    """Time ``import persons`` of 100,000 more persons into the loaded database, then roll it back
+    (the database keeps its size; the import's own transaction becomes a savepoint)."""
+    from django.db import connection, transaction
+
+    from homecoming.app.registry.importing import import_persons
+    from homecoming.io.persons import write_persons
+
+    with console.status("drawing name pools from Faker"):
+        maker = PersonMaker(name_pools(seed))
+    path = work / "persons-more.csv"
+    write_persons(maker.rows(np.random.default_rng(seed + 2), total, CHUNK), path, fmt="csv")
+    queries = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    seconds = 0.0
+    with _progress() as bar:
+        task = bar.add_task(f"homecoming import persons: {CHUNK:,} rows (rolled back)", total=CHUNK)
+        try:
+            with transaction.atomic(), connection.execute_wrapper(count):
+                t0 = time.perf_counter()
+                import_persons(actor=None, path=path, progress=lambda n: bar.advance(task, n))
+                seconds = time.perf_counter() - t0
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    return seconds, CHUNK, queries[0]
 
 
 def analyze() -> None:
@@ -299,6 +338,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--persons", type=int, help="override the size's number of persons")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the benchmark database")
     parser.add_argument("--seed", type=int, default=20260522)
+    parser.add_argument(
+        "--reimport",
+        action="store_true",
+        help="on a loaded database, also time importing 100,000 more persons (rolled back afterwards)",
+    )
     args = parser.parse_args(argv)
     target = args.persons or SIZES[args.size]
 
@@ -324,6 +368,11 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(args.seed + 1)
     search = [t for times in measure_search(rng).values() for t in times]
     pages = measure_person_page(rng)
+    if args.reimport and imported is None:  # last: the rolled-back rows leave dead index entries behind
+        with tempfile.TemporaryDirectory(prefix="hc-bench-") as work:
+            imported = reimport(target, seed=args.seed, work=Path(work))
+        with console.status("VACUUM ANALYZE"):
+            analyze()
 
     figures = {
         "persons": str(Person.objects.count()),
