@@ -8,7 +8,6 @@ benchmark database fast.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -123,20 +122,13 @@ class PersonMaker:
             yield row
 
 
-def _word_keys_cache() -> Callable[[str], frozenset[str]]:
-    from homecoming.linkage.names import name_keys
-
-    return functools.lru_cache(maxsize=None)(name_keys)
-
-
 def _bulk_tuples(
     rows: list[dict[str, object]],
     first_id: int,
     references: range,
-    word_keys: Callable[[str], frozenset[str]],
 ) -> dict[str, list[tuple[object, ...]]]:
     """Table rows as ``registry.importing`` would write them (the same name forms and search keys)."""
-    from homecoming.app.registry.importing import _names
+    from homecoming.app.registry.importing import _keys, _names
     from homecoming.app.registry.models import Person
     from homecoming.domain.partial_dates import PartialDate
     from homecoming.io.persons import PersonRow
@@ -190,9 +182,7 @@ def _bulk_tuples(
                     form["kind"],
                 )
             )
-            for part in ("family_name", "given_name", "patronymic"):
-                for word in form[part].replace("-", " ").split():
-                    keys |= word_keys(word)
+            keys |= _keys([form])
         out["namekey"] += [(pid, key[:64]) for key in sorted(keys)]
         if row.get("status"):
             out["assertion"].append(
@@ -269,14 +259,13 @@ def bulk_load(
 
     fields = [f for f in Person._meta.concrete_fields if f.column != "id"]
     person_columns = ", ".join(["id"] + [connection.ops.quote_name(f.column) for f in fields])
-    word_keys = _word_keys_cache()
     step = 20_000
     with transaction.atomic():
         references = allocate("person", total)
         for start in range(0, total, step):
             count = min(step, total - start)
             tuples = _bulk_tuples(
-                list(maker.rows(rng, start, count)), start + 1, references[start : start + count], word_keys
+                list(maker.rows(rng, start, count)), start + 1, references[start : start + count]
             )
             _write("registry_person", person_columns, tuples.pop("person"))
             for name, rows in tuples.items():

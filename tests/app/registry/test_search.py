@@ -57,3 +57,15 @@ def test_empty_query_finds_nothing(person: Any) -> None:
 @pytest.mark.parametrize("query", ["Александр Шевченко", "Aleksandr Shevchenko", "Alexander Shevchenko"])
 def test_russian_or_english_given_name_finds_the_ukrainian_one(person: Any, query: str) -> None:
     assert [p.pk for p in search_persons(Query(text=query))] == [person.pk]
+
+
+def test_very_common_names_take_the_database_path(person: Any, registrar: Any, monkeypatch: Any) -> None:
+    """Above SMALL matches per word the database combines the words itself; same answers."""
+    from homecoming.app.registry import search
+
+    services.create_person(
+        actor=registrar, data={}, names=[{"family_name": "Шевчук", "given_name": "Олександр"}]
+    )
+    monkeypatch.setattr(search, "SMALL", 0)
+    assert [p.pk for p in search_persons(Query(text="Shevchenko Oleksandr"))] == [person.pk]
+    assert len(search_persons(Query(text="Oleksandr"))) == 2
