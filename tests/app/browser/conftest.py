@@ -192,3 +192,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = outcome.get_result()
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
+
+
+# the people of the remains flow (tests/app/browser/test_remains_flow.py); created on first use only
+REMAINS_USERS = {
+    "examiner": "forensic_examiner",
+    "analyst": "dna_analyst",
+    "coordinator": "exchange_coordinator",
+}
+
+
+@pytest.fixture(scope="session")
+def remains_users(server: Server, _database: dict[str, str]) -> dict[str, str]:
+    """A forensic examiner, a DNA analyst and an exchange coordinator on the running server."""
+    creating = {
+        username: _start(["createuser", username, "--role", role, "--password", PASSWORD], _database)
+        for username, role in REMAINS_USERS.items()
+    }
+    for username, creation in creating.items():
+        _finish(creation, f"createuser {username}")
+    return dict(REMAINS_USERS)
+
+
+@pytest.fixture(scope="session")
+def example_ledger(server: Server, _database: dict[str, str]) -> str:
+    """``homecoming load-ledger`` (the example 2025 ledger) run against the server's database."""
+    process = _start(["load-ledger"], _database)
+    output, _ = process.communicate(timeout=180)
+    if process.returncode != 0:
+        pytest.fail(f"homecoming load-ledger failed ({process.returncode}):\n{output}")
+    return output
