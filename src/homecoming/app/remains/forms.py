@@ -15,7 +15,7 @@ from homecoming.app.remains.choices import (
 )
 from homecoming.app.remains.models import IntakeBatch
 
-DT = forms.DateTimeInput(attrs={"type": "datetime-local"})
+DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})  # seconds allowed, not required
 
 
 class BatchForm(forms.ModelForm):
