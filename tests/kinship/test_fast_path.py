@@ -213,3 +213,34 @@ def test_many_rare_typed_people_do_not_underflow() -> None:
     assert math.isfinite(want) and want < math.log(1e-308) * 3
     assert _same(float(got), want)
     assert plain_results(ped, [rare], [node_evidence(ped, rare, profiles)], keep_node=None)[0] is not None
+
+
+@pytest.mark.parametrize("model", ["equal", "proportional"])
+def test_typed_sibship_under_untyped_parents_with_many_alleles_equals_generic(model: str) -> None:
+    """Three typed siblings of the missing person, both parents untyped; 40 alleles, markers of
+    several sizes (run in several padded groups), homozygotes among the siblings."""
+    rng = np.random.default_rng(zlib.crc32(model.encode()))
+    mutation = SexMutation(female=MutationModel.make(model, rate=0.01),
+                           male=MutationModel.make(model, rate=0.03))
+    names = tuple(str(k) for k in range(1, 41))
+    loci = [Locus(f"M{n}", names[:n], tuple(rng.dirichlet(np.full(n, 0.3))),  # type: ignore[arg-type]
+                  mutation=mutation) for n in (3, 9, 17, 40)]
+    ped = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
+                                 ("MP", "FA", "MO", "male"), ("S1", "FA", "MO", "female"),
+                                 ("S2", "FA", "MO", "male"), ("S3", "FA", "MO", "female")])
+    typed = ["S1", "S2", "S3"]
+    profiles = simulate_profiles(ped, loci, rng, typed=typed)
+    profiles = {k: v for k, v in profiles.items() if k in typed}
+    assert any(g.a1 == g.a2 for p in profiles.values() for g in p.genotypes.values() if g is not None)
+    node = ped.index("MP")
+    evidence = [node_evidence(ped, locus, profiles) for locus in loci]
+    for keep in (None, node):
+        got = plain_results(ped, loci, evidence, keep_node=keep)
+        for locus, ev, res in zip(loci, evidence, got, strict=True):
+            assert res is not None, locus.name
+            if keep is None:
+                assert _same(res[0], marker_loglik(ped, locus, ev)), locus.name
+            else:
+                ll, joint = marker_joint(ped, locus, ev, node)
+                assert _same(res[0], ll), locus.name
+                np.testing.assert_allclose(res[1], joint, rtol=REL, atol=1e-300)

@@ -10,7 +10,7 @@ product (``numpy.matmul``, BLAS) with the summed variables as the inner dimensio
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,9 @@ class Contraction:
     right_shape: tuple[int, ...]
     groups: tuple[int, int, int, int]  # MATMUL: numbers of shared, left-only, summed, right-only axes
     out_perm: tuple[int, ...]
+    # run-time shapes by operand shapes: the same plan meets the same few shapes family after family
+    shapes: dict[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def __call__(self, left: FloatArray, right: FloatArray | None) -> FloatArray:
         if self.left_sum:
@@ -45,19 +48,30 @@ class Contraction:
             right = right.sum(axis=self.right_sum)
         x = left.transpose(self.left_perm)
         y = right.transpose(self.right_perm)
+        got = self.shapes.get((x.shape, y.shape))
+        if got is None:
+            if len(self.shapes) > 64:
+                self.shapes.clear()
+            got = self.shapes[(x.shape, y.shape)] = self._shapes(x.shape, y.shape)
         if self.mode == PRODUCT:
-            xs = (x.shape[0], *(x.shape[k] if k > 0 else 1 for k in self.left_shape))
-            ys = (y.shape[0], *(y.shape[k] if k > 0 else 1 for k in self.right_shape))
-            prod: FloatArray = (x.reshape(xs) * y.reshape(ys)).transpose(self.out_perm)
+            prod: FloatArray = (x.reshape(got[0]) * y.reshape(got[1])).transpose(self.out_perm)
             return prod
-        ns, nl, nk, _nr = self.groups
-        b = x.shape[0]
-        shared, only_l, summed = x.shape[1:1 + ns], x.shape[1 + ns:1 + ns + nl], x.shape[1 + ns + nl:]
-        only_r = y.shape[1 + ns + nk:]
-        s, k = math.prod(shared), math.prod(summed)
-        z = np.matmul(x.reshape(b, s, math.prod(only_l), k), y.reshape(b, s, k, math.prod(only_r)))
-        result: FloatArray = z.reshape((b, *shared, *only_l, *only_r)).transpose(self.out_perm)
+        z = np.matmul(x.reshape(got[0]), y.reshape(got[1]))
+        result: FloatArray = z.reshape(got[2]).transpose(self.out_perm)
         return result
+
+    def _shapes(self, xshape: tuple[int, ...], yshape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+        """PRODUCT: the broadcast shapes of both operands; MATMUL: both matrix shapes and the result's."""
+        if self.mode == PRODUCT:
+            xs = (xshape[0], *(xshape[k] if k > 0 else 1 for k in self.left_shape))
+            ys = (yshape[0], *(yshape[k] if k > 0 else 1 for k in self.right_shape))
+            return xs, ys
+        ns, nl, nk, _nr = self.groups
+        b = xshape[0]
+        shared, only_l, summed = xshape[1:1 + ns], xshape[1 + ns:1 + ns + nl], xshape[1 + ns + nl:]
+        only_r = yshape[1 + ns + nk:]
+        s, k = math.prod(shared), math.prod(summed)
+        return (b, s, math.prod(only_l), k), (b, s, k, math.prod(only_r)), (b, *shared, *only_l, *only_r)
 
 
 def compile_contraction(lv: Vars, rv: Vars | None, ov: Vars) -> Contraction:

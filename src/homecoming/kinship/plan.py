@@ -146,18 +146,23 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
             continue
         active = [a for a in active if var not in a[1]]
         slots, scopes = [k for k, _s in involved], [s for _k, s in involved]
-        steps.append(_step(slots, factors, scopes, drop=var, final=None))
+        steps.append(_step(slots, factors, scopes, drop=var, final=None, small=small))
         active.append((slot, steps[-1].variables))
         slot += 1
-    steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep))
+    steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep,
+                       small=small))
     scopes = [f.variables for f in factors] + [st.variables for st in steps]
     unions = tuple(tuple(sorted({v for i in st.inputs for v in scopes[i]})) for st in steps)
     return Plan(genes, tuple(factors), tuple(steps), typed, keep, x, unions)
 
 
 def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, drop: int | None,
-          final: Vars | None) -> Step:
-    """Pairwise products of ``scopes``, summing ``drop`` as soon as no later factor needs it."""
+          final: Vars | None, small: set[int]) -> Step:
+    """Pairwise products of ``scopes``, summing ``drop`` as soon as no later factor needs it.
+
+    A transmission to a typed child's gene (``small``: a domain of two alleles) is built, not split: its
+    table is only twice the parents' pair, and one product beats two products and a sum.
+    """
     pairs: list[Contraction] = []
     splits: list[tuple[Contraction, Contraction] | None] = []
     acc = scopes[0] if scopes else ()
@@ -167,7 +172,7 @@ def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, dr
         out = tuple(v for v in merged if v != drop or v in later)
         pairs.append(compile_contraction(acc, scope, out))
         spec = factors[slots[k]] if slots[k] < len(factors) else None
-        if spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc):
+        if spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc) and scope[2] not in small:
             a, b, c = scope
             splits.append((compile_contraction(acc, (a, c), out), compile_contraction(acc, (b, c), out)))
         else:
@@ -215,16 +220,7 @@ def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[Fl
     (``(B, 2)``, index ``width`` is padding) or None for all ``width`` alleles.
     """
     b = len(markers)
-    freqs = np.zeros((b, width + 1))
-    mats = {MALE: np.zeros((b, width + 1, width + 1)), 2: np.zeros((b, width + 1, width + 1))}
-    for k, m in enumerate(markers):
-        n = m.freqs.size
-        freqs[k, :n] = m.freqs
-        for sex, mat in ((MALE, m.male), (2, m.female)):
-            if mat is None:
-                np.fill_diagonal(mats[sex][k, :n, :n], 1.0)
-            else:
-                mats[sex][k, :n, :n] = mat
+    freqs, mats = _padded(markers, width)
     codes = {node: np.array([m.codes[node] for m in markers], dtype=np.intp) for node in plan.typed}
     domains = _domains(plan, codes, width)
     limit = min(FAST_LIMIT, MAX_FACTOR_ENTRIES)
@@ -259,6 +255,40 @@ def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[Fl
             acc = _rescale(acc, log_scale)
         tables.append(acc)
     return log_scale, table(len(tables) - 1), [domains[v] for v in plan.keep]
+
+
+Padded = tuple[FloatArray, dict[int, FloatArray]]
+_PADDED: dict[tuple[int, ...], tuple[tuple[object, ...], Padded]] = {}
+
+
+def _padded(markers: Sequence[MarkerInput], width: int) -> Padded:
+    """Frequencies and mutation matrices of ``markers`` padded to ``width`` (+ 1 padding allele), cached.
+
+    The same loci (and lumped spaces) come back family after family with the same arrays; the cache
+    keeps those arrays alive and is keyed by their identities, so a key cannot be reused by others.
+    """
+    arrays = tuple(a for m in markers for a in (m.freqs, m.male, m.female))
+    key = (width, *map(id, arrays))
+    got = _PADDED.get(key)
+    if got is not None and all(x is y for x, y in zip(got[0], arrays, strict=True)):
+        return got[1]
+    b = len(markers)
+    freqs = np.zeros((b, width + 1))
+    mats = {MALE: np.zeros((b, width + 1, width + 1)), 2: np.zeros((b, width + 1, width + 1))}
+    for k, m in enumerate(markers):
+        n = m.freqs.size
+        freqs[k, :n] = m.freqs
+        for sex, mat in ((MALE, m.male), (2, m.female)):
+            if mat is None:
+                np.fill_diagonal(mats[sex][k, :n, :n], 1.0)
+            else:
+                mats[sex][k, :n, :n] = mat
+    for arr in (freqs, *mats.values()):
+        arr.flags.writeable = False
+    if len(_PADDED) > 256:
+        _PADDED.clear()
+    _PADDED[key] = (arrays, (freqs, mats))
+    return freqs, mats
 
 
 def _rescale(acc: FloatArray, log_scale: FloatArray) -> FloatArray:
