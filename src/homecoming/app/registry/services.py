@@ -49,6 +49,7 @@ from homecoming.errors import (
     ValidationError,
 )
 from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys
+from homecoming.provenance import digest
 
 PERSON_FIELDS = (
     "sex",
@@ -616,17 +617,11 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
         actor=actor,
         action="purge",
         obj=person,
-        before={"digest": _digest(before)},
+        before={"digest": digest(before)},
         after={"purged": True},
         reason=reason,
     )
     return person
-
-
-def _digest(data: Any) -> str:
-    from homecoming.provenance import digest
-
-    return digest(data)
 
 
 def get_person(person_id: int) -> Person:

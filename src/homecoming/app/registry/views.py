@@ -28,7 +28,7 @@ from homecoming.app.registry.forms import (
     SearchForm,
     TransitionForm,
 )
-from homecoming.app.registry.models import MissingCase, Person, Photo
+from homecoming.app.registry.models import MissingCase, Person, Photo, StatusAssertion
 from homecoming.app.registry.search import Query, search_persons
 from homecoming.domain.case_states import ALLOWED, CaseState
 from homecoming.domain.case_states import LABELS as CASE_LABELS
@@ -278,19 +278,17 @@ def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 @permission_required("registry.review_statusassertion", raise_exception=True)
 def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
+    assertion = get_object_or_404(StatusAssertion, pk=assertion_id)
     form = ReviewForm(request.POST)
-    person_id = None
     if form.is_valid():
         try:
-            a = services.review_assertion(actor=request.user, assertion_id=assertion_id, **form.cleaned_data)
-            person_id = a.person_id
+            a = services.review_assertion(actor=request.user, assertion_id=assertion.pk, **form.cleaned_data)
             messages.success(request, _("Claim %(d)s.") % {"d": a.review_state})
         except HomecomingError as exc:
             messages.error(request, str(exc))
-    from homecoming.app.registry.models import StatusAssertion
-
-    a = get_object_or_404(StatusAssertion, pk=assertion_id)
-    return redirect("registry:person", person_id=person_id or a.person_id)
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("registry:person", person_id=assertion.person_id)
 
 
 @login_required
