@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from homecoming.errors import CaseFileError, HomecomingError
+from homecoming.errors import CaseFileError
 from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr
 from homecoming.kinship.markers import Chromosome, Locus, Profile
 from homecoming.kinship.mutation import MutationModel, SexMutation
@@ -94,7 +95,11 @@ def _locus(raw: Mapping[str, Any], k: int) -> Locus:
         mutation = None if mut is None else SexMutation(
             female=_model(mut["female"], f"{where}.mutation.female"),
             male=_model(mut["male"], f"{where}.mutation.male"))
-        chrom: Chromosome = "X" if str(raw.get("chromosome", "autosomal")).upper() == "X" else "autosomal"
+        chrom_raw = str(raw.get("chromosome", "autosomal"))
+        if chrom_raw not in ("autosomal", "X"):
+            raise CaseFileError(f"{where}.chromosome: unknown chromosome {chrom_raw!r}",
+                                field=f"{where}.chromosome", value=chrom_raw, hint="use 'autosomal' or 'X'")
+        chrom: Chromosome = "X" if chrom_raw == "X" else "autosomal"
         silent = number(raw.get("silent_frequency", 0.0), f"{where}.silent_frequency")
     except KeyError as exc:
         raise CaseFileError(f"{where}: missing key {exc.args[0]!r}", field=where, value=None) from None
@@ -122,6 +127,25 @@ def _load(source: Path | str | Mapping[str, Any]) -> dict[str, Any]:
 
 def read_case(source: Path | str | Mapping[str, Any]) -> KinshipCase:
     """Parse a kinship case (path or already-loaded mapping)."""
+    with shape_errors("the kinship case"):
+        return _read_case(source)
+
+
+@contextmanager
+def shape_errors(what: str) -> Iterator[None]:
+    """A value of the wrong JSON type anywhere in a case file becomes one CaseFileError, not a traceback."""
+    try:
+        yield
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        if isinstance(exc, CaseFileError):
+            raise
+        raise CaseFileError(f"{what} has a value of the wrong shape ({type(exc).__name__}: {exc})",
+                            field="case", value=None,
+                            hint="check it against the kinship-case format (objects, lists and strings "
+                                 "where the format has them)") from None
+
+
+def _read_case(source: Path | str | Mapping[str, Any]) -> KinshipCase:
     doc = _load(source)
     kind = doc.get("kind", "kinship")
     if kind != "kinship":
@@ -177,5 +201,3 @@ def write_case(case: KinshipCase, path: Path | str, /, *, expected: Mapping[str,
     Path(path).write_text(json.dumps(jsonable(doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def case_error_line(exc: HomecomingError) -> str:
-    return f"error: {exc}".splitlines()[0]

@@ -18,7 +18,7 @@ import numpy as np
 
 from homecoming.errors import CaseFileError, HomecomingError, LimitError
 from homecoming.kinship.assignments import components
-from homecoming.kinship.formats.case import _load, _locus, number
+from homecoming.kinship.formats.case import _load, _locus, number, shape_errors
 from homecoming.kinship.identification import Identification, identify
 from homecoming.kinship.joint import (
     DEFAULT_LIMIT,
@@ -120,6 +120,11 @@ def _family(raw: Any, k: int, samples: Mapping[str, Any]) -> Family:
 
 def read_dvi_case(source: Path | str | Mapping[str, Any]) -> DviCase:
     """Parse a DVI case (path or already-loaded mapping)."""
+    with shape_errors("the DVI case"):
+        return _read_dvi_case(source)
+
+
+def _read_dvi_case(source: Path | str | Mapping[str, Any]) -> DviCase:
     doc = _load(source)
     kind = doc.get("kind", "dvi")
     if kind != "dvi":
