@@ -27,6 +27,11 @@ GENESIS = "0" * 64
 _PG_LOCK_KEY = 720_252_025  # advisory lock serialising chain appends on PostgreSQL
 
 
+def user_or_none(actor: Any) -> Any:
+    """The actor as a user row to reference, or None for the system (CLI without --as, demo loaders)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def jsonable(value: Any) -> Any:
     """Turn model field values into JSON values (dates as ISO strings, files as names)."""
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -110,7 +115,7 @@ def _build(
     rec = AuditRecord(
         seq=(prev.seq + 1) if prev else 1,
         created=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         actor_name=getattr(actor, "username", "") or "system",
         request_id=request_id.get(),
         action=action,

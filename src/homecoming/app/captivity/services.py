@@ -47,8 +47,7 @@ _FINAL_STATUS = {
 }
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+_user = audit.user_or_none
 
 
 def _required(data: Mapping[str, Any], names: tuple[str, ...], what: str) -> list[Problem]:

@@ -205,7 +205,6 @@ def add_statement(request: HttpRequest, agreement_id: int, payload: PartyStateme
 )
 def move_agreement(request: HttpRequest, agreement_id: int, payload: StateMoveIn) -> dict[str, Any]:
     actor = require(request, "exchanges.change_agreement")
-    services.get_agreement(agreement_id)
     services.move_agreement(
         actor=actor, agreement_id=agreement_id, to_state=payload.to_state, reason=payload.reason
     )
@@ -268,7 +267,6 @@ def get_operation(request: HttpRequest, operation_id: int) -> dict[str, Any]:
 )
 def move_operation(request: HttpRequest, operation_id: int, payload: StateMoveIn) -> dict[str, Any]:
     actor = require(request, "exchanges.change_operation")
-    services.get_operation(operation_id)
     services.move_operation(
         actor=actor, operation_id=operation_id, to_state=payload.to_state, reason=payload.reason
     )

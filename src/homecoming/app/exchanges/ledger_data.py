@@ -143,12 +143,26 @@ def load_example_ledger(actor: Any = None, *, file: Path | None = None) -> LoadS
             problems=[Problem("file", str(exc), str(path))],
         ) from None
     summary = LoadSummary()
-    sources: dict[str, str] = content.get("sources", {})
-    with transaction.atomic():
-        for p in content.get("parties", []):
-            services.ensure_party(actor=actor, code=p["code"], name=p["name"], body=p.get("body", ""))
-        for a in content.get("agreements", []):
-            _agreement(actor, a, sources, summary)
-        for o in content.get("operations", []):
-            _operation(actor, o, sources, summary)
+    try:
+        with transaction.atomic():
+            sources: dict[str, str] = content.get("sources", {})
+            for p in content.get("parties", []):
+                services.ensure_party(actor=actor, code=p["code"], name=p["name"], body=p.get("body", ""))
+            for a in content.get("agreements", []):
+                _agreement(actor, a, sources, summary)
+            for o in content.get("operations", []):
+                _operation(actor, o, sources, summary)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        what = (
+            f"the key {exc.args[0]!r} is missing"
+            if isinstance(exc, KeyError)
+            else f"a value has the wrong shape ({exc})"
+        )
+        raise ImportFileError(
+            f"{path.name}: {what}; nothing was loaded",
+            field="file",
+            value=str(path),
+            hint="shape the file like exchanges/data/ledger-2025.json",
+            problems=[Problem("file", what, str(path))],
+        ) from None
     return summary

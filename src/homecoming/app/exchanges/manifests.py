@@ -274,20 +274,18 @@ def import_manifest(
     from homecoming.io.manifests import read_manifest
 
     rows = read_manifest(name, data, categories=category_codes(operation))
-    if dry_run:
-        problems, _ = _line_problems(operation, rows)
-        if problems:
-            raise ValidationError.from_problems(problems, name)
-        party(sending), party(receiving)
-        return {"dry_run": True, "lines": len(rows), "version": None}
-    version = add_manifest_version(
-        actor=actor,
-        operation=operation,
-        sending=sending,
-        receiving=receiving,
-        stage=stage,
-        rows=rows,
-        reason=reason,
-        note=f"imported from {name}",
-    )
+    with transaction.atomic():
+        version = add_manifest_version(
+            actor=actor,
+            operation=operation,
+            sending=sending,
+            receiving=receiving,
+            stage=stage,
+            rows=rows,
+            reason=reason,
+            note=f"imported from {name}",
+        )
+        if dry_run:  # every check has run, the database ones included; now undo the writes
+            transaction.set_rollback(True)
+            return {"dry_run": True, "lines": len(rows), "version": None}
     return {"dry_run": False, "lines": len(rows), "version": version.number, "version_id": version.pk}

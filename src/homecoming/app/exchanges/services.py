@@ -23,9 +23,7 @@ from homecoming.app.exchanges.models import (
 from homecoming.domain.exchange_states import check_agreement_transition, check_operation_transition
 from homecoming.errors import NotFound, Problem, ValidationError
 
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+_user = audit.user_or_none
 
 
 def _required(data: Mapping[str, Any], names: Sequence[str], what: str) -> list[Problem]:
@@ -339,8 +337,16 @@ def add_figure(*, actor: Any, data: Mapping[str, Any]) -> ReportedFigure:
         else (operation.agreement if operation else None)
     )
     category = None
-    if data.get("category") and agreement is not None:
-        category = agreement.categories.filter(code=data["category"]).first()
+    if data.get("category"):
+        codes = list(agreement.categories.values_list("code", flat=True)) if agreement else []
+        category = agreement.categories.filter(code=data["category"]).first() if agreement else None
+        if category is None:
+            raise ValidationError(
+                f"category: {data['category']!r} is not a category of the agreement",
+                field="category",
+                value=data["category"],
+                hint=("use one of: " + ", ".join(codes)) if codes else "give the figure's agreement first",
+            )
     refs = {
         k: party(data[k]) if data.get(k) else None
         for k in ("sending_party", "receiving_party", "source_party")

@@ -373,8 +373,7 @@ def open_case(
     return case
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+_user = audit.user_or_none
 
 
 @transaction.atomic

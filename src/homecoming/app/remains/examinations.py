@@ -181,7 +181,7 @@ def take_sample(
         kind=kind,
         description=description,
         examination=examination,
-        taken_by=actor if getattr(actor, "pk", None) else None,
+        taken_by=audit.user_or_none(actor),
     )
     sample.reference = new_references("SM")[0]
     sample.save(force_insert=True)
@@ -221,7 +221,7 @@ def add_effect(
         kind=kind,
         description=description.strip(),
         packet_number=packet_number,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=audit.user_or_none(actor),
         found_at=timezone.now(),
     )
     effect.reference = new_references("PE")[0]
@@ -273,7 +273,7 @@ def add_effect_photo(*, actor: Any, effect: PersonalEffect, upload: UploadedFile
         effect=effect,
         image=upload,
         content_type=ctype,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=audit.user_or_none(actor),
     )
     audit.record(actor=actor, action="photo", obj=effect, after={"photo": photo.pk, "file": photo.image.name})
     return photo

@@ -58,7 +58,7 @@ def _unit(
         region=row.region,
         notes=row.notes,
         created=now,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=audit.user_or_none(actor),
     )
 
 

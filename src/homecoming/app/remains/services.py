@@ -55,8 +55,7 @@ UNIT_FIELDS = (
 CONTAINERS = (UnitKind.container.value, UnitKind.commingled_container.value)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+_user = audit.user_or_none
 
 
 def batch_signature(batch: IntakeBatch) -> str:
