@@ -194,3 +194,35 @@ def test_the_wounded_list_holds_the_eligible_who_consent(
     assert [(w["person_id"], w["category"], w["commission_date"]) for w in listed] == [
         (detention["person_id"], "110_1_1", "2024-05-02")
     ]
+
+
+def test_health_values_stay_out_of_the_audit_trail_but_are_digested(api: Any, registrar: Any) -> None:
+    from homecoming.app.audit.models import AuditRecord
+    from homecoming.app.captivity import services as captivity
+    from homecoming.app.registry import services as registry
+    from homecoming.provenance import digest
+
+    person = registry.create_person(actor=registrar, data={}, names=[{"family_name": "Тестенко"}])
+    record = captivity.create_detention(
+        actor=registrar,
+        person=person,
+        data={"detaining_power": "RU", "capture_date": date(2025, 1, 2), "seriously_ill": True},
+    )
+    captivity.add_health_report(
+        actor=registrar,
+        record_id=record.pk,
+        on=date(2025, 1, 9),
+        condition="serious",
+        report="Synthetic wound description",
+    )
+    afters = [r.after or {} for r in AuditRecord.objects.all()]
+    assert not any("Synthetic wound description" in str(a) for a in afters)
+    assert not any("seriously_ill" in a or "condition" in a for a in afters)
+    report = AuditRecord.objects.get(action="health_report")
+    assert report.after["withheld"] == ["condition", "report"]
+    assert report.after["withheld_sha256"] == digest(
+        {"condition": "serious", "report": "Synthetic wound description"}
+    )
+    response = api(registrar).get("/api/v1/wounded-list")
+    assert response.status_code == 200
+    assert AuditRecord.objects.filter(action="view", object_type="captivity.wounded_list").count() == 1

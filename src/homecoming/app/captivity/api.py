@@ -127,6 +127,15 @@ def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> Status:
 @router.get("/wounded-list", response=list[WoundedOut], summary="Seriously wounded and sick due for exchange")
 def wounded(request: HttpRequest) -> list[dict[str, Any]]:
     require(request, "captivity.view_health")
+    rows = services.wounded_list()
+    audit.record(
+        actor=request.user,
+        action="view",
+        object_type="captivity.wounded_list",
+        object_id="all",
+        after={"persons": [e.record.person_id for e in rows]},
+        reason="viewed the wounded list (API)",
+    )
     return [
         {
             "person_id": e.record.person_id,
@@ -136,5 +145,5 @@ def wounded(request: HttpRequest) -> list[dict[str, Any]]:
             "commission_date": e.commission_date,
             "detaining_power": e.record.detaining_power,
         }
-        for e in services.wounded_list()
+        for e in rows
     ]

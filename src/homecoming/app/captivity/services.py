@@ -33,6 +33,7 @@ from homecoming.domain.captivity import (
 )
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import NotFound, Problem, ValidationError
+from homecoming.provenance import digest
 
 _FINAL_STATUS = {
     EventKind.release: "released",
@@ -48,6 +49,23 @@ _FINAL_STATUS = {
 
 
 _user = audit.user_or_none
+
+#: Health and family-contact fields never copied into the audit trail (auditors lack the permissions to
+#: see them); the record keeps their SHA-256 instead, so the audit still proves what was written.
+HEALTH_FIELDS = {
+    "detentionrecord": ("seriously_ill",),
+    "capturecard": ("family_address", "health"),
+    "healthreport": ("condition", "report"),
+    "repatriationeligibility": ("category", "finding", "notes"),
+}
+
+
+def _withheld(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    hidden = {k: data.pop(k) for k in fields if k in data}
+    if hidden:
+        data["withheld"] = sorted(hidden)
+        data["withheld_sha256"] = digest(hidden)
+    return data
 
 
 def _required(data: Mapping[str, Any], names: tuple[str, ...], what: str) -> list[Problem]:
@@ -97,7 +115,7 @@ def create_detention(*, actor: Any, person: Person, data: Mapping[str, Any]) -> 
         actor=actor,
         action="create",
         obj=record,
-        after=audit.snapshot(record),
+        after=_withheld(audit.snapshot(record), HEALTH_FIELDS["detentionrecord"]),
         reason=f"detention of {person.reference}",
     )
     return record
@@ -224,7 +242,7 @@ def create_card(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> Captu
         actor=actor,
         action="create",
         obj=card,
-        after=audit.snapshot(card, exclude=("family_address",)),
+        after=_withheld(audit.snapshot(card), HEALTH_FIELDS["capturecard"]),
         reason=f"capture card for {record.person.reference}",
     )
     return card
@@ -294,8 +312,10 @@ def add_health_report(*, actor: Any, record_id: int, on: date, condition: str, r
         actor=actor,
         action="health_report",
         obj=record,
-        after={"date": on.isoformat(), "condition": condition},
-        reason="health report (text withheld)",
+        after=_withheld(
+            {"date": on.isoformat(), "condition": condition, "report": report}, HEALTH_FIELDS["healthreport"]
+        ),
+        reason="health report",
     )
     return hr
 
@@ -318,7 +338,12 @@ def set_eligibility(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> R
     if problems:
         raise ValidationError.from_problems(problems, "the eligibility")
     elig = RepatriationEligibility.objects.create(record=record, recorded_by=_user(actor), **dict(data))
-    audit.record(actor=actor, action="create", obj=elig, after=audit.snapshot(elig))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=elig,
+        after=_withheld(audit.snapshot(elig), HEALTH_FIELDS["repatriationeligibility"]),
+    )
     return elig
 
 

@@ -199,4 +199,13 @@ def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 @permission_required("captivity.view_health", raise_exception=True)
 def wounded(request: HttpRequest) -> HttpResponse:
-    return render(request, "captivity/wounded.html", {"rows": services.wounded_list()})
+    rows = services.wounded_list()
+    audit.record(
+        actor=request.user,
+        action="view",
+        object_type="captivity.wounded_list",
+        object_id="all",
+        after={"persons": [e.record.person_id for e in rows]},
+        reason="viewed the wounded list",
+    )
+    return render(request, "captivity/wounded.html", {"rows": rows})
