@@ -226,3 +226,31 @@ def test_health_values_stay_out_of_the_audit_trail_but_are_digested(api: Any, re
     response = api(registrar).get("/api/v1/wounded-list")
     assert response.status_code == 200
     assert AuditRecord.objects.filter(action="view", object_type="captivity.wounded_list").count() == 1
+
+
+def test_too_long_text_and_an_unknown_health_value_are_named_not_a_server_error(
+    api: Any, registrar: Any
+) -> None:
+    from homecoming.app.registry import services as registry
+
+    person = registry.create_person(actor=registrar, data={}, names=[{"family_name": "Тестенко"}])
+    client = api(registrar)
+    response = client.post(
+        f"/api/v1/persons/{person.pk}/detentions",
+        {"detaining_power": "X" * 60, "capture_date": "2025-01-02"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "detaining_power"
+    record_id = client.post(
+        f"/api/v1/persons/{person.pk}/detentions",
+        {"detaining_power": "RU", "capture_date": "2025-01-02"},
+        content_type="application/json",
+    ).json()["id"]
+    card = client.post(
+        f"/api/v1/detentions/{record_id}/cards",
+        {"health": "fine", "power": "UA", "family_name": "T", "first_names": "T"},
+        content_type="application/json",
+    )
+    assert card.status_code == 422
+    assert card.json()["error"]["problems"][0]["field"] == "health"

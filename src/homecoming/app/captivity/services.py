@@ -23,6 +23,7 @@ from homecoming.app.captivity.models import (
     HealthReport,
     RepatriationEligibility,
 )
+from homecoming.app.fields import field_problems
 from homecoming.app.registry.models import Person
 from homecoming.domain.captivity import (
     DetentionEventKind,
@@ -100,6 +101,7 @@ def create_detention(*, actor: Any, person: Person, data: Mapping[str, Any]) -> 
         if k not in fields
     ]
     problems += _future(data.get("capture_date"), "capture_date")
+    problems += field_problems(DetentionRecord, data)
     if problems:
         raise ValidationError.from_problems(problems, "the detention record")
     record = DetentionRecord.objects.create(person=person, created_by=_user(actor), **dict(data))
@@ -233,6 +235,7 @@ def create_card(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> Captu
             )
         except ValidationError as exc:
             problems += exc.problems
+    problems += field_problems(CaptureCard, {k: v for k, v in merged.items() if k in CARD_FIELDS})
     if problems:
         raise ValidationError.from_problems(problems, "the capture card")
     card = CaptureCard.objects.create(
