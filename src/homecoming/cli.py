@@ -235,9 +235,26 @@ def export_persons(
                 hint="name the file .csv or .xlsx",
             )
         )
-    rows = list(export_rows())
-    write_persons(rows, file, fmt=fmt)  # type: ignore[arg-type]
-    out.print(f"exported {len(rows)} persons to {file}")
+    count = 0
+
+    def counted() -> Any:
+        nonlocal count
+        for row in export_rows():
+            count += 1
+            yield row
+
+    try:
+        write_persons(counted(), file, fmt=fmt)  # type: ignore[arg-type]
+    except OSError as exc:
+        _fail(
+            InputError(
+                f"file: cannot write {file} ({exc.strerror})",
+                field="file",
+                value=str(file),
+                hint="check that the folder exists and is writable",
+            )
+        )
+    out.print(f"exported {count} persons to {file}")
 
 
 @app.command()

@@ -35,16 +35,6 @@ class TokenAuth(HttpBearer):
         return obj.user
 
 
-class SessionAuth:
-    """The logged-in browser session (for htmx pages calling the API), CSRF-checked by ninja."""
-
-    openapi_type = "apiKey"
-
-    def __call__(self, request: HttpRequest) -> Any:
-        user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
-
-
 class HomecomingAPI(NinjaAPI):
     """NinjaAPI that keeps the refused value in validation errors, so the error can show it."""
 

@@ -22,6 +22,7 @@ from homecoming.app.registry.models import (
     NameForm,
     NameKey,
     Person,
+    Photo,
     Sequence,
     StatusAssertion,
     StatusChange,
@@ -610,8 +611,11 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
         person=person, family_name="[purged]", script="latin", language="en", kind="alias"
     )
     NameKey.objects.filter(person=person).delete()
-    for photo in person.photos.all():
-        photo.image.delete(save=False)
+    photos = list(person.photos.all())
+    names = [p.image.name for p in photos if p.image]
+    Photo.objects.filter(pk__in=[p.pk for p in photos]).delete()
+    storage = Photo._meta.get_field("image").storage
+    transaction.on_commit(lambda: [storage.delete(n) for n in names])  # files go only if the purge commits
     audit.record(
         actor=actor,
         action="purge",
@@ -637,8 +641,6 @@ _PHOTO_TYPES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("
 def add_photo(*, actor: Any, person: Person, upload: Any, caption: str = "") -> Any:
     """Store a JPEG or PNG photo of a person (checked by its first bytes, not its name)."""
     from django.core.files.base import ContentFile
-
-    from homecoming.app.registry.models import Photo
 
     _check_purged(person)
     head = upload.read(16)
