@@ -141,12 +141,10 @@ def createuser(
 def token_create(username: str, name: str = typer.Option("cli", "--name")) -> None:
     """Issue an API token for a user (shown once)."""
     _setup()
-    from homecoming.app.accounts.models import ApiToken
-    from homecoming.app.audit import services as audit
+    from homecoming.app.accounts.services import issue_token
 
     user = _run(lambda: _user(username))
-    obj, token = ApiToken.issue(user, name)
-    audit.record(actor=None, action="token_issued", obj=user, after={"token": obj.prefix, "name": name})
+    token = issue_token(actor=None, user=user, name=name)
     out.print(token)
 
 

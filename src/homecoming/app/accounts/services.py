@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -79,3 +81,13 @@ def create_user(
         reason="user created",
     )
     return user
+
+
+@transaction.atomic
+def issue_token(*, actor: Any, user: User, name: str) -> str:
+    """A new API token for ``user`` (only its digest is stored); audited in the same transaction."""
+    from homecoming.app.accounts.models import ApiToken
+
+    obj, token = ApiToken.issue(user, name)
+    audit.record(actor=actor, action="token_issued", obj=user, after={"token": obj.prefix, "name": name})
+    return token

@@ -11,6 +11,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,6 +61,23 @@ def _qr_svg(uri: str) -> str:
     return buf.getvalue().decode("utf-8")
 
 
+@transaction.atomic
+def _confirm(user: Any, device: TOTPDevice) -> None:
+    """Confirm ``device`` and remove the user's other authenticators, audited, in one transaction."""
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+    n_replaced = replaced.count()
+    replaced.delete()
+    device.confirmed = True
+    device.save()
+    audit.record(
+        actor=user,
+        action="otp_enabled",
+        obj=user,
+        after={"replaced": n_replaced},
+        reason="TOTP second factor confirmed",
+    )
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Add a TOTP authenticator: show its secret and QR code, confirm with one code."""
@@ -70,18 +88,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         if device.verify_token(token):
-            replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
-            n_replaced = replaced.count()
-            replaced.delete()
-            device.confirmed = True
-            device.save()
-            audit.record(
-                actor=user,
-                action="otp_enabled",
-                obj=user,
-                after={"replaced": n_replaced},
-                reason="TOTP second factor confirmed",
-            )
+            _confirm(user, device)
             messages.success(
                 request, _("Your authenticator is set up; you will be asked for a code at log-in.")
             )
