@@ -12,7 +12,7 @@ from homecoming.app.audit.models import AuditRecord
 from homecoming.app.exchanges import ledger, services
 from homecoming.app.exchanges.manifests import add_manifest_version, current_version, import_manifest
 from homecoming.app.exchanges.models import AgreementTransition, ManifestLine, ManifestVersion
-from homecoming.errors import ImportFileError, TransitionError, ValidationError
+from homecoming.errors import ImportFileError, NotFound, TransitionError, ValidationError
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +218,38 @@ def test_state_moves_write_a_row_and_an_audit_record(coordinator: Any, agreement
         ("draft", "concluded"),
     ]
     assert AuditRecord.objects.filter(action="transition", object_id=str(agreement.pk)).count() == 1
+
+
+def test_operation_moves_write_a_row_and_the_same_audit_record_as_agreements(
+    coordinator: Any, agreement: Any, make_operation: Any
+) -> None:
+    op = make_operation("OP-1", date(2025, 7, 1))
+    moved = services.move_operation(
+        actor=coordinator, operation_id=op.pk, to_state="postponed", reason="talks stalled"
+    )
+    assert moved.pk == op.pk and moved.state == "postponed"
+    with pytest.raises(TransitionError):
+        services.move_operation(actor=coordinator, operation_id=op.pk, to_state="closed")
+    op.refresh_from_db()
+    assert op.state == "postponed"
+    assert [(t.from_state, t.to_state, t.reason, t.actor) for t in op.transitions.all()] == [
+        ("", "planned", "", coordinator),
+        ("planned", "postponed", "talks stalled", coordinator),
+    ]
+    records = AuditRecord.objects.filter(action="transition", object_id=str(op.pk))
+    assert [(r.object_type, r.before, r.after, r.reason) for r in records] == [
+        ("exchanges.operation", {"state": "planned"}, {"state": "postponed"}, "talks stalled")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["agreement", "operation"])
+def test_moving_an_unknown_agreement_or_operation_names_it(coordinator: Any, kind: str) -> None:
+    move = services.move_agreement if kind == "agreement" else services.move_operation
+    with pytest.raises(NotFound) as info:
+        move(actor=coordinator, **{f"{kind}_id": 999}, to_state="concluded")  # type: ignore[operator]
+    assert str(info.value) == f"no {kind} with id 999"
+    assert (info.value.field, info.value.value) == (kind, 999)
+    assert not AuditRecord.objects.filter(action="transition").exists()
 
 
 def test_figure_validation_names_fields(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -24,6 +24,7 @@ from homecoming.domain.exchange_states import check_agreement_transition, check_
 from homecoming.errors import NotFound, Problem, ValidationError
 
 _user = audit.user_or_none
+_Moved = TypeVar("_Moved", Agreement, Operation)
 
 
 def _required(data: Mapping[str, Any], names: Sequence[str], what: str) -> list[Problem]:
@@ -173,28 +174,55 @@ def add_statement(*, actor: Any, agreement: Agreement, data: Mapping[str, Any]) 
     return statement
 
 
-@transaction.atomic
-def move_agreement(*, actor: Any, agreement_id: int, to_state: str, reason: str = "") -> Agreement:
-    """Move an agreement to another state (rules in ``domain.exchange_states``); transition row + audit."""
-    agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
-    if agreement is None:
-        raise NotFound(f"no agreement with id {agreement_id}", field="agreement", value=agreement_id)
-    check_agreement_transition(agreement.state, to_state, reason=reason)
-    before = agreement.state
-    agreement.state = to_state
-    agreement.save(update_fields=["state"])
-    AgreementTransition.objects.create(
-        agreement=agreement, from_state=before, to_state=to_state, actor=_user(actor), reason=reason
+def _move(
+    model: type[_Moved],
+    transition: type[AgreementTransition] | type[OperationTransition],
+    check: Callable[..., None],
+    *,
+    actor: Any,
+    pk: int,
+    to_state: str,
+    reason: str,
+) -> _Moved:
+    """Lock the agreement or operation, check the move, save it, write its transition row and audit it.
+
+    The caller holds the transaction. ``model`` names both the NotFound field and the transition's
+    foreign key (``agreement`` or ``operation``).
+    """
+    what = model._meta.model_name
+    found = model.objects.select_for_update().filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no {what} with id {pk}", field=what, value=pk)
+    check(found.state, to_state, reason=reason)
+    before = found.state
+    found.state = to_state
+    found.save(update_fields=["state"])
+    transition.objects.create(
+        **{what: found}, from_state=before, to_state=to_state, actor=_user(actor), reason=reason
     )
     audit.record(
         actor=actor,
         action="transition",
-        obj=agreement,
+        obj=found,
         before={"state": before},
         after={"state": to_state},
         reason=reason,
     )
-    return agreement
+    return found
+
+
+@transaction.atomic
+def move_agreement(*, actor: Any, agreement_id: int, to_state: str, reason: str = "") -> Agreement:
+    """Move an agreement to another state (rules in ``domain.exchange_states``); transition row + audit."""
+    return _move(
+        Agreement,
+        AgreementTransition,
+        check_agreement_transition,
+        actor=actor,
+        pk=agreement_id,
+        to_state=to_state,
+        reason=reason,
+    )
 
 
 _OPERATION_FIELDS = (
@@ -258,25 +286,15 @@ def create_operation(*, actor: Any, data: Mapping[str, Any]) -> Operation:
 @transaction.atomic
 def move_operation(*, actor: Any, operation_id: int, to_state: str, reason: str = "") -> Operation:
     """Move an operation to another state; one transition row + audit."""
-    operation = Operation.objects.select_for_update().filter(pk=operation_id).first()
-    if operation is None:
-        raise NotFound(f"no operation with id {operation_id}", field="operation", value=operation_id)
-    check_operation_transition(operation.state, to_state, reason=reason)
-    before = operation.state
-    operation.state = to_state
-    operation.save(update_fields=["state"])
-    OperationTransition.objects.create(
-        operation=operation, from_state=before, to_state=to_state, actor=_user(actor), reason=reason
-    )
-    audit.record(
+    return _move(
+        Operation,
+        OperationTransition,
+        check_operation_transition,
         actor=actor,
-        action="transition",
-        obj=operation,
-        before={"state": before},
-        after={"state": to_state},
+        pk=operation_id,
+        to_state=to_state,
         reason=reason,
     )
-    return operation
 
 
 _FIGURE_FIELDS = (
