@@ -33,10 +33,20 @@ def _receive(operation: Any, *bags: str) -> None:
         )
 
 
-def test_remains_interface_is_available_against_the_remains_app() -> None:
-    iface = findings.remains_interface()
-    assert not isinstance(iface, str), iface
-    assert iface[1] == "bag_number"
+def test_body_parts_of_a_received_unit_are_not_counted_against_the_manifest(
+    coordinator: Any, op: Any, bags: Any
+) -> None:
+    from homecoming.app.remains.models import RemainsUnit
+
+    add_manifest_version(
+        actor=coordinator, operation=op, sending="RU", receiving="UA", stage="executed", rows=bags("B1")
+    )
+    _receive(op, "B1", "B1-P")
+    whole = RemainsUnit.objects.get(bag_number="B1")
+    RemainsUnit.objects.filter(bag_number="B1-P").update(parent=whole, parent_link="part_of")
+    found = findings.for_operation(op)
+    assert found.items == []
+    assert found.unavailable == {}
 
 
 def test_lines_without_remains_and_remains_without_lines(coordinator: Any, op: Any, bags: Any) -> None:

@@ -16,11 +16,9 @@ Kinds (``KINDS``):
 * ``identity_contradicted`` — identification contradicted the handing party's claim of identity or
   affiliation (remains of the other side's own soldiers must go back through a later operation).
 
-The remains findings read ``homecoming.app.remains.models.RemainsUnit`` through a small interface:
-``RemainsUnit.bag_number`` (or ``container_number``), ``RemainsUnit.batch`` → ``IntakeBatch.operation``
-(FK to :class:`~homecoming.app.exchanges.models.Operation`) and, when present, ``RemainsUnit.parent``
-(body parts are not counted). When that model or those fields do not exist, the two kinds are reported as
-not available instead of being silently empty.
+The remains findings compare executed manifest lines with the remains units of the remains app received in
+the operation: ``RemainsUnit.bag_number`` against the line's container number, through
+``RemainsUnit.batch`` → ``IntakeBatch.operation``; body parts (units with a ``parent``) are not counted.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from django.db.models import QuerySet
 
 from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES
 from homecoming.app.exchanges.models import IdentificationResult, ManifestLine, Operation, ReportedFigure
+from homecoming.app.remains.models import RemainsUnit
 
 KINDS = (
     "wounded_returned_dead",
@@ -72,34 +71,11 @@ def _executed_lines(operations: QuerySet[Operation]) -> QuerySet[ManifestLine]:
     )
 
 
-def remains_interface() -> tuple[Any, str] | str:
-    """``(RemainsUnit, bag field name)`` or the reason the remains findings are not available."""
-    try:
-        from homecoming.app.remains.models import RemainsUnit
-    except ImportError as exc:
-        return f"the remains app has no RemainsUnit model yet ({exc})"
-    names = {f.name for f in RemainsUnit._meta.get_fields()}
-    bag = "bag_number" if "bag_number" in names else "container_number" if "container_number" in names else ""
-    if not bag or "batch" not in names:
-        return "RemainsUnit lacks a bag_number/container_number or batch field"
-    batch_fields = {f.name for f in RemainsUnit._meta.get_field("batch").related_model._meta.get_fields()}
-    if "operation" not in batch_fields:
-        return "IntakeBatch has no operation field"
-    return RemainsUnit, bag
-
-
-def _remains(operations: QuerySet[Operation], out: list[Finding], unavailable: dict[str, str]) -> None:
-    iface = remains_interface()
-    if isinstance(iface, str):
-        unavailable["line_without_remains"] = unavailable["remains_without_line"] = iface
-        return
-    unit_model, bag = iface
-    units = unit_model.objects.filter(batch__operation__in=operations)
-    if "parent" in {f.name for f in unit_model._meta.get_fields()}:
-        units = units.filter(parent__isnull=True)
+def _remains(operations: QuerySet[Operation], out: list[Finding]) -> None:
+    units = RemainsUnit.objects.filter(batch__operation__in=operations, parent__isnull=True)
     received = {
-        (op, (b or "").upper()): ref
-        for op, b, ref in units.values_list("batch__operation__reference", bag, "reference")
+        (op, b.upper()): ref
+        for op, b, ref in units.values_list("batch__operation__reference", "bag_number", "reference")
     }
     lines = _executed_lines(operations).exclude(container_number="").filter(outcome__in=DELIVERED_OUTCOMES)
     listed = {
@@ -261,14 +237,16 @@ def _identity(operations: QuerySet[Operation], out: list[Finding]) -> None:
 
 
 def for_operations(operations: QuerySet[Operation]) -> Findings:
-    """Every finding about these operations, and the kinds that cannot be checked (with the reason)."""
+    """Every finding about these operations.
+
+    Every kind can be checked, so ``unavailable`` is empty; it stays in the API's shape.
+    """
     items: list[Finding] = []
-    unavailable: dict[str, str] = {}
     _wounded(operations, items)
-    _remains(operations, items, unavailable)
+    _remains(operations, items)
     _figures(operations, items)
     _identity(operations, items)
-    return Findings(items, unavailable)
+    return Findings(items, unavailable={})
 
 
 def for_operation(operation: Operation) -> Findings:
