@@ -20,7 +20,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import EffectPhoto, Examination, PersonalEffect, RemainsUnit, Sample
 from homecoming.app.remains.references import new_references
-from homecoming.domain.partial_dates import AgeRange
+from homecoming.app.remains.services import age_range_problems
 from homecoming.errors import PermissionDenied, Problem, ValidationError
 
 EXAM_FIELDS = (
@@ -99,14 +99,7 @@ def _exam_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Proble
     problems += dental_problems(clean.get("dental") or {})
     if clean.get("sex") not in (None, "", "male", "female", "undetermined"):
         problems.append(Problem("sex", "is not allowed", clean["sex"], "use male, female or undetermined"))
-    lo, hi = clean.get("age_min"), clean.get("age_max")
-    if lo is not None and hi is not None:
-        try:
-            AgeRange(int(lo), int(hi))
-        except ValidationError:
-            problems.append(
-                Problem("age_max", "must not be below age_min (and at most 130)", hi, "from ≤ to")
-            )
+    problems += age_range_problems(clean.get("age_min"), clean.get("age_max"))
     stature = clean.get("stature_cm")
     if stature is not None and not 40 <= int(stature) <= 230:
         problems.append(

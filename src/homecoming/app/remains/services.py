@@ -181,20 +181,26 @@ def unit_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem
                 clean[key] = str(PartialDate.parse(str(clean[key]), field=key))
             except ValidationError as exc:
                 problems.extend(exc.problems)
-    lo, hi = clean.get("age_min"), clean.get("age_max")
-    if lo is not None and hi is not None:
-        try:
-            AgeRange(int(lo), int(hi))
-        except ValidationError:
-            problems.append(
-                Problem(
-                    "age_max",
-                    "must not be below age_min (and at most 130)",
-                    hi,
-                    "give the range as from ≤ to",
-                )
-            )
+    problems += age_range_problems(clean.get("age_min"), clean.get("age_max"))
     return clean, problems
+
+
+def age_range_problems(age_min: Any, age_max: Any) -> list[Problem]:
+    """The problem of an age range ``age_min``-``age_max`` in years, of a unit or an examination."""
+    if age_min is None or age_max is None:
+        return []
+    try:
+        AgeRange(int(age_min), int(age_max))
+    except ValidationError:
+        return [
+            Problem(
+                "age_max",
+                "must not be below age_min (and at most 130)",
+                age_max,
+                "give the range as from ≤ to",
+            )
+        ]
+    return []
 
 
 def _duplicate(batch: IntakeBatch, bag: str) -> Problem | None:
