@@ -19,7 +19,7 @@ from homecoming.app.remains import custody
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink, UnitTransition
 from homecoming.app.remains.references import check_reference, new_references
 from homecoming.domain.custody import signature_hash
-from homecoming.domain.partial_dates import AgeRange, PartialDate
+from homecoming.domain.partial_dates import MAX_AGE, AgeRange, PartialDate
 from homecoming.domain.remains_states import check_transition
 from homecoming.errors import ConflictError, NotFound, Problem, StateError, ValidationError
 from homecoming.io.intake import ApparentSex, Completeness, Condition, UnitKind
@@ -186,9 +186,18 @@ def unit_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem
 
 
 def age_range_problems(age_min: Any, age_max: Any) -> list[Problem]:
-    """The problem of an age range ``age_min``-``age_max`` in years, of a unit or an examination."""
-    if age_min is None or age_max is None:
-        return []
+    """The problems of an age range ``age_min``-``age_max`` in years, of a unit or an examination.
+
+    Each bound that is given is a whole number from 0 to 130 (else the database would refuse it, or keep
+    an impossible age); when both are given, the range runs from the lower to the higher.
+    """
+    problems = [
+        Problem(name, f"is not an age in years from 0 to {MAX_AGE}", value, "give the age in whole years")
+        for name, value in (("age_min", age_min), ("age_max", age_max))
+        if value is not None and _years(value) is None
+    ]
+    if problems or age_min is None or age_max is None:
+        return problems
     try:
         AgeRange(int(age_min), int(age_max))
     except ValidationError:
@@ -201,6 +210,12 @@ def age_range_problems(age_min: Any, age_max: Any) -> list[Problem]:
             )
         ]
     return []
+
+
+def _years(value: Any) -> int | None:
+    """``value`` as whole years from 0 to MAX_AGE, or None when it is not such a number."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() and int(text) <= MAX_AGE else None
 
 
 def _duplicate(batch: IntakeBatch, bag: str) -> Problem | None:
