@@ -95,7 +95,7 @@ def test_fast_logliks_and_joints_equal_generic(entry: str, model: str, chromosom
                                                scramble: bool) -> None:
     ped, loci, profiles = _data(entry, model, chromosome, scramble)
     evidence = [node_evidence(ped, locus, profiles) for locus in loci]
-    fast = plain_results(ped, loci, evidence, keep_node=None)
+    fast = plain_results(ped, loci, profiles, keep_node=None)
     assert all(f is not None for f in fast)
     for locus, ev, got in zip(loci, evidence, fast, strict=True):
         assert got is not None
@@ -104,7 +104,7 @@ def test_fast_logliks_and_joints_equal_generic(entry: str, model: str, chromosom
     if missing is None:
         return
     node = ped.index(missing)
-    joints = plain_results(ped, loci, evidence, keep_node=node)
+    joints = plain_results(ped, loci, profiles, keep_node=node)
     for locus, ev, got in zip(loci, evidence, joints, strict=True):
         assert got is not None
         ll, want = marker_joint(ped, locus, ev, node)
@@ -131,7 +131,7 @@ def test_non_plain_markers_are_left_to_the_generic_engine() -> None:
     partial = {**profiles, "CH": Profile("CH", {lc.name: profiles["CH"].get(lc.name) for lc in loci},
                                          dropout=0.1)}
     evidence = [node_evidence(ped, locus, partial) for locus in loci]
-    assert plain_results(ped, loci, evidence, keep_node=None) == [None] * len(loci)
+    assert plain_results(ped, loci, partial, keep_node=None) == [None] * len(loci)
     generic = [marker_loglik(ped, locus, ev) for locus, ev in zip(loci, evidence, strict=True)]
     np.testing.assert_allclose(marker_logliks(ped, loci, partial), generic, rtol=REL)
 
@@ -176,7 +176,7 @@ def test_typed_missing_person_and_markers_typed_by_different_people() -> None:
     node = ped.index("MP1")
     evidence = [node_evidence(ped, locus, placed) for locus in loci]
     for keep in (None, node):
-        got = plain_results(ped, loci, evidence, keep_node=keep)
+        got = plain_results(ped, loci, placed, keep_node=keep)
         for locus, ev, res in zip(loci, evidence, got, strict=True):
             assert res is not None
             if keep is None:
@@ -212,7 +212,7 @@ def test_many_rare_typed_people_do_not_underflow() -> None:
     want = marker_loglik(ped, rare, node_evidence(ped, rare, profiles))
     assert math.isfinite(want) and want < math.log(1e-308) * 3
     assert _same(float(got), want)
-    assert plain_results(ped, [rare], [node_evidence(ped, rare, profiles)], keep_node=None)[0] is not None
+    assert plain_results(ped, [rare], profiles, keep_node=None)[0] is not None
 
 
 @pytest.mark.parametrize("model", ["equal", "proportional"])
@@ -235,7 +235,7 @@ def test_typed_sibship_under_untyped_parents_with_many_alleles_equals_generic(mo
     node = ped.index("MP")
     evidence = [node_evidence(ped, locus, profiles) for locus in loci]
     for keep in (None, node):
-        got = plain_results(ped, loci, evidence, keep_node=keep)
+        got = plain_results(ped, loci, profiles, keep_node=keep)
         for locus, ev, res in zip(loci, evidence, got, strict=True):
             assert res is not None, locus.name
             if keep is None:

@@ -404,11 +404,10 @@ def marker_logliks(pedigree: Pedigree, loci: Sequence[Locus], placements: Placem
     from the same subpopulation).
     """
     pedigree.validate()
-    evidence = [node_evidence(pedigree, locus, placements) for locus in loci]
-    fast = plain_results(pedigree, loci, evidence, keep_node=None) if theta == 0 else [None] * len(loci)
-    return np.array([marker_loglik(pedigree, locus, ev, theta=theta, theta_scope=theta_scope)
-                     if got is None else got[0]
-                     for locus, ev, got in zip(loci, evidence, fast, strict=True)], dtype=np.float64)
+    fast = plain_results(pedigree, loci, placements, keep_node=None) if theta == 0 else [None] * len(loci)
+    return np.array([marker_loglik(pedigree, locus, node_evidence(pedigree, locus, placements), theta=theta,
+                                   theta_scope=theta_scope) if got is None else got[0]
+                     for locus, got in zip(loci, fast, strict=True)], dtype=np.float64)
 
 
 def loglik(pedigree: Pedigree, loci: Sequence[Locus], placements: Placements, /, *,

@@ -185,7 +185,7 @@ def kinship_lr(hypotheses: Sequence[Hypothesis], /, *, profiles: Mapping[str, Pr
         "numerator": num, "denominator": den, "theta": theta, "theta_scope": theta_scope,
         "frequency_table": frequency_table, "unknown_alleles": unknown_alleles},
         inputs={"hypotheses": [[h.name, h.pedigree.records(), list(h.placements)] for h in hypotheses],
-                "profiles": {p.sample: {m: str(g) for m, g in p.genotypes.items()} for p in used}})
+                "profiles": [p.digest for p in used]})
     prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=True)})
     total = math.exp(log_lr) if not math.isnan(log_lr) else math.nan
     return LRResult(tuple(lc.name for lc in loci), num, den, logliks, lrs, total, log_lr, model, prov,

@@ -8,6 +8,8 @@ silent (null) allele frequency. Allele labels are compared after canonicalisatio
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -220,6 +222,17 @@ class Profile:
 
     def get(self, marker: str) -> Genotype | None:
         return self.genotypes.get(marker)
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON ``[sample, dropout, [[marker, "a/b"], ...]]`` (markers sorted).
+
+        For provenance: two profiles with the same sample name, drop-out and typed genotypes have the
+        same digest, whatever the order their markers were given in.
+        """
+        typed = sorted((m, str(g)) for m, g in self.genotypes.items() if g is not None)
+        text = json.dumps([self.sample, self.dropout, typed], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def markers(self) -> tuple[str, ...]:

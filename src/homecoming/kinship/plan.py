@@ -2,15 +2,12 @@
 
 The generic engine (:mod:`homecoming.kinship.likelihood`) builds a factor graph and contracts it marker
 by marker, which costs Python time per factor. Here the factor *structure* (which genes, which
-founder priors, transmissions and evidence factors, the elimination order and the pairwise
-contractions of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and
-cached. Markers are then run together: the gene domains of all markers in a group are padded to the
-same sizes (a padded allele has frequency 0, zero mutation rows and columns and zero evidence, so it
-carries no mass) and every pairwise contraction is one batched matrix product (``numpy.matmul``) or
-broadcast product over a leading marker axis. A transmission ``(M[a, c] + M[b, c]) / 2`` is contracted
-as its two halves, never built as an n-cubed table. After every step each marker's table is scaled
-by the exact power of two that brings its maximum into [1/2, 1) (the log accumulated), so nothing
-underflows.
+founder priors, transmissions and evidence factors, the elimination order and the pairwise products
+of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and cached; the numba
+interpreter of :mod:`homecoming.kinship.program` then runs it on every marker (of one or of many
+families) in one call. A transmission ``(M[a, c] + M[b, c]) / 2`` is contracted as its two halves, never
+built as an n-cubed table, and an untyped parent's two genes are summed out in the same step when no
+other factor needs them, so that each half meets a table from which the other gene is already summed.
 
 Only the plain case is compiled: θ = 0, every typed person with exactly one full genotype, no drop-out
 and no silent allele. Anything else (and anything that fails a check, so that errors keep their
@@ -28,21 +25,20 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from numpy.typing import NDArray
 
-from homecoming.kinship.elimination import MAX_FACTOR_ENTRIES, elimination_order
-from homecoming.kinship.kernels import Contraction, Vars, compile_contraction
-from homecoming.kinship.markers import Locus
+from homecoming.kinship.elimination import elimination_order
+from homecoming.kinship.markers import Locus, Profile
 from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
+from homecoming.kinship.program import compile_program, largest_table, run_program
 
 if TYPE_CHECKING:
-    from homecoming.kinship.likelihood import AlleleSpace, Evidence
+    from homecoming.kinship.likelihood import AlleleSpace, Placements
 
 FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
+IntArray = NDArray[np.int64]
+Vars = tuple[int, ...]
 
 PRIOR, MEIOSIS, COPY, EVID, HEMI = range(5)
-_MIN_GROUP = 8  # markers whose allele count is at most this are run as one group
 FAST_LIMIT = 4_000_000  # markers needing larger tables go to the generic engine
-_GROUP_RATIO = 2.0  # a group pads to at most twice its smallest allele count
 
 
 @dataclass(frozen=True)
@@ -56,16 +52,26 @@ class FactorSpec:
 
 
 @dataclass(frozen=True)
+class Product:
+    """Multiply the accumulated table by the table in slot ``right`` (-1: none), keeping ``out``.
+
+    ``split``: the right operand is a transmission ``T(a, b, c) = (M[a, c] + M[b, c]) / 2`` whose parent
+    genes the accumulated table holds; it is contracted as its two halves and never built.
+    """
+
+    right: int
+    out: tuple[int, ...]
+    split: bool = False
+
+
+@dataclass(frozen=True)
 class Step:
-    """Multiply the factors in slots ``inputs`` pairwise with ``specs``; the result is ``variables``."""
+    """Multiply the factors in slots ``inputs`` in turn (``products``); the result is ``variables``."""
 
     inputs: tuple[int, ...]
-    specs: tuple[Contraction, ...]
+    products: tuple[Product, ...]
     variables: tuple[int, ...]
     rescale: bool
-    # per product: when the right operand is a transmission T(a, b, c) = (M[a, c] + M[b, c]) / 2 and the
-    # left one holds a and b, the two halves contracted separately (T is never built)
-    splits: tuple[tuple[Contraction, Contraction] | None, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +84,6 @@ class Plan:
     typed: tuple[int, ...]
     keep: tuple[int, ...]
     x: bool
-    unions: tuple[tuple[int, ...], ...]  # the variables of every step (for the size limit)
 
 
 _PLANS: dict[tuple[object, ...], Plan] = {}
@@ -153,9 +158,7 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
         slot += 1
     steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep,
                        small=small))
-    scopes = [f.variables for f in factors] + [st.variables for st in steps]
-    unions = tuple(tuple(sorted({v for i in st.inputs for v in scopes[i]})) for st in steps)
-    return Plan(genes, tuple(factors), tuple(steps), typed, keep, x, unions)
+    return Plan(genes, tuple(factors), tuple(steps), typed, keep, x)
 
 
 def _partners(var: int, involved: list[tuple[int, Vars]], active: list[tuple[int, Vars]],
@@ -182,25 +185,21 @@ def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, dr
     A transmission to a typed child's gene (``small``: a domain of two alleles) is built, not split: its
     table is only twice the parents' pair, and one product beats two products and a sum.
     """
-    pairs: list[Contraction] = []
-    splits: list[tuple[Contraction, Contraction] | None] = []
+    products: list[Product] = []
     acc = scopes[0] if scopes else ()
     for k, scope in enumerate(scopes[1:], start=1):
         later = {v for s in scopes[k + 1:] for v in s}
         merged = tuple(dict.fromkeys(acc + scope))
         out = tuple(v for v in merged if drop is None or v not in drop or v in later)
-        pairs.append(compile_contraction(acc, scope, out))
         spec = factors[slots[k]] if slots[k] < len(factors) else None
-        if spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc) and scope[2] not in small:
-            a, b, c = scope
-            splits.append((compile_contraction(acc, (a, c), out), compile_contraction(acc, (b, c), out)))
-        else:
-            splits.append(None)
+        split = (spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc)
+                 and scope[2] not in small)
+        products.append(Product(slots[k], out, split))
         acc = out
     target = final if final is not None else tuple(v for v in acc if drop is None or v not in drop)
     if target != acc or not scopes:
-        pairs.append(compile_contraction(acc, None, target))
-    return Step(tuple(slots), tuple(pairs), target, rescale=final is None, splits=tuple(splits))
+        products.append(Product(-1, target))
+    return Step(tuple(slots), tuple(products), target, rescale=final is None)
 
 
 # --------------------------------------------------------------------------- running
@@ -214,174 +213,72 @@ class MarkerInput:
     codes: dict[int, tuple[int, int]]  # typed node -> (a, b) allele indices in this space
 
 
-def group_markers(sizes: Sequence[int]) -> list[tuple[int, list[int]]]:
-    """Groups of marker positions with the padded allele count of each group."""
-    order = sorted(range(len(sizes)), key=lambda k: sizes[k])
-    groups: list[tuple[int, list[int]]] = []
-    start = 0
-    for k in order:
-        n = sizes[k]
-        if groups and n <= max(_MIN_GROUP, _GROUP_RATIO * start):
-            groups[-1][1].append(k)
-            groups[-1] = (n, groups[-1][1])
-        else:
-            groups.append((n, [k]))
-            start = n
-    return groups
+def _identity(n: int) -> FloatArray:
+    got = _IDENTITY.get(n)
+    if got is None:
+        got = _IDENTITY[n] = np.eye(n)
+    return got
 
 
-def run_plan(plan: Plan, markers: Sequence[MarkerInput], width: int) -> tuple[FloatArray, FloatArray,
-                                                                                   list[IntArray | None]]:
-    """Run ``plan`` on markers padded to ``width`` alleles.
-
-    Returns ``(log_scale, table, domains)``: per marker the log of the scale taken out of the table, the
-    table over the kept genes (leading axis = marker) and, per kept gene, its domain as allele indices
-    (``(B, 2)``, index ``width`` is padding) or None for all ``width`` alleles.
-    """
-    b = len(markers)
-    freqs, mats = _padded(markers, width)
-    codes = {node: np.array([m.codes[node] for m in markers], dtype=np.intp) for node in plan.typed}
-    domains = _domains(plan, codes, width)
-    limit = min(FAST_LIMIT, MAX_FACTOR_ENTRIES)
-    if any(math.prod(width if domains[v] is None else 2 for v in u) > limit for u in plan.unions):
-        raise TooLarge
-    halves = {k: _halves(f, domains, mats, width) for k, f in enumerate(plan.factors) if f.kind == MEIOSIS}
-    tables: list[FloatArray | None] = [None if f.kind == MEIOSIS else _factor(f, domains, freqs, mats, codes,
-                                                                                   width)
-                                       for f in plan.factors]
-
-    def table(slot: int) -> FloatArray:
-        got = tables[slot]
-        if got is None:
-            ma, mb = halves[slot]
-            got = tables[slot] = 0.5 * (ma[:, :, None, :] + mb[:, None, :, :])
-        return got
-
-    log_scale = np.zeros(b)
-    for step in plan.steps:
-        acc = table(step.inputs[0]) if step.inputs else np.ones(b)
-        for k, contraction in enumerate(step.specs):
-            if k + 1 >= len(step.inputs):
-                acc = contraction(acc, None)
-                continue
-            slot, split = step.inputs[k + 1], step.splits[k]
-            if split is not None and tables[slot] is None:
-                ma, mb = halves[slot]
-                acc = 0.5 * (split[0](acc, ma) + split[1](acc, mb))
-            else:
-                acc = contraction(acc, table(slot))
-        if step.rescale:
-            acc = _rescale(acc, log_scale)
-        tables.append(acc)
-    return log_scale, table(len(tables) - 1), [domains[v] for v in plan.keep]
+_IDENTITY: dict[int, FloatArray] = {}
+Buffers = tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]
+_BUFFERS: dict[tuple[int, ...], tuple[tuple[object, ...], Buffers]] = {}
 
 
-Padded = tuple[FloatArray, dict[int, FloatArray]]
-_PADDED: dict[tuple[int, ...], tuple[tuple[object, ...], Padded]] = {}
-
-
-def _padded(markers: Sequence[MarkerInput], width: int) -> Padded:
-    """Frequencies and mutation matrices of ``markers`` padded to ``width`` (+ 1 padding allele), cached.
+def _buffers(markers: Sequence[MarkerInput]) -> Buffers:
+    """``(n, freq_off, freqs, mat_off, mats)`` of ``markers`` as :func:`run_program` takes them, cached.
 
     The same loci (and lumped spaces) come back family after family with the same arrays; the cache
     keeps those arrays alive and is keyed by their identities, so a key cannot be reused by others.
+    Each distinct array is stored once.
     """
     arrays = tuple(a for m in markers for a in (m.freqs, m.male, m.female))
-    key = (width, *map(id, arrays))
-    got = _PADDED.get(key)
+    key = tuple(map(id, arrays))
+    got = _BUFFERS.get(key)
     if got is not None and all(x is y for x, y in zip(got[0], arrays, strict=True)):
         return got[1]
-    b = len(markers)
-    freqs = np.zeros((b, width + 1))
-    mats = {MALE: np.zeros((b, width + 1, width + 1)), 2: np.zeros((b, width + 1, width + 1))}
-    for k, m in enumerate(markers):
-        n = m.freqs.size
-        freqs[k, :n] = m.freqs
-        for sex, mat in ((MALE, m.male), (2, m.female)):
-            if mat is None:
-                np.fill_diagonal(mats[sex][k, :n, :n], 1.0)
-            else:
-                mats[sex][k, :n, :n] = mat
-    for arr in (freqs, *mats.values()):
-        arr.flags.writeable = False
-    if len(_PADDED) > 256:
-        _PADDED.clear()
-    _PADDED[key] = (arrays, (freqs, mats))
-    return freqs, mats
+    n = np.array([m.freqs.size for m in markers], dtype=np.int64)
+    pieces: list[FloatArray] = []
+    where: dict[int, int] = {}
+    used = 0
+
+    def place(arr: FloatArray) -> int:
+        nonlocal used
+        at = where.get(id(arr))
+        if at is None:
+            at = where[id(arr)] = used
+            pieces.append(arr.ravel())
+            used += arr.size
+        return at
+
+    freq_off = np.array([place(m.freqs) for m in markers], dtype=np.int64)
+    mat_off = np.array([[place(_identity(m.freqs.size) if mat is None else mat) for mat in (m.male, m.female)]
+                        for m in markers], dtype=np.int64).reshape(-1, 2)
+    flat = np.concatenate(pieces) if pieces else np.zeros(0)
+    buffers = (n, freq_off, flat, mat_off, flat)
+    if len(_BUFFERS) > 256:
+        _BUFFERS.clear()
+    _BUFFERS[key] = (arrays, buffers)
+    return buffers
 
 
-def _rescale(acc: FloatArray, log_scale: FloatArray) -> FloatArray:
-    """Scale each marker's table by the power of two that brings its maximum into [1/2, 1) (exact).
-
-    Every intermediate table is then near 1, so products of many of them (a pedigree with many
-    components or people) cannot underflow; the exponents are accumulated in ``log_scale``.
-    """
-    _mant, exp = np.frexp(acc.reshape(acc.shape[0], -1).max(axis=1))
-    log_scale += exp * math.log(2.0)
-    scaled: FloatArray = np.ldexp(acc, -exp.reshape((-1,) + (1,) * (acc.ndim - 1)))
-    return scaled
-
-
-def _domains(plan: Plan, codes: dict[int, IntArray], width: int) -> list[IntArray | None]:
-    out: list[IntArray | None] = [None] * len(plan.genes)
-    for node, pair in codes.items():
-        vm = plan.genes[(node, 1)]
-        vp = plan.genes.get((node, 0))
-        if vp is None:  # hemizygous: one allele, padded to two
-            hemi = np.full((pair.shape[0], 2), width, dtype=np.intp)
-            hemi[:, 0] = pair[:, 0]
-            out[vm] = hemi
-            continue
-        dom = pair.copy()
-        dom[pair[:, 0] == pair[:, 1], 1] = width  # homozygote: {a, padding}
-        out[vp] = out[vm] = dom
-    return out
-
-
-def _rows(arr: FloatArray, dom: IntArray | None, width: int, axis: int) -> FloatArray:
-    if dom is None:
-        return arr[:, :width] if axis == 1 else arr[:, :, :width]
-    rows = np.arange(arr.shape[0])[:, None]
-    if axis == 1:
-        picked: FloatArray = arr[rows, dom]
-        return picked
-    moved: FloatArray = arr.transpose(0, 2, 1)[rows, dom].transpose(0, 2, 1)
-    return moved
-
-
-def _halves(f: FactorSpec, domains: list[IntArray | None], mats: dict[int, FloatArray],
-            width: int) -> tuple[FloatArray, FloatArray]:
-    """``M[a, c]`` and ``M[b, c]`` over the domains of a transmission's parent genes and child gene."""
-    to_child = _rows(mats[f.sex], domains[f.variables[-1]], width, axis=2)
-    first = _rows(to_child, domains[f.variables[0]], width, axis=1)
-    if f.kind == COPY:
-        return first, first
-    return first, _rows(to_child, domains[f.variables[1]], width, axis=1)
-
-
-def _factor(f: FactorSpec, domains: list[IntArray | None], freqs: FloatArray, mats: dict[int, FloatArray],
-            codes: dict[int, IntArray], width: int) -> FloatArray:
-    if f.kind == PRIOR:
-        dom = domains[f.variables[0]]
-        out: FloatArray = freqs[:, :width] if dom is None else freqs[np.arange(freqs.shape[0])[:, None], dom]
+def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> list[PlainResult | None]:
+    """``(loglik, joint)`` of every marker by ``plan`` in one compiled call (None: too large for it)."""
+    program = compile_program(plan)
+    fits = [k for k, m in enumerate(markers) if largest_table(program, m.freqs.size) <= FAST_LIMIT]
+    out: list[PlainResult | None] = [None] * len(markers)
+    if not fits:
         return out
-    if f.kind in (MEIOSIS, COPY):
-        return _halves(f, domains, mats, width)[0]
-    pair = codes[f.node]
-    b = pair.shape[0]
-    if f.kind == HEMI:
-        hemi = np.zeros((b, 2))
-        hemi[:, 0] = 1.0
-        return hemi
-    het = (pair[:, 0] != pair[:, 1]).astype(np.float64)
-    evid = np.zeros((b, 2, 2))
-    evid[:, 0, 1] = evid[:, 1, 0] = het
-    evid[:, 0, 0] = 1.0 - het
-    return evid
-
-
-class TooLarge(Exception):  # an internal signal; never escapes the package
-    """A plan would need a table above the limit; the caller falls back to the generic engine."""
+    batch = [markers[k] for k in fits]
+    n, freq_off, freqs, mat_off, mats = _buffers(batch)
+    codes = np.array([[m.codes[node] for node in plan.typed] for m in batch], dtype=np.int64)
+    loglik, joints, offsets = run_program(program, n, freq_off, freqs, mat_off, mats,
+                                          codes.reshape(len(batch), len(plan.typed), 2), joint=joint)
+    for j, k in enumerate(fits):
+        size = int(n[j])
+        table = joints[offsets[j]:offsets[j + 1]].reshape(size, size) if joint else _EMPTY
+        out[k] = (float(loglik[j]), table)
+    return out
 
 
 # --------------------------------------------------------------------------- markers in, results out
@@ -390,32 +287,48 @@ _CODES: WeakKeyDictionary[Locus, dict[str, int]] = WeakKeyDictionary()
 _SPACES: WeakKeyDictionary[Locus, dict[tuple[int, ...], AlleleSpace]] = WeakKeyDictionary()
 
 
-def _plain_codes(ped: Pedigree, locus: Locus, evidence: Evidence) -> dict[int, tuple[int, int]] | None:
-    """Allele indices of every typed node when the marker is plain (else None: use the generic path)."""
+def _plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]]
+                 ) -> dict[int, tuple[int, int]] | None:
+    """Allele indices of every typed node when the marker is plain (else None: use the generic path).
+
+    Plain: no silent allele, and every node with a typing at this marker has exactly one, a full
+    genotype without drop-out of alleles the locus knows (on X, a male's homozygous and no unknown sex).
+    """
     if locus.silent_frequency > 0:
         return None
     index = _CODES.get(locus)
     if index is None:
         index = _CODES[locus] = {a: i for i, a in enumerate(locus.alleles)}
     x = locus.chromosome == "X"
+    name = locus.name
     codes: dict[int, tuple[int, int]] = {}
-    for node, observations in evidence.items():
-        if len(observations) != 1:
-            return None
-        obs = observations[0]
-        g = obs.genotype
-        if g.a2 is None or obs.dropout > 0:
-            return None
-        a, b = index.get(g.a1), index.get(g.a2)
-        if a is None or b is None or (x and (ped.sex[node] == UNKNOWN or (ped.sex[node] == MALE and a != b))):
-            return None
-        codes[node] = (a, b)
+    for node, profiles in nodes:
+        seen = False
+        for prof in profiles:
+            g = prof.genotypes.get(name)
+            if g is None:
+                continue
+            if seen or g.a2 is None or prof.dropout > 0:
+                return None
+            seen = True
+            a, b = index.get(g.a1), index.get(g.a2)
+            if a is None or b is None:
+                return None
+            if x and (ped.sex[node] == UNKNOWN or (ped.sex[node] == MALE and a != b)):
+                return None
+            codes[node] = (a, b)
     return codes
 
 
-def plain_input(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) -> MarkerInput | None:
+def _placed(ped: Pedigree, placements: Placements) -> list[tuple[int, list[Profile]]]:
+    return [(ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
+            for node_id, profiles in placements.items()]
+
+
+def plain_input(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]], *,
+                lump: bool) -> MarkerInput | None:
     """The marker as input to a compiled plan, or None when it needs the generic engine."""
-    codes = _plain_codes(ped, locus, evidence)
+    codes = _plain_codes(ped, locus, nodes)
     if codes is None:
         return None
     if not lump:
@@ -435,7 +348,7 @@ def plain_input(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) 
                        {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
 
 
-def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evidence], *,
+def plain_results(ped: Pedigree, loci: Sequence[Locus], placements: Placements, *,
                   keep_node: int | None) -> list[PlainResult | None]:
     """Per marker ``(loglik, table)`` by compiled plans (θ = 0), or None where the generic engine is needed.
 
@@ -443,7 +356,8 @@ def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evide
     the node's genes over the locus alleles, as :func:`marker_joint` returns it.
     """
     lump = keep_node is None
-    inputs = [plain_input(ped, locus, ev, lump=lump) for locus, ev in zip(loci, evidence, strict=True)]
+    nodes = _placed(ped, placements)
+    inputs = [plain_input(ped, locus, nodes, lump=lump) for locus in loci]
     out: list[PlainResult | None] = [None] * len(loci)
     by_structure: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
     for k, item in enumerate(inputs):
@@ -451,42 +365,10 @@ def plain_results(ped: Pedigree, loci: Sequence[Locus], evidence: Sequence[Evide
             by_structure.setdefault((loci[k].chromosome == "X", tuple(sorted(item.codes))), []).append(k)
     for (x, typed), members in by_structure.items():
         plan = plan_for(ped, typed, x=x, keep_node=keep_node)
-        hemi = keep_node is not None and x and ped.sex[keep_node] == MALE
-        sizes = [int(inputs[k].freqs.size) for k in members]  # type: ignore[union-attr]
-        for width, positions in group_markers(sizes):
-            group = [members[j] for j in positions]
-            batch = [inputs[k] for k in group]
-            try:
-                log_scale, table, domains = run_plan(plan, batch, width)  # type: ignore[arg-type]
-            except TooLarge:
-                continue
-            totals = table.reshape(len(group), -1).sum(axis=1)
-            for j, k in enumerate(group):
-                doms = [None if d is None else d[j] for d in domains]
-                out[k] = _plain_result(float(log_scale[j]), float(totals[j]), table[j], doms,
-                                       sizes[positions[j]], hemi=hemi, joint=not lump)
+        got = run_markers(plan, [inputs[k] for k in members], joint=not lump)  # type: ignore[misc]
+        for k, result in zip(members, got, strict=True):
+            out[k] = result
     return out
-
-
-def _plain_result(log_scale: float, total: float, table: FloatArray, domains: list[IntArray | None], n: int,
-                  *, hemi: bool, joint: bool) -> PlainResult:
-    if not total > 0:
-        return -math.inf, np.full((n, n), math.nan) if joint else _EMPTY
-    ll = log_scale + math.log(total)
-    if not joint:
-        return ll, _EMPTY
-    if not hemi and domains[0] is None and domains[1] is None:
-        plain: FloatArray = table[:n, :n] / total
-        return ll, plain
-    out = np.zeros((n, n))
-    idx = [np.arange(n) if d is None else d[d < n] for d in domains]
-    sel = [slice(0, n) if d is None else np.nonzero(d < n)[0] for d in domains]
-    if hemi:
-        out[idx[0], idx[0]] = table[sel[0]] / total
-    else:
-        out[np.ix_(idx[0], idx[1])] = table[np.ix_(np.arange(table.shape[0])[sel[0]],
-                                                   np.arange(table.shape[1])[sel[1]])] / total
-    return ll, out
 
 
 _EMPTY: FloatArray = np.empty(0)

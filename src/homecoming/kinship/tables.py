@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
@@ -145,12 +146,20 @@ class GenotypeDistribution:
         return out
 
 
+_BACKGROUNDS: WeakKeyDictionary[Locus, dict[bool, FloatArray]] = WeakKeyDictionary()  # θ = 0, read-only
+
+
 def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
         Profile]], theta: float) -> FloatArray:
     hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
     if theta == 0:
-        p = locus.freq_array if locus.silent_frequency == 0 else allele_space(locus, set(), lump=False).freqs
-        return np.diag(p) if hemi else np.outer(p, p)
+        cached = _BACKGROUNDS.setdefault(locus, {})
+        got = cached.get(hemi)
+        if got is None:
+            p = allele_space(locus, set(), lump=False).freqs if locus.silent_frequency else locus.freq_array
+            got = cached[hemi] = np.diag(p) if hemi else np.outer(p, p)
+            got.flags.writeable = False
+        return got
     name = "__unrelated__"
     sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
     extended = pedigree.with_members([{"id": name, "sex": sex}])
@@ -185,15 +194,15 @@ def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence
     node = pedigree.index(missing)
     fast: list[PlainResult | None] = [None] * len(loci)
     if theta == 0:
-        evidence = [node_evidence(pedigree, locus, fam) for locus in loci]
-        fast = plain_results(pedigree, loci, evidence, keep_node=node)
+        fast = plain_results(pedigree, loci, fam, keep_node=node)
     dists = tuple(marker_distribution(pedigree, missing, locus, family=fam, theta=theta) if got is None else
                   MarkerDistribution(locus, got[1], _background(pedigree, node, locus, fam, 0.0), got[0],
                                      locus.chromosome == "X" and pedigree.sex[node] == MALE)
                   for locus, got in zip(loci, fast, strict=True))
     prov = Provenance.make("homecoming.kinship.genotype_distribution",
                            parameters={"missing": missing, "theta": theta},
-                           inputs={"pedigree": pedigree.records(),
-                                   "family": {k: [str(v)] for k, v in sorted(fam.items())}})
+                           inputs={"pedigree": pedigree.records(), "family": {
+                               k: [p.digest for p in ([v] if isinstance(v, Profile) else v)]
+                               for k, v in fam.items()}})
     prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=False)})
     return GenotypeDistribution(missing, dists, prov)
