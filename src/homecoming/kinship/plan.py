@@ -355,19 +355,32 @@ def plain_results(ped: Pedigree, loci: Sequence[Locus], placements: Placements, 
     With ``keep_node=None`` markers are lumped and ``table`` is empty; otherwise ``table`` is the joint of
     the node's genes over the locus alleles, as :func:`marker_joint` returns it.
     """
-    lump = keep_node is None
-    nodes = _placed(ped, placements)
-    inputs = [plain_input(ped, locus, nodes, lump=lump) for locus in loci]
-    out: list[PlainResult | None] = [None] * len(loci)
-    by_structure: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
-    for k, item in enumerate(inputs):
-        if item is not None:
-            by_structure.setdefault((loci[k].chromosome == "X", tuple(sorted(item.codes))), []).append(k)
-    for (x, typed), members in by_structure.items():
+    return plain_results_many([(ped, placements, keep_node)], loci)[0]
+
+
+Job = tuple[Pedigree, "Placements", int | None]  # pedigree, node id -> profile(s), kept node
+
+
+def plain_results_many(jobs: Sequence[Job], loci: Sequence[Locus]) -> list[list[PlainResult | None]]:
+    """:func:`plain_results` of many ``(pedigree, placements, keep_node)`` jobs on the same loci.
+
+    Every (job, marker) with the same plan — pedigrees of the same structure with the same members
+    typed — is run in one compiled call, in parallel over the items when there are many.
+    """
+    out: list[list[PlainResult | None]] = [[None] * len(loci) for _ in jobs]
+    by_plan: dict[tuple[Pedigree, bool, tuple[int, ...], int | None], list[tuple[int, int, MarkerInput]]] = {}
+    for j, (ped, placements, keep_node) in enumerate(jobs):
+        nodes = _placed(ped, placements)
+        for k, locus in enumerate(loci):
+            item = plain_input(ped, locus, nodes, lump=keep_node is None)
+            if item is not None:
+                key = (ped, locus.chromosome == "X", tuple(sorted(item.codes)), keep_node)
+                by_plan.setdefault(key, []).append((j, k, item))
+    for (ped, x, typed, keep_node), members in by_plan.items():
         plan = plan_for(ped, typed, x=x, keep_node=keep_node)
-        got = run_markers(plan, [inputs[k] for k in members], joint=not lump)  # type: ignore[misc]
-        for k, result in zip(members, got, strict=True):
-            out[k] = result
+        got = run_markers(plan, [item for _j, _k, item in members], joint=keep_node is not None)
+        for (j, k, _item), result in zip(members, got, strict=True):
+            out[j][k] = result
     return out
 
 

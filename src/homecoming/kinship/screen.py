@@ -30,7 +30,7 @@ from homecoming.kinship.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.pedigree import Pedigree
 from homecoming.kinship.screen_kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
 from homecoming.kinship.screen_kernel import _insert as _insert  # re-exported (tests)
-from homecoming.kinship.tables import MarkerDistribution, genotype_distribution
+from homecoming.kinship.tables import MarkerDistribution, marker_distributions
 from homecoming.provenance import Provenance, digest
 
 Progress = Callable[[int, int], None]
@@ -118,22 +118,50 @@ def _allele_order(md: MarkerDistribution, locus: Locus) -> I64:
     return np.array([locus.index(a) for a in md.locus.alleles], dtype=np.int64)
 
 
-def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locus],
-                 offsets: I64, nomut: Sequence[MarkerDistribution] | None) -> tuple[F64, U8 | None]:
+def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locus], offsets: I64,
+                 nomut: Sequence[MarkerDistribution] | None,
+                 population: dict[tuple[int, bool], F64] | None) -> tuple[F64, U8 | None]:
+    """One family's row of log-LRs (and of markers consistent without mutation) over the genotype columns.
+
+    ``population`` caches the log population probabilities of each marker's genotypes (they depend only
+    on the locus and, on X, the missing person's sex when θ = 0); None when they depend on the family.
+    """
     row = np.zeros(int(offsets[-1]) + 1)
     ok = np.ones(int(offsets[-1]) + 1, dtype=np.uint8) if nomut is not None else None
     for m, (md, locus) in enumerate(zip(dist_markers, loci, strict=True)):
         n = locus.n_alleles
-        order = _allele_order(md, locus)
-        tri = np.tril_indices(n)
-        fam = _observed(md, "family", n, order)[tri]
-        pop = _observed(md, "population", n, order)[tri]
+        tri = _lower(n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            vals = np.log(fam) - np.log(pop)
+            if md.locus is locus and locus.silent_frequency == 0:  # the common case: no reindexing
+                fam = md.unordered("family")[tri]
+                pop = None if population is None else population.get((m, md.hemizygous))
+                if pop is None:
+                    pop = np.log(md.unordered("population")[tri])
+                    if population is not None:
+                        population[(m, md.hemizygous)] = pop
+                vals = np.log(fam) - pop
+            else:
+                order = _allele_order(md, locus)
+                fam = _observed(md, "family", n, order)[tri]
+                vals = np.log(fam) - np.log(_observed(md, "population", n, order)[tri])
         row[offsets[m]:offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
         if ok is not None and nomut is not None:
-            ok[offsets[m]:offsets[m + 1]] = _observed(nomut[m], "family", n, order)[tri] > 0
+            nm = nomut[m]
+            cons = (nm.unordered("family")[tri] if nm.locus is locus and locus.silent_frequency == 0
+                    else _observed(nm, "family", n, _allele_order(nm, locus))[tri])
+            ok[offsets[m]:offsets[m + 1]] = cons > 0
     return row, ok
+
+
+def _lower(n: int) -> tuple[I64, I64]:
+    got = _LOWER.get(n)
+    if got is None:
+        got = _LOWER[n] = np.tril_indices(n)
+    return got
+
+
+_LOWER: dict[int, tuple[I64, I64]] = {}
+TABLE_CHUNK = 1024  # families whose distributions are computed together (memory: ~n² per marker each)
 
 
 def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus],
@@ -160,22 +188,25 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     plain = [replace(lc, mutation=None) for lc in rloci]
     log64 = np.zeros((len(families), int(offsets[-1]) + 1))
     ok = np.ones_like(log64, dtype=np.uint8) if mutated else None
-    for k, fam in enumerate(families):
-        dist = genotype_distribution(fam.pedigree, fam.missing, loci=rloci, family=list(fam.profiles),
-                                     theta=theta)
-        nomut = genotype_distribution(fam.pedigree, fam.missing, loci=plain,
-                                      family=list(fam.profiles)).markers if mutated else None
-        row, okrow = _family_rows(dist.markers, rloci, offsets, nomut)
-        log64[k] = row
-        if ok is not None and okrow is not None:
-            ok[k] = okrow
+    population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
+    for start in range(0, len(families), TABLE_CHUNK):
+        block = families[start:start + TABLE_CHUNK]
+        jobs = [(f.pedigree, f.missing, list(f.profiles)) for f in block]
+        dists = marker_distributions(jobs, loci=rloci, theta=theta)
+        nomuts = marker_distributions(jobs, loci=plain) if mutated else None
+        for i, markers in enumerate(dists):
+            row, okrow = _family_rows(markers, rloci, offsets, None if nomuts is None else nomuts[i],
+                                      population)
+            log64[start + i] = row
+            if ok is not None and okrow is not None:
+                ok[start + i] = okrow
         if progress is not None:
-            progress(k + 1, len(families))
+            progress(start + len(block), len(families))
     prov = Provenance.make("homecoming.kinship.family_tables", parameters={
         "theta": theta, "unknown_alleles": unknown_alleles, "database_size": database_size,
         "frequency_table": frequency_table},
         inputs={"families": [[f.id, f.missing, f.pedigree.records(),
-                              {p.sample: {m: str(g) for m, g in p.genotypes.items()} for p in f.profiles}]
+                              [p.digest for p in f.profiles]]
                              for f in families],
                 "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in rloci]})
     return ScreenTables(tuple(ids), tuple(rloci), offsets, log64.astype(np.float32), log64, ok, theta, prov)

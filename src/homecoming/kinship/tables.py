@@ -32,7 +32,7 @@ from homecoming.kinship.likelihood import (
 from homecoming.kinship.lr import loci_digest
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, Pedigree
-from homecoming.kinship.plan import PlainResult, plain_results
+from homecoming.kinship.plan import PlainResult, plain_results_many
 from homecoming.provenance import Provenance
 
 FloatArray = NDArray[np.float64]
@@ -181,24 +181,17 @@ def marker_distribution(pedigree: Pedigree, missing: str, locus: Locus, /, *,
     return MarkerDistribution(locus, joint, _background(pedigree, node, locus, family, theta), ll, hemi)
 
 
-def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus],
-                          family: Mapping[str, Profile | Sequence[Profile]] | Sequence[Profile],
+Family = Mapping[str, Profile | Sequence[Profile]] | Sequence[Profile]
+
+
+def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus], family: Family,
                           theta: float = 0.0) -> GenotypeDistribution:
     """Distribution of the missing person's genotype at every marker given the family's profiles.
 
     ``family`` maps node id -> profile(s), or is a list of profiles named by node id.
     """
-    pedigree.validate()
-    fam: Mapping[str, Profile | Sequence[Profile]] = (
-        family if isinstance(family, Mapping) else {p.sample: p for p in family})
-    node = pedigree.index(missing)
-    fast: list[PlainResult | None] = [None] * len(loci)
-    if theta == 0:
-        fast = plain_results(pedigree, loci, fam, keep_node=node)
-    dists = tuple(marker_distribution(pedigree, missing, locus, family=fam, theta=theta) if got is None else
-                  MarkerDistribution(locus, got[1], _background(pedigree, node, locus, fam, 0.0), got[0],
-                                     locus.chromosome == "X" and pedigree.sex[node] == MALE)
-                  for locus, got in zip(loci, fast, strict=True))
+    fam = _placements(family)
+    dists = marker_distributions([(pedigree, missing, fam)], loci=loci, theta=theta)[0]
     prov = Provenance.make("homecoming.kinship.genotype_distribution",
                            parameters={"missing": missing, "theta": theta},
                            inputs={"pedigree": pedigree.records(), "family": {
@@ -206,3 +199,33 @@ def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence
                                for k, v in fam.items()}})
     prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=False)})
     return GenotypeDistribution(missing, dists, prov)
+
+
+def marker_distributions(jobs: Sequence[tuple[Pedigree, str, Family]], /, *, loci: Sequence[Locus],
+                         theta: float = 0.0) -> list[tuple[MarkerDistribution, ...]]:
+    """The per-marker distributions of many ``(pedigree, missing, family)`` jobs on the same loci.
+
+    The same numbers as :func:`genotype_distribution` job by job (without a provenance each); with
+    θ = 0 every (job, marker) that shares a compiled plan runs in one call, in parallel — the way to
+    build the tables of many families.
+    """
+    placed = []
+    for pedigree, missing, family in jobs:
+        pedigree.validate()
+        placed.append((pedigree, _placements(family), pedigree.index(missing)))
+    fast: list[list[PlainResult | None]] = [[None] * len(loci) for _ in jobs]
+    if theta == 0:
+        fast = plain_results_many(placed, loci)
+    out = []
+    for (pedigree, missing, _family), (_p, fam, node), got_job in zip(jobs, placed, fast, strict=True):
+        hemi = pedigree.sex[node] == MALE
+        out.append(tuple(
+            marker_distribution(pedigree, missing, locus, family=fam, theta=theta) if got is None else
+            MarkerDistribution(locus, got[1], _background(pedigree, node, locus, fam, 0.0), got[0],
+                               hemi and locus.chromosome == "X")
+            for locus, got in zip(loci, got_job, strict=True)))
+    return out
+
+
+def _placements(family: Family) -> Mapping[str, Profile | Sequence[Profile]]:
+    return family if isinstance(family, Mapping) else {p.sample: p for p in family}
