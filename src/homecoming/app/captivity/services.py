@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
@@ -361,16 +362,42 @@ class Due:
     overdue: bool
 
 
+_HELD = ("detained", "in hospital")
+_CARD_RECIPIENTS = ("family", "central_tracing_agency")
+
+
+def _held_with_person() -> QuerySet[DetentionRecord]:
+    """Records of those still held, with the person and the name forms the dashboard shows."""
+    return (
+        DetentionRecord.objects.filter(status__in=_HELD)
+        .select_related("person")
+        .prefetch_related("person__names")
+    )
+
+
 def card_deadlines(today: date | None = None) -> list[Due]:
-    """Art. 70: a capture card within one week of capture; one for the family, one for the Agency."""
+    """Art. 70: a capture card within one week of capture; one for the family, one for the Agency.
+
+    Only the records still lacking a dispatch are read, each with whether it went to each recipient
+    (two queries however many records there are).
+    """
     today = today or timezone.localdate()
+    sent = {
+        f"sent_{recipient}": Exists(
+            CardDispatch.objects.filter(card__record=OuterRef("pk"), recipient=recipient)
+        )
+        for recipient in _CARD_RECIPIENTS
+    }
+    records = (
+        _held_with_person()
+        .annotate(**sent)
+        .filter(Q(sent_family=False) | Q(sent_central_tracing_agency=False))
+    )
     out: list[Due] = []
-    records = DetentionRecord.objects.filter(status__in=["detained", "in hospital"]).select_related("person")
-    sent = {(d.card.record_id, d.recipient) for d in CardDispatch.objects.select_related("card")}
     for record in records:
         due = capture_card_due(record.capture_date)
-        for recipient in ("family", "central_tracing_agency"):
-            if (record.pk, recipient) not in sent:
+        for recipient in _CARD_RECIPIENTS:
+            if not getattr(record, f"sent_{recipient}"):
                 out.append(
                     Due(
                         record,
@@ -383,12 +410,16 @@ def card_deadlines(today: date | None = None) -> list[Due]:
 
 
 def health_deadlines(today: date | None = None) -> list[Due]:
-    """Health reports on the seriously ill or wounded, due every week while serious."""
+    """Health reports on the seriously ill or wounded, due every week while serious.
+
+    Each record comes with the date of its last report (two queries however many records there are).
+    """
     today = today or timezone.localdate()
     out: list[Due] = []
-    for record in DetentionRecord.objects.filter(seriously_ill=True, status__in=["detained", "in hospital"]):
-        last = record.health_reports.order_by("-date").values_list("date", flat=True).first()
-        due = next_health_report_due(last, record.capture_date)
+    last = HealthReport.objects.filter(record=OuterRef("pk")).order_by("-date").values("date")[:1]
+    records = _held_with_person().filter(seriously_ill=True).annotate(last_report=Subquery(last))
+    for record in records:
+        due = next_health_report_due(record.last_report, record.capture_date)
         out.append(Due(record, "health report", due, is_overdue(due, None, today)))
     return sorted(out, key=lambda d: d.due)
 
