@@ -106,10 +106,13 @@ class Locus:
         return np.array(self.frequencies, dtype=np.float64)
 
     def has(self, allele: str) -> bool:
-        return canonical_allele(allele) in self._index
+        return allele in self._index or canonical_allele(allele) in self._index
 
     def index(self, allele: str, *, who: str = "") -> int:
         """Position of ``allele``; a clear MarkerError names marker, allele (and person) if unknown."""
+        got = self._index.get(allele)  # labels of a Genotype are canonical already
+        if got is not None:
+            return got
         key = canonical_allele(allele)
         try:
             return self._index[key]

@@ -131,8 +131,9 @@ def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locu
     for m, (md, locus) in enumerate(zip(dist_markers, loci, strict=True)):
         n = locus.n_alleles
         tri = _lower(n)
+        same = locus.silent_frequency == 0 and md.locus.alleles == locus.alleles  # no reindexing
         with np.errstate(divide="ignore", invalid="ignore"):
-            if md.locus is locus and locus.silent_frequency == 0:  # the common case: no reindexing
+            if same:
                 fam = md.unordered("family")[tri]
                 pop = None if population is None else population.get((m, md.hemizygous))
                 if pop is None:
@@ -147,7 +148,7 @@ def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locu
         row[offsets[m]:offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
         if ok is not None and nomut is not None:
             nm = nomut[m]
-            cons = (nm.unordered("family")[tri] if nm.locus is locus and locus.silent_frequency == 0
+            cons = (nm.unordered("family")[tri] if same and nm.locus.alleles == locus.alleles
                     else _observed(nm, "family", n, _allele_order(nm, locus))[tri])
             ok[offsets[m]:offsets[m + 1]] = cons > 0
     return row, ok
