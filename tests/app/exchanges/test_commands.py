@@ -1,18 +1,27 @@
-"""The Typer-compatible commands the lead registers: load-ledger and import manifest."""
+"""The Typer-compatible commands the lead registers: load-ledger and import manifest.
+
+Each test reads what the user reads: the one line on stdout on success, the error line(s) on stderr
+(naming the field and the value) and the exit code, and checks what was (not) written.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
+from click.testing import Result
 from typer.testing import CliRunner
 
-from homecoming.app.exchanges.models import ManifestVersion, Operation
+from homecoming.app.exchanges.models import Agreement, ManifestLine, ManifestVersion, Operation
 from homecoming.commands.exchanges import import_manifest_command, load_ledger_command
 
 pytestmark = pytest.mark.django_db
+
+LEDGER_REFERENCES = (
+    "IST-2025-06, IST-2025-07, REM-2025-06-SUM, REM-2025-07-17, REM-2025-08-19, REM-2025-09-18"
+)
+IMPORT = ["import-manifest", "--operation", "REM-2025-09-18", "--from", "RU", "--to", "UA"]
 
 
 def _app() -> typer.Typer:
@@ -22,39 +31,106 @@ def _app() -> typer.Typer:
     return app
 
 
-def test_load_ledger_twice(db: None) -> None:
-    runner = CliRunner()
-    first = runner.invoke(_app(), ["load-ledger"])
-    assert first.exit_code == 0, first.output
-    assert "loaded 2 agreements, 4 operations, 13 figures" in first.output
-    second = runner.invoke(_app(), ["load-ledger"])
-    assert "loaded 0 agreements, 0 operations, 0 figures" in second.output and "IST-2025-06" in second.output
-    assert Operation.objects.count() == 4
+def _invoke(*args: str) -> Result:
+    return CliRunner().invoke(_app(), list(args))
 
 
-def test_import_manifest_dry_run_bad_rows_and_import(tmp_path: Path, db: None) -> None:
-    runner = CliRunner()
-    runner.invoke(_app(), ["load-ledger"])
-    bad = tmp_path / "bad.csv"
-    bad.write_text("category,container_number\nbodies,B1\nbodies,B1\nkids,B3\n", encoding="utf-8")
-    args = ["import-manifest", "--operation", "REM-2025-09-18", "--from", "RU", "--to", "UA"]
-    result = runner.invoke(_app(), [*args, str(bad)])
-    assert result.exit_code == 2
-    good = tmp_path / "good.csv"
-    good.write_text("category,container_number\nbodies,B1\nbodies,B2\n", encoding="utf-8")
-    dry = runner.invoke(_app(), [*args, str(good), "--dry-run"])
-    assert dry.exit_code == 0 and "2 lines checked; nothing was imported" in dry.output
-    assert ManifestVersion.objects.count() == 0
-    done = runner.invoke(_app(), [*args, str(good)])
-    assert done.exit_code == 0 and "imported 2 lines as version 1" in done.output
-    missing = runner.invoke(_app(), [*args, str(tmp_path / "nope.csv")])
-    assert missing.exit_code == 2
+def _said(result: Result, code: int, *, out: str = "", err: str = "") -> None:
+    """Exit code, stdout and stderr exactly."""
+    assert (result.exit_code, result.stdout, result.stderr) == (code, out, err), result.output
 
 
-def test_unknown_operation_exits_with_not_found(tmp_path: Path, db: None, capsys: Any) -> None:
-    f = tmp_path / "m.csv"
-    f.write_text("category,container_number\nbodies,B1\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        _app(), ["import-manifest", "--operation", "X", "--from", "RU", "--to", "UA", str(f)]
+def _csv(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text("category,container_number\n" + text, encoding="utf-8")
+    return path
+
+
+def test_load_ledger_twice_says_what_it_loaded_then_what_was_already_there() -> None:
+    _said(_invoke("load-ledger"), 0, out="loaded 2 agreements, 4 operations, 13 figures, 5 statements\n")
+    _said(
+        _invoke("load-ledger"),
+        0,
+        out="loaded 0 agreements, 0 operations, 0 figures, 0 statements; "
+        f"already there: {LEDGER_REFERENCES}\n",
     )
-    assert result.exit_code == 5
+    assert (Agreement.objects.count(), Operation.objects.count()) == (2, 4)
+
+
+def test_load_ledger_names_a_missing_file_and_an_unknown_user(tmp_path: Path) -> None:
+    missing = tmp_path / "ledger.json"
+    _said(
+        _invoke("load-ledger", str(missing)),
+        2,
+        err=f"error: file: {missing} does not exist (check the path)\n",
+    )
+    _said(
+        _invoke("load-ledger", "--as", "ghost"),
+        5,
+        err="error: no user named 'ghost' (create one with 'homecoming createuser')\n",
+    )
+    assert not Agreement.objects.exists() and not Operation.objects.exists()
+
+
+def test_import_manifest_names_every_bad_row_and_imports_nothing(tmp_path: Path) -> None:
+    _invoke("load-ledger")
+    bad = _csv(tmp_path, "bad.csv", "bodies,B1\nbodies,B1\nkids,B3\n")
+    _said(
+        _invoke(*IMPORT, str(bad)),
+        2,
+        err="error: bad.csv: 2 bad rows (3, 4); nothing was imported\n"
+        "  - row 3, container_number: duplicates the bag number of row 2 (got 'B1'); "
+        "each bag or container number may appear once; correct the number\n"
+        "  - row 4, category: is not a category of the agreement (got 'kids'); use one of: bodies\n",
+    )
+    assert not ManifestVersion.objects.exists()
+
+
+def test_import_manifest_dry_run_then_import_say_what_was_done(tmp_path: Path) -> None:
+    _invoke("load-ledger")
+    good = _csv(tmp_path, "good.csv", "bodies,B1\nbodies,B2\n")
+    _said(
+        _invoke(*IMPORT, str(good), "--dry-run"),
+        0,
+        out="good.csv: 2 lines checked; nothing was imported (dry run)\n",
+    )
+    assert not ManifestVersion.objects.exists()
+    _said(
+        _invoke(*IMPORT, str(good)),
+        0,
+        out="good.csv: imported 2 lines as version 1 of REM-2025-09-18 RU → UA\n",
+    )
+    version = ManifestVersion.objects.get()
+    assert (version.manifest.operation.reference, version.number, version.stage) == (
+        "REM-2025-09-18",
+        1,
+        "executed",
+    )
+    assert list(ManifestLine.objects.order_by("line_no").values_list("line_no", "container_number")) == [
+        (1, "B1"),
+        (2, "B2"),
+    ]
+
+
+def test_import_manifest_names_a_missing_file_an_unknown_operation_party_or_stage(tmp_path: Path) -> None:
+    _invoke("load-ledger")
+    good = _csv(tmp_path, "good.csv", "bodies,B1\n")
+    missing = tmp_path / "nope.csv"
+    _said(_invoke(*IMPORT, str(missing)), 2, err=f"error: file: {missing} does not exist (check the path)\n")
+    _said(
+        _invoke("import-manifest", "--operation", "X", "--from", "RU", "--to", "UA", str(good)),
+        5,
+        err="error: no operation with reference 'X' (see the operations at /exchanges/)\n",
+    )
+    _said(
+        _invoke("import-manifest", "--operation", "REM-2025-09-18", "--from", "XX", "--to", "UA", str(good)),
+        5,
+        err="error: no party with code 'XX' (known parties: RU, UA)\n",
+    )
+    _said(
+        _invoke(*IMPORT, str(good), "--stage", "weird"),
+        2,
+        err="error: stage: is not a known stage (got 'weird'); "
+        "use one of: proposed, counter_proposal, agreed, executed\n",
+    )
+    assert not ManifestVersion.objects.exists()
