@@ -94,8 +94,16 @@ class Locus:
         return out
 
     @cached_property
-    def _index(self) -> dict[str, int]:
+    def allele_index(self) -> dict[str, int]:
+        """Canonical allele label -> position (do not modify)."""
         return {a: i for i, a in enumerate(self.alleles)}
+
+    @cached_property
+    def population_joint(self) -> FloatArray:
+        """``p pᵀ``: the ordered genotype distribution of an unrelated person (θ = 0; read-only)."""
+        out = np.outer(self.freq_array, self.freq_array)
+        out.flags.writeable = False
+        return out
 
     @property
     def n_alleles(self) -> int:
@@ -106,16 +114,16 @@ class Locus:
         return np.array(self.frequencies, dtype=np.float64)
 
     def has(self, allele: str) -> bool:
-        return allele in self._index or canonical_allele(allele) in self._index
+        return allele in self.allele_index or canonical_allele(allele) in self.allele_index
 
     def index(self, allele: str, *, who: str = "") -> int:
         """Position of ``allele``; a clear MarkerError names marker, allele (and person) if unknown."""
-        got = self._index.get(allele)  # labels of a Genotype are canonical already
+        got = self.allele_index.get(allele)  # labels of a Genotype are canonical already
         if got is not None:
             return got
         key = canonical_allele(allele)
         try:
-            return self._index[key]
+            return self.allele_index[key]
         except KeyError:
             owner = f" of {who}" if who else ""
             raise MarkerError(

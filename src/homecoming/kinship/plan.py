@@ -283,12 +283,11 @@ def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> l
 
 # --------------------------------------------------------------------------- markers in, results out
 PlainResult = tuple[float, FloatArray]
-_CODES: WeakKeyDictionary[Locus, dict[str, int]] = WeakKeyDictionary()
 _SPACES: WeakKeyDictionary[Locus, dict[tuple[int, ...], AlleleSpace]] = WeakKeyDictionary()
 
 
-def _plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]]
-                 ) -> dict[int, tuple[int, int]] | None:
+def plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]]
+                ) -> dict[int, tuple[int, int]] | None:
     """Allele indices of every typed node when the marker is plain (else None: use the generic path).
 
     Plain: no silent allele, and every node with a typing at this marker has exactly one, a full
@@ -296,9 +295,7 @@ def _plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profil
     """
     if locus.silent_frequency > 0:
         return None
-    index = _CODES.get(locus)
-    if index is None:
-        index = _CODES[locus] = {a: i for i, a in enumerate(locus.alleles)}
+    index = locus.allele_index
     x = locus.chromosome == "X"
     name = locus.name
     codes: dict[int, tuple[int, int]] = {}
@@ -320,19 +317,32 @@ def _plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profil
     return codes
 
 
-def _placed(ped: Pedigree, placements: Placements) -> list[tuple[int, list[Profile]]]:
-    return [(ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
-            for node_id, profiles in placements.items()]
+def placed_nodes(ped: Pedigree, placements: Placements) -> list[tuple[int, list[Profile]]]:
+    """``[(node index, [profiles])]`` of node id -> profile(s) placements, by node index."""
+    return sorted((ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
+                  for node_id, profiles in placements.items())
 
 
 def plain_input(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]], *,
                 lump: bool) -> MarkerInput | None:
     """The marker as input to a compiled plan, or None when it needs the generic engine."""
-    codes = _plain_codes(ped, locus, nodes)
+    codes = plain_codes(ped, locus, nodes)
     if codes is None:
         return None
+    return coded_input(locus, codes, lump=lump)
+
+
+def coded_input(locus: Locus, codes: dict[int, tuple[int, int]], *, lump: bool) -> MarkerInput:
+    """The input of a marker with typed nodes' allele ``codes``, in the lumped space when ``lump``."""
     if not lump:
         return MarkerInput(locus.freq_array, locus.male_matrix, locus.female_matrix, codes)
+    space = lumped_space(locus, codes)
+    return MarkerInput(space.freqs, space.male, space.female,
+                       {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
+
+
+def lumped_space(locus: Locus, codes: dict[int, tuple[int, int]]) -> AlleleSpace:
+    """The alleles the typed nodes carry, the others lumped into one where exact (cached per locus)."""
     named = tuple(sorted({a for pair in codes.values() for a in pair}))
     cache = _SPACES.get(locus)
     if cache is None:
@@ -344,8 +354,7 @@ def plain_input(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile
         if len(cache) > 512:
             cache.clear()
         space = cache[named] = allele_space(locus, set(named), lump=True)
-    return MarkerInput(space.freqs, space.male, space.female,
-                       {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
+    return space
 
 
 def plain_results(ped: Pedigree, loci: Sequence[Locus], placements: Placements, *,
@@ -362,21 +371,33 @@ Job = tuple[Pedigree, "Placements", int | None]  # pedigree, node id -> profile(
 
 
 def plain_results_many(jobs: Sequence[Job], loci: Sequence[Locus]) -> list[list[PlainResult | None]]:
-    """:func:`plain_results` of many ``(pedigree, placements, keep_node)`` jobs on the same loci.
+    """:func:`plain_results` of many ``(pedigree, placements, keep_node)`` jobs on the same loci."""
+    inputs = []
+    for ped, placements, keep_node in jobs:
+        nodes = placed_nodes(ped, placements)
+        inputs.append([plain_input(ped, locus, nodes, lump=keep_node is None) for locus in loci])
+    return run_inputs([(ped, keep_node) for ped, _p, keep_node in jobs], loci, inputs)
+
+
+def run_inputs(jobs: Sequence[tuple[Pedigree, int | None]], loci: Sequence[Locus],
+               inputs: Sequence[Sequence[MarkerInput | None]]) -> list[list[PlainResult | None]]:
+    """Run the marker ``inputs[j][k]`` (None: left to the caller) of every ``(pedigree, kept node)`` job.
 
     Every (job, marker) with the same plan — pedigrees of the same structure with the same members
     typed — is run in one compiled call, in parallel over the items when there are many.
     """
     out: list[list[PlainResult | None]] = [[None] * len(loci) for _ in jobs]
-    by_plan: dict[tuple[Pedigree, bool, tuple[int, ...], int | None], list[tuple[int, int, MarkerInput]]] = {}
-    for j, (ped, placements, keep_node) in enumerate(jobs):
-        nodes = _placed(ped, placements)
-        for k, locus in enumerate(loci):
-            item = plain_input(ped, locus, nodes, lump=keep_node is None)
+    same: dict[Pedigree, Pedigree] = {}  # equal pedigrees of different jobs share one plan
+    by_plan: dict[tuple[int, bool, tuple[int, ...], int | None], list[tuple[int, int, MarkerInput]]] = {}
+    xs = [lc.chromosome == "X" for lc in loci]
+    for j, ((ped, keep_node), row) in enumerate(zip(jobs, inputs, strict=True)):
+        ped = same.setdefault(ped, ped)
+        for k, item in enumerate(row):
             if item is not None:
-                key = (ped, locus.chromosome == "X", tuple(sorted(item.codes)), keep_node)
+                key = (id(ped), xs[k], tuple(item.codes), keep_node)  # codes are in node order
                 by_plan.setdefault(key, []).append((j, k, item))
-    for (ped, x, typed, keep_node), members in by_plan.items():
+    for (_ped, x, typed, keep_node), members in by_plan.items():
+        ped = jobs[members[0][0]][0]
         plan = plan_for(ped, typed, x=x, keep_node=keep_node)
         got = run_markers(plan, [item for _j, _k, item in members], joint=keep_node is not None)
         for (j, k, _item), result in zip(members, got, strict=True):

@@ -25,6 +25,7 @@ those genes over all ``n`` alleles divided by the total (the person's genotype d
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -250,14 +251,28 @@ def run_program(program: Program, n: IntArray, freq_off: IntArray, freqs: FloatA
         kernel, chunks = _run_serial, 1
     kernel(program.code, program.slot_ptr, program.slot_vars, program.union_ptr, program.union_data,
            program.typed_genes, program.keep, program.final_slot, program.n_vars,
-           n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets, need, chunks)
+           n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
+           _workspace(chunks * need).reshape(chunks, need), chunks)
     return loglik, joints, offsets
 
 
+_LOCAL = threading.local()
+
+
+def _workspace(size: int) -> FloatArray:
+    """A scratch buffer of at least ``size`` entries, kept per thread: a fresh one each call would be
+    mapped anew by the allocator (megabytes for markers with many alleles) and fault in page by page."""
+    buf: FloatArray | None = getattr(_LOCAL, "buffer", None)
+    if buf is None or buf.size < size:
+        buf = np.empty(max(size, 1 << 16))
+        _LOCAL.buffer = buf
+    return buf[:size]
+
+
 def _run(code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep, final_slot,  # type: ignore[no-untyped-def]
-         n_vars, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets, need,
+         n_vars, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets, workspaces,
          chunks):  # pragma: no cover - compiled
-    """Every item, in ``chunks`` interleaved runs; each run reuses one workspace of ``need`` entries."""
+    """Every item, in ``chunks`` interleaved runs; run ``c`` uses the workspace ``workspaces[c]``."""
     items = n.shape[0]
     n_slots = slot_ptr.shape[0] - 1
     max_vars = 1
@@ -267,7 +282,7 @@ def _run(code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep, fi
     for u in range(union_ptr.shape[0] - 1):
         widest = max(widest, union_ptr[u + 1] - union_ptr[u])
     for c in numba.prange(chunks):
-        ws = np.empty(need)
+        ws = workspaces[c]
         dims = np.empty(n_vars, dtype=np.int64)
         dom = np.empty((n_vars, 2), dtype=np.int64)
         strides = np.zeros((n_slots, max_vars), dtype=np.int64)
@@ -388,6 +403,12 @@ def _item(item, code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, k
 
 
 @numba.njit(cache=True, nogil=True)
+def _score(size, sl, sr, so):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+    """Preference for the innermost loop: the longest, then the most operands read or written in order."""
+    return 4 * size + (sl == 1) + (sr == 1) + (so == 1)
+
+
+@numba.njit(cache=True, nogil=True)
 def _contract(ws, out, left, right, accumulate, u0, u1, union_data, dims, strides, start,  # type: ignore[no-untyped-def]
               scratch):  # pragma: no cover - compiled
     """``ws[out] (+)= sum over the union of ws[left] * ws[right]`` (``right`` -1: left alone).
@@ -413,7 +434,7 @@ def _contract(ws, out, left, right, accumulate, u0, u1, union_data, dims, stride
         sr[k] = strides[right, union_data[row, 2]] if right >= 0 and union_data[row, 2] >= 0 else 0
         so[k] = strides[out, union_data[row, 3]] if union_data[row, 3] >= 0 else 0
         idx[k] = 0
-        if size[k] > size[best] or (size[k] == size[best] and sl[k] == 1):
+        if _score(size[k], sl[k], sr[k], so[k]) > _score(size[best], sl[best], sr[best], so[best]):
             best = k
     if best != last:
         size[best], size[last] = size[last], size[best]
@@ -428,6 +449,17 @@ def _contract(ws, out, left, right, accumulate, u0, u1, union_data, dims, stride
                 for i in range(inner):
                     acc += ws[lo + i * sli] * ws[ro + i * sri]
                 ws[oo] += acc
+            elif soi == 1 and sli == 1 and sri == 0:  # unit strides: vectorised
+                r = ws[ro]
+                for i in range(inner):
+                    ws[oo + i] += ws[lo + i] * r
+            elif soi == 1 and sli == 0 and sri == 1:
+                le = ws[lo]
+                for i in range(inner):
+                    ws[oo + i] += le * ws[ro + i]
+            elif soi == 1 and sli == 1 and sri == 1:
+                for i in range(inner):
+                    ws[oo + i] += ws[lo + i] * ws[ro + i]
             else:
                 for i in range(inner):
                     ws[oo + i * soi] += ws[lo + i * sli] * ws[ro + i * sri]

@@ -28,6 +28,7 @@ import numpy as np
 from homecoming.errors import HypothesisError, MarkerError
 from homecoming.kinship.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.rows import plain_family_rows
 from homecoming.kinship.screen_kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
 from homecoming.kinship.screen_kernel import _insert as _insert  # re-exported (tests)
 from homecoming.kinship.tables import MarkerDistribution, marker_distributions
@@ -190,19 +191,31 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     log64 = np.zeros((len(families), int(offsets[-1]) + 1))
     ok = np.ones_like(log64, dtype=np.uint8) if mutated else None
     population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
+    fast = theta == 0 and all(lc.silent_frequency == 0 for lc in rloci)
+    for f in families:
+        f.pedigree.validate()
     for start in range(0, len(families), TABLE_CHUNK):
         block = families[start:start + TABLE_CHUNK]
-        jobs = [(f.pedigree, f.missing, list(f.profiles)) for f in block]
-        dists = marker_distributions(jobs, loci=rloci, theta=theta)
-        nomuts = marker_distributions(jobs, loci=plain) if mutated else None
-        for i, markers in enumerate(dists):
-            row, okrow = _family_rows(markers, rloci, offsets, None if nomuts is None else nomuts[i],
-                                      population)
-            log64[start + i] = row
-            if ok is not None and okrow is not None:
-                ok[start + i] = okrow
+        stop = start + len(block)
+        if fast:
+            jobs = [(f.pedigree, f.missing, {p.sample: p for p in f.profiles}) for f in block]
+            log64[start:stop], okrows = plain_family_rows(jobs, loci=rloci, offsets=offsets,
+                                                          consistency=mutated)
+            if ok is not None and okrows is not None:
+                ok[start:stop] = okrows
+        else:
+            dists = marker_distributions([(f.pedigree, f.missing, list(f.profiles)) for f in block],
+                                         loci=rloci, theta=theta)
+            nomuts = marker_distributions([(f.pedigree, f.missing, list(f.profiles)) for f in block],
+                                          loci=plain) if mutated else None
+            for i, markers in enumerate(dists):
+                row, okrow = _family_rows(markers, rloci, offsets, None if nomuts is None else nomuts[i],
+                                          population)
+                log64[start + i] = row
+                if ok is not None and okrow is not None:
+                    ok[start + i] = okrow
         if progress is not None:
-            progress(start + len(block), len(families))
+            progress(stop, len(families))
     prov = Provenance.make("homecoming.kinship.family_tables", parameters={
         "theta": theta, "unknown_alleles": unknown_alleles, "database_size": database_size,
         "frequency_table": frequency_table},

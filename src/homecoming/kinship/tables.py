@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
@@ -146,20 +145,14 @@ class GenotypeDistribution:
         return out
 
 
-_BACKGROUNDS: WeakKeyDictionary[Locus, dict[bool, FloatArray]] = WeakKeyDictionary()  # θ = 0, read-only
-
-
 def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
         Profile]], theta: float) -> FloatArray:
     hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
     if theta == 0:
-        cached = _BACKGROUNDS.setdefault(locus, {})
-        got = cached.get(hemi)
-        if got is None:
-            p = allele_space(locus, set(), lump=False).freqs if locus.silent_frequency else locus.freq_array
-            got = cached[hemi] = np.diag(p) if hemi else np.outer(p, p)
-            got.flags.writeable = False
-        return got
+        if locus.silent_frequency == 0:
+            return np.diag(locus.freq_array) if hemi else locus.population_joint
+        p = allele_space(locus, set(), lump=False).freqs
+        return np.diag(p) if hemi else np.outer(p, p)
     name = "__unrelated__"
     sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
     extended = pedigree.with_members([{"id": name, "sex": sex}])

@@ -1,0 +1,208 @@
+"""The screening-table rows of many families at once (θ = 0, no silent allele).
+
+A family's row holds, for every marker and every unordered genotype ``g = {i, j}`` of the marker's
+allele list, ``log P(g | family) - log P(g)`` — the log-LR of a body with genotype ``g`` being the
+family's missing person — and, when mutation is modelled, whether ``g`` is possible without mutation
+(for the exclusion counts). :func:`homecoming.kinship.screen.family_tables` builds its tables here
+in the common case and keeps the general path (θ > 0, silent alleles) for the rest.
+
+Everything is batched: the missing persons' genotype distributions of all families come from one
+compiled call per pedigree structure (:func:`homecoming.kinship.plan.run_inputs`; markers the compiled
+path does not take — a partial or drop-out reference, several samples on one person — from the generic
+engine), and each marker's rows are formed for all families with a few array operations.
+
+**Consistency without mutation** needs only whether each genotype has probability > 0 with mutation
+switched off. Without mutation the alleles no typed relative carries are exchangeable, so they are
+lumped into one allele and the kernel runs on at most ``2 × typed + 1`` alleles: a genotype with
+unseen alleles ``c, d`` is possible exactly when the lumped genotype is (and ``p_c, p_d > 0``). This
+needs the missing person's two genes to come from different founder genes when both are unseen —
+true unless the parents are related — so an inbred missing person is run on the full allele list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homecoming.errors import MarkerError
+from homecoming.kinship.likelihood import AlleleSpace
+from homecoming.kinship.markers import Locus, Profile
+from homecoming.kinship.pedigree import MALE, Pedigree
+from homecoming.kinship.plan import (
+    MarkerInput,
+    PlainResult,
+    coded_input,
+    lumped_space,
+    placed_nodes,
+    plain_codes,
+    run_inputs,
+)
+from homecoming.kinship.tables import marker_distribution
+
+F64 = NDArray[np.float64]
+U8 = NDArray[np.uint8]
+Placements = Mapping[str, Profile | Sequence[Profile]]
+Job = tuple[Pedigree, str, Placements]  # pedigree, missing person's id, node id -> profile(s)
+
+
+def plain_family_rows(jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets: NDArray[np.int64],
+                      consistency: bool) -> tuple[F64, U8 | None]:
+    """Rows ``[job, column]`` of log-LRs and (with ``consistency``) of possible-without-mutation flags.
+
+    ``offsets[m]`` is the first column of marker ``m`` (its ``n (n + 1) / 2`` genotypes, ``i <= j`` in
+    row-major lower-triangle order); the last column (0, consistent) is for skipped markers.
+    """
+    silent = [lc.name for lc in loci if lc.silent_frequency > 0]
+    if silent:
+        raise MarkerError(f"marker {silent[0]} has a silent allele, which these rows do not model",
+                          field=silent[0], value=silent[0],
+                          hint="build the tables with family_tables, which takes the general path for them")
+    width = int(offsets[-1]) + 1
+    rows = np.zeros((len(jobs), width))
+    ok = np.ones((len(jobs), width), dtype=np.uint8) if consistency else None
+    nodes = [placed_nodes(ped, placements) for ped, _m, placements in jobs]
+    kept = [ped.index(missing) for ped, missing, _p in jobs]
+    hemi = np.array([ped.sex[k] == MALE for (ped, _m, _p), k in zip(jobs, kept, strict=True)])
+    codes = [[plain_codes(ped, locus, nd) for locus in loci] for (ped, _m, _p), nd in zip(jobs, nodes,
+                                                                                          strict=True)]
+    heads = [(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
+    full = run_inputs(heads, loci, [[None if c is None else coded_input(locus, c, lump=False)
+                                     for locus, c in zip(loci, row, strict=True)] for row in codes])
+    for m, locus in enumerate(loci):
+        x = locus.chromosome == "X"
+        joints = np.stack([_joint(got[m], ped, missing, locus, placements)
+                           for got, (ped, missing, placements) in zip(full, jobs, strict=True)])
+        fam = _lower(joints, hemi & x)
+        pop = _population(locus, hemi & x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = np.log(fam) - pop
+        rows[:, offsets[m]:offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
+    if ok is not None:
+        plain = [replace(lc, mutation=None) for lc in loci]
+        possible = _possible(jobs, plain, codes, kept, hemi)
+        for m in range(len(loci)):
+            ok[:, offsets[m]:offsets[m + 1]] = possible[m]
+    return rows, ok
+
+
+def _joint(got: PlainResult | None, ped: Pedigree, missing: str, locus: Locus, placements: Placements) -> F64:
+    """The compiled result's joint, or the generic engine's where the compiled path left the marker."""
+    return got[1] if got is not None else marker_distribution(ped, missing, locus, family=placements).joint
+
+
+def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
+    """Unordered genotype probabilities ``[job, i <= j]`` of ordered joints ``[job, i, j]``."""
+    i, j = _tril(joints.shape[1])
+    out = joints[:, i, j] + joints[:, j, i]
+    diag = i == j
+    out[:, diag] = joints[:, i[diag], i[diag]]
+    if hemi.any():  # a hemizygous male: his one allele, on the diagonal only
+        out[np.ix_(hemi, ~diag)] = 0.0
+    return out
+
+
+def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
+    """``log P(g)`` of an unrelated person per job (Hardy-Weinberg; a hemizygous male: ``p_i`` or 0)."""
+    p = locus.freq_array
+    i, j = _tril(p.size)
+    with np.errstate(divide="ignore"):
+        hw = np.log(np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j]))
+        male = np.where(i == j, np.log(p[i]), -np.inf)
+    return np.where(hemi[:, None], male[None, :], hw[None, :])
+
+
+Codes = dict[int, tuple[int, int]]
+
+
+def _possible(jobs: Sequence[Job], loci: Sequence[Locus], codes: list[list[Codes | None]], kept: list[int],
+              hemi: NDArray[np.bool_]) -> list[U8]:
+    """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation."""
+    inbred = [_inbred(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
+    inputs: list[list[MarkerInput | None]] = []
+    expansions: list[list[tuple[NDArray[np.intp], NDArray[np.intp]] | None]] = []
+    for row, inb in zip(codes, inbred, strict=True):
+        inputs.append([])
+        expansions.append([])
+        for lc, c in zip(loci, row, strict=True):
+            if c is None or inb:
+                inputs[-1].append(None if c is None else coded_input(lc, c, lump=False))
+                expansions[-1].append(None)
+                continue
+            space = lumped_space(lc, c)
+            lumped = {node: (space.codes[a], space.codes[b]) for node, (a, b) in c.items()}
+            inputs[-1].append(MarkerInput(space.freqs, None, None, lumped))
+            expansions[-1].append(_expansion(lc, space))
+    got = run_inputs([(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)], loci, inputs)
+    out = []
+    for m, locus in enumerate(loci):
+        x = locus.chromosome == "X"
+        n = locus.n_alleles
+        i, j = _tril(n)
+        present = (locus.freq_array[i] > 0) & (locus.freq_array[j] > 0)
+        pattern = np.zeros((len(jobs), i.size), dtype=bool)
+        for k, (ped, missing, placements) in enumerate(jobs):
+            res, expansion = got[k][m], expansions[k][m]
+            if res is None or expansion is None:  # the full allele list (generic or compiled)
+                joint = res[1] if res is not None else marker_distribution(
+                    ped, missing, locus, family=placements).joint
+                flat, lower, upper = joint.ravel(), i * n + j, j * n + i
+            else:
+                flat = res[1].ravel()
+                lower, upper = expansion
+            pattern[k] = (flat[lower] > 0) | (flat[upper] > 0)
+        pattern &= present[None, :]
+        pattern[np.ix_(hemi & x, i != j)] = False  # a hemizygous male: one allele, the diagonal only
+        out.append(pattern.astype(np.uint8))
+    return out
+
+
+def _expansion(locus: Locus, space: AlleleSpace) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Where each genotype ``{i <= j}`` of ``locus`` lies in the flat ``k x k`` joint over the lumped
+    ``space``: at ``(i, j)`` and ``(j, i)``, every allele the space does not name mapped to the lumped one."""
+    got = _EXPANSIONS.get(id(space))
+    if got is None or got[0] is not space:
+        k = len(space.freqs)
+        idx = np.full(locus.n_alleles, k - 1, dtype=np.intp)
+        for a, code in space.codes.items():
+            idx[a] = code
+        i, j = _tril(locus.n_alleles)
+        if len(_EXPANSIONS) > 4096:
+            _EXPANSIONS.clear()
+        got = _EXPANSIONS[id(space)] = (space, (idx[i] * k + idx[j], idx[j] * k + idx[i]))
+    return got[1]
+
+
+_EXPANSIONS: dict[int, tuple[object, tuple[NDArray[np.intp], NDArray[np.intp]]]] = {}
+
+
+def _tril(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    got = _TRIL.get(n)
+    if got is None:
+        got = _TRIL[n] = np.tril_indices(n)
+    return got
+
+
+_TRIL: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
+
+
+def _inbred(ped: Pedigree, node: int) -> bool:
+    """Whether ``node``'s parents share an ancestor (or one is the other's ancestor)."""
+    fa, mo = ped.father[node], ped.mother[node]
+    if fa < 0 or mo < 0:
+        return False
+    return bool(_ancestors(ped, fa) & _ancestors(ped, mo))
+
+
+def _ancestors(ped: Pedigree, node: int) -> set[int]:
+    """``node`` and all its ancestors."""
+    out, todo = set(), [node]
+    while todo:
+        k = todo.pop()
+        if k in out or k < 0:
+            continue
+        out.add(k)
+        todo += [ped.father[k], ped.mother[k]]
+    return out
