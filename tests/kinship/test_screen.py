@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import replace
 
 import numba
 import numpy as np
 import pytest
 
-from homecoming.errors import HypothesisError, MarkerError
+from homecoming.errors import HypothesisError, InputError, LimitError, MarkerError
 from homecoming.kinship import FrequencyTable, Locus, MutationModel, Pedigree, Profile, SexMutation
 from homecoming.kinship.lr import missing_person_lr
 from homecoming.kinship.populations import simulate_population
@@ -258,12 +259,12 @@ def test_result_as_dict_and_provenance(world: tuple) -> None:
 
 
 @pytest.mark.slow
-def test_dask_screen_equals_local_screen(world: tuple) -> None:
+def test_dask_screen_and_tables_equal_local_ones(world: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - the dependency is required for this test
         pytest.fail(f"dask[distributed] is needed for the cluster screen: {exc}")
-    _, pop, tables = world
+    loci, pop, tables = world
     local = screen(tables, pop.bodies, top=3, top_bodies=2, threshold=100.0)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
@@ -275,6 +276,14 @@ def test_dask_screen_equals_local_screen(world: tuple) -> None:
         by_address = screen_dask(
             tables, pop.bodies, scheduler=cluster.scheduler_address, top=3, top_bodies=2, threshold=100.0
         )
+        seen: list[int] = []
+        monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "TABLE_CHUNK", 4)  # four blocks
+        built = family_tables(pop.families, loci=loci, bodies=pop.bodies, scheduler=client,
+                              progress=lambda done, total: seen.append(done))
+    assert np.array_equal(built.log_lr64, tables.log_lr64)
+    assert built.consistent is not None and tables.consistent is not None
+    assert np.array_equal(built.consistent, tables.consistent)
+    assert sorted(seen) == [4, 8, 12, 15]
     for other in (remote, by_address):
         for name in (
             "body_families",
@@ -286,6 +295,28 @@ def test_dask_screen_equals_local_screen(world: tuple) -> None:
             "family_counts",
         ):
             assert np.array_equal(getattr(local, name), getattr(other, name)), name
+
+
+def test_an_unreachable_scheduler_is_named(world: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, pop, tables = world
+    monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "DASK_CONNECT_SECONDS", 1)
+    with pytest.raises(InputError) as err:
+        screen_dask(tables, pop.bodies, scheduler="tcp://127.0.0.1:9")
+    assert err.value.field == "scheduler" and err.value.value == "tcp://127.0.0.1:9"
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err.value.message
+    assert "dask scheduler" in err.value.hint
+    with pytest.raises(LimitError, match="partitions must be at least 1"):
+        screen_dask(tables, pop.bodies, scheduler="tcp://127.0.0.1:9", partitions=0)
+
+
+def test_nothing_to_screen_needs_no_cluster(world: tuple) -> None:
+    _, pop, tables = world
+    got = screen_dask(tables, [], scheduler="tcp://127.0.0.1:9")  # never contacted
+    assert got.body_families.shape[0] == 0 and got.family_bodies.shape == (15, 10)
+    assert (got.family_bodies == -1).all() and (got.family_counts == 0).all()
+    none = screen_dask(tables.select([]), pop.bodies, scheduler="tcp://127.0.0.1:9")
+    assert none.body_families.shape == (25, 10) and (none.body_families == -1).all()
+    assert none.for_body(pop.bodies[0].sample) == ()
 
 
 @pytest.mark.parametrize("case", ["dvi-builtin-example1", "dvi-builtin-exclusionExample"])

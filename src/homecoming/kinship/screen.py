@@ -18,14 +18,15 @@ enter a shortlist.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numba
 import numpy as np
 
-from homecoming.errors import HypothesisError, MarkerError
+from homecoming.errors import HypothesisError, InputError, LimitError, MarkerError
 from homecoming.kinship.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.pedigree import Pedigree
 from homecoming.kinship.rows import plain_family_rows
@@ -166,15 +167,42 @@ _LOWER: dict[int, tuple[I64, I64]] = {}
 TABLE_CHUNK = 1024  # families whose distributions are computed together (memory: ~n² per marker each)
 
 
+def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], offsets: I64,
+                theta: float = 0.0) -> tuple[F64, U8 | None]:
+    """The rows (log-LRs, and consistency without mutation when a locus has a mutation model) of a
+    block of families on reconciled ``loci`` — a unit of work of :func:`family_tables`, local or on Dask.
+    """
+    mutated = any(lc.mutation is not None for lc in loci)
+    if theta == 0 and all(lc.silent_frequency == 0 for lc in loci):
+        jobs = [(f.pedigree, f.missing, {p.sample: p for p in f.profiles}) for f in block]
+        return plain_family_rows(jobs, loci=loci, offsets=offsets, consistency=mutated)
+    rows = np.zeros((len(block), int(offsets[-1]) + 1))
+    ok = np.ones_like(rows, dtype=np.uint8) if mutated else None
+    jobs_list = [(f.pedigree, f.missing, list(f.profiles)) for f in block]
+    dists = marker_distributions(jobs_list, loci=loci, theta=theta)
+    nomuts = (marker_distributions(jobs_list, loci=[replace(lc, mutation=None) for lc in loci])
+              if mutated else None)
+    population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
+    for i, markers in enumerate(dists):
+        nomut = None if nomuts is None else nomuts[i]
+        rows[i], okrow = _family_rows(markers, loci, offsets, nomut, population)
+        if ok is not None and okrow is not None:
+            ok[i] = okrow
+    return rows, ok
+
+
 def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus],
                   bodies: Sequence[Profile] = (), theta: float = 0.0,
                   unknown_alleles: Literal["error", "minimum"] = "error", database_size: int | None = None,
-                  frequency_table: str | None = None, progress: Progress | None = None) -> ScreenTables:
+                  frequency_table: str | None = None, progress: Progress | None = None,
+                  scheduler: str | Any | None = None) -> ScreenTables:
     """Build the screening tables of ``families``.
 
     The common allele list of each marker is the frequency table's, merged (by label) with every allele
     seen in the families' and the bodies' profiles when ``unknown_alleles="minimum"`` (frequency 5/2N);
-    otherwise an unknown allele is an error naming sample, marker and allele.
+    otherwise an unknown allele is an error naming sample, marker and allele. With ``scheduler`` (a Dask
+    scheduler address or Client) the blocks of ``TABLE_CHUNK`` families are built on the cluster's
+    workers; the tables are the same.
     """
     ids = [f.id for f in families]
     if len(set(ids)) != len(ids):
@@ -187,35 +215,29 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     sizes = [lc.n_alleles * (lc.n_alleles + 1) // 2 for lc in rloci]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     mutated = any(lc.mutation is not None for lc in rloci)
-    plain = [replace(lc, mutation=None) for lc in rloci]
     log64 = np.zeros((len(families), int(offsets[-1]) + 1))
     ok = np.ones_like(log64, dtype=np.uint8) if mutated else None
-    population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
-    fast = theta == 0 and all(lc.silent_frequency == 0 for lc in rloci)
     for f in families:
         f.pedigree.validate()
-    for start in range(0, len(families), TABLE_CHUNK):
-        block = families[start:start + TABLE_CHUNK]
-        stop = start + len(block)
-        if fast:
-            jobs = [(f.pedigree, f.missing, {p.sample: p for p in f.profiles}) for f in block]
-            log64[start:stop], okrows = plain_family_rows(jobs, loci=rloci, offsets=offsets,
-                                                          consistency=mutated)
-            if ok is not None and okrows is not None:
-                ok[start:stop] = okrows
-        else:
-            dists = marker_distributions([(f.pedigree, f.missing, list(f.profiles)) for f in block],
-                                         loci=rloci, theta=theta)
-            nomuts = marker_distributions([(f.pedigree, f.missing, list(f.profiles)) for f in block],
-                                          loci=plain) if mutated else None
-            for i, markers in enumerate(dists):
-                row, okrow = _family_rows(markers, rloci, offsets, None if nomuts is None else nomuts[i],
-                                          population)
-                log64[start + i] = row
-                if ok is not None and okrow is not None:
-                    ok[start + i] = okrow
+    blocks = [(start, families[start:start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)]
+
+    def store(start: int, got: tuple[F64, U8 | None]) -> None:
+        log64[start:start + got[0].shape[0]] = got[0]
+        if ok is not None and got[1] is not None:
+            ok[start:start + got[0].shape[0]] = got[1]
         if progress is not None:
-            progress(stop, len(families))
+            progress(start + got[0].shape[0], len(families))
+
+    if scheduler is None:
+        for start, block in blocks:
+            store(start, table_block(block, loci=rloci, offsets=offsets, theta=theta))
+    else:
+        with _dask_client(scheduler) as client:
+            loci_f = client.scatter(rloci, broadcast=True)
+            futures = {client.submit(table_block, block, loci=loci_f, offsets=offsets, theta=theta,
+                                     pure=False): start for start, block in blocks}
+            for future in _as_completed(futures):
+                store(futures[future], future.result())
     prov = Provenance.make("homecoming.kinship.family_tables", parameters={
         "theta": theta, "unknown_alleles": unknown_alleles, "database_size": database_size,
         "frequency_table": frequency_table},
@@ -251,11 +273,18 @@ def _threshold32(threshold: float | None) -> np.float32:
 def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top_bodies: int = 10,
                  threshold: float | None = None, n_parts: int | None = None) -> RawScreen:
     """Run the kernel on the family rows ``log_lr`` (global index = ``base`` + row)."""
+    if cols.shape[0] == 0:  # no bodies: nothing to add (the kernel is not called on empty arrays)
+        n_fam = log_lr.shape[0]
+        return RawScreen(np.full((0, top), -np.inf, dtype=np.float32), np.full((0, top), -1, dtype=np.int32),
+                         np.full((n_fam, top_bodies), -np.inf, dtype=np.float32),
+                         np.full((n_fam, top_bodies), -1, dtype=np.int32), np.zeros(0, dtype=np.int64),
+                         np.zeros(n_fam, dtype=np.int64))
     parts = max(1, min(n_parts or 4 * numba.get_num_threads(), -(-log_lr.shape[0] // _TILE)))
     vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold),
                                      _TILE)
-    bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], -1),
-                         vi.transpose(1, 0, 2).reshape(cols.shape[0], -1), top)
+    width = vs.shape[0] * vs.shape[2]  # every part's top list of each body (explicit: there may be none)
+    bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], width),
+                         vi.transpose(1, 0, 2).reshape(cols.shape[0], width), top)
     return RawScreen(bs, bf, fs, fi, cv.sum(axis=0), cf)
 
 
@@ -360,9 +389,12 @@ def _rescore(tables: ScreenTables, cols: I32, others: I32, *, by_family: bool) -
     fam, vic = (rows, flat) if by_family else (flat, rows)
     valid = flat >= 0
     ok = tables.consistent if tables.consistent is not None else np.zeros((1, 1), dtype=np.uint8)
-    logs, excl = _pair_scores(tables.log_lr64, ok, cols, np.where(valid, fam, 0), np.where(valid, vic, 0),
-                              tables.consistent is not None)
-    logs = np.where(valid, logs, -np.inf).reshape(others.shape)
+    logs = np.full(flat.size, -np.inf)
+    excl = np.zeros(flat.size, dtype=np.int64)
+    if valid.any():  # only real pairs reach the compiled gathers (an empty shortlist has none)
+        logs[valid], excl[valid] = _pair_scores(tables.log_lr64, ok, cols, fam[valid], vic[valid],
+                                                tables.consistent is not None)
+    logs = logs.reshape(others.shape)
     excl = excl.reshape(others.shape)
     order = _order(logs, others)
     return (np.take_along_axis(others, order, axis=1), np.take_along_axis(logs, order, axis=1),
@@ -426,14 +458,15 @@ def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler
     Each task receives one block of family tables and the bodies' columns and returns a
     :class:`RawScreen`; the blocks are merged and rescored here, so results equal :func:`screen`.
     """
-    from dask import distributed  # lazy: only this path needs the cluster
-
     _check_top(top, top_bodies)
+    if partitions is not None and partitions < 1:
+        raise LimitError(f"partitions must be at least 1 (got {partitions})", field="partitions",
+                         value=partitions, hint="leave it out to use two per worker")
+    n = len(tables.family_ids)
+    if n == 0 or not bodies:  # nothing to send: the local screen gives the (empty) answer
+        return screen(tables, bodies, top=top, top_bodies=top_bodies, threshold=threshold)
     cols = tables.columns(tables.genotype_indices(bodies))
-    dist: Any = distributed
-    client: Any = scheduler if isinstance(scheduler, dist.Client) else dist.Client(scheduler)
-    try:
-        n = len(tables.family_ids)
+    with _dask_client(scheduler) as client:
         k = partitions or max(1, len(client.scheduler_info().get("workers", {})) * 2)
         bounds = [(p * n // k, (p + 1) * n // k) for p in range(k)]
         cols_f = client.scatter(cols, broadcast=True)
@@ -441,8 +474,38 @@ def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler
                                  top_bodies=top_bodies, threshold=threshold, pure=False)
                    for lo, hi in bounds if hi > lo]
         raw = merge_blocks(client.gather(futures), top=top)
-    finally:
-        if client is not scheduler:
-            client.close()
     return finish(tables, bodies, raw, threshold=threshold,
                   parameters={"top": top, "top_bodies": top_bodies, "engine": "dask"})
+
+
+DASK_CONNECT_SECONDS = 10
+
+
+@contextmanager
+def _dask_client(scheduler: str | Any) -> Iterator[Any]:
+    """A Client for ``scheduler`` (an address, or a Client used as given); a scheduler that cannot be
+    reached is named in one clear error instead of a traceback from the network layer."""
+    from dask import distributed  # lazy: only the Dask paths need it
+
+    dist: Any = distributed
+    if isinstance(scheduler, dist.Client):
+        yield scheduler
+        return
+    try:
+        client = dist.Client(scheduler, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}", field="scheduler",
+                         value=str(scheduler),
+                         hint="start one (`dask scheduler`, then `dask worker ADDRESS`) and give its "
+                              "address as tcp://host:8786, or leave --dask out to run here") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _as_completed(futures: Mapping[Any, int]) -> Iterator[Any]:
+    from dask import distributed
+
+    dist: Any = distributed
+    yield from dist.as_completed(list(futures))
