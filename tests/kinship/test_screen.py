@@ -374,6 +374,26 @@ def test_command_reports_a_bad_file_in_one_line(tmp_path: object) -> None:
     assert "this reads DVI cases" in run.output
 
 
+def test_command_names_an_unreachable_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from homecoming.commands.screen import screen_command
+
+    monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "DASK_CONNECT_SECONDS", 1)
+    path = CASES_DIR / "dvi-builtin-example1.json"
+    app = typer.Typer()
+    app.command("screen")(screen_command)
+    app.command("other", hidden=True)(lambda: None)
+    run = CliRunner().invoke(app, ["screen", "--victims", str(path), "--families", str(path),
+                                   "--dask", "tcp://127.0.0.1:9"])
+    assert run.exit_code == 2
+    last = run.stderr.strip().splitlines()[-1]  # after the progress bar
+    assert last.startswith("error: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'")
+    assert last.endswith("or leave --dask out to run here)")
+    assert run.stdout == ""
+
+
 # The kernel as it was before the tiled rewrite (issue 5), kept as the reference the new one must equal.
 @numba.njit
 def _previous_update(s, v, g, base, vs, vi, fs, fi, cv, cf, thr):  # type: ignore[no-untyped-def]

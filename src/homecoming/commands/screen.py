@@ -2,7 +2,8 @@
 
 Both inputs are DVI case files (``kind: "dvi"``): victims are read from ``--victims``, families (each
 missing person of each family is one screening target, named ``family/missing``) from ``--families``;
-pass the same file to both for one case. ``--dask ADDRESS`` runs the kernel on a Dask cluster.
+pass the same file to both for one case. ``--dask ADDRESS`` builds the family tables and runs the kernel on
+a Dask cluster's workers.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def screen_command(
     top: int = typer.Option(10, "--top", help="Best families kept per body (and bodies per family)."),
     threshold: float | None = typer.Option(None, "--threshold", help="Count pairs with LR at or above this."),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    dask: str | None = typer.Option(None, "--dask", help="Dask scheduler address (tcp://host:8786)."),
+    dask: str | None = typer.Option(
+        None, "--dask", help="Dask scheduler (tcp://host:8786): tables and screen run on its workers."),
 ) -> None:
     """Screen every body against every missing person of every family; exact LRs for the shortlist."""
     console = Console(stderr=True)
@@ -70,7 +72,7 @@ def screen_command(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, disable=json_output) as bar:
             build = bar.add_task("family tables", total=len(targets))
-            tables = family_tables(targets, loci=loci, bodies=bodies, theta=theta,
+            tables = family_tables(targets, loci=loci, bodies=bodies, theta=theta, scheduler=dask,
                                    progress=lambda k, _n: bar.update(build, completed=k))
             run = bar.add_task("screen", total=len(targets))
             if dask:

@@ -394,11 +394,10 @@ def _rescore(tables: ScreenTables, cols: I32, others: I32, *, by_family: bool) -
     if valid.any():  # only real pairs reach the compiled gathers (an empty shortlist has none)
         logs[valid], excl[valid] = _pair_scores(tables.log_lr64, ok, cols, fam[valid], vic[valid],
                                                 tables.consistent is not None)
-    logs = logs.reshape(others.shape)
-    excl = excl.reshape(others.shape)
-    order = _order(logs, others)
-    return (np.take_along_axis(others, order, axis=1), np.take_along_axis(logs, order, axis=1),
-            np.take_along_axis(excl, order, axis=1))
+    scores, counts = logs.reshape(others.shape), excl.reshape(others.shape)
+    order = _order(scores, others)
+    return (np.take_along_axis(others, order, axis=1), np.take_along_axis(scores, order, axis=1),
+            np.take_along_axis(counts, order, axis=1))
 
 
 def finish(tables: ScreenTables, bodies: Sequence[Profile], raw: RawScreen, /, *,
