@@ -40,7 +40,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 OP_ONES, OP_PRIOR, OP_HALF, OP_EVID, OP_HEMI, OP_T, OP_CONTRACT, OP_RESCALE = range(8)
-PARALLEL_ITEMS = 96  # batches at least this large run in parallel over the items
+PARALLEL_ITEMS = 8  # batches at least this large run in parallel over the items
 _LN2 = math.log(2.0)
 
 
