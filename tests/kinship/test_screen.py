@@ -297,6 +297,22 @@ def test_dask_screen_and_tables_equal_local_ones(world: tuple, monkeypatch: pyte
             assert np.array_equal(getattr(local, name), getattr(other, name)), name
 
 
+@pytest.mark.slow
+def test_tables_built_in_worker_processes_equal_the_ones_built_here(world: tuple,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    loci, pop, tables = world
+    monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "TABLE_CHUNK", 6)  # three blocks
+    seen: list[int] = []
+    built = family_tables(pop.families, loci=loci, bodies=pop.bodies, workers=2,
+                          progress=lambda done, total: seen.append(done))
+    assert np.array_equal(built.log_lr64, tables.log_lr64)
+    assert built.consistent is not None and np.array_equal(built.consistent, tables.consistent)
+    assert sorted(seen) == [6, 12, 15]
+    with pytest.raises(LimitError, match="workers must be at least 1") as err:
+        family_tables(pop.families, loci=loci, workers=0)
+    assert err.value.field == "workers" and err.value.value == 0
+
+
 def test_an_unreachable_scheduler_is_named(world: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
     _, pop, tables = world
     monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "DASK_CONNECT_SECONDS", 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import typer
@@ -63,6 +64,9 @@ def screen_command(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     dask: str | None = typer.Option(
         None, "--dask", help="Dask scheduler (tcp://host:8786): tables and screen run on its workers."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1,
+        help="Processes that build the family tables (more than one block of families); default: all cores."),
 ) -> None:
     """Screen every body against every missing person of every family; exact LRs for the shortlist."""
     console = Console(stderr=True)
@@ -73,6 +77,7 @@ def screen_command(
                       TimeElapsedColumn(), console=console, disable=json_output) as bar:
             build = bar.add_task("family tables", total=len(targets))
             tables = family_tables(targets, loci=loci, bodies=bodies, theta=theta, scheduler=dask,
+                                   workers=workers or os.cpu_count() or 1,
                                    progress=lambda k, _n: bar.update(build, completed=k))
             run = bar.add_task("screen", total=len(targets))
             if dask:

@@ -263,9 +263,13 @@ def reconcile_loci(loci: Sequence[Locus], profiles: Iterable[Profile], /, *,
     problems: list[Problem] = []
     for locus in loci:
         missing: dict[str, str] = {}
+        known = locus.allele_index
+        name = locus.name
         for prof in profiles:
-            g = prof.get(locus.name)
-            for a in g.alleles if g is not None else ():
+            g = prof.genotypes.get(name)
+            if g is None or (g.a1 in known and (g.a2 is None or g.a2 in known)):  # labels are canonical
+                continue
+            for a in g.alleles:
                 if not locus.has(a):
                     missing.setdefault(a, prof.sample)
         if missing and unknown_alleles == "minimum":

@@ -18,7 +18,9 @@ enter a shortlist.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -195,15 +197,19 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
                   bodies: Sequence[Profile] = (), theta: float = 0.0,
                   unknown_alleles: Literal["error", "minimum"] = "error", database_size: int | None = None,
                   frequency_table: str | None = None, progress: Progress | None = None,
-                  scheduler: str | Any | None = None) -> ScreenTables:
+                  scheduler: str | Any | None = None, workers: int = 1) -> ScreenTables:
     """Build the screening tables of ``families``.
 
     The common allele list of each marker is the frequency table's, merged (by label) with every allele
     seen in the families' and the bodies' profiles when ``unknown_alleles="minimum"`` (frequency 5/2N);
-    otherwise an unknown allele is an error naming sample, marker and allele. With ``scheduler`` (a Dask
-    scheduler address or Client) the blocks of ``TABLE_CHUNK`` families are built on the cluster's
-    workers; the tables are the same.
+    otherwise an unknown allele is an error naming sample, marker and allele. The families are built in
+    blocks of ``TABLE_CHUNK``: here, in ``workers`` processes of this machine (each running the compiled
+    kernel on one thread), or with ``scheduler`` (a Dask scheduler address or Client) on the cluster's
+    workers. The tables are the same either way.
     """
+    if workers < 1:
+        raise LimitError(f"workers must be at least 1 (got {workers})", field="workers", value=workers,
+                         hint="give the number of processes to build the tables in, e.g. the number of cores")
     ids = [f.id for f in families]
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
@@ -228,9 +234,16 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
         if progress is not None:
             progress(start + got[0].shape[0], len(families))
 
-    if scheduler is None:
+    if scheduler is None and (workers <= 1 or len(blocks) <= 1):
         for start, block in blocks:
             store(start, table_block(block, loci=rloci, offsets=offsets, theta=theta))
+    elif scheduler is None:
+        context = multiprocessing.get_context("spawn")  # never fork a process whose threads are running
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_thread) as pool:
+            work = {pool.submit(table_block, block, loci=rloci, offsets=offsets, theta=theta): start
+                    for start, block in blocks}
+            for future in as_completed(work):
+                store(work[future], future.result())
     else:
         with _dask_client(scheduler) as client:
             loci_f = client.scatter(rloci, broadcast=True)
@@ -501,6 +514,11 @@ def _dask_client(scheduler: str | Any) -> Iterator[Any]:
         yield client
     finally:
         client.close()
+
+
+def _one_thread() -> None:
+    """Initialise a table-building process: one process per core, so one kernel thread each."""
+    numba.set_num_threads(1)
 
 
 def _as_completed(futures: Mapping[Any, int]) -> Iterator[Any]:
