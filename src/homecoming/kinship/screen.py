@@ -169,11 +169,30 @@ _LOWER: dict[int, tuple[I64, I64]] = {}
 TABLE_CHUNK = 1024  # families whose distributions are computed together (memory: ~n² per marker each)
 
 
+@dataclass(frozen=True)
+class TableBlock:
+    """The rows of a block of families and what the tables' provenance records of each family."""
+
+    rows: F64
+    consistent: U8 | None
+    inputs: list[list[object]]  # per family: id, missing person, pedigree records, profile digests
+
+
 def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], offsets: I64,
-                theta: float = 0.0) -> tuple[F64, U8 | None]:
+                theta: float = 0.0) -> TableBlock:
     """The rows (log-LRs, and consistency without mutation when a locus has a mutation model) of a
     block of families on reconciled ``loci`` — a unit of work of :func:`family_tables`, local or on Dask.
     """
+    inputs: list[list[object]] = []
+    for f in block:
+        f.pedigree.validate()
+        inputs.append([f.id, f.missing, f.pedigree.records(), [p.digest for p in f.profiles]])
+    rows, ok = _block_rows(block, loci, offsets, theta)
+    return TableBlock(rows, ok, inputs)
+
+
+def _block_rows(block: Sequence[ReferenceFamily], loci: Sequence[Locus], offsets: I64,
+                theta: float) -> tuple[F64, U8 | None]:
     mutated = any(lc.mutation is not None for lc in loci)
     if theta == 0 and all(lc.silent_frequency == 0 for lc in loci):
         jobs = [(f.pedigree, f.missing, {p.sample: p for p in f.profiles}) for f in block]
@@ -221,18 +240,19 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     sizes = [lc.n_alleles * (lc.n_alleles + 1) // 2 for lc in rloci]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     mutated = any(lc.mutation is not None for lc in rloci)
-    log64 = np.zeros((len(families), int(offsets[-1]) + 1))
-    ok = np.ones_like(log64, dtype=np.uint8) if mutated else None
-    for f in families:
-        f.pedigree.validate()
+    log64 = np.empty((len(families), int(offsets[-1]) + 1))  # every row is written by one block
+    ok = np.empty_like(log64, dtype=np.uint8) if mutated else None
     blocks = [(start, families[start:start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)]
+    inputs: list[list[object]] = [[] for _ in families]
 
-    def store(start: int, got: tuple[F64, U8 | None]) -> None:
-        log64[start:start + got[0].shape[0]] = got[0]
-        if ok is not None and got[1] is not None:
-            ok[start:start + got[0].shape[0]] = got[1]
+    def store(start: int, got: TableBlock) -> None:
+        stop = start + got.rows.shape[0]
+        log64[start:stop] = got.rows
+        if ok is not None and got.consistent is not None:
+            ok[start:stop] = got.consistent
+        inputs[start:stop] = got.inputs
         if progress is not None:
-            progress(start + got[0].shape[0], len(families))
+            progress(stop, len(families))
 
     if scheduler is None and (workers <= 1 or len(blocks) <= 1):
         for start, block in blocks:
@@ -254,9 +274,7 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     prov = Provenance.make("homecoming.kinship.family_tables", parameters={
         "theta": theta, "unknown_alleles": unknown_alleles, "database_size": database_size,
         "frequency_table": frequency_table},
-        inputs={"families": [[f.id, f.missing, f.pedigree.records(),
-                              [p.digest for p in f.profiles]]
-                             for f in families],
+        inputs={"families": inputs,
                 "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in rloci]})
     return ScreenTables(tuple(ids), tuple(rloci), offsets, log64.astype(np.float32), log64, ok, theta, prov)
 
