@@ -244,3 +244,22 @@ def test_typed_sibship_under_untyped_parents_with_many_alleles_equals_generic(mo
                 ll, joint = marker_joint(ped, locus, ev, node)
                 assert _same(res[0], ll), locus.name
                 np.testing.assert_allclose(res[1], joint, rtol=REL, atol=1e-300)
+
+
+@pytest.mark.parametrize("p", [1e-155, 1e-170, 1e-200, 1e-300])
+def test_tiny_frequencies_neither_underflow_nor_overflow(p: float) -> None:
+    """A typed founder homozygous for an allele of frequency p: log-likelihood 2 log p, exactly as the
+    generic engine (a subnormal table maximum once made the rescaling factor infinite, and p² formed
+    within one step once underflowed to 0)."""
+    locus = Locus("L", ("1", "2"), (p, 1 - p))
+    ped = Pedigree.from_records([("A", None, None, "male"), ("B", None, None, "female"),
+                                 ("C", "A", "B", "male")])
+    profiles = {"A": Profile.from_mapping("A", {"L": "1/1"}), "C": Profile.from_mapping("C", {"L": "1/1"})}
+    fast = plain_results(ped, [locus], profiles, keep_node=None)[0]
+    assert fast is not None
+    want = marker_loglik(ped, locus, node_evidence(ped, locus, profiles))
+    assert math.isfinite(fast[0]) and _same(fast[0], want)
+    joint = plain_results(ped, [locus], profiles, keep_node=ped.index("B"))[0]
+    assert joint is not None and _same(joint[0], want)
+    np.testing.assert_allclose(joint[1], marker_joint(ped, locus, node_evidence(ped, locus, profiles),
+                                                      ped.index("B"))[1], rtol=REL, atol=1e-300)

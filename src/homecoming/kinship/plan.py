@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from homecoming.kinship.elimination import elimination_order
 from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
+from homecoming.kinship.pedigree import FEMALE, MALE, UNKNOWN, Pedigree
 from homecoming.kinship.program import compile_program, largest_table, run_program
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ class FactorSpec:
 
     kind: int
     variables: tuple[int, ...]
-    node: int = -1  # the typed person of an evidence factor
     sex: int = 0  # MALE or FEMALE: whose mutation matrix a transmission uses
 
 
@@ -83,7 +82,6 @@ class Plan:
     steps: tuple[Step, ...]
     typed: tuple[int, ...]
     keep: tuple[int, ...]
-    x: bool
 
 
 _PLANS: dict[tuple[object, ...], Plan] = {}
@@ -118,16 +116,16 @@ def _structure(ped: Pedigree, genes: dict[tuple[int, int], int], typed: tuple[in
         fa, mo = ped.father[i], ped.mother[i]
         if fa < 0:
             continue
-        out.append(FactorSpec(MEIOSIS, (genes[(mo, 0)], genes[(mo, 1)], genes[(i, 1)]), sex=2))
+        out.append(FactorSpec(MEIOSIS, (genes[(mo, 0)], genes[(mo, 1)], genes[(i, 1)]), sex=FEMALE))
         if not x:
             out.append(FactorSpec(MEIOSIS, (genes[(fa, 0)], genes[(fa, 1)], genes[(i, 0)]), sex=MALE))
         elif ped.sex[i] != MALE:
             out.append(FactorSpec(COPY, (genes[(fa, 1)], genes[(i, 0)]), sex=MALE))
     for i in typed:
         if x and ped.sex[i] == MALE:
-            out.append(FactorSpec(HEMI, (genes[(i, 1)],), node=i))
+            out.append(FactorSpec(HEMI, (genes[(i, 1)],)))
         else:
-            out.append(FactorSpec(EVID, (genes[(i, 0)], genes[(i, 1)]), node=i))
+            out.append(FactorSpec(EVID, (genes[(i, 0)], genes[(i, 1)])))
     return out
 
 
@@ -158,7 +156,7 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
         slot += 1
     steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep,
                        small=small))
-    return Plan(genes, tuple(factors), tuple(steps), typed, keep, x)
+    return Plan(genes, tuple(factors), tuple(steps), typed, keep)
 
 
 def _partners(var: int, involved: list[tuple[int, Vars]], active: list[tuple[int, Vars]],

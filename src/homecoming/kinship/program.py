@@ -40,8 +40,11 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 OP_ONES, OP_PRIOR, OP_HALF, OP_EVID, OP_HEMI, OP_T, OP_CONTRACT, OP_RESCALE = range(8)
+GUARD, ALWAYS = 0, 1  # OP_RESCALE: only when the largest entry leaves [2^-200, 2^200], or always
 PARALLEL_ITEMS = 8  # batches at least this large run in parallel over the items
 _LN2 = math.log(2.0)
+_SAFE_LOW, _SAFE_HIGH = 2.0**-200, 2.0**200
+PARALLEL_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +62,8 @@ class Program:
     n_vars: int
     # per union: (number of untyped variables, number of typed ones), for the size limit
     unions: tuple[tuple[int, int], ...]
-    slots: tuple[tuple[int, int], ...]  # per slot, the same counts (for the workspace size)
+    slots: tuple[tuple[int, int], ...]  # per slot, the same counts (for the workspace size); -1: unused
+    used: NDArray[np.uint8]  # per slot: 1 if the program writes it (only those get workspace)
     largest: dict[int, int] = field(default_factory=dict, compare=False, repr=False)  # by allele count
     workspace: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -129,6 +133,7 @@ def _compile(plan: Plan) -> Program:
         sex = 0 if f.sex == MALE else 1
         if f.kind == PRIOR:
             b.op(OP_PRIOR, k, f.variables[0])
+            b.op(OP_RESCALE, k, GUARD)  # a prior of tiny frequencies must not underflow in a product
             built[k] = k
         elif f.kind == COPY:
             b.op(OP_HALF, k, sex, f.variables[0], f.variables[1], 0)
@@ -167,7 +172,9 @@ def _compile(plan: Plan) -> Program:
         else:
             acc = b.new_slot(())
             b.op(OP_ONES, acc)
-        for product in step.products:
+        for n_product, product in enumerate(step.products):
+            if n_product:  # within a step, only when the table drifts towards under- or overflow
+                b.op(OP_RESCALE, acc, GUARD)
             if product.right < 0:
                 acc = b.contract(acc, -1, product.out)
                 continue
@@ -180,7 +187,7 @@ def _compile(plan: Plan) -> Program:
             else:
                 acc = b.contract(acc, resolve(i), product.out)
         if step.rescale:
-            b.op(OP_RESCALE, acc)
+            b.op(OP_RESCALE, acc, ALWAYS)
         slot_of_step[first_step + j] = acc
     final = slot_of_step[first_step + len(plan.steps) - 1]
 
@@ -189,6 +196,7 @@ def _compile(plan: Plan) -> Program:
         typed_genes[t, 0] = plan.genes.get((node, 0), -1)
         typed_genes[t, 1] = plan.genes[(node, 1)]
     small = {int(v) for v in typed_genes.ravel() if v >= 0}
+    written = {row[1] for row in b.code}  # a transmission contracted as its halves is never built
     ptr = np.cumsum([0] + [len(s) for s in b.slots]).astype(np.int64)
     uptr = np.cumsum([0] + [len(u) for u in b.unions]).astype(np.int64)
     udata = np.array([row for u in b.unions for row in u], dtype=np.int64).reshape(-1, 4)
@@ -203,7 +211,9 @@ def _compile(plan: Plan) -> Program:
         final_slot=final,
         n_vars=len(plan.genes),
         unions=tuple(_counts([row[0] for row in u], small) for u in b.unions),
-        slots=tuple(_counts(list(slot), small) for slot in b.slots),
+        slots=tuple(_counts(list(slot), small) if k in written else (-1, 0)
+                    for k, slot in enumerate(b.slots)),
+        used=np.array([k in written for k in range(len(b.slots))], dtype=np.uint8),
     )
 
 
@@ -212,10 +222,10 @@ def _counts(variables: list[int], small: set[int]) -> tuple[int, int]:
 
 
 def workspace_size(program: Program, n: int) -> int:
-    """Entries of the workspace that holds every table of ``program`` with up to ``n`` alleles."""
+    """Entries of the workspace that holds every table ``program`` writes, with up to ``n`` alleles."""
     got = program.workspace.get(n)
     if got is None:
-        got = program.workspace[n] = sum(n**u * 2**t for u, t in program.slots)
+        got = program.workspace[n] = sum(n**u * 2**t for u, t in program.slots if u >= 0)
     return got
 
 
@@ -249,10 +259,15 @@ def run_program(program: Program, n: IntArray, freq_off: IntArray, freqs: FloatA
         kernel, chunks = _run_parallel, min(items, 4 * numba.get_num_threads())
     else:
         kernel, chunks = _run_serial, 1
-    kernel(program.code, program.slot_ptr, program.slot_vars, program.union_ptr, program.union_data,
-           program.typed_genes, program.keep, program.final_slot, program.n_vars,
-           n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
-           _workspace(chunks * need).reshape(chunks, need), chunks)
+    args = (program.code, program.slot_ptr, program.slot_vars, program.used, program.union_ptr,
+            program.union_data, program.typed_genes, program.keep, program.final_slot, program.n_vars,
+            n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
+            _workspace(chunks * need).reshape(chunks, need), chunks)
+    if kernel is _run_parallel:
+        with PARALLEL_LOCK:  # one parallel region at a time: numba's workqueue layer allows no more
+            kernel(*args)
+    else:
+        kernel(*args)
     return loglik, joints, offsets
 
 
@@ -265,11 +280,15 @@ def _workspace(size: int) -> FloatArray:
     buf: FloatArray | None = getattr(_LOCAL, "buffer", None)
     if buf is None or buf.size < size:
         buf = np.empty(max(size, 1 << 16))
-        _LOCAL.buffer = buf
+        if size <= _KEEP_ENTRIES:  # a rare huge buffer is not kept for the life of the thread
+            _LOCAL.buffer = buf
     return buf[:size]
 
 
-def _run(code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep, final_slot,  # type: ignore[no-untyped-def]
+_KEEP_ENTRIES = 1 << 25  # 256 MB
+
+
+def _run(code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep, final_slot,  # type: ignore[no-untyped-def]
          n_vars, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets, workspaces,
          chunks):  # pragma: no cover - compiled
     """Every item, in ``chunks`` interleaved runs; run ``c`` uses the workspace ``workspaces[c]``."""
@@ -289,13 +308,13 @@ def _run(code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep, fi
         start = np.zeros(n_slots + 1, dtype=np.int64)
         scratch = np.empty((5, widest), dtype=np.int64)
         for item in range(c, items, chunks):
-            _item(item, code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep, final_slot,
+            _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep, final_slot,
                   n_slots, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
                   ws, dims, dom, strides, start, scratch)
 
 
 @numba.njit(cache=True, nogil=True)
-def _item(item, code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, keep,  # type: ignore[no-untyped-def]
+def _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep,  # type: ignore[no-untyped-def]
           final_slot, n_slots, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints,
           offsets, ws, dims, dom, strides, start, scratch):  # pragma: no cover - compiled
     na = n[item]
@@ -320,7 +339,7 @@ def _item(item, code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, k
         for p in range(slot_ptr[s + 1] - 1, slot_ptr[s] - 1, -1):
             strides[s, p - slot_ptr[s]] = size
             size *= dims[slot_vars[p]]
-        start[s + 1] = start[s] + size
+        start[s + 1] = start[s] + (size if used[s] else 0)
     fo = freq_off[item]
     exponent = 0
     for k in range(code.shape[0]):
@@ -365,16 +384,19 @@ def _item(item, code, slot_ptr, slot_vars, union_ptr, union_data, typed_genes, k
         elif op == OP_CONTRACT:
             _contract(ws, dst, code[k, 2], code[k, 3], code[k, 4] == 1, union_ptr[code[k, 5]],
                       union_ptr[code[k, 5] + 1], union_data, dims, strides, start, scratch)
-        else:  # OP_RESCALE
+        else:  # OP_RESCALE: by the power of two that brings the largest entry into [1/2, 1) (exact)
             top = 0.0
             for i in range(start[dst], start[dst + 1]):
                 top = max(top, ws[i])
-            if top > 0.0:
+            if top > 0.0 and (code[k, 2] == ALWAYS or not _SAFE_LOW <= top <= _SAFE_HIGH):
                 _mant, e = math.frexp(top)
-                factor = math.ldexp(1.0, -e)
-                for i in range(start[dst], start[dst + 1]):
-                    ws[i] *= factor
                 exponent += e
+                while e != 0:  # 2^-e in factors that are normal numbers (a subnormal top needs two)
+                    step = max(-1000, min(1000, e))
+                    factor = math.ldexp(1.0, -step)
+                    for i in range(start[dst], start[dst + 1]):
+                        ws[i] *= factor
+                    e -= step
     o, end = start[final_slot], start[final_slot + 1]
     total = 0.0
     for i in range(o, end):

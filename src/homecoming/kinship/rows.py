@@ -52,8 +52,9 @@ def plain_family_rows(jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets:
                       consistency: bool) -> tuple[F64, U8 | None]:
     """Rows ``[job, column]`` of log-LRs and (with ``consistency``) of possible-without-mutation flags.
 
-    ``offsets[m]`` is the first column of marker ``m`` (its ``n (n + 1) / 2`` genotypes, ``i <= j`` in
-    row-major lower-triangle order); the last column (0, consistent) is for skipped markers.
+    ``offsets[m]`` is the first column of marker ``m``: its ``n (n + 1) / 2`` genotypes ``{i <= j}`` at
+    ``j (j + 1) / 2 + i`` (``np.tril_indices`` order, row ``j``, column ``i``); the last column (0,
+    consistent) is for skipped markers.
     """
     silent = [lc.name for lc in loci if lc.silent_frequency > 0]
     if silent:
@@ -95,7 +96,7 @@ def _joint(got: PlainResult | None, ped: Pedigree, missing: str, locus: Locus, p
 
 def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
     """Unordered genotype probabilities ``[job, i <= j]`` of ordered joints ``[job, i, j]``."""
-    i, j = _tril(joints.shape[1])
+    i, j = tril(joints.shape[1])
     out = joints[:, i, j] + joints[:, j, i]
     diag = i == j
     out[:, diag] = joints[:, i[diag], i[diag]]
@@ -107,7 +108,7 @@ def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
 def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
     """``log P(g)`` of an unrelated person per job (Hardy-Weinberg; a hemizygous male: ``p_i`` or 0)."""
     p = locus.freq_array
-    i, j = _tril(p.size)
+    i, j = tril(p.size)
     with np.errstate(divide="ignore"):
         hw = np.log(np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j]))
         male = np.where(i == j, np.log(p[i]), -np.inf)
@@ -140,7 +141,7 @@ def _possible(jobs: Sequence[Job], loci: Sequence[Locus], codes: list[list[Codes
     for m, locus in enumerate(loci):
         x = locus.chromosome == "X"
         n = locus.n_alleles
-        i, j = _tril(n)
+        i, j = tril(n)
         present = (locus.freq_array[i] > 0) & (locus.freq_array[j] > 0)
         pattern = np.zeros((len(jobs), i.size), dtype=bool)
         for k, (ped, missing, placements) in enumerate(jobs):
@@ -168,7 +169,7 @@ def _expansion(locus: Locus, space: AlleleSpace) -> tuple[NDArray[np.intp], NDAr
         idx = np.full(locus.n_alleles, k - 1, dtype=np.intp)
         for a, code in space.codes.items():
             idx[a] = code
-        i, j = _tril(locus.n_alleles)
+        i, j = tril(locus.n_alleles)
         if len(_EXPANSIONS) > 4096:
             _EXPANSIONS.clear()
         got = _EXPANSIONS[id(space)] = (space, (idx[i] * k + idx[j], idx[j] * k + idx[i]))
@@ -178,7 +179,8 @@ def _expansion(locus: Locus, space: AlleleSpace) -> tuple[NDArray[np.intp], NDAr
 _EXPANSIONS: dict[int, tuple[object, tuple[NDArray[np.intp], NDArray[np.intp]]]] = {}
 
 
-def _tril(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def tril(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``np.tril_indices(n)``, cached: (row, column) of genotype ``{column <= row}`` in column order."""
     got = _TRIL.get(n)
     if got is None:
         got = _TRIL[n] = np.tril_indices(n)

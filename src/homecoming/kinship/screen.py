@@ -31,7 +31,8 @@ import numpy as np
 from homecoming.errors import HypothesisError, InputError, LimitError, MarkerError
 from homecoming.kinship.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.pedigree import Pedigree
-from homecoming.kinship.rows import plain_family_rows
+from homecoming.kinship.program import PARALLEL_LOCK
+from homecoming.kinship.rows import plain_family_rows, tril
 from homecoming.kinship.screen_kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
 from homecoming.kinship.screen_kernel import _insert as _insert  # re-exported (tests)
 from homecoming.kinship.tables import MarkerDistribution, marker_distributions
@@ -134,7 +135,7 @@ def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locu
     ok = np.ones(int(offsets[-1]) + 1, dtype=np.uint8) if nomut is not None else None
     for m, (md, locus) in enumerate(zip(dist_markers, loci, strict=True)):
         n = locus.n_alleles
-        tri = _lower(n)
+        tri = tril(n)
         same = locus.silent_frequency == 0 and md.locus.alleles == locus.alleles  # no reindexing
         with np.errstate(divide="ignore", invalid="ignore"):
             if same:
@@ -158,14 +159,6 @@ def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locu
     return row, ok
 
 
-def _lower(n: int) -> tuple[I64, I64]:
-    got = _LOWER.get(n)
-    if got is None:
-        got = _LOWER[n] = np.tril_indices(n)
-    return got
-
-
-_LOWER: dict[int, tuple[I64, I64]] = {}
 TABLE_CHUNK = 1024  # families whose distributions are computed together (memory: ~n² per marker each)
 
 
@@ -244,26 +237,33 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     ok = np.empty_like(log64, dtype=np.uint8) if mutated else None
     blocks = [(start, families[start:start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)]
     inputs: list[list[object]] = [[] for _ in families]
+    done = 0
 
     def store(start: int, got: TableBlock) -> None:
+        nonlocal done
         stop = start + got.rows.shape[0]
         log64[start:stop] = got.rows
         if ok is not None and got.consistent is not None:
             ok[start:stop] = got.consistent
         inputs[start:stop] = got.inputs
+        done += got.rows.shape[0]  # blocks may finish in any order: report how many are done
         if progress is not None:
-            progress(stop, len(families))
+            progress(done, len(families))
 
     if scheduler is None and (workers <= 1 or len(blocks) <= 1):
         for start, block in blocks:
             store(start, table_block(block, loci=rloci, offsets=offsets, theta=theta))
     elif scheduler is None:
         context = multiprocessing.get_context("spawn")  # never fork a process whose threads are running
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_thread) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(blocks)), mp_context=context,
+                                   initializer=_one_thread)
+        try:
             work = {pool.submit(table_block, block, loci=rloci, offsets=offsets, theta=theta): start
                     for start, block in blocks}
             for future in as_completed(work):
                 store(work[future], future.result())
+        finally:  # on an error (a bad family, Ctrl-C) the blocks not yet started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         with _dask_client(scheduler) as client:
             loci_f = client.scatter(rloci, broadcast=True)
@@ -311,8 +311,9 @@ def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top
                          np.full((n_fam, top_bodies), -1, dtype=np.int32), np.zeros(0, dtype=np.int64),
                          np.zeros(n_fam, dtype=np.int64))
     parts = max(1, min(n_parts or 4 * numba.get_num_threads(), -(-log_lr.shape[0] // _TILE)))
-    vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold),
-                                     _TILE)
+    with PARALLEL_LOCK:  # Dask worker threads may call this at once; one parallel region at a time
+        vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold),
+                                         _TILE)
     width = vs.shape[0] * vs.shape[2]  # every part's top list of each body (explicit: there may be none)
     bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], width),
                          vi.transpose(1, 0, 2).reshape(cols.shape[0], width), top)
