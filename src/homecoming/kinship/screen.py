@@ -168,7 +168,7 @@ class TableBlock:
 
     rows: F64
     consistent: U8 | None
-    inputs: list[list[object]]  # per family: id, missing person, pedigree records, profile digests
+    inputs: list[str]  # per family: digest of [id, missing person, pedigree records, profile digests]
 
 
 def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], offsets: I64,
@@ -176,10 +176,10 @@ def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], o
     """The rows (log-LRs, and consistency without mutation when a locus has a mutation model) of a
     block of families on reconciled ``loci`` — a unit of work of :func:`family_tables`, local or on Dask.
     """
-    inputs: list[list[object]] = []
+    inputs: list[str] = []
     for f in block:
         f.pedigree.validate()
-        inputs.append([f.id, f.missing, f.pedigree.records(), [p.digest for p in f.profiles]])
+        inputs.append(digest([f.id, f.missing, f.pedigree.records(), [p.digest for p in f.profiles]]))
     rows, ok = _block_rows(block, loci, offsets, theta)
     return TableBlock(rows, ok, inputs)
 
@@ -236,7 +236,7 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     log64 = np.empty((len(families), int(offsets[-1]) + 1))  # every row is written by one block
     ok = np.empty_like(log64, dtype=np.uint8) if mutated else None
     blocks = [(start, families[start:start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)]
-    inputs: list[list[object]] = [[] for _ in families]
+    inputs: list[str] = ["" for _ in families]
     done = 0
 
     def store(start: int, got: TableBlock) -> None:
