@@ -40,10 +40,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 OP_ONES, OP_PRIOR, OP_HALF, OP_EVID, OP_HEMI, OP_T, OP_CONTRACT, OP_RESCALE = range(8)
-GUARD, ALWAYS = 0, 1  # OP_RESCALE: only when the largest entry leaves [2^-200, 2^200], or always
 PARALLEL_ITEMS = 8  # batches at least this large run in parallel over the items
 _LN2 = math.log(2.0)
-_SAFE_LOW, _SAFE_HIGH = 2.0**-200, 2.0**200
+_SAFE_LOW = 2.0**-200  # a prior whose largest frequency is below this is scaled up when filled
 PARALLEL_LOCK = threading.Lock()
 
 
@@ -185,7 +184,7 @@ def _compile(plan: Plan) -> Program:
             else:
                 acc = b.contract(acc, resolve(i), product.out)
         if step.rescale:
-            b.op(OP_RESCALE, acc, ALWAYS)
+            b.op(OP_RESCALE, acc)
         slot_of_step[first_step + j] = acc
     final = slot_of_step[first_step + len(plan.steps) - 1]
 
@@ -396,7 +395,7 @@ def _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_ge
             top = 0.0
             for i in range(start[dst], start[dst + 1]):
                 top = max(top, ws[i])
-            if top > 0.0 and (code[k, 2] == ALWAYS or not _SAFE_LOW <= top <= _SAFE_HIGH):
+            if top > 0.0:
                 exponent += _normalise(ws, start[dst], start[dst + 1], top)
     o, end = start[final_slot], start[final_slot + 1]
     total = 0.0
