@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from homecoming.app.vocabulary import RANKS, UNITS
+
 
 def name_pools(seed: int) -> dict[str, dict[str, list[str]]]:
     """Distinct Faker names per language and sex (Faker is slow; the pools are combined with NumPy)."""
@@ -30,25 +32,6 @@ def name_pools(seed: int) -> dict[str, dict[str, list[str]]]:
         pool["city"] = sorted({fake.city() for _ in range(3000)})
         pools[lang] = pool
     return pools
-
-
-UNITS = [
-    "1st Mechanised Brigade",
-    "24th Separate Battalion",
-    "72nd Brigade",
-    "3rd Assault Company",
-    "Territorial Defence, 112th Brigade",
-    "Naval Infantry, 36th Brigade",
-]
-RANKS = [
-    "soldier",
-    "senior soldier",
-    "junior sergeant",
-    "sergeant",
-    "senior sergeant",
-    "lieutenant",
-    "captain",
-]
 
 
 class PersonMaker:

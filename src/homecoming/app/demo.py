@@ -19,6 +19,7 @@ from homecoming.app.accounts.services import create_user
 from homecoming.app.captivity import services as captivity
 from homecoming.app.registry import services as registry
 from homecoming.app.registry.models import Person
+from homecoming.app.vocabulary import RANKS, UNITS
 from homecoming.linkage.names import romanize_ru, romanize_uk
 
 DEMO_PASSWORD = "homecoming-demo"
@@ -32,23 +33,6 @@ DEMO_USERS = {
     "auditor": Role.auditor,
     "admin": Role.admin,
 }
-UNITS = [
-    "1st Mechanised Brigade",
-    "24th Separate Battalion",
-    "72nd Brigade",
-    "3rd Assault Company",
-    "Territorial Defence, 112th Brigade",
-    "Naval Infantry, 36th Brigade",
-]
-RANKS = [
-    "soldier",
-    "senior soldier",
-    "junior sergeant",
-    "sergeant",
-    "senior sergeant",
-    "lieutenant",
-    "captain",
-]
 PLACES = [
     "near Pokrovsk",
     "near Bakhmut",

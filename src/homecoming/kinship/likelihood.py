@@ -28,7 +28,7 @@ from homecoming.errors import MarkerError
 from homecoming.kinship.elimination import Factor, eliminate, elimination_order
 from homecoming.kinship.markers import Genotype, Locus, Profile
 from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
-from homecoming.kinship.plan import plain_results
+from homecoming.kinship.plan import gene_index, plain_results
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -209,18 +209,9 @@ def _order(graph: _Graph, keep: tuple[int, ...]) -> list[int]:
     return order
 
 
-def _genes(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
-    genes: dict[tuple[int, int], int] = {}
-    for i in range(len(ped)):
-        if not (x and ped.sex[i] == MALE):
-            genes[(i, 0)] = len(genes)
-        genes[(i, 1)] = len(genes)
-    return genes
-
-
 def _build(ped: Pedigree, space: AlleleSpace, evid: Mapping[int, FloatArray], *, x: bool,
            theta: float, theta_scope: str = "component") -> _Graph | None:
-    genes = _genes(ped, x)
+    genes = gene_index(ped, x)
     n = space.n
     full = np.arange(n)
     domains: list[IntArray] = [full] * len(genes)

@@ -99,7 +99,8 @@ def plan_for(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
     return plan
 
 
-def _genes(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
+def gene_index(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
+    """``(person, 0 paternal | 1 maternal) -> variable`` of every gene (a male on X has no paternal one)."""
     genes: dict[tuple[int, int], int] = {}
     for i in range(len(ped)):
         if not (x and ped.sex[i] == MALE):
@@ -130,7 +131,7 @@ def _structure(ped: Pedigree, genes: dict[tuple[int, int], int], typed: tuple[in
 
 
 def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int | None) -> Plan:
-    genes = _genes(ped, x)
+    genes = gene_index(ped, x)
     factors = _structure(ped, genes, typed, x)
     keep: tuple[int, ...] = ()
     if keep_node is not None:
