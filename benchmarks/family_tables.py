@@ -33,8 +33,10 @@ def _loci() -> list[Locus]:
 def _simulate(first: int, count: int) -> list[ReferenceFamily]:
     loci = _loci()
     rng = np.random.default_rng([20261122, first])
-    return [simulate_family(f"F{k + 1:06d}", FAMILY_KINDS[k % len(FAMILY_KINDS)], loci, rng)[0]
-            for k in range(first, first + count)]
+    return [
+        simulate_family(f"F{k + 1:06d}", FAMILY_KINDS[k % len(FAMILY_KINDS)], loci, rng)[0]
+        for k in range(first, first + count)
+    ]
 
 
 def main() -> None:

@@ -27,9 +27,15 @@ from homecoming.kinship import FrequencyTable, MutationModel, Pedigree, SexMutat
 from homecoming.kinship.simulate import simulate_profiles
 from homecoming.kinship.tables import marker_distributions
 
-MEMBERS = [("GF", None, None, "male"), ("GM", None, None, "female"), ("FA", "GF", "GM", "male"),
-           ("UNCLE", "GF", "GM", "male"), ("MO", None, None, "female"), ("MP", "FA", "MO", "male"),
-           ("SIB", "FA", "MO", "female")]
+MEMBERS = [
+    ("GF", None, None, "male"),
+    ("GM", None, None, "female"),
+    ("FA", "GF", "GM", "male"),
+    ("UNCLE", "GF", "GM", "male"),
+    ("MO", None, None, "female"),
+    ("MP", "FA", "MO", "male"),
+    ("SIB", "FA", "MO", "female"),
+]
 TYPED = ["GM", "UNCLE", "MO", "SIB"]
 REPS = 300
 WARMUP = 50
@@ -45,7 +51,7 @@ def run(mutation: SexMutation | None, rng: np.random.Generator) -> tuple[float, 
     t0 = time.perf_counter()
     genotype_distribution(family, "MP", loci=loci, family=families[0])
     first = (time.perf_counter() - t0) * 1e3
-    for refs in families[1:WARMUP + 1]:
+    for refs in families[1 : WARMUP + 1]:
         genotype_distribution(family, "MP", loci=loci, family=refs)
     wall, cpu, tables = [], [], []
     for refs in families[1:]:

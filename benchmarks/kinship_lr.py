@@ -25,9 +25,15 @@ from homecoming.kinship import (
 )
 from homecoming.kinship.simulate import simulate_profiles
 
-MEMBERS = [("GF", None, None, "male"), ("GM", None, None, "female"), ("FA", "GF", "GM", "male"),
-           ("UNCLE", "GF", "GM", "male"), ("MO", None, None, "female"), ("MP", "FA", "MO", "male"),
-           ("SIB", "FA", "MO", "female")]
+MEMBERS = [
+    ("GF", None, None, "male"),
+    ("GM", None, None, "female"),
+    ("FA", "GF", "GM", "male"),
+    ("UNCLE", "GF", "GM", "male"),
+    ("MO", None, None, "female"),
+    ("MP", "FA", "MO", "male"),
+    ("SIB", "FA", "MO", "female"),
+]
 TYPED = ["GM", "UNCLE", "MO", "SIB"]
 SINGLE_CALLS = 300
 BATCHES = 15
@@ -62,8 +68,10 @@ def main() -> None:
         batch_per_poi.append((time.perf_counter() - t0) * 1e3 / len(pois))
     check = missing_person_lr(family, "MP", pois[-1], family=refs, loci=loci)
     assert abs(values[-1] - check.log_lr) <= 1e-9 * abs(check.log_lr)
-    print(f"true person log10 LR = {check.log10_lr:.3f}; {len(pois)} POIs per batch; "
-          f"{SINGLE_CALLS} single calls, {BATCHES} batches")
+    print(
+        f"true person log10 LR = {check.log10_lr:.3f}; {len(pois)} POIs per batch; "
+        f"{SINGLE_CALLS} single calls, {BATCHES} batches"
+    )
     print(f"load_average_1min={os.getloadavg()[0]:.2f}")
     print(f"cpu_count={os.cpu_count()}")
     print(f"lr_single_call_first_ms={first:.3f}")

@@ -64,8 +64,15 @@ def main() -> None:
     rng = np.random.default_rng(20260503)
     freq = FrequencyTable.builtin("norwegian").normalised()
     loci = freq.loci(freq.names[:21], mutation=SexMutation.same(MutationModel.make("equal", rate=0.002)))
-    pop = simulate_population(loci, rng, n_families=min(n_real, n_fam), n_bodies=n_bodies,
-                              n_planted=min(n_real, n_bodies) // 2, untyped=0.02, one_allele=0.02)
+    pop = simulate_population(
+        loci,
+        rng,
+        n_families=min(n_real, n_fam),
+        n_bodies=n_bodies,
+        n_planted=min(n_real, n_bodies) // 2,
+        untyped=0.02,
+        one_allele=0.02,
+    )
     t0, c0 = time.perf_counter(), time.process_time()
     real = family_tables(pop.families, loci=loci, bodies=pop.bodies, workers=os.cpu_count() or 1)
     build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -78,8 +85,11 @@ def main() -> None:
     res = screen(tables, pop.bodies, top=10, top_bodies=0 if args.size == "M" else 10, threshold=1e4)
     took, took_cpu = time.perf_counter() - t0, time.process_time() - c0
     n_real = len(real.family_ids)  # a tiled copy k is real family k % n_real
-    hits = sum(1 for b, f in pop.truth.items()
-               if (c := res.for_body(b)) and (int(c[0].family[1:]) - 1) % n_real == int(f[1:]) - 1)
+    hits = sum(
+        1
+        for b, f in pop.truth.items()
+        if (c := res.for_body(b)) and (int(c[0].family[1:]) - 1) % n_real == int(f[1:]) - 1
+    )
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"size={args.size}")
     print(f"families={n_fam}")

@@ -1,4 +1,4 @@
-"""``make test``: lint, type-check, then the whole suite on SQLite and again on PostgreSQL.
+"""``make test``: lint, format check, type-check, then the whole suite on SQLite and again on PostgreSQL.
 
 * PostgreSQL is found at ``HOMECOMING_TEST_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``;
   pytest-django creates and drops its own ``test_…`` database there).
@@ -66,6 +66,9 @@ def main(argv: list[str]) -> int:
     workers = ["-n", os.environ.get("HOMECOMING_TEST_WORKERS", "2")]
     results = {
         "ruff": _step("ruff (lint)", [f"{bin_dir}/ruff", "check", "src", "tests", "benchmarks"], env),
+        "format": _step(
+            "ruff format --check", [f"{bin_dir}/ruff", "format", "--check", "src", "tests", "benchmarks"], env
+        ),
         "mypy": _step("mypy --strict (pure packages)", [f"{bin_dir}/mypy"], env),
         "migrations": _step(
             "migrations are complete",

@@ -62,8 +62,10 @@ def test_duplicate_bag_unknown_kind_and_bad_date_are_each_named_by_row_and_colum
         ",body_part,,\n"
     )
     found = problems(write(tmp_path, text))
-    assert "row 3, bag_number: duplicates row 2 (got 'A-1'); each bag number may appear once; " \
+    assert (
+        "row 3, bag_number: duplicates row 2 (got 'A-1'); each bag number may appear once; "
         "check the label" in found
+    )
     assert any(p.startswith("row 4, kind: is not an allowed value (got 'skeleton')") for p in found)
     assert any(p.startswith("row 5, date_of_recovery: is not a real date") for p in found)
     assert any(p.startswith("row 6, apparent_age:") for p in found)
@@ -86,8 +88,9 @@ def test_header_problems_stop_before_the_rows(tmp_path: Path) -> None:
 
 
 def test_a_file_with_no_rows_or_an_unknown_extension_is_refused(tmp_path: Path) -> None:
-    assert problems(write(tmp_path, "bag_number,kind\n")) == ["file: has no rows (got 'intake.csv'); "
-                                                              "add one row per bag below the header"]
+    assert problems(write(tmp_path, "bag_number,kind\n")) == [
+        "file: has no rows (got 'intake.csv'); add one row per bag below the header"
+    ]
     with pytest.raises(ImportFileError, match="unknown extension"):
         read_intake(write(tmp_path, GOOD, "intake.ods"))
 

@@ -18,8 +18,9 @@ def abc() -> Locus:
 @pytest.fixture
 def trio() -> Pedigree:
     """Father FA, mother MO, son CH."""
-    return Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                  ("CH", "FA", "MO", "male")])
+    return Pedigree.from_records(
+        [("FA", None, None, "male"), ("MO", None, None, "female"), ("CH", "FA", "MO", "male")]
+    )
 
 
 @pytest.fixture

@@ -42,8 +42,10 @@ CASES = sorted(KINSHIP_CASES.glob("kin-*.json"))
 MODELS = {
     "none": None,
     "equal": SexMutation.same(MutationModel.make("equal", rate=0.01)),
-    "stepwise-by-sex": SexMutation(female=MutationModel.make("stepwise", rate=0.02, rate2=0.001, range=0.5),
-                                   male=MutationModel.make("proportional", rate=0.03)),
+    "stepwise-by-sex": SexMutation(
+        female=MutationModel.make("stepwise", rate=0.02, rate2=0.001, range=0.5),
+        male=MutationModel.make("proportional", rate=0.03),
+    ),
 }
 LABELS = ("8", "9", "10", "10.3", "11", "12", "13")
 
@@ -53,8 +55,15 @@ def _loci(mutation: SexMutation | None, chromosome: str) -> list[Locus]:
     out = []
     for k, n in enumerate((2, 3, 5, 7, 7)):
         freqs = rng.dirichlet(np.ones(n))
-        out.append(Locus(f"L{k}", LABELS[:n], tuple(freqs), chromosome=chromosome,  # type: ignore[arg-type]
-                         mutation=mutation))
+        out.append(
+            Locus(
+                f"L{k}",
+                LABELS[:n],
+                tuple(freqs),
+                chromosome=chromosome,  # type: ignore[arg-type]
+                mutation=mutation,
+            )
+        )
     return out
 
 
@@ -75,24 +84,33 @@ def _cases() -> list[tuple[str, str, str, bool]]:
     return out
 
 
-def _data(entry: str, model: str, chromosome: str, scramble: bool) -> tuple[
-        Pedigree, list[Locus], dict[str, Profile]]:
+def _data(
+    entry: str, model: str, chromosome: str, scramble: bool
+) -> tuple[Pedigree, list[Locus], dict[str, Profile]]:
     spec = GALLERY[entry]
     ped = Pedigree.from_records(spec["members"])
     loci = _loci(MODELS[model], chromosome)
     rng = np.random.default_rng(zlib.crc32(f"{entry}/{model}/{chromosome}/{scramble}".encode()))
     if scramble:  # genotypes drawn ignoring the pedigree: often impossible (exact zeros)
-        profiles = {t: simulate_profiles(Pedigree.singleton(t, sex=str(ped.records()[ped.index(t)]["sex"])),
-                                         loci, rng)[t] for t in spec["typed"]}
+        profiles = {
+            t: simulate_profiles(
+                Pedigree.singleton(t, sex=str(ped.records()[ped.index(t)]["sex"])), loci, rng
+            )[t]
+            for t in spec["typed"]
+        }
     else:
         profiles = simulate_profiles(ped, loci, rng, typed=spec["typed"])
     return ped, loci, {k: v for k, v in profiles.items() if k in spec["typed"]}
 
 
-@pytest.mark.parametrize(("entry", "model", "chromosome", "scramble"), _cases(),
-                         ids=[f"{e}-{m}-{c}-{'scrambled' if s else 'simulated'}" for e, m, c, s in _cases()])
-def test_fast_logliks_and_joints_equal_generic(entry: str, model: str, chromosome: str,
-                                               scramble: bool) -> None:
+@pytest.mark.parametrize(
+    ("entry", "model", "chromosome", "scramble"),
+    _cases(),
+    ids=[f"{e}-{m}-{c}-{'scrambled' if s else 'simulated'}" for e, m, c, s in _cases()],
+)
+def test_fast_logliks_and_joints_equal_generic(
+    entry: str, model: str, chromosome: str, scramble: bool
+) -> None:
     ped, loci, profiles = _data(entry, model, chromosome, scramble)
     evidence = [node_evidence(ped, locus, profiles) for locus in loci]
     fast = plain_results(ped, loci, profiles, keep_node=None)
@@ -128,8 +146,10 @@ def test_public_functions_take_the_fast_path_and_agree() -> None:
 
 def test_non_plain_markers_are_left_to_the_generic_engine() -> None:
     ped, loci, profiles = _data("trio", "none", "autosomal", False)
-    partial = {**profiles, "CH": Profile("CH", {lc.name: profiles["CH"].get(lc.name) for lc in loci},
-                                         dropout=0.1)}
+    partial = {
+        **profiles,
+        "CH": Profile("CH", {lc.name: profiles["CH"].get(lc.name) for lc in loci}, dropout=0.1),
+    }
     evidence = [node_evidence(ped, locus, partial) for locus in loci]
     assert plain_results(ped, loci, partial, keep_node=None) == [None] * len(loci)
     generic = [marker_loglik(ped, locus, ev) for locus, ev in zip(loci, evidence, strict=True)]
@@ -144,8 +164,10 @@ def test_shared_cases_fast_equals_generic(path: Path) -> None:
         for node, sample in h.placements:
             placed.setdefault(node, []).append(case.profiles[sample])
         got = marker_logliks(h.pedigree, case.loci, placed, theta=case.theta)
-        want = [marker_loglik(h.pedigree, locus, node_evidence(h.pedigree, locus, placed), theta=case.theta)
-                for locus in case.loci]
+        want = [
+            marker_loglik(h.pedigree, locus, node_evidence(h.pedigree, locus, placed), theta=case.theta)
+            for locus in case.loci
+        ]
         for g, w in zip(got, want, strict=True):
             assert _same(float(g), w), (h.name, g, w)
 
@@ -157,22 +179,28 @@ def test_cached_loci_digest_equals_the_digest_of_the_loci() -> None:
     for _ in range(2):  # the second call reads the cache
         dist = genotype_distribution(ped, "CH", loci=loci, family=family)
         assert dist.provenance.inputs["loci"] == digest(
-            [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in loci])
+            [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in loci]
+        )
         res = missing_person_lr(ped, "CH", poi, family=family, loci=loci)
         assert res.provenance.inputs["loci"] == digest(
-            [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in loci])
+            [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in loci]
+        )
         assert list(res.provenance.inputs) == ["hypotheses", "profiles", "loci"]
     other = _loci(None, "autosomal")
     assert genotype_distribution(ped, "CH", loci=other, family=family).provenance.inputs["loci"] == digest(
-        [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in other])
+        [[lc.name, list(lc.alleles), list(lc.frequencies)] for lc in other]
+    )
 
 
 def test_typed_missing_person_and_markers_typed_by_different_people() -> None:
     ped, loci, profiles = _data("two_missing_brothers", "equal", "autosomal", False)
     extra = simulate_profiles(ped, loci, np.random.default_rng(11), typed=["MP1"])["MP1"]
     # MP1 typed on the first three markers only; SIS untyped on the last one
-    placed = {**profiles, "MP1": Profile("MP1", {lc.name: extra.get(lc.name) for lc in loci[:3]}),
-              "SIS": Profile("SIS", {lc.name: profiles["SIS"].get(lc.name) for lc in loci[:-1]})}
+    placed = {
+        **profiles,
+        "MP1": Profile("MP1", {lc.name: extra.get(lc.name) for lc in loci[:3]}),
+        "SIS": Profile("SIS", {lc.name: profiles["SIS"].get(lc.name) for lc in loci[:-1]}),
+    }
     node = ped.index("MP1")
     evidence = [node_evidence(ped, locus, placed) for locus in loci]
     for keep in (None, node):
@@ -203,8 +231,11 @@ def test_batch_log_lr_equals_per_marker_lrs_and_names_unknown_alleles() -> None:
 def test_many_rare_typed_people_do_not_underflow() -> None:
     """150 typed people with rare alleles: the likelihood is far below the smallest double."""
     rare = Locus("R", ("1", "2", "3"), (1e-4, 2e-4, 1 - 3e-4))
-    members = [{"id": "FA", "sex": "male"}, {"id": "MO", "sex": "female"},
-               {"id": "CH", "father": "FA", "mother": "MO", "sex": "male"}]
+    members = [
+        {"id": "FA", "sex": "male"},
+        {"id": "MO", "sex": "female"},
+        {"id": "CH", "father": "FA", "mother": "MO", "sex": "male"},
+    ]
     members += [{"id": f"U{k}", "sex": "female"} for k in range(150)]
     ped = Pedigree.from_records(members)
     profiles = {m["id"]: Profile.from_mapping(m["id"], {"R": "1/2"}) for m in members if m["id"] != "MO"}
@@ -220,14 +251,29 @@ def test_typed_sibship_under_untyped_parents_with_many_alleles_equals_generic(mo
     """Three typed siblings of the missing person, both parents untyped; 40 alleles, markers of
     several sizes (run in several padded groups), homozygotes among the siblings."""
     rng = np.random.default_rng(zlib.crc32(model.encode()))
-    mutation = SexMutation(female=MutationModel.make(model, rate=0.01),
-                           male=MutationModel.make(model, rate=0.03))
+    mutation = SexMutation(
+        female=MutationModel.make(model, rate=0.01), male=MutationModel.make(model, rate=0.03)
+    )
     names = tuple(str(k) for k in range(1, 41))
-    loci = [Locus(f"M{n}", names[:n], tuple(rng.dirichlet(np.full(n, 0.3))),  # type: ignore[arg-type]
-                  mutation=mutation) for n in (3, 9, 17, 40)]
-    ped = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                 ("MP", "FA", "MO", "male"), ("S1", "FA", "MO", "female"),
-                                 ("S2", "FA", "MO", "male"), ("S3", "FA", "MO", "female")])
+    loci = [
+        Locus(
+            f"M{n}",
+            names[:n],
+            tuple(rng.dirichlet(np.full(n, 0.3))),  # type: ignore[arg-type]
+            mutation=mutation,
+        )
+        for n in (3, 9, 17, 40)
+    ]
+    ped = Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("MP", "FA", "MO", "male"),
+            ("S1", "FA", "MO", "female"),
+            ("S2", "FA", "MO", "male"),
+            ("S3", "FA", "MO", "female"),
+        ]
+    )
     typed = ["S1", "S2", "S3"]
     profiles = simulate_profiles(ped, loci, rng, typed=typed)
     profiles = {k: v for k, v in profiles.items() if k in typed}
@@ -252,8 +298,9 @@ def test_tiny_frequencies_neither_underflow_nor_overflow(p: float) -> None:
     generic engine (a subnormal table maximum once made the rescaling factor infinite, and p² formed
     within one step once underflowed to 0)."""
     locus = Locus("L", ("1", "2"), (p, 1 - p))
-    ped = Pedigree.from_records([("A", None, None, "male"), ("B", None, None, "female"),
-                                 ("C", "A", "B", "male")])
+    ped = Pedigree.from_records(
+        [("A", None, None, "male"), ("B", None, None, "female"), ("C", "A", "B", "male")]
+    )
     profiles = {"A": Profile.from_mapping("A", {"L": "1/1"}), "C": Profile.from_mapping("C", {"L": "1/1"})}
     fast = plain_results(ped, [locus], profiles, keep_node=None)[0]
     assert fast is not None
@@ -261,5 +308,9 @@ def test_tiny_frequencies_neither_underflow_nor_overflow(p: float) -> None:
     assert math.isfinite(fast[0]) and _same(fast[0], want)
     joint = plain_results(ped, [locus], profiles, keep_node=ped.index("B"))[0]
     assert joint is not None and _same(joint[0], want)
-    np.testing.assert_allclose(joint[1], marker_joint(ped, locus, node_evidence(ped, locus, profiles),
-                                                      ped.index("B"))[1], rtol=REL, atol=1e-300)
+    np.testing.assert_allclose(
+        joint[1],
+        marker_joint(ped, locus, node_evidence(ped, locus, profiles), ped.index("B"))[1],
+        rtol=REL,
+        atol=1e-300,
+    )

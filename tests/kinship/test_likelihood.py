@@ -36,12 +36,19 @@ def test_partial_genotype_is_any_second_allele(abc: Locus, trio: Pedigree, one: 
 
 
 def test_first_cousin_child_homozygote_uses_inbreeding_coefficient(abc: Locus) -> None:
-    ped = Pedigree.from_records([
-        ("GF", None, None, "male"), ("GM", None, None, "female"),
-        ("S1", "GF", "GM", "male"), ("S2", "GF", "GM", "female"),
-        ("W1", None, None, "female"), ("H2", None, None, "male"),
-        ("C1", "S1", "W1", "male"), ("C2", "H2", "S2", "female"),
-        ("X", "C1", "C2", "male")])
+    ped = Pedigree.from_records(
+        [
+            ("GF", None, None, "male"),
+            ("GM", None, None, "female"),
+            ("S1", "GF", "GM", "male"),
+            ("S2", "GF", "GM", "female"),
+            ("W1", None, None, "female"),
+            ("H2", None, None, "male"),
+            ("C1", "S1", "W1", "male"),
+            ("C2", "H2", "S2", "female"),
+            ("X", "C1", "C2", "male"),
+        ]
+    )
     f = 1 / 16
     p = P["a"]
     assert lik(ped, abc, {"X": "a/a"}) == pytest.approx(f * p + (1 - f) * p * p, rel=1e-13)
@@ -61,8 +68,14 @@ def test_equal_mutation_explains_an_exclusion(abc: Locus, trio: Pedigree, one: P
 
 def test_x_marker_father_daughter_and_male_hemizygous() -> None:
     locus = Locus("X1", ("a", "b"), (0.3, 0.7), chromosome="X")
-    ped = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                 ("D", "FA", "MO", "female"), ("S", "FA", "MO", "male")])
+    ped = Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("D", "FA", "MO", "female"),
+            ("S", "FA", "MO", "male"),
+        ]
+    )
     assert lik(ped, locus, {"FA": "a/a"}) == pytest.approx(0.3, rel=1e-14)
     assert lik(ped, locus, {"FA": "a/a", "D": "a/b"}) == pytest.approx(0.3 * 0.7, rel=1e-14)
     assert lik(ped, locus, {"FA": "a/a", "D": "b/b"}) == 0.0
@@ -99,8 +112,16 @@ def test_dropout_zero_equals_plain_and_dropout_formula(abc: Locus, trio: Pedigre
         got = math.exp(loglik(one, [abc], {"X": profile}))
         assert got == pytest.approx(p * p * (1 - d * d) + 2 * p * (1 - p) * d * (1 - d), rel=1e-14)
     plain = lik(trio, abc, {"FA": "a/b", "CH": "b/c"})
-    zero = math.exp(loglik(trio, [abc], {"FA": Profile.from_mapping("FA", {"M1": "a/b"}, dropout=0.0),
-                                          "CH": Profile.from_mapping("CH", {"M1": "b/c"}, dropout=0.0)}))
+    zero = math.exp(
+        loglik(
+            trio,
+            [abc],
+            {
+                "FA": Profile.from_mapping("FA", {"M1": "a/b"}, dropout=0.0),
+                "CH": Profile.from_mapping("CH", {"M1": "b/c"}, dropout=0.0),
+            },
+        )
+    )
     assert zero == plain
 
 

@@ -12,10 +12,18 @@ from homecoming.kinship import Hypothesis, Locus, Pedigree, Profile, kinship_lr,
 P = {"a": 0.1, "b": 0.2, "c": 0.3, "d": 0.4}
 
 
-def pair_lr(related: Pedigree, locus: Locus, g1: str, g2: str, ids: tuple[str, str] = ("R1", "R2"),
-            sexes: tuple[str, str] = ("male", "male")) -> float:
-    profiles = [Profile.from_mapping(ids[0], {locus.name: g1}),
-                Profile.from_mapping(ids[1], {locus.name: g2})]
+def pair_lr(
+    related: Pedigree,
+    locus: Locus,
+    g1: str,
+    g2: str,
+    ids: tuple[str, str] = ("R1", "R2"),
+    sexes: tuple[str, str] = ("male", "male"),
+) -> float:
+    profiles = [
+        Profile.from_mapping(ids[0], {locus.name: g1}),
+        Profile.from_mapping(ids[1], {locus.name: g2}),
+    ]
     unrelated = Pedigree.from_records([{"id": ids[0], "sex": sexes[0]}, {"id": ids[1], "sex": sexes[1]}])
     h1 = Hypothesis.make("H1", related, samples=ids)
     h2 = Hypothesis.make("H2", unrelated, samples=ids)
@@ -23,13 +31,20 @@ def pair_lr(related: Pedigree, locus: Locus, g1: str, g2: str, ids: tuple[str, s
 
 
 def sibs() -> Pedigree:
-    return Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                  ("R1", "FA", "MO", "male"), ("R2", "FA", "MO", "male")])
+    return Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("R1", "FA", "MO", "male"),
+            ("R2", "FA", "MO", "male"),
+        ]
+    )
 
 
 def test_parent_child_duo_closed_form(abc: Locus) -> None:
-    duo = Pedigree.from_records([("R1", None, None, "male"), ("MO", None, None, "female"),
-                                 ("R2", "R1", "MO", "male")])
+    duo = Pedigree.from_records(
+        [("R1", None, None, "male"), ("MO", None, None, "female"), ("R2", "R1", "MO", "male")]
+    )
     # child ab, parent ac -> 1 / (4 p_a)
     assert pair_lr(duo, abc, "a/c", "a/b") == pytest.approx(1 / (4 * P["a"]), rel=1e-13)
 
@@ -39,15 +54,28 @@ def test_full_sibs_sharing_nothing_is_one_quarter(abc: Locus) -> None:
 
 
 def test_paternity_index_one_over_two_p(abc: Locus) -> None:
-    ped = Pedigree.from_records([("AF", None, None, "male"), ("MO", None, None, "female"),
-                                 ("CH", "AF", "MO", "male")])
-    unrel = Pedigree.from_records([("AF", None, None, "male"), ("F2", None, None, "male"),
-                                   ("MO", None, None, "female"), ("CH", "F2", "MO", "male")])
-    profiles = [Profile.from_mapping("AF", {"M1": "c/d"}), Profile.from_mapping("MO", {"M1": "a/b"}),
-                Profile.from_mapping("CH", {"M1": "a/c"})]
+    ped = Pedigree.from_records(
+        [("AF", None, None, "male"), ("MO", None, None, "female"), ("CH", "AF", "MO", "male")]
+    )
+    unrel = Pedigree.from_records(
+        [
+            ("AF", None, None, "male"),
+            ("F2", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("CH", "F2", "MO", "male"),
+        ]
+    )
+    profiles = [
+        Profile.from_mapping("AF", {"M1": "c/d"}),
+        Profile.from_mapping("MO", {"M1": "a/b"}),
+        Profile.from_mapping("CH", {"M1": "a/c"}),
+    ]
     ids = ("AF", "MO", "CH")
-    res = kinship_lr([Hypothesis.make("H1", ped, samples=ids), Hypothesis.make("H2", unrel, samples=ids)],
-                     profiles=profiles, loci=[abc])
+    res = kinship_lr(
+        [Hypothesis.make("H1", ped, samples=ids), Hypothesis.make("H2", unrel, samples=ids)],
+        profiles=profiles,
+        loci=[abc],
+    )
     assert res.lr == pytest.approx(1 / (2 * P["c"]), rel=1e-13)
 
 
@@ -58,14 +86,16 @@ def test_direct_match_is_one_over_genotype_probability(abc: Locus) -> None:
     h1 = Hypothesis.make("H1", same, placements=[("X", "A"), ("X", "B")])
     h2 = Hypothesis.make("H2", two, samples=("A", "B"))
     assert kinship_lr([h1, h2], profiles=profiles, loci=[abc]).lr == pytest.approx(
-        1 / (2 * P["a"] * P["b"]), rel=1e-13)
+        1 / (2 * P["a"] * P["b"]), rel=1e-13
+    )
     mismatch = [profiles[0], Profile.from_mapping("B", {"M1": "a/c"})]
     assert kinship_lr([h1, h2], profiles=mismatch, loci=[abc]).lr == 0.0
 
 
 def test_impossible_data_inf_and_nan(abc: Locus) -> None:
-    duo = Pedigree.from_records([("R1", None, None, "male"), ("MO", None, None, "female"),
-                                 ("R2", "R1", "MO", "male")])
+    duo = Pedigree.from_records(
+        [("R1", None, None, "male"), ("MO", None, None, "female"), ("R2", "R1", "MO", "male")]
+    )
     unrelated = Pedigree.from_records([("R1", None, None, "male"), ("R2", None, None, "male")])
     profiles = [Profile.from_mapping("R1", {"M1": "a/a"}), Profile.from_mapping("R2", {"M1": "b/b"})]
     h_duo = Hypothesis.make("duo", duo, samples=("R1", "R2"))
@@ -83,12 +113,19 @@ def test_impossible_data_inf_and_nan(abc: Locus) -> None:
 
 def test_product_of_marker_lrs_is_total(abc: Locus) -> None:
     other = Locus("M2", ("x", "y", "z"), (0.5, 0.3, 0.2))
-    profiles = [Profile.from_mapping("R1", {"M1": "a/b", "M2": "x/y"}),
-                Profile.from_mapping("R2", {"M1": "b/c", "M2": "y/y"})]
+    profiles = [
+        Profile.from_mapping("R1", {"M1": "a/b", "M2": "x/y"}),
+        Profile.from_mapping("R2", {"M1": "b/c", "M2": "y/y"}),
+    ]
     unrelated = Pedigree.from_records([("R1", None, None, "male"), ("R2", None, None, "male")])
-    res = kinship_lr([Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
-                      Hypothesis.make("H2", unrelated, samples=("R1", "R2"))],
-                     profiles=profiles, loci=[abc, other])
+    res = kinship_lr(
+        [
+            Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
+            Hypothesis.make("H2", unrelated, samples=("R1", "R2")),
+        ],
+        profiles=profiles,
+        loci=[abc, other],
+    )
     assert math.prod(res.lrs) == pytest.approx(res.lr, rel=1e-14)
     assert res.log10_lr == pytest.approx(math.log10(res.lr), rel=1e-14)
     assert set(res.logliks) == {"H1", "H2"}
@@ -96,8 +133,9 @@ def test_product_of_marker_lrs_is_total(abc: Locus) -> None:
 
 
 def test_missing_person_lr_matches_hypotheses(abc: Locus) -> None:
-    family = Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                    ("MP", "FA", "MO", "male")])
+    family = Pedigree.from_records(
+        [("FA", None, None, "male"), ("MO", None, None, "female"), ("MP", "FA", "MO", "male")]
+    )
     mo = Profile.from_mapping("MO", {"M1": "a/c"})
     poi = Profile.from_mapping("POI", {"M1": "a/b"})
     res = missing_person_lr(family, "MP", poi, family=[mo], loci=[abc])
@@ -114,9 +152,16 @@ def test_unknown_allele_error_names_sample_marker_allele(abc: Locus) -> None:
 def test_unknown_allele_minimum_frequency_is_reported(abc: Locus) -> None:
     profiles = [Profile.from_mapping("R1", {"M1": "a/q"}), Profile.from_mapping("R2", {"M1": "q/q"})]
     unrelated = Pedigree.from_records([("R1", None, None, "male"), ("R2", None, None, "male")])
-    res = kinship_lr([Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
-                      Hypothesis.make("H2", unrelated, samples=("R1", "R2"))],
-                     profiles=profiles, loci=[abc], unknown_alleles="minimum", database_size=500)
+    res = kinship_lr(
+        [
+            Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
+            Hypothesis.make("H2", unrelated, samples=("R1", "R2")),
+        ],
+        profiles=profiles,
+        loci=[abc],
+        unknown_alleles="minimum",
+        database_size=500,
+    )
     assert any("5/2N" in n and "q" in n for n in res.notes)
     assert res.lr > 0
 
@@ -124,5 +169,11 @@ def test_unknown_allele_minimum_frequency_is_reported(abc: Locus) -> None:
 def test_hypotheses_must_place_the_same_samples(abc: Locus) -> None:
     profiles = [Profile.from_mapping("R1", {"M1": "a/b"}), Profile.from_mapping("R2", {"M1": "a/b"})]
     with pytest.raises(HypothesisError, match="R2"):
-        kinship_lr([Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
-                    Hypothesis.make("H2", sibs(), samples=("R1",))], profiles=profiles, loci=[abc])
+        kinship_lr(
+            [
+                Hypothesis.make("H1", sibs(), samples=("R1", "R2")),
+                Hypothesis.make("H2", sibs(), samples=("R1",)),
+            ],
+            profiles=profiles,
+            loci=[abc],
+        )

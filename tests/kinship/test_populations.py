@@ -35,8 +35,9 @@ def test_every_kind_has_a_missing_person_and_typed_relatives(kind: str) -> None:
         assert any(t.startswith("S") for t in typed)
     if kind == "spouse_children":
         kids = [i for i in ped.ids if i.startswith("C")]
-        assert kids and all(missing in (ped.ids[ped.father[ped.index(c)]], ped.ids[ped.mother[ped.index(c)]])
-                            for c in kids)
+        assert kids and all(
+            missing in (ped.ids[ped.father[ped.index(c)]], ped.ids[ped.mother[ped.index(c)]]) for c in kids
+        )
 
 
 def test_unknown_kind_is_refused() -> None:
@@ -68,8 +69,9 @@ def test_planted_bodies_are_their_families_missing_persons() -> None:
 
 def test_partial_profiles_follow_their_rates() -> None:
     loci = _loci(20)
-    pop = simulate_population(loci, np.random.default_rng(9), n_families=10, n_bodies=60, untyped=0.2,
-                              one_allele=0.3)
+    pop = simulate_population(
+        loci, np.random.default_rng(9), n_families=10, n_bodies=60, untyped=0.2, one_allele=0.3
+    )
     calls = [g for b in pop.bodies for g in b.genotypes.values()]
     untyped = sum(g is None for g in calls) / len(calls)
     partial = sum(g is not None and g.a2 is None for g in calls) / len(calls)
@@ -101,8 +103,12 @@ def test_mutated_planted_bodies_can_be_inconsistent() -> None:
     pop = simulate_population(loci, np.random.default_rng(2), n_families=6, n_bodies=6, mutated=1.0)
     fams = {f.id: f for f in pop.families}
     bodies = {b.sample: b for b in pop.bodies}
-    zeros = [missing_person_lr(fams[f].pedigree, "MP", bodies[b], family=list(fams[f].profiles),
-                               loci=loci).n_markers_lr_zero for b, f in pop.truth.items()]
+    zeros = [
+        missing_person_lr(
+            fams[f].pedigree, "MP", bodies[b], family=list(fams[f].profiles), loci=loci
+        ).n_markers_lr_zero
+        for b, f in pop.truth.items()
+    ]
     assert max(zeros) == 1  # one changed allele excludes at one marker at most, and here does
 
 

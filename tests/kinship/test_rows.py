@@ -21,10 +21,18 @@ MODELS = {
     "stepwise": SexMutation.same(MutationModel.make("stepwise", rate=0.01, range=0.5, rate2=1e-6)),
 }
 
-COUSINS = [("GF", None, None, "male"), ("GM", None, None, "female"), ("A", "GF", "GM", "male"),
-           ("B", "GF", "GM", "female"), ("SA", None, None, "female"), ("SB", None, None, "male"),
-           ("FA", "A", "SA", "male"), ("MO", "SB", "B", "female"), ("MP", "FA", "MO", "male"),
-           ("SIB", "FA", "MO", "female")]
+COUSINS = [
+    ("GF", None, None, "male"),
+    ("GM", None, None, "female"),
+    ("A", "GF", "GM", "male"),
+    ("B", "GF", "GM", "female"),
+    ("SA", None, None, "female"),
+    ("SB", None, None, "male"),
+    ("FA", "A", "SA", "male"),
+    ("MO", "SB", "B", "female"),
+    ("MP", "FA", "MO", "male"),
+    ("SIB", "FA", "MO", "female"),
+]
 
 
 def _loci(model: str) -> list[Locus]:

@@ -278,8 +278,13 @@ def test_dask_screen_and_tables_equal_local_ones(world: tuple, monkeypatch: pyte
         )
         seen: list[int] = []
         monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "TABLE_CHUNK", 4)  # four blocks
-        built = family_tables(pop.families, loci=loci, bodies=pop.bodies, scheduler=client,
-                              progress=lambda done, total: seen.append(done))
+        built = family_tables(
+            pop.families,
+            loci=loci,
+            bodies=pop.bodies,
+            scheduler=client,
+            progress=lambda done, total: seen.append(done),
+        )
     assert np.array_equal(built.log_lr64, tables.log_lr64)
     assert built.consistent is not None and tables.consistent is not None
     assert np.array_equal(built.consistent, tables.consistent)
@@ -298,13 +303,15 @@ def test_dask_screen_and_tables_equal_local_ones(world: tuple, monkeypatch: pyte
 
 
 @pytest.mark.slow
-def test_tables_built_in_worker_processes_equal_the_ones_built_here(world: tuple,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tables_built_in_worker_processes_equal_the_ones_built_here(
+    world: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loci, pop, tables = world
     monkeypatch.setattr(sys.modules["homecoming.kinship.screen"], "TABLE_CHUNK", 6)  # three blocks
     seen: list[int] = []
-    built = family_tables(pop.families, loci=loci, bodies=pop.bodies, workers=2,
-                          progress=lambda done, total: seen.append(done))
+    built = family_tables(
+        pop.families, loci=loci, bodies=pop.bodies, workers=2, progress=lambda done, total: seen.append(done)
+    )
     assert np.array_equal(built.log_lr64, tables.log_lr64)
     assert built.consistent is not None and np.array_equal(built.consistent, tables.consistent)
     _assert_progress(seen, blocks=[6, 6, 3])
@@ -408,8 +415,9 @@ def test_command_names_an_unreachable_scheduler(monkeypatch: pytest.MonkeyPatch)
     app = typer.Typer()
     app.command("screen")(screen_command)
     app.command("other", hidden=True)(lambda: None)
-    run = CliRunner().invoke(app, ["screen", "--victims", str(path), "--families", str(path),
-                                   "--dask", "tcp://127.0.0.1:9"])
+    run = CliRunner().invoke(
+        app, ["screen", "--victims", str(path), "--families", str(path), "--dask", "tcp://127.0.0.1:9"]
+    )
     assert run.exit_code == 2
     last = run.stderr.strip().splitlines()[-1]  # after the progress bar
     assert last.startswith("error: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'")

@@ -10,8 +10,14 @@ from homecoming.kinship.simulate import informativeness, next_relative, simulate
 
 
 def ped() -> Pedigree:
-    return Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                  ("MP", "FA", "MO", "male"), ("SIB", "FA", "MO", "female")])
+    return Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("MP", "FA", "MO", "male"),
+            ("SIB", "FA", "MO", "female"),
+        ]
+    )
 
 
 def test_simulated_children_carry_parental_alleles(abc: Locus) -> None:

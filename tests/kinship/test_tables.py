@@ -19,8 +19,14 @@ from homecoming.kinship import (
 
 
 def family() -> Pedigree:
-    return Pedigree.from_records([("FA", None, None, "male"), ("MO", None, None, "female"),
-                                  ("MP", "FA", "MO", "male"), ("SIB", "FA", "MO", "female")])
+    return Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("MP", "FA", "MO", "male"),
+            ("SIB", "FA", "MO", "female"),
+        ]
+    )
 
 
 def test_distribution_given_both_parents_is_mendelian(abc: Locus) -> None:
@@ -33,8 +39,10 @@ def test_distribution_given_both_parents_is_mendelian(abc: Locus) -> None:
 
 
 def test_table_lr_equals_missing_person_lr_with_mutation() -> None:
-    mut = SexMutation(female=MutationModel.make("stepwise", rate=0.003, rate2=1e-5, range=0.5),
-                      male=MutationModel.make("equal", rate=0.005))
+    mut = SexMutation(
+        female=MutationModel.make("stepwise", rate=0.003, rate2=1e-5, range=0.5),
+        male=MutationModel.make("equal", rate=0.005),
+    )
     locus = Locus("S1", ("8", "9", "9.3", "10", "11"), (0.1, 0.2, 0.3, 0.25, 0.15), mutation=mut)
     fam = [Profile.from_mapping("MO", {"S1": "9/9.3"}), Profile.from_mapping("SIB", {"S1": "9.3/11"})]
     dist = genotype_distribution(family(), "MP", loci=[locus], family=fam)

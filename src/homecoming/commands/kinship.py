@@ -22,8 +22,9 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def kinship_command(case: Path, json_output: bool = typer.Option(False, "--json",
-                                                                 help="Print the result as JSON.")) -> None:
+def kinship_command(
+    case: Path, json_output: bool = typer.Option(False, "--json", help="Print the result as JSON.")
+) -> None:
     """Compute the likelihood ratio of a kinship case file (per marker and total)."""
     try:
         result = run_kinship_case(case)
@@ -41,10 +42,13 @@ def kinship_command(case: Path, json_output: bool = typer.Option(False, "--json"
         table.add_column(f"loglik {h}", justify="right")
     for row in result["per_marker"]:
         table.add_row(row["marker"], _fmt(row["lr"]), *[_fmt(row["loglik"][h]) for h in hyps])
-    table.add_row("total", _fmt(result["lr_total"]), *[_fmt(result["loglik_total"][h]) for h in hyps],
-                  style="bold")
+    table.add_row(
+        "total", _fmt(result["lr_total"]), *[_fmt(result["loglik_total"][h]) for h in hyps], style="bold"
+    )
     console = Console()
     console.print(table)
     log10 = result["log10_lr_total"]
-    console.print(f"LR = {_fmt(result['lr_total'])}  (log10 LR = {_fmt(log10)}; "
-                  f"{result['n_markers']} markers, {result['n_markers_lr_zero']} with LR 0)")
+    console.print(
+        f"LR = {_fmt(result['lr_total'])}  (log10 LR = {_fmt(log10)}; "
+        f"{result['n_markers']} markers, {result['n_markers_lr_zero']} with LR 0)"
+    )

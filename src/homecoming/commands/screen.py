@@ -30,8 +30,9 @@ def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[Locus], f
     problem = read_dvi_case(path).problem
     targets = []
     for fam in problem.families:
-        refs = tuple(Profile(node, prof.genotypes, dropout=prof.dropout) for node, prof in
-                     fam.references.items())
+        refs = tuple(
+            Profile(node, prof.genotypes, dropout=prof.dropout) for node, prof in fam.references.items()
+        )
         targets += [ReferenceFamily(f"{fam.name}/{m}", fam.pedigree, m, refs) for m in fam.missing]
     return targets, list(problem.loci), problem.theta
 
@@ -49,8 +50,15 @@ def _render(result: ScreenResult, console: Console) -> None:
         if not rows:
             table.add_row(body, "-", "no compatible family", "", "", "", "")
         for c in rows:
-            table.add_row(body if c.rank == 1 else "", str(c.rank), c.family, _fmt(c.lr),
-                          f"{c.log10_lr:.2f}", str(c.exclusions), str(c.markers))
+            table.add_row(
+                body if c.rank == 1 else "",
+                str(c.rank),
+                c.family,
+                _fmt(c.lr),
+                f"{c.log10_lr:.2f}",
+                str(c.exclusions),
+                str(c.markers),
+            )
     console.print(table)
     if result.threshold is not None:
         console.print(f"{result.n_above_threshold} pairs with LR >= {result.threshold:g}")
@@ -63,30 +71,53 @@ def screen_command(
     threshold: float | None = typer.Option(None, "--threshold", help="Count pairs with LR at or above this."),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     dask: str | None = typer.Option(
-        None, "--dask", help="Dask scheduler (tcp://host:8786): tables and screen run on its workers."),
+        None, "--dask", help="Dask scheduler (tcp://host:8786): tables and screen run on its workers."
+    ),
     workers: int | None = typer.Option(
-        None, "--workers", min=1,
-        help="Processes that build the family tables (more than one block of families); default: all cores."),
+        None,
+        "--workers",
+        min=1,
+        help="Processes that build the family tables (more than one block of families); default: all cores.",
+    ),
 ) -> None:
     """Screen every body against every missing person of every family; exact LRs for the shortlist."""
     console = Console(stderr=True)
     try:
         targets, loci, theta = screening_targets(families)
         bodies = list(read_dvi_case(victims).problem.victims)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, disable=json_output) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=json_output,
+        ) as bar:
             build = bar.add_task("family tables", total=len(targets))
-            tables = family_tables(targets, loci=loci, bodies=bodies, theta=theta, scheduler=dask,
-                                   workers=workers or os.cpu_count() or 1,
-                                   progress=lambda k, _n: bar.update(build, completed=k))
+            tables = family_tables(
+                targets,
+                loci=loci,
+                bodies=bodies,
+                theta=theta,
+                scheduler=dask,
+                workers=workers or os.cpu_count() or 1,
+                progress=lambda k, _n: bar.update(build, completed=k),
+            )
             run = bar.add_task("screen", total=len(targets))
             if dask:
-                result = screen_dask(tables, bodies, scheduler=dask, top=top, top_bodies=top,
-                                     threshold=threshold)
+                result = screen_dask(
+                    tables, bodies, scheduler=dask, top=top, top_bodies=top, threshold=threshold
+                )
                 bar.update(run, completed=len(targets))
             else:
-                result = screen(tables, bodies, top=top, top_bodies=top, threshold=threshold,
-                                progress=lambda k, _n: bar.update(run, completed=k))
+                result = screen(
+                    tables,
+                    bodies,
+                    top=top,
+                    top_bodies=top,
+                    threshold=threshold,
+                    progress=lambda k, _n: bar.update(run, completed=k),
+                )
     except HomecomingError as exc:
         typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
         raise typer.Exit(code=exc.exit_code) from None

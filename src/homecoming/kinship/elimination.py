@@ -31,8 +31,13 @@ class Factor:
     table: FloatArray
 
 
-def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[int] = (), *,
-              order: Sequence[int] | None = None) -> tuple[float, FloatArray]:
+def eliminate(
+    factors: Sequence[Factor],
+    sizes: Sequence[int],
+    keep: Sequence[int] = (),
+    *,
+    order: Sequence[int] | None = None,
+) -> tuple[float, FloatArray]:
     """Sum out every variable except ``keep``.
 
     Returns ``(log_scale, table)``: the marginal over ``keep`` (axes in ``keep`` order) is
@@ -61,8 +66,9 @@ def eliminate(factors: Sequence[Factor], sizes: Sequence[int], keep: Sequence[in
     return log_scale, final.table
 
 
-def elimination_order(scopes: Sequence[tuple[int, ...]], sizes: Sequence[int],
-                      keep: Sequence[int] = ()) -> list[int]:
+def elimination_order(
+    scopes: Sequence[tuple[int, ...]], sizes: Sequence[int], keep: Sequence[int] = ()
+) -> list[int]:
     """Greedy minimum-table-size elimination order of every variable not in ``keep``."""
     active = [set(s) for s in scopes]
     pending = set().union(*active) - set(keep) if active else set()
@@ -97,11 +103,13 @@ def _combine(factors: list[Factor], *, drop: int | None, order: tuple[int, ...] 
     # multiply pairwise, summing a variable out as soon as no later factor needs it
     acc = factors[0]
     for k, f in enumerate(factors[1:], start=1):
-        later = {v for g in factors[k + 1:] for v in g.variables}
+        later = {v for g in factors[k + 1 :] for v in g.variables}
         acc_vars = tuple(dict.fromkeys(acc.variables + f.variables))
         keep_vars = tuple(v for v in acc_vars if v != drop or v in later)
-        spec = (f"{''.join(letters[v] for v in acc.variables)},{''.join(letters[v] for v in f.variables)}"
-                f"->{''.join(letters[v] for v in keep_vars)}")
+        spec = (
+            f"{''.join(letters[v] for v in acc.variables)},{''.join(letters[v] for v in f.variables)}"
+            f"->{''.join(letters[v] for v in keep_vars)}"
+        )
         acc = Factor(keep_vars, np.einsum(spec, acc.table, f.table))
     spec = f"{''.join(letters[v] for v in acc.variables)}->{''.join(letters[v] for v in out_vars)}"
     return Factor(out_vars, np.asarray(np.einsum(spec, acc.table), dtype=np.float64))
@@ -115,5 +123,7 @@ def _check_size(factors: list[Factor]) -> None:
     if total > MAX_FACTOR_ENTRIES:
         raise LimitError(
             f"this pedigree needs an intermediate table of {total:,} entries (limit {MAX_FACTOR_ENTRIES:,})",
-            field="pedigree", value=total,
-            hint="reduce the number of untyped founders, the allele count, or theta with many founders")
+            field="pedigree",
+            value=total,
+            hint="reduce the number of untyped founders, the allele count, or theta with many founders",
+        )

@@ -94,8 +94,12 @@ def exclusion_filter(
 def undisputed_pairs(cands: list[list[int]], log_lr: FloatArray, threshold: float) -> list[Pair]:
     """Pairs with LR >= threshold whose competitors (same row or column, still candidates) are <= 1."""
     if not threshold > 0:
-        raise HypothesisError(f"threshold: must be a positive LR, got {threshold!r}", field="threshold",
-                              value=threshold, hint="use e.g. 10000 (the usual undisputed threshold)")
+        raise HypothesisError(
+            f"threshold: must be a positive LR, got {threshold!r}",
+            field="threshold",
+            value=threshold,
+            hint="use e.g. 10000 (the usual undisputed threshold)",
+        )
     log_t = math.log(threshold)
     cols: dict[int, list[int]] = {}
     for v, cs in enumerate(cands):

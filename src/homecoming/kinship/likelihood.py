@@ -77,8 +77,11 @@ def allele_space(locus: Locus, named: set[int], *, lump: bool) -> AlleleSpace:
     n = p.size
     named_idx = sorted({silent if i == -1 else i for i in named} | ({silent} if silent >= 0 else set()))
     rest = [i for i in range(n) if i not in set(named_idx)]
-    if lump and len(rest) >= 2 and (_always_lumpable(locus) or
-                                    all(m is None or _lumpable(m, rest, named_idx) for m in mats)):
+    if (
+        lump
+        and len(rest) >= 2
+        and (_always_lumpable(locus) or all(m is None or _lumpable(m, rest, named_idx) for m in mats))
+    ):
         freqs = np.append(p[named_idx], p[rest].sum())
         lumped = [None if m is None else _lump(m, named_idx, rest) for m in mats]
         codes = {(-1 if i == silent else i): j for j, i in enumerate(named_idx)}
@@ -129,8 +132,9 @@ def observed_indices(locus: Locus, obs: Observation) -> tuple[int, ...]:
     return tuple(locus.index(a, who=f"sample {obs.sample}") for a in obs.genotype.alleles)
 
 
-def evidence_matrix(space: AlleleSpace, observations: Sequence[tuple[tuple[int, ...], float, bool]],
-                    *, hemizygous: bool) -> FloatArray:
+def evidence_matrix(
+    space: AlleleSpace, observations: Sequence[tuple[tuple[int, ...], float, bool]], *, hemizygous: bool
+) -> FloatArray:
     """``E[p, m] = P(observations | paternal allele p, maternal allele m)``.
 
     Each observation is ``(allele indices, dropout d, partial)``. A full typing shows the set ``S`` of
@@ -147,8 +151,9 @@ def evidence_matrix(space: AlleleSpace, observations: Sequence[tuple[tuple[int, 
     return e
 
 
-def _one_evidence(space: AlleleSpace, alleles: tuple[int, ...], d: float, partial: bool,
-                  hemizygous: bool) -> FloatArray:
+def _one_evidence(
+    space: AlleleSpace, alleles: tuple[int, ...], d: float, partial: bool, hemizygous: bool
+) -> FloatArray:
     n = space.n
     idx = np.arange(n)
     if partial:
@@ -178,8 +183,9 @@ def _one_evidence(space: AlleleSpace, alleles: tuple[int, ...], d: float, partia
     same = np.zeros((n, n))
     same[a, a] = 1.0
     lost = 1.0 - surv
-    out: FloatArray = both * same + (surv * only_a)[:, None] * lost[None, :] + \
-        lost[:, None] * (surv * only_a)[None, :]
+    out: FloatArray = (
+        both * same + (surv * only_a)[:, None] * lost[None, :] + lost[:, None] * (surv * only_a)[None, :]
+    )
     return out
 
 
@@ -209,8 +215,15 @@ def _order(graph: _Graph, keep: tuple[int, ...]) -> list[int]:
     return order
 
 
-def _build(ped: Pedigree, space: AlleleSpace, evid: Mapping[int, FloatArray], *, x: bool,
-           theta: float, theta_scope: str = "component") -> _Graph | None:
+def _build(
+    ped: Pedigree,
+    space: AlleleSpace,
+    evid: Mapping[int, FloatArray],
+    *,
+    x: bool,
+    theta: float,
+    theta_scope: str = "component",
+) -> _Graph | None:
     genes = gene_index(ped, x)
     n = space.n
     full = np.arange(n)
@@ -247,8 +260,14 @@ def _build(ped: Pedigree, space: AlleleSpace, evid: Mapping[int, FloatArray], *,
     return _Graph(factors, sizes, domains, genes, key)
 
 
-def _transmissions(ped: Pedigree, i: int, genes: dict[tuple[int, int], int], domains: list[IntArray],
-                   space: AlleleSpace, x: bool) -> list[Factor]:
+def _transmissions(
+    ped: Pedigree,
+    i: int,
+    genes: dict[tuple[int, int], int],
+    domains: list[IntArray],
+    space: AlleleSpace,
+    x: bool,
+) -> list[Factor]:
     fa, mo = ped.father[i], ped.mother[i]
     out = []
     cm = genes[(i, 1)]
@@ -295,22 +314,30 @@ def theta_prior(freqs: FloatArray, domains: Sequence[IntArray], theta: float) ->
 
 
 # --------------------------------------------------------------------------- one marker
-def _prepare(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) -> tuple[
-        AlleleSpace, dict[int, FloatArray]]:
+def _prepare(
+    ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool
+) -> tuple[AlleleSpace, dict[int, FloatArray]]:
     x = locus.chromosome == "X"
     coded: dict[int, list[tuple[tuple[int, ...], float, bool]]] = {}
     named: set[int] = set()
     for node, observations in evidence.items():
         if x and ped.sex[node] == UNKNOWN:
-            raise MarkerError(f"person {ped.ids[node]} has unknown sex but marker {locus.name} is on X",
-                              field=f"{ped.ids[node]}.sex", value="unknown", hint="give the person's sex")
+            raise MarkerError(
+                f"person {ped.ids[node]} has unknown sex but marker {locus.name} is on X",
+                field=f"{ped.ids[node]}.sex",
+                value="unknown",
+                hint="give the person's sex",
+            )
         for obs in observations:
             idx = observed_indices(locus, obs)
             if x and ped.sex[node] == MALE and len(set(idx)) > 1:
                 raise MarkerError(
                     f"sample {obs.sample} on male {ped.ids[node]} is heterozygous ({obs.genotype}) at "
-                    f"X marker {locus.name}", field=f"{obs.sample}.{locus.name}", value=str(obs.genotype),
-                    hint="males carry one X allele; write it as a homozygous pair")
+                    f"X marker {locus.name}",
+                    field=f"{obs.sample}.{locus.name}",
+                    value=str(obs.genotype),
+                    hint="males carry one X allele; write it as a homozygous pair",
+                )
             named.update(idx)
             coded.setdefault(node, []).append((idx, obs.dropout, obs.genotype.is_partial))
     space = allele_space(locus, named, lump=lump)
@@ -321,8 +348,15 @@ def _prepare(ped: Pedigree, locus: Locus, evidence: Evidence, *, lump: bool) -> 
     return space, evid
 
 
-def marker_loglik(pedigree: Pedigree, locus: Locus, evidence: Evidence, /, *, theta: float = 0.0,
-                  theta_scope: ThetaScope = "component") -> float:
+def marker_loglik(
+    pedigree: Pedigree,
+    locus: Locus,
+    evidence: Evidence,
+    /,
+    *,
+    theta: float = 0.0,
+    theta_scope: ThetaScope = "component",
+) -> float:
     """Natural log of ``P(observations at this marker | pedigree)``; ``-inf`` when impossible."""
     _check_theta(theta)
     space, evid = _prepare(pedigree, locus, evidence, lump=True)
@@ -334,8 +368,16 @@ def marker_loglik(pedigree: Pedigree, locus: Locus, evidence: Evidence, /, *, th
     return log_scale + math.log(total) if total > 0 else -math.inf
 
 
-def marker_joint(pedigree: Pedigree, locus: Locus, evidence: Evidence, node: int, /, *,
-                 theta: float = 0.0, theta_scope: ThetaScope = "component") -> tuple[float, FloatArray]:
+def marker_joint(
+    pedigree: Pedigree,
+    locus: Locus,
+    evidence: Evidence,
+    node: int,
+    /,
+    *,
+    theta: float = 0.0,
+    theta_scope: ThetaScope = "component",
+) -> tuple[float, FloatArray]:
     """``(log P(data), J)`` with ``J[p, m] = P(node's paternal = p, maternal = m | data)``.
 
     ``J`` is over the locus alleles (plus the silent allele last, if any). For a hemizygous node
@@ -349,8 +391,9 @@ def marker_joint(pedigree: Pedigree, locus: Locus, evidence: Evidence, node: int
     if graph is None:
         return -math.inf, np.full((n, n), math.nan)
     hemi = x and pedigree.sex[node] == MALE
-    keep: tuple[int, ...] = ((graph.genes[(node, 1)],) if hemi
-                             else (graph.genes[(node, 0)], graph.genes[(node, 1)]))
+    keep: tuple[int, ...] = (
+        (graph.genes[(node, 1)],) if hemi else (graph.genes[(node, 0)], graph.genes[(node, 1)])
+    )
     log_scale, table = eliminate(graph.factors, graph.sizes, keep, order=_order(graph, keep))
     total = float(table.sum())
     if not total > 0:
@@ -366,8 +409,9 @@ def marker_joint(pedigree: Pedigree, locus: Locus, evidence: Evidence, node: int
 
 def _check_theta(theta: float) -> None:
     if not (0.0 <= theta < 1.0):
-        raise MarkerError("theta must be in [0, 1)", field="theta", value=theta,
-                          hint="use a small value such as 0.01")
+        raise MarkerError(
+            "theta must be in [0, 1)", field="theta", value=theta, hint="use a small value such as 0.01"
+        )
 
 
 # --------------------------------------------------------------------------- many markers
@@ -386,8 +430,15 @@ def node_evidence(pedigree: Pedigree, locus: Locus, placements: Placements) -> d
     return out
 
 
-def marker_logliks(pedigree: Pedigree, loci: Sequence[Locus], placements: Placements, /, *,
-                   theta: float = 0.0, theta_scope: ThetaScope = "component") -> FloatArray:
+def marker_logliks(
+    pedigree: Pedigree,
+    loci: Sequence[Locus],
+    placements: Placements,
+    /,
+    *,
+    theta: float = 0.0,
+    theta_scope: ThetaScope = "component",
+) -> FloatArray:
     """Per-marker natural-log likelihoods of the pedigree with ``placements`` (node id -> profile(s)).
 
     ``theta_scope="component"`` draws founder alleles jointly within each connected component (as
@@ -396,18 +447,38 @@ def marker_logliks(pedigree: Pedigree, loci: Sequence[Locus], placements: Placem
     """
     pedigree.validate()
     fast = plain_results(pedigree, loci, placements, keep_node=None) if theta == 0 else [None] * len(loci)
-    return np.array([marker_loglik(pedigree, locus, node_evidence(pedigree, locus, placements), theta=theta,
-                                   theta_scope=theta_scope) if got is None else got[0]
-                     for locus, got in zip(loci, fast, strict=True)], dtype=np.float64)
+    return np.array(
+        [
+            marker_loglik(
+                pedigree,
+                locus,
+                node_evidence(pedigree, locus, placements),
+                theta=theta,
+                theta_scope=theta_scope,
+            )
+            if got is None
+            else got[0]
+            for locus, got in zip(loci, fast, strict=True)
+        ],
+        dtype=np.float64,
+    )
 
 
-def loglik(pedigree: Pedigree, loci: Sequence[Locus], placements: Placements, /, *,
-           theta: float = 0.0, theta_scope: ThetaScope = "component") -> float:
+def loglik(
+    pedigree: Pedigree,
+    loci: Sequence[Locus],
+    placements: Placements,
+    /,
+    *,
+    theta: float = 0.0,
+    theta_scope: ThetaScope = "component",
+) -> float:
     """Total natural-log likelihood over independent markers."""
     return float(marker_logliks(pedigree, loci, placements, theta=theta, theta_scope=theta_scope).sum())
 
 
-def pedigree_likelihood(pedigree: Pedigree, loci: Sequence[Locus], placements: Placements, /, *,
-                        theta: float = 0.0) -> float:
+def pedigree_likelihood(
+    pedigree: Pedigree, loci: Sequence[Locus], placements: Placements, /, *, theta: float = 0.0
+) -> float:
     """Total likelihood (product over markers); may underflow to 0 for many markers, see ``loglik``."""
     return math.exp(loglik(pedigree, loci, placements, theta=theta))

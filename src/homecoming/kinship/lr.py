@@ -33,9 +33,15 @@ class Hypothesis:
     placements: tuple[tuple[str, str], ...]
 
     @classmethod
-    def make(cls, name: str, pedigree: Pedigree, /, *,
-             placements: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-             samples: Iterable[str] = ()) -> Hypothesis:
+    def make(
+        cls,
+        name: str,
+        pedigree: Pedigree,
+        /,
+        *,
+        placements: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        samples: Iterable[str] = (),
+    ) -> Hypothesis:
         """``placements`` maps node -> sample; if omitted every sample in ``samples`` that is a node id
         is placed on the node of the same name."""
         if placements is None:
@@ -44,13 +50,25 @@ class Hypothesis:
             pairs = tuple((str(k), str(v)) for k, v in placements.items())
         else:
             pairs = tuple((str(k), str(v)) for k, v in placements)
-        problems = [Problem(f"hypothesis {name}: placement", f"node {node} is not in the pedigree", node,
-                            f"members are {', '.join(pedigree.ids)}")
-                    for node, _s in pairs if node not in pedigree]
+        problems = [
+            Problem(
+                f"hypothesis {name}: placement",
+                f"node {node} is not in the pedigree",
+                node,
+                f"members are {', '.join(pedigree.ids)}",
+            )
+            for node, _s in pairs
+            if node not in pedigree
+        ]
         if problems:
-            raise HypothesisError(problems[0].message if len(problems) == 1 else
-                                  f"{len(problems)} placements name unknown nodes",
-                                  field=problems[0].field, value=problems[0].value, problems=problems)
+            raise HypothesisError(
+                problems[0].message
+                if len(problems) == 1
+                else f"{len(problems)} placements name unknown nodes",
+                field=problems[0].field,
+                value=problems[0].value,
+                problems=problems,
+            )
         return cls(name, pedigree, pairs)
 
     @property
@@ -93,21 +111,37 @@ class LRResult:
     def vs(self, numerator: str, denominator: str) -> LRResult:
         """The same computation read as another pair of hypotheses."""
         lrs, log_lr = _ratio(np.array(self.logliks[numerator]), np.array(self.logliks[denominator]))
-        return LRResult(self.markers, numerator, denominator, self.logliks, lrs, math.exp(log_lr)
-                        if not math.isnan(log_lr) else math.nan, log_lr, self.model, self.provenance,
-                        self.notes)
+        return LRResult(
+            self.markers,
+            numerator,
+            denominator,
+            self.logliks,
+            lrs,
+            math.exp(log_lr) if not math.isnan(log_lr) else math.nan,
+            log_lr,
+            self.model,
+            self.provenance,
+            self.notes,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The ``expected``-block shape of the case format, plus model and provenance."""
         return {
-            "lr_total": self.lr, "log_lr_total": self.log_lr, "log10_lr_total": self.log10_lr,
-            "loglik_total": self.loglik_total, "n_markers": len(self.markers),
+            "lr_total": self.lr,
+            "log_lr_total": self.log_lr,
+            "log10_lr_total": self.log10_lr,
+            "loglik_total": self.loglik_total,
+            "n_markers": len(self.markers),
             "n_markers_lr_zero": self.n_markers_lr_zero,
-            "per_marker": [{"marker": m, "lr": self.lrs[k],
-                            "loglik": {h: v[k] for h, v in self.logliks.items()}}
-                           for k, m in enumerate(self.markers)],
-            "numerator": self.numerator, "denominator": self.denominator,
-            "model": dict(self.model), "notes": list(self.notes), "provenance": self.provenance.as_dict(),
+            "per_marker": [
+                {"marker": m, "lr": self.lrs[k], "loglik": {h: v[k] for h, v in self.logliks.items()}}
+                for k, m in enumerate(self.markers)
+            ],
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "model": dict(self.model),
+            "notes": list(self.notes),
+            "provenance": self.provenance.as_dict(),
         }
 
 
@@ -128,29 +162,54 @@ def _profiles(profiles: Mapping[str, Profile] | Sequence[Profile]) -> dict[str, 
 def _check_samples(hypotheses: Sequence[Hypothesis], profiles: Mapping[str, Profile]) -> None:
     problems: list[Problem] = []
     for h in hypotheses:
-        problems += [Problem(f"hypothesis {h.name}", f"sample {s} has no profile", s,
-                             "give its profile or remove the placement")
-                     for s in sorted(h.samples) if s not in profiles]
+        problems += [
+            Problem(
+                f"hypothesis {h.name}",
+                f"sample {s} has no profile",
+                s,
+                "give its profile or remove the placement",
+            )
+            for s in sorted(h.samples)
+            if s not in profiles
+        ]
     first = hypotheses[0]
     for h in hypotheses[1:]:
         if h.samples != first.samples:
             diff = sorted(h.samples ^ first.samples)
-            problems.append(Problem(f"hypothesis {h.name}",
-                                    f"places other samples than {first.name} ({', '.join(diff)})",
-                                    diff, "every hypothesis must place the same typed samples"))
+            problems.append(
+                Problem(
+                    f"hypothesis {h.name}",
+                    f"places other samples than {first.name} ({', '.join(diff)})",
+                    diff,
+                    "every hypothesis must place the same typed samples",
+                )
+            )
     if problems:
-        raise HypothesisError(str(problems[0]) if len(problems) == 1 else
-                              f"{len(problems)} problems in the hypotheses: " +
-                              "; ".join(str(p) for p in problems),
-                              field=problems[0].field, value=problems[0].value, hint=problems[0].hint,
-                              problems=problems)
+        raise HypothesisError(
+            str(problems[0])
+            if len(problems) == 1
+            else f"{len(problems)} problems in the hypotheses: " + "; ".join(str(p) for p in problems),
+            field=problems[0].field,
+            value=problems[0].value,
+            hint=problems[0].hint,
+            problems=problems,
+        )
 
 
-def kinship_lr(hypotheses: Sequence[Hypothesis], /, *, profiles: Mapping[str, Profile] | Sequence[Profile],
-               loci: Sequence[Locus], numerator: str | None = None, denominator: str | None = None,
-               theta: float = 0.0, theta_scope: ThetaScope = "component",
-               unknown_alleles: Literal["error", "minimum"] = "error", database_size: int | None = None,
-               frequency_table: str | None = None) -> LRResult:
+def kinship_lr(
+    hypotheses: Sequence[Hypothesis],
+    /,
+    *,
+    profiles: Mapping[str, Profile] | Sequence[Profile],
+    loci: Sequence[Locus],
+    numerator: str | None = None,
+    denominator: str | None = None,
+    theta: float = 0.0,
+    theta_scope: ThetaScope = "component",
+    unknown_alleles: Literal["error", "minimum"] = "error",
+    database_size: int | None = None,
+    frequency_table: str | None = None,
+) -> LRResult:
     """Per-marker and total LR of ``numerator`` (default: first) against ``denominator`` (default: last).
 
     Every hypothesis must place the same samples. Logliks of every hypothesis are kept in the result.
@@ -164,8 +223,12 @@ def kinship_lr(hypotheses: Sequence[Hypothesis], /, *, profiles: Mapping[str, Pr
     den = denominator or names[-1]
     for which in (num, den):
         if which not in names:
-            raise HypothesisError(f"no hypothesis named {which}", field="hypotheses", value=which,
-                                  hint=f"choose one of {', '.join(names)}")
+            raise HypothesisError(
+                f"no hypothesis named {which}",
+                field="hypotheses",
+                value=which,
+                hint=f"choose one of {', '.join(names)}",
+            )
     profs = _profiles(profiles)
     _check_samples(hypotheses, profs)
     used = [profs[s] for s in sorted(hypotheses[0].samples)]
@@ -178,24 +241,49 @@ def kinship_lr(hypotheses: Sequence[Hypothesis], /, *, profiles: Mapping[str, Pr
         values = marker_logliks(h.pedigree, loci, placed, theta=theta, theta_scope=theta_scope)
         logliks[h.name] = tuple(float(v) for v in values)
     lrs, log_lr = _ratio(np.array(logliks[num]), np.array(logliks[den]))
-    model = {"frequency_table": frequency_table, "theta": theta, "theta_scope": theta_scope,
-             "markers": [locus.describe() for locus in loci], "unknown_alleles": unknown_alleles,
-             "database_size": database_size}
-    prov = Provenance.make("homecoming.kinship.kinship_lr", parameters={
-        "numerator": num, "denominator": den, "theta": theta, "theta_scope": theta_scope,
-        "frequency_table": frequency_table, "unknown_alleles": unknown_alleles},
-        inputs={"hypotheses": [[h.name, h.pedigree.records(), list(h.placements)] for h in hypotheses],
-                "profiles": [p.digest for p in used]})
+    model = {
+        "frequency_table": frequency_table,
+        "theta": theta,
+        "theta_scope": theta_scope,
+        "markers": [locus.describe() for locus in loci],
+        "unknown_alleles": unknown_alleles,
+        "database_size": database_size,
+    }
+    prov = Provenance.make(
+        "homecoming.kinship.kinship_lr",
+        parameters={
+            "numerator": num,
+            "denominator": den,
+            "theta": theta,
+            "theta_scope": theta_scope,
+            "frequency_table": frequency_table,
+            "unknown_alleles": unknown_alleles,
+        },
+        inputs={
+            "hypotheses": [[h.name, h.pedigree.records(), list(h.placements)] for h in hypotheses],
+            "profiles": [p.digest for p in used],
+        },
+    )
     prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=True)})
     total = math.exp(log_lr) if not math.isnan(log_lr) else math.nan
-    return LRResult(tuple(lc.name for lc in loci), num, den, logliks, lrs, total, log_lr, model, prov,
-                    tuple(notes))
+    return LRResult(
+        tuple(lc.name for lc in loci), num, den, logliks, lrs, total, log_lr, model, prov, tuple(notes)
+    )
 
 
-def missing_person_lr(reference: Pedigree, missing: str, poi: Profile, /, *,
-                      family: Mapping[str, Profile] | Sequence[Profile], loci: Sequence[Locus],
-                      theta: float = 0.0, unknown_alleles: Literal["error", "minimum"] = "error",
-                      database_size: int | None = None, frequency_table: str | None = None) -> LRResult:
+def missing_person_lr(
+    reference: Pedigree,
+    missing: str,
+    poi: Profile,
+    /,
+    *,
+    family: Mapping[str, Profile] | Sequence[Profile],
+    loci: Sequence[Locus],
+    theta: float = 0.0,
+    unknown_alleles: Literal["error", "minimum"] = "error",
+    database_size: int | None = None,
+    frequency_table: str | None = None,
+) -> LRResult:
     """LR of "the POI is the missing person ``missing``" (H1) against "the POI is unrelated" (H2).
 
     ``family`` profiles are placed on the nodes named by their sample ids. With ``theta > 0`` all
@@ -206,16 +294,30 @@ def missing_person_lr(reference: Pedigree, missing: str, poi: Profile, /, *,
     placements = [(s, s) for s in fam if s in reference]
     unknown = [s for s in fam if s not in reference]
     if unknown:
-        raise HypothesisError(f"family sample {unknown[0]} is not a member of the pedigree",
-                              field="family", value=unknown[0], hint="name family profiles by node id")
+        raise HypothesisError(
+            f"family sample {unknown[0]} is not a member of the pedigree",
+            field="family",
+            value=unknown[0],
+            hint="name family profiles by node id",
+        )
     poi_node = _free_name(reference, poi.sample)
     sex = {1: "male", 2: "female"}.get(reference.sex[reference.index(missing)], "unknown")
     h1 = Hypothesis.make("H1", reference, placements=[*placements, (missing, poi.sample)])
-    h2 = Hypothesis.make("H2", reference.with_members([{"id": poi_node, "sex": sex}]),
-                         placements=[*placements, (poi_node, poi.sample)])
-    return kinship_lr([h1, h2], profiles={**fam, poi.sample: poi}, loci=loci, theta=theta,
-                      theta_scope="pedigree", unknown_alleles=unknown_alleles, database_size=database_size,
-                      frequency_table=frequency_table)
+    h2 = Hypothesis.make(
+        "H2",
+        reference.with_members([{"id": poi_node, "sex": sex}]),
+        placements=[*placements, (poi_node, poi.sample)],
+    )
+    return kinship_lr(
+        [h1, h2],
+        profiles={**fam, poi.sample: poi},
+        loci=loci,
+        theta=theta,
+        theta_scope="pedigree",
+        unknown_alleles=unknown_alleles,
+        database_size=database_size,
+        frequency_table=frequency_table,
+    )
 
 
 _LOCI_DIGESTS: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Locus, ...], str]] = {}
@@ -231,8 +333,10 @@ def loci_digest(loci: Sequence[Locus], /, *, describe: bool) -> str:
     hit = _LOCI_DIGESTS.get(key)
     if hit is not None:
         return hit[1]
-    value = [[lc.name, list(lc.alleles), list(lc.frequencies), *([lc.describe()] if describe else [])]
-             for lc in loci]
+    value = [
+        [lc.name, list(lc.alleles), list(lc.frequencies), *([lc.describe()] if describe else [])]
+        for lc in loci
+    ]
     if len(_LOCI_DIGESTS) > 256:
         _LOCI_DIGESTS.clear()
     _LOCI_DIGESTS[key] = (tuple(loci), digest(value))

@@ -58,11 +58,18 @@ class Locus:
         object.__setattr__(self, "frequencies", tuple(float(f) for f in self.frequencies))
         problems = self._problems()
         if problems:
-            cls = MarkerError if any(p.field.endswith("alleles") or p.field.endswith("chromosome")
-                                     for p in problems) else FrequencyError
-            raise cls(str(problems[0]) if len(problems) == 1 else f"{len(problems)} problems in marker "
-                      f"{self.name}", field=problems[0].field, value=problems[0].value,
-                      hint=problems[0].hint, problems=problems)
+            cls = (
+                MarkerError
+                if any(p.field.endswith("alleles") or p.field.endswith("chromosome") for p in problems)
+                else FrequencyError
+            )
+            raise cls(
+                str(problems[0]) if len(problems) == 1 else f"{len(problems)} problems in marker {self.name}",
+                field=problems[0].field,
+                value=problems[0].value,
+                hint=problems[0].hint,
+                problems=problems,
+            )
 
     def _problems(self) -> list[Problem]:
         out: list[Problem] = []
@@ -70,25 +77,40 @@ class Locus:
         if self.chromosome not in ("autosomal", "X"):
             out.append(Problem(f"{where}: chromosome", "must be 'autosomal' or 'X'", self.chromosome))
         if len(self.alleles) != len(self.frequencies):
-            out.append(Problem(f"{where}: alleles", "alleles and frequencies differ in length",
-                               (len(self.alleles), len(self.frequencies))))
+            out.append(
+                Problem(
+                    f"{where}: alleles",
+                    "alleles and frequencies differ in length",
+                    (len(self.alleles), len(self.frequencies)),
+                )
+            )
             return out
         if not self.alleles:
             out.append(Problem(f"{where}: alleles", "a marker needs at least one allele", 0))
         seen: set[str] = set()
         for a in self.alleles:
             if a in seen:
-                out.append(Problem(f"{where}: alleles", f"allele {a} is listed twice", a,
-                                   "merge the duplicate rows"))
+                out.append(
+                    Problem(f"{where}: alleles", f"allele {a} is listed twice", a, "merge the duplicate rows")
+                )
             seen.add(a)
         for a, f in zip(self.alleles, self.frequencies, strict=True):
             if not (f >= 0) or math.isinf(f):
-                out.append(Problem(f"{where}: allele {a}: frequency", "must be a finite number >= 0", f,
-                                   "fix the table"))
+                out.append(
+                    Problem(
+                        f"{where}: allele {a}: frequency", "must be a finite number >= 0", f, "fix the table"
+                    )
+                )
         total = sum(self.frequencies)
         if not out and abs(total - 1) > SUM_TOLERANCE:
-            out.append(Problem(f"{where}: frequencies", "do not sum to 1", total,
-                               "fix the table or renormalise it explicitly (FrequencyTable.normalised())"))
+            out.append(
+                Problem(
+                    f"{where}: frequencies",
+                    "do not sum to 1",
+                    total,
+                    "fix the table or renormalise it explicitly (FrequencyTable.normalised())",
+                )
+            )
         if not (0 <= self.silent_frequency < 1):
             out.append(Problem(f"{where}: silent_frequency", "must be in [0, 1)", self.silent_frequency))
         return out
@@ -128,9 +150,10 @@ class Locus:
             owner = f" of {who}" if who else ""
             raise MarkerError(
                 f"allele {key}{owner} is not in the frequency table of marker {self.name}",
-                field=f"{self.name}", value=key,
-                hint="add it to the table, or use unknown_alleles='minimum' to give it the minimum "
-                     "frequency") from None
+                field=f"{self.name}",
+                value=key,
+                hint="add it to the table, or use unknown_alleles='minimum' to give it the minimum frequency",
+            ) from None
 
     @cached_property
     def female_matrix(self) -> FloatArray | None:
@@ -154,9 +177,13 @@ class Locus:
         return replace(self, alleles=self.alleles + tuple(new), frequencies=tuple(freqs.tolist()))
 
     def describe(self) -> dict[str, object]:
-        return {"name": self.name, "chromosome": self.chromosome, "n_alleles": self.n_alleles,
-                "mutation": None if self.mutation is None else self.mutation.describe(),
-                "silent_frequency": self.silent_frequency}
+        return {
+            "name": self.name,
+            "chromosome": self.chromosome,
+            "n_alleles": self.n_alleles,
+            "mutation": None if self.mutation is None else self.mutation.describe(),
+            "silent_frequency": self.silent_frequency,
+        }
 
 
 @dataclass(frozen=True)
@@ -183,12 +210,20 @@ class Genotype:
         elif isinstance(value, Sequence):
             parts = list(value)
         else:
-            raise MarkerError("a genotype must be two alleles", field="genotype", value=value,
-                              hint='write it as "16/17" or ["16", "17"]')
+            raise MarkerError(
+                "a genotype must be two alleles",
+                field="genotype",
+                value=value,
+                hint='write it as "16/17" or ["16", "17"]',
+            )
         seen = [p for p in parts if p is not None and str(p).strip() not in ("", "-", "NA")]
         if len(parts) > 2 or len(seen) > 2:
-            raise MarkerError("a genotype has at most two alleles", field="genotype", value=value,
-                              hint="remove the extra alleles (mixtures are not supported)")
+            raise MarkerError(
+                "a genotype has at most two alleles",
+                field="genotype",
+                value=value,
+                hint="remove the extra alleles (mixtures are not supported)",
+            )
         if not seen:
             return None
         return cls(str(seen[0]), None if len(seen) == 1 else str(seen[1]))
@@ -215,20 +250,28 @@ class Profile:
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.dropout < 1.0):
-            raise MarkerError(f"drop-out probability of sample {self.sample} must be in [0, 1)",
-                              field=f"{self.sample}.dropout", value=self.dropout)
+            raise MarkerError(
+                f"drop-out probability of sample {self.sample} must be in [0, 1)",
+                field=f"{self.sample}.dropout",
+                value=self.dropout,
+            )
         object.__setattr__(self, "genotypes", dict(self.genotypes))
 
     @classmethod
-    def from_mapping(cls, sample: str, genotypes: Mapping[str, object], /, *,
-                     dropout: float = 0.0) -> Profile:
+    def from_mapping(
+        cls, sample: str, genotypes: Mapping[str, object], /, *, dropout: float = 0.0
+    ) -> Profile:
         out: dict[str, Genotype | None] = {}
         for marker, value in genotypes.items():
             try:
                 out[marker] = Genotype.parse(value)
             except MarkerError as exc:
-                raise MarkerError(f"sample {sample}, marker {marker}: {exc.message}",
-                                  field=f"{sample}.{marker}", value=value, hint=exc.hint) from None
+                raise MarkerError(
+                    f"sample {sample}, marker {marker}: {exc.message}",
+                    field=f"{sample}.{marker}",
+                    value=value,
+                    hint=exc.hint,
+                ) from None
         return cls(sample, out, dropout=dropout)
 
     def get(self, marker: str) -> Genotype | None:
@@ -250,9 +293,14 @@ class Profile:
         return tuple(m for m, g in self.genotypes.items() if g is not None)
 
 
-def reconcile_loci(loci: Sequence[Locus], profiles: Iterable[Profile], /, *,
-                   unknown_alleles: Literal["error", "minimum"] = "error",
-                   database_size: int | None = None) -> tuple[list[Locus], list[str]]:
+def reconcile_loci(
+    loci: Sequence[Locus],
+    profiles: Iterable[Profile],
+    /,
+    *,
+    unknown_alleles: Literal["error", "minimum"] = "error",
+    database_size: int | None = None,
+) -> tuple[list[Locus], list[str]]:
     """Check every profile allele against the tables; optionally add unseen ones at 5/2N (NRC II).
 
     Returns the loci to use and notes saying what was changed (empty when nothing was).
@@ -274,23 +322,38 @@ def reconcile_loci(loci: Sequence[Locus], profiles: Iterable[Profile], /, *,
                     missing.setdefault(a, prof.sample)
         if missing and unknown_alleles == "minimum":
             if database_size is None or database_size <= 0:
-                raise FrequencyError("unknown_alleles='minimum' needs the database size N",
-                                     field="database_size", value=database_size,
-                                     hint="pass database_size= the number of people behind the table")
+                raise FrequencyError(
+                    "unknown_alleles='minimum' needs the database size N",
+                    field="database_size",
+                    value=database_size,
+                    hint="pass database_size= the number of people behind the table",
+                )
             fmin = 5.0 / (2.0 * database_size)
             locus = locus.with_alleles(missing, fmin)
-            notes.append(f"marker {locus.name}: allele(s) {', '.join(missing)} not in the table; given the "
-                         f"minimum frequency 5/2N = {fmin:.6g} and the table renormalised")
+            notes.append(
+                f"marker {locus.name}: allele(s) {', '.join(missing)} not in the table; given the "
+                f"minimum frequency 5/2N = {fmin:.6g} and the table renormalised"
+            )
         else:
-            problems += [Problem(f"{prof} / {locus.name}", f"allele {a} of sample {prof} is not in the "
-                                 f"frequency table of marker {locus.name}", a,
-                                 "add it to the table or use unknown_alleles='minimum'")
-                         for a, prof in missing.items()]
+            problems += [
+                Problem(
+                    f"{prof} / {locus.name}",
+                    f"allele {a} of sample {prof} is not in the frequency table of marker {locus.name}",
+                    a,
+                    "add it to the table or use unknown_alleles='minimum'",
+                )
+                for a, prof in missing.items()
+            ]
         out.append(locus)
     if problems:
-        raise MarkerError(problems[0].message if len(problems) == 1 else
-                          f"{len(problems)} alleles are not in the frequency tables: " +
-                          "; ".join(p.message for p in problems[:5]),
-                          field=problems[0].field, value=problems[0].value, hint=problems[0].hint,
-                          problems=problems)
+        raise MarkerError(
+            problems[0].message
+            if len(problems) == 1
+            else f"{len(problems)} alleles are not in the frequency tables: "
+            + "; ".join(p.message for p in problems[:5]),
+            field=problems[0].field,
+            value=problems[0].value,
+            hint=problems[0].hint,
+            problems=problems,
+        )
     return out, notes

@@ -44,21 +44,46 @@ class MutationModel:
     def __post_init__(self) -> None:
         problems = _check_params(self)
         if problems:
-            raise MarkerError(str(problems[0]), field=problems[0].field, value=problems[0].value,
-                              hint=problems[0].hint, problems=problems)
+            raise MarkerError(
+                str(problems[0]),
+                field=problems[0].field,
+                value=problems[0].value,
+                hint=problems[0].hint,
+                problems=problems,
+            )
 
     @classmethod
-    def make(cls, model: str, /, *, rate: float = 0.0, rate2: float | None = None,
-             range: float | None = None, matrix: Sequence[Sequence[float]] | None = None,
-             seed: int | None = None) -> MutationModel:
+    def make(
+        cls,
+        model: str,
+        /,
+        *,
+        rate: float = 0.0,
+        rate2: float | None = None,
+        range: float | None = None,
+        matrix: Sequence[Sequence[float]] | None = None,
+        seed: int | None = None,
+    ) -> MutationModel:
         """Factory by pedmut name (``"equal"``, ``"stepwise"``, ...)."""
         mat = None if matrix is None else tuple(tuple(float(x) for x in row) for row in matrix)
-        return cls(model=model, rate=float(rate), rate2=None if rate2 is None else float(rate2),
-                   range=None if range is None else float(range), matrix=mat, seed=seed)
+        return cls(
+            model=model,
+            rate=float(rate),
+            rate2=None if rate2 is None else float(rate2),
+            range=None if range is None else float(range),
+            matrix=mat,
+            seed=seed,
+        )
 
     def describe(self) -> dict[str, object]:
-        return {"model": self.model, "rate": self.rate, "rate2": self.rate2, "range": self.range,
-                "custom_matrix": self.matrix is not None, "seed": self.seed}
+        return {
+            "model": self.model,
+            "rate": self.rate,
+            "rate2": self.rate2,
+            "range": self.range,
+            "custom_matrix": self.matrix is not None,
+            "seed": self.seed,
+        }
 
     def matrix_for(self, alleles: Sequence[str], freqs: FloatArray) -> FloatArray:
         """The transition matrix over ``alleles`` (in that order)."""
@@ -69,7 +94,10 @@ class MutationModel:
             if mat.shape != (n, n):
                 raise MarkerError(
                     f"custom mutation matrix is {mat.shape[0]}x{mat.shape[1]} but the marker has {n} alleles",
-                    field="mutation.matrix", value=mat.shape, hint="give one row and column per allele")
+                    field="mutation.matrix",
+                    value=mat.shape,
+                    hint="give one row and column per allele",
+                )
             _check_rows(mat)
             return mat
         if n <= 1 or self.model == "trivial":
@@ -81,8 +109,9 @@ class MutationModel:
 def _check_params(m: MutationModel) -> list[Problem]:
     out: list[Problem] = []
     if m.model not in MODELS:
-        out.append(Problem("mutation.model", "unknown mutation model", m.model,
-                           f"use one of {', '.join(MODELS)}"))
+        out.append(
+            Problem("mutation.model", "unknown mutation model", m.model, f"use one of {', '.join(MODELS)}")
+        )
         return out
     if not (0.0 <= m.rate <= 1.0):
         out.append(Problem("mutation.rate", "rate must be in [0, 1]", m.rate))
@@ -94,28 +123,45 @@ def _check_params(m: MutationModel) -> list[Problem]:
         if m.range is None or not m.range > 0:
             out.append(Problem("mutation.range", "stepwise needs a positive range", m.range))
     if m.model == "custom" and m.matrix is None:
-        out.append(Problem("mutation.matrix", "the custom model needs a matrix", None,
-                           "give a square matrix with rows summing to 1"))
+        out.append(
+            Problem(
+                "mutation.matrix",
+                "the custom model needs a matrix",
+                None,
+                "give a square matrix with rows summing to 1",
+            )
+        )
     return out
 
 
 def _check_rows(mat: FloatArray) -> None:
     if np.any(mat < 0) or np.any(mat > 1):
-        raise MarkerError("mutation matrix entries must be in [0, 1]", field="mutation.matrix",
-                          value=float(mat.min() if np.any(mat < 0) else mat.max()))
+        raise MarkerError(
+            "mutation matrix entries must be in [0, 1]",
+            field="mutation.matrix",
+            value=float(mat.min() if np.any(mat < 0) else mat.max()),
+        )
     sums = mat.sum(axis=1)
     bad = np.nonzero(np.abs(sums - 1) > 1e-3)[0]
     if bad.size:
-        raise MarkerError(f"mutation matrix row {int(bad[0]) + 1} sums to {sums[bad[0]]!r}, not 1",
-                          field="mutation.matrix", value=float(sums[bad[0]]), hint="normalise each row")
+        raise MarkerError(
+            f"mutation matrix row {int(bad[0]) + 1} sums to {sums[bad[0]]!r}, not 1",
+            field="mutation.matrix",
+            value=float(sums[bad[0]]),
+            hint="normalise each row",
+        )
 
 
 def _numeric(alleles: list[str], model: str) -> FloatArray:
     try:
         return np.array([float(a) for a in alleles], dtype=np.float64)
     except ValueError:
-        raise MarkerError(f"the {model} mutation model needs numeric allele labels",
-                          field="alleles", value=alleles, hint="use equal or proportional") from None
+        raise MarkerError(
+            f"the {model} mutation model needs numeric allele labels",
+            field="alleles",
+            value=alleles,
+            hint="use equal or proportional",
+        ) from None
 
 
 def _equal(m: MutationModel, alleles: list[str], p: FloatArray) -> FloatArray:
@@ -130,8 +176,12 @@ def _proportional(m: MutationModel, alleles: list[str], p: FloatArray) -> FloatA
     alpha = m.rate / float(np.sum(p * (1 - p)))
     mat: FloatArray = (1 - alpha) * np.eye(n) + alpha * np.tile(p, (n, 1))
     if np.any(mat > 1):
-        raise MarkerError("impossible proportional mutation matrix", field="mutation.rate", value=m.rate,
-                          hint="reduce the rate")
+        raise MarkerError(
+            "impossible proportional mutation matrix",
+            field="mutation.rate",
+            value=m.rate,
+            hint="reduce the rate",
+        )
     return mat
 
 
@@ -145,9 +195,12 @@ def _random(m: MutationModel, alleles: list[str], p: FloatArray) -> FloatArray:
 def _onestep(m: MutationModel, alleles: list[str], p: FloatArray) -> FloatArray:
     num = _numeric(alleles, "onestep")
     if np.any(np.round(num) != num):
-        raise MarkerError("the onestep mutation model needs integer alleles", field="alleles",
-                          value=next(a for a, x in zip(alleles, num, strict=True) if round(x) != x),
-                          hint="use stepwise for microvariants")
+        raise MarkerError(
+            "the onestep mutation model needs integer alleles",
+            field="alleles",
+            value=next(a for a, x in zip(alleles, num, strict=True) if round(x) != x),
+            hint="use stepwise for microvariants",
+        )
     n = len(alleles)
     mat = np.zeros((n, n))
     for i in range(n):
@@ -210,9 +263,18 @@ class SexMutation:
         return {"female": self.female.describe(), "male": self.male.describe()}
 
 
-def mutation_matrix(model: str, alleles: Sequence[str], freqs: Sequence[float] | FloatArray, /, *,
-                    rate: float = 0.0, rate2: float | None = None, range: float | None = None,
-                    matrix: Sequence[Sequence[float]] | None = None, seed: int | None = None) -> FloatArray:
+def mutation_matrix(
+    model: str,
+    alleles: Sequence[str],
+    freqs: Sequence[float] | FloatArray,
+    /,
+    *,
+    rate: float = 0.0,
+    rate2: float | None = None,
+    range: float | None = None,
+    matrix: Sequence[Sequence[float]] | None = None,
+    seed: int | None = None,
+) -> FloatArray:
     """Like ``pedmut::mutationMatrix(model, alleles, afreq, rate, rate2, range)``."""
     mm = MutationModel.make(model, rate=rate, rate2=rate2, range=range, matrix=matrix, seed=seed)
     return mm.matrix_for(list(alleles), np.asarray(freqs, dtype=np.float64))

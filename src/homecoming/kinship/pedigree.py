@@ -15,8 +15,19 @@ from functools import cached_property
 from homecoming.errors import PedigreeError, Problem
 
 UNKNOWN, MALE, FEMALE = 0, 1, 2
-_SEX_WORDS = {"male": MALE, "m": MALE, "1": MALE, "female": FEMALE, "f": FEMALE, "2": FEMALE,
-              "unknown": UNKNOWN, "u": UNKNOWN, "0": UNKNOWN, "none": UNKNOWN, "": UNKNOWN}
+_SEX_WORDS = {
+    "male": MALE,
+    "m": MALE,
+    "1": MALE,
+    "female": FEMALE,
+    "f": FEMALE,
+    "2": FEMALE,
+    "unknown": UNKNOWN,
+    "u": UNKNOWN,
+    "0": UNKNOWN,
+    "none": UNKNOWN,
+    "": UNKNOWN,
+}
 SEX_NAMES = {UNKNOWN: "unknown", MALE: "male", FEMALE: "female"}
 
 
@@ -36,8 +47,14 @@ class Pedigree:
         rows: list[tuple[str, str | None, str | None, object]] = []
         for rec in records:
             if isinstance(rec, Mapping):
-                rows.append((str(rec.get("id")), _opt(rec.get("father")), _opt(rec.get("mother")),
-                             rec.get("sex", "unknown")))
+                rows.append(
+                    (
+                        str(rec.get("id")),
+                        _opt(rec.get("father")),
+                        _opt(rec.get("mother")),
+                        rec.get("sex", "unknown"),
+                    )
+                )
             else:
                 rid, fa, mo, *rest = list(rec)
                 rows.append((str(rid), _opt(fa), _opt(mo), rest[0] if rest else "unknown"))
@@ -45,15 +62,17 @@ class Pedigree:
         index: dict[str, int] = {}
         for i, (rid, *_r) in enumerate(rows):
             if rid in index:
-                problems.append(Problem(f"person {rid}", "duplicate id", rid, "give every person one row",
-                                        row=i + 1))
+                problems.append(
+                    Problem(f"person {rid}", "duplicate id", rid, "give every person one row", row=i + 1)
+                )
             index.setdefault(rid, i)
         sexes = []
         for rid, _fa, _mo, sx in rows:
             code = _SEX_WORDS.get(str(sx).strip().lower()) if sx is not None else UNKNOWN
             if code is None:
-                problems.append(Problem(f"person {rid}: sex", "unknown sex", sx,
-                                        "use 'male', 'female' or 'unknown'"))
+                problems.append(
+                    Problem(f"person {rid}: sex", "unknown sex", sx, "use 'male', 'female' or 'unknown'")
+                )
                 code = UNKNOWN
             sexes.append(code)
         fathers: list[int] = []
@@ -61,16 +80,30 @@ class Pedigree:
         for rid, fa, mo, _sx in rows:
             for role, parent, out in (("father", fa, fathers), ("mother", mo, mothers)):
                 if parent is not None and parent not in index:
-                    problems.append(Problem(f"person {rid}: {role}", f"unknown {role} id", parent,
-                                            f"add {parent} as a member or fix the id"))
+                    problems.append(
+                        Problem(
+                            f"person {rid}: {role}",
+                            f"unknown {role} id",
+                            parent,
+                            f"add {parent} as a member or fix the id",
+                        )
+                    )
                 out.append(index.get(parent, -1) if parent is not None else -1)
             if (fa is None) != (mo is None):
-                problems.append(Problem(f"person {rid}", "has one parent but not the other", fa or mo,
-                                        "give both parents (add an untyped partner) or neither"))
-        ped = cls(ids=tuple(r[0] for r in rows), father=tuple(fathers), mother=tuple(mothers),
-                  sex=tuple(sexes))
-        problems += [p for p in ped.problems()
-                     if "parent missing" not in p.message and p.message != "duplicate id"]
+                problems.append(
+                    Problem(
+                        f"person {rid}",
+                        "has one parent but not the other",
+                        fa or mo,
+                        "give both parents (add an untyped partner) or neither",
+                    )
+                )
+        ped = cls(
+            ids=tuple(r[0] for r in rows), father=tuple(fathers), mother=tuple(mothers), sex=tuple(sexes)
+        )
+        problems += [
+            p for p in ped.problems() if "parent missing" not in p.message and p.message != "duplicate id"
+        ]
         if problems:
             raise _error(problems)
         return ped
@@ -93,20 +126,38 @@ class Pedigree:
             seen.add(ident)
             fa, mo = self.father[i], self.mother[i]
             if (fa < 0) != (mo < 0):
-                out.append(Problem(f"person {ident}", "has one parent but not the other (parent missing)",
-                                   None, "give both parents or neither"))
+                out.append(
+                    Problem(
+                        f"person {ident}",
+                        "has one parent but not the other (parent missing)",
+                        None,
+                        "give both parents or neither",
+                    )
+                )
             for role, p, want in (("father", fa, MALE), ("mother", mo, FEMALE)):
                 if p >= n:
                     out.append(Problem(f"person {ident}: {role}", "parent index out of range", p))
                 elif p == i:
                     out.append(Problem(f"person {ident}: {role}", "is their own parent", ident))
                 elif p >= 0 and self.sex[p] != want:
-                    out.append(Problem(f"person {ident}: {role}",
-                                       f"{role} {self.ids[p]} has sex {SEX_NAMES.get(self.sex[p], '?')}",
-                                       self.ids[p], f"a {role} must be {SEX_NAMES[want]}"))
+                    out.append(
+                        Problem(
+                            f"person {ident}: {role}",
+                            f"{role} {self.ids[p]} has sex {SEX_NAMES.get(self.sex[p], '?')}",
+                            self.ids[p],
+                            f"a {role} must be {SEX_NAMES[want]}",
+                        )
+                    )
         if not out:
-            out += [Problem(f"person {self.ids[i]}", "is their own ancestor", self.ids[i],
-                            "break the cycle in the parent links") for i in self._cycle_members()]
+            out += [
+                Problem(
+                    f"person {self.ids[i]}",
+                    "is their own ancestor",
+                    self.ids[i],
+                    "break the cycle in the parent links",
+                )
+                for i in self._cycle_members()
+            ]
         return out
 
     def validate(self) -> Pedigree:
@@ -153,8 +204,12 @@ class Pedigree:
         try:
             return self._index[ident]
         except KeyError:
-            raise PedigreeError(f"no person {ident!r} in the pedigree", field="id", value=ident,
-                                hint=f"members are {', '.join(self.ids)}") from None
+            raise PedigreeError(
+                f"no person {ident!r} in the pedigree",
+                field="id",
+                value=ident,
+                hint=f"members are {', '.join(self.ids)}",
+            ) from None
 
     def __contains__(self, ident: object) -> bool:
         return ident in self._index
@@ -187,9 +242,15 @@ class Pedigree:
         return tuple(tuple(g) for g in sorted(groups.values()))
 
     def records(self) -> list[dict[str, str | None]]:
-        return [{"id": ident, "father": self.ids[f] if f >= 0 else None,
-                 "mother": self.ids[m] if m >= 0 else None, "sex": SEX_NAMES[s]}
-                for ident, f, m, s in zip(self.ids, self.father, self.mother, self.sex, strict=True)]
+        return [
+            {
+                "id": ident,
+                "father": self.ids[f] if f >= 0 else None,
+                "mother": self.ids[m] if m >= 0 else None,
+                "sex": SEX_NAMES[s],
+            }
+            for ident, f, m, s in zip(self.ids, self.father, self.mother, self.sex, strict=True)
+        ]
 
     def with_members(self, records: Iterable[Mapping[str, object]]) -> Pedigree:
         """A new pedigree with extra members appended (checked)."""
@@ -211,7 +272,11 @@ def _opt(value: object) -> str | None:
 
 
 def _error(problems: list[Problem]) -> PedigreeError:
-    head = str(problems[0]) if len(problems) == 1 else (
-        f"{len(problems)} problems in the pedigree: " + "; ".join(str(p) for p in problems))
-    return PedigreeError(head, field=problems[0].field, value=problems[0].value, hint=problems[0].hint,
-                         problems=problems)
+    head = (
+        str(problems[0])
+        if len(problems) == 1
+        else (f"{len(problems)} problems in the pedigree: " + "; ".join(str(p) for p in problems))
+    )
+    return PedigreeError(
+        head, field=problems[0].field, value=problems[0].value, hint=problems[0].hint, problems=problems
+    )

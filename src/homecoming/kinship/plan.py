@@ -109,8 +109,9 @@ def gene_index(ped: Pedigree, x: bool) -> dict[tuple[int, int], int]:
     return genes
 
 
-def _structure(ped: Pedigree, genes: dict[tuple[int, int], int], typed: tuple[int, ...],
-               x: bool) -> list[FactorSpec]:
+def _structure(
+    ped: Pedigree, genes: dict[tuple[int, int], int], typed: tuple[int, ...], x: bool
+) -> list[FactorSpec]:
     """The same factors as ``likelihood._build`` (θ = 0), as structure only."""
     out = [FactorSpec(PRIOR, (v,)) for (i, _s), v in genes.items() if ped.father[i] < 0]
     for i in range(len(ped)):
@@ -148,20 +149,23 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
         if not involved:
             continue
         drop = _partners(var, involved, active, keep)
-        involved = sorted((a for a in active if drop & set(a[1])),
-                          key=lambda a: math.prod(nominal[v] for v in a[1]))  # big factor last: matmul
+        involved = sorted(
+            (a for a in active if drop & set(a[1])), key=lambda a: math.prod(nominal[v] for v in a[1])
+        )  # big factor last: matmul
         active = [a for a in active if not drop & set(a[1])]
         slots, scopes = [k for k, _s in involved], [s for _k, s in involved]
         steps.append(_step(slots, factors, scopes, drop=drop, final=None, small=small))
         active.append((slot, steps[-1].variables))
         slot += 1
-    steps.append(_step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep,
-                       small=small))
+    steps.append(
+        _step([k for k, _s in active], factors, [s for _k, s in active], drop=None, final=keep, small=small)
+    )
     return Plan(genes, tuple(factors), tuple(steps), typed, keep)
 
 
-def _partners(var: int, involved: list[tuple[int, Vars]], active: list[tuple[int, Vars]],
-              keep: Vars) -> set[int]:
+def _partners(
+    var: int, involved: list[tuple[int, Vars]], active: list[tuple[int, Vars]], keep: Vars
+) -> set[int]:
     """``var`` and every variable that can be summed out in the same step without a larger table.
 
     A variable qualifies when it is not kept and every factor holding it only holds variables the
@@ -177,8 +181,15 @@ def _partners(var: int, involved: list[tuple[int, Vars]], active: list[tuple[int
     return drop
 
 
-def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, drop: set[int] | None,
-          final: Vars | None, small: set[int]) -> Step:
+def _step(
+    slots: list[int],
+    factors: list[FactorSpec],
+    scopes: list[Vars],
+    *,
+    drop: set[int] | None,
+    final: Vars | None,
+    small: set[int],
+) -> Step:
     """Pairwise products of ``scopes``, summing each of ``drop`` as soon as no later factor needs it.
 
     A transmission to a typed child's gene (``small``: a domain of two alleles) is built, not split: its
@@ -187,12 +198,13 @@ def _step(slots: list[int], factors: list[FactorSpec], scopes: list[Vars], *, dr
     products: list[Product] = []
     acc = scopes[0] if scopes else ()
     for k, scope in enumerate(scopes[1:], start=1):
-        later = {v for s in scopes[k + 1:] for v in s}
+        later = {v for s in scopes[k + 1 :] for v in s}
         merged = tuple(dict.fromkeys(acc + scope))
         out = tuple(v for v in merged if drop is None or v not in drop or v in later)
         spec = factors[slots[k]] if slots[k] < len(factors) else None
-        split = (spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc)
-                 and scope[2] not in small)
+        split = (
+            spec is not None and spec.kind == MEIOSIS and set(scope[:2]) <= set(acc) and scope[2] not in small
+        )
         products.append(Product(slots[k], out, split))
         acc = out
     target = final if final is not None else tuple(v for v in acc if drop is None or v not in drop)
@@ -251,8 +263,13 @@ def _buffers(markers: Sequence[MarkerInput]) -> Buffers:
         return at
 
     freq_off = np.array([place(m.freqs) for m in markers], dtype=np.int64)
-    mat_off = np.array([[place(_identity(m.freqs.size) if mat is None else mat) for mat in (m.male, m.female)]
-                        for m in markers], dtype=np.int64).reshape(-1, 2)
+    mat_off = np.array(
+        [
+            [place(_identity(m.freqs.size) if mat is None else mat) for mat in (m.male, m.female)]
+            for m in markers
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
     flat = np.concatenate(pieces) if pieces else np.zeros(0)
     buffers = (n, freq_off, flat, mat_off, flat)
     if len(_BUFFERS) > 256:
@@ -271,11 +288,12 @@ def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> l
     batch = [markers[k] for k in fits]
     n, freq_off, freqs, mat_off, mats = _buffers(batch)
     codes = np.array([[m.codes[node] for node in plan.typed] for m in batch], dtype=np.int64)
-    loglik, joints, offsets = run_program(program, n, freq_off, freqs, mat_off, mats,
-                                          codes.reshape(len(batch), len(plan.typed), 2), joint=joint)
+    loglik, joints, offsets = run_program(
+        program, n, freq_off, freqs, mat_off, mats, codes.reshape(len(batch), len(plan.typed), 2), joint=joint
+    )
     for j, k in enumerate(fits):
         size = int(n[j])
-        table = joints[offsets[j]:offsets[j + 1]].reshape(size, size) if joint else _EMPTY
+        table = joints[offsets[j] : offsets[j + 1]].reshape(size, size) if joint else _EMPTY
         out[k] = (float(loglik[j]), table)
     return out
 
@@ -285,8 +303,9 @@ PlainResult = tuple[float, FloatArray]
 _SPACES: WeakKeyDictionary[Locus, dict[tuple[int, ...], AlleleSpace]] = WeakKeyDictionary()
 
 
-def plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]]
-                ) -> dict[int, tuple[int, int]] | None:
+def plain_codes(
+    ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]]
+) -> dict[int, tuple[int, int]] | None:
     """Allele indices of every typed node when the marker is plain (else None: use the generic path).
 
     Plain: no silent allele, and every node with a typing at this marker has exactly one, a full
@@ -318,12 +337,15 @@ def plain_codes(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile
 
 def placed_nodes(ped: Pedigree, placements: Placements) -> list[tuple[int, list[Profile]]]:
     """``[(node index, [profiles])]`` of node id -> profile(s) placements, by node index."""
-    return sorted((ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
-                  for node_id, profiles in placements.items())
+    return sorted(
+        (ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
+        for node_id, profiles in placements.items()
+    )
 
 
-def plain_input(ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]], *,
-                lump: bool) -> MarkerInput | None:
+def plain_input(
+    ped: Pedigree, locus: Locus, nodes: list[tuple[int, list[Profile]]], *, lump: bool
+) -> MarkerInput | None:
     """The marker as input to a compiled plan, or None when it needs the generic engine."""
     codes = plain_codes(ped, locus, nodes)
     if codes is None:
@@ -336,8 +358,12 @@ def coded_input(locus: Locus, codes: dict[int, tuple[int, int]], *, lump: bool) 
     if not lump:
         return MarkerInput(locus.freq_array, locus.male_matrix, locus.female_matrix, codes)
     space = lumped_space(locus, codes)
-    return MarkerInput(space.freqs, space.male, space.female,
-                       {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()})
+    return MarkerInput(
+        space.freqs,
+        space.male,
+        space.female,
+        {node: (space.codes[a], space.codes[b]) for node, (a, b) in codes.items()},
+    )
 
 
 def lumped_space(locus: Locus, codes: dict[int, tuple[int, int]]) -> AlleleSpace:
@@ -356,8 +382,9 @@ def lumped_space(locus: Locus, codes: dict[int, tuple[int, int]]) -> AlleleSpace
     return space
 
 
-def plain_results(ped: Pedigree, loci: Sequence[Locus], placements: Placements, *,
-                  keep_node: int | None) -> list[PlainResult | None]:
+def plain_results(
+    ped: Pedigree, loci: Sequence[Locus], placements: Placements, *, keep_node: int | None
+) -> list[PlainResult | None]:
     """Per marker ``(loglik, table)`` by compiled plans (θ = 0), or None where the generic engine is needed.
 
     With ``keep_node=None`` markers are lumped and ``table`` is empty; otherwise ``table`` is the joint of
@@ -378,8 +405,11 @@ def plain_results_many(jobs: Sequence[Job], loci: Sequence[Locus]) -> list[list[
     return run_inputs([(ped, keep_node) for ped, _p, keep_node in jobs], loci, inputs)
 
 
-def run_inputs(jobs: Sequence[tuple[Pedigree, int | None]], loci: Sequence[Locus],
-               inputs: Sequence[Sequence[MarkerInput | None]]) -> list[list[PlainResult | None]]:
+def run_inputs(
+    jobs: Sequence[tuple[Pedigree, int | None]],
+    loci: Sequence[Locus],
+    inputs: Sequence[Sequence[MarkerInput | None]],
+) -> list[list[PlainResult | None]]:
     """Run the marker ``inputs[j][k]`` (None: left to the caller) of every ``(pedigree, kept node)`` job.
 
     Every (job, marker) with the same plan — pedigrees of the same structure with the same members

@@ -58,18 +58,30 @@ def family_pedigree(kind: str, rng: np.random.Generator, /) -> tuple[Pedigree, s
         recs = [("FA", None, None, "male"), ("MO", None, None, "female"), mp, *sibs]
         typed = [s[0] for s in sibs]
     elif kind == "half_siblings_grand":
-        recs = [("GF", None, None, "male"), ("GM", None, None, "female"), ("FA", "GF", "GM", "male"),
-                ("UN", "GF", "GM", "male"), ("MO", None, None, "female"), ("MO2", None, None, "female"),
-                mp, ("HS", "FA", "MO2", _sex(rng))]
+        recs = [
+            ("GF", None, None, "male"),
+            ("GM", None, None, "female"),
+            ("FA", "GF", "GM", "male"),
+            ("UN", "GF", "GM", "male"),
+            ("MO", None, None, "female"),
+            ("MO2", None, None, "female"),
+            mp,
+            ("HS", "FA", "MO2", _sex(rng)),
+        ]
         typed = ["GM", "HS", str(rng.choice(["UN", "MO"]))]
     else:
-        raise HypothesisError(f"unknown family kind {kind!r}", field="kind", value=kind,
-                              hint=f"choose one of {', '.join(FAMILY_KINDS)}")
+        raise HypothesisError(
+            f"unknown family kind {kind!r}",
+            field="kind",
+            value=kind,
+            hint=f"choose one of {', '.join(FAMILY_KINDS)}",
+        )
     return Pedigree.from_records(recs), "MP", tuple(typed)
 
 
-def make_partial(profile: Profile, rng: np.random.Generator, /, *, untyped: float = 0.0,
-                 one_allele: float = 0.0) -> Profile:
+def make_partial(
+    profile: Profile, rng: np.random.Generator, /, *, untyped: float = 0.0, one_allele: float = 0.0
+) -> Profile:
     """A degraded copy: each marker untyped with probability ``untyped``, else one allele only with
     probability ``one_allele`` (a partial genotype)."""
     calls: dict[str, Genotype | None] = {}
@@ -94,8 +106,9 @@ def induce_mutation(profile: Profile, locus: Locus, rng: np.random.Generator, /)
     step = 1 if k + 1 < locus.n_alleles and (k == 0 or rng.random() < 0.5) else -1
     als = list(g.alleles)
     als[which] = locus.alleles[k + step]
-    return Profile(profile.sample, {**profile.genotypes, locus.name: Genotype(als[0], als[1])},
-                   dropout=profile.dropout)
+    return Profile(
+        profile.sample, {**profile.genotypes, locus.name: Genotype(als[0], als[1])}, dropout=profile.dropout
+    )
 
 
 @dataclass(frozen=True)
@@ -108,8 +121,13 @@ class Population:
     truth: Mapping[str, str]
 
 
-def simulate_family(family_id: str, kind: str, loci: Sequence[Locus], rng: np.random.Generator, /,
-                    ) -> tuple[ReferenceFamily, Profile]:
+def simulate_family(
+    family_id: str,
+    kind: str,
+    loci: Sequence[Locus],
+    rng: np.random.Generator,
+    /,
+) -> tuple[ReferenceFamily, Profile]:
     """One family of ``kind`` and the profile of its missing person (named ``family_id``/MP)."""
     ped, missing, typed = family_pedigree(kind, rng)
     profiles = simulate_profiles(ped, loci, rng, typed=[*typed, missing])
@@ -118,10 +136,19 @@ def simulate_family(family_id: str, kind: str, loci: Sequence[Locus], rng: np.ra
     return fam, Profile(f"{family_id}/{missing}", truth.genotypes)
 
 
-def simulate_population(loci: Sequence[Locus], rng: np.random.Generator, /, *, n_families: int,
-                        n_bodies: int, n_planted: int | None = None,
-                        kinds: Sequence[str] = FAMILY_KINDS, untyped: float = 0.0, one_allele: float = 0.0,
-                        mutated: float = 0.0) -> Population:
+def simulate_population(
+    loci: Sequence[Locus],
+    rng: np.random.Generator,
+    /,
+    *,
+    n_families: int,
+    n_bodies: int,
+    n_planted: int | None = None,
+    kinds: Sequence[str] = FAMILY_KINDS,
+    untyped: float = 0.0,
+    one_allele: float = 0.0,
+    mutated: float = 0.0,
+) -> Population:
     """``n_families`` families (kinds in turn), ``n_bodies`` bodies of which ``n_planted`` (default: as
     many as possible) are missing persons of distinct families; bodies shuffled and named B000001...
 
@@ -130,8 +157,12 @@ def simulate_population(loci: Sequence[Locus], rng: np.random.Generator, /, *, n
     """
     planted = min(n_families, n_bodies) if n_planted is None else n_planted
     if planted > min(n_families, n_bodies):
-        raise HypothesisError("more planted bodies than families or bodies", field="n_planted",
-                              value=planted, hint=f"at most {min(n_families, n_bodies)}")
+        raise HypothesisError(
+            "more planted bodies than families or bodies",
+            field="n_planted",
+            value=planted,
+            hint=f"at most {min(n_families, n_bodies)}",
+        )
     families, truths = [], []
     for k in range(n_families):
         fam, mp = simulate_family(f"F{k + 1:06d}", kinds[k % len(kinds)], loci, rng)
@@ -151,8 +182,9 @@ def simulate_population(loci: Sequence[Locus], rng: np.random.Generator, /, *, n
     for k, pos in enumerate(order):
         prof, fid = raw[int(pos)]
         name = f"B{k + 1:06d}"
-        bodies.append(make_partial(Profile(name, prof.genotypes), rng, untyped=untyped,
-                                   one_allele=one_allele))
+        bodies.append(
+            make_partial(Profile(name, prof.genotypes), rng, untyped=untyped, one_allele=one_allele)
+        )
         if fid is not None:
             truth[name] = fid
     return Population(tuple(loci), tuple(families), tuple(bodies), truth)

@@ -100,8 +100,15 @@ class _Builder:
         assert self.slots[into] == out_vars
         summed = [v for v in dict.fromkeys(lv + rv) if v not in out_vars]
         union = [*out_vars, *summed]
-        rows = [(v, lv.index(v) if v in lv else -1, rv.index(v) if v in rv else -1,
-                 out_vars.index(v) if v in out_vars else -1) for v in union]
+        rows = [
+            (
+                v,
+                lv.index(v) if v in lv else -1,
+                rv.index(v) if v in rv else -1,
+                out_vars.index(v) if v in out_vars else -1,
+            )
+            for v in union
+        ]
         self.unions.append(rows)
         self.op(OP_CONTRACT, into, left, right, int(accumulate), len(self.unions) - 1)
         return into
@@ -163,6 +170,7 @@ def _compile(plan: Plan) -> Program:
     slot_of_step: dict[int, int] = {}
     first_step = len(plan.factors)
     for j, step in enumerate(plan.steps):
+
         def resolve(i: int) -> int:
             return table(i) if i < first_step else slot_of_step[i]
 
@@ -208,8 +216,9 @@ def _compile(plan: Plan) -> Program:
         final_slot=final,
         n_vars=len(plan.genes),
         unions=tuple(_counts([row[0] for row in u], small) for u in b.unions),
-        slots=tuple(_counts(list(slot), small) if k in written else (-1, 0)
-                    for k, slot in enumerate(b.slots)),
+        slots=tuple(
+            _counts(list(slot), small) if k in written else (-1, 0) for k, slot in enumerate(b.slots)
+        ),
         used=np.array([k in written for k in range(len(b.slots))], dtype=np.uint8),
         all_slots=tuple(_counts(list(slot), small) for slot in b.slots),
     )
@@ -223,8 +232,10 @@ def workspace_size(program: Program, n: int) -> int:
     """Entries of the workspace that holds every table ``program`` writes, with up to ``n`` alleles."""
     got = program.workspace.get(n)
     if got is None:
-        got = program.workspace[n] = sum(n**u * 2**t if k else min(n**u * 2**t, _GAP)
-                                         for (u, t), k in zip(program.all_slots, program.used, strict=True))
+        got = program.workspace[n] = sum(
+            n**u * 2**t if k else min(n**u * 2**t, _GAP)
+            for (u, t), k in zip(program.all_slots, program.used, strict=True)
+        )
     return got
 
 
@@ -237,8 +248,17 @@ def largest_table(program: Program, n: int) -> int:
 
 
 # --------------------------------------------------------------------------- the interpreter
-def run_program(program: Program, n: IntArray, freq_off: IntArray, freqs: FloatArray, mat_off: IntArray,
-                mats: FloatArray, codes: IntArray, *, joint: bool) -> tuple[FloatArray, FloatArray, IntArray]:
+def run_program(
+    program: Program,
+    n: IntArray,
+    freq_off: IntArray,
+    freqs: FloatArray,
+    mat_off: IntArray,
+    mats: FloatArray,
+    codes: IntArray,
+    *,
+    joint: bool,
+) -> tuple[FloatArray, FloatArray, IntArray]:
     """Run ``program`` on every item; returns ``(loglik, joints, joint_offsets)``.
 
     Item ``i`` has ``n[i]`` alleles, frequencies ``freqs[freq_off[i]:][:n]``, mutation matrices (row-major
@@ -258,10 +278,30 @@ def run_program(program: Program, n: IntArray, freq_off: IntArray, freqs: FloatA
         kernel, chunks = _run_parallel, min(items, 4 * numba.get_num_threads())
     else:
         kernel, chunks = _run_serial, 1
-    args = (program.code, program.slot_ptr, program.slot_vars, program.used, program.union_ptr,
-            program.union_data, program.typed_genes, program.keep, program.final_slot, program.n_vars,
-            n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
-            _workspace(chunks * need).reshape(chunks, need), chunks)
+    args = (
+        program.code,
+        program.slot_ptr,
+        program.slot_vars,
+        program.used,
+        program.union_ptr,
+        program.union_data,
+        program.typed_genes,
+        program.keep,
+        program.final_slot,
+        program.n_vars,
+        n,
+        freq_off,
+        freqs,
+        mat_off,
+        mats,
+        codes,
+        joint,
+        loglik,
+        joints,
+        offsets,
+        _workspace(chunks * need).reshape(chunks, need),
+        chunks,
+    )
     if kernel is _run_parallel:
         with PARALLEL_LOCK:  # one parallel region at a time: numba's workqueue layer allows no more
             kernel(*args)
@@ -291,9 +331,30 @@ _KEEP_ENTRIES = 1 << 25  # 256 MB
 _GAP = 4096
 
 
-def _run(code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep, final_slot,  # type: ignore[no-untyped-def]
-         n_vars, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets, workspaces,
-         chunks):  # pragma: no cover - compiled
+def _run(
+    code,
+    slot_ptr,
+    slot_vars,
+    used,
+    union_ptr,
+    union_data,
+    typed_genes,
+    keep,
+    final_slot,  # type: ignore[no-untyped-def]
+    n_vars,
+    n,
+    freq_off,
+    freqs,
+    mat_off,
+    mats,
+    codes,
+    joint,
+    loglik,
+    joints,
+    offsets,
+    workspaces,
+    chunks,
+):  # pragma: no cover - compiled
     """Every item, in ``chunks`` interleaved runs; run ``c`` uses the workspace ``workspaces[c]``."""
     items = n.shape[0]
     n_slots = slot_ptr.shape[0] - 1
@@ -311,15 +372,67 @@ def _run(code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, ke
         start = np.zeros(n_slots + 1, dtype=np.int64)
         scratch = np.empty((5, widest), dtype=np.int64)
         for item in range(c, items, chunks):
-            _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep, final_slot,
-                  n_slots, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints, offsets,
-                  ws, dims, dom, strides, start, scratch)
+            _item(
+                item,
+                code,
+                slot_ptr,
+                slot_vars,
+                used,
+                union_ptr,
+                union_data,
+                typed_genes,
+                keep,
+                final_slot,
+                n_slots,
+                n,
+                freq_off,
+                freqs,
+                mat_off,
+                mats,
+                codes,
+                joint,
+                loglik,
+                joints,
+                offsets,
+                ws,
+                dims,
+                dom,
+                strides,
+                start,
+                scratch,
+            )
 
 
 @numba.njit(cache=True, nogil=True)
-def _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_genes, keep,  # type: ignore[no-untyped-def]
-          final_slot, n_slots, n, freq_off, freqs, mat_off, mats, codes, joint, loglik, joints,
-          offsets, ws, dims, dom, strides, start, scratch):  # pragma: no cover - compiled
+def _item(
+    item,
+    code,
+    slot_ptr,
+    slot_vars,
+    used,
+    union_ptr,
+    union_data,
+    typed_genes,
+    keep,  # type: ignore[no-untyped-def]
+    final_slot,
+    n_slots,
+    n,
+    freq_off,
+    freqs,
+    mat_off,
+    mats,
+    codes,
+    joint,
+    loglik,
+    joints,
+    offsets,
+    ws,
+    dims,
+    dom,
+    strides,
+    start,
+    scratch,
+):  # pragma: no cover - compiled
     na = n[item]
     dims[:] = na
     dom[:, :] = -1  # -1: the gene ranges over all alleles
@@ -389,8 +502,20 @@ def _item(item, code, slot_ptr, slot_vars, used, union_ptr, union_data, typed_ge
                     for c in range(dc):
                         ws[base + c] = ws[ha + i * dc + c] + ws[hb + j * dc + c]
         elif op == OP_CONTRACT:
-            _contract(ws, dst, code[k, 2], code[k, 3], code[k, 4] == 1, union_ptr[code[k, 5]],
-                      union_ptr[code[k, 5] + 1], union_data, dims, strides, start, scratch)
+            _contract(
+                ws,
+                dst,
+                code[k, 2],
+                code[k, 3],
+                code[k, 4] == 1,
+                union_ptr[code[k, 5]],
+                union_ptr[code[k, 5] + 1],
+                union_data,
+                dims,
+                strides,
+                start,
+                scratch,
+            )
         else:  # OP_RESCALE: by the power of two that brings the largest entry into [1/2, 1) (exact)
             top = 0.0
             for i in range(start[dst], start[dst + 1]):
@@ -447,8 +572,20 @@ def _score(size, sl, sr, so):  # type: ignore[no-untyped-def]  # pragma: no cove
 
 
 @numba.njit(cache=True, nogil=True)
-def _contract(ws, out, left, right, accumulate, u0, u1, union_data, dims, strides, start,  # type: ignore[no-untyped-def]
-              scratch):  # pragma: no cover - compiled
+def _contract(
+    ws,
+    out,
+    left,
+    right,
+    accumulate,
+    u0,
+    u1,
+    union_data,
+    dims,
+    strides,
+    start,  # type: ignore[no-untyped-def]
+    scratch,
+):  # pragma: no cover - compiled
     """``ws[out] (+)= sum over the union of ws[left] * ws[right]`` (``right`` -1: left alone).
 
     The loop runs over every combination of the union's variables; the innermost is the largest one.

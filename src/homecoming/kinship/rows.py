@@ -48,8 +48,9 @@ Placements = Mapping[str, Profile | Sequence[Profile]]
 Job = tuple[Pedigree, str, Placements]  # pedigree, missing person's id, node id -> profile(s)
 
 
-def plain_family_rows(jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets: NDArray[np.int64],
-                      consistency: bool) -> tuple[F64, U8 | None]:
+def plain_family_rows(
+    jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets: NDArray[np.int64], consistency: bool
+) -> tuple[F64, U8 | None]:
     """Rows ``[job, column]`` of log-LRs and (with ``consistency``) of possible-without-mutation flags.
 
     ``offsets[m]`` is the first column of marker ``m``: its ``n (n + 1) / 2`` genotypes ``{i <= j}`` at
@@ -58,34 +59,51 @@ def plain_family_rows(jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets:
     """
     silent = [lc.name for lc in loci if lc.silent_frequency > 0]
     if silent:
-        raise MarkerError(f"marker {silent[0]} has a silent allele, which these rows do not model",
-                          field=silent[0], value=silent[0],
-                          hint="build the tables with family_tables, which takes the general path for them")
+        raise MarkerError(
+            f"marker {silent[0]} has a silent allele, which these rows do not model",
+            field=silent[0],
+            value=silent[0],
+            hint="build the tables with family_tables, which takes the general path for them",
+        )
     width = int(offsets[-1]) + 1
     rows = np.zeros((len(jobs), width))
     ok = np.ones((len(jobs), width), dtype=np.uint8) if consistency else None
     nodes = [placed_nodes(ped, placements) for ped, _m, placements in jobs]
     kept = [ped.index(missing) for ped, missing, _p in jobs]
     hemi = np.array([ped.sex[k] == MALE for (ped, _m, _p), k in zip(jobs, kept, strict=True)])
-    codes = [[plain_codes(ped, locus, nd) for locus in loci] for (ped, _m, _p), nd in zip(jobs, nodes,
-                                                                                          strict=True)]
+    codes = [
+        [plain_codes(ped, locus, nd) for locus in loci] for (ped, _m, _p), nd in zip(jobs, nodes, strict=True)
+    ]
     heads = [(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
-    full = run_inputs(heads, loci, [[None if c is None else coded_input(locus, c, lump=False)
-                                     for locus, c in zip(loci, row, strict=True)] for row in codes])
+    full = run_inputs(
+        heads,
+        loci,
+        [
+            [
+                None if c is None else coded_input(locus, c, lump=False)
+                for locus, c in zip(loci, row, strict=True)
+            ]
+            for row in codes
+        ],
+    )
     for m, locus in enumerate(loci):
         x = locus.chromosome == "X"
-        joints = np.stack([_joint(got[m], ped, missing, locus, placements)
-                           for got, (ped, missing, placements) in zip(full, jobs, strict=True)])
+        joints = np.stack(
+            [
+                _joint(got[m], ped, missing, locus, placements)
+                for got, (ped, missing, placements) in zip(full, jobs, strict=True)
+            ]
+        )
         fam = _lower(joints, hemi & x)
         pop = _population(locus, hemi & x)
         with np.errstate(divide="ignore", invalid="ignore"):
             vals = np.log(fam) - pop
-        rows[:, offsets[m]:offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
+        rows[:, offsets[m] : offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
     if ok is not None:
         plain = [replace(lc, mutation=None) for lc in loci]
         possible = _possible(jobs, plain, codes, kept, hemi)
         for m in range(len(loci)):
-            ok[:, offsets[m]:offsets[m + 1]] = possible[m]
+            ok[:, offsets[m] : offsets[m + 1]] = possible[m]
     return rows, ok
 
 
@@ -118,8 +136,13 @@ def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
 Codes = dict[int, tuple[int, int]]
 
 
-def _possible(jobs: Sequence[Job], loci: Sequence[Locus], codes: list[list[Codes | None]], kept: list[int],
-              hemi: NDArray[np.bool_]) -> list[U8]:
+def _possible(
+    jobs: Sequence[Job],
+    loci: Sequence[Locus],
+    codes: list[list[Codes | None]],
+    kept: list[int],
+    hemi: NDArray[np.bool_],
+) -> list[U8]:
     """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation."""
     inbred = [_inbred(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
     inputs: list[list[MarkerInput | None]] = []
@@ -147,8 +170,11 @@ def _possible(jobs: Sequence[Job], loci: Sequence[Locus], codes: list[list[Codes
         for k, (ped, missing, placements) in enumerate(jobs):
             res, expansion = got[k][m], expansions[k][m]
             if res is None or expansion is None:  # the full allele list (generic or compiled)
-                joint = res[1] if res is not None else marker_distribution(
-                    ped, missing, locus, family=placements).joint
+                joint = (
+                    res[1]
+                    if res is not None
+                    else marker_distribution(ped, missing, locus, family=placements).joint
+                )
                 flat, lower, upper = joint.ravel(), i * n + j, j * n + i
             else:
                 flat = res[1].ravel()

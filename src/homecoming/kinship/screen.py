@@ -97,10 +97,13 @@ class ScreenTables:
         """The tables of some families (rows may repeat, e.g. to tile a benchmark; give new ids then)."""
         idx = np.asarray(rows, dtype=np.int64)
         new_ids = tuple(ids) if ids is not None else tuple(self.family_ids[i] for i in idx)
-        return replace(self, family_ids=new_ids, log_lr=np.ascontiguousarray(self.log_lr[idx]),
-                       log_lr64=np.ascontiguousarray(self.log_lr64[idx]),
-                       consistent=None if self.consistent is None else
-                       np.ascontiguousarray(self.consistent[idx]))
+        return replace(
+            self,
+            family_ids=new_ids,
+            log_lr=np.ascontiguousarray(self.log_lr[idx]),
+            log_lr64=np.ascontiguousarray(self.log_lr64[idx]),
+            consistent=None if self.consistent is None else np.ascontiguousarray(self.consistent[idx]),
+        )
 
 
 def _observed(md: MarkerDistribution, which: str, n: int, order: I64) -> F64:
@@ -117,15 +120,22 @@ def _observed(md: MarkerDistribution, which: str, n: int, order: I64) -> F64:
 
 def _allele_order(md: MarkerDistribution, locus: Locus) -> I64:
     if set(md.locus.alleles) != set(locus.alleles):
-        raise MarkerError(f"marker {locus.name}: a family table was built on other alleles than the "
-                          "common list", field=locus.name, value=len(md.locus.alleles),
-                          hint="build every table with the same reconciled loci")
+        raise MarkerError(
+            f"marker {locus.name}: a family table was built on other alleles than the common list",
+            field=locus.name,
+            value=len(md.locus.alleles),
+            hint="build every table with the same reconciled loci",
+        )
     return np.array([locus.index(a) for a in md.locus.alleles], dtype=np.int64)
 
 
-def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locus], offsets: I64,
-                 nomut: Sequence[MarkerDistribution] | None,
-                 population: dict[tuple[int, bool], F64] | None) -> tuple[F64, U8 | None]:
+def _family_rows(
+    dist_markers: Sequence[MarkerDistribution],
+    loci: Sequence[Locus],
+    offsets: I64,
+    nomut: Sequence[MarkerDistribution] | None,
+    population: dict[tuple[int, bool], F64] | None,
+) -> tuple[F64, U8 | None]:
     """One family's row of log-LRs (and of markers consistent without mutation) over the genotype columns.
 
     ``population`` caches the log population probabilities of each marker's genotypes (they depend only
@@ -150,12 +160,15 @@ def _family_rows(dist_markers: Sequence[MarkerDistribution], loci: Sequence[Locu
                 order = _allele_order(md, locus)
                 fam = _observed(md, "family", n, order)[tri]
                 vals = np.log(fam) - np.log(_observed(md, "population", n, order)[tri])
-        row[offsets[m]:offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
+        row[offsets[m] : offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
         if ok is not None and nomut is not None:
             nm = nomut[m]
-            cons = (nm.unordered("family")[tri] if same and nm.locus.alleles == locus.alleles
-                    else _observed(nm, "family", n, _allele_order(nm, locus))[tri])
-            ok[offsets[m]:offsets[m + 1]] = cons > 0
+            cons = (
+                nm.unordered("family")[tri]
+                if same and nm.locus.alleles == locus.alleles
+                else _observed(nm, "family", n, _allele_order(nm, locus))[tri]
+            )
+            ok[offsets[m] : offsets[m + 1]] = cons > 0
     return row, ok
 
 
@@ -171,8 +184,9 @@ class TableBlock:
     inputs: list[str]  # per family: digest of [id, missing person, pedigree records, profile digests]
 
 
-def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], offsets: I64,
-                theta: float = 0.0) -> TableBlock:
+def table_block(
+    block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], offsets: I64, theta: float = 0.0
+) -> TableBlock:
     """The rows (log-LRs, and consistency without mutation when a locus has a mutation model) of a
     block of families on reconciled ``loci`` — a unit of work of :func:`family_tables`, local or on Dask.
     """
@@ -184,8 +198,9 @@ def table_block(block: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus], o
     return TableBlock(rows, ok, inputs)
 
 
-def _block_rows(block: Sequence[ReferenceFamily], loci: Sequence[Locus], offsets: I64,
-                theta: float) -> tuple[F64, U8 | None]:
+def _block_rows(
+    block: Sequence[ReferenceFamily], loci: Sequence[Locus], offsets: I64, theta: float
+) -> tuple[F64, U8 | None]:
     mutated = any(lc.mutation is not None for lc in loci)
     if theta == 0 and all(lc.silent_frequency == 0 for lc in loci):
         jobs = [(f.pedigree, f.missing, {p.sample: p for p in f.profiles}) for f in block]
@@ -194,8 +209,9 @@ def _block_rows(block: Sequence[ReferenceFamily], loci: Sequence[Locus], offsets
     ok = np.ones_like(rows, dtype=np.uint8) if mutated else None
     jobs_list = [(f.pedigree, f.missing, list(f.profiles)) for f in block]
     dists = marker_distributions(jobs_list, loci=loci, theta=theta)
-    nomuts = (marker_distributions(jobs_list, loci=[replace(lc, mutation=None) for lc in loci])
-              if mutated else None)
+    nomuts = (
+        marker_distributions(jobs_list, loci=[replace(lc, mutation=None) for lc in loci]) if mutated else None
+    )
     population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
     for i, markers in enumerate(dists):
         nomut = None if nomuts is None else nomuts[i]
@@ -205,11 +221,20 @@ def _block_rows(block: Sequence[ReferenceFamily], loci: Sequence[Locus], offsets
     return rows, ok
 
 
-def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locus],
-                  bodies: Sequence[Profile] = (), theta: float = 0.0,
-                  unknown_alleles: Literal["error", "minimum"] = "error", database_size: int | None = None,
-                  frequency_table: str | None = None, progress: Progress | None = None,
-                  scheduler: str | Any | None = None, workers: int = 1) -> ScreenTables:
+def family_tables(
+    families: Sequence[ReferenceFamily],
+    /,
+    *,
+    loci: Sequence[Locus],
+    bodies: Sequence[Profile] = (),
+    theta: float = 0.0,
+    unknown_alleles: Literal["error", "minimum"] = "error",
+    database_size: int | None = None,
+    frequency_table: str | None = None,
+    progress: Progress | None = None,
+    scheduler: str | Any | None = None,
+    workers: int = 1,
+) -> ScreenTables:
     """Build the screening tables of ``families``.
 
     The common allele list of each marker is the frequency table's, merged (by label) with every allele
@@ -220,22 +245,30 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     workers. The tables are the same either way.
     """
     if workers < 1:
-        raise LimitError(f"workers must be at least 1 (got {workers})", field="workers", value=workers,
-                         hint="give the number of processes to build the tables in, e.g. the number of cores")
+        raise LimitError(
+            f"workers must be at least 1 (got {workers})",
+            field="workers",
+            value=workers,
+            hint="give the number of processes to build the tables in, e.g. the number of cores",
+        )
     ids = [f.id for f in families]
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
-        raise HypothesisError(f"family id {dup} is used twice", field="families", value=dup,
-                              hint="give every family its own id")
+        raise HypothesisError(
+            f"family id {dup} is used twice", field="families", value=dup, hint="give every family its own id"
+        )
     everyone = [p for f in families for p in f.profiles] + list(bodies)
-    rloci, _notes = reconcile_loci(loci, everyone, unknown_alleles=unknown_alleles,
-                                   database_size=database_size)
+    rloci, _notes = reconcile_loci(
+        loci, everyone, unknown_alleles=unknown_alleles, database_size=database_size
+    )
     sizes = [lc.n_alleles * (lc.n_alleles + 1) // 2 for lc in rloci]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     mutated = any(lc.mutation is not None for lc in rloci)
     log64 = np.empty((len(families), int(offsets[-1]) + 1))  # every row is written by one block
     ok = np.empty_like(log64, dtype=np.uint8) if mutated else None
-    blocks = [(start, families[start:start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)]
+    blocks = [
+        (start, families[start : start + TABLE_CHUNK]) for start in range(0, len(families), TABLE_CHUNK)
+    ]
     inputs: list[str] = ["" for _ in families]
     done = 0
 
@@ -255,11 +288,14 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
             store(start, table_block(block, loci=rloci, offsets=offsets, theta=theta))
     elif scheduler is None:
         context = multiprocessing.get_context("spawn")  # never fork a process whose threads are running
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(blocks)), mp_context=context,
-                                   initializer=_one_thread)
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(blocks)), mp_context=context, initializer=_one_thread
+        )
         try:
-            work = {pool.submit(table_block, block, loci=rloci, offsets=offsets, theta=theta): start
-                    for start, block in blocks}
+            work = {
+                pool.submit(table_block, block, loci=rloci, offsets=offsets, theta=theta): start
+                for start, block in blocks
+            }
             for future in as_completed(work):
                 store(work[future], future.result())
         finally:  # on an error (a bad family, Ctrl-C) the blocks not yet started are dropped
@@ -267,15 +303,27 @@ def family_tables(families: Sequence[ReferenceFamily], /, *, loci: Sequence[Locu
     else:
         with _dask_client(scheduler) as client:
             loci_f = client.scatter(rloci, broadcast=True)
-            futures = {client.submit(table_block, block, loci=loci_f, offsets=offsets, theta=theta,
-                                     pure=False): start for start, block in blocks}
+            futures = {
+                client.submit(
+                    table_block, block, loci=loci_f, offsets=offsets, theta=theta, pure=False
+                ): start
+                for start, block in blocks
+            }
             for future in _as_completed(futures):
                 store(futures[future], future.result())
-    prov = Provenance.make("homecoming.kinship.family_tables", parameters={
-        "theta": theta, "unknown_alleles": unknown_alleles, "database_size": database_size,
-        "frequency_table": frequency_table},
-        inputs={"families": inputs,
-                "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in rloci]})
+    prov = Provenance.make(
+        "homecoming.kinship.family_tables",
+        parameters={
+            "theta": theta,
+            "unknown_alleles": unknown_alleles,
+            "database_size": database_size,
+            "frequency_table": frequency_table,
+        },
+        inputs={
+            "families": inputs,
+            "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in rloci],
+        },
+    )
     return ScreenTables(tuple(ids), tuple(rloci), offsets, log64.astype(np.float32), log64, ok, theta, prov)
 
 
@@ -296,45 +344,75 @@ def _threshold32(threshold: float | None) -> np.float32:
     if threshold is None:
         return np.float32(np.inf)
     if not threshold > 0:
-        raise HypothesisError("the LR threshold must be > 0", field="threshold", value=threshold,
-                          hint="give an LR such as 10000")
+        raise HypothesisError(
+            "the LR threshold must be > 0",
+            field="threshold",
+            value=threshold,
+            hint="give an LR such as 10000",
+        )
     return np.float32(math.log(threshold))
 
 
-def screen_block(log_lr: F32, cols: I32, /, *, base: int = 0, top: int = 10, top_bodies: int = 10,
-                 threshold: float | None = None, n_parts: int | None = None) -> RawScreen:
+def screen_block(
+    log_lr: F32,
+    cols: I32,
+    /,
+    *,
+    base: int = 0,
+    top: int = 10,
+    top_bodies: int = 10,
+    threshold: float | None = None,
+    n_parts: int | None = None,
+) -> RawScreen:
     """Run the kernel on the family rows ``log_lr`` (global index = ``base`` + row)."""
     if cols.shape[0] == 0:  # no bodies: nothing to add (the kernel is not called on empty arrays)
         n_fam = log_lr.shape[0]
-        return RawScreen(np.full((0, top), -np.inf, dtype=np.float32), np.full((0, top), -1, dtype=np.int32),
-                         np.full((n_fam, top_bodies), -np.inf, dtype=np.float32),
-                         np.full((n_fam, top_bodies), -1, dtype=np.int32), np.zeros(0, dtype=np.int64),
-                         np.zeros(n_fam, dtype=np.int64))
+        return RawScreen(
+            np.full((0, top), -np.inf, dtype=np.float32),
+            np.full((0, top), -1, dtype=np.int32),
+            np.full((n_fam, top_bodies), -np.inf, dtype=np.float32),
+            np.full((n_fam, top_bodies), -1, dtype=np.int32),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(n_fam, dtype=np.int64),
+        )
     parts = max(1, min(n_parts or 4 * numba.get_num_threads(), -(-log_lr.shape[0] // _TILE)))
     with PARALLEL_LOCK:  # Dask worker threads may call this at once; one parallel region at a time
-        vs, vi, fs, fi, cv, cf = _kernel(log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold),
-                                         _TILE)
+        vs, vi, fs, fi, cv, cf = _kernel(
+            log_lr, cols, base, parts, top, top_bodies, _threshold32(threshold), _TILE
+        )
     width = vs.shape[0] * vs.shape[2]  # every part's top list of each body (explicit: there may be none)
-    bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(cols.shape[0], width),
-                         vi.transpose(1, 0, 2).reshape(cols.shape[0], width), top)
+    bs, bf = _top_by_row(
+        vs.transpose(1, 0, 2).reshape(cols.shape[0], width),
+        vi.transpose(1, 0, 2).reshape(cols.shape[0], width),
+        top,
+    )
     return RawScreen(bs, bf, fs, fi, cv.sum(axis=0), cf)
 
 
 def _top_by_row(scores: F32, ids: I32, k: int) -> tuple[F32, I32]:
     """Per row the ``k`` best (score descending, id ascending; missing entries have id -1)."""
     order = _order(scores, ids)[:, :k]
-    return (np.take_along_axis(scores, order, axis=1).astype(np.float32),
-            np.take_along_axis(ids, order, axis=1).astype(np.int32))
+    return (
+        np.take_along_axis(scores, order, axis=1).astype(np.float32),
+        np.take_along_axis(ids, order, axis=1).astype(np.int32),
+    )
 
 
 def merge_blocks(blocks: Sequence[RawScreen], /, *, top: int) -> RawScreen:
     """Merge the raw results of consecutive family blocks (same bodies)."""
-    bs, bf = _top_by_row(np.concatenate([b.body_scores for b in blocks], axis=1),
-                         np.concatenate([b.body_families for b in blocks], axis=1), top)
-    return RawScreen(bs, bf, np.concatenate([b.family_scores for b in blocks]),
-                     np.concatenate([b.family_bodies for b in blocks]),
-                     np.sum([b.body_counts for b in blocks], axis=0),
-                     np.concatenate([b.family_counts for b in blocks]))
+    bs, bf = _top_by_row(
+        np.concatenate([b.body_scores for b in blocks], axis=1),
+        np.concatenate([b.body_families for b in blocks], axis=1),
+        top,
+    )
+    return RawScreen(
+        bs,
+        bf,
+        np.concatenate([b.family_scores for b in blocks]),
+        np.concatenate([b.family_bodies for b in blocks]),
+        np.sum([b.body_counts for b in blocks], axis=0),
+        np.concatenate([b.family_counts for b in blocks]),
+    )
 
 
 # --------------------------------------------------------------------------------------------- result
@@ -351,8 +429,15 @@ class Candidate:
     rank: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"body": self.body, "family": self.family, "lr": self.lr, "log10_lr": self.log10_lr,
-                "exclusions": self.exclusions, "markers": self.markers, "rank": self.rank}
+        return {
+            "body": self.body,
+            "family": self.family,
+            "lr": self.lr,
+            "log10_lr": self.log10_lr,
+            "exclusions": self.exclusions,
+            "markers": self.markers,
+            "rank": self.rank,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -388,8 +473,17 @@ class ScreenResult:
             if o < 0:
                 break
             body, fam = (o, k) if by_family else (k, o)
-            out.append(Candidate(self.bodies[body], self.families[fam], math.exp(x), x / math.log(10),
-                                 int(e), int(self.body_markers[body]), r + 1))
+            out.append(
+                Candidate(
+                    self.bodies[body],
+                    self.families[fam],
+                    math.exp(x),
+                    x / math.log(10),
+                    int(e),
+                    int(self.body_markers[body]),
+                    r + 1,
+                )
+            )
         return tuple(out)
 
     def for_body(self, body: str, /) -> tuple[Candidate, ...]:
@@ -400,17 +494,23 @@ class ScreenResult:
 
     def as_dict(self, *, families: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "threshold": self.threshold, "n_bodies": len(self.bodies), "n_families": len(self.families),
+            "threshold": self.threshold,
+            "n_bodies": len(self.bodies),
+            "n_families": len(self.families),
             "n_above_threshold": self.n_above_threshold,
-            "by_body": {b: [c.as_dict() for c in self._row(v, by_family=False)]
-                        for v, b in enumerate(self.bodies)},
+            "by_body": {
+                b: [c.as_dict() for c in self._row(v, by_family=False)] for v, b in enumerate(self.bodies)
+            },
             "above_threshold_by_body": dict(zip(self.bodies, self.body_counts.tolist(), strict=True)),
-            "provenance": self.provenance.as_dict()}
+            "provenance": self.provenance.as_dict(),
+        }
         if families:
-            out["by_family"] = {f: [c.as_dict() for c in self._row(k, by_family=True)]
-                                for k, f in enumerate(self.families)}
-            out["above_threshold_by_family"] = dict(zip(self.families, self.family_counts.tolist(),
-                                                        strict=True))
+            out["by_family"] = {
+                f: [c.as_dict() for c in self._row(k, by_family=True)] for k, f in enumerate(self.families)
+            }
+            out["above_threshold_by_family"] = dict(
+                zip(self.families, self.family_counts.tolist(), strict=True)
+            )
         return out
 
 
@@ -424,42 +524,78 @@ def _rescore(tables: ScreenTables, cols: I32, others: I32, *, by_family: bool) -
     logs = np.full(flat.size, -np.inf)
     excl = np.zeros(flat.size, dtype=np.int64)
     if valid.any():  # only real pairs reach the compiled gathers (an empty shortlist has none)
-        logs[valid], excl[valid] = _pair_scores(tables.log_lr64, ok, cols, fam[valid], vic[valid],
-                                                tables.consistent is not None)
+        logs[valid], excl[valid] = _pair_scores(
+            tables.log_lr64, ok, cols, fam[valid], vic[valid], tables.consistent is not None
+        )
     scores, counts = logs.reshape(others.shape), excl.reshape(others.shape)
     order = _order(scores, others)
-    return (np.take_along_axis(others, order, axis=1), np.take_along_axis(scores, order, axis=1),
-            np.take_along_axis(counts, order, axis=1))
+    return (
+        np.take_along_axis(others, order, axis=1),
+        np.take_along_axis(scores, order, axis=1),
+        np.take_along_axis(counts, order, axis=1),
+    )
 
 
-def finish(tables: ScreenTables, bodies: Sequence[Profile], raw: RawScreen, /, *,
-           threshold: float | None, parameters: Mapping[str, Any],
-           indices: I32 | None = None) -> ScreenResult:
+def finish(
+    tables: ScreenTables,
+    bodies: Sequence[Profile],
+    raw: RawScreen,
+    /,
+    *,
+    threshold: float | None,
+    parameters: Mapping[str, Any],
+    indices: I32 | None = None,
+) -> ScreenResult:
     """Rescore every shortlisted pair in float64 and assemble the result."""
     idx = tables.genotype_indices(bodies) if indices is None else indices
     cols = tables.columns(idx)
     bf, bl, be = _rescore(tables, cols, raw.body_families, by_family=False)
     fb, fl, fe = _rescore(tables, cols, raw.family_bodies, by_family=True)
     names = tuple(b.sample for b in bodies)
-    prov = Provenance.make("homecoming.kinship.screen", parameters={**parameters, "threshold": threshold,
-                                                                    "theta": tables.theta},
-                           inputs={"tables": tables.provenance.inputs, "bodies": digest(idx.tobytes()),
-                                   "body_ids": list(names)})
-    return ScreenResult(names, tables.family_ids, bf, bl, be, fb, fl, fe,
-                        (idx >= 0).sum(axis=1).astype(np.int64), threshold, raw.body_counts,
-                        raw.family_counts, prov)
+    prov = Provenance.make(
+        "homecoming.kinship.screen",
+        parameters={**parameters, "threshold": threshold, "theta": tables.theta},
+        inputs={"tables": tables.provenance.inputs, "bodies": digest(idx.tobytes()), "body_ids": list(names)},
+    )
+    return ScreenResult(
+        names,
+        tables.family_ids,
+        bf,
+        bl,
+        be,
+        fb,
+        fl,
+        fe,
+        (idx >= 0).sum(axis=1).astype(np.int64),
+        threshold,
+        raw.body_counts,
+        raw.family_counts,
+        prov,
+    )
 
 
 def _check_top(top: int, top_bodies: int) -> None:
     for name, value, least in (("top", top, 1), ("top_bodies", top_bodies, 0)):
         if value < least:
-            raise HypothesisError(f"{name} must be at least {least}", field=name, value=value,
-                                  hint="ask for the 10 best, say (top_bodies=0: no per-family lists)")
+            raise HypothesisError(
+                f"{name} must be at least {least}",
+                field=name,
+                value=value,
+                hint="ask for the 10 best, say (top_bodies=0: no per-family lists)",
+            )
 
 
-def screen(tables: ScreenTables, bodies: Sequence[Profile], /, *, top: int = 10, top_bodies: int = 10,
-           threshold: float | None = None, block: int = 20_000,
-           progress: Progress | None = None) -> ScreenResult:
+def screen(
+    tables: ScreenTables,
+    bodies: Sequence[Profile],
+    /,
+    *,
+    top: int = 10,
+    top_bodies: int = 10,
+    threshold: float | None = None,
+    block: int = 20_000,
+    progress: Progress | None = None,
+) -> ScreenResult:
     """Screen every body against every family; exact LRs for every shortlisted pair.
 
     Families are processed in blocks of ``block`` (progress is reported per block); each block runs the
@@ -472,18 +608,35 @@ def screen(tables: ScreenTables, bodies: Sequence[Profile], /, *, top: int = 10,
     blocks = []
     for lo in range(0, max(n, 1), block):
         hi = min(n, lo + block)
-        blocks.append(screen_block(tables.log_lr[lo:hi], cols, base=lo, top=top, top_bodies=top_bodies,
-                                   threshold=threshold))
+        blocks.append(
+            screen_block(
+                tables.log_lr[lo:hi], cols, base=lo, top=top, top_bodies=top_bodies, threshold=threshold
+            )
+        )
         if progress is not None:
             progress(hi, n)
     raw = merge_blocks(blocks, top=top)
-    return finish(tables, bodies, raw, threshold=threshold, indices=idx,
-                  parameters={"top": top, "top_bodies": top_bodies, "engine": "numba"})
+    return finish(
+        tables,
+        bodies,
+        raw,
+        threshold=threshold,
+        indices=idx,
+        parameters={"top": top, "top_bodies": top_bodies, "engine": "numba"},
+    )
 
 
-def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler: str | Any,
-                top: int = 10, top_bodies: int = 10, threshold: float | None = None,
-                partitions: int | None = None) -> ScreenResult:
+def screen_dask(
+    tables: ScreenTables,
+    bodies: Sequence[Profile],
+    /,
+    *,
+    scheduler: str | Any,
+    top: int = 10,
+    top_bodies: int = 10,
+    threshold: float | None = None,
+    partitions: int | None = None,
+) -> ScreenResult:
     """The same screen with family blocks run on a Dask cluster (``scheduler``: address or Client).
 
     Each task receives one block of family tables and the bodies' columns and returns a
@@ -491,8 +644,12 @@ def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler
     """
     _check_top(top, top_bodies)
     if partitions is not None and partitions < 1:
-        raise LimitError(f"partitions must be at least 1 (got {partitions})", field="partitions",
-                         value=partitions, hint="leave it out to use two per worker")
+        raise LimitError(
+            f"partitions must be at least 1 (got {partitions})",
+            field="partitions",
+            value=partitions,
+            hint="leave it out to use two per worker",
+        )
     n = len(tables.family_ids)
     if n == 0 or not bodies:  # nothing to send: the local screen gives the (empty) answer
         return screen(tables, bodies, top=top, top_bodies=top_bodies, threshold=threshold)
@@ -501,12 +658,28 @@ def screen_dask(tables: ScreenTables, bodies: Sequence[Profile], /, *, scheduler
         k = partitions or max(1, len(client.scheduler_info().get("workers", {})) * 2)
         bounds = [(p * n // k, (p + 1) * n // k) for p in range(k)]
         cols_f = client.scatter(cols, broadcast=True)
-        futures = [client.submit(screen_block, tables.log_lr[lo:hi], cols_f, base=lo, top=top,
-                                 top_bodies=top_bodies, threshold=threshold, pure=False)
-                   for lo, hi in bounds if hi > lo]
+        futures = [
+            client.submit(
+                screen_block,
+                tables.log_lr[lo:hi],
+                cols_f,
+                base=lo,
+                top=top,
+                top_bodies=top_bodies,
+                threshold=threshold,
+                pure=False,
+            )
+            for lo, hi in bounds
+            if hi > lo
+        ]
         raw = merge_blocks(client.gather(futures), top=top)
-    return finish(tables, bodies, raw, threshold=threshold,
-                  parameters={"top": top, "top_bodies": top_bodies, "engine": "dask"})
+    return finish(
+        tables,
+        bodies,
+        raw,
+        threshold=threshold,
+        parameters={"top": top, "top_bodies": top_bodies, "engine": "dask"},
+    )
 
 
 DASK_CONNECT_SECONDS = 10
@@ -525,10 +698,13 @@ def _dask_client(scheduler: str | Any) -> Iterator[Any]:
     try:
         client = dist.Client(scheduler, timeout=DASK_CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}", field="scheduler",
-                         value=str(scheduler),
-                         hint="start one (`dask scheduler`, then `dask worker ADDRESS`) and give its "
-                              "address as tcp://host:8786, or leave --dask out to run here") from None
+        raise InputError(
+            f"cannot reach the Dask scheduler at {scheduler!r}: {exc}",
+            field="scheduler",
+            value=str(scheduler),
+            hint="start one (`dask scheduler`, then `dask worker ADDRESS`) and give its "
+            "address as tcp://host:8786, or leave --dask out to run here",
+        ) from None
     try:
         yield client
     finally:

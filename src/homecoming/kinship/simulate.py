@@ -38,16 +38,23 @@ def _topological(ped: Pedigree) -> list[int]:
     return order
 
 
-def _transmit(rng: np.random.Generator, genes: tuple[int, int], mat: FloatArray | None, *,
-              hemizygous: bool) -> int:
+def _transmit(
+    rng: np.random.Generator, genes: tuple[int, int], mat: FloatArray | None, *, hemizygous: bool
+) -> int:
     allele = genes[1] if hemizygous else genes[int(rng.integers(2))]
     if mat is None:
         return allele
     return int(rng.choice(mat.shape[1], p=mat[allele]))
 
 
-def simulate_profiles(pedigree: Pedigree, loci: Sequence[Locus], rng: np.random.Generator, /, *,
-                      typed: Sequence[str] | None = None) -> dict[str, Profile]:
+def simulate_profiles(
+    pedigree: Pedigree,
+    loci: Sequence[Locus],
+    rng: np.random.Generator,
+    /,
+    *,
+    typed: Sequence[str] | None = None,
+) -> dict[str, Profile]:
     """Unconditional gene dropping; returns profiles of ``typed`` members (default: everyone)."""
     order = _topological(pedigree.validate())
     wanted = list(typed) if typed is not None else list(pedigree.ids)
@@ -116,9 +123,16 @@ def _from_distribution(dist: GenotypeDistribution, rng: np.random.Generator, n_s
     return Informativeness(1.0 - excl_keep, expected, true_total / math.log(10), unrel_total / math.log(10))
 
 
-def informativeness(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus],
-                    family: Mapping[str, Profile] | Sequence[Profile], rng: np.random.Generator,
-                    n_sims: int = 10_000) -> Informativeness:
+def informativeness(
+    pedigree: Pedigree,
+    missing: str,
+    /,
+    *,
+    loci: Sequence[Locus],
+    family: Mapping[str, Profile] | Sequence[Profile],
+    rng: np.random.Generator,
+    n_sims: int = 10_000,
+) -> Informativeness:
     """Exclusion power, expected log LR and simulated LR distributions for the family's missing person."""
     dist = genotype_distribution(pedigree, missing, loci=loci, family=family)
     return _from_distribution(dist, rng, n_sims)
@@ -134,26 +148,41 @@ def _sample_profile(dist: GenotypeDistribution, sample: str, rng: np.random.Gene
     return Profile(sample, calls)
 
 
-def next_relative(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus],
-                  family: Mapping[str, Profile] | Sequence[Profile], rng: np.random.Generator,
-                  candidates: Sequence[str] | None = None,
-                  n_sims: int = 20) -> list[tuple[str, float, float]]:
+def next_relative(
+    pedigree: Pedigree,
+    missing: str,
+    /,
+    *,
+    loci: Sequence[Locus],
+    family: Mapping[str, Profile] | Sequence[Profile],
+    rng: np.random.Generator,
+    candidates: Sequence[str] | None = None,
+    n_sims: int = 20,
+) -> list[tuple[str, float, float]]:
     """Rank untyped relatives by expected gain if typed: ``[(id, expected log LR, exclusion power)]``.
 
     For each candidate, its profile is simulated ``n_sims`` times given the current family data and the
     missing person's exact expected log LR and exclusion power are averaged; best first.
     """
     fam = dict(family) if isinstance(family, Mapping) else {p.sample: p for p in family}
-    pool = list(candidates) if candidates is not None else [
-        i for i in pedigree.ids if i != missing and i not in fam]
+    pool = (
+        list(candidates)
+        if candidates is not None
+        else [i for i in pedigree.ids if i != missing and i not in fam]
+    )
     if not pool:
-        raise HypothesisError("no untyped relative to compare", field="candidates", value=[],
-                              hint="add untyped members to the pedigree")
+        raise HypothesisError(
+            "no untyped relative to compare",
+            field="candidates",
+            value=[],
+            hint="add untyped members to the pedigree",
+        )
     out = []
     for cand in pool:
         if cand == missing or cand in fam:
-            raise HypothesisError(f"candidate {cand} is the missing person or already typed",
-                                  field="candidates", value=cand)
+            raise HypothesisError(
+                f"candidate {cand} is the missing person or already typed", field="candidates", value=cand
+            )
         cdist = genotype_distribution(pedigree, cand, loci=loci, family=fam)
         gain, excl = 0.0, 0.0
         for _ in range(n_sims):

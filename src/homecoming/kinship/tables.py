@@ -66,8 +66,12 @@ class MarkerDistribution:
         u = self.unordered()
         als = self.alleles
         n = len(als)
-        return {(als[i], als[j]): float(u[i, j]) for i in range(n) for j in range(i, n)
-                if not self.hemizygous or i == j}
+        return {
+            (als[i], als[j]): float(u[i, j])
+            for i in range(n)
+            for j in range(i, n)
+            if not self.hemizygous or i == j
+        }
 
     def _evidence(self, genotype: Genotype, dropout: float) -> FloatArray:
         idx = tuple(self.locus.index(a) for a in genotype.alleles)
@@ -145,8 +149,13 @@ class GenotypeDistribution:
         return out
 
 
-def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[str, Profile | Sequence[
-        Profile]], theta: float) -> FloatArray:
+def _background(
+    pedigree: Pedigree,
+    missing: int,
+    locus: Locus,
+    family: Mapping[str, Profile | Sequence[Profile]],
+    theta: float,
+) -> FloatArray:
     hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
     if theta == 0:
         if locus.silent_frequency == 0:
@@ -157,14 +166,21 @@ def _background(pedigree: Pedigree, missing: int, locus: Locus, family: Mapping[
     sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
     extended = pedigree.with_members([{"id": name, "sex": sex}])
     evid = node_evidence(extended, locus, family)
-    _ll, joint = marker_joint(extended, locus, evid, extended.index(name), theta=theta,
-                              theta_scope="pedigree")
+    _ll, joint = marker_joint(
+        extended, locus, evid, extended.index(name), theta=theta, theta_scope="pedigree"
+    )
     return joint
 
 
-def marker_distribution(pedigree: Pedigree, missing: str, locus: Locus, /, *,
-                        family: Mapping[str, Profile | Sequence[Profile]],
-                        theta: float = 0.0) -> MarkerDistribution:
+def marker_distribution(
+    pedigree: Pedigree,
+    missing: str,
+    locus: Locus,
+    /,
+    *,
+    family: Mapping[str, Profile | Sequence[Profile]],
+    theta: float = 0.0,
+) -> MarkerDistribution:
     """One marker's distribution (one elimination pass; a second one only when θ > 0)."""
     node = pedigree.index(missing)
     evid = node_evidence(pedigree, locus, family)
@@ -177,25 +193,30 @@ def marker_distribution(pedigree: Pedigree, missing: str, locus: Locus, /, *,
 Family = Mapping[str, Profile | Sequence[Profile]] | Sequence[Profile]
 
 
-def genotype_distribution(pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus], family: Family,
-                          theta: float = 0.0) -> GenotypeDistribution:
+def genotype_distribution(
+    pedigree: Pedigree, missing: str, /, *, loci: Sequence[Locus], family: Family, theta: float = 0.0
+) -> GenotypeDistribution:
     """Distribution of the missing person's genotype at every marker given the family's profiles.
 
     ``family`` maps node id -> profile(s), or is a list of profiles named by node id.
     """
     fam = _placements(family)
     dists = marker_distributions([(pedigree, missing, fam)], loci=loci, theta=theta)[0]
-    prov = Provenance.make("homecoming.kinship.genotype_distribution",
-                           parameters={"missing": missing, "theta": theta},
-                           inputs={"pedigree": pedigree.records(), "family": {
-                               k: [p.digest for p in ([v] if isinstance(v, Profile) else v)]
-                               for k, v in fam.items()}})
+    prov = Provenance.make(
+        "homecoming.kinship.genotype_distribution",
+        parameters={"missing": missing, "theta": theta},
+        inputs={
+            "pedigree": pedigree.records(),
+            "family": {k: [p.digest for p in ([v] if isinstance(v, Profile) else v)] for k, v in fam.items()},
+        },
+    )
     prov = replace(prov, inputs={**prov.inputs, "loci": loci_digest(loci, describe=False)})
     return GenotypeDistribution(missing, dists, prov)
 
 
-def marker_distributions(jobs: Sequence[tuple[Pedigree, str, Family]], /, *, loci: Sequence[Locus],
-                         theta: float = 0.0) -> list[tuple[MarkerDistribution, ...]]:
+def marker_distributions(
+    jobs: Sequence[tuple[Pedigree, str, Family]], /, *, loci: Sequence[Locus], theta: float = 0.0
+) -> list[tuple[MarkerDistribution, ...]]:
     """The per-marker distributions of many ``(pedigree, missing, family)`` jobs on the same loci.
 
     The same numbers as :func:`genotype_distribution` job by job (without a provenance each); with
@@ -212,11 +233,20 @@ def marker_distributions(jobs: Sequence[tuple[Pedigree, str, Family]], /, *, loc
     out = []
     for (pedigree, missing, _family), (_p, fam, node), got_job in zip(jobs, placed, fast, strict=True):
         hemi = pedigree.sex[node] == MALE
-        out.append(tuple(
-            marker_distribution(pedigree, missing, locus, family=fam, theta=theta) if got is None else
-            MarkerDistribution(locus, got[1], _background(pedigree, node, locus, fam, 0.0), got[0],
-                               hemi and locus.chromosome == "X")
-            for locus, got in zip(loci, got_job, strict=True)))
+        out.append(
+            tuple(
+                marker_distribution(pedigree, missing, locus, family=fam, theta=theta)
+                if got is None
+                else MarkerDistribution(
+                    locus,
+                    got[1],
+                    _background(pedigree, node, locus, fam, 0.0),
+                    got[0],
+                    hemi and locus.chromosome == "X",
+                )
+                for locus, got in zip(loci, got_job, strict=True)
+            )
+        )
     return out
 
 

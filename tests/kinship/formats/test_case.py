@@ -70,5 +70,13 @@ def test_bad_case_file_names_the_problem(tmp_path: Path) -> None:
 def test_output_is_json_in_the_expected_shape() -> None:
     assert CASES, MISSING
     out = json.loads(json.dumps(jsonable(run_kinship_case(CASES[0]))))
-    assert {"lr_total", "log_lr_total", "loglik_total", "n_markers", "n_markers_lr_zero",
-            "per_marker", "model", "provenance"} <= set(out)
+    assert {
+        "lr_total",
+        "log_lr_total",
+        "loglik_total",
+        "n_markers",
+        "n_markers_lr_zero",
+        "per_marker",
+        "model",
+        "provenance",
+    } <= set(out)
