@@ -1,5 +1,9 @@
 """``make test``: lint, format check, type-check, then the whole suite on SQLite and again on PostgreSQL.
 
+* Tests marked ``@pytest.mark.slow`` are left out of those two passes (``-m "not slow"``) and run in
+  a pass of their own ("slow tests": the whole suite's slow tests on SQLite, then the slow database
+  tests on PostgreSQL), so they still run on every ``make test`` and in CI.
+
 * PostgreSQL is found at ``HOMECOMING_TEST_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``;
   pytest-django creates and drops its own ``test_…`` database there).
 * Browser tests need Debian's Chromium (``apt-get install chromium``).
@@ -21,6 +25,8 @@ from rich.console import Console
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 console = Console(stderr=True)
+FAST = ["-m", "not slow"]  # the main passes; the slow tests run in a pass of their own
+SLOW = ["-m", "slow"]
 
 
 def postgres_url() -> tuple[str, str]:
@@ -36,11 +42,15 @@ def postgres_url() -> tuple[str, str]:
     return url, ""
 
 
-def _step(title: str, cmd: list[str], env: dict[str, str]) -> bool:
+NO_TESTS = 5  # pytest's exit code when the selection is empty (e.g. ``-k`` matches no slow test)
+
+
+def _step(title: str, cmd: list[str], env: dict[str, str], *, may_be_empty: bool = False) -> bool:
     console.rule(f"[bold]{title}")
     console.print("$ " + " ".join(cmd), style="dim")
     start = time.monotonic()
-    ok = subprocess.call(cmd, env=env) == 0
+    code = subprocess.call(cmd, env=env)
+    ok = code == 0 or (may_be_empty and code == NO_TESTS)
     console.print(f"{'[green]passed' if ok else '[red]FAILED'}[/] {title} ({time.monotonic() - start:.0f} s)")
     return ok
 
@@ -64,6 +74,7 @@ def main(argv: list[str]) -> int:
     env.pop("DATABASE_URL", None)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     workers = ["-n", os.environ.get("HOMECOMING_TEST_WORKERS", "2")]
+    pytest = [sys.executable, "-m", "pytest"]
     results = {
         "ruff": _step("ruff (lint)", [f"{bin_dir}/ruff", "check", "src", "tests", "benchmarks"], env),
         "format": _step(
@@ -83,19 +94,27 @@ def main(argv: list[str]) -> int:
             ],
             env | {"HOMECOMING_DEBUG": "1"},
         ),
-        "sqlite": _step("tests on SQLite", [sys.executable, "-m", "pytest", *workers, *argv], env),
+        "sqlite": _step("tests on SQLite", [*pytest, *workers, *FAST, *argv], env),
     }
     if pg_problem:
-        console.print("[yellow]skipped:[/] the PostgreSQL pass (" + pg_problem + ")")
+        console.print("[yellow]skipped:[/] the PostgreSQL passes (" + pg_problem + ")")
     else:
         results["postgresql"] = _step(
             "tests on PostgreSQL (database tests)",
-            [sys.executable, "-m", "pytest", *workers, "tests/app", *argv],
+            [*pytest, *workers, *FAST, "tests/app", *argv],
             env | {"DATABASE_URL": pg_url},
+        )
+    results["slow"] = _step("slow tests (SQLite)", [*pytest, *workers, *SLOW, *argv], env, may_be_empty=True)
+    if not pg_problem:
+        results["slow-postgresql"] = _step(
+            "slow tests (PostgreSQL, database tests)",
+            [*pytest, *workers, *SLOW, "tests/app", *argv],
+            env | {"DATABASE_URL": pg_url},
+            may_be_empty=True,
         )
     console.rule("[bold]summary")
     for name, ok in results.items():
-        console.print(f"  {name:<12} {'[green]passed' if ok else '[red]FAILED'}")
+        console.print(f"  {name:<16} {'[green]passed' if ok else '[red]FAILED'}")
     if missing:
         console.print("  [yellow]incomplete:[/] " + "; ".join(missing))
     return 0 if all(results.values()) else 1
