@@ -25,7 +25,7 @@ import numpy as np
 
 from homecoming.kinship import FrequencyTable, MutationModel, Pedigree, SexMutation, genotype_distribution
 from homecoming.kinship.simulate import simulate_profiles
-from homecoming.kinship.tables import marker_distributions
+from homecoming.kinship.distributions import marker_distributions
 
 MEMBERS = [
     ("GF", None, None, "male"),

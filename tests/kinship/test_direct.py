@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from homecoming.kinship import Locus, Pedigree, Profile
-from homecoming.kinship.direct import direct_match, reassociate
+from homecoming.kinship.dvi.direct import direct_match, reassociate
 from homecoming.kinship.formats.case import read_case
 from homecoming.kinship.simulate import simulate_profiles
 from shared_data import KINSHIP_CASES

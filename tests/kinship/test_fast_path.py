@@ -30,7 +30,7 @@ from homecoming.kinship import (
     read_case,
 )
 from homecoming.kinship.likelihood import node_evidence
-from homecoming.kinship.plan import plain_results
+from homecoming.kinship.engine.plan import plain_results
 from homecoming.kinship.simulate import simulate_profiles
 from homecoming.provenance import digest
 from shared_data import KINSHIP_CASES

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from homecoming.commands import support
 from homecoming.errors import HomecomingError
-from homecoming.kinship.formats.case import jsonable
-from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
-from homecoming.kinship.joint import DEFAULT_LIMIT
+
+if TYPE_CHECKING:
+    from homecoming.kinship import DviCase
+
+DEFAULT_LIMIT = 1_000_000
+"""The engine's default limit, written out so that ``--help`` loads no engine (a test keeps them equal)."""
 
 
 def _fmt(x: Any) -> str:
@@ -30,9 +34,9 @@ def _fmt(x: Any) -> str:
 
 
 def _read(path: Path) -> DviCase:
-    if path.suffix.lower() == ".fam":
-        from homecoming.kinship.formats.familias import read_fam_case
+    from homecoming.kinship import read_dvi_case, read_fam_case
 
+    if path.suffix.lower() == ".fam":
         return read_fam_case(path)
     return read_dvi_case(path)
 
@@ -48,13 +52,14 @@ def dvi_command(
 ) -> None:
     """Identify the victims of a DVI case (JSON case file or Familias .fam): pairwise LRs, exclusions,
     joint table with flat-prior posteriors, undisputed matches and the best assignment."""
+    from homecoming.kinship import jsonable, run_dvi_case
+
     try:
         result = run_dvi_case(
             _read(case), limit=limit, threshold=threshold, max_incompatible=max_incompatible
         )
     except HomecomingError as exc:
-        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(code=exc.exit_code) from None
+        support.fail_first_line(exc)
     if json_output:
         typer.echo(json.dumps(jsonable(result), indent=1, ensure_ascii=False))
         return

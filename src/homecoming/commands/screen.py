@@ -12,21 +12,23 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from homecoming.commands import support
 from homecoming.errors import HomecomingError
-from homecoming.kinship.formats.case import jsonable
-from homecoming.kinship.formats.dvi import read_dvi_case
-from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.screen import ReferenceFamily, ScreenResult, family_tables, screen, screen_dask
+
+if TYPE_CHECKING:
+    from homecoming.kinship import Locus, ReferenceFamily, ScreenResult
 
 
 def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[Locus], float]:
     """One :class:`ReferenceFamily` per missing person of every family of a DVI case; loci; θ."""
+    from homecoming.kinship import Profile, ReferenceFamily, read_dvi_case
+
     problem = read_dvi_case(path).problem
     targets = []
     for fam in problem.families:
@@ -81,18 +83,13 @@ def screen_command(
     ),
 ) -> None:
     """Screen every body against every missing person of every family; exact LRs for the shortlist."""
+    from homecoming.kinship import family_tables, jsonable, read_dvi_case, screen, screen_dask
+
     console = Console(stderr=True)
     try:
         targets, loci, theta = screening_targets(families)
         bodies = list(read_dvi_case(victims).problem.victims)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=json_output,
-        ) as bar:
+        with support.progress(console=console, transient=False, disable=json_output) as bar:
             build = bar.add_task("family tables", total=len(targets))
             tables = family_tables(
                 targets,
@@ -119,8 +116,7 @@ def screen_command(
                     progress=lambda k, _n: bar.update(run, completed=k),
                 )
     except HomecomingError as exc:
-        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(code=exc.exit_code) from None
+        support.fail_first_line(exc)
     if json_output:
         typer.echo(json.dumps(jsonable(result.as_dict()), indent=1, ensure_ascii=False))
         return

@@ -26,13 +26,13 @@ Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyE
 HypothesisError, CaseFileError, LimitError) naming the person, marker, allele and fix.
 """
 
-from homecoming.kinship.direct import DirectMatch, SampleGroup, direct_match, reassociate
+from homecoming.kinship.dvi.direct import DirectMatch, SampleGroup, direct_match, reassociate
 from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
 from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
 from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
 from homecoming.kinship.formats.frequencies import FrequencyTable
-from homecoming.kinship.identification import ComponentResult, Identification, identify
-from homecoming.kinship.joint import (
+from homecoming.kinship.dvi.identification import ComponentResult, Identification, identify
+from homecoming.kinship.dvi.joint import (
     DviProblem,
     Family,
     FamilyTable,
@@ -52,9 +52,9 @@ from homecoming.kinship.likelihood import (
     pedigree_likelihood,
 )
 from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr, missing_person_lr
-from homecoming.kinship.markers import Genotype, Locus, Profile, canonical_allele, reconcile_loci
-from homecoming.kinship.mutation import MutationModel, SexMutation, mutation_matrix
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.model.markers import Genotype, Locus, Profile, canonical_allele, reconcile_loci
+from homecoming.kinship.model.mutation import MutationModel, SexMutation, mutation_matrix
+from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.populations import Population, simulate_population
 from homecoming.kinship.screen import (
     Candidate,
@@ -65,7 +65,7 @@ from homecoming.kinship.screen import (
     screen,
     screen_dask,
 )
-from homecoming.kinship.tables import GenotypeDistribution, MarkerDistribution, genotype_distribution
+from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 
 __all__ = [
     "Candidate",

@@ -8,7 +8,7 @@ their mother's. With ``theta > 0`` all founder genes of one connected component 
 the Balding-Nichols sampling formula (as pedprobr does). Observations enter as evidence factors
 ``P(observed alleles | paternal, maternal)``; see :func:`evidence_matrix` for partial genotypes,
 drop-out and silent alleles. The sum over all unobserved genes is done by exact variable elimination
-(:mod:`homecoming.kinship.elimination`), which handles inbreeding loops without special cases.
+(:mod:`homecoming.kinship.engine.elimination`), which handles inbreeding loops without special cases.
 
 Alleles never named in any observation of a marker are lumped into one allele when every mutation
 matrix is lumpable for that split (always for no mutation, equal, proportional): an exact reduction.
@@ -25,10 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
-from homecoming.kinship.elimination import Factor, eliminate, elimination_order
-from homecoming.kinship.markers import Genotype, Locus, Profile
-from homecoming.kinship.pedigree import MALE, UNKNOWN, Pedigree
-from homecoming.kinship.plan import gene_index, plain_results
+from homecoming.kinship.engine.elimination import Factor, eliminate, elimination_order
+from homecoming.kinship.model.markers import Genotype, Locus, Profile
+from homecoming.kinship.model.pedigree import MALE, UNKNOWN, Pedigree
+from homecoming.kinship.engine.plan import gene_index, plain_results
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 
 from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.likelihood import ThetaScope, marker_logliks
-from homecoming.kinship.markers import Locus, Profile, reconcile_loci
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
+from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.provenance import Provenance, digest
 
 FloatArray = NDArray[np.float64]

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from homecoming.errors import HypothesisError
-from homecoming.kinship.markers import Genotype, Locus, Profile
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.model.markers import Genotype, Locus, Profile
+from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.screen import ReferenceFamily
 from homecoming.kinship.simulate import simulate_profiles
 

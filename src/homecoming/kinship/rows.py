@@ -7,7 +7,7 @@ family's missing person — and, when mutation is modelled, whether ``g`` is pos
 in the common case and keeps the general path (θ > 0, silent alleles) for the rest.
 
 Everything is batched: the missing persons' genotype distributions of all families come from one
-compiled call per pedigree structure (:func:`homecoming.kinship.plan.run_inputs`; markers the compiled
+compiled call per pedigree structure (:func:`homecoming.kinship.engine.plan.run_inputs`; markers the compiled
 path does not take — a partial or drop-out reference, several samples on one person — from the generic
 engine), and each marker's rows are formed for all families with a few array operations.
 
@@ -29,9 +29,9 @@ from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
 from homecoming.kinship.likelihood import AlleleSpace
-from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.pedigree import MALE, Pedigree
-from homecoming.kinship.plan import (
+from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.pedigree import MALE, Pedigree
+from homecoming.kinship.engine.plan import (
     MarkerInput,
     PlainResult,
     coded_input,
@@ -40,7 +40,7 @@ from homecoming.kinship.plan import (
     plain_codes,
     run_inputs,
 )
-from homecoming.kinship.tables import marker_distribution
+from homecoming.kinship.distributions import marker_distribution
 
 F64 = NDArray[np.float64]
 U8 = NDArray[np.uint8]

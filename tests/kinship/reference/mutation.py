@@ -1,7 +1,7 @@
 """Mutation matrices of R pedmut, re-implemented from their written definitions.
 
 Written from the table in ``../shared/formats/kinship-case.md`` (and pedmut's documented
-definitions), independently of ``homecoming.kinship.mutation``. Every function returns a plain
+definitions), independently of ``homecoming.kinship.model.mutation``. Every function returns a plain
 ``list[list[float]]`` ``M`` with ``M[i][j]`` = P(parent allele ``alleles[i]`` is transmitted as
 ``alleles[j]``). Loops are written out one entry at a time on purpose: this is a reference, not a
 fast path.

@@ -15,9 +15,9 @@ from typing import Any
 
 from homecoming.errors import CaseFileError
 from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr
-from homecoming.kinship.markers import Chromosome, Locus, Profile
-from homecoming.kinship.mutation import MutationModel, SexMutation
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.model.markers import Chromosome, Locus, Profile
+from homecoming.kinship.model.mutation import MutationModel, SexMutation
+from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.provenance import digest
 
 _NONFINITE = {

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from homecoming.errors import CaseFileError, HomecomingError, LimitError
-from homecoming.kinship.assignments import components
+from homecoming.kinship.dvi.assignments import components
 from homecoming.kinship.formats.case import _load, _locus, number, shape_errors
-from homecoming.kinship.identification import Identification, identify
-from homecoming.kinship.joint import (
+from homecoming.kinship.dvi.identification import Identification, identify
+from homecoming.kinship.dvi.joint import (
     DEFAULT_LIMIT,
     DviProblem,
     Family,
@@ -29,8 +29,8 @@ from homecoming.kinship.joint import (
     joint_table,
     pairwise,
 )
-from homecoming.kinship.markers import Profile
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.model.markers import Profile
+from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.provenance import digest
 
 
@@ -241,7 +241,7 @@ def _joint_block(problem: DviProblem, pw: Pairwise, limit: int) -> dict[str, Any
         for k, (pairs, ll) in enumerate(jt.rows)
     ]
     return {
-        "function": "homecoming.kinship.joint.joint_table (mutation models on, all candidate pairings)",
+        "function": "homecoming.kinship.dvi.joint.joint_table (mutation models on, all candidate pairings)",
         "n_assignments": jt.n_assignments,
         "n_rows_included": len(rows),
         "loglik_logsumexp": jt.loglik_logsumexp,

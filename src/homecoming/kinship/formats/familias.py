@@ -38,10 +38,10 @@ from homecoming.errors import CaseFileError, HomecomingError
 from homecoming.kinship.formats.dvi import DviCase
 from homecoming.kinship.formats.familias_write import MISSING
 from homecoming.kinship.formats.familias_write import write_fam as write_fam  # re-exported
-from homecoming.kinship.joint import DviProblem, Family
-from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.mutation import MutationModel, SexMutation
-from homecoming.kinship.pedigree import Pedigree
+from homecoming.kinship.dvi.joint import DviProblem, Family
+from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.mutation import MutationModel, SexMutation
+from homecoming.kinship.model.pedigree import Pedigree
 
 _MODELS = {0: "equal", 1: "proportional", 2: "stepwise", 4: "stepwise"}
 

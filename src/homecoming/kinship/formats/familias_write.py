@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from homecoming.errors import CaseFileError
-from homecoming.kinship.joint import DviProblem, Family
-from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.mutation import MutationModel
+from homecoming.kinship.dvi.joint import DviProblem, Family
+from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.mutation import MutationModel
 
 MISSING = "Missing person"
 

@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from homecoming.errors import FrequencyError, MarkerError, Problem
-from homecoming.kinship.markers import Chromosome, Locus, canonical_allele
-from homecoming.kinship.mutation import SexMutation
+from homecoming.kinship.model.markers import Chromosome, Locus, canonical_allele
+from homecoming.kinship.model.mutation import SexMutation
 from homecoming.provenance import digest
 
 BUILTIN = {"norwegian": "forrel_NorwegianFrequencies.csv"}

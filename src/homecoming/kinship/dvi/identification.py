@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 
 from homecoming.errors import HypothesisError
-from homecoming.kinship.assignments import Component, Pair, components, enumerate_component, ml_matching
-from homecoming.kinship.joint import (
+from homecoming.kinship.dvi.assignments import Component, Pair, components, enumerate_component, ml_matching
+from homecoming.kinship.dvi.joint import (
     DEFAULT_LIMIT,
     DviProblem,
     FloatArray,

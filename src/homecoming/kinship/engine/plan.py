@@ -4,7 +4,7 @@ The generic engine (:mod:`homecoming.kinship.likelihood`) builds a factor graph 
 by marker, which costs Python time per factor. Here the factor *structure* (which genes, which
 founder priors, transmissions and evidence factors, the elimination order and the pairwise products
 of every step) is compiled once per ``(pedigree, x, typed nodes, kept node)`` and cached; the numba
-interpreter of :mod:`homecoming.kinship.program` then runs it on every marker (of one or of many
+interpreter of :mod:`homecoming.kinship.engine.program` then runs it on every marker (of one or of many
 families) in one call. A transmission ``(M[a, c] + M[b, c]) / 2`` is contracted as its two halves, never
 built as an n-cubed table, and an untyped parent's two genes are summed out in the same step when no
 other factor needs them, so that each half meets a table from which the other gene is already summed.
@@ -25,10 +25,10 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from numpy.typing import NDArray
 
-from homecoming.kinship.elimination import elimination_order
-from homecoming.kinship.markers import Locus, Profile
-from homecoming.kinship.pedigree import FEMALE, MALE, UNKNOWN, Pedigree
-from homecoming.kinship.program import compile_program, largest_table, run_program
+from homecoming.kinship.engine.elimination import elimination_order
+from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.pedigree import FEMALE, MALE, UNKNOWN, Pedigree
+from homecoming.kinship.engine.program import compile_program, largest_table, run_program
 
 if TYPE_CHECKING:
     from homecoming.kinship.likelihood import AlleleSpace, Placements

@@ -29,9 +29,9 @@ from homecoming.kinship.likelihood import (
     node_evidence,
 )
 from homecoming.kinship.lr import loci_digest
-from homecoming.kinship.markers import Genotype, Locus, Profile
-from homecoming.kinship.pedigree import MALE, Pedigree
-from homecoming.kinship.plan import PlainResult, plain_results_many
+from homecoming.kinship.model.markers import Genotype, Locus, Profile
+from homecoming.kinship.model.pedigree import MALE, Pedigree
+from homecoming.kinship.engine.plan import PlainResult, plain_results_many
 from homecoming.provenance import Provenance
 
 FloatArray = NDArray[np.float64]

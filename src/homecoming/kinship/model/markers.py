@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import FrequencyError, MarkerError, Problem
-from homecoming.kinship.mutation import SexMutation
+from homecoming.kinship.model.mutation import SexMutation
 
 FloatArray = NDArray[np.float64]
 Chromosome = Literal["autosomal", "X"]

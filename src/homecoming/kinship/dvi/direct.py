@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from homecoming.kinship.markers import Genotype, Locus, Profile
+from homecoming.kinship.model.markers import Genotype, Locus, Profile
 
 
 @dataclass(frozen=True)

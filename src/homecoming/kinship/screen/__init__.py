@@ -1,7 +1,7 @@
 """Screen every body against every family: float32 table kernel, top-k, exact float64 rescoring.
 
 For each family and marker the table holds ``log(P(g | family) / P(g))`` for every unordered genotype
-``g`` of the marker (from :func:`homecoming.kinship.tables.genotype_distribution`, exact under mutation
+``g`` of the marker (from :func:`homecoming.kinship.distributions.genotype_distribution`, exact under mutation
 models and θ). Tables live in one contiguous array ``[family, column]`` where the columns of marker
 ``m`` are ``offsets[m] + j (j + 1) / 2 + i`` for alleles ``i <= j`` of the marker's common allele list
 (shared by all families, alleles matched by label) and one last column holds 0 for skipped markers.
@@ -29,13 +29,13 @@ import numba
 import numpy as np
 
 from homecoming.errors import HypothesisError, InputError, LimitError, MarkerError
-from homecoming.kinship.markers import Locus, Profile, reconcile_loci
-from homecoming.kinship.pedigree import Pedigree
-from homecoming.kinship.program import PARALLEL_LOCK
+from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
+from homecoming.kinship.model.pedigree import Pedigree
+from homecoming.kinship.engine.program import PARALLEL_LOCK
 from homecoming.kinship.rows import plain_family_rows, tril
-from homecoming.kinship.screen_kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
-from homecoming.kinship.screen_kernel import _insert as _insert  # re-exported (tests)
-from homecoming.kinship.tables import MarkerDistribution, marker_distributions
+from homecoming.kinship.screen.kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
+from homecoming.kinship.screen.kernel import _insert as _insert  # re-exported (tests)
+from homecoming.kinship.distributions import MarkerDistribution, marker_distributions
 from homecoming.provenance import Provenance, digest
 
 Progress = Callable[[int, int], None]

@@ -1,6 +1,6 @@
 """The exact joint table of all assignments of a DVI batch (``dvir::dviJoint``), per component.
 
-Built on the family option sets and pairwise LRs of :mod:`homecoming.kinship.joint` (which re-exports
+Built on the family option sets and pairwise LRs of :mod:`homecoming.kinship.dvi.joint` (which re-exports
 :func:`joint_table` and :class:`JointTable`).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from homecoming.kinship.assignments import (
+from homecoming.kinship.dvi.assignments import (
     Enumeration,
     Pair,
     _limit_error,
@@ -17,7 +17,7 @@ from homecoming.kinship.assignments import (
     enumerate_component,
     top_products,
 )
-from homecoming.kinship.joint import (
+from homecoming.kinship.dvi.joint import (
     DEFAULT_LIMIT,
     DviProblem,
     Pairwise,

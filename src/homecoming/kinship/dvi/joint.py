@@ -10,7 +10,7 @@ every feasible sub-assignment (option) of victims to its own missing persons is 
 (:func:`family_table`): with missing persons ``M1..Mk`` ordered so that ``Mk`` has most candidates,
 one elimination pass per marker and per sub-assignment of ``M1..M(k-1)`` gives the joint distribution of
 ``Mk``'s genes, from which every victim placed on ``Mk`` costs a table lookup. Enumeration
-(:mod:`homecoming.kinship.assignments`) then only adds numbers.
+(:mod:`homecoming.kinship.dvi.assignments`) then only adds numbers.
 
 Pipeline of :func:`homecoming.kinship.identify.identify`: exclusions -> undisputed matches ->
 components -> exact enumeration under a limit -> maximum-likelihood bipartite matching beyond it.
@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import HypothesisError, Problem
-from homecoming.kinship.assignments import (
+from homecoming.kinship.dvi.assignments import (
     Component,
     OptionSet,
     Pair,
@@ -41,8 +41,8 @@ from homecoming.kinship.likelihood import (
     marker_logliks,
     node_evidence,
 )
-from homecoming.kinship.markers import Genotype, Locus, Profile, reconcile_loci
-from homecoming.kinship.pedigree import FEMALE, MALE, Pedigree
+from homecoming.kinship.model.markers import Genotype, Locus, Profile, reconcile_loci
+from homecoming.kinship.model.pedigree import FEMALE, MALE, Pedigree
 
 FloatArray = NDArray[np.float64]
 _SEX = {"male": MALE, "female": FEMALE}
@@ -454,5 +454,5 @@ def count_component(problem: DviProblem, comp: Component) -> tuple[int, str]:
 
 
 # re-exported: joint_table.py builds on this module, so it is imported last
-from homecoming.kinship.joint_table import JointTable as JointTable  # noqa: E402
-from homecoming.kinship.joint_table import joint_table as joint_table  # noqa: E402
+from homecoming.kinship.dvi.joint_table import JointTable as JointTable  # noqa: E402
+from homecoming.kinship.dvi.joint_table import joint_table as joint_table  # noqa: E402

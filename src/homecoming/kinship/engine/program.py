@@ -1,6 +1,6 @@
 """Compiled elimination plans run by one numba interpreter: many markers (and families) in one call.
 
-A :class:`~homecoming.kinship.plan.Plan` fixes the factor structure and the elimination of one pedigree
+A :class:`~homecoming.kinship.engine.plan.Plan` fixes the factor structure and the elimination of one pedigree
 structure. :func:`compile_program` turns it into a short program of table operations over symbolic
 gene domains; :func:`run_program` runs that program for a batch of *items* (one marker of one family
 each) in one compiled call, in parallel over the items when the batch is large.
@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from homecoming.kinship.plan import Plan
+    from homecoming.kinship.engine.plan import Plan
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -130,8 +130,8 @@ _PROGRAMS: dict[int, tuple[Plan, Program]] = {}
 
 
 def _compile(plan: Plan) -> Program:
-    from homecoming.kinship.pedigree import MALE
-    from homecoming.kinship.plan import COPY, EVID, HEMI, MEIOSIS, PRIOR
+    from homecoming.kinship.model.pedigree import MALE
+    from homecoming.kinship.engine.plan import COPY, EVID, HEMI, MEIOSIS, PRIOR
 
     b = _Builder([f.variables for f in plan.factors])
     halves: dict[int, tuple[int, int]] = {}

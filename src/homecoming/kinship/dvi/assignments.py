@@ -1,6 +1,6 @@
 """Assignments of victims to missing persons: components, counting, exact enumeration, ML matching.
 
-Pure combinatorics over numbers; the genetics is in :mod:`homecoming.kinship.joint`.
+Pure combinatorics over numbers; the genetics is in :mod:`homecoming.kinship.dvi.joint`.
 
 An *assignment* maps every victim to one of its candidate missing persons or to nobody, each missing
 person used at most once. Its log-likelihood is ``loglik_null + sum over families of w_f[option]``

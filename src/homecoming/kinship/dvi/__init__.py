@@ -1,0 +1,1 @@
+"""Disaster victim identification: pairwise LRs, family option tables, joint assignments, direct matches."""

@@ -1,0 +1,1 @@
+"""The model: pedigrees, markers, mutation, allele spaces, evidence and Hardy-Weinberg probabilities."""
