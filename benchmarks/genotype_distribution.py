@@ -24,8 +24,8 @@ import time
 import numpy as np
 
 from homecoming.kinship import FrequencyTable, MutationModel, Pedigree, SexMutation, genotype_distribution
-from homecoming.kinship.simulate import simulate_profiles
 from homecoming.kinship.distributions import marker_distributions
+from homecoming.kinship.simulate import simulate_profiles
 
 MEMBERS = [
     ("GF", None, None, "male"),

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.dvi.identification import identify
 from homecoming.kinship.dvi.joint import DviProblem, Family, Pairwise, joint_table, victim_logliks
+from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.populations import simulate_population

@@ -29,8 +29,8 @@ from homecoming.kinship import (
     missing_person_lr,
     read_case,
 )
-from homecoming.kinship.likelihood import node_evidence
 from homecoming.kinship.engine.plan import plain_results
+from homecoming.kinship.likelihood import node_evidence
 from homecoming.kinship.simulate import simulate_profiles
 from homecoming.provenance import digest
 from shared_data import KINSHIP_CASES

@@ -26,11 +26,8 @@ Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyE
 HypothesisError, CaseFileError, LimitError) naming the person, marker, allele and fix.
 """
 
+from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 from homecoming.kinship.dvi.direct import DirectMatch, SampleGroup, direct_match, reassociate
-from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
-from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
-from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
-from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.dvi.identification import ComponentResult, Identification, identify
 from homecoming.kinship.dvi.joint import (
     DviProblem,
@@ -42,6 +39,10 @@ from homecoming.kinship.dvi.joint import (
     joint_table,
     pairwise,
 )
+from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
+from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
+from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
+from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.likelihood import (
     Observation,
     evidence_matrix,
@@ -65,7 +66,6 @@ from homecoming.kinship.screen import (
     screen,
     screen_dask,
 )
-from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 
 __all__ = [
     "Candidate",

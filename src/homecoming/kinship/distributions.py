@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from homecoming.kinship.engine.plan import PlainResult, plain_results_many
 from homecoming.kinship.likelihood import (
     ThetaScope,
     allele_space,
@@ -31,7 +32,6 @@ from homecoming.kinship.likelihood import (
 from homecoming.kinship.lr import loci_digest
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, Pedigree
-from homecoming.kinship.engine.plan import PlainResult, plain_results_many
 from homecoming.provenance import Provenance
 
 FloatArray = NDArray[np.float64]

@@ -26,9 +26,9 @@ from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
 from homecoming.kinship.engine.elimination import Factor, eliminate, elimination_order
+from homecoming.kinship.engine.plan import gene_index, plain_results
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, UNKNOWN, Pedigree
-from homecoming.kinship.engine.plan import gene_index, plain_results
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

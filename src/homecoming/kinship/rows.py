@@ -28,9 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
-from homecoming.kinship.likelihood import AlleleSpace
-from homecoming.kinship.model.markers import Locus, Profile
-from homecoming.kinship.model.pedigree import MALE, Pedigree
+from homecoming.kinship.distributions import marker_distribution
 from homecoming.kinship.engine.plan import (
     MarkerInput,
     PlainResult,
@@ -40,7 +38,9 @@ from homecoming.kinship.engine.plan import (
     plain_codes,
     run_inputs,
 )
-from homecoming.kinship.distributions import marker_distribution
+from homecoming.kinship.likelihood import AlleleSpace
+from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.pedigree import MALE, Pedigree
 
 F64 = NDArray[np.float64]
 U8 = NDArray[np.uint8]

@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import HypothesisError
+from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, Pedigree
-from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 
 FloatArray = NDArray[np.float64]
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from homecoming.errors import CaseFileError
+from homecoming.kinship.dvi.joint import pairwise
 from homecoming.kinship.formats.dvi import read_dvi_case
 from homecoming.kinship.formats.familias import missing_id, read_fam, read_fam_case, write_fam
-from homecoming.kinship.dvi.joint import pairwise
 from shared_data import KINSHIP_CASES
 
 HAND = Path(__file__).parents[1] / "data" / "hand-dvi.fam"

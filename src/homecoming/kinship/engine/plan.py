@@ -26,9 +26,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.engine.elimination import elimination_order
+from homecoming.kinship.engine.program import compile_program, largest_table, run_program
 from homecoming.kinship.model.markers import Locus, Profile
 from homecoming.kinship.model.pedigree import FEMALE, MALE, UNKNOWN, Pedigree
-from homecoming.kinship.engine.program import compile_program, largest_table, run_program
 
 if TYPE_CHECKING:
     from homecoming.kinship.likelihood import AlleleSpace, Placements

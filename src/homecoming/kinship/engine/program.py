@@ -130,8 +130,8 @@ _PROGRAMS: dict[int, tuple[Plan, Program]] = {}
 
 
 def _compile(plan: Plan) -> Program:
-    from homecoming.kinship.model.pedigree import MALE
     from homecoming.kinship.engine.plan import COPY, EVID, HEMI, MEIOSIS, PRIOR
+    from homecoming.kinship.model.pedigree import MALE
 
     b = _Builder([f.variables for f in plan.factors])
     halves: dict[int, tuple[int, int]] = {}

@@ -18,7 +18,6 @@ import numpy as np
 
 from homecoming.errors import CaseFileError, HomecomingError, LimitError
 from homecoming.kinship.dvi.assignments import components
-from homecoming.kinship.formats.case import _load, _locus, number, shape_errors
 from homecoming.kinship.dvi.identification import Identification, identify
 from homecoming.kinship.dvi.joint import (
     DEFAULT_LIMIT,
@@ -29,6 +28,7 @@ from homecoming.kinship.dvi.joint import (
     joint_table,
     pairwise,
 )
+from homecoming.kinship.formats.case import _load, _locus, number, shape_errors
 from homecoming.kinship.model.markers import Profile
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.provenance import digest

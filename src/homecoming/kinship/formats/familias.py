@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from homecoming.errors import CaseFileError, HomecomingError
+from homecoming.kinship.dvi.joint import DviProblem, Family
 from homecoming.kinship.formats.dvi import DviCase
 from homecoming.kinship.formats.familias_write import MISSING
 from homecoming.kinship.formats.familias_write import write_fam as write_fam  # re-exported
-from homecoming.kinship.dvi.joint import DviProblem, Family
 from homecoming.kinship.model.markers import Locus, Profile
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
 from homecoming.kinship.model.pedigree import Pedigree
