@@ -4,8 +4,8 @@
 * ``homecoming import manifest FILE --operation REF --from UA --to RU --stage executed [--dry-run]``
   → :func:`import_manifest_command`.
 
-Each sets Django up through the CLI's helpers, calls one service and prints one line; a Homecoming error
-becomes one line on stderr and the error class's exit code.
+Each sets Django up (:mod:`homecoming.commands.support`), calls one service and prints one line; a
+Homecoming error becomes one line on stderr and the error class's exit code.
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from typing import Any
 
 import typer
 
+from homecoming.commands import support
 from homecoming.errors import InputError, NotFound
-
-
-def _cli() -> Any:
-    """The CLI's own helpers (Django set-up, error translation, user lookup), imported when a command runs."""
-    from homecoming import cli
-
-    cli._setup()
-    return cli
 
 
 def load_ledger_command(
@@ -31,7 +24,7 @@ def load_ledger_command(
     actor: str = typer.Option(None, "--as", help="the user doing the load (for the audit trail)"),
 ) -> None:
     """Load the example 2025 ledger (agreement, operations, sourced figures); loading twice adds nothing."""
-    cli = _cli()
+    support.setup_django()
     from homecoming.app.exchanges.ledger_data import load_example_ledger
 
     def run() -> Any:
@@ -39,9 +32,9 @@ def load_ledger_command(
             raise InputError(
                 f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
             )
-        return load_example_ledger(cli._user(actor), file=file)
+        return load_example_ledger(support.user(actor), file=file)
 
-    summary = cli._run(run)
+    summary = support.run(run)
     skipped = f"; already there: {', '.join(summary.skipped)}" if summary.skipped else ""
     typer.echo(
         f"loaded {summary.agreements} agreements, {summary.operations} operations, "
@@ -62,7 +55,7 @@ def import_manifest_command(
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
 ) -> None:
     """Import a manifest version: every bad row is named and nothing is written, or all lines are."""
-    cli = _cli()
+    support.setup_django()
     from homecoming.app.exchanges.manifests import import_manifest
     from homecoming.app.exchanges.models import Operation
 
@@ -80,7 +73,7 @@ def import_manifest_command(
                 hint="see the operations at /exchanges/",
             )
         return import_manifest(
-            actor=cli._user(actor),
+            actor=support.user(actor),
             operation=op,
             sending=sending,
             receiving=receiving,
@@ -91,7 +84,7 @@ def import_manifest_command(
             dry_run=dry_run,
         )
 
-    result = cli._run(run)
+    result = support.run(run)
     if result["dry_run"]:
         typer.echo(f"{file.name}: {result['lines']} lines checked; nothing was imported (dry run)")
     else:

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from homecoming.commands import support
 from homecoming.errors import HomecomingError
-from homecoming.kinship.formats.case import jsonable, run_kinship_case
 
 
 def _fmt(x: float) -> str:
@@ -26,11 +26,12 @@ def kinship_command(
     case: Path, json_output: bool = typer.Option(False, "--json", help="Print the result as JSON.")
 ) -> None:
     """Compute the likelihood ratio of a kinship case file (per marker and total)."""
+    from homecoming.kinship import jsonable, run_kinship_case
+
     try:
         result = run_kinship_case(case)
     except HomecomingError as exc:
-        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(code=exc.exit_code) from None
+        support.fail_first_line(exc)
     if json_output:
         typer.echo(json.dumps(jsonable(result), indent=1, ensure_ascii=False))
         return

@@ -1,7 +1,7 @@
 """``homecoming import intake FILE``: register a whole intake batch of remains from a manifest.
 
-Typer-compatible functions; ``homecoming.cli`` registers them. Django is set up through the CLI's own
-helpers (imported when the command runs, so this module stays free of Django imports).
+Typer-compatible functions; ``homecoming.cli`` registers them. Django is set up when the command runs
+(:mod:`homecoming.commands.support`), so this module stays free of Django imports.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+from homecoming.commands import support
 
 
 def _batch_data(
@@ -72,23 +74,22 @@ def import_intake_command(
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
 ) -> None:
     """Register an intake batch from a manifest: every bad row is reported and nothing written, or all are."""
-    from homecoming import cli
     from homecoming.errors import InputError
 
-    cli._setup()
+    support.setup_django()
     from homecoming.app.remains.importing import import_intake
     from homecoming.app.remains.services import get_batch
 
     if not file.exists():
-        cli._fail(
+        support.fail(
             InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
         )
-    user = cli._run(lambda: cli._user(actor))
-    target = cli._run(lambda: get_batch(batch)) if batch else None
+    user = support.run(lambda: support.user(actor))
+    target = support.run(lambda: get_batch(batch)) if batch else None
     data = (
         None
         if target
-        else cli._run(
+        else support.run(
             lambda: _batch_data(
                 operation,
                 facility,
@@ -102,9 +103,9 @@ def import_intake_command(
             )
         )
     )
-    with cli._progress() as bar:
+    with support.progress() as bar:
         task = bar.add_task(f"registering {file.name}", total=None)
-        report = cli._run(
+        report = support.run(
             lambda: import_intake(
                 actor=user,
                 path=file,
@@ -115,4 +116,6 @@ def import_intake_command(
             )
         )
     verb = "would register" if report.dry_run else "registered"
-    cli.out.print(f"{file.name}: {report.rows} rows checked; {verb} {report.units} units in {report.batch}")
+    support.out.print(
+        f"{file.name}: {report.rows} rows checked; {verb} {report.units} units in {report.batch}"
+    )

@@ -1,0 +1,80 @@
+"""``homecoming import persons`` and ``homecoming export persons``: person lists as CSV or XLSX files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from homecoming.commands import support
+from homecoming.errors import InputError
+
+
+def import_persons_command(
+    file: Path = typer.Argument(..., help="CSV or XLSX in the published person-list columns (docs/formats)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
+    actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
+) -> None:
+    """Import a person list: every bad row is reported and nothing is written, or all rows are."""
+    support.setup_django()
+    from homecoming.app.registry.importing import import_persons
+
+    if not file.exists():
+        support.fail(
+            InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
+        )
+    user = support.run(lambda: support.user(actor))
+    with support.progress() as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        report = support.run(
+            lambda: import_persons(
+                actor=user, path=file, dry_run=dry_run, progress=lambda n: bar.advance(task, n)
+            )
+        )
+    verb = "would import" if report.dry_run else "imported"
+    support.out.print(
+        f"{file.name}: {report.rows} rows checked; {verb} {report.persons} persons, "
+        f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review)"
+    )
+
+
+def export_persons_command(
+    file: Path = typer.Argument(..., help="output file; .csv or .xlsx"),
+) -> None:
+    """Export all persons in the published person-list columns."""
+    support.setup_django()
+    from homecoming.app.registry.importing import export_rows
+    from homecoming.io.persons import write_persons
+
+    fmt = file.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        support.fail(
+            InputError(
+                f"file: cannot tell the format of {file.name}",
+                field="file",
+                value=str(file),
+                hint="name the file .csv or .xlsx",
+            )
+        )
+    count = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal count
+        for row in export_rows():
+            count += 1
+            yield row
+
+    try:
+        write_persons(counted(), file, fmt=fmt)  # type: ignore[arg-type]
+    except OSError as exc:
+        support.fail(
+            InputError(
+                f"file: cannot write {file} ({exc.strerror})",
+                field="file",
+                value=str(file),
+                hint="check that the folder exists and is writable",
+            )
+        )
+    support.out.print(f"exported {count} persons to {file}")

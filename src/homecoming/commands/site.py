@@ -1,0 +1,69 @@
+"""``homecoming migrate``, ``serve`` and ``demo``: the database schema, the web server, the demo site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from homecoming.commands import support
+
+
+def migrate_command() -> None:
+    """Create or upgrade the database schema (and the role groups)."""
+    support.setup_django()
+    from django.core.management import call_command
+
+    support.run(lambda: call_command("migrate", interactive=False, verbosity=1))
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    threads: int = typer.Option(8, "--threads"),
+) -> None:
+    """Serve the web app and the API (waitress)."""
+    support.setup_django()
+    from waitress import serve as waitress_serve
+
+    from homecoming.app.wsgi import application
+
+    support.out.print(f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="homecoming")
+
+
+def demo_command(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    persons: int = typer.Option(1000, "--persons", help="how many synthetic persons"),
+    fresh: bool = typer.Option(False, "--fresh", help="rebuild the demo database from scratch"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="build the database and stop"),
+    seed: int = typer.Option(2025, "--seed"),
+) -> None:
+    """Build a demo database with synthetic persons and serve it (DEBUG on: demo only)."""
+    data_dir = Path(os.environ.get("HOMECOMING_DATA_DIR", "var/demo"))
+    if fresh and data_dir.exists():
+        for f in data_dir.glob("homecoming.sqlite3*"):
+            f.unlink()
+    os.environ["HOMECOMING_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("HOMECOMING_SECURE_COOKIES", "0")
+    support.setup_django(debug=True)
+    from django.core.management import call_command
+
+    from homecoming.app.demo import DEMO_PASSWORD, build_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with support.progress() as bar:
+        task = bar.add_task("building demo data", total=persons)
+        created = build_demo(persons=persons, seed=seed, progress=lambda n: bar.advance(task, n))
+    if created:
+        support.out.print(f"demo database built in {data_dir}: {created} synthetic persons")
+    else:
+        support.out.print(f"demo database in {data_dir} already exists (use --fresh to rebuild)")
+    support.out.print(
+        f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
+        f"(or reviewer, auditor, liaison, coordinator, admin) with password [bold]{DEMO_PASSWORD}[/]\n"
+    )
+    if not no_serve:
+        serve_command(host=host, port=port, threads=8)

@@ -1,0 +1,105 @@
+"""What every command shares: the consoles, Django set-up, error translation, the user, progress bars.
+
+A Homecoming error (``homecoming.errors``) becomes one line on stderr and the error class's exit code;
+a configuration error one line and exit 2. This module is light on purpose: it imports Django, Rich's
+progress bars and the application only inside the functions that need them, so that ``homecoming --help``
+stays fast (a test checks what ``--help`` imports).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from homecoming.errors import HomecomingError, NotFound
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+__all__ = ["err", "fail", "fail_first_line", "out", "progress", "run", "setup_django", "user"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
+
+
+def fail(exc: HomecomingError) -> NoReturn:
+    """Print ``error: <message>`` on stderr and exit with the error's code."""
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def fail_first_line(exc: HomecomingError) -> NoReturn:
+    """Print the first line of the message as plain ``error: ...`` on stderr; exit with the error's code.
+
+    The numerical commands (kinship, dvi, screen) say this much: their errors list every problem of a
+    case file on the lines that follow, which the line names.
+    """
+    typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+    raise typer.Exit(code=exc.exit_code) from None
+
+
+def run(fn: Callable[[], T]) -> T:
+    """Run ``fn``; turn a Homecoming error (or a configuration error) into one line and an exit code."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return fn()
+    except HomecomingError as exc:
+        fail(exc)
+    except ImproperlyConfigured as exc:
+        err.print(f"[bold red]configuration error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _django(debug: bool | None) -> None:
+    if debug is not None:
+        os.environ["HOMECOMING_DEBUG"] = "1" if debug else "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
+    import django
+
+    django.setup()
+    from homecoming.app.audit.context import new_request_id
+
+    new_request_id("cli-")
+
+
+def setup_django(debug: bool | None = None) -> None:
+    """Set Django up (settings from the environment; ``debug`` overrides ``HOMECOMING_DEBUG``)."""
+    run(lambda: _django(debug))
+
+
+def user(username: str | None) -> Any:
+    """The user named ``username`` (None for no name); :class:`NotFound` naming ``--as`` otherwise."""
+    from homecoming.app.accounts.models import User
+
+    if not username:
+        return None
+    found = User.objects.filter(username=username).first()
+    if found is None:
+        raise NotFound(
+            f"no user named {username!r}",
+            field="--as",
+            value=username,
+            hint="create one with 'homecoming createuser'",
+        )
+    return found
+
+
+def progress(*, console: Console | None = None, transient: bool = True, disable: bool = False) -> Progress:
+    """A progress bar on stderr (description, bar, n/total, time elapsed), gone when done by default."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err if console is None else console,
+        transient=transient,
+        disable=disable,
+    )

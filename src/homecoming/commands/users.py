@@ -1,0 +1,46 @@
+"""``homecoming createuser`` and ``homecoming token create``: users and their API tokens."""
+
+from __future__ import annotations
+
+import typer
+
+from homecoming.commands import support
+
+
+def createuser_command(
+    username: str,
+    role: str = typer.Option(
+        ...,
+        "--role",
+        help="registrar, exchange_coordinator, forensic_examiner, dna_analyst, "
+        "identification_reviewer, family_liaison, auditor, admin",
+    ),
+    email: str = typer.Option("", "--email"),
+    password: str = typer.Option(
+        None,
+        "--password",
+        envvar="HOMECOMING_PASSWORD",
+        help="the password (or set HOMECOMING_PASSWORD); asked for when absent",
+    ),
+) -> None:
+    """Create a user with one role."""
+    support.setup_django()
+    from homecoming.app.accounts import services
+
+    role_value = support.run(lambda: services.parse_role(role))
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = support.run(
+        lambda: services.create_user(username=username, password=password, role=role_value, email=email)
+    )
+    support.out.print(f"created {user.username} ({role_value.value})")
+
+
+def token_create_command(username: str, name: str = typer.Option("cli", "--name")) -> None:
+    """Issue an API token for a user (shown once)."""
+    support.setup_django()
+    from homecoming.app.accounts.services import issue_token
+
+    user = support.run(lambda: support.user(username))
+    token = issue_token(actor=None, user=user, name=name)
+    support.out.print(token)

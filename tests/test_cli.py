@@ -1,0 +1,87 @@
+"""The CLI's layout: ``--help`` loads no engine and no Django; commands share one support module."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import homecoming
+
+COMMANDS = Path(homecoming.__file__).resolve().parent / "commands"
+HEAVY = (
+    "numba",
+    "numpy",
+    "scipy",
+    "dask",
+    "distributed",
+    "django",
+    "pandas",
+    "homecoming.app",
+    "homecoming.kinship",
+)
+
+# Runs in a fresh interpreter: every command path's --help, then which heavy modules each one loaded.
+HELP_EVERYWHERE = """
+import contextlib, io, json, sys
+import typer
+from homecoming.cli import app
+
+heavy = tuple(sys.argv[1:])
+def loaded():
+    return sorted(m for m in sys.modules if m in heavy or m.startswith(tuple(h + "." for h in heavy)))
+
+def walk(command, path):
+    found = [path]
+    if hasattr(command, "list_commands"):
+        ctx = type(command).context_class(command)
+        for name in command.list_commands(ctx):
+            found += walk(command.get_command(ctx, name), [*path, name])
+    return found
+
+report = {}
+for path in walk(typer.main.get_command(app), []):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        app([*path, "--help"], prog_name="homecoming")
+    report[" ".join(["homecoming", *path, "--help"])] = loaded()
+print(json.dumps(report))
+"""
+
+
+def test_help_loads_no_engine_no_django_and_no_numerics() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", HELP_EVERYWHERE, *HEAVY], capture_output=True, text=True, check=True
+    )
+    report = json.loads(run.stdout)
+    assert {"homecoming --help", "homecoming dvi --help", "homecoming import intake --help"} <= set(report)
+    heavy = {command: mods for command, mods in report.items() if mods}
+    assert not heavy, f"import these inside the command body, not at the top of its module: {heavy}"
+
+
+def _imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def test_no_command_module_imports_the_cli() -> None:
+    modules = sorted(COMMANDS.glob("*.py"))
+    assert len(modules) > 5
+    offenders = [p.name for p in modules if "homecoming.cli" in _imported(p)]
+    assert offenders == [], "commands share homecoming.commands.support; only cli.py registers them"
+
+
+def test_the_dvi_limit_written_in_the_cli_is_the_engines() -> None:
+    from homecoming.commands.dvi import DEFAULT_LIMIT
+    from homecoming.kinship import identify, run_dvi_case
+
+    assert inspect.signature(run_dvi_case).parameters["limit"].default == DEFAULT_LIMIT
+    assert inspect.signature(identify).parameters["limit"].default == DEFAULT_LIMIT
