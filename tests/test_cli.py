@@ -1,4 +1,5 @@
-"""The CLI's layout: ``--help`` loads no engine and no Django; commands share one support module."""
+"""The CLI's layout: --help loads no engine and no Django; commands share one support module; what the
+user gave (a file name with brackets) is printed as given."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import homecoming
 
@@ -85,3 +88,27 @@ def test_the_dvi_limit_written_in_the_cli_is_the_engines() -> None:
 
     assert inspect.signature(run_dvi_case).parameters["limit"].default == DEFAULT_LIMIT
     assert inspect.signature(identify).parameters["limit"].default == DEFAULT_LIMIT
+
+
+def test_an_error_naming_a_file_with_brackets_prints_the_name_as_it_is(tmp_path: Path) -> None:
+    """Brackets in a message are text, not Rich markup (``[raw]`` vanished, ``[/b]`` was a traceback)."""
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    for name in ("list[raw].csv", "list[/b].csv"):
+        missing = tmp_path / name
+        result = CliRunner().invoke(app, ["import", "persons", str(missing)])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"error: file: {missing} does not exist (check the path)\n"
+
+
+@pytest.mark.django_db
+def test_a_written_file_with_brackets_is_named_as_it_is(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    out = tmp_path / "persons[raw].csv"
+    result = CliRunner().invoke(app, ["export", "persons", str(out)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"exported 0 persons to {out}\n", "")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from homecoming.commands import support
 from homecoming.errors import InputError
@@ -35,7 +36,7 @@ def import_persons_command(
         )
     verb = "would import" if report.dry_run else "imported"
     support.out.print(
-        f"{file.name}: {report.rows} rows checked; {verb} {report.persons} persons, "
+        f"{escape(file.name)}: {report.rows} rows checked; {verb} {report.persons} persons, "
         f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review)"
     )
 
@@ -77,4 +78,4 @@ def export_persons_command(
                 hint="check that the folder exists and is writable",
             )
         )
-    support.out.print(f"exported {count} persons to {file}")
+    support.out.print(f"exported {count} persons to {escape(str(file))}")

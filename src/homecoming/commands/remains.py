@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from homecoming.commands import support
 
@@ -117,5 +118,5 @@ def import_intake_command(
         )
     verb = "would register" if report.dry_run else "registered"
     support.out.print(
-        f"{file.name}: {report.rows} rows checked; {verb} {report.units} units in {report.batch}"
+        f"{escape(file.name)}: {report.rows} rows checked; {verb} {report.units} units in {report.batch}"
     )

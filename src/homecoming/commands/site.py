@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from homecoming.commands import support
 
@@ -58,9 +59,9 @@ def demo_command(
         task = bar.add_task("building demo data", total=persons)
         created = build_demo(persons=persons, seed=seed, progress=lambda n: bar.advance(task, n))
     if created:
-        support.out.print(f"demo database built in {data_dir}: {created} synthetic persons")
+        support.out.print(f"demo database built in {escape(str(data_dir))}: {created} synthetic persons")
     else:
-        support.out.print(f"demo database in {data_dir} already exists (use --fresh to rebuild)")
+        support.out.print(f"demo database in {escape(str(data_dir))} already exists (use --fresh to rebuild)")
     support.out.print(
         f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
         f"(or reviewer, auditor, liaison, coordinator, admin) with password [bold]{DEMO_PASSWORD}[/]\n"

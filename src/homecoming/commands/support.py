@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from homecoming.errors import HomecomingError, NotFound
 
@@ -28,8 +29,11 @@ T = TypeVar("T")
 
 
 def fail(exc: HomecomingError) -> NoReturn:
-    """Print ``error: <message>`` on stderr and exit with the error's code."""
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    """Print ``error: <message>`` on stderr and exit with the error's code.
+
+    The message is printed as written: brackets in it (a file named ``list[2].csv``) are not Rich markup.
+    """
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 
@@ -52,7 +56,7 @@ def run(fn: Callable[[], T]) -> T:
     except HomecomingError as exc:
         fail(exc)
     except ImproperlyConfigured as exc:
-        err.print(f"[bold red]configuration error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]configuration error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
