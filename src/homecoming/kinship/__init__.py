@@ -39,13 +39,12 @@ from homecoming.kinship.dvi.joint import (
     joint_table,
     pairwise,
 )
+from homecoming.kinship.engine import Job, MarkerResult, marker_results
 from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
 from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
 from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.likelihood import (
-    Observation,
-    evidence_matrix,
     loglik,
     marker_joint,
     marker_loglik,
@@ -53,6 +52,7 @@ from homecoming.kinship.likelihood import (
     pedigree_likelihood,
 )
 from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr, missing_person_lr
+from homecoming.kinship.model.evidence import Observation, evidence_matrix
 from homecoming.kinship.model.markers import Genotype, Locus, Profile, canonical_allele, reconcile_loci
 from homecoming.kinship.model.mutation import MutationModel, SexMutation, mutation_matrix
 from homecoming.kinship.model.pedigree import Pedigree
@@ -81,11 +81,13 @@ __all__ = [
     "GenotypeDistribution",
     "Hypothesis",
     "Identification",
+    "Job",
     "JointTable",
     "KinshipCase",
     "LRResult",
     "Locus",
     "MarkerDistribution",
+    "MarkerResult",
     "MutationModel",
     "Observation",
     "Pairwise",
@@ -111,6 +113,7 @@ __all__ = [
     "marker_joint",
     "marker_loglik",
     "marker_logliks",
+    "marker_results",
     "missing_person_lr",
     "mutation_matrix",
     "pairwise",

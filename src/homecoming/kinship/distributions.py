@@ -1,8 +1,8 @@
-"""The missing person's genotype distribution given the family, one elimination pass per marker.
+"""The missing person's genotype distribution given the family, and the screening rows built on it.
 
 For each marker, ``J[p, m] = P(missing person's paternal = p, maternal = m | family data)`` comes from
 one variable-elimination pass that keeps the missing person's two genes. The LR of a person of
-interest with observations ``E`` (see :func:`homecoming.kinship.likelihood.evidence_matrix`) is
+interest with observations ``E`` (see :func:`homecoming.kinship.model.evidence.evidence_matrix`) is
 
     LR = sum(J * E) / sum(B * E)
 
@@ -21,15 +21,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from homecoming.kinship.engine.plan import PlainResult, plain_results_many
-from homecoming.kinship.likelihood import (
-    ThetaScope,
-    allele_space,
-    evidence_matrix,
-    marker_joint,
-    node_evidence,
-)
+from homecoming.kinship.engine import Job, ThetaScope, full_space, marker_results
 from homecoming.kinship.lr import loci_digest
+from homecoming.kinship.model.alleles import allele_space
+from homecoming.kinship.model.evidence import evidence_matrix
+from homecoming.kinship.model.hardy_weinberg import ordered_joint
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, Pedigree
 from homecoming.provenance import Provenance
@@ -156,19 +152,18 @@ def _background(
     family: Mapping[str, Profile | Sequence[Profile]],
     theta: float,
 ) -> FloatArray:
+    """The ordered genotype distribution of an unrelated person (drawn with the founders when θ > 0)."""
     hemi = locus.chromosome == "X" and pedigree.sex[missing] == MALE
     if theta == 0:
-        if locus.silent_frequency == 0:
-            return np.diag(locus.freq_array) if hemi else locus.population_joint
-        p = allele_space(locus, set(), lump=False).freqs
-        return np.diag(p) if hemi else np.outer(p, p)
+        if locus.silent_frequency == 0 and not hemi:
+            return locus.population_joint
+        return ordered_joint(full_space(locus).freqs, hemizygous=hemi)
     name = "__unrelated__"
     sex = {1: "male", 2: "female"}.get(pedigree.sex[missing], "unknown")
     extended = pedigree.with_members([{"id": name, "sex": sex}])
-    evid = node_evidence(extended, locus, family)
-    _ll, joint = marker_joint(
-        extended, locus, evid, extended.index(name), theta=theta, theta_scope="pedigree"
-    )
+    job = Job(extended, family, keep=name, theta=theta, theta_scope="pedigree")
+    joint = marker_results([job], [locus])[0][0].joint
+    assert joint is not None
     return joint
 
 
@@ -182,12 +177,7 @@ def marker_distribution(
     theta: float = 0.0,
 ) -> MarkerDistribution:
     """One marker's distribution (one elimination pass; a second one only when θ > 0)."""
-    node = pedigree.index(missing)
-    evid = node_evidence(pedigree, locus, family)
-    scope: ThetaScope = "pedigree" if theta > 0 else "component"
-    ll, joint = marker_joint(pedigree, locus, evid, node, theta=theta, theta_scope=scope)
-    hemi = locus.chromosome == "X" and pedigree.sex[node] == MALE
-    return MarkerDistribution(locus, joint, _background(pedigree, node, locus, family, theta), ll, hemi)
+    return marker_distributions([(pedigree, missing, family)], loci=[locus], theta=theta)[0][0]
 
 
 Family = Mapping[str, Profile | Sequence[Profile]] | Sequence[Profile]
@@ -223,30 +213,25 @@ def marker_distributions(
     θ = 0 every (job, marker) that shares a compiled plan runs in one call, in parallel — the way to
     build the tables of many families.
     """
-    placed = []
+    engine_jobs = []
+    nodes = []
+    scope: ThetaScope = "pedigree" if theta > 0 else "component"
     for pedigree, missing, family in jobs:
         pedigree.validate()
-        placed.append((pedigree, _placements(family), pedigree.index(missing)))
-    fast: list[list[PlainResult | None]] = [[None] * len(loci) for _ in jobs]
-    if theta == 0:
-        fast = plain_results_many(placed, loci)
+        nodes.append(pedigree.index(missing))
+        engine_jobs.append(Job(pedigree, _placements(family), keep=missing, theta=theta, theta_scope=scope))
+    results = marker_results(engine_jobs, loci)
     out = []
-    for (pedigree, missing, _family), (_p, fam, node), got_job in zip(jobs, placed, fast, strict=True):
-        hemi = pedigree.sex[node] == MALE
-        out.append(
-            tuple(
-                marker_distribution(pedigree, missing, locus, family=fam, theta=theta)
-                if got is None
-                else MarkerDistribution(
-                    locus,
-                    got[1],
-                    _background(pedigree, node, locus, fam, 0.0),
-                    got[0],
-                    hemi and locus.chromosome == "X",
-                )
-                for locus, got in zip(loci, got_job, strict=True)
+    for job, node, row in zip(engine_jobs, nodes, results, strict=True):
+        male = job.pedigree.sex[node] == MALE
+        dists = []
+        for locus, got in zip(loci, row, strict=True):
+            assert got.joint is not None
+            background = _background(job.pedigree, node, locus, job.placements, theta)
+            dists.append(
+                MarkerDistribution(locus, got.joint, background, got.loglik, male and locus.chromosome == "X")
             )
-        )
+        out.append(tuple(dists))
     return out
 
 

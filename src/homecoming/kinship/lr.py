@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import HypothesisError, Problem
-from homecoming.kinship.likelihood import ThetaScope, marker_logliks
+from homecoming.kinship.engine import ThetaScope
+from homecoming.kinship.likelihood import marker_logliks
 from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.provenance import Provenance, digest

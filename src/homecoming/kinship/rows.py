@@ -23,33 +23,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
-from homecoming.kinship.distributions import marker_distribution
-from homecoming.kinship.engine.plan import (
-    MarkerInput,
-    PlainResult,
-    coded_input,
-    lumped_space,
-    placed_nodes,
-    plain_codes,
-    run_inputs,
-)
-from homecoming.kinship.likelihood import AlleleSpace
+from homecoming.kinship.engine import Job, MarkerResult, marker_results
+from homecoming.kinship.model.evidence import placed_nodes, plain_codes
+from homecoming.kinship.model.hardy_weinberg import unordered_log
 from homecoming.kinship.model.markers import Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, Pedigree
 
 F64 = NDArray[np.float64]
 U8 = NDArray[np.uint8]
 Placements = Mapping[str, Profile | Sequence[Profile]]
-Job = tuple[Pedigree, str, Placements]  # pedigree, missing person's id, node id -> profile(s)
+RowJob = tuple[Pedigree, str, Placements]  # pedigree, missing person's id, node id -> profile(s)
 
 
 def plain_family_rows(
-    jobs: Sequence[Job], /, *, loci: Sequence[Locus], offsets: NDArray[np.int64], consistency: bool
+    jobs: Sequence[RowJob], /, *, loci: Sequence[Locus], offsets: NDArray[np.int64], consistency: bool
 ) -> tuple[F64, U8 | None]:
     """Rows ``[job, column]`` of log-LRs and (with ``consistency``) of possible-without-mutation flags.
 
@@ -68,48 +61,27 @@ def plain_family_rows(
     width = int(offsets[-1]) + 1
     rows = np.zeros((len(jobs), width))
     ok = np.ones((len(jobs), width), dtype=np.uint8) if consistency else None
-    nodes = [placed_nodes(ped, placements) for ped, _m, placements in jobs]
     kept = [ped.index(missing) for ped, missing, _p in jobs]
     hemi = np.array([ped.sex[k] == MALE for (ped, _m, _p), k in zip(jobs, kept, strict=True)])
-    codes = [
-        [plain_codes(ped, locus, nd) for locus in loci] for (ped, _m, _p), nd in zip(jobs, nodes, strict=True)
-    ]
-    heads = [(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
-    full = run_inputs(
-        heads,
-        loci,
-        [
-            [
-                None if c is None else coded_input(locus, c, lump=False)
-                for locus, c in zip(loci, row, strict=True)
-            ]
-            for row in codes
-        ],
-    )
+    full = marker_results([Job(ped, placements, keep=missing) for ped, missing, placements in jobs], loci)
     for m, locus in enumerate(loci):
         x = locus.chromosome == "X"
-        joints = np.stack(
-            [
-                _joint(got[m], ped, missing, locus, placements)
-                for got, (ped, missing, placements) in zip(full, jobs, strict=True)
-            ]
-        )
-        fam = _lower(joints, hemi & x)
+        fam = _lower(np.stack([_joint(got[m]) for got in full]), hemi & x)
         pop = _population(locus, hemi & x)
         with np.errstate(divide="ignore", invalid="ignore"):
             vals = np.log(fam) - pop
         rows[:, offsets[m] : offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
     if ok is not None:
         plain = [replace(lc, mutation=None) for lc in loci]
-        possible = _possible(jobs, plain, codes, kept, hemi)
+        possible = _possible(jobs, plain, kept, hemi)
         for m in range(len(loci)):
             ok[:, offsets[m] : offsets[m + 1]] = possible[m]
     return rows, ok
 
 
-def _joint(got: PlainResult | None, ped: Pedigree, missing: str, locus: Locus, placements: Placements) -> F64:
-    """The compiled result's joint, or the generic engine's where the compiled path left the marker."""
-    return got[1] if got is not None else marker_distribution(ped, missing, locus, family=placements).joint
+def _joint(got: MarkerResult) -> F64:
+    assert got.joint is not None
+    return got.joint
 
 
 def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
@@ -125,11 +97,9 @@ def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
 
 def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
     """``log P(g)`` of an unrelated person per job (Hardy-Weinberg; a hemizygous male: ``p_i`` or 0)."""
-    p = locus.freq_array
-    i, j = tril(p.size)
-    with np.errstate(divide="ignore"):
-        hw = np.log(np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j]))
-        male = np.where(i == j, np.log(p[i]), -np.inf)
+    i, j = tril(locus.n_alleles)
+    hw = unordered_log(locus.freq_array, i, j, hemizygous=False)
+    male = unordered_log(locus.freq_array, i, j, hemizygous=True)
     return np.where(hemi[:, None], male[None, :], hw[None, :])
 
 
@@ -137,48 +107,33 @@ Codes = dict[int, tuple[int, int]]
 
 
 def _possible(
-    jobs: Sequence[Job],
-    loci: Sequence[Locus],
-    codes: list[list[Codes | None]],
-    kept: list[int],
-    hemi: NDArray[np.bool_],
+    jobs: Sequence[RowJob], loci: Sequence[Locus], kept: list[int], hemi: NDArray[np.bool_]
 ) -> list[U8]:
-    """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation."""
-    inbred = [_inbred(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)]
-    inputs: list[list[MarkerInput | None]] = []
-    expansions: list[list[tuple[NDArray[np.intp], NDArray[np.intp]] | None]] = []
-    for row, inb in zip(codes, inbred, strict=True):
-        inputs.append([])
-        expansions.append([])
-        for lc, c in zip(loci, row, strict=True):
-            if c is None or inb:
-                inputs[-1].append(None if c is None else coded_input(lc, c, lump=False))
-                expansions[-1].append(None)
-                continue
-            space = lumped_space(lc, c)
-            lumped = {node: (space.codes[a], space.codes[b]) for node, (a, b) in c.items()}
-            inputs[-1].append(MarkerInput(space.freqs, None, None, lumped))
-            expansions[-1].append(_expansion(lc, space))
-    got = run_inputs([(ped, k) for (ped, _m, _p), k in zip(jobs, kept, strict=True)], loci, inputs)
+    """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation.
+
+    Plain markers of a missing person who is not inbred run on the lumped alleles (``named`` empty);
+    the others on the full allele list.
+    """
+    engine_jobs = []
+    for (ped, missing, placements), k in zip(jobs, kept, strict=True):
+        if _inbred(ped, k):
+            engine_jobs.append(Job(ped, placements, keep=missing))
+            continue
+        nodes = placed_nodes(ped, placements)
+        named = [() if plain_codes(ped, lc, nodes) is not None else None for lc in loci]
+        engine_jobs.append(Job(ped, placements, keep=missing, named=named))
+    got = marker_results(engine_jobs, loci)
     out = []
     for m, locus in enumerate(loci):
         x = locus.chromosome == "X"
-        n = locus.n_alleles
-        i, j = tril(n)
+        i, j = tril(locus.n_alleles)
         present = (locus.freq_array[i] > 0) & (locus.freq_array[j] > 0)
         pattern = np.zeros((len(jobs), i.size), dtype=bool)
-        for k, (ped, missing, placements) in enumerate(jobs):
-            res, expansion = got[k][m], expansions[k][m]
-            if res is None or expansion is None:  # the full allele list (generic or compiled)
-                joint = (
-                    res[1]
-                    if res is not None
-                    else marker_distribution(ped, missing, locus, family=placements).joint
-                )
-                flat, lower, upper = joint.ravel(), i * n + j, j * n + i
-            else:
-                flat = res[1].ravel()
-                lower, upper = expansion
+        for k in range(len(jobs)):
+            res = got[k][m]
+            assert res.joint is not None
+            lower, upper = res.space.expansion(locus)
+            flat = res.joint.ravel()
             pattern[k] = (flat[lower] > 0) | (flat[upper] > 0)
         pattern &= present[None, :]
         pattern[np.ix_(hemi & x, i != j)] = False  # a hemizygous male: one allele, the diagonal only
@@ -186,34 +141,10 @@ def _possible(
     return out
 
 
-def _expansion(locus: Locus, space: AlleleSpace) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Where each genotype ``{i <= j}`` of ``locus`` lies in the flat ``k x k`` joint over the lumped
-    ``space``: at ``(i, j)`` and ``(j, i)``, every allele the space does not name mapped to the lumped one."""
-    got = _EXPANSIONS.get(id(space))
-    if got is None or got[0] is not space:
-        k = len(space.freqs)
-        idx = np.full(locus.n_alleles, k - 1, dtype=np.intp)
-        for a, code in space.codes.items():
-            idx[a] = code
-        i, j = tril(locus.n_alleles)
-        if len(_EXPANSIONS) > 4096:
-            _EXPANSIONS.clear()
-        got = _EXPANSIONS[id(space)] = (space, (idx[i] * k + idx[j], idx[j] * k + idx[i]))
-    return got[1]
-
-
-_EXPANSIONS: dict[int, tuple[object, tuple[NDArray[np.intp], NDArray[np.intp]]]] = {}
-
-
+@cache
 def tril(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """``np.tril_indices(n)``, cached: (row, column) of genotype ``{column <= row}`` in column order."""
-    got = _TRIL.get(n)
-    if got is None:
-        got = _TRIL[n] = np.tril_indices(n)
-    return got
-
-
-_TRIL: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
+    return np.tril_indices(n)
 
 
 def _inbred(ped: Pedigree, node: int) -> bool:

@@ -34,13 +34,11 @@ from homecoming.kinship.dvi.assignments import (
     Pair,
     count_assignments,
 )
-from homecoming.kinship.likelihood import (
-    allele_space,
-    evidence_matrix,
-    marker_joint,
-    marker_logliks,
-    node_evidence,
-)
+from homecoming.kinship.engine import Job, MarkerResult, marker_results
+from homecoming.kinship.likelihood import marker_logliks
+from homecoming.kinship.model.alleles import AlleleSpace
+from homecoming.kinship.model.evidence import evidence_matrix
+from homecoming.kinship.model.hardy_weinberg import genotype_probability
 from homecoming.kinship.model.markers import Genotype, Locus, Profile, reconcile_loci
 from homecoming.kinship.model.pedigree import FEMALE, MALE, Pedigree
 
@@ -191,30 +189,32 @@ def victim_logliks(problem: DviProblem) -> FloatArray:
     """``(victims, markers)`` natural-log likelihoods of each victim as an unrelated singleton."""
     out = np.zeros((len(problem.victims), len(problem.loci)))
     for i, (v, sx) in enumerate(zip(problem.victims, problem.victim_sex, strict=True)):
+        general = []
         for j, locus in enumerate(problem.loci):
-            out[i, j] = _singleton(v, sx, locus, problem.theta)
+            got = _singleton(v, sx, locus, problem.theta)
+            if got is None:
+                general.append(j)
+            else:
+                out[i, j] = got
+        if general:
+            job = Job(Pedigree.singleton(v.sample, sex=sx), {v.sample: v}, theta=problem.theta)
+            row = marker_results([job], [problem.loci[j] for j in general])[0]
+            out[i, general] = [r.loglik for r in row]
     return out
 
 
-def _singleton(v: Profile, sex: str, locus: Locus, theta: float) -> float:
+def _singleton(v: Profile, sex: str, locus: Locus, theta: float) -> float | None:
+    """Hardy-Weinberg log-likelihood of a plain typing (None: the engine's general case)."""
     g = v.get(locus.name)
     if g is None:
         return 0.0
     x = locus.chromosome == "X"
-    if (
-        theta == 0
-        and v.dropout == 0
-        and locus.silent_frequency == 0
-        and g.a2 is not None
-        and not (x and sex not in _SEX)
-    ):
-        p = locus.freq_array
-        a, b = locus.index(g.a1, who=f"victim {v.sample}"), locus.index(g.a2, who=f"victim {v.sample}")
-        if x and sex == "male":
-            return math.log(p[a]) if a == b else -math.inf
-        return math.log(p[a] * p[a]) if a == b else math.log(2 * p[a] * p[b])
-    ped = Pedigree.singleton(v.sample, sex=sex)
-    return float(marker_logliks(ped, [locus], {v.sample: v}, theta=theta)[0])
+    if theta > 0 or v.dropout > 0 or locus.silent_frequency > 0 or g.a2 is None or (x and sex not in _SEX):
+        return None
+    who = f"victim {v.sample}"
+    a, b = locus.index(g.a1, who=who), locus.index(g.a2, who=who)
+    prob = genotype_probability(locus.freq_array, a, b, hemizygous=x and sex == "male")
+    return math.log(prob) if prob > 0 else -math.inf
 
 
 def family_null_logliks(problem: DviProblem) -> FloatArray:
@@ -228,12 +228,12 @@ def family_null_logliks(problem: DviProblem) -> FloatArray:
 
 
 class _Evidence:
-    """Victim genotypes coded per marker, and cached ``E[p, m]`` matrices for the general case."""
+    """Victim genotypes coded per marker, and ``E[p, m]`` matrices (per allele space) for the general case."""
 
     def __init__(self, problem: DviProblem, loci: Sequence[Locus]) -> None:
         self.loci = loci
         self.problem = problem
-        self.cache: dict[tuple[int, Genotype, float, bool], FloatArray] = {}
+        self.cache: dict[tuple[int, Genotype, float, bool, AlleleSpace], FloatArray] = {}
         n_v = len(problem.victims)
         self.codes = np.full((len(loci), n_v, 2), -1, dtype=np.intp)  # -1: untyped
         self.simple = np.zeros((len(loci), n_v), dtype=bool)  # full genotype, no drop-out, no silent
@@ -247,23 +247,30 @@ class _Evidence:
                 self.codes[j, i, 1] = locus.index(g.a2, who=who) if g.a2 is not None else -2
                 self.simple[j, i] = g.a2 is not None and v.dropout == 0 and locus.silent_frequency == 0
 
-    def matrix(self, j: int, g: Genotype, dropout: float, hemi: bool) -> FloatArray:
-        key = (j, g, dropout, hemi)
+    def alleles(self, j: int, victims: Sequence[int]) -> set[int]:
+        """The locus alleles the ``victims`` show at marker ``j`` (to keep distinct in a joint)."""
+        codes = self.codes[j, np.asarray(victims, dtype=np.intp)].ravel()
+        return {int(c) for c in codes if c >= 0}
+
+    def matrix(self, j: int, g: Genotype, dropout: float, hemi: bool, space: AlleleSpace) -> FloatArray:
+        key = (j, g, dropout, hemi, space)
         e = self.cache.get(key)
         if e is None:
             locus = self.loci[j]
-            idx = tuple(locus.index(a) for a in g.alleles)
-            space = allele_space(locus, set(idx), lump=False)
+            idx = tuple(space.codes[locus.index(a)] for a in g.alleles)
             e = evidence_matrix(space, [(idx, dropout, g.is_partial)], hemizygous=hemi)
             self.cache[key] = e
         return e
 
-    def sums(self, j: int, joint: FloatArray, victims: NDArray[np.intp], hemi: bool) -> FloatArray:
-        """``sum(J * E_v)`` for each victim (NaN for untyped)."""
+    def sums(self, j: int, got: MarkerResult, victims: NDArray[np.intp], hemi: bool) -> FloatArray:
+        """``sum(J * E_v)`` for each victim (NaN for untyped), ``J`` the kept joint of ``got``."""
+        joint = got.joint
+        assert joint is not None
         codes = self.codes[j, victims]
         out = np.full(victims.size, math.nan)
         simple = self.simple[j, victims]
-        a, b = codes[simple, 0], codes[simple, 1]
+        lookup = got.space.lookup(self.loci[j].n_alleles)
+        a, b = lookup[codes[simple, 0]], lookup[codes[simple, 1]]
         if hemi:
             out[simple] = np.where(a == b, joint[a, a], 0.0)
         else:
@@ -272,38 +279,48 @@ class _Evidence:
             prof = self.problem.victims[int(victims[r])]
             g = prof.get(self.loci[j].name)
             assert g is not None
-            out[r] = float((joint * self.matrix(j, g, prof.dropout, hemi)).sum())
+            out[r] = float((joint * self.matrix(j, g, prof.dropout, hemi, got.space)).sum())
         return out
 
 
+@dataclass(frozen=True)
+class _Extension:
+    """One family with ``placed`` victims, to be extended by each of ``victims`` on ``node``."""
+
+    family: Family
+    placed: Mapping[str, Profile]
+    node: str
+    victims: tuple[int, ...]
+
+
 def _extensions(
-    problem: DviProblem,
-    fam: Family,
-    placed: Mapping[str, Profile],
-    node: str,
-    victims: Sequence[int],
-    loci: Sequence[Locus],
-    ev: _Evidence,
-) -> tuple[FloatArray, FloatArray]:
-    """Per marker: log-lik of ``fam`` with ``placed``, and (victims x markers) the log-lik with each
-    victim also placed on ``node`` (one elimination pass per marker)."""
-    ped = fam.pedigree
-    k = ped.index(node)
-    vs = np.asarray(victims, dtype=np.intp)
-    base = np.zeros(len(loci))
-    ext = np.zeros((vs.size, len(loci)))
-    for j, locus in enumerate(loci):
-        ll, joint = marker_joint(
-            ped, locus, node_evidence(ped, locus, placed), k, theta=problem.theta, theta_scope="component"
-        )
-        base[j] = ll
-        if ll == -math.inf:
-            ext[:, j] = -math.inf
-            continue
-        s = ev.sums(j, joint, vs, locus.chromosome == "X" and ped.sex[k] == MALE)
-        with np.errstate(divide="ignore"):
-            ext[:, j] = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
-    return base, ext
+    problem: DviProblem, items: Sequence[_Extension], loci: Sequence[Locus], ev: _Evidence
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Per item, per marker: the log-lik of the family with ``placed``, and (victims x markers) the
+    log-lik with each victim also placed on ``node`` — one engine call for all items, each kept joint
+    over the alleles the item's victims show (the rest lumped)."""
+    jobs = []
+    for it in items:
+        named = [ev.alleles(j, it.victims) for j in range(len(loci))]
+        jobs.append(Job(it.family.pedigree, it.placed, keep=it.node, theta=problem.theta, named=named))
+    results = marker_results(jobs, loci)
+    out = []
+    for it, row in zip(items, results, strict=True):
+        ped = it.family.pedigree
+        male = ped.sex[ped.index(it.node)] == MALE
+        vs = np.asarray(it.victims, dtype=np.intp)
+        base = np.array([r.loglik for r in row])
+        ext = np.zeros((vs.size, len(loci)))
+        for j, (locus, got) in enumerate(zip(loci, row, strict=True)):
+            ll = got.loglik
+            if ll == -math.inf:
+                ext[:, j] = -math.inf
+                continue
+            s = ev.sums(j, got, vs, male and locus.chromosome == "X")
+            with np.errstate(divide="ignore"):
+                ext[:, j] = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
+        out.append((base, ext))
+    return out
 
 
 # --------------------------------------------------------------------------- family tables
@@ -347,11 +364,16 @@ def family_table(
     ev = evidence or _Evidence(problem, problem.loci)
     options: list[tuple[Pair, ...]] = []
     logliks: list[float] = []
-    for pre in _injections(prefix, cands):
+    prefixes = _injections(prefix, cands)
+    items = []
+    for pre in prefixes:
         placed = dict(fam.references) | {m: problem.victims[v] for m, v in pre}
         used = {v for _m, v in pre}
-        ext_v = [v for v in cands[last] if v not in used]
-        base, ext = _extensions(problem, fam, placed, last, ext_v, problem.loci, ev)
+        items.append(_Extension(fam, placed, last, tuple(v for v in cands[last] if v not in used)))
+    for pre, item, (base, ext) in zip(
+        prefixes, items, _extensions(problem, items, problem.loci, ev), strict=True
+    ):
+        ext_v = item.victims
         pre_pairs = tuple(sorted((v, gidx[m]) for m, v in pre))
         options.append(pre_pairs)
         logliks.append(float(base.sum()))
@@ -406,20 +428,28 @@ def pairwise(problem: DviProblem, /, *, exclusions: bool = True) -> Pairwise:
     excl = np.full((n_v, n_m), -1, dtype=np.intp)
     bare = problem.without_mutation()
     ev, ev0 = _Evidence(problem, problem.loci), _Evidence(bare, bare.loci)
+    items, where = [], []
     for f, fam in enumerate(problem.families):
         for m in fam.missing:
             j = problem.missing.index(m)
-            vs = [v for v, cs in enumerate(problem.candidates) if j in cs]
-            base, ext = _extensions(problem, fam, dict(fam.references), m, vs, problem.loci, ev)
-            fll[f] = base
-            for r, v in enumerate(vs):
-                log_lr[v, j] = float(ext[r].sum() - base.sum() - vll[v].sum())
-            if exclusions and vs:
-                _base0, ext0 = _extensions(bare, fam, dict(fam.references), m, vs, bare.loci, ev0)
-                for r, v in enumerate(vs):
-                    excl[v, j] = int((ext0[r] == -math.inf).sum())
+            vs = tuple(v for v, cs in enumerate(problem.candidates) if j in cs)
+            items.append(_Extension(fam, dict(fam.references), m, vs))
+            where.append((f, j))
         if not fam.missing:
             fll[f] = marker_logliks(fam.pedigree, problem.loci, dict(fam.references), theta=problem.theta)
+    for (f, j), item, (base, ext) in zip(
+        where, items, _extensions(problem, items, problem.loci, ev), strict=True
+    ):
+        fll[f] = base
+        for r, v in enumerate(item.victims):
+            log_lr[v, j] = float(ext[r].sum() - base.sum() - vll[v].sum())
+    if exclusions:
+        todo = [(fj, it) for fj, it in zip(where, items, strict=True) if it.victims]
+        for ((_f, j), item), (_base0, ext0) in zip(
+            todo, _extensions(bare, [it for _fj, it in todo], bare.loci, ev0), strict=True
+        ):
+            for r, v in enumerate(item.victims):
+                excl[v, j] = int((ext0[r] == -math.inf).sum())
     return Pairwise(log_lr, excl, vll, fll)
 
 

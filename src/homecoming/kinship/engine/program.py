@@ -27,14 +27,14 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from homecoming.kinship.engine.plan import Plan
+from homecoming.kinship.engine.plan import Plan
+from homecoming.kinship.model.pedigree import MALE
+from homecoming.kinship.model.structure import COPY, EVID, HEMI, MEIOSIS, PRIOR
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -116,23 +116,14 @@ class _Builder:
 
 def compile_program(plan: Plan) -> Program:
     """The operations that run ``plan`` (cached on the plan)."""
-    got = _PROGRAMS.get(id(plan))
-    if got is not None and got[0] is plan:
-        return got[1]
-    program = _compile(plan)
-    if len(_PROGRAMS) > 2048:
-        _PROGRAMS.clear()
-    _PROGRAMS[id(plan)] = (plan, program)
-    return program
-
-
-_PROGRAMS: dict[int, tuple[Plan, Program]] = {}
+    got = plan.memo.get("program")
+    if got is None:
+        got = plan.memo["program"] = _compile(plan)
+    assert isinstance(got, Program)
+    return got
 
 
 def _compile(plan: Plan) -> Program:
-    from homecoming.kinship.engine.plan import COPY, EVID, HEMI, MEIOSIS, PRIOR
-    from homecoming.kinship.model.pedigree import MALE
-
     b = _Builder([f.variables for f in plan.factors])
     halves: dict[int, tuple[int, int]] = {}
     built: dict[int, int] = {}  # factor -> slot of its table

@@ -15,12 +15,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import FrequencyError, MarkerError, Problem
+from homecoming.kinship.model.hardy_weinberg import ordered_joint
 from homecoming.kinship.model.mutation import SexMutation
 
 FloatArray = NDArray[np.float64]
@@ -123,9 +124,14 @@ class Locus:
     @cached_property
     def population_joint(self) -> FloatArray:
         """``p pᵀ``: the ordered genotype distribution of an unrelated person (θ = 0; read-only)."""
-        out = np.outer(self.freq_array, self.freq_array)
+        out = ordered_joint(self.freq_array)
         out.flags.writeable = False
         return out
+
+    @cached_property
+    def space_cache(self) -> dict[object, Any]:
+        """Allele spaces of this locus by named alleles (kept by :func:`.alleles.lumped_space`)."""
+        return {}
 
     @property
     def n_alleles(self) -> int:
