@@ -1,5 +1,9 @@
 """The JSON API at /api/v1 (django-ninja): one router per app, token auth, one error shape.
 
+The routers are those the installed apps declare (``api_router`` on their AppConfig, see
+``homecoming.app.conventions``); an app's API module imports ``require`` from
+``homecoming.app.permissions``, never this module.
+
 Every error, whatever its cause, is ``{"error": {"code", "message", "field", "value", "hint", "problems"}}``
 with the HTTP status of its class in ``homecoming.errors``.
 """
@@ -16,7 +20,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from homecoming.app.accounts.models import ApiToken
-from homecoming.errors import HomecomingError, NotFound, PermissionDenied, Problem
+from homecoming.app.conventions import api_routers
+from homecoming.errors import HomecomingError, NotFound, Problem
 
 
 class TokenAuth(HttpBearer):
@@ -150,28 +155,5 @@ def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-def require(request: HttpRequest, perm: str) -> Any:
-    user = request.user
-    if not user.has_perm(perm):
-        raise PermissionDenied(
-            f"your role does not allow this ({perm})",
-            field="permission",
-            value=perm,
-            hint="ask an administrator for a role that has it",
-        )
-    return user
-
-
-def _register() -> None:
-    from homecoming.app.captivity.api import router as captivity_router
-    from homecoming.app.exchanges.api import router as exchanges_router
-    from homecoming.app.registry.api import router as registry_router
-    from homecoming.app.remains.api import router as remains_router
-
-    api.add_router("/", registry_router)
-    api.add_router("/", captivity_router)
-    api.add_router("/", exchanges_router)
-    api.add_router("/", remains_router)
-
-
-_register()
+for _router in api_routers():
+    api.add_router("/", _router)

@@ -1,19 +1,19 @@
-"""URL map: pages, the JSON API under /api/v1, the admin."""
+"""URL map: the home page, each installed app's pages, the JSON API under /api/v1, the admin.
+
+The apps' pages are those they declare (``url_prefix`` and ``urls`` on their AppConfig, see
+``homecoming.app.conventions``), in the order of ``INSTALLED_APPS``.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from homecoming.app.api import api
+from homecoming.app.conventions import page_urls
 from homecoming.app.registry import views as registry_views
 
 urlpatterns = [
     path("", registry_views.dashboard, name="dashboard"),
-    path("accounts/", include("homecoming.app.accounts.urls")),
-    path("registry/", include("homecoming.app.registry.urls")),
-    path("captivity/", include("homecoming.app.captivity.urls")),
-    path("exchanges/", include("homecoming.app.exchanges.urls")),
-    path("remains/", include("homecoming.app.remains.urls")),
-    path("audit/", include("homecoming.app.audit.urls")),
+    *(path(prefix, include(module)) for prefix, module in page_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

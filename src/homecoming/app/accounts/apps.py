@@ -1,11 +1,17 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from homecoming.app import conventions
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(conventions.HomecomingApp):
     name = "homecoming.app.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+    url_prefix = "accounts/"
+    urls = "homecoming.app.accounts.urls"
+    api_router = None  # no API endpoints
+    permissions = None  # grants no role anything
 
     def ready(self) -> None:
         from homecoming.app.accounts.services import sync_roles

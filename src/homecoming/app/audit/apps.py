@@ -1,7 +1,11 @@
-from django.apps import AppConfig
+from homecoming.app import conventions
 
 
-class AuditConfig(AppConfig):
+class AuditConfig(conventions.HomecomingApp):
     name = "homecoming.app.audit"
     label = "audit"
     verbose_name = "Audit"
+    url_prefix = "audit/"
+    urls = "homecoming.app.audit.urls"
+    api_router = None  # no API endpoints
+    permissions = "homecoming.app.audit.roles.PERMISSIONS"

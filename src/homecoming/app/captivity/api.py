@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from homecoming.app.api import require
+from homecoming.app.permissions import require
 from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services
 from homecoming.app.captivity.models import CaptureCard, DetentionRecord

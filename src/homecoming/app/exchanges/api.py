@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from homecoming.app.api import require
+from homecoming.app.permissions import require
 from homecoming.app.exchanges import findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation, ReportedFigure

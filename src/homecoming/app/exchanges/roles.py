@@ -1,4 +1,4 @@
-"""Permissions this app grants to each role (merged into accounts.roles.ROLE_PERMISSIONS)."""
+"""Permissions this app grants to each role (collected by ``accounts.roles.all_role_permissions``)."""
 
 from __future__ import annotations
 

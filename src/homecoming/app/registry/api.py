@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from homecoming.app.api import require
+from homecoming.app.permissions import require
 from homecoming.app.audit import services as audit
 from homecoming.app.registry import services
 from homecoming.app.registry.models import MissingCase, Person, StatusAssertion

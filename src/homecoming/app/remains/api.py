@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from homecoming.app.api import require
+from homecoming.app.permissions import require
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.models import Examination, IntakeBatch, PersonalEffect, RemainsUnit, Sample
 from homecoming.app.remains.schemas import (

@@ -1,4 +1,4 @@
-"""Permissions this app grants to each role (merged into accounts.roles.ROLE_PERMISSIONS).
+"""Permissions this app grants to each role (collected by ``accounts.roles.all_role_permissions``).
 
 Examination details are health-like data: ``remains.view_examination_details`` only for forensic
 examiners, identification reviewers and auditors (and every view of them is audited). Others see

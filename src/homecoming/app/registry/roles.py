@@ -1,0 +1,47 @@
+"""Permissions the registry grants to each role (collected by ``accounts.roles.all_role_permissions``).
+
+Sensitive data is behind its own permissions:
+
+* ``registry.view_contacts`` — family and enquirer contacts;
+* ``registry.review_statusassertion`` — accept or reject a status claim (the second pair of eyes);
+* ``registry.purge_person`` — purge a record (admin only: no role is granted it).
+"""
+
+from __future__ import annotations
+
+from homecoming.app.accounts.roles import Role
+
+_READ = [
+    "registry.view_person",
+    "registry.view_nameform",
+    "registry.view_missingcase",
+    "registry.view_statusassertion",
+    "registry.view_casetransition",
+]
+_WRITE = [
+    "registry.add_person",
+    "registry.change_person",
+    "registry.add_nameform",
+    "registry.change_nameform",
+    "registry.add_missingcase",
+    "registry.change_missingcase",
+    "registry.add_statusassertion",
+    "registry.add_photo",
+    "registry.view_photo",
+]
+
+PERMISSIONS: dict[Role, list[str]] = {
+    Role.registrar: _READ + _WRITE + ["registry.view_contacts"],
+    Role.exchange_coordinator: _READ,
+    Role.forensic_examiner: _READ + ["registry.view_photo"],
+    Role.dna_analyst: _READ,
+    Role.identification_reviewer: _READ + ["registry.review_statusassertion", "registry.view_photo"],
+    Role.family_liaison: _READ
+    + [
+        "registry.add_missingcase",
+        "registry.change_missingcase",
+        "registry.add_statusassertion",
+        "registry.view_contacts",
+    ],
+    Role.auditor: _READ,
+}
