@@ -1,9 +1,10 @@
-"""The compiled fast path (kinship/plan.py) equals the generic variable elimination.
+"""The engine's two backends meet one contract: the compiled one equals the generic one.
 
-``marker_logliks`` and ``genotype_distribution`` run plain markers (θ = 0, one full genotype per typed
-person, no drop-out, no silent allele) through compiled plans; ``marker_loglik`` / ``marker_joint``
-stay the generic engine. Both are compared over the gallery (autosomal and X, several mutation models,
-consistent and impossible data) and over every shared reference case.
+The front door (:func:`homecoming.kinship.engine.marker_results`) runs plain markers (θ = 0, one full
+genotype per typed person, no drop-out, no silent allele) on the compiled backend and the rest on the
+generic one; each result says which. Here both backends are forced through the same front door and
+compared over the gallery (autosomal and X, several mutation models, consistent and impossible data)
+and over every shared reference case, and the public functions are checked to take the compiled path.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from homecoming.kinship import (
     Profile,
     SexMutation,
     genotype_distribution,
-    marker_joint,
-    marker_loglik,
     marker_logliks,
     missing_person_lr,
     read_case,
 )
-from homecoming.kinship.engine.plan import plain_results
-from homecoming.kinship.likelihood import node_evidence
+from homecoming.kinship.engine import Job, MarkerResult, marker_results
+from homecoming.kinship.model.evidence import Evidence, Placements, node_evidence, placements_of
+from homecoming.kinship.model.markers import Locus as _Locus
 from homecoming.kinship.simulate import simulate_profiles
 from homecoming.provenance import digest
 from shared_data import KINSHIP_CASES
@@ -38,6 +38,37 @@ from shared_data import KINSHIP_CASES
 from .gallery import GALLERY
 
 REL = 1e-12
+
+
+def plain_results(
+    ped: Pedigree, loci: list[_Locus], placements: Placements, *, keep_node: int | None
+) -> list[tuple[float, np.ndarray] | None]:
+    """What the front door computed on the compiled backend (None where it took the generic one)."""
+    job = Job(ped, placements, keep=None if keep_node is None else ped.ids[keep_node])
+    return [_pair(r) if r.backend == "compiled" else None for r in marker_results([job], loci)[0]]
+
+
+def _pair(r: MarkerResult) -> tuple[float, np.ndarray]:
+    return r.loglik, np.empty(0) if r.joint is None else r.joint
+
+
+def marker_loglik(ped: Pedigree, locus: _Locus, ev: Evidence, *, theta: float = 0.0) -> float:
+    """The generic backend's log-likelihood, through the same front door."""
+    job = Job(ped, placements_of(ped, locus, ev), theta=theta)
+    got = marker_results([job], [locus], backend="generic")[0][0]
+    assert got.backend == "generic"
+    return got.loglik
+
+
+def marker_joint(ped: Pedigree, locus: _Locus, ev: Evidence, node: int) -> tuple[float, np.ndarray]:
+    """The generic backend's joint of ``node``'s genes, through the same front door."""
+    got = marker_results(
+        [Job(ped, placements_of(ped, locus, ev), keep=ped.ids[node])], [locus], backend="generic"
+    )
+    assert got[0][0].backend == "generic" and got[0][0].joint is not None
+    return got[0][0].loglik, got[0][0].joint
+
+
 CASES = sorted(KINSHIP_CASES.glob("kin-*.json"))
 MODELS = {
     "none": None,
@@ -135,6 +166,8 @@ def test_fast_logliks_and_joints_equal_generic(
 
 def test_public_functions_take_the_fast_path_and_agree() -> None:
     ped, loci, profiles = _data("avuncular", "equal", "autosomal", False)
+    assert {r.backend for r in marker_results([Job(ped, profiles)], loci)[0]} == {"compiled"}
+    assert {r.backend for r in marker_results([Job(ped, profiles, keep="FA")], loci)[0]} == {"compiled"}
     generic = [marker_loglik(ped, locus, node_evidence(ped, locus, profiles)) for locus in loci]
     np.testing.assert_allclose(marker_logliks(ped, loci, profiles), generic, rtol=REL)
     dist = genotype_distribution(ped, "FA", loci=loci, family=profiles)
@@ -152,6 +185,11 @@ def test_non_plain_markers_are_left_to_the_generic_engine() -> None:
     }
     evidence = [node_evidence(ped, locus, partial) for locus in loci]
     assert plain_results(ped, loci, partial, keep_node=None) == [None] * len(loci)
+    assert {r.backend for r in marker_results([Job(ped, partial)], loci)[0]} == {"generic"}
+    with pytest.raises(MarkerError, match="not for the compiled backend"):
+        marker_results([Job(ped, partial)], loci, backend="compiled")
+    theta = [Job(ped, profiles, theta=0.01)]
+    assert {r.backend for r in marker_results(theta, loci)[0]} == {"generic"}
     generic = [marker_loglik(ped, locus, ev) for locus, ev in zip(loci, evidence, strict=True)]
     np.testing.assert_allclose(marker_logliks(ped, loci, partial), generic, rtol=REL)
 

@@ -9,9 +9,9 @@ import pytest
 
 from homecoming.kinship import FrequencyTable, Locus, MutationModel, Pedigree, Profile, SexMutation
 from homecoming.kinship.distributions import marker_distributions
-from homecoming.kinship.engine.plan import lumped_space
+from homecoming.kinship.model.alleles import lumped_space
 from homecoming.kinship.populations import FAMILY_KINDS, family_pedigree, make_partial
-from homecoming.kinship.rows import _expansion, _inbred, plain_family_rows
+from homecoming.kinship.rows import _inbred, plain_family_rows
 from homecoming.kinship.screen import _family_rows
 from homecoming.kinship.simulate import simulate_profiles
 
@@ -94,8 +94,8 @@ def test_the_cousins_missing_person_is_inbred_and_the_others_are_not() -> None:
 
 def test_unseen_alleles_expand_to_the_lumped_allele() -> None:
     locus = Locus("M", ("8", "9", "10", "11", "12"), (0.1, 0.2, 0.3, 0.25, 0.15))
-    space = lumped_space(locus, {0: (1, 3), 1: (3, 3)})  # alleles 9 and 11 named: lumped 0, 1; others 2
-    lower, upper = _expansion(locus, space)
+    space = lumped_space(locus, {1, 3})  # alleles 9 and 11 named: lumped 0, 1; others 2
+    lower, upper = space.expansion(locus)
     lumped = [2, 0, 2, 1, 2]
     rows, cols = np.tril_indices(5)
     assert lower.tolist() == [lumped[r] * 3 + lumped[c] for r, c in zip(rows, cols, strict=True)]

@@ -20,19 +20,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.engine import Job, ThetaScope, marker_results
-from homecoming.kinship.model.evidence import Evidence, Placements
-from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.evidence import Evidence, Placements, placements_of
+from homecoming.kinship.model.markers import Locus
 from homecoming.kinship.model.pedigree import Pedigree
 
 FloatArray = NDArray[np.float64]
-
-
-def _placements(pedigree: Pedigree, locus: Locus, evidence: Evidence) -> Placements:
-    """Node-index evidence of one marker as placements of one-marker profiles."""
-    return {
-        pedigree.ids[node]: [Profile(o.sample, {locus.name: o.genotype}, dropout=o.dropout) for o in obs]
-        for node, obs in evidence.items()
-    }
 
 
 def marker_loglik(
@@ -45,7 +37,7 @@ def marker_loglik(
     theta_scope: ThetaScope = "component",
 ) -> float:
     """Natural log of ``P(observations at this marker | pedigree)``; ``-inf`` when impossible."""
-    job = Job(pedigree, _placements(pedigree, locus, evidence), theta=theta, theta_scope=theta_scope)
+    job = Job(pedigree, placements_of(pedigree, locus, evidence), theta=theta, theta_scope=theta_scope)
     return marker_results([job], [locus])[0][0].loglik
 
 
@@ -64,7 +56,7 @@ def marker_joint(
     ``J`` is over the locus alleles (plus the silent allele last, if any). For a hemizygous node
     (X marker, male) ``J`` is diagonal: ``J[m, m] = P(his allele = m | data)``.
     """
-    placements = _placements(pedigree, locus, evidence)
+    placements = placements_of(pedigree, locus, evidence)
     job = Job(pedigree, placements, keep=pedigree.ids[node], theta=theta, theta_scope=theta_scope)
     got = marker_results([job], [locus])[0][0]
     assert got.joint is not None

@@ -147,3 +147,12 @@ def placed_nodes(ped: Pedigree, placements: Placements) -> list[tuple[int, list[
         (ped.index(node_id), [profiles] if isinstance(profiles, Profile) else list(profiles))
         for node_id, profiles in placements.items()
     )
+
+
+def placements_of(pedigree: Pedigree, locus: Locus, evidence: Evidence) -> Placements:
+    """Node-index evidence of one marker as placements of one-marker profiles (the inverse of
+    :func:`node_evidence`)."""
+    return {
+        pedigree.ids[node]: [Profile(o.sample, {locus.name: o.genotype}, dropout=o.dropout) for o in obs]
+        for node, obs in evidence.items()
+    }
