@@ -27,8 +27,9 @@ non-zero exit code. Anything else escaping is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,33 @@ class HomecomingError(Exception):
             text += f" ({self.hint})"
         return text
 
+    @classmethod
+    def from_problems(
+        cls, problems: Sequence[Problem], what: str = "input", *, listed: int | None = 0
+    ) -> Self:
+        """One error of this class for every problem found, the first one's field, value and hint leading.
+
+        The message is the problem's own text when there is one; otherwise ``"3 problems in <what>"``,
+        followed by the texts of the first ``listed`` problems (``None``: all of them) as
+        ``"3 problems in <what>: p1; p2; p3"``. ``problems`` keeps every one.
+        """
+        n = len(problems)
+        if n == 1:
+            message = str(problems[0])
+        else:
+            message = f"{n} problems in {what}"
+            shown = problems if listed is None else problems[:listed]
+            if shown:
+                message += ": " + "; ".join(str(p) for p in shown)
+        first = problems[0] if problems else None
+        return cls(
+            message,
+            field=first.field if first else None,
+            value=first.value if first else None,
+            hint=first.hint if first else "",
+            problems=list(problems),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """The one JSON error shape."""
         return {
@@ -119,19 +147,6 @@ class ValidationError(InputError):
     """One or more fields fail their rules; ``problems`` lists every one of them."""
 
     code = "validation_failed"
-
-    @classmethod
-    def from_problems(cls, problems: list[Problem], what: str = "input") -> ValidationError:
-        n = len(problems)
-        head = str(problems[0]) if n == 1 else f"{n} problems in {what}"
-        first = problems[0] if problems else None
-        return cls(
-            head,
-            field=first.field if first else None,
-            value=first.value if first else None,
-            hint=first.hint if first else "",
-            problems=problems,
-        )
 
 
 class ImportFileError(InputError):
