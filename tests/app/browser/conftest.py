@@ -8,6 +8,7 @@ database ``hc_browser_<random>`` that is dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -15,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "Lantern-Harbour-4412"
+# Waits that fit a loaded CI machine (load ~10 on 2 cores): every navigation, action, wait_for and
+# expect() may take this long before it fails. They are limits, not pauses: a fast page passes at once.
+TIMEOUT_SECONDS = float(os.environ.get("HOMECOMING_BROWSER_TIMEOUT", "60"))
+READY_SECONDS = float(os.environ.get("HOMECOMING_BROWSER_READY", "180"))  # server start-up
 USERS = {"registrar": "registrar", "auditor": "auditor"}  # user name → role
 
 
@@ -109,19 +116,32 @@ def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Return once ``url`` answers 200 (Django loaded, URLs resolved, a page rendered); fail if it never does.
+
+    A port that accepts connections is not yet a server that answers: on a loaded machine the first
+    request (URL map, views, templates) takes seconds. Each attempt waits as long as the deadline
+    allows; between attempts the pause is a wait on the server process, which ends at once if it exits.
+    """
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+    deadline = time.monotonic() + READY_SECONDS
+    last = "no answer"
+    while (remaining := deadline - time.monotonic()) > 0:
         if process.poll() is not None:
             pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(
-        f"the server did not answer on port {port} within {seconds} s:\n{log.read_text(errors='replace')}"
-    )
+            with opener.open(url, timeout=remaining) as response:
+                if response.status == 200:
+                    return
+                last = f"HTTP {response.status}"
+        except urllib.error.HTTPError as exc:  # it answers, wrongly: waiting will not help
+            pytest.fail(f"the server answered {url} with {exc.code}:\n{log.read_text(errors='replace')}")
+        except OSError as exc:  # refused, reset or timed out: not up yet
+            last = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
+    output = log.read_text(errors="replace")
+    pytest.fail(f"the server did not answer {url} within {READY_SECONDS:.0f} s ({last}):\n{output}")
 
 
 @pytest.fixture(scope="session")
@@ -146,8 +166,9 @@ def server(_database: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
     try:
         for username, creation in creating.items():
             _finish(creation, f"createuser {username}")
-        _wait_for(port, process, log)
-        yield Server(url=f"http://127.0.0.1:{port}", password=PASSWORD, log=log)
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_answering(f"{url}/accounts/login/", process, log)
+        yield Server(url=url, password=PASSWORD, log=log)
     finally:
         process.terminate()
         try:
@@ -159,10 +180,13 @@ def server(_database: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_SECONDS * 1000)
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path=BROWSER, args=CHROMIUM_ARGS, timeout=max(TIMEOUT_SECONDS, 30) * 1000
+        )
         try:
             yield chromium
         finally:
@@ -171,11 +195,13 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context (no cookies) at 1280×900; on failure the server's log is printed."""
+    """A fresh browser context (no cookies) at 1280×900, waits of :data:`TIMEOUT_SECONDS`; on failure the
+    server's log is printed."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=server.url, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_SECONDS * 1000)
+    context.set_default_navigation_timeout(TIMEOUT_SECONDS * 1000)
     tab = context.new_page()
     try:
         yield tab
