@@ -6,7 +6,6 @@ import math
 import sys
 from dataclasses import replace
 
-import numba
 import numpy as np
 import pytest
 
@@ -15,18 +14,18 @@ from homecoming.kinship import FrequencyTable, Locus, MutationModel, Pedigree, P
 from homecoming.kinship.lr import missing_person_lr
 from homecoming.kinship.populations import simulate_population
 from homecoming.kinship.screen import (
+    RawScreen,
     ReferenceFamily,
     ScreenResult,
     ScreenTables,
-    _insert,
-    _threshold32,
-    _top_by_row,
     family_tables,
     screen,
     screen_block,
     screen_dask,
 )
 from shared_data import KINSHIP_CASES
+
+from .reference.screen import NaiveScreen, naive_screen
 
 CASES_DIR = KINSHIP_CASES
 EQUAL = SexMutation.same(MutationModel.make("equal", rate=0.01))
@@ -425,88 +424,93 @@ def test_command_names_an_unreachable_scheduler(monkeypatch: pytest.MonkeyPatch)
     assert run.stdout == ""
 
 
-# The kernel as it was before the tiled rewrite (issue 5), kept as the reference the new one must equal.
-@numba.njit
-def _previous_update(s, v, g, base, vs, vi, fs, fi, cv, cf, thr):  # type: ignore[no-untyped-def]
-    if s > vs[v, vs.shape[1] - 1]:
-        _insert(vs[v], vi[v], s, base + g)
-    if s > fs[g, fs.shape[1] - 1]:
-        _insert(fs[g], fi[g], s, v)
-    if s >= thr:
-        cv[v] += 1
-        cf[g] += 1
+def _grid_problem(
+    seed: int, *, families: int, bodies: int, markers: int, impossible: float = 0.02, skipped: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded kernel input: float32 log LRs on a 1/4 grid (many ties; every float32 sum is exact, so
+    the kernel's float32 and the reference's float64 are the same numbers), impossible entries and
+    skipped markers."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(3, 40, size=markers)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    tab = (np.round(rng.normal(0.0, 1.0, size=(families, offsets[-1] + 1)) * 4) / 4).astype(np.float32)
+    tab[rng.random(tab.shape) < impossible] = -np.inf
+    tab[:, -1] = 0.0  # the skip column
+    cols = (offsets[:-1][None, :] + (rng.random((bodies, markers)) * sizes).astype(np.int64)).astype(np.int32)
+    cols[rng.random(cols.shape) < skipped] = offsets[-1]
+    return tab, cols
 
 
-@numba.njit
-def _previous_kernel(tab, cols, base, n_parts, kv, kf, thr):  # type: ignore[no-untyped-def]
-    n_fam, n_vic, n_mark = tab.shape[0], cols.shape[0], cols.shape[1]
-    vs = np.full((n_parts, n_vic, kv), -np.inf, dtype=np.float32)
-    vi = np.full((n_parts, n_vic, kv), -1, dtype=np.int32)
-    fs = np.full((n_fam, kf), -np.inf, dtype=np.float32)
-    fi = np.full((n_fam, kf), -1, dtype=np.int32)
-    cv = np.zeros((n_parts, n_vic), dtype=np.int64)
-    cf = np.zeros(n_fam, dtype=np.int64)
-    below = np.nextafter(thr, np.float32(-np.inf))
-    for p in range(n_parts):
-        hi = (p + 1) * n_fam // n_parts
-        f = p * n_fam // n_parts
-        vsp, vip, cvp = vs[p], vi[p], cv[p]
-        while f < hi:
-            w = min(4, hi - f)
-            r0, r1 = tab[f], tab[f + 1 if w > 1 else f]
-            r2, r3 = tab[f + 2 if w > 2 else f], tab[f + 3 if w > 3 else f]
-            c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
-            c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
-            low = min(min(c0, c1), min(c2, c3), below)
-            for v in range(n_vic):
-                s0 = s1 = s2 = s3 = np.float32(0.0)
-                for m in range(n_mark):
-                    c = cols[v, m]
-                    s0 += r0[c]
-                    s1 += r1[c]
-                    s2 += r2[c]
-                    s3 += r3[c]
-                cut = min(vsp[v, kv - 1], low)
-                if max(max(s0, s1), max(s2, s3)) <= cut:
-                    continue
-                _previous_update(s0, v, f, base, vsp, vip, fs, fi, cvp, cf, thr)
-                if w > 1:
-                    _previous_update(s1, v, f + 1, base, vsp, vip, fs, fi, cvp, cf, thr)
-                if w > 2:
-                    _previous_update(s2, v, f + 2, base, vsp, vip, fs, fi, cvp, cf, thr)
-                if w > 3:
-                    _previous_update(s3, v, f + 3, base, vsp, vip, fs, fi, cvp, cf, thr)
-                c0, c1 = fs[f, kf - 1], fs[f + 1 if w > 1 else f, kf - 1]
-                c2, c3 = fs[f + 2 if w > 2 else f, kf - 1], fs[f + 3 if w > 3 else f, kf - 1]
-                low = min(min(c0, c1), min(c2, c3), below)
-            f += w
-    return vs, vi, fs, fi, cv, cf
+def _assert_kernel_equals_reference(
+    tab: np.ndarray, cols: np.ndarray, **options: object
+) -> tuple[RawScreen, NaiveScreen]:
+    got = screen_block(tab, cols, **options)  # type: ignore[arg-type]
+    options.pop("n_parts", None)
+    want = naive_screen(tab, cols, **options)  # type: ignore[arg-type]
+    finite = want.scores[np.isfinite(want.scores)]
+    assert np.array_equal(finite.astype(np.float32).astype(np.float64), finite)  # exact in float32 too
+    assert np.array_equal(got.body_families, want.body_families)
+    assert np.array_equal(got.body_scores, want.body_scores.astype(np.float32))
+    assert np.array_equal(got.family_bodies, want.family_bodies)
+    assert np.array_equal(got.family_scores, want.family_scores.astype(np.float32))
+    assert np.array_equal(got.body_counts, want.body_counts)
+    assert np.array_equal(got.family_counts, want.family_counts)
+    return got, want
+
+
+def test_the_reference_screen_by_hand() -> None:
+    """One marker of two genotypes and the skip column; bodies a, b and skipped; e^1 as the threshold."""
+    tab = np.array([[1.0, -np.inf, 0.0], [1.0, 2.0, 0.0]], dtype=np.float32)
+    cols = np.array([[0], [1], [2]], dtype=np.int32)
+    got, want = _assert_kernel_equals_reference(tab, cols, base=10, top=2, top_bodies=2, threshold=math.e)
+    assert got.body_families.dtype == np.int32 and got.body_scores.dtype == np.float32
+    assert want.scores.tolist() == [[1.0, 1.0], [-math.inf, 2.0], [0.0, 0.0]]
+    assert want.body_families.tolist() == [[10, 11], [11, -1], [10, 11]]  # a tie goes to the lower index
+    assert want.body_scores.tolist() == [[1.0, 1.0], [2.0, -math.inf], [0.0, 0.0]]
+    assert want.family_bodies.tolist() == [[0, 2], [1, 0]]  # body 1 is impossible for family 0
+    assert want.family_scores.tolist() == [[1.0, 0.0], [2.0, 1.0]]
+    assert want.body_counts.tolist() == [2, 1, 0] and want.family_counts.tolist() == [1, 2]
 
 
 @pytest.mark.parametrize(
     ("top_bodies", "threshold", "n_parts"), [(0, 300.0, None), (4, 30.0, 3), (1, None, 1)]
 )
-def test_tiled_kernel_equals_the_previous_kernel(
+def test_tiled_kernel_equals_the_naive_reference(
     top_bodies: int, threshold: float | None, n_parts: int | None
 ) -> None:
-    """Seeded medium problem with many ties (values on a 1/4 grid) and impossible entries: same lists,
-    same order, same counts; 1,000 families = 15 full tiles and a partial one, split unevenly."""
-    rng = np.random.default_rng(5)
-    sizes = rng.integers(3, 40, size=21)
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    tab = (np.round(rng.normal(0.0, 1.0, size=(1_000, offsets[-1] + 1)) * 4) / 4).astype(np.float32)
-    tab[rng.random(tab.shape) < 0.02] = -np.inf
-    tab[:, -1] = 0.0
-    cols = (offsets[:-1][None, :] + (rng.random((400, 21)) * sizes).astype(np.int64)).astype(np.int32)
-    cols[rng.random(cols.shape) < 0.05] = offsets[-1]  # skipped markers
-    new = screen_block(tab, cols, base=7, top=6, top_bodies=top_bodies, threshold=threshold, n_parts=n_parts)
-    vs, vi, fs, fi, cv, cf = _previous_kernel(
-        tab, cols, 7, n_parts or 8, 6, max(1, top_bodies), _threshold32(threshold)
+    """Seeded medium problem with many ties and impossible entries: same lists, same order, same counts;
+    1,000 families = 15 full tiles and a partial one, split unevenly."""
+    tab, cols = _grid_problem(5, families=1_000, bodies=400, markers=21)
+    got, _ = _assert_kernel_equals_reference(
+        tab, cols, base=7, top=6, top_bodies=top_bodies, threshold=threshold, n_parts=n_parts
     )
-    bs, bf = _top_by_row(vs.transpose(1, 0, 2).reshape(400, -1), vi.transpose(1, 0, 2).reshape(400, -1), 6)
-    assert (new.body_scores[:, 0] == new.body_scores[:, 1]).sum() > 10  # ties are exercised
-    assert np.array_equal(new.body_families, bf) and np.array_equal(new.body_scores, bs)
-    assert np.array_equal(new.family_bodies, fi[:, :top_bodies])
-    assert np.array_equal(new.family_scores, fs[:, :top_bodies])
-    assert np.array_equal(new.body_counts, cv.sum(axis=0)) and np.array_equal(new.family_counts, cf)
-    assert (new.body_counts.sum() > 0) == (threshold is not None)
+    assert (got.body_scores[:, 0] == got.body_scores[:, 1]).sum() > 10  # ties are exercised
+    assert (got.body_counts.sum() > 0) == (threshold is not None)
+
+
+@pytest.mark.parametrize(
+    ("families", "bodies", "top", "top_bodies"),
+    [(5, 30, 8, 40), (1, 3, 1, 1), (130, 2, 200, 3)],
+    ids=["lists-longer-than-the-problem", "one-family", "two-tiles-and-a-bit"],
+)
+def test_short_lists_are_padded_like_the_reference(
+    families: int, bodies: int, top: int, top_bodies: int
+) -> None:
+    """Fewer families than ``top`` (or bodies than ``top_bodies``): the rest is id -1 and -inf."""
+    tab, cols = _grid_problem(11, families=families, bodies=bodies, markers=6, impossible=0.2)
+    got, _ = _assert_kernel_equals_reference(tab, cols, top=top, top_bodies=top_bodies, threshold=2.0)
+    assert (got.body_families == -1).any() and np.isneginf(got.body_scores[got.body_families == -1]).all()
+
+
+def test_impossible_families_and_bodies_without_markers_equal_the_reference() -> None:
+    """A family impossible at every genotype is listed only for the bodies with no marker typed: those
+    score 0 with every family (a tie across all of them, broken by the family index)."""
+    tab, cols = _grid_problem(3, families=70, bodies=50, markers=8)
+    tab[[4, 65], :-1] = -np.inf
+    cols[[0, 17]] = tab.shape[1] - 1
+    got, want = _assert_kernel_equals_reference(tab, cols, top=5, top_bodies=50, threshold=1.0)
+    assert got.body_families[0].tolist() == got.body_families[17].tolist() == [0, 1, 2, 3, 4]
+    assert got.body_scores[0].tolist() == [0.0] * 5
+    for impossible in (4, 65):
+        assert got.family_bodies[impossible].tolist() == [0, 17] + [-1] * 48
+        assert (want.scores[:, impossible] == -np.inf).sum() == 48
