@@ -1,8 +1,8 @@
-"""Checks every service needs before writing text into a model: lengths and choices, named per field."""
+"""Checks every service needs before writing into a model: required, lengths and choices, per field."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -29,3 +29,15 @@ def field_problems(model: type[models.Model], data: Mapping[str, Any]) -> list[P
                 Problem(name, "is not an allowed value", value, "use one of: " + ", ".join(choices))
             )
     return problems
+
+
+def required(data: Mapping[str, Any], names: Sequence[str], what: str) -> list[Problem]:
+    """A problem for each of ``names`` missing or empty in ``data``: ``capture_date: is required``.
+
+    The hint reads "give the capture date of the detention" (``what``: "detention").
+    """
+    return [
+        Problem(n, "is required", data.get(n), f"give the {n.replace('_', ' ')} of the {what}")
+        for n in names
+        if data.get(n) in (None, "")
+    ]

@@ -7,7 +7,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from homecoming.app.permissions import require
 from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services
 from homecoming.app.captivity.models import CaptureCard, DetentionRecord
@@ -21,17 +20,15 @@ from homecoming.app.captivity.schemas import (
     EventOut,
     WoundedOut,
 )
+from homecoming.app.lookup import by_id
+from homecoming.app.permissions import require
 from homecoming.app.registry.services import get_person
-from homecoming.errors import NotFound
 
 router = Router(tags=["captivity"])
 
 
 def _record(record_id: int) -> DetentionRecord:
-    record = DetentionRecord.objects.filter(pk=record_id).first()
-    if record is None:
-        raise NotFound(f"no detention record with id {record_id}", field="record", value=record_id)
-    return record
+    return by_id(DetentionRecord, record_id, what="detention record", field="record")
 
 
 def detention_out(request: HttpRequest, r: DetentionRecord) -> dict[str, Any]:
@@ -111,9 +108,7 @@ def create_card(request: HttpRequest, record_id: int, payload: CardIn) -> Status
 @router.get("/cards/{card_id}", response=CardOut, summary="A capture card")
 def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
     require(request, "captivity.view_capturecard")
-    card = CaptureCard.objects.filter(pk=card_id).first()
-    if card is None:
-        raise NotFound(f"no capture card with id {card_id}", field="card", value=card_id)
+    card = by_id(CaptureCard, card_id, what="capture card", field="card")
     return card_out(request, card)
 
 

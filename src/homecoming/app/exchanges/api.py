@@ -7,7 +7,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from homecoming.app.permissions import require
 from homecoming.app.exchanges import findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation, ReportedFigure
@@ -29,7 +28,8 @@ from homecoming.app.exchanges.schemas import (
     ReportedFigureOut,
     StateMoveIn,
 )
-from homecoming.errors import NotFound
+from homecoming.app.lookup import by_id
+from homecoming.app.permissions import require
 from homecoming.io.manifests import ManifestRow, write_manifest
 
 router = Router(tags=["exchanges"])
@@ -311,9 +311,7 @@ def add_manifest_version(request: HttpRequest, operation_id: int, payload: Manif
 @router.get("/exchanges/versions/{version_id}/export", summary="A manifest version as CSV or XLSX")
 def export_version(request: HttpRequest, version_id: int, fmt: str = "csv") -> HttpResponse:
     require(request, "exchanges.view_manifest")
-    version = ManifestVersion.objects.filter(pk=version_id).first()
-    if version is None:
-        raise NotFound(f"no manifest version with id {version_id}", field="version", value=version_id)
+    version = by_id(ManifestVersion, version_id, what="manifest version", field="version")
     kind = "xlsx" if fmt == "xlsx" else "csv"
     content = write_manifest(manifest_services.export_rows(version), fmt=kind)
     types = {

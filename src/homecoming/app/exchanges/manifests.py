@@ -18,9 +18,11 @@ from homecoming.app.exchanges.models import (
     ManifestVersion,
     Operation,
 )
-from homecoming.app.exchanges.services import _choice, _fields, _required, _user, get_operation, party
+from homecoming.app.exchanges.services import _choice, _fields, _user, get_operation, party
+from homecoming.app.fields import required
+from homecoming.app.lookup import by_id
 from homecoming.domain.partial_dates import PartialDate
-from homecoming.errors import NotFound, Problem, ValidationError
+from homecoming.errors import Problem, ValidationError
 from homecoming.io.manifests import ManifestRow
 
 
@@ -113,7 +115,7 @@ def add_manifest_version(
 
     All-or-nothing: every bad line is named (line number as ``row``) and nothing is written.
     """
-    problems = _choice({"stage": stage}, "stage", c.ManifestStage) + _required(
+    problems = _choice({"stage": stage}, "stage", c.ManifestStage) + required(
         {"stage": stage}, ["stage"], "version"
     )
     send, recv = party(sending), party(receiving)
@@ -196,10 +198,8 @@ def _line(
 @transaction.atomic
 def record_identification(*, actor: Any, line_id: int, data: Mapping[str, Any]) -> IdentificationResult:
     """What identification established about a manifest line (may contradict the handing party's claim)."""
-    line = ManifestLine.objects.filter(pk=line_id).first()
-    if line is None:
-        raise NotFound(f"no manifest line with id {line_id}", field="line", value=line_id)
-    problems = _required(data, ("verdict",), "identification result") + _choice(
+    line = by_id(ManifestLine, line_id, what="manifest line", field="line")
+    problems = required(data, ("verdict",), "identification result") + _choice(
         data, "verdict", c.IdentificationVerdict
     )
     if data.get("verdict") == c.IdentificationVerdict.contradicts and not (

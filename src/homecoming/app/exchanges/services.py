@@ -20,19 +20,13 @@ from homecoming.app.exchanges.models import (
     PartyStatement,
     ReportedFigure,
 )
+from homecoming.app.fields import required
+from homecoming.app.lookup import by_id
 from homecoming.domain.exchange_states import check_agreement_transition, check_operation_transition
 from homecoming.errors import NotFound, Problem, ValidationError
 
 _user = audit.user_or_none
 _Moved = TypeVar("_Moved", Agreement, Operation)
-
-
-def _required(data: Mapping[str, Any], names: Sequence[str], what: str) -> list[Problem]:
-    return [
-        Problem(n, "is required", data.get(n), f"give the {n.replace('_', ' ')} of the {what}")
-        for n in names
-        if data.get(n) in (None, "")
-    ]
 
 
 def _choice(data: Mapping[str, Any], name: str, cls: Any) -> list[Problem]:
@@ -75,19 +69,21 @@ def ensure_party(*, actor: Any, code: str, name: str, body: str = "") -> Party:
 
 
 def get_agreement(agreement_id: int) -> Agreement:
-    found = Agreement.objects.select_related("party_a", "party_b").filter(pk=agreement_id).first()
-    if found is None:
-        raise NotFound(f"no agreement with id {agreement_id}", field="agreement", value=agreement_id)
-    return found
+    return by_id(
+        Agreement.objects.select_related("party_a", "party_b"),
+        agreement_id,
+        what="agreement",
+        field="agreement",
+    )
 
 
 def get_operation(operation_id: int) -> Operation:
-    found = (
-        Operation.objects.select_related("party_a", "party_b", "agreement").filter(pk=operation_id).first()
+    return by_id(
+        Operation.objects.select_related("party_a", "party_b", "agreement"),
+        operation_id,
+        what="operation",
+        field="operation",
     )
-    if found is None:
-        raise NotFound(f"no operation with id {operation_id}", field="operation", value=operation_id)
-    return found
 
 
 _AGREEMENT_FIELDS = (
@@ -105,7 +101,7 @@ _AGREEMENT_FIELDS = (
 @transaction.atomic
 def create_agreement(*, actor: Any, data: Mapping[str, Any]) -> Agreement:
     """A draft agreement between ``party_a`` and ``party_b`` (party codes)."""
-    problems = _required(data, ("reference", "title", "party_a", "party_b"), "agreement")
+    problems = required(data, ("reference", "title", "party_a", "party_b"), "agreement")
     problems += _choice(data, "date_qualifier", c.DateQualifier)
     if data.get("reference") and Agreement.objects.filter(reference=data["reference"]).exists():
         problems.append(
@@ -129,7 +125,7 @@ def create_agreement(*, actor: Any, data: Mapping[str, Any]) -> Agreement:
 @transaction.atomic
 def add_category(*, actor: Any, agreement: Agreement, data: Mapping[str, Any]) -> AgreementCategory:
     """A category with its quota rule; n-for-n and minimum need a quota, unilateral a giving party."""
-    problems = _required(data, ("code", "name", "rule"), "category")
+    problems = required(data, ("code", "name", "rule"), "category")
     problems += _choice(data, "rule", c.QuotaRule) + _choice(data, "unit", c.Unit)
     rule, quota = data.get("rule"), data.get("quota")
     if rule in (c.QuotaRule.n_for_n, c.QuotaRule.minimum) and not quota:
@@ -159,7 +155,7 @@ def add_category(*, actor: Any, agreement: Agreement, data: Mapping[str, Any]) -
 @transaction.atomic
 def add_statement(*, actor: Any, agreement: Agreement, data: Mapping[str, Any]) -> PartyStatement:
     """What one party says the agreement is."""
-    problems = _required(data, ("party", "characterisation", "text"), "statement")
+    problems = required(data, ("party", "characterisation", "text"), "statement")
     problems += _choice(data, "characterisation", c.Characterisation)
     if problems:
         raise ValidationError.from_problems(problems, "the statement")
@@ -190,9 +186,7 @@ def _move(
     foreign key (``agreement`` or ``operation``).
     """
     what = model._meta.model_name
-    found = model.objects.select_for_update().filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"no {what} with id {pk}", field=what, value=pk)
+    found = by_id(model.objects.select_for_update(), pk, what=what, field=what)
     check(found.state, to_state, reason=reason)
     before = found.state
     found.state = to_state
@@ -242,7 +236,7 @@ _OPERATION_FIELDS = (
 @transaction.atomic
 def create_operation(*, actor: Any, data: Mapping[str, Any]) -> Operation:
     """A planned operation; its parties come from the agreement unless ``party_a``/``party_b`` are given."""
-    problems = _required(data, ("reference", "kind"), "operation")
+    problems = required(data, ("reference", "kind"), "operation")
     problems += _choice(data, "kind", c.OperationKind) + _choice(data, "date_qualifier", c.DateQualifier)
     if data.get("reference") and Operation.objects.filter(reference=data["reference"]).exists():
         problems.append(
@@ -316,7 +310,7 @@ _FIGURE_FIELDS = (
 @transaction.atomic
 def add_figure(*, actor: Any, data: Mapping[str, Any]) -> ReportedFigure:
     """A reported count (value, qualifier, source, date, reliability) about an operation or an agreement."""
-    problems = _required(data, ("source_kind", "source_name"), "figure")
+    problems = required(data, ("source_kind", "source_name"), "figure")
     for name, cls in (
         ("qualifier", c.Qualifier),
         ("role", c.FigureRole),

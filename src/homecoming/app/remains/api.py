@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from homecoming.app.lookup import by_id
 from homecoming.app.permissions import require
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.models import Examination, IntakeBatch, PersonalEffect, RemainsUnit, Sample
@@ -30,7 +31,6 @@ from homecoming.app.remains.schemas import (
     UnitIn,
     UnitOut,
 )
-from homecoming.errors import NotFound
 
 router = Router(tags=["remains"])
 
@@ -85,10 +85,7 @@ chain_out = custody.chain_data
 
 
 def _get(model: type[Any], pk: int, what: str) -> Any:
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise NotFound(f"no {what} with id {pk}", field=what, value=pk)
-    return obj
+    return by_id(model, pk, what=what, field=what)
 
 
 @router.get("/remains/batches", response=list[BatchOut], summary="Intake batches, newest first")

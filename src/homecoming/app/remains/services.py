@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
+from homecoming.app.lookup import by_id
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink, UnitTransition
 from homecoming.app.remains.references import check_reference, new_references
@@ -264,9 +265,7 @@ def register_unit(
 
 
 def _lock(unit_id: int, expected_version: int | None) -> RemainsUnit:
-    unit = RemainsUnit.objects.select_for_update().filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound(f"no remains unit with id {unit_id}", field="unit", value=unit_id)
+    unit = by_id(RemainsUnit.objects.select_for_update(), unit_id, what="remains unit", field="unit")
     if expected_version is not None and unit.version != expected_version:
         raise ConflictError(
             f"{unit.reference} was changed by someone else (version {unit.version}, "
