@@ -76,10 +76,48 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 COLUMNS_BY_NAME = {c.name: c for c in COLUMNS}
 
+#: The fields of a person record that people fill in, in the order every surface shows them: the one
+#: list. The registry's model has a column for each; its service accepts exactly these, its form shows
+#: them (but ``age_on``, set when an age is entered), its API schemas are built from them, and a person
+#: list carries those with a column of the same name (:data:`PERSON_TEXT_FIELDS` and ``sex``,
+#: ``birth_date``). ``tests/app/registry/test_person_fields.py`` checks every surface against it.
+PERSON_FIELDS: tuple[str, ...] = (
+    "sex",
+    "birth_date",
+    "age_min",
+    "age_max",
+    "age_on",
+    "place_of_birth",
+    "citizenship",
+    "father_name",
+    "mother_maiden_name",
+    "power",
+    "force",
+    "unit",
+    "rank",
+    "service_number",
+    "identity_document",
+    "distinguishing_marks",
+    "notes",
+)
+#: The fields a person list carries as plain text, each in the column of the same name (empty: "").
+PERSON_TEXT_FIELDS: tuple[str, ...] = tuple(
+    f for f in PERSON_FIELDS if f in COLUMNS_BY_NAME and f not in ("sex", "birth_date")
+)
+
 
 def schema_markdown() -> str:
     """The column table of the published format, as Markdown."""
     return tables.schema_markdown(COLUMNS)
 
 
-__all__ = ["COLUMNS", "COLUMNS_BY_NAME", "COLUMN_NAMES", "SOURCE_CHOICES", "Column", "schema_markdown"]
+__all__ = [
+    "COLUMNS",
+    "COLUMNS_BY_NAME",
+    "COLUMN_NAMES",
+    "PERSON_FIELDS",
+    "PERSON_TEXT_FIELDS",
+    "SOURCE_CHOICES",
+    "Column",
+    "schema_markdown",
+]

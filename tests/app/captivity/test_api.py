@@ -254,3 +254,12 @@ def test_too_long_text_and_an_unknown_health_value_are_named_not_a_server_error(
     )
     assert card.status_code == 422
     assert card.json()["error"]["problems"][0]["field"] == "health"
+
+
+def test_the_form_and_the_api_open_a_detention_with_the_services_one_field_list() -> None:
+    from homecoming.app.captivity.forms import DetentionForm
+    from homecoming.app.captivity.schemas import DetentionIn
+    from homecoming.app.captivity.services import DETENTION_FIELDS
+
+    assert tuple(DetentionForm.base_fields) == DETENTION_FIELDS
+    assert tuple(DetentionIn.model_fields) == DETENTION_FIELDS

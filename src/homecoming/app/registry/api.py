@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from homecoming.app.permissions import require
 from homecoming.app.audit import services as audit
+from homecoming.app.lookup import by_id
+from homecoming.app.permissions import require
 from homecoming.app.registry import services
 from homecoming.app.registry.models import MissingCase, Person, StatusAssertion
 from homecoming.app.registry.schemas import (
@@ -24,7 +25,6 @@ from homecoming.app.registry.schemas import (
     ReviewIn,
 )
 from homecoming.app.registry.search import Query, search_persons
-from homecoming.errors import NotFound
 
 router = Router(tags=["registry"])
 
@@ -87,9 +87,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
     actor = require(request, "registry.change_person")
     data = payload.dict(exclude={"names", "reason", "version"}, exclude_unset=True)
-    data = {
-        k: ("" if v is None and k not in ("age_min", "age_max", "age_on") else v) for k, v in data.items()
-    }
+    data = services.emptied(data)
     names = [n.dict() for n in payload.names] if payload.names is not None else None
     person = services.update_person(
         actor=actor,
@@ -144,10 +142,7 @@ def open_case(request: HttpRequest, person_id: int, payload: CaseIn) -> Status:
 
 
 def _case(case_id: int) -> MissingCase:
-    case = MissingCase.objects.filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(f"no case with id {case_id}", field="case", value=case_id)
-    return case
+    return by_id(MissingCase, case_id, what="case", field="case")
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A tracing case and its history")

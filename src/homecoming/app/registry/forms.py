@@ -15,25 +15,10 @@ from homecoming.app.registry.choices import (
     SourceTypeChoice,
 )
 from homecoming.app.registry.models import Person
+from homecoming.io.person_columns import PERSON_FIELDS
 
-PERSON_FORM_FIELDS = [
-    "sex",
-    "birth_date",
-    "age_min",
-    "age_max",
-    "place_of_birth",
-    "citizenship",
-    "father_name",
-    "mother_maiden_name",
-    "power",
-    "force",
-    "unit",
-    "rank",
-    "service_number",
-    "identity_document",
-    "distinguishing_marks",
-    "notes",
-]
+# The one person field list (io.person_columns), but the date an age is as of: a page gives it as of today.
+PERSON_FORM_FIELDS = [f for f in PERSON_FIELDS if f != "age_on"]
 
 
 class PersonForm(forms.ModelForm):

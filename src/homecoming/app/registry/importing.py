@@ -22,6 +22,7 @@ from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAsse
 from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.registry.services import allocate, person_reference
 from homecoming.domain.partial_dates import PartialDate
+from homecoming.io.person_columns import PERSON_TEXT_FIELDS
 from homecoming.io.persons import PersonRow, read_persons
 from homecoming.linkage.names import given_name_keys, name_keys
 
@@ -40,22 +41,11 @@ class ImportReport:
 
 def _person(row: PersonRow, reference: str) -> dict[str, Any]:
     """The person's field values from one row (the rest are the model's defaults)."""
-    p: dict[str, Any] = {
-        "reference": reference,
-        "sex": row.sex,
-        "place_of_birth": row.place_of_birth or "",
-        "citizenship": (row.citizenship or "").upper(),
-        "father_name": row.father_name or "",
-        "mother_maiden_name": row.mother_maiden_name or "",
-        "power": row.power or "",
-        "force": row.force or "",
-        "unit": row.unit or "",
-        "rank": row.rank or "",
-        "service_number": normalise_number(row.service_number or ""),
-        "identity_document": normalise_number(row.identity_document or ""),
-        "distinguishing_marks": row.distinguishing_marks or "",
-        "notes": row.notes or "",
-    }
+    p: dict[str, Any] = {"reference": reference, "sex": row.sex}
+    p.update((f, getattr(row, f) or "") for f in PERSON_TEXT_FIELDS)
+    p["citizenship"] = p["citizenship"].upper()
+    for f in ("service_number", "identity_document"):
+        p[f] = normalise_number(p[f])
     if row.birth_date is not None:
         p["birth_date"] = str(row.birth_date)
         p["birth_from"], p["birth_to"] = row.birth_date.earliest(), row.birth_date.latest()
@@ -283,16 +273,5 @@ def export_rows(queryset: Any = None) -> Iterator[dict[str, object]]:
             "birth_age_range": f"{p.age_min}-{p.age_max}"
             if p.age_min is not None and not p.birth_date
             else "",
-            "place_of_birth": p.place_of_birth,
-            "citizenship": p.citizenship,
-            "father_name": p.father_name,
-            "mother_maiden_name": p.mother_maiden_name,
-            "power": p.power,
-            "force": p.force,
-            "unit": p.unit,
-            "rank": p.rank,
-            "service_number": p.service_number,
-            "identity_document": p.identity_document,
-            "distinguishing_marks": p.distinguishing_marks,
-            "notes": p.notes,
+            **{f: getattr(p, f) for f in PERSON_TEXT_FIELDS},
         }

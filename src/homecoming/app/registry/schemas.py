@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
+
+from homecoming.io.person_columns import PERSON_FIELDS
 
 
 class NameIn(Schema):
@@ -27,24 +29,21 @@ class NameOut(Schema):
     kind: str
 
 
-class PersonFields(Schema):
-    sex: Literal["male", "female", "unknown"] | None = None
-    birth_date: str | None = Field(None, description="1990, 1990-05 or 1990-05-17")
-    age_min: int | None = Field(None, ge=0, le=120)
-    age_max: int | None = Field(None, ge=0, le=120)
-    age_on: date | None = None
-    place_of_birth: str | None = None
-    citizenship: str | None = None
-    father_name: str | None = None
-    mother_maiden_name: str | None = None
-    power: str | None = None
-    force: str | None = None
-    unit: str | None = None
-    rank: str | None = None
-    service_number: str | None = None
-    identity_document: str | None = None
-    distinguishing_marks: str | None = None
-    notes: str | None = None
+# The person's fields, as the API takes them: built from the one list (io.person_columns.PERSON_FIELDS),
+# every one optional; text unless named here.
+_PERSON_IN: dict[str, Any] = {
+    "sex": (Literal["male", "female", "unknown"] | None, None),
+    "birth_date": (str | None, Field(None, description="1990, 1990-05 or 1990-05-17")),
+    "age_min": (int | None, Field(None, ge=0, le=120)),
+    "age_max": (int | None, Field(None, ge=0, le=120)),
+    "age_on": (date | None, None),
+}
+PersonFields = create_model(
+    "PersonFields",
+    __base__=Schema,
+    __module__=__name__,
+    **{f: _PERSON_IN.get(f, (str | None, None)) for f in PERSON_FIELDS},
+)
 
 
 class PersonIn(PersonFields):
@@ -139,27 +138,19 @@ class CaseOut(Schema):
     enquirers: list[EnquirerIn] | None = Field(None, description="only for roles that may see contacts")
 
 
-class PersonOut(Schema):
-    id: int
-    reference: str
-    version: int
-    sex: str
-    birth_date: str
-    age_min: int | None
-    age_max: int | None
-    place_of_birth: str
-    citizenship: str
-    father_name: str
-    mother_maiden_name: str
-    power: str
-    force: str
-    unit: str
-    rank: str
-    service_number: str
-    identity_document: str
-    distinguishing_marks: str
-    current_status: str
-    purged: bool
-    names: list[NameOut]
-    assertions: list[AssertionOut]
-    cases: list[str]
+# The person as the API shows it: the one field list but the date an age is as of and the notes.
+_PERSON_OUT: dict[str, Any] = {"age_min": (int | None, ...), "age_max": (int | None, ...)}
+PersonOut = create_model(
+    "PersonOut",
+    __base__=Schema,
+    __module__=__name__,
+    id=(int, ...),
+    reference=(str, ...),
+    version=(int, ...),
+    **{f: _PERSON_OUT.get(f, (str, ...)) for f in PERSON_FIELDS if f not in ("age_on", "notes")},
+    current_status=(str, ...),
+    purged=(bool, ...),
+    names=(list[NameOut], ...),
+    assertions=(list[AssertionOut], ...),
+    cases=(list[str], ...),
+)

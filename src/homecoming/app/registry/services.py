@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
+from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import (
     AssertionReview,
     CaseTransition,
@@ -43,36 +44,23 @@ from homecoming.domain.status import (
 )
 from homecoming.errors import (
     ConflictError,
-    NotFound,
     PermissionDenied,
     Problem,
     StateError,
     ValidationError,
 )
+from homecoming.io.person_columns import PERSON_FIELDS
 from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys
 from homecoming.provenance import digest
 
-PERSON_FIELDS = (
-    "sex",
-    "birth_date",
-    "age_min",
-    "age_max",
-    "age_on",
-    "place_of_birth",
-    "citizenship",
-    "father_name",
-    "mother_maiden_name",
-    "power",
-    "force",
-    "unit",
-    "rank",
-    "service_number",
-    "identity_document",
-    "distinguishing_marks",
-    "notes",
-)
 NAME_FIELDS = ("family_name", "given_name", "patronymic", "script", "language", "kind")
 _TEXT_LIMITS = {f.name: f.max_length for f in Person._meta.concrete_fields if getattr(f, "max_length", None)}
+_NULLABLE = {f for f in PERSON_FIELDS if Person._meta.get_field(f).null}
+
+
+def emptied(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Person fields from a form or a patch, a cleared text field as "" (the model stores no NULL text)."""
+    return {k: ("" if v is None and k not in _NULLABLE else v) for k, v in data.items()}
 
 
 def allocate(name: str, count: int = 1) -> range:
@@ -268,9 +256,7 @@ def update_person(
     reason: str = "",
 ) -> Person:
     """Change a person; refuses with ConflictError if someone saved since ``expected_version``."""
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
-    if person is None:
-        raise NotFound(f"no person with id {person_id}", field="person", value=person_id)
+    person = by_id(Person.objects.select_for_update(), person_id, what="person", field="person")
     _check_purged(person)
     if person.version != expected_version:
         last = audit.history(person).last()
@@ -381,9 +367,9 @@ _user = audit.user_or_none
 def transition_case(
     *, actor: Any, case_id: int, target: str, reason: str = "", expected_version: int | None = None
 ) -> MissingCase:
-    case = MissingCase.objects.select_for_update().select_related("person").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(f"no case with id {case_id}", field="case", value=case_id)
+    case = by_id(
+        MissingCase.objects.select_for_update().select_related("person"), case_id, what="case", field="case"
+    )
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
             f"{case.reference} changed since you opened it; nothing was saved",
@@ -483,11 +469,12 @@ def add_assertion(
 
 @transaction.atomic
 def review_assertion(*, actor: Any, assertion_id: int, decision: str, note: str = "") -> StatusAssertion:
-    assertion = (
-        StatusAssertion.objects.select_for_update().select_related("person").filter(pk=assertion_id).first()
+    assertion = by_id(
+        StatusAssertion.objects.select_for_update().select_related("person"),
+        assertion_id,
+        what="status claim",
+        field="assertion",
     )
-    if assertion is None:
-        raise NotFound(f"no status claim with id {assertion_id}", field="assertion", value=assertion_id)
     if actor is not None and not actor.has_perm("registry.review_statusassertion"):
         raise PermissionDenied(
             "only an identification reviewer may accept or reject status claims",
@@ -574,9 +561,7 @@ def _refresh_status(*, actor: Any, person: Person, cause: StatusAssertion | None
 @transaction.atomic
 def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
     """Replace a person's data by a placeholder (admin only, with a reason); refused while still sought."""
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
-    if person is None:
-        raise NotFound(f"no person with id {person_id}", field="person", value=person_id)
+    person = by_id(Person.objects.select_for_update(), person_id, what="person", field="person")
     if actor is None or not actor.has_perm("registry.purge_person"):
         raise PermissionDenied(
             "only an administrator may purge a person record", field="person", value=person.reference
@@ -628,9 +613,7 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
 
 
 def get_person(person_id: int) -> Person:
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise NotFound(f"no person with id {person_id}", field="person", value=person_id)
+    person = by_id(Person, person_id, what="person", field="person")
     return person
 
 

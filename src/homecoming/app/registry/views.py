@@ -144,8 +144,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         form = PersonForm(request.POST, instance=person)
         names = NameFormSet(request.POST, prefix="names")
         if form.is_valid() and names.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
-            data = {k: ("" if v is None and k not in ("age_min", "age_max") else v) for k, v in data.items()}
+            data = services.emptied(
+                {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
+            )
             try:
                 services.update_person(
                     actor=request.user,
