@@ -18,7 +18,6 @@ components -> exact enumeration under a limit -> maximum-likelihood bipartite ma
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -262,24 +261,25 @@ class _Evidence:
             self.cache[key] = e
         return e
 
-    def sums(self, j: int, got: MarkerResult, victims: NDArray[np.intp], hemi: bool) -> FloatArray:
-        """``sum(J * E_v)`` for each victim (NaN for untyped), ``J`` the kept joint of ``got``."""
-        joint = got.joint
-        assert joint is not None
+    def sums(
+        self, j: int, joints: FloatArray, space: AlleleSpace, victims: NDArray[np.intp], hemi: bool
+    ) -> FloatArray:
+        """``sum(J * E_v)`` for every stacked joint ``J`` (``[item, p, m]`` over ``space``) and victim
+        (``[item, victim]``; NaN where the victim is untyped)."""
         codes = self.codes[j, victims]
-        out = np.full(victims.size, math.nan)
+        out = np.full((joints.shape[0], victims.size), math.nan)
         simple = self.simple[j, victims]
-        lookup = got.space.lookup(self.loci[j].n_alleles)
+        lookup = space.lookup(self.loci[j].n_alleles)
         a, b = lookup[codes[simple, 0]], lookup[codes[simple, 1]]
         if hemi:
-            out[simple] = np.where(a == b, joint[a, a], 0.0)
+            out[:, simple] = np.where(a == b, joints[:, a, a], 0.0)
         else:
-            out[simple] = np.where(a == b, joint[a, a], joint[a, b] + joint[b, a])
+            out[:, simple] = np.where(a == b, joints[:, a, a], joints[:, a, b] + joints[:, b, a])
         for r in np.nonzero(~simple & (codes[:, 0] >= 0))[0]:
             prof = self.problem.victims[int(victims[r])]
             g = prof.get(self.loci[j].name)
             assert g is not None
-            out[r] = float((joint * self.matrix(j, g, prof.dropout, hemi, got.space)).sum())
+            out[:, r] = (joints * self.matrix(j, g, prof.dropout, hemi, space)[None]).sum(axis=(1, 2))
         return out
 
 
@@ -294,33 +294,57 @@ class _Extension:
 
 
 def _extensions(
-    problem: DviProblem, items: Sequence[_Extension], loci: Sequence[Locus], ev: _Evidence
+    problem: DviProblem,
+    items: Sequence[_Extension],
+    loci: Sequence[Locus],
+    ev: _Evidence,
+    *,
+    shown: Sequence[int] | None = None,
 ) -> list[tuple[FloatArray, FloatArray]]:
     """Per item, per marker: the log-lik of the family with ``placed``, and (victims x markers) the
-    log-lik with each victim also placed on ``node`` — one engine call for all items, each kept joint
-    over the alleles the item's victims show (the rest lumped)."""
-    jobs = []
-    for it in items:
-        named = [ev.alleles(j, it.victims) for j in range(len(loci))]
-        jobs.append(Job(it.family.pedigree, it.placed, keep=it.node, theta=problem.theta, named=named))
+    log-lik with each victim also placed on ``node``.
+
+    One engine call for all items. Each kept joint is over the alleles that the victims ``shown`` show
+    (default: each item's own victims), the rest lumped. Items that share an allele space (all the
+    items of one family table, with ``shown`` its candidate victims) are stacked, and each victim's
+    term is one gather over the stacked joints.
+    """
+    fixed = None if shown is None else [ev.alleles(j, shown) for j in range(len(loci))]
+    jobs = [
+        Job(
+            it.family.pedigree,
+            it.placed,
+            keep=it.node,
+            theta=problem.theta,
+            named=fixed or [ev.alleles(j, it.victims) for j in range(len(loci))],
+        )
+        for it in items
+    ]
     results = marker_results(jobs, loci)
-    out = []
-    for it, row in zip(items, results, strict=True):
-        ped = it.family.pedigree
-        male = ped.sex[ped.index(it.node)] == MALE
-        vs = np.asarray(it.victims, dtype=np.intp)
-        base = np.array([r.loglik for r in row])
-        ext = np.zeros((vs.size, len(loci)))
-        for j, (locus, got) in enumerate(zip(loci, row, strict=True)):
-            ll = got.loglik
-            if ll == -math.inf:
-                ext[:, j] = -math.inf
-                continue
-            s = ev.sums(j, got, vs, male and locus.chromosome == "X")
-            with np.errstate(divide="ignore"):
-                ext[:, j] = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
-        out.append((base, ext))
-    return out
+    base = np.array([[r.loglik for r in row] for row in results]).reshape(len(items), len(loci))
+    every = sorted({v for it in items for v in it.victims})
+    column = {v: k for k, v in enumerate(every)}
+    victims = np.asarray(every, dtype=np.intp)
+    ext = np.empty((len(items), victims.size, len(loci)))
+    for j, locus in enumerate(loci):
+        groups: dict[tuple[AlleleSpace, bool], list[int]] = {}
+        for i, (it, row) in enumerate(zip(items, results, strict=True)):
+            ped = it.family.pedigree
+            hemi = locus.chromosome == "X" and ped.sex[ped.index(it.node)] == MALE
+            groups.setdefault((row[j].space, hemi), []).append(i)
+        for (space, hemi), idx in groups.items():
+            joints = np.stack([_joint(results[i][j]) for i in idx])
+            s = ev.sums(j, joints, space, victims, hemi)
+            ll = base[idx, j][:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                got = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
+            ext[idx, :, j] = np.where(ll == -math.inf, -math.inf, got)
+    return [(base[i], ext[i, [column[v] for v in it.victims], :]) for i, it in enumerate(items)]
+
+
+def _joint(got: MarkerResult) -> FloatArray:
+    assert got.joint is not None
+    return got.joint
 
 
 # --------------------------------------------------------------------------- family tables
@@ -386,13 +410,21 @@ def family_table(
 def _injections(
     missing: Sequence[str], cands: Mapping[str, Sequence[int]]
 ) -> list[tuple[tuple[str, int], ...]]:
-    """All partial injective maps of ``missing`` to candidate victims (empty map first)."""
+    """All partial injective maps of ``missing`` to candidate victims (empty map first; the order of
+    ``itertools.product`` over ``[None, *candidates]`` per missing person, used victims skipped)."""
     out: list[tuple[tuple[str, int], ...]] = []
-    choices = [[None, *cands[m]] for m in missing]
-    for combo in itertools.product(*choices):
-        vs = [v for v in combo if v is not None]
-        if len(vs) == len(set(vs)):
-            out.append(tuple((m, v) for m, v in zip(missing, combo, strict=True) if v is not None))
+
+    def extend(k: int, used: frozenset[int], acc: tuple[tuple[str, int], ...]) -> None:
+        if k == len(missing):
+            out.append(acc)
+            return
+        m = missing[k]
+        extend(k + 1, used, acc)
+        for v in cands[m]:
+            if v not in used:
+                extend(k + 1, used | {v}, (*acc, (m, v)))
+
+    extend(0, frozenset(), ())
     return out
 
 

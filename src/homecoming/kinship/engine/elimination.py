@@ -69,23 +69,31 @@ def eliminate(
 def elimination_order(
     scopes: Sequence[tuple[int, ...]], sizes: Sequence[int], keep: Sequence[int] = ()
 ) -> list[int]:
-    """Greedy minimum-table-size elimination order of every variable not in ``keep``."""
-    active = [set(s) for s in scopes]
-    pending = set().union(*active) - set(keep) if active else set()
+    """Greedy minimum-table-size elimination order of every variable not in ``keep``.
+
+    At each step the variable whose elimination makes the smallest table (the product of its own size
+    and its neighbours' in the interaction graph) goes next; ties go to the smallest variable.
+    """
+    neighbours: dict[int, set[int]] = {}
+    for scope in scopes:
+        for v in scope:
+            neighbours.setdefault(v, set()).update(scope)
+    pending = sorted(set(neighbours) - set(keep))
     order: list[int] = []
     while pending:
-        best, best_cost, best_union = -1, math.inf, set()
-        for var in sorted(pending):
-            union: set[int] = set()
-            for s in active:
-                if var in s:
-                    union |= s
-            cost = math.prod(sizes[u] for u in union)
+        best, best_cost = -1, math.inf
+        for var in pending:
+            cost = math.prod(sizes[u] for u in neighbours[var])
             if cost < best_cost:
-                best, best_cost, best_union = var, cost, union
-        pending.discard(best)
+                best, best_cost = var, cost
+        pending.remove(best)
         order.append(best)
-        active = [s for s in active if best not in s] + [best_union - {best}]
+        union = neighbours.pop(best)
+        union.discard(best)
+        for u in union:
+            nb = neighbours[u]
+            nb.discard(best)
+            nb.update(union)
     return order
 
 

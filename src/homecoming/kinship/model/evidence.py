@@ -119,26 +119,43 @@ def plain_codes(
     """
     if locus.silent_frequency > 0:
         return None
-    index = locus.allele_index
     x = locus.chromosome == "X"
-    name = locus.name
     codes: dict[int, tuple[int, int]] = {}
     for node, profiles in nodes:
         seen = False
         for prof in profiles:
-            g = prof.genotypes.get(name)
-            if g is None:
+            a, b = profile_code(prof, locus)
+            if a == UNTYPED:
                 continue
-            if seen or g.a2 is None or prof.dropout > 0:
+            if seen or a == NOT_PLAIN:
                 return None
             seen = True
-            a, b = index.get(g.a1), index.get(g.a2)
-            if a is None or b is None:
-                return None
             if x and (ped.sex[node] == UNKNOWN or (ped.sex[node] == MALE and a != b)):
                 return None
             codes[node] = (a, b)
     return codes
+
+
+UNTYPED, NOT_PLAIN = -1, -2
+
+
+def profile_code(prof: Profile, locus: Locus) -> tuple[int, int]:
+    """``(a, b)`` allele indices of a full typing without drop-out, else ``(UNTYPED, UNTYPED)`` or
+    ``(NOT_PLAIN, NOT_PLAIN)`` (cached on the profile, per locus)."""
+    cache = prof.code_cache
+    got: tuple[int, int] | None = cache.get(locus)  # type: ignore[assignment]
+    if got is None:
+        g = prof.genotypes.get(locus.name)
+        if g is None:
+            got = (UNTYPED, UNTYPED)
+        elif g.a2 is None or prof.dropout > 0:
+            got = (NOT_PLAIN, NOT_PLAIN)
+        else:
+            index = locus.allele_index
+            a, b = index.get(g.a1), index.get(g.a2)
+            got = (NOT_PLAIN, NOT_PLAIN) if a is None or b is None else (a, b)
+        cache[locus] = got
+    return got
 
 
 def placed_nodes(ped: Pedigree, placements: Placements) -> list[tuple[int, list[Profile]]]:

@@ -284,6 +284,11 @@ class Profile:
         return self.genotypes.get(marker)
 
     @cached_property
+    def code_cache(self) -> dict[object, object]:
+        """Per locus, this profile's allele indices there (kept by :func:`.evidence.profile_code`)."""
+        return {}
+
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of the canonical JSON ``[sample, dropout, [[marker, "a/b"], ...]]`` (markers sorted).
 
