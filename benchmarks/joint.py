@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from homecoming.kinship.dvi.identification import identify
-from homecoming.kinship.dvi.joint import DviProblem, Family, Pairwise, joint_table, victim_logliks
+from homecoming.kinship.dvi.joint import DviProblem, Family, Pairwise, victim_logliks
+from homecoming.kinship.dvi.joint_table import joint_table
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
 from homecoming.kinship.model.pedigree import Pedigree

@@ -237,12 +237,6 @@ def test_django_is_imported_only_by_the_app_and_the_cli(modules: dict[str, Sourc
     assert django_outside_the_edges(modules) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9: known cycles being removed (app/api.py <-> the apps' api.py; cli.py <-> "
-    "commands/exchanges.py, commands/remains.py; kinship joint <-> joint_table; "
-    "likelihood <-> plan <-> program); remove this mark when they are gone",
-)
 def test_the_package_has_no_import_cycles(modules: dict[str, Source]) -> None:
     edges = graph(modules)
     found = cycles(edges)

@@ -13,7 +13,8 @@ from homecoming.errors import LimitError
 from homecoming.kinship import Locus, Pedigree, Profile, marker_logliks
 from homecoming.kinship.dvi.assignments import count_assignments, ml_matching
 from homecoming.kinship.dvi.identification import APPROXIMATE, EXACT, identify
-from homecoming.kinship.dvi.joint import DviProblem, Family, family_table, joint_table, pairwise
+from homecoming.kinship.dvi.joint import DviProblem, Family, family_table, pairwise
+from homecoming.kinship.dvi.joint_table import joint_table
 from homecoming.kinship.formats.dvi import read_dvi_case
 from homecoming.kinship.simulate import simulate_profiles
 from shared_data import KINSHIP_CASES

@@ -33,12 +33,11 @@ from homecoming.kinship.dvi.joint import (
     DviProblem,
     Family,
     FamilyTable,
-    JointTable,
     Pairwise,
     family_table,
-    joint_table,
     pairwise,
 )
+from homecoming.kinship.dvi.joint_table import JointTable, joint_table
 from homecoming.kinship.engine import Job, MarkerResult, marker_results
 from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
 from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case

@@ -513,8 +513,3 @@ def count_component(problem: DviProblem, comp: Component) -> tuple[int, str]:
     cands = {v: problem.candidates[v] for v in comp.victims}
     req = [v for v in comp.victims if not problem.allow_unassigned[v]]
     return count_assignments(cands, req)
-
-
-# re-exported: joint_table.py builds on this module, so it is imported last
-from homecoming.kinship.dvi.joint_table import JointTable as JointTable  # noqa: E402
-from homecoming.kinship.dvi.joint_table import joint_table as joint_table  # noqa: E402

@@ -156,7 +156,9 @@ def _build(
             if theta == 0:
                 factors.append(Factor(v, space.freqs[domains[v[0]]]))
         elif spec.kind == MEIOSIS:
-            factors.append(_meiosis(space.male if spec.sex == MALE else space.female, *v, domains))
+            factors.append(
+                _meiosis(space.male if spec.sex == MALE else space.female, v[0], v[1], v[2], domains)
+            )
         elif spec.kind == COPY:
             factors.append(Factor(v, _slice(space.male, domains[v[0]], domains[v[1]])))
         elif spec.kind == HEMI:

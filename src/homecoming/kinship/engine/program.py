@@ -322,7 +322,7 @@ _KEEP_ENTRIES = 1 << 25  # 256 MB
 _GAP = 4096
 
 
-def _run(
+def _run(  # type: ignore[no-untyped-def]
     code,
     slot_ptr,
     slot_vars,
@@ -331,7 +331,7 @@ def _run(
     union_data,
     typed_genes,
     keep,
-    final_slot,  # type: ignore[no-untyped-def]
+    final_slot,
     n_vars,
     n,
     freq_off,
@@ -395,7 +395,7 @@ def _run(
 
 
 @numba.njit(cache=True, nogil=True)
-def _item(
+def _item(  # type: ignore[no-untyped-def]
     item,
     code,
     slot_ptr,
@@ -404,7 +404,7 @@ def _item(
     union_ptr,
     union_data,
     typed_genes,
-    keep,  # type: ignore[no-untyped-def]
+    keep,
     final_slot,
     n_slots,
     n,
@@ -563,7 +563,7 @@ def _score(size, sl, sr, so):  # type: ignore[no-untyped-def]  # pragma: no cove
 
 
 @numba.njit(cache=True, nogil=True)
-def _contract(
+def _contract(  # type: ignore[no-untyped-def]
     ws,
     out,
     left,
@@ -574,7 +574,7 @@ def _contract(
     union_data,
     dims,
     strides,
-    start,  # type: ignore[no-untyped-def]
+    start,
     scratch,
 ):  # pragma: no cover - compiled
     """``ws[out] (+)= sum over the union of ws[left] * ws[right]`` (``right`` -1: left alone).

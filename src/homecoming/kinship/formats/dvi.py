@@ -25,9 +25,9 @@ from homecoming.kinship.dvi.joint import (
     Family,
     Pairwise,
     count_component,
-    joint_table,
     pairwise,
 )
+from homecoming.kinship.dvi.joint_table import joint_table
 from homecoming.kinship.formats.case import _load, _locus, number, shape_errors
 from homecoming.kinship.model.markers import Profile
 from homecoming.kinship.model.pedigree import Pedigree
@@ -241,7 +241,7 @@ def _joint_block(problem: DviProblem, pw: Pairwise, limit: int) -> dict[str, Any
         for k, (pairs, ll) in enumerate(jt.rows)
     ]
     return {
-        "function": "homecoming.kinship.dvi.joint.joint_table (mutation models on, all candidate pairings)",
+        "function": "homecoming.kinship.joint_table (mutation models on, all candidate pairings)",
         "n_assignments": jt.n_assignments,
         "n_rows_included": len(rows),
         "loglik_logsumexp": jt.loglik_logsumexp,
