@@ -4,8 +4,10 @@
   a pass of their own ("slow tests": the whole suite's slow tests on SQLite, then the slow database
   tests on PostgreSQL), so they still run on every ``make test`` and in CI.
 
-* PostgreSQL is found at ``HOMECOMING_TEST_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``;
-  pytest-django creates and drops its own ``test_…`` database there).
+* PostgreSQL is found at ``HOMECOMING_TEST_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``).
+  The run creates a database of its own there (``homecoming_run_<pid>_<random>``, dropped at the end)
+  and pytest-django creates and drops its ``test_…`` databases after that name, so two runs on one
+  server at the same time (two checkouts, two CI jobs) do not take each other's test databases.
 * Browser tests need Debian's Chromium (``apt-get install chromium``).
 * Without PostgreSQL or Chromium the run says so and skips only those tests; with ``CI=true`` a missing
   part is an error and nothing is skipped.
@@ -16,10 +18,13 @@ Extra arguments are passed to pytest (e.g. ``python -m homecoming.testrun -k sea
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 
@@ -42,7 +47,28 @@ def postgres_url() -> tuple[str, str]:
     return url, ""
 
 
-NO_TESTS = 5  # pytest's exit code when the selection is empty (e.g. ``-k`` matches no slow test)
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+
+@contextmanager
+def run_database(url: str) -> Iterator[str]:
+    """The URL of a fresh database of this run's own on the server at ``url``; dropped afterwards."""
+    import psycopg
+
+    name = f"homecoming_run_{os.getpid()}_{secrets.token_hex(3)}"
+    server = url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(server, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(url, name)
+    finally:
+        with psycopg.connect(server, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+NO_TESTS = 5  # pytest's exit code when the selection is empty (``-k`` given; or no slow tests at all)
 
 
 def _step(title: str, cmd: list[str], env: dict[str, str], *, may_be_empty: bool = False) -> bool:
@@ -55,7 +81,12 @@ def _step(title: str, cmd: list[str], env: dict[str, str], *, may_be_empty: bool
     return ok
 
 
+def _slow_pass(pytest: list[str], workers: list[str], argv: list[str], env: dict[str, str]) -> bool:
+    return _step("slow tests (SQLite)", [*pytest, *workers, *SLOW, *argv], env, may_be_empty=True)
+
+
 def main(argv: list[str]) -> int:
+    started = time.monotonic()
     ci = os.environ.get("CI", "").lower() == "true"
     pg_url, pg_problem = postgres_url()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -94,29 +125,33 @@ def main(argv: list[str]) -> int:
             ],
             env | {"HOMECOMING_DEBUG": "1"},
         ),
-        "sqlite": _step("tests on SQLite", [*pytest, *workers, *FAST, *argv], env),
+        "sqlite": _step("tests on SQLite", [*pytest, *workers, *FAST, *argv], env, may_be_empty=bool(argv)),
     }
     if pg_problem:
         console.print("[yellow]skipped:[/] the PostgreSQL passes (" + pg_problem + ")")
+        results["slow"] = _slow_pass(pytest, workers, argv, env)
     else:
-        results["postgresql"] = _step(
-            "tests on PostgreSQL (database tests)",
-            [*pytest, *workers, *FAST, "tests/app", *argv],
-            env | {"DATABASE_URL": pg_url},
-        )
-    results["slow"] = _step("slow tests (SQLite)", [*pytest, *workers, *SLOW, *argv], env, may_be_empty=True)
-    if not pg_problem:
-        results["slow-postgresql"] = _step(
-            "slow tests (PostgreSQL, database tests)",
-            [*pytest, *workers, *SLOW, "tests/app", *argv],
-            env | {"DATABASE_URL": pg_url},
-            may_be_empty=True,
-        )
+        with run_database(pg_url) as run_url:
+            on_postgres = env | {"DATABASE_URL": run_url}
+            results["postgresql"] = _step(
+                "tests on PostgreSQL (database tests)",
+                [*pytest, *workers, *FAST, "tests/app", *argv],
+                on_postgres,
+                may_be_empty=bool(argv),  # e.g. -k that matches only tests outside tests/app
+            )
+            results["slow"] = _slow_pass(pytest, workers, argv, env)
+            results["slow-postgresql"] = _step(
+                "slow tests (PostgreSQL, database tests)",
+                [*pytest, *workers, *SLOW, "tests/app", *argv],
+                on_postgres,
+                may_be_empty=True,
+            )
     console.rule("[bold]summary")
     for name, ok in results.items():
         console.print(f"  {name:<16} {'[green]passed' if ok else '[red]FAILED'}")
     if missing:
         console.print("  [yellow]incomplete:[/] " + "; ".join(missing))
+    console.print(f"  total {(time.monotonic() - started) / 60:.1f} min")
     return 0 if all(results.values()) else 1
 
 
