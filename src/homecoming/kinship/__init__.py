@@ -26,6 +26,7 @@ Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyE
 HypothesisError, CaseFileError, LimitError) naming the person, marker, allele and fix.
 """
 
+from homecoming.kinship.cases import run_dvi_case, run_kinship_case
 from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 from homecoming.kinship.dvi.direct import DirectMatch, SampleGroup, direct_match, reassociate
 from homecoming.kinship.dvi.identification import ComponentResult, Identification, identify
@@ -39,8 +40,8 @@ from homecoming.kinship.dvi.joint import (
 )
 from homecoming.kinship.dvi.joint_table import JointTable, joint_table
 from homecoming.kinship.engine import Job, MarkerResult, marker_results
-from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, run_kinship_case, write_case
-from homecoming.kinship.formats.dvi import DviCase, read_dvi_case, run_dvi_case
+from homecoming.kinship.formats.case import KinshipCase, jsonable, read_case, write_case
+from homecoming.kinship.formats.dvi import DviCase, read_dvi_case
 from homecoming.kinship.formats.familias import FamFile, read_fam, read_fam_case, write_fam
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.likelihood import (

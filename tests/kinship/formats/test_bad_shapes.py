@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from homecoming.errors import CaseFileError, HypothesisError
+from homecoming.kinship.cases import run_dvi_case
 from homecoming.kinship.formats.case import read_case
-from homecoming.kinship.formats.dvi import read_dvi_case, run_dvi_case
+from homecoming.kinship.formats.dvi import read_dvi_case
 from shared_data import KINSHIP_CASES
 
 

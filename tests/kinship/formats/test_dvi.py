@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from homecoming.commands.dvi import dvi_command
 from homecoming.errors import CaseFileError
-from homecoming.kinship.formats.dvi import read_dvi_case, run_dvi_case
+from homecoming.kinship.cases import run_dvi_case
+from homecoming.kinship.formats.dvi import read_dvi_case
 from shared_data import KINSHIP_CASES
 
 EXAMPLE1 = KINSHIP_CASES / "dvi-builtin-example1.json"

@@ -79,14 +79,18 @@ def count_assignments(
     required: Sequence[int] = (),
     *,
     max_states: int = MAX_COUNT_STATES,
+    stop_above: int | None = None,
 ) -> tuple[int, str]:
     """Number of assignments (partial matchings) of the victims in ``candidates`` -> ``(count, type)``.
 
     Exact dynamic programme over victims whose state is the set of used missing persons that later
     victims could still take ("exact"); beyond ``max_states`` states a lower bound (assignments with at
-    most one pair) is returned with type "lower bound".
+    most one pair) is returned with type "lower bound". With ``stop_above``, counting stops as soon as
+    the assignments of the victims seen so far (each extended by leaving the rest unassigned, when none
+    of them is required) are more than that: their number is returned as a "lower bound".
     """
     victims = list(candidates)
+    req_after = [any(u in set(required) for u in victims[k + 1 :]) for k in range(len(victims))]
     last_use: dict[int, int] = {}
     for k, v in enumerate(victims):
         for m in candidates[v]:
@@ -102,6 +106,10 @@ def count_assignments(
                 if m not in used:
                     _add(new, _forget(used | {m}, last_use, k), n)
         states = new
+        if stop_above is not None and not req_after[k]:
+            partial = sum(states.values())
+            if partial > stop_above and k < len(victims) - 1:
+                return partial, "lower bound"
         if len(states) > max_states:
             bound = (0 if req else 1) + sum(len(c) for c in candidates.values())
             return bound, "lower bound"

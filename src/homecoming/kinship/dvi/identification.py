@@ -151,7 +151,7 @@ def identify(
 
 
 def _solve(problem: DviProblem, comp: Component, pw: Pairwise, ev: _Evidence, limit: int) -> ComponentResult:
-    n, kind = count_component(problem, comp)
+    n, kind = count_component(problem, comp, stop_above=limit)
     req = [v for v in comp.victims if not problem.allow_unassigned[v]]
     if not comp.families:
         return ComponentResult(comp.victims, (), EXACT, n, kind, (), 0.0, 1.0 if n else None, {}, {})

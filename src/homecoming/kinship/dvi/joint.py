@@ -509,7 +509,10 @@ def option_sets(
     return out
 
 
-def count_component(problem: DviProblem, comp: Component) -> tuple[int, str]:
+def count_component(
+    problem: DviProblem, comp: Component, *, stop_above: int | None = None
+) -> tuple[int, str]:
+    """``(count, "exact" | "lower bound")`` of the assignments of ``comp`` (see ``count_assignments``)."""
     cands = {v: problem.candidates[v] for v in comp.victims}
     req = [v for v in comp.victims if not problem.allow_unassigned[v]]
-    return count_assignments(cands, req)
+    return count_assignments(cands, req, stop_above=stop_above)

@@ -83,7 +83,7 @@ def joint_table(
     """
     pw = pw or pairwise(problem, exclusions=False)
     comps = components(problem.candidates, problem.missing_family, len(problem.families))
-    counts = [count_component(problem, c) for c in comps]
+    counts = [count_component(problem, c, stop_above=limit) for c in comps]
     for c, (n, kind) in zip(comps, counts, strict=True):
         if n > limit:
             raise _limit_error(len(c.victims), len(c.families), n, limit, lower=kind != "exact")

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from homecoming.errors import CaseFileError
-from homecoming.kinship.lr import Hypothesis, LRResult, kinship_lr
+from homecoming.kinship.lr import Hypothesis
 from homecoming.kinship.model.markers import Chromosome, Locus, Profile
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
 from homecoming.kinship.model.pedigree import Pedigree
-from homecoming.provenance import digest
 
 _NONFINITE = {
     "Inf": math.inf,
@@ -222,28 +221,6 @@ def _read_case(source: Path | str | Mapping[str, Any]) -> KinshipCase:
         expected=doc.get("expected"),
         document=doc,
     )
-
-
-def case_lr(case: KinshipCase) -> LRResult:
-    return kinship_lr(
-        case.hypotheses,
-        profiles=case.profiles,
-        loci=case.loci,
-        numerator=case.numerator,
-        denominator=case.denominator,
-        theta=case.theta,
-        frequency_table=f"case:{case.id}",
-    )
-
-
-def run_kinship_case(case: KinshipCase | Path | str | Mapping[str, Any]) -> dict[str, Any]:
-    """The answer in the shape of the case's ``expected`` block, plus model and provenance (floats raw;
-    use :func:`jsonable` before writing JSON)."""
-    parsed = case if isinstance(case, KinshipCase) else read_case(case)
-    result = case_lr(parsed).as_dict()
-    result["case"] = parsed.id
-    result["case_digest"] = digest({k: v for k, v in parsed.document.items() if k != "expected"})
-    return result
 
 
 def write_case(case: KinshipCase, path: Path | str, /, *, expected: Mapping[str, Any] | None = None) -> None:
