@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.engine import ThetaScope
+from homecoming.kinship.engine.caches import DIGESTS
 from homecoming.kinship.likelihood import marker_logliks
 from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.model.pedigree import Pedigree
@@ -186,15 +187,7 @@ def _check_samples(hypotheses: Sequence[Hypothesis], profiles: Mapping[str, Prof
                 )
             )
     if problems:
-        raise HypothesisError(
-            str(problems[0])
-            if len(problems) == 1
-            else f"{len(problems)} problems in the hypotheses: " + "; ".join(str(p) for p in problems),
-            field=problems[0].field,
-            value=problems[0].value,
-            hint=problems[0].hint,
-            problems=problems,
-        )
+        raise HypothesisError.from_problems(problems, "the hypotheses", listed=None)
 
 
 def kinship_lr(
@@ -321,27 +314,18 @@ def missing_person_lr(
     )
 
 
-_LOCI_DIGESTS: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Locus, ...], str]] = {}
-
-
 def loci_digest(loci: Sequence[Locus], /, *, describe: bool) -> str:
-    """Provenance digest of ``[[name, alleles, frequencies(, describe())], ...]``, cached per loci objects.
-
-    Loci are frozen, so the digest of the same objects never changes; the cache keeps the objects
-    alive, so their ids cannot be reused while cached.
-    """
-    key = (describe, tuple(id(lc) for lc in loci))
-    hit = _LOCI_DIGESTS.get(key)
-    if hit is not None:
-        return hit[1]
-    value = [
-        [lc.name, list(lc.alleles), list(lc.frequencies), *([lc.describe()] if describe else [])]
-        for lc in loci
-    ]
-    if len(_LOCI_DIGESTS) > 256:
-        _LOCI_DIGESTS.clear()
-    _LOCI_DIGESTS[key] = (tuple(loci), digest(value))
-    return _LOCI_DIGESTS[key][1]
+    """Provenance digest of ``[[name, alleles, frequencies(, describe())], ...]``, cached per loci objects
+    (in :data:`..engine.caches.DIGESTS`, keyed by the frozen loci themselves)."""
+    key = (describe, tuple(loci))
+    hit: str | None = DIGESTS.get(key)
+    if hit is None:
+        value = [
+            [lc.name, list(lc.alleles), list(lc.frequencies), *([lc.describe()] if describe else [])]
+            for lc in loci
+        ]
+        hit = DIGESTS.put(key, digest(value))
+    return hit
 
 
 def _free_name(ped: Pedigree, wanted: str) -> str:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from homecoming.kinship.model.hardy_weinberg import genotype_probability
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 
 
@@ -45,8 +46,8 @@ def _marker_lr(locus: Locus, g: Genotype | None, h: Genotype | None) -> float:
     if g.a2 is not None and h.a2 is not None:
         if sorted(g.alleles) != sorted(h.alleles):
             return 0.0
-        i, j = locus.index(g.a1), locus.index(g.a2)
-        return float(1.0 / (p[i] * p[i] if i == j else 2.0 * p[i] * p[j]))
+        prob = genotype_probability(p, locus.index(g.a1), locus.index(g.a2))
+        return 1.0 / prob if prob > 0 else math.inf
     if g.a2 is None and h.a2 is None:
         return 1.0 / (1.0 - (1.0 - p[locus.index(g.a1)]) ** 2) if g.a1 == h.a1 else 0.0
     part, full = (g, h) if g.a2 is None else (h, g)

@@ -106,16 +106,7 @@ class DviProblem:
             ]
             cands.append(tuple(index[m] for m in names if m in index))
         if problems:
-            raise HypothesisError(
-                str(problems[0])
-                if len(problems) == 1
-                else f"{len(problems)} problems in the DVI problem: "
-                + "; ".join(str(p) for p in problems[:5]),
-                field=problems[0].field,
-                value=problems[0].value,
-                hint=problems[0].hint,
-                problems=problems,
-            )
+            raise HypothesisError.from_problems(problems, "the DVI problem", listed=5)
         allow = tuple(
             allow_unassigned
             if isinstance(allow_unassigned, bool)

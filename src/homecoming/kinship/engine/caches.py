@@ -32,6 +32,7 @@ CACHES: list[Cache] = []
 ORDERS = Cache("generic elimination orders", 4096)
 PLANS = Cache("compiled plans", 2048)
 BUFFERS = Cache("compiled marker buffers", 256)
+DIGESTS = Cache("provenance digests of loci", 256)
 
 
 def clear_all() -> None:

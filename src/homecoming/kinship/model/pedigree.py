@@ -272,11 +272,4 @@ def _opt(value: object) -> str | None:
 
 
 def _error(problems: list[Problem]) -> PedigreeError:
-    head = (
-        str(problems[0])
-        if len(problems) == 1
-        else (f"{len(problems)} problems in the pedigree: " + "; ".join(str(p) for p in problems))
-    )
-    return PedigreeError(
-        head, field=problems[0].field, value=problems[0].value, hint=problems[0].hint, problems=problems
-    )
+    return PedigreeError.from_problems(problems, "the pedigree", listed=None)
