@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.kinship.engine.caches import BUFFERS
-from homecoming.kinship.engine.plan import Plan, plan_for
+from homecoming.kinship.engine.plan import Plan, alternatives, plan_for, replace_plan
 from homecoming.kinship.engine.program import compile_program, largest_table, run_program
 from homecoming.kinship.model.alleles import AlleleSpace
 from homecoming.kinship.model.evidence import Codes
@@ -108,6 +108,34 @@ def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> l
     return out
 
 
+SEARCH_ABOVE = 200_000_000  # estimated products above which a cheaper elimination order is sought
+SEARCH_TRIES = 24
+
+
+def cost(plan: Plan, sizes: Sequence[int]) -> int:
+    """Estimated products of running ``plan`` on markers of ``sizes`` alleles (typed genes count 2)."""
+    unions = compile_program(plan).unions
+    counts = np.bincount(np.asarray(sizes, dtype=np.int64))
+    return sum(int(k) * sum(n**u * 2**t for u, t in unions) for n, k in enumerate(counts.tolist()) if k)
+
+
+def _cheapest(plan: Plan, ped: Pedigree, sizes: Sequence[int], *, x: bool, keep_node: int | None) -> Plan:
+    """The cheapest of ``plan`` and randomised alternatives for these markers, cached for its structure.
+
+    Worth it only for a plan that much work will run through: the search compiles ``SEARCH_TRIES``
+    plans. Every order gives the same likelihood (to rounding); only the time differs.
+    """
+    best, best_cost = plan, cost(plan, sizes)
+    for other in alternatives(plan, ped, x=x, keep_node=keep_node, tries=SEARCH_TRIES):
+        c = cost(other, sizes)
+        if c < best_cost:
+            best, best_cost = other, c
+    best.memo["searched"] = True
+    plan.memo["searched"] = True
+    replace_plan(ped, best, x=x, keep_node=keep_node)
+    return best
+
+
 def run_inputs(
     jobs: Sequence[tuple[Pedigree, int | None]],
     xs: Sequence[bool],
@@ -130,6 +158,9 @@ def run_inputs(
                 by_plan.setdefault(key, []).append((j, k, item))
     for (which, x, typed, keep_node), members in by_plan.items():
         plan = plan_for(peds[which], typed, x=x, keep_node=keep_node)
+        sizes = [item.space.n for _j, _k, item in members]
+        if cost(plan, sizes) > SEARCH_ABOVE and not plan.memo.get("searched"):
+            plan = _cheapest(plan, peds[which], sizes, x=x, keep_node=keep_node)
         got = run_markers(plan, [item for _j, _k, item in members], joint=keep_node is not None)
         for (j, k, _item), result in zip(members, got, strict=True):
             out[j][k] = result

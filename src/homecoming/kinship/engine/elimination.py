@@ -10,6 +10,7 @@ accumulated, so nothing underflows.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from homecoming.errors import LimitError
 
 FloatArray = NDArray[np.float64]
 MAX_FACTOR_ENTRIES = 50_000_000
+_SLACK = (1, 1, 2, 4, 16)  # randomised orders: how much larger than the smallest a table may be
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -67,25 +69,35 @@ def eliminate(
 
 
 def elimination_order(
-    scopes: Sequence[tuple[int, ...]], sizes: Sequence[int], keep: Sequence[int] = ()
+    scopes: Sequence[tuple[int, ...]],
+    sizes: Sequence[int],
+    keep: Sequence[int] = (),
+    *,
+    rng: random.Random | None = None,
 ) -> list[int]:
     """Greedy minimum-table-size elimination order of every variable not in ``keep``.
 
     At each step the variable whose elimination makes the smallest table (the product of its own size
-    and its neighbours' in the interaction graph) goes next; ties go to the smallest variable.
+    and its neighbours' in the interaction graph) goes next; ties go to the smallest variable. With
+    ``rng`` the step picks at random among the variables whose table is at most a few times the
+    smallest (a randomised greedy order, for a search over orders).
     """
     neighbours: dict[int, set[int]] = {}
     for scope in scopes:
         for v in scope:
             neighbours.setdefault(v, set()).update(scope)
     pending = sorted(set(neighbours) - set(keep))
+    costs = {v: math.prod(sizes[u] for u in neighbours[v]) for v in pending}
     order: list[int] = []
     while pending:
         best, best_cost = -1, math.inf
         for var in pending:
-            cost = math.prod(sizes[u] for u in neighbours[var])
+            cost = costs[var]
             if cost < best_cost:
                 best, best_cost = var, cost
+        if rng is not None:
+            slack = best_cost * rng.choice(_SLACK)
+            best = rng.choice([v for v in pending if costs[v] <= slack])
         pending.remove(best)
         order.append(best)
         union = neighbours.pop(best)
@@ -94,6 +106,8 @@ def elimination_order(
             nb = neighbours[u]
             nb.discard(best)
             nb.update(union)
+            if u in costs:
+                costs[u] = math.prod(sizes[w] for w in nb)
     return order
 
 

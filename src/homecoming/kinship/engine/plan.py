@@ -12,6 +12,7 @@ each half meets a table from which the other gene is already summed.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 
 from homecoming.kinship.engine.caches import PLANS
@@ -66,7 +67,26 @@ def plan_for(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
     return plan
 
 
-def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int | None) -> Plan:
+def alternatives(plan: Plan, ped: Pedigree, *, x: bool, keep_node: int | None, tries: int) -> list[Plan]:
+    """``tries`` plans of the same structure by randomised greedy elimination orders (seeded: the same
+    pedigree gets the same plans), for a caller that can afford to pick the cheapest."""
+    rng = random.Random(len(plan.factors) * 7919 + len(plan.typed))
+    return [_compile(ped, plan.typed, x=x, keep_node=keep_node, rng=rng) for _ in range(tries)]
+
+
+def replace_plan(ped: Pedigree, plan: Plan, *, x: bool, keep_node: int | None) -> None:
+    """Cache ``plan`` as the plan of its structure (a cheaper one found by a search)."""
+    PLANS.put((ped, x, plan.typed, keep_node), plan)
+
+
+def _compile(
+    ped: Pedigree,
+    typed: tuple[int, ...],
+    *,
+    x: bool,
+    keep_node: int | None,
+    rng: random.Random | None = None,
+) -> Plan:
     genes = gene_index(ped, x)
     factors = structure(ped, genes, typed, x)
     keep: tuple[int, ...] = ()
@@ -75,7 +95,7 @@ def _compile(ped: Pedigree, typed: tuple[int, ...], *, x: bool, keep_node: int |
         keep = (genes[(keep_node, 1)],) if hemi else (genes[(keep_node, 0)], genes[(keep_node, 1)])
     small = {v for (i, _s), v in genes.items() if i in typed}
     nominal = [2 if v in small else 16 for v in range(len(genes))]
-    order = elimination_order([f.variables for f in factors], nominal, keep)
+    order = elimination_order([f.variables for f in factors], nominal, keep, rng=rng)
     active: list[tuple[int, tuple[int, ...]]] = [(k, f.variables) for k, f in enumerate(factors)]
     steps: list[Step] = []
     slot = len(factors)

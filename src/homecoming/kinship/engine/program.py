@@ -216,7 +216,8 @@ def _compile(plan: Plan) -> Program:
 
 
 def _counts(variables: list[int], small: set[int]) -> tuple[int, int]:
-    return sum(1 for v in variables if v not in small), sum(1 for v in variables if v in small)
+    typed = len(small.intersection(variables))
+    return len(variables) - typed, typed
 
 
 def workspace_size(program: Program, n: int) -> int:

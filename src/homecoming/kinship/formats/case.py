@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from homecoming.errors import CaseFileError
+from homecoming.jsonable import jsonable  # the case format's spelling of non-finite numbers; re-exported
 from homecoming.kinship.lr import Hypothesis
 from homecoming.kinship.model.markers import Chromosome, Locus, Profile
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
@@ -57,21 +58,6 @@ def number(value: Any, where: str = "value") -> float:
     if isinstance(value, str) and value in _NONFINITE:
         return _NONFINITE[value]
     raise CaseFileError(f"{where}: expected a number or 'Inf'/'-Inf'/'NaN'", field=where, value=value)
-
-
-def jsonable(value: Any) -> Any:
-    """Replace non-finite floats by the case format's strings (recursively)."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Inf" if value > 0 else "-Inf"
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def _model(raw: Mapping[str, Any], where: str) -> MutationModel:
