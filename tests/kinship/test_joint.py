@@ -231,6 +231,20 @@ def test_count_matches_brute_force(seed: int) -> None:
         if len(used) == len(set(used)) and all(combo[v] is not None for v in required):
             brute += 1
     assert count_assignments(cands, required) == (brute, "exact")
+    for stop in (0, brute // 2, brute - 1, brute, brute + 1):
+        n, kind = count_assignments(cands, required, stop_above=stop)
+        if kind == "exact":
+            assert n == brute
+        else:  # stopped early: a lower bound that already exceeds the stop (so the limit decision holds)
+            assert stop < n <= brute
+
+
+def test_counting_stops_once_the_limit_is_passed() -> None:
+    """20 victims x 20 missing persons: about 10^21 assignments; counting to the limit is immediate."""
+    cands = {v: list(range(20)) for v in range(20)}
+    n, kind = count_assignments(cands, stop_above=1_000_000)
+    assert kind == "lower bound" and 1_000_000 < n
+    assert count_assignments({0: [0, 1], 1: [0, 1]}, stop_above=1_000_000) == (7, "exact")
 
 
 def test_limit_gives_a_clear_error_not_a_hang(locus: Locus) -> None:

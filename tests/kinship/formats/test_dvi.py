@@ -109,3 +109,24 @@ def test_cli_bad_file_is_one_line_with_exit_code(tmp_path: Path) -> None:
     result = CliRunner().invoke(app(), [str(bad)])
     assert result.exit_code == 2
     assert "missing key 'markers'" in result.output and "Traceback" not in result.output
+
+
+def test_over_the_limit_every_answer_that_needs_no_full_table_still_comes_back() -> None:
+    """As dvir's dviSolve: with a limit below the batch's 14 assignments the joint table is skipped
+    with the limit named, and the pairwise LRs, exclusions, undisputed matches and each component's
+    result (maximum-likelihood matching, limit named) are still given, equal to the unlimited run."""
+    full = run_dvi_case(EXAMPLE2, threshold=1e30)
+    out = run_dvi_case(EXAMPLE2, threshold=1e30, limit=3)
+    assert "limit of 3" in out["joint"]["skipped"]
+    assert out["pairwise_lr"] == full["pairwise_lr"]
+    assert out["exclusion_matrix"] == full["exclusion_matrix"]
+    assert out["n_assignments"] == full["n_assignments"] == {"size": 14, "type": "exact"}
+    ident = out["identification"]
+    assert ident["limit"] == 3 and ident["undisputed"] == full["identification"]["undisputed"] == []
+    over = [c for c in ident["components"] if c["n_assignments"]["size"] > 3]
+    assert over, ident["components"]
+    for comp in over:
+        assert comp["method"] == "approximate: ML by bipartite matching"
+        assert "exceed the limit of 3" in comp["note"]
+        assert comp["posterior_best"] is None
+    assert ident["best_assignment"]

@@ -35,7 +35,6 @@ from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.rows import plain_family_rows, tril
 from homecoming.kinship.screen.kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
-from homecoming.kinship.screen.kernel import _insert as _insert  # re-exported (tests)
 from homecoming.provenance import Provenance, digest
 
 Progress = Callable[[int, int], None]
