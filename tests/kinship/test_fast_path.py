@@ -352,3 +352,60 @@ def test_tiny_frequencies_neither_underflow_nor_overflow(p: float) -> None:
         rtol=REL,
         atol=1e-300,
     )
+
+
+def test_a_marker_too_large_for_the_compiled_backend_goes_to_the_generic_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The third condition of the dispatch rule: the largest table must fit FAST_LIMIT."""
+    from homecoming.kinship.engine import compiled
+
+    ped, loci, profiles = _data("avuncular", "equal", "autosomal", False)
+    fast = marker_results([Job(ped, profiles, keep="FA")], loci)[0]
+    monkeypatch.setattr(compiled, "FAST_LIMIT", 1)
+    slow = marker_results([Job(ped, profiles, keep="FA")], loci)[0]
+    assert {r.backend for r in fast} == {"compiled"} and {r.backend for r in slow} == {"generic"}
+    for f, s in zip(fast, slow, strict=True):
+        assert _same(f.loglik, s.loglik)
+        np.testing.assert_allclose(f.joint, s.joint, rtol=REL, atol=1e-300)
+
+
+def test_a_searched_elimination_order_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans run often get a search over randomised orders; any order gives the same likelihoods."""
+    from homecoming.kinship.engine import caches, compiled
+
+    ped, loci, profiles = _data("two_missing_brothers", "stepwise-by-sex", "autosomal", False)
+    node = ped.ids[ped.index("MP1")]
+    generic = marker_results([Job(ped, profiles, keep=node)], loci, backend="generic")[0]
+    caches.clear_all()
+    monkeypatch.setattr(compiled, "SEARCH_ABOVE", -1)
+    searched = marker_results([Job(ped, profiles, keep=node)], loci, backend="compiled")[0]
+    assert any(plan.memo.get("searched") for plan in caches.PLANS.values())
+    for g, s in zip(generic, searched, strict=True):
+        assert _same(g.loglik, s.loglik)
+        np.testing.assert_allclose(s.joint, g.joint, rtol=REL, atol=1e-300)
+    caches.clear_all()
+
+
+def test_every_randomised_elimination_order_gives_the_same_numbers() -> None:
+    from homecoming.kinship.engine import compiled, full_space
+    from homecoming.kinship.engine.plan import alternatives, plan_for
+    from homecoming.kinship.model.evidence import placed_nodes, plain_codes
+
+    ped, loci, profiles = _data("two_missing_brothers", "stepwise-by-sex", "autosomal", False)
+    keep = ped.index("MP1")
+    nodes = placed_nodes(ped, profiles)
+    inputs = []
+    for locus in loci:
+        codes = plain_codes(ped, locus, nodes)
+        assert codes is not None
+        inputs.append(compiled.MarkerInput(full_space(locus), codes))
+    greedy = plan_for(ped, tuple(inputs[0].codes), x=False, keep_node=keep)
+    want = compiled.run_markers(greedy, inputs, joint=True)
+    others = alternatives(greedy, ped, x=False, keep_node=keep, tries=12)
+    assert len({tuple(step.variables for step in p.steps) for p in [greedy, *others]}) > 1  # orders differ
+    for plan in others:
+        for w, g in zip(want, compiled.run_markers(plan, inputs, joint=True), strict=True):
+            assert w is not None and g is not None
+            assert _same(w[0], g[0])
+            np.testing.assert_allclose(g[1], w[1], rtol=REL, atol=1e-300)
