@@ -35,7 +35,7 @@ from homecoming.kinship.simulate import simulate_profiles
 from homecoming.provenance import digest
 from shared_data import KINSHIP_CASES
 
-from .gallery import GALLERY
+from ..gallery import GALLERY
 
 REL = 1e-12
 
