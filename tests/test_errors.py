@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
 from homecoming.errors import HypothesisError, PedigreeError, Problem, ValidationError
 
 A = Problem("age", "is negative", -1, "give a whole number of years")
@@ -30,3 +35,20 @@ def test_listed_problems_follow_the_count() -> None:
     assert HypothesisError.from_problems([A, B, C], "the DVI problem", listed=2).message == (
         f"3 problems in the DVI problem: {A}; {B}"
     )
+
+
+def test_the_error_shape_shows_values_as_json() -> None:
+    """Lists and dicts as JSON (not their Python text), non-finite numbers as text (strict JSON has none),
+    anything else as its string."""
+    error = ValidationError.from_problems(
+        [Problem("lr", "is not a number", math.nan), Problem("alleles", "are too many", ("11", "12", "13"))],
+        "the profile",
+    )
+    shape = error.as_dict()
+    assert shape["value"] == "NaN"
+    assert [p["value"] for p in shape["problems"]] == ["NaN", ["11", "12", "13"]]
+    assert ValidationError("bad", value={"born": dt.date(1990, 5, 17)}).as_dict()["value"] == {
+        "born": "1990-05-17"
+    }
+    assert ValidationError("bad", value=Path("a.csv")).as_dict()["value"] == "a.csv"
+    json.dumps(shape, allow_nan=False)

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
+from homecoming.jsonable import jsonable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -130,9 +132,9 @@ class HomecomingError(Exception):
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+    """A value shown in the error shape: JSON values as they are (non-finite floats as "NaN"/"Inf"),
+    lists and dicts as JSON, anything else as its string."""
+    return jsonable(value, default=str)
 
 
 class InputError(HomecomingError):

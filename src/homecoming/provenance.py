@@ -13,25 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from homecoming import __version__
+from homecoming.jsonable import jsonable
 
 
 def canonical_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no spaces, UTF-8 kept, non-finite floats as strings."""
-    return json.dumps(_normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _normalise(value: Any) -> Any:
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Inf" if value > 0 else "-Inf"
-        return value
-    if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_normalise(v) for v in value]
-    return value
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 kept; values through
+    :func:`~homecoming.jsonable.jsonable` (non-finite floats as ``"NaN"``, ``"Inf"``, ``"-Inf"``)."""
+    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def digest(value: Any) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import itertools
+import math
+import uuid
 from typing import Any
 
 import pytest
@@ -11,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from homecoming.app.audit import insert_only, services
 from homecoming.app.audit.models import AuditRecord
 from homecoming.app.registry import services as registry
+from homecoming.app.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +114,50 @@ def test_history_tables_are_insert_only_too(person: Any, registrar: Any) -> None
         connection.cursor() as cursor,
     ):
         cursor.execute("DELETE FROM registry_statuschange")
+
+
+def test_non_finite_numbers_are_stored_as_text_and_hash_as_before() -> None:
+    rec = services.record(actor=None, action="test", object_type="x", object_id="1", after={"lr": math.inf})
+    rec.refresh_from_db()  # PostgreSQL's jsonb refuses the number Infinity; the text is stored
+    assert rec.after == {"lr": "Inf"}
+    # the hash is the one the number itself gave before the shared walk (canonical JSON spells it "Inf")
+    assert services.compute_hash(rec) == rec.hash
+    content = services._content(rec) | {"after": {"lr": math.inf}}
+    assert services._hash(content) == rec.hash
+    assert services.verify().ok
+
+
+def test_field_values_hash_byte_for_byte_as_before() -> None:
+    after = {
+        "name": "Олена",
+        "born": dt.date(1990, 5, 17),
+        "at": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+        "amount": decimal.Decimal("1.10"),
+        "ref": uuid.UUID(int=5),
+        "lr": math.inf,
+        "p": math.nan,
+        "x": 0.1,
+        "person": Person(pk=42),
+        "tags": ("a", "b"),
+        "n": 3,
+        "ok": True,
+        "none": None,
+        "nested": {1: [2.5, -math.inf]},
+    }
+    content = {
+        "seq": 1,
+        "created": "2024-01-02T03:04:05+00:00",
+        "actor_id": None,
+        "actor_name": "system",
+        "request_id": "r",
+        "action": "create",
+        "object_type": "registry.person",
+        "object_id": "42",
+        "object_repr": "P",
+        "before": None,
+        "after": services.field_value(after),
+        "reason": "",
+        "prev_hash": services.GENESIS,
+    }
+    # computed with the audit's own walk before it was shared (homecoming.jsonable)
+    assert services._hash(content) == "a4ff4e290a8e8d4dc1ca334c63b2d60c79b3a0179fcd04d8fd66e10dfe603a88"

@@ -8,10 +8,8 @@ inserting or removing any row breaks the chain from that point on; :func:`verify
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from django.utils import timezone
 
 from homecoming.app.audit.context import request_id
 from homecoming.app.audit.models import AuditRecord
+from homecoming.jsonable import jsonable
 from homecoming.provenance import canonical_json
 
 GENESIS = "0" * 64
@@ -32,21 +31,17 @@ def user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def jsonable(value: Any) -> Any:
-    """Turn model field values into JSON values (dates as ISO strings, files as names)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
+def field_value(value: Any) -> Any:
+    """A model field value (or a ``before``/``after`` dict of them) as JSON values: the shared
+    :func:`~homecoming.jsonable.jsonable` (dates as ISO strings, non-finite floats as ``"NaN"``/``"Inf"``),
+    with model instances as their ids, files as their names and anything else as its string."""
+    return jsonable(value, default=_model_value)
+
+
+def _model_value(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name"):  # FieldFile
+    if hasattr(value, "name"):  # FieldFile (and plain enums: their names)
         return value.name or None
     return str(value)
 
@@ -57,7 +52,7 @@ def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[s
     for f in instance._meta.concrete_fields:
         if f.name in exclude:
             continue
-        data[f.attname] = jsonable(getattr(instance, f.attname))
+        data[f.attname] = field_value(getattr(instance, f.attname))
     return data
 
 
@@ -122,8 +117,8 @@ def _build(
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:300],
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
+        before=field_value(before) if before is not None else None,
+        after=field_value(after) if after is not None else None,
         reason=reason,
         prev_hash=prev.hash if prev else GENESIS,
     )
@@ -205,7 +200,7 @@ def record_many(
                 "object_type": obj._meta.label_lower,
                 "object_id": str(obj.pk),
                 "object_repr": (reprs[i] if reprs is not None else str(obj))[:300],
-                "after": jsonable(after) if after is not None else None,
+                "after": field_value(after) if after is not None else None,
                 "prev_hash": prev_hash,
             }
             prev_hash = _hash(content)

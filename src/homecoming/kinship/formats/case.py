@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from homecoming.errors import CaseFileError
-from homecoming.jsonable import jsonable  # the case format's spelling of non-finite numbers; re-exported
+from homecoming.jsonable import jsonable as jsonable  # re-exported: the case format spells non-finite numbers
 from homecoming.kinship.lr import Hypothesis
 from homecoming.kinship.model.markers import Chromosome, Locus, Profile
 from homecoming.kinship.model.mutation import MutationModel, SexMutation
