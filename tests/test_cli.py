@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -112,3 +114,49 @@ def test_a_written_file_with_brackets_is_named_as_it_is(tmp_path: Path) -> None:
     out = tmp_path / "persons[raw].csv"
     result = CliRunner().invoke(app, ["export", "persons", str(out)])
     assert (result.exit_code, result.stdout, result.stderr) == (0, f"exported 0 persons to {out}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "shown"),
+    [
+        (1234.5678, {}, "1235"),
+        (1.22251234e8, {"digits": 6}, "1.22251e+08"),
+        (-4.076356, {"decimals": 2}, "-4.08"),
+        (math.nan, {}, "NaN"),
+        (math.inf, {"digits": 6}, "Inf"),
+        (-math.inf, {"decimals": 2}, "-Inf"),
+        (None, {}, "-"),
+        (123456, {}, "123456"),  # counts are not rounded
+    ],
+)
+def test_numbers_are_shown_alike_by_every_command(value: object, options: dict[str, int], shown: str) -> None:
+    from homecoming.commands.support import number
+
+    assert number(value, **options) == shown
+
+
+def test_the_screen_table_spells_impossible_numbers_as_the_other_commands_do() -> None:
+    """An LR of 0 (log10 -Inf) or 0/0 reads as in ``kinship`` and ``dvi`` (it read ``-inf``, ``nan``)."""
+    from rich.console import Console
+
+    from homecoming.commands.screen import _render
+    from homecoming.kinship.screen import Candidate
+
+    rows = {
+        "V1": (
+            Candidate("V1", "F1/M1", 0.0, -math.inf, 3, 15, 1),
+            Candidate("V1", "F2/M2", math.nan, math.nan, 0, 15, 2),
+        )
+    }
+    result = SimpleNamespace(
+        bodies=["V1"], families=["F1/M1", "F2/M2"], for_body=rows.__getitem__, threshold=None
+    )
+    console = Console(record=True, width=120)
+    _render(result, console)  # type: ignore[arg-type]
+    lines = [
+        line.split("│")[1:-1] for line in console.export_text().splitlines() if "F" in line and "│" in line
+    ]
+    assert [[cell.strip() for cell in line] for line in lines] == [
+        ["V1", "1", "F1/M1", "0", "-Inf", "3", "15"],
+        ["", "2", "F2/M2", "NaN", "NaN", "0", "15"],
+    ]

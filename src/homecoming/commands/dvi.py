@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,18 +18,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LIMIT = 1_000_000
 """The engine's default limit, written out so that ``--help`` loads no engine (a test keeps them equal)."""
-
-
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "NaN"
-        if math.isinf(x):
-            return "Inf" if x > 0 else "-Inf"
-        return f"{x:.4g}"
-    return str(x)
 
 
 def _read(path: Path) -> DviCase:
@@ -76,13 +63,18 @@ def _render(result: dict[str, Any]) -> None:
         table.add_column(m, justify="right")
     for v, row, erow in zip(pw["rows"], pw["values"], ex["values"], strict=True):
         table.add_row(
-            v, *[f"{_fmt(x)} ({_fmt(e)})" if x is not None else "-" for x, e in zip(row, erow, strict=True)]
+            v,
+            *[
+                f"{support.number(x)} ({support.number(e)})" if x is not None else "-"
+                for x, e in zip(row, erow, strict=True)
+            ],
         )
     console.print(table)
     joint = result["joint"]
     n = result["n_assignments"]
     console.print(
-        f"assignments: {n['size']:,} ({n['type']}); loglik of the null: {_fmt(result['loglik_null'])}"
+        f"assignments: {n['size']:,} ({n['type']}); "
+        f"loglik of the null: {support.number(result['loglik_null'])}"
     )
     if "skipped" in joint:
         console.print(f"joint table skipped: {joint['skipped']}")
@@ -92,16 +84,21 @@ def _render(result: dict[str, Any]) -> None:
             jt.add_column(col, justify="right" if col != "assignment" else "left")
         for row in joint["rows"][:10]:
             pairs = ", ".join(f"{v}={m}" for v, m in row["pairs"]) or "(nobody identified)"
-            jt.add_row(str(row["rank"]), pairs, _fmt(row["loglik"]), _fmt(row["posterior_flat_prior"]))
+            jt.add_row(
+                str(row["rank"]),
+                pairs,
+                support.number(row["loglik"]),
+                support.number(row["posterior_flat_prior"]),
+            )
         console.print(jt)
     ident = result["identification"]
     for u in ident["undisputed"]:
-        console.print(f"undisputed: {u['victim']} = {u['missing']} (LR {_fmt(u['lr'])})")
+        console.print(f"undisputed: {u['victim']} = {u['missing']} (LR {support.number(u['lr'])})")
     for comp in ident["components"]:
         if comp["best"]:
             pairs = ", ".join(f"{v}={m}" for v, m in comp["best"])
             post = comp["posterior_best"]
-            extra = f", posterior {_fmt(post)}" if post is not None else ""
+            extra = f", posterior {support.number(post)}" if post is not None else ""
             console.print(
                 f"{comp['method']}: {pairs}{extra}" + (f" [{comp['note']}]" if comp["note"] else "")
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import math
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -13,13 +13,7 @@ from rich.table import Table
 from homecoming.commands import support
 from homecoming.errors import HomecomingError
 
-
-def _fmt(x: float) -> str:
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Inf" if x > 0 else "-Inf"
-    return f"{x:.6g}"
+_number = partial(support.number, digits=6)  # six significant digits (the DVI tables show four)
 
 
 def kinship_command(
@@ -42,14 +36,17 @@ def kinship_command(
     for h in hyps:
         table.add_column(f"loglik {h}", justify="right")
     for row in result["per_marker"]:
-        table.add_row(row["marker"], _fmt(row["lr"]), *[_fmt(row["loglik"][h]) for h in hyps])
+        table.add_row(row["marker"], _number(row["lr"]), *[_number(row["loglik"][h]) for h in hyps])
     table.add_row(
-        "total", _fmt(result["lr_total"]), *[_fmt(result["loglik_total"][h]) for h in hyps], style="bold"
+        "total",
+        _number(result["lr_total"]),
+        *[_number(result["loglik_total"][h]) for h in hyps],
+        style="bold",
     )
     console = Console()
     console.print(table)
     log10 = result["log10_lr_total"]
     console.print(
-        f"LR = {_fmt(result['lr_total'])}  (log10 LR = {_fmt(log10)}; "
+        f"LR = {_number(result['lr_total'])}  (log10 LR = {_number(log10)}; "
         f"{result['n_markers']} markers, {result['n_markers_lr_zero']} with LR 0)"
     )

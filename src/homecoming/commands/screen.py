@@ -9,7 +9,6 @@ a Dask cluster's workers.
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,10 +38,6 @@ def screening_targets(path: Path) -> tuple[list[ReferenceFamily], list[Locus], f
     return targets, list(problem.loci), problem.theta
 
 
-def _fmt(x: float) -> str:
-    return "Inf" if math.isinf(x) else f"{x:.4g}"
-
-
 def _render(result: ScreenResult, console: Console) -> None:
     table = Table(title=f"{len(result.bodies)} bodies x {len(result.families)} missing persons")
     for col in ("body", "rank", "missing person", "LR", "log10 LR", "exclusions", "markers"):
@@ -56,8 +51,8 @@ def _render(result: ScreenResult, console: Console) -> None:
                 body if c.rank == 1 else "",
                 str(c.rank),
                 c.family,
-                _fmt(c.lr),
-                f"{c.log10_lr:.2f}",
+                support.number(c.lr),
+                support.number(c.log10_lr, decimals=2),
                 str(c.exclusions),
                 str(c.markers),
             )

@@ -17,15 +17,28 @@ from rich.console import Console
 from rich.markup import escape
 
 from homecoming.errors import HomecomingError, NotFound
+from homecoming.jsonable import nonfinite
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-__all__ = ["err", "fail", "fail_first_line", "out", "progress", "run", "setup_django", "user"]
+__all__ = ["err", "fail", "fail_first_line", "number", "out", "progress", "run", "setup_django", "user"]
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
+
+
+def number(x: Any, *, digits: int = 4, decimals: int | None = None) -> str:
+    """A number for a table or a line of output: a float with ``digits`` significant digits (or, given
+    ``decimals``, that many digits after the point); non-finite ones as the case files spell them
+    (``NaN``, ``Inf``, ``-Inf``); ``None`` as ``-``; anything else (an integer, a count) as ``str`` gives it.
+    """
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return nonfinite(x) or (f"{x:.{digits}g}" if decimals is None else f"{x:.{decimals}f}")
+    return str(x)
 
 
 def fail(exc: HomecomingError) -> NoReturn:
