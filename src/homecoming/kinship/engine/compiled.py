@@ -108,7 +108,7 @@ def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> l
     return out
 
 
-SEARCH_ABOVE = 200_000_000  # estimated products above which a cheaper elimination order is sought
+SEARCH_ABOVE = 20_000_000  # estimated products above which a cheaper elimination order is sought
 SEARCH_TRIES = 24
 
 
