@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from homecoming.commands import support
-from homecoming.errors import InputError, NotFound
+from homecoming.errors import NotFound
 
 
 def load_ledger_command(
@@ -28,10 +28,8 @@ def load_ledger_command(
     from homecoming.app.exchanges.ledger_data import load_example_ledger
 
     def run() -> Any:
-        if file is not None and not file.exists():
-            raise InputError(
-                f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
-            )
+        if file is not None:
+            support.existing(file)
         return load_example_ledger(support.user(actor), file=file)
 
     summary = support.run(run)
@@ -60,10 +58,7 @@ def import_manifest_command(
     from homecoming.app.exchanges.models import Operation
 
     def run() -> dict[str, Any]:
-        if not file.exists():
-            raise InputError(
-                f"file: {file} does not exist", field="file", value=str(file), hint="check the path"
-            )
+        support.existing(file)
         op = Operation.objects.filter(reference=operation).first()
         if op is None:
             raise NotFound(

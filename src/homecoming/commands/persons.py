@@ -22,10 +22,7 @@ def import_persons_command(
     support.setup_django()
     from homecoming.app.registry.importing import import_persons
 
-    if not file.exists():
-        support.fail(
-            InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
-        )
+    support.run(lambda: support.existing(file))
     user = support.run(lambda: support.user(actor))
     with support.progress() as bar:
         task = bar.add_task(f"importing {file.name}", total=None)

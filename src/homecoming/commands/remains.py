@@ -75,16 +75,12 @@ def import_intake_command(
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
 ) -> None:
     """Register an intake batch from a manifest: every bad row is reported and nothing written, or all are."""
-    from homecoming.errors import InputError
 
     support.setup_django()
     from homecoming.app.remains.importing import import_intake
     from homecoming.app.remains.services import get_batch
 
-    if not file.exists():
-        support.fail(
-            InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
-        )
+    support.run(lambda: support.existing(file))
     user = support.run(lambda: support.user(actor))
     target = support.run(lambda: get_batch(batch)) if batch else None
     data = (

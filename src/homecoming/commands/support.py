@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from homecoming.errors import HomecomingError, NotFound
+from homecoming.errors import HomecomingError, InputError, NotFound
 from homecoming.jsonable import nonfinite
 
 if TYPE_CHECKING:
@@ -39,6 +40,13 @@ def number(x: Any, *, digits: int = 4, decimals: int | None = None) -> str:
     if isinstance(x, float):
         return nonfinite(x) or (f"{x:.{digits}g}" if decimals is None else f"{x:.{decimals}f}")
     return str(x)
+
+
+def existing(file: Path) -> Path:
+    """``file``, or the InputError every command gives for a path that does not exist."""
+    if not file.exists():
+        raise InputError(f"file: {file} does not exist", field="file", value=str(file), hint="check the path")
+    return file
 
 
 def fail(exc: HomecomingError) -> NoReturn:
