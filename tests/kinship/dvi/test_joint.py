@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from homecoming.errors import LimitError
-from homecoming.kinship import Locus, Pedigree, Profile, marker_logliks
+from homecoming.kinship import Locus, Pedigree, Profile, marker_logliks, missing_person_lr
 from homecoming.kinship.dvi.assignments import count_assignments, ml_matching
 from homecoming.kinship.dvi.identification import APPROXIMATE, EXACT, identify
 from homecoming.kinship.dvi.joint import DviProblem, Family, family_table, pairwise
@@ -278,3 +278,36 @@ def test_undisputed_needs_every_competitor_at_most_one(locus: Locus) -> None:
     assert int(res.pairwise.exclusions[1, 0]) == 1
     none = identify(problem, threshold=3.0)
     assert none.undisputed == ()
+
+
+def test_pairwise_over_families_whose_victims_show_different_alleles() -> None:
+    """Each family's joint is over the alleles of its own candidate victims; a partial or drop-out
+    victim of one family must not be looked up in another family's allele space (it raised KeyError)."""
+    locus = Locus("L", ("a", "b", "c", "d", "e", "f"), (0.1, 0.15, 0.2, 0.25, 0.2, 0.1))
+
+    def trio(k: int) -> Pedigree:
+        return Pedigree.from_records(
+            [
+                (f"FA{k}", None, None, "male"),
+                (f"MO{k}", None, None, "female"),
+                (f"MP{k}", f"FA{k}", f"MO{k}", "male"),
+            ]
+        )
+
+    fam1 = Family("F1", trio(1), {"FA1": Profile.from_mapping("FA1", {"L": "a/b"})}, ("MP1",))
+    fam2 = Family("F2", trio(2), {"FA2": Profile.from_mapping("FA2", {"L": "c/d"})}, ("MP2",))
+    victims = [
+        Profile.from_mapping("V1", {"L": "a/c"}),
+        Profile.from_mapping("V2", {"L": ["e", None]}),  # partial: one allele seen
+        Profile.from_mapping("V3", {"L": "b/f"}, dropout=0.05),
+    ]
+    candidates = {"V1": ["MP1", "MP2"], "V2": ["MP2"], "V3": ["MP1"]}
+    problem = DviProblem.make(victims, [fam1, fam2], loci=[locus], candidates=candidates)
+    pw = pairwise(problem)
+    for v, names in candidates.items():
+        for m in names:
+            fam = fam1 if m == "MP1" else fam2
+            poi = problem.victims[problem.victim_ids.index(v)]
+            want = missing_person_lr(fam.pedigree, m, poi, family=dict(fam.references), loci=[locus])
+            got = pw.log_lr[problem.victim_ids.index(v), problem.missing.index(m)]
+            assert math.exp(got) == pytest.approx(want.lr, rel=1e-12), (v, m)

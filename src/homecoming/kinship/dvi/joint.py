@@ -315,8 +315,7 @@ def _extensions(
     base = np.array([[r.loglik for r in row] for row in results]).reshape(len(items), len(loci))
     every = sorted({v for it in items for v in it.victims})
     column = {v: k for k, v in enumerate(every)}
-    victims = np.asarray(every, dtype=np.intp)
-    ext = np.empty((len(items), victims.size, len(loci)))
+    ext = np.full((len(items), len(every), len(loci)), math.nan)
     for j, locus in enumerate(loci):
         groups: dict[tuple[AlleleSpace, bool], list[int]] = {}
         for i, (it, row) in enumerate(zip(items, results, strict=True)):
@@ -324,12 +323,16 @@ def _extensions(
             hemi = locus.chromosome == "X" and ped.sex[ped.index(it.node)] == MALE
             groups.setdefault((row[j].space, hemi), []).append(i)
         for (space, hemi), idx in groups.items():
+            # the victims of these items only: an allele space names the alleles of its own items' victims
+            mine = sorted({v for i in idx for v in items[i].victims})
             joints = np.stack([_joint(results[i][j]) for i in idx])
-            s = ev.sums(j, joints, space, victims, hemi)
+            s = ev.sums(j, joints, space, np.asarray(mine, dtype=np.intp), hemi)
             ll = base[idx, j][:, None]
             with np.errstate(divide="ignore", invalid="ignore"):
                 got = np.where(np.isnan(s), ll, ll + np.log(np.where(np.isnan(s), 1.0, s)))
-            ext[idx, :, j] = np.where(ll == -math.inf, -math.inf, got)
+            ext[np.ix_(idx, [column[v] for v in mine], [j])] = np.where(ll == -math.inf, -math.inf, got)[
+                :, :, None
+            ]
     return [(base[i], ext[i, [column[v] for v in it.victims], :]) for i, it in enumerate(items)]
 
 
