@@ -22,7 +22,6 @@ true unless the parents are related — so an inbred missing person is run on th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -30,7 +29,6 @@ from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
 from homecoming.kinship.engine import Job, MarkerResult, marker_results
-from homecoming.kinship.model.evidence import placed_nodes, plain_codes
 from homecoming.kinship.model.hardy_weinberg import unordered_log
 from homecoming.kinship.model.markers import Locus, Profile
 from homecoming.kinship.model.pedigree import MALE, Pedigree
@@ -72,7 +70,7 @@ def plain_family_rows(
             vals = np.log(fam) - pop
         rows[:, offsets[m] : offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
     if ok is not None:
-        plain = [replace(lc, mutation=None) for lc in loci]
+        plain = [lc.without_mutation for lc in loci]
         possible = _possible(jobs, plain, kept, hemi)
         for m in range(len(loci)):
             ok[:, offsets[m] : offsets[m + 1]] = possible[m]
@@ -111,17 +109,15 @@ def _possible(
 ) -> list[U8]:
     """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation.
 
-    Plain markers of a missing person who is not inbred run on the lumped alleles (``named`` empty);
-    the others on the full allele list.
+    A missing person who is not inbred is run on the lumped alleles (``named`` empty: the alleles no
+    typed relative carries are exchangeable without mutation, whatever the evidence — partial
+    genotypes and drop-out treat every unseen allele alike); an inbred one on the full allele list.
     """
-    engine_jobs = []
-    for (ped, missing, placements), k in zip(jobs, kept, strict=True):
-        if _inbred(ped, k):
-            engine_jobs.append(Job(ped, placements, keep=missing))
-            continue
-        nodes = placed_nodes(ped, placements)
-        named = [() if plain_codes(ped, lc, nodes) is not None else None for lc in loci]
-        engine_jobs.append(Job(ped, placements, keep=missing, named=named))
+    lumped = [()] * len(loci)
+    engine_jobs = [
+        Job(ped, placements, keep=missing, named=None if _inbred(ped, k) else lumped)
+        for (ped, missing, placements), k in zip(jobs, kept, strict=True)
+    ]
     got = marker_results(engine_jobs, loci)
     out = []
     for m, locus in enumerate(loci):

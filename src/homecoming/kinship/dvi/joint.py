@@ -138,7 +138,7 @@ class DviProblem:
         )
 
     def without_mutation(self) -> DviProblem:
-        return replace(self, loci=tuple(replace(lc, mutation=None) for lc in self.loci))
+        return replace(self, loci=tuple(lc.without_mutation for lc in self.loci))
 
 
 def _name_problems(victims: Sequence[Profile], families: Sequence[Family]) -> list[Problem]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,8 +63,7 @@ class Job:
     named: Sequence[Collection[int] | None] | None = None
 
 
-@dataclass(frozen=True, eq=False)
-class MarkerResult:
+class MarkerResult(NamedTuple):
     """One marker of one job: ``loglik`` (natural log, ``-inf`` when impossible); with a kept node,
     ``joint[p, m] = P(paternal p, maternal m | data)`` over ``space`` (diagonal for a hemizygous node;
     NaN or zero when impossible); the backend that computed it."""
@@ -74,7 +73,7 @@ class MarkerResult:
     space: AlleleSpace
     backend: Literal["generic", "compiled"]
 
-    def index(self, allele: int) -> int:
+    def position(self, allele: int) -> int:
         """Where locus allele ``allele`` lies in ``joint`` (the lumped allele for an unnamed one)."""
         code = self.space.codes.get(allele)
         return self.space.n - 1 if code is None else code

@@ -9,7 +9,7 @@ spaces of a locus are cached on the (frozen) locus itself.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -31,10 +31,10 @@ class AlleleSpace:
     silent: int
     codes: Mapping[int, int]  # locus allele index (or -1 for silent) -> index here
     lumped: bool
+    n: int = field(init=False)  # how many alleles
 
-    @property
-    def n(self) -> int:
-        return int(self.freqs.size)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n", int(self.freqs.size))
 
     def expansion(self, locus: Locus) -> tuple[IntArray, IntArray]:
         """Where each genotype ``{i <= j}`` of ``locus`` lies in a flat ``n x n`` table over this space:

@@ -173,6 +173,11 @@ class Locus:
             return None
         return self.mutation.male.matrix_for(self.alleles, self.freq_array)
 
+    @cached_property
+    def without_mutation(self) -> Locus:
+        """This locus with no mutation model (the same object each time, so its caches are shared)."""
+        return self if self.mutation is None else replace(self, mutation=None)
+
     def with_alleles(self, extra: Iterable[str], frequency: float) -> Locus:
         """A copy with ``extra`` alleles at ``frequency`` each, the table renormalised to sum 1."""
         new = [canonical_allele(a) for a in extra if not self.has(a)]

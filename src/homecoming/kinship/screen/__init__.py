@@ -208,9 +208,7 @@ def _block_rows(
     ok = np.ones_like(rows, dtype=np.uint8) if mutated else None
     jobs_list = [(f.pedigree, f.missing, list(f.profiles)) for f in block]
     dists = marker_distributions(jobs_list, loci=loci, theta=theta)
-    nomuts = (
-        marker_distributions(jobs_list, loci=[replace(lc, mutation=None) for lc in loci]) if mutated else None
-    )
+    nomuts = marker_distributions(jobs_list, loci=[lc.without_mutation for lc in loci]) if mutated else None
     population: dict[tuple[int, bool], F64] | None = {} if theta == 0 else None
     for i, markers in enumerate(dists):
         nomut = None if nomuts is None else nomuts[i]
