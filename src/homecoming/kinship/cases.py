@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from homecoming.errors import LimitError
-from homecoming.kinship.dvi.assignments import components
+from homecoming.kinship.dvi.assignments import OptionSet, components
 from homecoming.kinship.dvi.identification import Identification, identify
 from homecoming.kinship.dvi.joint import DEFAULT_LIMIT, DviProblem, Pairwise, count_component, pairwise
 from homecoming.kinship.dvi.joint_table import joint_table
@@ -66,11 +66,15 @@ def _pair_matrix(problem: DviProblem, table: Mapping[tuple[int, int], float], *,
     return _matrix(problem, vals, ~np.isnan(vals))
 
 
-def _joint_block(problem: DviProblem, pw: Pairwise, limit: int) -> dict[str, Any]:
+def _joint_block(
+    problem: DviProblem, pw: Pairwise, limit: int
+) -> tuple[dict[str, Any], dict[int, OptionSet]]:
+    """The joint table's block, and its families' option sets (for the identification to reuse)."""
     try:
         jt = joint_table(problem, limit=limit, pw=pw)
     except LimitError as exc:
-        return {"skipped": str(exc)}
+        return {"skipped": str(exc)}, {}
+    known = {opts.family: opts for e in jt.components for opts in e.option_sets}
     ids, ms = problem.victim_ids, problem.missing
     best = jt.rows[0][1] if jt.rows else math.nan
     rows = [
@@ -84,7 +88,7 @@ def _joint_block(problem: DviProblem, pw: Pairwise, limit: int) -> dict[str, Any
         }
         for k, (pairs, ll) in enumerate(jt.rows)
     ]
-    return {
+    block = {
         "function": "homecoming.kinship.joint_table (mutation models on, all candidate pairings)",
         "n_assignments": jt.n_assignments,
         "n_rows_included": len(rows),
@@ -94,6 +98,7 @@ def _joint_block(problem: DviProblem, pw: Pairwise, limit: int) -> dict[str, Any
         "pair_probabilities": _pair_matrix(problem, jt.pair_probabilities(), log=False),
         "generalised_lr": _pair_matrix(problem, jt.generalised_lrs(), log=True),
     }
+    return block, known
 
 
 def _identification_block(ident: Identification) -> dict[str, Any]:
@@ -152,7 +157,10 @@ def run_dvi_case(
     ]
     exact = all(kind == "exact" for _n, kind in comps)
     present = ~np.isnan(pw.log_lr)
-    ident = identify(problem, threshold=threshold, max_incompatible=max_incompatible, limit=limit, pw=pw)
+    joint, known = _joint_block(problem, pw, limit)
+    ident = identify(
+        problem, threshold=threshold, max_incompatible=max_incompatible, limit=limit, pw=pw, known=known
+    )
     components_ll = {v: float(pw.victim_logliks[i].sum()) for i, v in enumerate(problem.victim_ids)}
     components_ll |= {f.name: float(pw.family_logliks[k].sum()) for k, f in enumerate(problem.families)}
     return {
@@ -165,7 +173,7 @@ def run_dvi_case(
             "size": math.prod(n for n, _k in comps),
             "type": "exact" if exact else "lower bound",
         },
-        "joint": _joint_block(problem, pw, limit),
+        "joint": joint,
         "identification": _identification_block(ident),
         "notes": list(problem.notes),
         "case_digest": digest({k: v for k, v in parsed.document.items() if k != "expected"}),

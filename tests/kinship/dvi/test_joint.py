@@ -311,3 +311,28 @@ def test_pairwise_over_families_whose_victims_show_different_alleles() -> None:
             want = missing_person_lr(fam.pedigree, m, poi, family=dict(fam.references), loci=[locus])
             got = pw.log_lr[problem.victim_ids.index(v), problem.missing.index(m)]
             assert math.exp(got) == pytest.approx(want.lr, rel=1e-12), (v, m)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_identification_reusing_the_joint_tables_options_gives_the_same_answers(path: Path) -> None:
+    """``homecoming dvi`` builds the joint table first and the identification filters its families'
+    options instead of computing them again: the same numbers as computing them."""
+    problem = read_dvi_case(path).problem
+    try:
+        jt = joint_table(problem)
+        known = {opts.family: opts for e in jt.components for opts in e.option_sets}
+    except LimitError:  # over the limit (as homecoming dvi): nothing to reuse, the same answers
+        known = {}
+    plain, reused = identify(problem), identify(problem, known=known)
+    assert len(plain.components) == len(reused.components)
+    for a, b in zip(plain.components, reused.components, strict=True):
+        assert (a.method, a.n_assignments, a.victims, a.families) == (
+            b.method,
+            b.n_assignments,
+            b.victims,
+            b.families,
+        )
+        assert b.best_log_lr == pytest.approx(a.best_log_lr, rel=1e-12, abs=1e-12)
+        assert set(a.pair_probabilities) == set(b.pair_probabilities)
+        for pair, p in a.pair_probabilities.items():
+            assert b.pair_probabilities[pair] == pytest.approx(p, rel=1e-10, abs=1e-15)

@@ -16,10 +16,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from homecoming.errors import HypothesisError
-from homecoming.kinship.dvi.assignments import Component, Pair, components, enumerate_component, ml_matching
+from homecoming.kinship.dvi.assignments import (
+    Component,
+    OptionSet,
+    Pair,
+    components,
+    enumerate_component,
+    ml_matching,
+)
 from homecoming.kinship.dvi.joint import (
     DEFAULT_LIMIT,
     DviProblem,
@@ -125,8 +133,13 @@ def identify(
     max_incompatible: int = 2,
     limit: int = DEFAULT_LIMIT,
     pw: Pairwise | None = None,
+    known: Mapping[int, OptionSet] | None = None,
 ) -> Identification:
-    """Joint identification of a batch (see the module docstring for the steps)."""
+    """Joint identification of a batch (see the module docstring for the steps).
+
+    ``known``: the families' option sets over all candidate pairs (e.g. a joint table's), reused
+    instead of computing the option sets of each component again.
+    """
     pw = pw or pairwise(problem)
     cands, excluded = exclusion_filter(problem, pw, max_incompatible)
     allow = list(problem.allow_unassigned)
@@ -142,7 +155,7 @@ def identify(
     reduced = problem.restricted(cands, allow)
     ev = _Evidence(reduced, reduced.loci)
     results = [
-        _solve(reduced, comp, pw, ev, limit)
+        _solve(reduced, comp, pw, ev, limit, known)
         for comp in components(reduced.candidates, reduced.missing_family, len(reduced.families))
     ]
     return Identification(
@@ -150,14 +163,21 @@ def identify(
     )
 
 
-def _solve(problem: DviProblem, comp: Component, pw: Pairwise, ev: _Evidence, limit: int) -> ComponentResult:
+def _solve(
+    problem: DviProblem,
+    comp: Component,
+    pw: Pairwise,
+    ev: _Evidence,
+    limit: int,
+    known: Mapping[int, OptionSet] | None,
+) -> ComponentResult:
     n, kind = count_component(problem, comp, stop_above=limit)
     req = [v for v in comp.victims if not problem.allow_unassigned[v]]
     if not comp.families:
         return ComponentResult(comp.victims, (), EXACT, n, kind, (), 0.0, 1.0 if n else None, {}, {})
     if n <= limit and kind == "exact":
         e = enumerate_component(
-            comp.victims, option_sets(problem, comp, pw, ev), required=req, limit=limit, count=n
+            comp.victims, option_sets(problem, comp, pw, ev, known=known), required=req, limit=limit, count=n
         )
         if e.size == 0:
             return ComponentResult(

@@ -484,15 +484,27 @@ DEFAULT_LIMIT = 1_000_000
 
 
 def option_sets(
-    problem: DviProblem, comp: Component, pw: Pairwise, evidence: _Evidence | None = None
+    problem: DviProblem,
+    comp: Component,
+    pw: Pairwise,
+    evidence: _Evidence | None = None,
+    *,
+    known: Mapping[int, OptionSet] | None = None,
 ) -> list[OptionSet]:
-    """Option sets of the families of ``comp``; single-missing families come from the pairwise LRs."""
+    """Option sets of the families of ``comp``; single-missing families come from the pairwise LRs.
+
+    ``known``: option sets already computed for a problem with more candidate pairs (the joint table's,
+    before exclusions); a family's options here are those whose pairs are all still candidates — the
+    same numbers, since an option's likelihood does not depend on the other candidates.
+    """
     vtot = pw.victim_logliks.sum(axis=1)
     out: list[OptionSet] = []
     victims = set(comp.victims)
     for f in comp.families:
         fam = problem.families[f]
-        if len(fam.missing) == 1:
+        if known is not None and f in known and len(fam.missing) > 1:
+            out.append(_restrict(known[f], problem, victims))
+        elif len(fam.missing) == 1:
             j = problem.missing.index(fam.missing[0])
             vs = [v for v in comp.victims if j in problem.candidates[v]]
             opts: list[tuple[Pair, ...]] = [(), *[((v, j),) for v in vs]]
@@ -501,6 +513,15 @@ def option_sets(
             table = family_table(problem, f, victims=sorted(victims), evidence=evidence)
             out.append(table.option_set(vtot))
     return out
+
+
+def _restrict(options: OptionSet, problem: DviProblem, victims: set[int]) -> OptionSet:
+    keep = [
+        k
+        for k, pairs in enumerate(options.pairs)
+        if all(v in victims and m in problem.candidates[v] for v, m in pairs)
+    ]
+    return OptionSet(options.family, tuple(options.pairs[k] for k in keep), options.weights[keep])
 
 
 def count_component(
