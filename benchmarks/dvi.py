@@ -67,6 +67,8 @@ from homecoming.kinship import (
     pairwise,
     simulate_population,
 )
+from homecoming.kinship.cases import run_dvi_case
+from homecoming.kinship.formats.dvi import DviCase
 from homecoming.kinship.populations import make_partial
 from homecoming.kinship.simulate import simulate_profiles
 
@@ -430,6 +432,9 @@ def _pipeline(name: str, problem: DviProblem, truth: Truth, out: dict[str, objec
                 except HomecomingError as exc:
                     out[f"dvi_{name}_joint_table"] = _error(exc)
             out[f"dvi_{name}_with_joint_table_seconds"] = total + t.seconds
+        with Timer(f"{name}: the whole of `homecoming dvi` (run_dvi_case)") as t:
+            run_dvi_case(DviCase(name, name, problem, None, None, {"id": name}))
+        out[f"dvi_{name}_homecoming_dvi_seconds"] = t.seconds
     except (HomecomingError, MemoryError) as exc:
         console.log(f"[red]{name}: {_error(exc)}")
         out[f"dvi_{name}_seconds"] = math.nan
