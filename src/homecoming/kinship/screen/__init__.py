@@ -29,11 +29,10 @@ import numba
 import numpy as np
 
 from homecoming.errors import HypothesisError, InputError, LimitError, MarkerError
-from homecoming.kinship.distributions import MarkerDistribution, marker_distributions
+from homecoming.kinship.distributions import MarkerDistribution, marker_distributions, plain_family_rows, tril
 from homecoming.kinship.engine.program import PARALLEL_LOCK
 from homecoming.kinship.model.markers import Locus, Profile, reconcile_loci
 from homecoming.kinship.model.pedigree import Pedigree
-from homecoming.kinship.rows import plain_family_rows, tril
 from homecoming.kinship.screen.kernel import _TILE, F32, F64, I32, I64, U8, _kernel, _order, _pair_scores
 from homecoming.provenance import Provenance, digest
 

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from homecoming.kinship import FrequencyTable, Locus, MutationModel, Pedigree, Profile, SexMutation
-from homecoming.kinship.distributions import marker_distributions
+from homecoming.kinship.distributions import _inbred, marker_distributions, plain_family_rows
 from homecoming.kinship.model.alleles import lumped_space
 from homecoming.kinship.populations import FAMILY_KINDS, family_pedigree, make_partial
-from homecoming.kinship.rows import _inbred, plain_family_rows
 from homecoming.kinship.screen import _family_rows
 from homecoming.kinship.simulate import simulate_profiles
 
