@@ -47,3 +47,29 @@ def test_unknown_allele_error_and_minimum_frequency() -> None:
 def test_dropout_out_of_range() -> None:
     with pytest.raises(MarkerError, match="drop-out"):
         Profile.from_mapping("S", {}, dropout=1.5)
+
+
+def test_a_used_locus_or_profile_pickles_as_small_as_a_new_one() -> None:
+    """Worker processes and Dask receive loci and profiles by pickle: their caches (allele spaces,
+    per-locus allele indices keyed by loci) stay behind. A profile used once carried every locus and
+    its spaces with it, and the Dask screen's tasks moved them between workers for minutes."""
+    import pickle
+
+    import numpy as np
+
+    from homecoming.kinship import FrequencyTable, Pedigree, genotype_distribution
+    from homecoming.kinship.simulate import simulate_profiles
+
+    table = FrequencyTable.builtin("norwegian").normalised()
+    loci = table.loci(table.names[:10])
+    ped = Pedigree.from_records(
+        [("FA", None, None, "male"), ("MO", None, None, "female"), ("MP", "FA", "MO", "male")]
+    )
+    profiles = simulate_profiles(ped, loci, np.random.default_rng(1), typed=["FA", "MO"])
+    before = len(pickle.dumps(profiles)), len(pickle.dumps(loci))
+    genotype_distribution(ped, "MP", loci=loci, family=profiles)
+    assert profiles["FA"].code_cache and loci[0].space_cache  # the caches are filled ...
+    assert (len(pickle.dumps(profiles)), len(pickle.dumps(loci))) == before  # ... and not shipped
+    again = pickle.loads(pickle.dumps(profiles["FA"]))
+    assert again == profiles["FA"] and again.code_cache == {}
+    assert pickle.loads(pickle.dumps(loci[0])).allele_index == loci[0].allele_index

@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, Literal
 
@@ -28,6 +28,10 @@ FloatArray = NDArray[np.float64]
 Chromosome = Literal["autosomal", "X"]
 SUM_TOLERANCE = 1e-6
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def _fields_only(obj: object) -> dict[str, object]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
 
 
 def canonical_allele(label: object) -> str:
@@ -115,6 +119,11 @@ class Locus:
         if not (0 <= self.silent_frequency < 1):
             out.append(Problem(f"{where}: silent_frequency", "must be in [0, 1)", self.silent_frequency))
         return out
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the fields only: the caches (allele spaces, matrices, the mutation-free twin) are
+        rebuilt where the locus lands, not shipped to every worker."""
+        return _fields_only(self)
 
     @cached_property
     def allele_index(self) -> dict[str, int]:
@@ -287,6 +296,10 @@ class Profile:
 
     def get(self, marker: str) -> Genotype | None:
         return self.genotypes.get(marker)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the fields only (the per-locus allele indices are a cache keyed by loci)."""
+        return _fields_only(self)
 
     @cached_property
     def code_cache(self) -> dict[object, object]:
