@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from homecoming.app.vocabulary import RANKS, UNITS
+from homecoming.io.person_columns import PERSON_TEXT_FIELDS
 
 
 def name_pools(seed: int) -> dict[str, dict[str, list[str]]]:
@@ -185,19 +186,7 @@ def _bulk_tuples(
     return out
 
 
-_PERSON_TEXT = (
-    "sex",
-    "place_of_birth",
-    "citizenship",
-    "father_name",
-    "mother_maiden_name",
-    "power",
-    "force",
-    "unit",
-    "rank",
-    "service_number",
-    "identity_document",
-)
+_PERSON_TEXT = ("sex", *PERSON_TEXT_FIELDS)  # the one field list (io/person_columns.py)
 _COLUMNS = {
     "person": None,  # from the model
     "nameform": (
