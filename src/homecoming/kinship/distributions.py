@@ -334,9 +334,6 @@ def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
     return np.where(hemi[:, None], male[None, :], hw[None, :])
 
 
-Codes = dict[int, tuple[int, int]]
-
-
 def _possible(
     jobs: Sequence[RowJob], loci: Sequence[Locus], kept: list[int], hemi: NDArray[np.bool_]
 ) -> list[U8]:

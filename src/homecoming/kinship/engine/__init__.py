@@ -73,11 +73,6 @@ class MarkerResult(NamedTuple):
     space: AlleleSpace
     backend: Literal["generic", "compiled"]
 
-    def position(self, allele: int) -> int:
-        """Where locus allele ``allele`` lies in ``joint`` (the lumped allele for an unnamed one)."""
-        code = self.space.codes.get(allele)
-        return self.space.n - 1 if code is None else code
-
 
 def marker_results(
     jobs: Sequence[Job], loci: Sequence[Locus], /, *, backend: Backend = "auto"

@@ -83,11 +83,6 @@ def _buffers(markers: Sequence[MarkerInput]) -> Buffers:
     return BUFFERS.put(key, buffers)  # type: ignore[no-any-return]
 
 
-def fits(plan: Plan, n: int) -> bool:
-    """Whether a marker of ``n`` alleles fits the compiled backend under ``plan``."""
-    return largest_table(compile_program(plan), n) <= FAST_LIMIT
-
-
 def run_markers(plan: Plan, markers: Sequence[MarkerInput], *, joint: bool) -> list[Result | None]:
     """``(loglik, joint)`` of every marker by ``plan`` in one compiled call (None: too large for it)."""
     program = compile_program(plan)
