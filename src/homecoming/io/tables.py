@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -255,6 +256,31 @@ class RowChecks:
             return None
 
 
+def cell_problems(row: int, values: Mapping[str, str | None]) -> list[Problem]:
+    """What no cell of any format may hold: a formula (a spreadsheet would run it)."""
+    found: list[Problem] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        if looks_like_formula(value):
+            found.append(
+                Problem(
+                    name,
+                    "starts like a spreadsheet formula",
+                    _shown(value),
+                    "remove the leading " + repr(value[0]) + " (a spreadsheet would run the cell as a "
+                    "formula); after + or - put a space, or write the number alone",
+                    row,
+                )
+            )
+    return found
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A cell as an error shows it: at most ``limit`` characters."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def collect_rows(
     records: Iterable[Cells],
     names: Sequence[str | None],
@@ -289,14 +315,53 @@ def collect_rows(
         for name, cell in zip(names, cells, strict=False):
             if name:
                 values[name] = cell
+        before = len(problems)
+        problems.extend(cell_problems(number, values))
         checked = check(number, values)
-        if checked is not None:
+        if checked is not None and len(problems) == before:
             result.append(checked)
         if len(problems) >= max_problems:
             message = f"stopped after {max_problems} problems"
             problems.append(Problem("file", message, None, "fix these and import again", number))
             break
     return result
+
+
+# ---------------------------------------------------------------- formulas (CSV/XLSX injection)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet takes a cell starting with one of these for a formula (OWASP, CSV injection)."""
+
+_NUMBER = re.compile(r"[+-]?(?:\d[\d ]*(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_PHONE = re.compile(r"\+[\d ()./-]+")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters XLSX (XML 1.0) cannot hold, and no text field should: C0 controls but TAB, LF, CR; DEL."""
+
+
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula? A number (``-5``, ``+1.5``) or a telephone
+    number (``+380 67 123 45 67``) is not one; a sign followed by a space (``- see letter``) is not."""
+    if not text or text[0] not in FORMULA_STARTS:
+        return False
+    if _NUMBER.fullmatch(text) or _PHONE.fullmatch(text):
+        return False
+    return not (text[0] in "+-" and text[1:2] in ("", " "))
+
+
+def csv_safe(value: object) -> str:
+    """A cell for a CSV export: a text a spreadsheet would run as a formula gets a leading ``'``
+    (OWASP); numbers stay numbers; characters no file should carry become U+FFFD."""
+    text = "" if value is None else str(value)
+    text = _ILLEGAL.sub("\ufffd", text)
+    if text and text[0] in FORMULA_STARTS and not (_NUMBER.fullmatch(text) or _PHONE.fullmatch(text)):
+        return "'" + text
+    return text
+
+
+def xlsx_text(value: str) -> str:
+    """A text for an XLSX export: the characters XML cannot hold become U+FFFD (the cell is written as
+    a string cell, never a formula, by :func:`write_table`)."""
+    return _ILLEGAL.sub("\ufffd", value)
 
 
 # ---------------------------------------------------------------- writing
@@ -314,6 +379,11 @@ def write_table(
 
     CSV: a path or binary stream gets UTF-8 with a BOM (Excel opens it correctly), a text stream no
     BOM. XLSX: one sheet named ``sheet``; empty cells stay empty.
+
+    Exports are safe to open: every XLSX cell is a string cell (``=...`` is text, never a live
+    formula), a CSV cell that a spreadsheet would take for a formula starts with ``'``
+    (:func:`csv_safe`), and characters a file cannot carry (NUL, other control characters) become
+    U+FFFD, so one bad stored value never breaks an export.
     """
     if fmt == "csv":
         if isinstance(path_or_stream, (str, Path)):
@@ -327,17 +397,40 @@ def write_table(
             path_or_stream.write(buffer.getvalue().encode("utf-8-sig"))  # type: ignore[arg-type]
         return
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     out = book.create_sheet(sheet)
-    out.append(list(header))
+
+    def text_cell(value: object) -> WriteOnlyCell | None:
+        if value is None or value == "":
+            return None
+        cell = WriteOnlyCell(out, value=xlsx_text(str(value)))
+        cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
+        return cell
+
+    out.append([text_cell(name) for name in header])
     for record in records:
-        out.append([cell or None for cell in record])
+        out.append([text_cell(cell) for cell in record])
     book.save(path_or_stream)
 
 
+class SafeCsvWriter:
+    """``csv.writer`` whose every cell goes through :func:`csv_safe` (for exports built by hand)."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._writer = csv.writer(handle, lineterminator="\r\n")
+
+    def writerow(self, record: Iterable[object]) -> None:
+        self._writer.writerow([csv_safe(cell) for cell in record])
+
+    def writerows(self, records: Iterable[Iterable[object]]) -> None:
+        for record in records:
+            self.writerow(record)
+
+
 def _write_csv(header: Sequence[str], records: Iterable[Sequence[str]], handle: IO[str]) -> None:
-    writer = csv.writer(handle, lineterminator="\r\n")
+    writer = SafeCsvWriter(handle)
     writer.writerow(header)
     writer.writerows(records)
 
@@ -345,12 +438,16 @@ def _write_csv(header: Sequence[str], records: Iterable[Sequence[str]], handle: 
 __all__ = [
     "Column",
     "RowChecks",
+    "SafeCsvWriter",
     "Source",
     "Target",
+    "cell_problems",
     "cell_text",
     "collect_rows",
+    "csv_safe",
     "file_error",
     "file_problem",
+    "looks_like_formula",
     "match_header",
     "read_header",
     "read_records",
@@ -358,4 +455,5 @@ __all__ = [
     "schema_markdown",
     "source_name",
     "write_table",
+    "xlsx_text",
 ]

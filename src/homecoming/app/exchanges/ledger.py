@@ -14,7 +14,6 @@ for the whole agreement (``ReportedFigure.cumulative``) are shown beside the led
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -32,6 +31,7 @@ from homecoming.app.exchanges.models import (
     Operation,
     ReportedFigure,
 )
+from homecoming.io.tables import SafeCsvWriter
 
 _ROLE_RANK = {
     FigureRole.counted_by_receiver: 0,
@@ -320,7 +320,7 @@ CSV_COLUMNS = (
 def to_csv(ledger: Ledger) -> str:
     """One row per point (and per undated delivery, with an empty date and cumulative)."""
     out = io.StringIO(newline="")
-    w = csv.writer(out, lineterminator="\r\n")
+    w = SafeCsvWriter(out)  # a source or note typed as "=..." is text, not a formula
     w.writerow(CSV_COLUMNS)
     for s in ledger.series:
         base = [ledger.agreement, s.category, s.sending, s.receiving, "" if s.quota is None else s.quota]
