@@ -71,9 +71,17 @@ def test_coordinator_records_an_agreement_category_operation_manifest_and_figure
     assert r.status_code == 201
     ledger = client.get(f"{API}/agreements/{agreement.pk}/ledger").json()
     ua = next(s for s in ledger["series"] if s["category"] == "bodies" and s["receiving"] == "UA")
-    assert ua["delivered"] == 1 and ua["points"][0]["basis"] == "manifest"
+    # the manifest (1 line) and the receiver's count (2) disagree: the figure is kept until decided
+    assert ua["delivered"] == 2 and ua["points"][0]["basis"] == "counted_by_receiver"
+    assert ua["disagreements"] == ["OP-9"]
+    [d] = ua["deliveries"]
+    assert (d["manifest_count"], d["figure_value"], d["decision_state"]) == (1, 2, "undecided")
+    assert ledger["disagreements"][0]["figure_source"] == "Receiver"
     found = client.get(f"{API}/operations/{op}/findings").json()
-    assert [f["kind"] for f in found["findings"]] == ["line_without_remains", "count_disagreement"]
+    assert [f["kind"] for f in found["findings"]] == [
+        "line_without_remains",
+        "manifest_disagrees_with_figure",
+    ]
     export = client.get(f"{API}/versions/{manifest['versions'][0]['id']}/export")
     assert export.status_code == 200 and b"B1" in export.content
 
@@ -128,7 +136,7 @@ def test_the_agreement_page_shows_chart_figures_findings_and_statements(coordina
     page = client.get(f"/exchanges/agreements/{a.pk}/").content.decode()
     assert "<svg" in page and 'class="quota"' in page and "point approximate" not in page
     assert 'dasharray="2 2"' in page  # the assumed date of 19 Aug is drawn as inferred
-    assert "+ over 6,000 not dated" in page
+    assert "undated deliveries over 6,000" in page and "≈ 9,000" in page  # the chart's undated column
     assert "sources disagree" not in page and "a source is silent" in page and "one source only" in page
     assert "I Want to Find" in page and "TASS citing an unnamed source" in page
     assert "unilateral repatriation" in page

@@ -78,6 +78,9 @@ def test_csv_has_a_row_per_point_and_per_undated_delivery(loaded: Agreement) -> 
     assert len(rows) == 1 + 2 * 4
     assert any(
         ",REM-2025-06-SUM,," in r
-        and r.endswith("reported_by_source,AFP/TASS-based report of 18 September 2025")
+        and r.endswith(
+            "reported_by_source,AFP/TASS-based report of 18 September 2025,,6000,"
+            "AFP/TASS-based report of 18 September 2025,"
+        )
         for r in rows
     )

@@ -7,9 +7,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from homecoming.app.exchanges import findings, ledger, services
+from homecoming.app.exchanges import decisions, findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
-from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation, ReportedFigure
+from homecoming.app.exchanges.models import (
+    Agreement,
+    LedgerDecision,
+    ManifestVersion,
+    Operation,
+    ReportedFigure,
+)
 from homecoming.app.exchanges.schemas import (
     AgreementCategoryIn,
     AgreementCategoryOut,
@@ -18,6 +24,9 @@ from homecoming.app.exchanges.schemas import (
     ConsistencyFindingsOut,
     IdentificationResultIn,
     IdentificationResultOut,
+    LedgerDecisionIn,
+    LedgerDecisionOut,
+    LedgerReviewIn,
     ManifestOut,
     ManifestVersionIn,
     OperationIn,
@@ -352,3 +361,45 @@ def add_identification(request: HttpRequest, line_id: int, payload: Identificati
     actor = require(request, "exchanges.add_identificationresult")
     result = manifest_services.record_identification(actor=actor, line_id=line_id, data=payload.dict())
     return Status(201, result)
+
+
+def decision_out(d: LedgerDecision) -> dict[str, Any]:
+    review = d.reviews.select_related("reviewer").first()
+    return {
+        "id": d.pk,
+        "operation": d.operation.reference,
+        "receiving": d.receiving_party.code,
+        "category": d.category.code,
+        "use": d.use,
+        "manifest_count": d.manifest_count,
+        "figure_value": d.figure_value,
+        "reason": d.reason,
+        "decided_at": d.decided_at,
+        "decided_by": d.decided_by.get_username() if d.decided_by else "",
+        "verdict": review.verdict if review else "",
+        "reviewer": review.reviewer.get_username() if review and review.reviewer else "",
+    }
+
+
+@router.post(
+    "/exchanges/operations/{operation_id}/ledger-decisions",
+    response={201: LedgerDecisionOut},
+    summary="Decide which evidence (manifest or figure) the ledger counts where they disagree",
+    description="The ledger keeps the reported figure until a decision, accepted by a second person, "
+    "chooses the manifest. 409 when there is no disagreement or a decision waits for review.",
+)
+def decide(request: HttpRequest, operation_id: int, payload: LedgerDecisionIn) -> Any:
+    actor = require(request, "exchanges.add_ledgerdecision")
+    decision = decisions.decide(actor=actor, operation_id=operation_id, **payload.dict())
+    return Status(201, decision_out(decision))
+
+
+@router.post(
+    "/exchanges/ledger-decisions/{decision_id}/review",
+    response={201: LedgerDecisionOut},
+    summary="Accept or reject a ledger decision (by someone other than who made it)",
+)
+def review_decision(request: HttpRequest, decision_id: int, payload: LedgerReviewIn) -> Any:
+    actor = require(request, "exchanges.review_ledgerdecision")
+    result = decisions.review(actor=actor, decision_id=decision_id, **payload.dict())
+    return Status(201, decision_out(result.decision))

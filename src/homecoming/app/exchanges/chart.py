@@ -1,8 +1,13 @@
 """The ledger chart: cumulative deliveries each way over time against the quota (server-side SVG).
 
 Time runs along the x axis; one line per direction; the quota is a dashed horizontal line; a point whose
-count is approximate (or follows one) is drawn hollow, one whose date was inferred has a dotted ring;
-deliveries without a date are written beside the chart, never placed on the time axis.
+count is approximate (or follows one) is drawn hollow, one whose date was inferred has a dotted ring, one
+whose manifest and figure disagree with no accepted decision has a red ring.
+
+Deliveries without a date cannot be placed in time, but the chart must end where the table ends: they are
+drawn in a separate "undated" column after the dated axis, the line continuing dashed from the last dated
+total to the total with the undated deliveries (always approximate, so hollow). The last value of each
+series (``data-cumulative`` of its last point) is the table's total (``Series.total_with_undated``).
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from datetime import date, timedelta
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from homecoming.app.exchanges.ledger import Series
 
 COLOURS = ("#1f5f8b", "#b35806", "#4d9221", "#762a83")
+DISPUTED = "#c00"
 
 
 def _scale(lo: float, hi: float, a: float, b: float) -> tuple[float, float]:
@@ -22,16 +29,30 @@ def _scale(lo: float, hi: float, a: float, b: float) -> tuple[float, float]:
     return (b - a) / span, a - lo * (b - a) / span
 
 
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
 def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: int = 300) -> SafeString:
     left, right, top, bottom = 60, 200, 30, 40
     dated = [p.date for s in series for p in s.points]
-    if not dated:
-        return mark_safe(f'<p class="muted">{escape(title)}: no dated deliveries yet.</p>')
-    start, end = min(dated) - timedelta(days=7), max(dated) + timedelta(days=7)
-    ymax = max([p.cumulative for s in series for p in s.points] + [s.quota or 0 for s in series] + [1])
+    has_undated = any(s.undated for s in series)
+    if not dated and not has_undated:
+        return mark_safe(f'<p class="muted">{escape(title)}: {escape(_("no deliveries yet."))}</p>')
+    column = 70 if has_undated else 0  # the "undated" column, after the dated axis
+    axis_end = width - right - column
+    first, last = (min(dated), max(dated)) if dated else (date.today(), date.today())
+    start, end = first - timedelta(days=7), last + timedelta(days=7)
+    ymax = max(
+        [s.total_with_undated for s in series]
+        + [s.delivered for s in series]
+        + [s.quota or 0 for s in series]
+        + [1]
+    )
     ymax = int(ymax * 1.1) + 1
-    kx, cx = _scale(start.toordinal(), end.toordinal(), left, width - right)
+    kx, cx = _scale(start.toordinal(), end.toordinal(), left, axis_end)
     ky, cy = _scale(0, ymax, height - bottom, top)
+    xu = axis_end + column / 2
 
     def x(d: date) -> float:
         return kx * d.toordinal() + cx
@@ -41,7 +62,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
 
     parts = [
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" '
+        f'width="{width}" height="{height}" data-ymax="{ymax}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="11">'
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="14" font-size="13" font-weight="600">{escape(title)}</text>',
@@ -49,10 +70,18 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0):.1f}" stroke="#999"/>',
         f'<text x="{left - 6}" y="{y(0):.1f}" text-anchor="end">0</text>',
         f'<text x="{left - 6}" y="{y(ymax) + 4:.1f}" text-anchor="end">{ymax:,}</text>',
-        f'<text x="{left}" y="{height - 22}">{start + timedelta(days=7):%d %b %Y}</text>',
-        f'<text x="{width - right}" y="{height - 22}" text-anchor="end">'
-        f"{end - timedelta(days=7):%d %b %Y}</text>",
     ]
+    if dated:
+        parts.append(
+            f'<text x="{left}" y="{height - 22}">{first:%d %b %Y}</text>'
+            f'<text x="{axis_end}" y="{height - 22}" text-anchor="end">{last:%d %b %Y}</text>'
+        )
+    if has_undated:
+        parts.append(
+            f'<line class="undated-column" x1="{axis_end + 4}" y1="{top}" x2="{axis_end + 4}" '
+            f'y2="{y(0):.1f}" stroke="#999" stroke-dasharray="3 3"/>'
+            f'<text x="{xu:.1f}" y="{height - 22}" text-anchor="middle">{escape(_("undated"))}</text>'
+        )
     quotas_drawn: set[int] = set()
     for i, s in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
@@ -62,38 +91,71 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
             parts.append(
                 f'<line class="quota" x1="{left}" y1="{y(s.quota):.1f}" x2="{width - right}" '
                 f'y2="{y(s.quota):.1f}" stroke="#c00" stroke-dasharray="6 4"/>'
-                f'<text x="{left + 4}" y="{y(s.quota) - 4:.1f}" fill="#c00">quota {s.quota:,}</text>'
+                f'<text x="{left + 4}" y="{y(s.quota) - 4:.1f}" fill="#c00">'
+                f"{escape(_('quota %(n)s') % {'n': _n(s.quota)})}</text>"
             )
+        parts.append(f'<g class="series" data-label="{escape(label)}" data-total="{s.total_with_undated}">')
         coords = " ".join(f"{x(p.date):.1f},{y(p.cumulative):.1f}" for p in s.points)
         if coords:
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for p in s.points:
             fill = "white" if p.approximate else colour
-            cls = "point approximate" if p.approximate else "point"
+            cls = "point" + (" approximate" if p.approximate else "") + (" disputed" if p.disputed else "")
             ring = ' stroke-dasharray="2 2"' if p.date_inferred else ""
             tip = (
                 f"{label}: {p.operation} {p.date.isoformat()}"
-                f"{' (date inferred)' if p.date_inferred else ''}, "
-                f"+{p.delivered:,} → {p.cumulative:,}{' (approximate)' if p.approximate else ''}"
+                f"{_(' (date inferred)') if p.date_inferred else ''}, "
+                f"+{p.delivered:,} → {p.cumulative:,}{_(' (approximate)') if p.approximate else ''}"
             )
+            if p.disputed:
+                tip += "; " + _("the manifest disagrees with the figure: the figure is kept until decided")
+                parts.append(
+                    f'<circle cx="{x(p.date):.1f}" cy="{y(p.cumulative):.1f}" r="8" fill="none" '
+                    f'stroke="{DISPUTED}" stroke-width="1.5"/>'
+                )
             parts.append(
-                f'<circle class="{cls}" cx="{x(p.date):.1f}" cy="{y(p.cumulative):.1f}" r="4" fill="{fill}" '
-                f'stroke="{colour}" stroke-width="2"{ring}><title>{escape(tip)}</title></circle>'
+                f'<circle class="{cls}" cx="{x(p.date):.1f}" cy="{y(p.cumulative):.1f}" r="4" '
+                f'fill="{fill}" stroke="{colour}" stroke-width="2"{ring} data-cumulative="{p.cumulative}">'
+                f"<title>{escape(tip)}</title></circle>"
             )
+        if s.undated:
+            undated = sum(d.delivered for d in s.undated)
+            over = any(d.qualifier == "lower_bound" for d in s.undated)
+            x0, y0 = (x(s.points[-1].date), y(s.delivered)) if s.points else (left, y(0))
+            parts.append(
+                f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{xu:.1f}" y2="{y(s.total_with_undated):.1f}" '
+                f'stroke="{colour}" stroke-width="2" stroke-dasharray="4 3"/>'
+            )
+            what = "; ".join(f"{d.operation}: {d.delivered:,} ({d.date_note})" for d in s.undated)
+            added = (_("over %(n)s") if over else "%(n)s") % {"n": _n(undated)}
+            tip = _("%(label)s: undated deliveries %(added)s (%(what)s) → ≈ %(total)s") % {
+                "label": label,
+                "added": added,
+                "what": what,
+                "total": _n(s.total_with_undated),
+            }
+            disputed = " disputed" if any(d.open for d in s.undated) else ""
+            parts.append(
+                f'<circle class="point undated approximate{disputed}" cx="{xu:.1f}" '
+                f'cy="{y(s.total_with_undated):.1f}" r="4" fill="white" stroke="{colour}" stroke-width="2" '
+                f'data-cumulative="{s.total_with_undated}"><title>{escape(tip)}</title></circle>'
+                f'<text x="{xu:.1f}" y="{y(s.total_with_undated) - 8:.1f}" text-anchor="middle" '
+                f'fill="{colour}">≈ {s.total_with_undated:,}</text>'
+            )
+        parts.append("</g>")
         ly = top + 16 * i
         parts.append(
             f'<rect x="{width - right + 4}" y="{ly + 20}" width="10" height="10" fill="{colour}"/>'
             f'<text x="{width - right + 18}" y="{ly + 29}">{escape(label)}</text>'
         )
-        undated = sum(d.delivered for d in s.undated)
-        over = "over " if any(d.qualifier == "lower_bound" for d in s.undated) else ""
-        if undated:
-            parts.append(
-                f'<text class="undated" x="{width - right + 18}" y="{ly + 29 + 16 * len(series)}" '
-                f'fill="{colour}">{escape(f"+ {over}{undated:,} not dated")}</text>'
-            )
     parts.append(
-        f'<text x="{left}" y="{height - 6}" fill="#555">filled point: exact; hollow: approximate; '
-        "dotted ring: date inferred</text></svg>"
+        f'<text x="{left}" y="{height - 6}" fill="#555">'
+        + escape(
+            _(
+                "filled point: exact; hollow: approximate; dotted ring: date inferred; red ring: manifest "
+                "and figure disagree"
+            )
+        )
+        + "</text></svg>"
     )
     return mark_safe("".join(parts))

@@ -120,3 +120,15 @@ class Measure(models.TextChoices):
         _("of them: died in captivity while on the list due for exchange"),
     )
     other = "other", _("other count")
+
+
+class Evidence(models.TextChoices):
+    """Which evidence a person decided an operation's delivered count in the ledger uses."""
+
+    manifest = "manifest", _("the executed manifest")
+    figure = "figure", _("the reported figure")
+
+
+class DecisionVerdict(models.TextChoices):
+    accepted = "accepted", _("accepted")
+    rejected = "rejected", _("rejected")

@@ -10,8 +10,12 @@ Kinds (``KINDS``):
   of the operation carries.
 * ``remains_without_line`` — a remains unit received in the operation whose bag number is on no executed
   manifest line.
-* ``count_disagreement`` — figures about the same operation and direction that disagree (sender, receiver,
-  sources, the executed manifest).
+* ``count_disagreement`` — reported figures about the same operation and direction that disagree (sender,
+  receiver, sources).
+* ``manifest_disagrees_with_figure`` — the executed manifest's count of an operation and direction differs
+  from the reported figure the ledger would use. It names the operation, the figure with its source and the
+  manifest count, what the ledger counts, and the state of the decision: the ledger keeps the figure until
+  a person decides which evidence to use and a second person accepts (:mod:`.decisions`).
 * ``source_silent`` — a party or source that gave no figure (recorded as a silent figure).
 * ``identity_contradicted`` — identification contradicted the handing party's claim of identity or
   affiliation (remains of the other side's own soldiers must go back through a later operation).
@@ -28,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES
+from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES, FigureRole
 from homecoming.app.exchanges.models import IdentificationResult, ManifestLine, Operation, ReportedFigure
 from homecoming.app.remains.models import RemainsUnit
 
@@ -38,6 +43,7 @@ KINDS = (
     "line_without_remains",
     "remains_without_line",
     "count_disagreement",
+    "manifest_disagrees_with_figure",
     "source_silent",
     "identity_contradicted",
 )
@@ -179,14 +185,9 @@ def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
             )
             continue
         groups[(f.operation.reference, f.receiving_party.code if f.receiving_party else "")].append(f)
-    counts = dict(((op, to), n) for op, to, n in _manifest_totals(operations))
     for (op, to), figs in sorted(groups.items()):
         values = {f"{f.source_name} ({f.get_role_display()})": f.value for f in figs}
-        if (op, to) in counts:
-            values["executed manifest"] = counts[(op, to)]
         exact = {f.value for f in figs if f.qualifier == "exact"}
-        if (op, to) in counts:
-            exact.add(counts[(op, to)])
         if len(exact) > 1:
             shown = "; ".join(f"{k}: {v:,}" for k, v in values.items())
             out.append(
@@ -199,17 +200,92 @@ def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
             )
 
 
-def _manifest_totals(operations: QuerySet[Operation]) -> list[tuple[str, str, int]]:
-    from django.db.models import Count
+def _state_text(state: str) -> str:
+    return {
+        "undecided": _("the ledger keeps the figure until a person decides which evidence the total uses"),
+        "awaiting_review": _(
+            "a decision to use %(use)s waits for a second person's review; until then the ledger keeps "
+            "the figure"
+        ),
+        "rejected": _(
+            "the last decision (%(use)s) was rejected; the ledger keeps the figure until a new decision"
+        ),
+        "stale": _(
+            "the accepted decision (%(use)s) was made on other evidence (manifest %(m)s, figure %(f)s); "
+            "the ledger keeps the figure until a new decision"
+        ),
+        "decided": _("decided by %(by)s, accepted by %(reviewer)s: the ledger counts %(use)s (%(reason)s)"),
+    }[state]
 
-    rows = (
-        _executed_lines(operations)
-        .filter(outcome__in=DELIVERED_OUTCOMES)
-        .values_list("version__manifest__operation__reference", "version__manifest__receiving_party__code")
-        .annotate(n=Count("id"))
-        .order_by()
+
+def _use(use: str) -> str:
+    return {"manifest": _("the manifest"), "figure": _("the figure")}.get(use, "")
+
+
+def _ledger(operations: QuerySet[Operation], out: list[Finding]) -> None:
+    """Where the executed manifest and the figure the ledger would use disagree (see ``ledger``)."""
+    from homecoming.app.exchanges import ledger
+    from homecoming.app.exchanges.models import Agreement
+
+    wanted = set(operations.values_list("pk", flat=True))
+    agreements = (
+        Agreement.objects.filter(operations__in=operations).distinct().select_related("party_a", "party_b")
     )
-    return list(rows)
+    for agreement in agreements:
+        for s in ledger.compute(agreement).series:
+            for d in s.deliveries:
+                if not d.disagreement or d.operation_id not in wanted:
+                    continue
+                decision = d.decision or {}
+                state = _state_text(d.decision_state) % {
+                    "use": _use(decision.get("use", "")),
+                    "m": decision.get("manifest_count"),
+                    "f": decision.get("figure_value"),
+                    "by": decision.get("decided_by") or "—",
+                    "reviewer": decision.get("reviewer") or "—",
+                    "reason": decision.get("reason", ""),
+                }
+                figure = f"{d.figure_value:,}"
+                if d.figure_qualifier == "lower_bound":
+                    figure = _("over %(n)s") % {"n": figure}
+                elif d.figure_qualifier == "approximate":
+                    figure = _("about %(n)s") % {"n": figure}
+                role = dict(FigureRole.choices).get(d.figure_role, d.figure_role)
+                message = _(
+                    "%(direction)s (%(category)s): %(source)s (%(role)s) reported %(figure)s; the executed "
+                    "manifest (version %(version)s) lists %(count)s delivered; the ledger counts %(counted)s"
+                    " — %(state)s"
+                ) % {
+                    "direction": f"{s.sending} → {s.receiving}",
+                    "category": s.category,
+                    "source": d.figure_source,
+                    "role": role,
+                    "figure": figure,
+                    "version": d.manifest_version,
+                    "count": f"{d.manifest_count:,}",
+                    "counted": f"{d.delivered:,}",
+                    "state": state,
+                }
+                out.append(
+                    Finding(
+                        "manifest_disagrees_with_figure",
+                        d.operation,
+                        message,
+                        {
+                            "from": s.sending,
+                            "to": s.receiving,
+                            "category": s.category,
+                            "figure": d.figure_value,
+                            "figure_qualifier": d.figure_qualifier,
+                            "figure_source": d.figure_source,
+                            "manifest_count": d.manifest_count,
+                            "manifest_version": d.manifest_version,
+                            "counted": d.delivered,
+                            "decision_state": d.decision_state,
+                            "decision": decision.get("id"),
+                        },
+                    )
+                )
 
 
 def _identity(operations: QuerySet[Operation], out: list[Finding]) -> None:
@@ -245,6 +321,7 @@ def for_operations(operations: QuerySet[Operation]) -> Findings:
     _wounded(operations, items)
     _remains(operations, items)
     _figures(operations, items)
+    _ledger(operations, items)
     _identity(operations, items)
     return Findings(items, unavailable={})
 

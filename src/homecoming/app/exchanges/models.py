@@ -1,5 +1,8 @@
 """Agreements, operations, manifests (versioned, insert-only), reported figures and identification results.
 
+Ledger decisions (insert-only, with their insert-only reviews) record which evidence a person chose for an
+operation's delivered count when the executed manifest and the reported figure disagree.
+
 Manifest versions and their lines are never edited or deleted: a change is a new version that
 ``supersedes`` the current one with a ``reason``. The current version of a manifest is the one no other
 version supersedes. State changes of agreements and operations are insert-only transition rows.
@@ -18,6 +21,8 @@ from homecoming.app.exchanges.choices import (
     Characterisation,
     Consent,
     DateQualifier,
+    DecisionVerdict,
+    Evidence,
     FigureRole,
     IdentificationVerdict,
     ManifestStage,
@@ -376,3 +381,57 @@ class ReportedFigure(models.Model):
     def __str__(self) -> str:
         shown = "—" if self.value is None else f"{self.value:,}"
         return f"{shown} {self.unit} ({self.source_name})"
+
+
+class LedgerDecision(models.Model):
+    """A person's choice of the evidence one delivered count of the ledger uses. Insert-only.
+
+    When the executed manifest of an operation and direction disagrees with the reported figure, the ledger
+    keeps the figure until a decision chooses (``use``) the manifest or the figure, with a ``reason``, and a
+    second person accepts it (:class:`LedgerDecisionReview`). The decision names the evidence it was made on
+    (the manifest version and its count, the figure and its value): when that evidence changes (a new
+    manifest version, a better figure), the decision no longer applies and the disagreement is open again.
+    """
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="ledger_decisions")
+    receiving_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    category = models.ForeignKey(
+        AgreementCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    use = models.CharField(_("the total uses"), max_length=12, choices=Evidence.choices)
+    manifest_version = models.ForeignKey(
+        ManifestVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manifest_count = models.PositiveIntegerField(null=True, blank=True)
+    figure = models.ForeignKey(
+        ReportedFigure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    figure_value = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        permissions = [("review_ledgerdecision", "Can accept or reject a ledger decision")]
+        indexes = [
+            models.Index(fields=["operation", "receiving_party", "category"], name="exchanges_decision_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation.reference} → {self.receiving_party.code}: {self.use}"
+
+
+class LedgerDecisionReview(models.Model):
+    """A second person's verdict on a ledger decision. Insert-only; the decision applies once accepted."""
+
+    decision = models.ForeignKey(LedgerDecision, on_delete=models.PROTECT, related_name="reviews")
+    verdict = models.CharField(_("verdict"), max_length=12, choices=DecisionVerdict.choices)
+    note = models.TextField(_("note"), blank=True)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    reviewer = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]

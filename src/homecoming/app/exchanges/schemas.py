@@ -257,3 +257,30 @@ class ConsistencyFindingOut(Schema):
 class ConsistencyFindingsOut(Schema):
     findings: list[ConsistencyFindingOut]
     unavailable: dict[str, str]
+
+
+class LedgerDecisionIn(Schema):
+    receiving: str = Field(description="code of the receiving party of the disputed direction, e.g. UA")
+    category: str = Field("", description="category code; may be left out when the agreement has one")
+    use: str = Field(description="manifest | figure: the evidence the ledger's count uses")
+    reason: str = Field(description="why this evidence is the one to count (required)")
+
+
+class LedgerReviewIn(Schema):
+    verdict: str = Field(description="accepted | rejected (a rejection needs a note)")
+    note: str = ""
+
+
+class LedgerDecisionOut(Schema):
+    id: int
+    operation: str
+    receiving: str
+    category: str
+    use: str
+    manifest_count: int | None
+    figure_value: int | None
+    reason: str
+    decided_at: dt.datetime
+    decided_by: str
+    verdict: str
+    reviewer: str
