@@ -1,22 +1,90 @@
-"""The permission check of the API views, shared by every app's ``api.py``.
+"""Who may see what: the one table of sensitive resources, used by the API, the pages and the templates.
 
-It lives apart from ``app/api.py`` so that the apps' API modules never import the API that
-mounts them (``app/api.py`` imports their routers; they import only this).
+``SENSITIVE`` names every kind of data that not every role may see, with the permission that opens it.
+Every API endpoint (``require``), every page (``page_requires``, ``may``) and every template (``can``,
+put into each page's context by ``context``) asks this module, so a page can never show what the API
+refuses: a view fetches a resource only when ``may(user, resource)`` — data a role may not see is not
+even read into the template's context. ``tests/app/test_access_matrix.py`` logs in as every role and
+reads every page and endpoint that holds such data, checking the body.
+
+It lives apart from ``app/api.py`` so that the apps' API modules never import the API that mounts them
+(``app/api.py`` imports their routers; they import only this).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 from homecoming.errors import PermissionDenied
 
+#: resource → the permission that opens it. A resource is shown (page, API, dashboard, export) only to a
+#: user holding the permission; the roles that hold each permission are declared in each app's roles.py.
+SENSITIVE: dict[str, str] = {
+    # a person's identity, names and status claims
+    "person": "registry.view_person",
+    # tracing cases (state, last contact, circumstances)
+    "cases": "registry.view_missingcase",
+    # enquirers (names, relationship, phone, e-mail, address) and the family address on capture cards
+    "contacts": "registry.view_contacts",
+    # captivity: held by, since, place of capture, internment number, current place
+    "detentions": "captivity.view_detentionrecord",
+    # detention events (transfers, hospital, release ... with places and details)
+    "detention_events": "captivity.view_detentionevent",
+    # capture cards (Annex IV B), their dispatches and which are overdue
+    "capture_cards": "captivity.view_capturecard",
+    # health: health reports, seriously ill, state of health on cards, Art. 110 eligibility, wounded list
+    "health": "captivity.view_health",
+    # what a post-mortem examination found
+    "examination_details": "remains.view_examination_details",
+    # samples taken from remains (DNA) and their descriptions
+    "samples": "remains.view_sample",
+    # personal effects and documents found with remains
+    "effects": "remains.view_personaleffect",
+    # the chain of custody of remains, samples and effects
+    "custody": "remains.view_custodyevent",
+    # the audit trail
+    "audit_trail": "audit.view_auditrecord",
+}
 
-def require(request: HttpRequest, perm: str) -> Any:
-    """The request's user if their role grants ``perm`` (``"app_label.codename"``), else PermissionDenied."""
+
+def permission_for(resource_or_perm: str) -> str:
+    """The permission of a resource of ``SENSITIVE``, or ``resource_or_perm`` itself if it is a permission
+    (``"app_label.codename"``: the API's write endpoints ask for their own permissions)."""
+    if resource_or_perm in SENSITIVE:
+        return SENSITIVE[resource_or_perm]
+    if "." not in resource_or_perm:
+        raise KeyError(f"{resource_or_perm!r} is neither a resource of SENSITIVE nor a permission")
+    return resource_or_perm
+
+
+def may(user: Any, resource_or_perm: str) -> bool:
+    """Whether ``user`` may see ``resource_or_perm`` (a key of ``SENSITIVE`` or a permission)."""
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm(permission_for(resource_or_perm))
+    )
+
+
+def visible(user: Any) -> dict[str, bool]:
+    """Every resource of ``SENSITIVE`` with whether ``user`` may see it (``can`` in the templates)."""
+    return {resource: may(user, resource) for resource in SENSITIVE}
+
+
+def fetch(user: Any, resource: str, read: Callable[[], Any], default: Any = None) -> Any:
+    """``read()`` if ``user`` may see ``resource``, else ``default`` — without reading anything."""
+    return read() if may(user, resource) else default
+
+
+def require(request: HttpRequest, resource_or_perm: str) -> Any:
+    """The API check: the request's user if ``may``, else PermissionDenied (403 in the error shape)."""
+    perm = permission_for(resource_or_perm)
     user = request.user
-    if not user.has_perm(perm):
+    if not may(user, perm):
         raise PermissionDenied(
             f"your role does not allow this ({perm})",
             field="permission",
@@ -24,3 +92,24 @@ def require(request: HttpRequest, perm: str) -> Any:
             hint="ask an administrator for a role that has it",
         )
     return user
+
+
+def page_requires(*resources_or_perms: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
+    """The page check: log-in required, then 403 unless the user ``may`` see every one named."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            for name in resources_or_perms:
+                if not may(request.user, name):
+                    raise DjangoPermissionDenied(permission_for(name))
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorate
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor: ``can.<resource>`` for every resource of ``SENSITIVE``."""
+    return {"can": visible(getattr(request, "user", None))}

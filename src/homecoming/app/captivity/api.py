@@ -21,7 +21,7 @@ from homecoming.app.captivity.schemas import (
     WoundedOut,
 )
 from homecoming.app.lookup import by_id
-from homecoming.app.permissions import require
+from homecoming.app.permissions import may, require
 from homecoming.app.registry.services import get_person
 
 router = Router(tags=["captivity"])
@@ -45,15 +45,15 @@ def detention_out(request: HttpRequest, r: DetentionRecord) -> dict[str, Any]:
         )
     }
     data["id"] = r.pk
-    data["events"] = list(r.events.all())
-    if request.user.has_perm("captivity.view_health"):
+    data["events"] = list(r.events.all()) if may(request.user, "detention_events") else []
+    if may(request.user, "health"):
         data["seriously_ill"] = r.seriously_ill
     return data
 
 
 @router.get("/persons/{person_id}/detentions", response=list[DetentionOut], summary="Detentions of a person")
 def list_detentions(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
-    require(request, "captivity.view_detentionrecord")
+    require(request, "detentions")
     return [detention_out(request, r) for r in get_person(person_id).detentions.all()]
 
 
@@ -66,7 +66,7 @@ def create_detention(request: HttpRequest, person_id: int, payload: DetentionIn)
 
 @router.get("/detentions/{record_id}", response=DetentionOut, summary="A detention record and its events")
 def get_detention(request: HttpRequest, record_id: int) -> dict[str, Any]:
-    require(request, "captivity.view_detentionrecord")
+    require(request, "detentions")
     return detention_out(request, _record(record_id))
 
 
@@ -89,9 +89,9 @@ def add_event(request: HttpRequest, record_id: int, payload: EventIn) -> Status:
 def card_out(request: HttpRequest, card: CaptureCard) -> dict[str, Any]:
     data = {f: getattr(card, f) for f in CardOut.model_fields if f not in ("health", "family_address")}
     data["id"] = card.pk
-    if request.user.has_perm("captivity.view_health"):
+    if may(request.user, "health"):
         data["health"] = card.health
-    if request.user.has_perm("registry.view_contacts"):
+    if may(request.user, "contacts"):
         data["family_address"] = card.family_address
         if card.family_address:
             audit.record_view(actor=request.user, obj=card, what="family address")
@@ -107,7 +107,7 @@ def create_card(request: HttpRequest, record_id: int, payload: CardIn) -> Status
 
 @router.get("/cards/{card_id}", response=CardOut, summary="A capture card")
 def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
-    require(request, "captivity.view_capturecard")
+    require(request, "capture_cards")
     card = by_id(CaptureCard, card_id, what="capture card", field="card")
     return card_out(request, card)
 
@@ -121,7 +121,7 @@ def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> Status:
 
 @router.get("/wounded-list", response=list[WoundedOut], summary="Seriously wounded and sick due for exchange")
 def wounded(request: HttpRequest) -> list[dict[str, Any]]:
-    require(request, "captivity.view_health")
+    require(request, "health")
     rows = services.wounded_list()
     audit.record(
         actor=request.user,

@@ -26,6 +26,7 @@ from homecoming.app.captivity.forms import (
 )
 from homecoming.app.captivity.models import CaptureCard, DetentionRecord
 from homecoming.app.forms import show_problems
+from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
 from homecoming.errors import HomecomingError
 
@@ -154,21 +155,25 @@ def _bilingual(text: str, second: str) -> tuple[str, str]:
     return en, other
 
 
-@login_required
-@permission_required("captivity.view_capturecard", raise_exception=True)
+@page_requires("capture_cards")
 def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     """The capture card, printable with every label in English and a second language (Annex IV B)."""
     card = get_object_or_404(CaptureCard.objects.select_related("record__person"), pk=card_id)
     second = request.GET.get("lang", card.second_language or "uk")
     hidden = set()
-    if not request.user.has_perm("registry.view_contacts"):
+    if not may(request.user, "contacts"):
         hidden.add("family_address")
-    if not request.user.has_perm("captivity.view_health"):
+    if not may(request.user, "health"):
         hidden.add("health")
     rows = []
     for field, label in _CARD_ROWS:
-        value = card.get_health_display() if field == "health" else getattr(card, field)
-        rows.append((*_bilingual(label, second), "▇▇▇" if field in hidden else (value or "")))
+        if field in hidden:
+            value = "▇▇▇"  # the field is not read for a user who may not see it
+        elif field == "health":
+            value = card.get_health_display()
+        else:
+            value = getattr(card, field)
+        rows.append((*_bilingual(label, second), value or ""))
     if "family_address" not in hidden and card.family_address:
         audit.record_view(actor=request.user, obj=card, what="family address")
     title = _bilingual("Capture card for prisoner of war", second)
@@ -196,8 +201,7 @@ def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
     return redirect("captivity:card", card_id=card.pk)
 
 
-@login_required
-@permission_required("captivity.view_health", raise_exception=True)
+@page_requires("health")
 def wounded(request: HttpRequest) -> HttpResponse:
     rows = services.wounded_list()
     audit.record(

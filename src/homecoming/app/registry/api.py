@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
-from homecoming.app.permissions import require
+from homecoming.app.permissions import may, require
 from homecoming.app.registry import services
 from homecoming.app.registry.models import MissingCase, Person, StatusAssertion
 from homecoming.app.registry.schemas import (
@@ -124,7 +124,7 @@ def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
     data["id"] = case.pk
     data["person_id"] = case.person_id
     data["transitions"] = list(case.transitions.all())
-    if request.user.has_perm("registry.view_contacts"):
+    if may(request.user, "contacts"):
         data["enquirers"] = list(case.enquirers.values("name", "relationship", "phone", "email", "address"))
         if data["enquirers"]:
             audit.record_view(actor=request.user, obj=case, what="enquirer contacts")
@@ -147,7 +147,7 @@ def _case(case_id: int) -> MissingCase:
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A tracing case and its history")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    require(request, "registry.view_missingcase")
+    require(request, "cases")
     return case_out(request, _case(case_id))
 
 

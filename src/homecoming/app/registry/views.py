@@ -16,6 +16,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services as captivity
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
+from homecoming.app.permissions import fetch, page_requires, visible
 from homecoming.app.registry import services
 from homecoming.app.registry.choices import PersonStatusChoice
 from homecoming.app.registry.forms import (
@@ -48,10 +49,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [(_(CASE_LABELS[s]), case_counts.get(s.value, 0)) for s in CaseState],
             title=_("Tracing cases by state"),
         ),
-        "cards_due": [d for d in captivity.card_deadlines() if d.overdue][:50],
-        "health_due": [d for d in captivity.health_deadlines() if d.overdue][:50]
-        if request.user.has_perm("captivity.view_health")
-        else None,
+        # names prisoners: only for those who may see capture cards (and health) — else not even computed
+        "cards_due": fetch(
+            request.user, "capture_cards", lambda: [d for d in captivity.card_deadlines() if d.overdue][:50]
+        ),
+        "health_due": fetch(
+            request.user, "health", lambda: [d for d in captivity.health_deadlines() if d.overdue][:50]
+        ),
     }
     return render(request, "registry/dashboard.html", ctx)
 
@@ -167,19 +171,29 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "registry/person_form.html", {"form": form, "names": names, "person": person})
 
 
-@login_required
-@permission_required("registry.view_person", raise_exception=True)
+@page_requires("person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person; each section only if the user ``may`` see its resource (else not even read)."""
+    user = request.user
     person = get_object_or_404(Person.objects.prefetch_related("names"), pk=person_id)
-    can_contacts = request.user.has_perm("registry.view_contacts")
-    can_health = request.user.has_perm("captivity.view_health")
-    cases = list(person.cases.prefetch_related("transitions", "enquirers"))
-    if can_contacts and any(c.enquirers.all() for c in cases):
-        audit.record_view(actor=request.user, obj=person, what="enquirer contacts")
-    health = ("health_reports", "eligibility") if can_health else ()  # shown only with the permission
-    detentions = list(person.detentions.prefetch_related("events", "cards__dispatches", *health))
-    if can_health and any(d.health_reports.all() for d in detentions):
-        audit.record_view(actor=request.user, obj=person, what="health reports")
+    can = visible(user)
+    enquirers = ("enquirers",) if can["contacts"] else ()  # names and contacts: only with the permission
+    cases = fetch(user, "cases", lambda: list(person.cases.prefetch_related("transitions", *enquirers)), [])
+    if can["contacts"] and any(c.enquirers.all() for c in cases):
+        audit.record_view(actor=user, obj=person, what="enquirer contacts")
+    related = [
+        name
+        for name, resource in (
+            ("events", "detention_events"),
+            ("cards__dispatches", "capture_cards"),
+            ("health_reports", "health"),
+            ("eligibility", "health"),
+        )
+        if can[resource]
+    ]
+    detentions = fetch(user, "detentions", lambda: list(person.detentions.prefetch_related(*related)), [])
+    if can["health"] and any(d.health_reports.all() for d in detentions):
+        audit.record_view(actor=user, obj=person, what="health reports")
     ctx = {
         "person": person,
         "names": person.names.all(),
@@ -193,12 +207,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             for c in cases
         ],
         "detentions": detentions,
-        "can_contacts": can_contacts,
-        "can_health": can_health,
         "status_history": person.status_changes.all(),
         "assertion_form": AssertionForm(),
-        "photos": person.photos.all(),
-        "history": audit.history(person)[:50] if request.user.has_perm("audit.view_auditrecord") else None,
+        "photos": fetch(user, "registry.view_photo", lambda: person.photos.all(), []),
+        "history": fetch(user, "audit_trail", lambda: audit.history(person)[:50]),
     }
     return render(request, "registry/person_detail.html", ctx)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from homecoming.app.lookup import by_id
-from homecoming.app.permissions import require
+from homecoming.app.permissions import fetch, require
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.models import Examination, IntakeBatch, PersonalEffect, RemainsUnit, Sample
 from homecoming.app.remains.schemas import (
@@ -44,7 +44,8 @@ def batch_out(b: IntakeBatch) -> dict[str, Any]:
     }
 
 
-def unit_out(u: RemainsUnit) -> dict[str, Any]:
+def unit_out(request: HttpRequest, u: RemainsUnit) -> dict[str, Any]:
+    user = request.user
     plain = (
         "id",
         "reference",
@@ -72,8 +73,8 @@ def unit_out(u: RemainsUnit) -> dict[str, Any]:
         "children": list(u.children.values_list("reference", flat=True)),
         "transitions": list(u.transitions.all()),
         "links": [{"kind": k, "other": o.reference} for k, o in services.linked_units(u)],
-        "samples": list(u.samples.values_list("reference", flat=True)),
-        "effects": list(u.effects.values_list("reference", flat=True)),
+        "samples": fetch(user, "samples", lambda: list(u.samples.values_list("reference", flat=True)), []),
+        "effects": fetch(user, "effects", lambda: list(u.effects.values_list("reference", flat=True)), []),
         "examinations": [
             {"id": e.pk, "examiner": e.examiner.username, "examined_at": e.examined_at.isoformat()}
             for e in u.examinations.select_related("examiner")
@@ -122,19 +123,20 @@ def register_unit(request: HttpRequest, batch_id: str, payload: UnitIn) -> Statu
     unit = services.register_unit(
         actor=actor, batch=services.get_batch(batch_id), data=data, seal=payload.seal_number
     )
-    return Status(201, unit_out(unit))
+    return Status(201, unit_out(request, unit))
 
 
 @router.get("/remains/units/{key}", response=UnitOut, summary="A unit by id or reference (typos detected)")
 def get_unit(request: HttpRequest, key: str) -> dict[str, Any]:
     require(request, "remains.view_remainsunit")
-    return unit_out(services.get_unit(key))
+    return unit_out(request, services.get_unit(key))
 
 
 @router.post("/remains/units/{unit_id}/transitions", response=UnitOut, summary="Move a unit to another state")
 def transition(request: HttpRequest, unit_id: int, payload: TransitionIn) -> dict[str, Any]:
     actor = require(request, "remains.change_remainsunit")
     return unit_out(
+        request,
         services.transition(
             actor=actor,
             unit_id=unit_id,
@@ -142,7 +144,7 @@ def transition(request: HttpRequest, unit_id: int, payload: TransitionIn) -> dic
             reason=payload.reason,
             grave=payload.grave,
             expected_version=payload.version,
-        )
+        ),
     )
 
 
@@ -153,7 +155,7 @@ def split(request: HttpRequest, unit_id: int, payload: SplitIn) -> Status:
     made = services.split_container(
         actor=actor, container_id=unit_id, children=children, reason=payload.reason
     )
-    return Status(201, [unit_out(u) for u in made])
+    return Status(201, [unit_out(request, u) for u in made])
 
 
 @router.post("/remains/units/{unit_id}/links", response={201: UnitOut}, summary="Link two units")
@@ -167,7 +169,7 @@ def link(request: HttpRequest, unit_id: int, payload: LinkIn) -> Status:
         kind=payload.kind,
         reason=payload.reason,
     )
-    return Status(201, unit_out(unit))
+    return Status(201, unit_out(request, unit))
 
 
 @router.get(
@@ -217,7 +219,7 @@ def add_examination(request: HttpRequest, unit_id: int, payload: ExaminationIn) 
     summary="An examination's details (restricted; every view is audited)",
 )
 def get_examination(request: HttpRequest, exam_id: int) -> dict[str, Any]:
-    actor = require(request, "remains.view_examination_details")
+    actor = require(request, "examination_details")
     return exam_out(
         examinations.examination_details(actor=actor, exam=_get(Examination, exam_id, "examination"))
     )
@@ -253,7 +255,8 @@ def add_sample(request: HttpRequest, unit_id: int, payload: SampleIn) -> Status:
 
 @router.get("/remains/samples/{sample_id}", response=SampleOut, summary="A sample, its holder and accessions")
 def get_sample(request: HttpRequest, sample_id: int) -> dict[str, Any]:
-    require(request, "remains.view_sample")
+    require(request, "samples")
+    require(request, "custody")  # the holder and the accession numbers come from the chain
     return sample_out(_get(Sample, sample_id, "sample"))
 
 
@@ -293,7 +296,8 @@ def receive(request: HttpRequest, sample_id: int, payload: ReceiveIn) -> dict[st
 
 @router.get("/remains/samples/{sample_id}/custody", response=ChainOut, summary="A sample's chain of custody")
 def sample_chain(request: HttpRequest, sample_id: int) -> dict[str, Any]:
-    require(request, "remains.view_custodyevent")
+    require(request, "samples")
+    require(request, "custody")
     return chain_out(_get(Sample, sample_id, "sample"))
 
 
@@ -320,5 +324,5 @@ def effect_out(e: PersonalEffect) -> dict[str, Any]:
 
 @router.get("/remains/effects/{effect_id}", response=EffectOut, summary="A personal effect")
 def get_effect(request: HttpRequest, effect_id: int) -> dict[str, Any]:
-    require(request, "remains.view_personaleffect")
+    require(request, "effects")
     return effect_out(_get(PersonalEffect, effect_id, "effect"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.forms import show_problems
+from homecoming.app.permissions import fetch, page_requires
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.forms import (
     CustodyForm,
@@ -40,7 +41,7 @@ def _errors(request: HttpRequest, form: Any) -> None:
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
     targets = [(s.value, LABELS[s]) for s in RemainsState if s in ALLOWED[RemainsState(unit.state)]]
-    can_see_custody = request.user.has_perm("remains.view_custodyevent")
+    user = request.user
     return render(
         request,
         "remains/unit_detail.html",
@@ -50,10 +51,10 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "transitions": unit.transitions.all(),
             "links": services.linked_units(unit),
             "children": unit.children.all(),
-            "chain": custody.chain(unit) if can_see_custody else None,
+            "chain": fetch(user, "custody", lambda: custody.chain(unit)),
             "examinations": unit.examinations.select_related("examiner"),
-            "samples": unit.samples.all(),
-            "effects": unit.effects.all(),
+            "samples": fetch(user, "samples", lambda: list(unit.samples.all()), []),
+            "effects": fetch(user, "effects", lambda: list(unit.effects.all()), []),
             "transition_form": TransitionForm(initial={"version": unit.version}),
             "custody_form": CustodyForm(),
             "link_form": LinkForm(),
@@ -180,8 +181,7 @@ def examination_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "remains/examination_form.html", {"unit": unit, "form": form})
 
 
-@login_required
-@permission_required("remains.view_examination_details", raise_exception=True)
+@page_requires("examination_details")
 def examination_detail(request: HttpRequest, exam_id: int) -> HttpResponse:
     exam = get_object_or_404(Examination.objects.select_related("unit", "examiner"), pk=exam_id)
     examinations.examination_details(actor=request.user, exam=exam)
@@ -212,8 +212,7 @@ def sample_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect("remains:unit", unit_id=unit.pk)
 
 
-@login_required
-@permission_required("remains.view_sample", raise_exception=True)
+@page_requires("samples", "custody")
 def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     sample = get_object_or_404(Sample.objects.select_related("unit"), pk=sample_id)
     if request.method == "POST" and request.user.has_perm("remains.add_custodyevent"):
@@ -284,8 +283,7 @@ def effect_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect("remains:unit", unit_id=unit.pk)
 
 
-@login_required
-@permission_required("remains.view_personaleffect", raise_exception=True)
+@page_requires("effects", "custody")
 def effect_detail(request: HttpRequest, effect_id: int) -> HttpResponse:
     effect = get_object_or_404(PersonalEffect.objects.select_related("unit"), pk=effect_id)
     if request.method == "POST" and request.user.has_perm("remains.change_personaleffect"):

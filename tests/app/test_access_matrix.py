@@ -1,0 +1,384 @@
+"""Every role × every page and API endpoint that holds sensitive data, read as that role (issue 10, item 1).
+
+One person and one remains unit are seeded with distinctive synthetic values, each of which only some
+roles may see. For every role of the code (``accounts.roles.Role``, with the permissions every app's
+``roles.py`` grants it), every page and endpoint is fetched and its BODY is searched: each value
+appears iff the role holds the permissions the value needs (and those of the page itself); a value an
+endpoint never shows must not appear in it at all.
+
+The expectations are written here from the permissions of the roles (what a role may see), not read
+from ``homecoming.app.permissions`` — the test checks the pages against the roles, not against itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from homecoming.app.accounts.roles import Role, all_role_permissions
+
+pytestmark = pytest.mark.django_db
+
+PERSON = "person"
+VIEW_PERSON = "registry.view_person"
+CASES = "registry.view_missingcase"
+CONTACTS = "registry.view_contacts"
+DETENTIONS = "captivity.view_detentionrecord"
+EVENTS = "captivity.view_detentionevent"
+CARDS = "captivity.view_capturecard"
+HEALTH = "captivity.view_health"
+UNITS = "remains.view_remainsunit"
+EXAM = "remains.view_examination_details"
+SAMPLES = "remains.view_sample"
+EFFECTS = "remains.view_personaleffect"
+CUSTODY = "remains.view_custodyevent"
+AUDIT = "audit.view_auditrecord"
+
+#: the seeded values and the permissions each needs (beyond those of the page that shows it)
+NAME = "Зиновійко"  # the given name (family names are shown upper-cased)
+CIRCUMSTANCES = "circ-Thistledown-8"
+ENQUIRER = "Ярослава Ґудзь-Тестова"
+ENQ_PHONE = "+380005550199"
+ENQ_EMAIL = "enq.synth@example.invalid"
+INTERNMENT = "INT-Q7731"
+EVENT_DETAILS = "details-Heliotrope-552"
+FAMILY_ADDRESS = "Family Addr Wrenfield 19"
+CARD_HEALTH_PAGE = "slightly wounded"
+CARD_HEALTH_API = "slightly_wounded"
+HEALTH_TEXT = "report-Asphodel-fracture-31"
+ART110_PAGE = "Art. 110(1)(1)"
+ART110_API = "110_1_1"
+CAUSE_OF_DEATH = "cod-Mandragora-3"
+SAMPLE_DESC = "sample-desc-Gentian-5"
+EFFECT_DESC = "effect-Saxifrage-2"
+UNIT_SEAL = "SEAL-Verbena-6"
+SAMPLE_SEAL = "SEAL-Tamarind-4"
+
+NEEDS: dict[str, set[str]] = {
+    NAME: {VIEW_PERSON},
+    CIRCUMSTANCES: {CASES},
+    ENQUIRER: {CASES, CONTACTS},
+    ENQ_PHONE: {CASES, CONTACTS},
+    ENQ_EMAIL: {CASES, CONTACTS},
+    INTERNMENT: {DETENTIONS},
+    EVENT_DETAILS: {DETENTIONS, EVENTS},
+    FAMILY_ADDRESS: {CARDS, CONTACTS},
+    CARD_HEALTH_PAGE: {CARDS, HEALTH},
+    CARD_HEALTH_API: {CARDS, HEALTH},
+    HEALTH_TEXT: {DETENTIONS, HEALTH},
+    ART110_PAGE: {HEALTH},
+    ART110_API: {HEALTH},
+    CAUSE_OF_DEATH: {EXAM},
+    SAMPLE_DESC: {SAMPLES},
+    EFFECT_DESC: {EFFECTS},
+    UNIT_SEAL: {CUSTODY},
+    SAMPLE_SEAL: {SAMPLES, CUSTODY},
+}
+# values generated at seeding (references) are added to NEEDS by the fixture: the sample's and effect's
+
+
+@dataclass
+class Endpoint:
+    name: str
+    url: Callable[[dict[str, Any]], str]
+    gate: set[str]
+    shows: dict[str, set[str]] = field(default_factory=dict)  # value → extra permissions on this endpoint
+    api: bool = False
+    only_if: bool = False  # values may be cut (the audit trail truncates): assert "not shown unless allowed"
+
+
+def _shows(*values: str, extra: set[str] | None = None) -> dict[str, set[str]]:
+    return {v: set(extra or ()) for v in values}
+
+
+ENDPOINTS = [
+    # pages
+    Endpoint("dashboard", lambda s: "/", set(), {NAME: {CARDS}}),
+    Endpoint(
+        "person page",
+        lambda s: f"/registry/persons/{s['person'].pk}/",
+        {VIEW_PERSON},
+        _shows(
+            NAME,
+            CIRCUMSTANCES,
+            ENQUIRER,
+            ENQ_PHONE,
+            ENQ_EMAIL,
+            INTERNMENT,
+            EVENT_DETAILS,
+            HEALTH_TEXT,
+            ART110_PAGE,
+        )
+        | {ART110_PAGE: {DETENTIONS}},
+    ),
+    Endpoint(
+        "capture card page",
+        lambda s: f"/captivity/cards/{s['card'].pk}/",
+        {CARDS},
+        _shows(NAME, INTERNMENT, FAMILY_ADDRESS, CARD_HEALTH_PAGE),
+    ),
+    Endpoint("wounded list page", lambda s: "/captivity/wounded/", {HEALTH}, _shows(NAME, ART110_PAGE)),
+    Endpoint(
+        "remains unit page",
+        lambda s: f"/remains/units/{s['unit'].pk}/",
+        {UNITS},
+        _shows(SAMPLE_DESC, UNIT_SEAL, "SAMPLE_REF", "EFFECT_REF"),
+    ),
+    Endpoint(
+        "examination page", lambda s: f"/remains/examinations/{s['exam'].pk}/", {EXAM}, _shows(CAUSE_OF_DEATH)
+    ),
+    Endpoint(
+        "sample page",
+        lambda s: f"/remains/samples/{s['sample'].pk}/",
+        {SAMPLES, CUSTODY},
+        _shows(SAMPLE_DESC, SAMPLE_SEAL, "SAMPLE_REF"),
+    ),
+    Endpoint(
+        "effect page",
+        lambda s: f"/remains/effects/{s['effect'].pk}/",
+        {EFFECTS, CUSTODY},
+        _shows(EFFECT_DESC, "EFFECT_REF"),
+    ),
+    Endpoint(
+        "audit trail page",
+        lambda s: "/audit/",
+        {AUDIT},
+        _shows(
+            NAME, CIRCUMSTANCES, INTERNMENT, EVENT_DETAILS, UNIT_SEAL, SAMPLE_SEAL, "SAMPLE_REF", "EFFECT_REF"
+        )
+        | {SAMPLE_DESC: set(), EFFECT_DESC: set(), CAUSE_OF_DEATH: set()},
+        only_if=True,
+    ),
+    # API
+    Endpoint("GET person", lambda s: f"/persons/{s['person'].pk}", {VIEW_PERSON}, _shows(NAME), api=True),
+    Endpoint(
+        "GET case",
+        lambda s: f"/cases/{s['case'].pk}",
+        {CASES},
+        _shows(CIRCUMSTANCES, ENQUIRER, ENQ_PHONE, ENQ_EMAIL),
+        api=True,
+    ),
+    Endpoint(
+        "GET person detentions",
+        lambda s: f"/persons/{s['person'].pk}/detentions",
+        {DETENTIONS},
+        _shows(INTERNMENT, EVENT_DETAILS),
+        api=True,
+    ),
+    Endpoint(
+        "GET detention",
+        lambda s: f"/detentions/{s['detention'].pk}",
+        {DETENTIONS},
+        _shows(INTERNMENT, EVENT_DETAILS),
+        api=True,
+    ),
+    Endpoint(
+        "GET card",
+        lambda s: f"/cards/{s['card'].pk}",
+        {CARDS},
+        _shows(NAME, INTERNMENT, FAMILY_ADDRESS, CARD_HEALTH_API),
+        api=True,
+    ),
+    Endpoint("GET wounded list", lambda s: "/wounded-list", {HEALTH}, _shows(NAME, ART110_API), api=True),
+    Endpoint(
+        "GET unit",
+        lambda s: f"/remains/units/{s['unit'].pk}",
+        {UNITS},
+        _shows("SAMPLE_REF", "EFFECT_REF"),
+        api=True,
+    ),
+    Endpoint(
+        "GET unit custody",
+        lambda s: f"/remains/units/{s['unit'].pk}/custody",
+        {CUSTODY},
+        _shows(UNIT_SEAL),
+        api=True,
+    ),
+    Endpoint(
+        "GET examination",
+        lambda s: f"/remains/examinations/{s['exam'].pk}",
+        {EXAM},
+        _shows(CAUSE_OF_DEATH),
+        api=True,
+    ),
+    Endpoint(
+        "GET sample",
+        lambda s: f"/remains/samples/{s['sample'].pk}",
+        {SAMPLES, CUSTODY},
+        _shows(SAMPLE_DESC, "SAMPLE_REF"),
+        api=True,
+    ),
+    Endpoint(
+        "GET sample custody",
+        lambda s: f"/remains/samples/{s['sample'].pk}/custody",
+        {SAMPLES, CUSTODY},
+        _shows(SAMPLE_SEAL, "SAMPLE_REF"),
+        api=True,
+    ),
+    Endpoint(
+        "GET effect",
+        lambda s: f"/remains/effects/{s['effect'].pk}",
+        {EFFECTS},
+        _shows(EFFECT_DESC, "EFFECT_REF"),
+        api=True,
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """One person with a case, an enquirer, a detention, an event, a card, a health report and an Art. 110
+    finding; one remains unit with a custody seal, an examination, a sample and a personal effect."""
+    from homecoming.app.captivity import services as captivity
+    from homecoming.app.registry import services as registry
+    from homecoming.app.remains import examinations
+    from homecoming.app.remains import services as remains
+
+    registrar = make_user("registrar", "seed-registrar")
+    examiner = make_user("forensic_examiner", "seed-examiner")
+    coordinator = make_user("exchange_coordinator", "seed-coordinator")
+    person = registry.create_person(
+        actor=registrar,
+        data={"sex": "male", "birth_date": "1990-05", "power": "UA"},
+        names=[{"family_name": "Квітковаренко", "given_name": NAME}],
+    )
+    case = registry.open_case(
+        actor=registrar,
+        person=person,
+        data={"circumstances": CIRCUMSTANCES},
+        enquirers=[{"name": ENQUIRER, "relationship": "sister", "phone": ENQ_PHONE, "email": ENQ_EMAIL}],
+    )
+    captured = timezone.localdate() - timedelta(days=60)
+    detention = captivity.create_detention(
+        actor=registrar,
+        person=person,
+        data={"detaining_power": "RU", "capture_date": captured, "internment_number": INTERNMENT},
+    )
+    captivity.add_event(
+        actor=registrar,
+        record_id=detention.pk,
+        kind="registration",
+        on=captured + timedelta(days=1),
+        details=EVENT_DETAILS,
+    )
+    card = captivity.create_card(
+        actor=registrar,
+        record_id=detention.pk,
+        data={"family_address": FAMILY_ADDRESS, "health": CARD_HEALTH_API, "card_date": captured},
+    )
+    captivity.add_health_report(
+        actor=registrar,
+        record_id=detention.pk,
+        on=captured + timedelta(days=2),
+        condition="improving",
+        report=HEALTH_TEXT,
+    )
+    captivity.set_eligibility(
+        actor=coordinator,
+        record_id=detention.pk,
+        data={
+            "category": ART110_API,
+            "finding": "eligible",
+            "consent": "given",
+            "commission_date": captured + timedelta(days=3),
+        },
+    )
+    batch = remains.create_batch(
+        actor=examiner,
+        data={
+            "source": "recovery",
+            "transport": "train",
+            "receiving_facility": "Facility North",
+            "handed_over_by": "Sender",
+            "received_by": "Morgue North",
+            "received_at": timezone.now() - timedelta(days=2),
+        },
+    )
+    unit = remains.register_unit(
+        actor=examiner, batch=batch, seal=UNIT_SEAL, data={"bag_number": "BAG-77", "kind": "body"}
+    )
+    exam = examinations.record_examination(
+        actor=examiner, unit=unit, data={"cause_of_death": CAUSE_OF_DEATH, "place": "Hall 1"}
+    )
+    sample = examinations.take_sample(
+        actor=examiner,
+        unit=unit,
+        kind="bone",
+        description=SAMPLE_DESC,
+        custody_data={"seal_after": SAMPLE_SEAL},
+    )
+    effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
+    return {
+        "person": person,
+        "case": case,
+        "detention": detention,
+        "card": card,
+        "unit": unit,
+        "exam": exam,
+        "sample": sample,
+        "effect": effect,
+        "SAMPLE_REF": sample.reference,
+        "EFFECT_REF": effect.reference,
+    }
+
+
+def _needs(value: str) -> set[str]:
+    return NEEDS.get(value, {"SAMPLE_REF": {SAMPLES}, "EFFECT_REF": {EFFECTS}}.get(value, set()))
+
+
+def _granted(role: Role) -> set[str] | None:
+    """The role's permissions as the code declares them; None for the admin (a superuser: everything)."""
+    return None if role is Role.admin else set(all_role_permissions()[role])
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
+    role: Role, seeded: dict[str, Any], make_user: Callable[..., Any], api: Callable[[Any], Any]
+) -> None:
+    user = make_user(role.value, f"matrix-{role.value}")
+    page = Client()
+    page.force_login(user)
+    token = api(user)
+    granted = _granted(role)
+
+    def holds(perms: set[str]) -> bool:
+        return granted is None or perms <= granted
+
+    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF"]
+    wrong: list[str] = []
+    for ep in ENDPOINTS:
+        url = ep.url(seeded)
+        response = token.get("/api/v1" + url) if ep.api else page.get(url)
+        body = response.content.decode("utf-8")
+        if ep.api and response.status_code == 200:
+            body = json.dumps(response.json(), ensure_ascii=False)
+        if not holds(ep.gate):
+            if response.status_code != 403:
+                wrong.append(
+                    f"{ep.name}: {response.status_code}, expected 403 (lacks {ep.gate - (granted or set())})"
+                )
+            continue
+        if response.status_code != 200:
+            wrong.append(f"{ep.name}: {response.status_code}, expected 200")
+            continue
+        for key in every_value:
+            text = seeded.get(key, key) if key in ("SAMPLE_REF", "EFFECT_REF") else key
+            shown = text in body
+            allowed = key in ep.shows and holds(_needs(key) | ep.shows[key])
+            if shown and not allowed:
+                wrong.append(f"{ep.name} shows {key} ({text!r}) though the role may not see it")
+            elif allowed and not shown and not ep.only_if:
+                wrong.append(f"{ep.name} does not show {key} ({text!r}) though the role may see it")
+    assert not wrong, f"role {role.value}:\n" + "\n".join(wrong)
