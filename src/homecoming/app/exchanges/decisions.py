@@ -35,7 +35,7 @@ def decide(
 ) -> LedgerDecision:
     """Choose the evidence (``manifest`` or ``figure``) the ledger's count of one disagreement uses."""
     operation = by_id(
-        Operation.objects.select_for_update().select_related("agreement"),
+        Operation.objects.select_for_update(of=("self",)).select_related("agreement"),
         operation_id,
         what="operation",
         field="operation",
