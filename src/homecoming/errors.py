@@ -18,7 +18,8 @@ non-zero exit code. Anything else escaping is a bug.
     ├── StateError                       the object is not in a state that allows this (HTTP 409, exit 3)
     │   ├── TransitionError              a status transition that the rules do not allow
     │   ├── ConflictError                someone else saved first (optimistic locking); reload and redo
-    │   └── CustodyError                 a custody event that would break the chain
+    │   ├── CustodyError                 a custody event that would break the chain
+    │   └── AlreadyImported              these file bytes were imported before; nothing imported
     ├── PermissionDenied                 the actor's role does not allow this (HTTP 403, exit 4)
     ├── NotFound                         no such object (HTTP 404, exit 5)
     ├── LimitError                       work beyond an explicit limit; raise it or split (HTTP 413, exit 6)
@@ -213,6 +214,20 @@ class CustodyError(StateError):
     code = "custody_conflict"
 
 
+class AlreadyImported(StateError):
+    """The same file content was imported before (its SHA-256 is recorded); nothing was imported.
+
+    ``previous`` holds what the first import recorded (sha256, name, kind, rows, imported, by), so a page
+    can say it in the reader's language.
+    """
+
+    code = "already_imported"
+
+    def __init__(self, message: str, *, previous: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.previous: dict[str, Any] = dict(previous or {})
+
+
 class PermissionDenied(HomecomingError):
     """The actor's role does not allow this action; ask an administrator for the role."""
 
@@ -246,6 +261,7 @@ class IntegrityError(HomecomingError):
 
 
 __all__ = [
+    "AlreadyImported",
     "CaseFileError",
     "ConflictError",
     "CustodyError",

@@ -51,8 +51,14 @@ def import_manifest_command(
     reason: str = typer.Option("", "--reason", help="why the current version is superseded"),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
+    again: str = typer.Option(
+        "", "--again", help="import a file imported before once more, on purpose: the reason (audited)"
+    ),
 ) -> None:
-    """Import a manifest version: every bad row is named and nothing is written, or all lines are."""
+    """Import a manifest version: every bad row is named and nothing is written, or all lines are.
+
+    A file imported before (the same bytes, under any name) is refused with exit code 3.
+    """
     support.setup_django()
     from homecoming.app.exchanges.manifests import import_manifest
     from homecoming.app.exchanges.models import Operation
@@ -77,6 +83,7 @@ def import_manifest_command(
             data=file.read_bytes(),
             reason=reason,
             dry_run=dry_run,
+            again=again,
         )
 
     result = support.run(run)

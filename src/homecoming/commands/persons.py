@@ -17,8 +17,14 @@ def import_persons_command(
     file: Path = typer.Argument(..., help="CSV or XLSX in the published person-list columns (docs/formats)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
+    again: str = typer.Option(
+        "", "--again", help="import a file imported before once more, on purpose: the reason (audited)"
+    ),
 ) -> None:
-    """Import a person list: every bad row is reported and nothing is written, or all rows are."""
+    """Import a person list: every bad row is reported and nothing is written, or all rows are.
+
+    A file imported before (the same bytes, under any name) is refused with exit code 3.
+    """
     support.setup_django()
     from homecoming.app.registry.importing import import_persons
 
@@ -28,7 +34,11 @@ def import_persons_command(
         task = bar.add_task(f"importing {file.name}", total=None)
         report = support.run(
             lambda: import_persons(
-                actor=user, path=file, dry_run=dry_run, progress=lambda n: bar.advance(task, n)
+                actor=user,
+                path=file,
+                dry_run=dry_run,
+                progress=lambda n: bar.advance(task, n),
+                again=again,
             )
         )
     verb = "would import" if report.dry_run else "imported"

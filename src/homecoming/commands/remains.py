@@ -73,8 +73,14 @@ def import_intake_command(
     received_at: datetime = typer.Option(None, "--received-at", help="new batch: when (default: now)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file (and the batch); write nothing"),
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
+    again: str = typer.Option(
+        "", "--again", help="import a file imported before once more, on purpose: the reason (audited)"
+    ),
 ) -> None:
-    """Register an intake batch from a manifest: every bad row is reported and nothing written, or all are."""
+    """Register an intake batch from a manifest: every bad row is reported and nothing written, or all are.
+
+    A file imported before (the same bytes, under any name) is refused with exit code 3.
+    """
 
     support.setup_django()
     from homecoming.app.remains.importing import import_intake
@@ -110,6 +116,7 @@ def import_intake_command(
                 batch_data=data,
                 dry_run=dry_run,
                 progress=lambda n: bar.advance(task, n),
+                again=again,
             )
         )
     verb = "would register" if report.dry_run else "registered"

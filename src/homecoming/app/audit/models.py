@@ -40,3 +40,43 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ImportedFile(models.Model):
+    """One file imported whole: its SHA-256 and what it brought in, written in the import's transaction.
+
+    The same bytes (whatever the file's name) are refused a second time unless the import is an
+    explicit, reasoned re-import (``again``), which gets the next ``occurrence``. The unique
+    (kind, sha256, occurrence) makes two imports of one file racing each other end with one of them
+    refused. Insert-only (database triggers): a recorded import cannot be made to look undone.
+    """
+
+    kind = models.CharField(max_length=20, help_text="the importer: persons, intake or manifest")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    occurrence = models.PositiveIntegerField(default=1, help_text="1 for the first import of these bytes")
+    name = models.CharField(max_length=255, help_text="the file's name when imported")
+    size = models.BigIntegerField(help_text="bytes")
+    rows = models.IntegerField(help_text="rows (persons, units or lines) the file brought in")
+    target = models.CharField(max_length=200, blank=True, help_text="where it went: batch, manifest")
+    imported = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    imported_by_name = models.CharField(max_length=150, blank=True)
+    again = models.TextField(blank=True, help_text="why these bytes were imported again (occurrence > 1)")
+    audit_record = models.ForeignKey(AuditRecord, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["imported"]
+        verbose_name = _("imported file")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256", "occurrence"], name="audit_importedfile_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} sha256:{self.sha256[:12]}"

@@ -265,14 +265,20 @@ def import_manifest(
     data: bytes,
     reason: str = "",
     dry_run: bool = False,
+    again: str = "",
 ) -> dict[str, Any]:
     """Read a manifest file (CSV/XLSX, published columns) and add it as a new version — or only check it.
 
     All-or-nothing: a bad file raises :class:`ImportFileError` (every bad row and column named) and nothing
-    is written. ``dry_run`` runs every check, the database ones included, and writes nothing.
+    is written. ``dry_run`` runs every check, the database ones included, and writes nothing. The file's
+    SHA-256 is registered in the same transaction: a file imported before is refused
+    (:class:`~homecoming.errors.AlreadyImported`) unless ``again`` gives the reason for importing it again.
     """
+    from homecoming.app.audit import imported
     from homecoming.io.manifests import read_manifest
 
+    digest = imported.Digest.of_bytes(data, name)
+    occurrence = imported.check("manifest", digest, again=again)
     rows = read_manifest(name, data, categories=category_codes(operation))
     with transaction.atomic():
         version = add_manifest_version(
@@ -288,4 +294,21 @@ def import_manifest(
         if dry_run:  # every check has run, the database ones included; now undo the writes
             transaction.set_rollback(True)
             return {"dry_run": True, "lines": len(rows), "version": None}
+        rec = audit.record(
+            actor=actor,
+            action="import_file",
+            obj=version,
+            after={"lines": len(rows)} | imported.audit_fields(digest, occurrence, again),
+            reason=f"manifest {name}" + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
+        )
+        imported.record(
+            actor=actor,
+            kind="manifest",
+            digest=digest,
+            rows=len(rows),
+            audit_record=rec,
+            target=f"{operation.reference} {version.manifest.sending_party.code} → "
+            f"{version.manifest.receiving_party.code} v{version.number}",
+            again=again,
+        )
     return {"dry_run": False, "lines": len(rows), "version": version.number, "version_id": version.pk}

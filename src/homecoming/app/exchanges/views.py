@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app.audit import imported
 from homecoming.app.exchanges import findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.chart import ledger_chart
@@ -34,7 +35,7 @@ from homecoming.domain.exchange_states import (
     AgreementState,
     OperationState,
 )
-from homecoming.errors import HomecomingError
+from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.manifests import COLUMN_NAMES, write_manifest
 
 
@@ -279,17 +280,20 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
 
     def save(d: dict[str, Any]) -> dict[str, Any]:
         upload = d["file"]
-        return manifest_services.import_manifest(
-            actor=request.user,
-            operation=operation,
-            sending=d["sending"],
-            receiving=d["receiving"],
-            stage=d["stage"],
-            name=upload.name,
-            data=upload.read(),
-            reason=d["reason"],
-            dry_run=d["dry_run"],
-        )
+        try:
+            return manifest_services.import_manifest(
+                actor=request.user,
+                operation=operation,
+                sending=d["sending"],
+                receiving=d["receiving"],
+                stage=d["stage"],
+                name=upload.name,
+                data=upload.read(),
+                reason=d["reason"],
+                dry_run=d["dry_run"],
+            )
+        except AlreadyImported as exc:
+            raise imported.in_words(exc) from None
 
     def done(result: dict[str, Any]) -> HttpResponse:
         if result["dry_run"]:

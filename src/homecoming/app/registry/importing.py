@@ -2,7 +2,8 @@
 
 An import is atomic: the file is checked whole first (every bad row named), then all persons are
 written in one transaction — name forms, search keys, status claims (as *submitted*, for review) and
-one audit record per person — or nothing is.
+one audit record per person — or nothing is. The file's SHA-256 is registered in the same transaction
+(:mod:`homecoming.app.audit.imported`): the same file again is refused, so a rerun never doubles.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from homecoming.app.audit import imported
 from homecoming.app.audit import services as audit
 from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
 from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
@@ -37,6 +39,7 @@ class ImportReport:
     name_forms: int
     assertions: int
     dry_run: bool
+    sha256: str = ""
 
 
 def _person(row: PersonRow, reference: str) -> dict[str, Any]:
@@ -200,9 +203,21 @@ def _write_chunk(
 
 
 def import_persons(
-    *, actor: Any, path: Path, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    *,
+    actor: Any,
+    path: Path,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    again: str = "",
 ) -> ImportReport:
-    """Check the whole file, then write every person in one transaction (or, with ``dry_run``, nothing)."""
+    """Check the whole file, then write every person in one transaction (or, with ``dry_run``, nothing).
+
+    A file whose bytes were imported before is refused (:class:`~homecoming.errors.AlreadyImported`)
+    unless ``again`` gives the reason for importing it once more.
+    """
+    path = Path(path)
+    digest = imported.Digest.of_file(path)
+    occurrence = imported.check("persons", digest, again=again)
     rows = read_persons(path)
     if dry_run:
         return ImportReport(
@@ -212,6 +227,7 @@ def import_persons(
             sum(len(_names(r)) for r in rows),
             sum(1 for r in rows if r.status),
             True,
+            digest.sha256,
         )
     n_names = n_assertions = 0
     actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -239,15 +255,20 @@ def import_persons(
             n_assertions += claims
             if progress is not None:
                 progress(len(rows[start:end]))
-        audit.record(
+        rec = audit.record(
             actor=actor,
             action="import_file",
             object_type="registry.person",
             object_id=path.name,
-            after={"rows": len(rows), "persons": len(rows), "assertions": n_assertions},
-            reason=f"person list {path.name}",
+            after={"rows": len(rows), "persons": len(rows), "assertions": n_assertions}
+            | imported.audit_fields(digest, occurrence, again),
+            reason=f"person list {path.name}"
+            + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
         )
-    return ImportReport(str(path), len(rows), len(rows), n_names, n_assertions, False)
+        imported.record(
+            actor=actor, kind="persons", digest=digest, rows=len(rows), audit_record=rec, again=again
+        )
+    return ImportReport(str(path), len(rows), len(rows), n_names, n_assertions, False, digest.sha256)
 
 
 def export_rows(queryset: Any = None) -> Iterator[dict[str, object]]:

@@ -2,7 +2,9 @@
 
 The file is checked whole first (every bad row named); the bag numbers are checked against the
 batch; then every unit, its first state row, its intake custody event and its audit record are
-written in one transaction — or nothing is. A process killed half-way leaves nothing behind.
+written in one transaction — or nothing is. A process killed half-way leaves nothing behind. The file's
+SHA-256 is registered in the same transaction (:mod:`homecoming.app.audit.imported`): the same file
+again is refused, so a rerun after a crash never doubles.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from homecoming.app.audit import imported
 from homecoming.app.audit import services as audit
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import CustodyEvent, IntakeBatch, RemainsUnit, UnitTransition
@@ -127,9 +130,16 @@ def import_intake(
     batch_data: Mapping[str, Any] | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    again: str = "",
 ) -> IntakeReport:
-    """Register every row of a manifest into ``batch`` (or a new batch made from ``batch_data``)."""
+    """Register every row of a manifest into ``batch`` (or a new batch made from ``batch_data``).
+
+    A file whose bytes were imported before is refused (:class:`~homecoming.errors.AlreadyImported`)
+    unless ``again`` gives the reason for importing it once more.
+    """
     path = Path(path)
+    digest = imported.Digest.of_file(path)
+    occurrence = imported.check("intake", digest, again=again)
     rows = read_intake(path)
     levels = _levels(rows)
     _clashes(batch, rows)
@@ -182,12 +192,22 @@ def import_intake(
             )
             if progress is not None:
                 progress(len(chunk))
-        audit.record(
+        rec = audit.record(
             actor=actor,
             action="import_file",
             obj=batch,
-            after={"file": path.name, "units": len(rows)},
-            reason=f"intake manifest {path.name}",
+            after={"units": len(rows)} | imported.audit_fields(digest, occurrence, again),
+            reason=f"intake manifest {path.name}"
+            + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
+        )
+        imported.record(
+            actor=actor,
+            kind="intake",
+            digest=digest,
+            rows=len(rows),
+            audit_record=rec,
+            target=batch.reference,
+            again=again,
         )
     return IntakeReport(str(path), batch.reference, len(rows), len(rows), False)
 

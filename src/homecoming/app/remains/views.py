@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app.audit import imported
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
 from homecoming.app.remains import importing, services
@@ -21,7 +22,7 @@ from homecoming.app.remains.choices import REMAINS_STATES, UNIT_KINDS
 from homecoming.app.remains.forms import BatchForm, ImportForm, ScanForm
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit
 from homecoming.app.remains.references import check_reference
-from homecoming.errors import HomecomingError
+from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.intake import write_intake
 
 
@@ -135,6 +136,13 @@ def import_manifest(request: HttpRequest, batch_id: int) -> HttpResponse:
         try:
             report = importing.import_intake(
                 actor=request.user, path=path, batch=batch, dry_run=form.cleaned_data["dry_run"]
+            )
+        except AlreadyImported as exc:
+            return render(
+                request,
+                "remains/import_errors.html",
+                {"batch": batch, "error": imported.in_words(exc), "file": upload.name},
+                status=409,
             )
         except HomecomingError as exc:
             return render(

@@ -1,0 +1,149 @@
+"""Which files were imported: the SHA-256 of each imported file, recorded in the import's own transaction.
+
+Every importer (persons, intake manifests, exchange manifests) calls :func:`check` before it writes
+(and in a dry run) and :func:`record` as the last write of its transaction, after its ``import_file``
+audit record. So the digest is in the database exactly when the file's rows are: an import killed
+before its commit leaves neither, one killed after leaves both, and running the same file again is
+refused with :class:`~homecoming.errors.AlreadyImported` ("this file (sha256 …) was imported on …").
+
+The key is the content, not the name: a renamed copy is the same file. A deliberate re-import names
+its reason (``again``; the CLI's ``--again REASON``) and is recorded as the next occurrence, with the
+reason in the audit trail. Two imports of one file racing each other: the unique
+(kind, sha256, occurrence) lets one commit and refuses the other, whose whole transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homecoming.app.audit import services as audit
+from homecoming.app.audit.models import AuditRecord, ImportedFile
+from homecoming.errors import AlreadyImported
+
+WHAT = {"persons": "persons", "intake": "units", "manifest": "manifest lines"}
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A file's identity for the import register: SHA-256 of its bytes, its size and its name."""
+
+    sha256: str
+    size: int
+    name: str
+
+    @classmethod
+    def of_bytes(cls, data: bytes, name: str) -> Digest:
+        return cls(hashlib.sha256(data).hexdigest(), len(data), Path(name).name)
+
+    @classmethod
+    def of_file(cls, path: Path) -> Digest:
+        h, size = hashlib.sha256(), 0
+        with Path(path).open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+                size += len(block)
+        return cls(h.hexdigest(), size, Path(path).name)
+
+
+def _refusal(kind: str, digest: Digest, previous: ImportedFile) -> AlreadyImported:
+    when = timezone.localtime(previous.imported).strftime("%Y-%m-%d %H:%M %Z")
+    who = previous.imported_by_name or "the system"
+    what = WHAT.get(kind, "rows")
+    return AlreadyImported(
+        f"this file (sha256 {digest.sha256}) was imported on {when} by {who}: {previous.rows} {what}"
+        f"{' into ' + previous.target if previous.target else ''} (as {previous.name}); nothing imported",
+        field="file",
+        value=digest.name,
+        hint="the same bytes under any name are the same file; to import them again on purpose, "
+        "give the reason with --again",
+        previous={
+            "kind": kind,
+            "sha256": digest.sha256,
+            "name": previous.name,
+            "rows": previous.rows,
+            "target": previous.target,
+            "imported": previous.imported,
+            "by": who,
+        },
+    )
+
+
+def _last(kind: str, sha256: str) -> ImportedFile | None:
+    return ImportedFile.objects.filter(kind=kind, sha256=sha256).order_by("-occurrence").first()
+
+
+def check(kind: str, digest: Digest, *, again: str = "") -> int:
+    """The occurrence this import would be (1: first); refused if imported before and no ``again``."""
+    previous = _last(kind, digest.sha256)
+    if previous is None:
+        return 1
+    if not again.strip():
+        raise _refusal(kind, digest, previous)
+    return previous.occurrence + 1
+
+
+def record(
+    *,
+    actor: Any,
+    kind: str,
+    digest: Digest,
+    rows: int,
+    audit_record: AuditRecord,
+    target: str = "",
+    again: str = "",
+) -> ImportedFile:
+    """Register the file, inside the caller's (the import's) transaction; refused if it got there first."""
+    occurrence = check(kind, digest, again=again)
+    user = audit.user_or_none(actor)
+    try:
+        with transaction.atomic():
+            return ImportedFile.objects.create(
+                kind=kind,
+                sha256=digest.sha256,
+                occurrence=occurrence,
+                name=digest.name[:255],
+                size=digest.size,
+                rows=rows,
+                target=target[:200],
+                imported=timezone.now(),
+                imported_by=user,
+                imported_by_name=getattr(user, "username", "") if user else "",
+                again=again.strip() if occurrence > 1 else "",
+                audit_record=audit_record,
+            )
+    except IntegrityError:  # another import of the same bytes committed while this one ran
+        previous = _last(kind, digest.sha256)
+        assert previous is not None
+        raise _refusal(kind, digest, previous) from None
+
+
+def audit_fields(digest: Digest, occurrence: int, again: str) -> dict[str, Any]:
+    """What the ``import_file`` audit record says about the file itself."""
+    fields: dict[str, Any] = {"file": digest.name, "sha256": digest.sha256, "size": digest.size}
+    if occurrence > 1:
+        fields |= {"occurrence": occurrence, "again": again.strip()}
+    return fields
+
+
+def in_words(exc: AlreadyImported) -> AlreadyImported:
+    """The refusal in the page reader's language (the upload pages show this one)."""
+    p = exc.previous
+    when = timezone.localtime(p["imported"]).strftime("%Y-%m-%d %H:%M %Z") if p.get("imported") else "?"
+    message = _(
+        "This file (sha256 %(sha256)s) was imported on %(date)s by %(user)s: %(rows)d rows, as "
+        "%(name)s; nothing imported. The same content under any name is the same file."
+    ) % {
+        "sha256": p.get("sha256", ""),
+        "date": when,
+        "user": p.get("by", ""),
+        "rows": p.get("rows", 0),
+        "name": p.get("name", ""),
+    }
+    return AlreadyImported(message, field="file", value=exc.value, previous=p)
