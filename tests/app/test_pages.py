@@ -114,7 +114,7 @@ def test_a_registrar_sees_the_whole_person_page(story: dict[str, Any], registrar
     ):
         assert text in page, text
     assert AuditRecord.objects.filter(action="view", reason="viewed enquirer contacts").exists()
-    assert AuditRecord.objects.filter(action="view", reason="viewed health reports").exists()
+    assert AuditRecord.objects.filter(action="view", reason="viewed health data").exists()
 
 
 def test_contacts_and_health_are_hidden_from_a_dna_analyst(story: dict[str, Any], make_user: Any) -> None:

@@ -11,6 +11,8 @@
 | ``HOMECOMING_LOGIN_FAILURE_LIMIT`` | ``5`` | failed logins before the account/IP pair is locked |
 | ``HOMECOMING_LOCKOUT_MINUTES`` | ``30`` | how long a lockout lasts |
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
+| ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
+| ``HOMECOMING_AUDIT_KEY_FILE`` | none | a file holding ``HOMECOMING_AUDIT_KEY`` (takes precedence) |
 """
 
 from __future__ import annotations
@@ -204,6 +206,33 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 FIELD_KEY = os.environ.get("HOMECOMING_FIELD_KEY", "")
+
+
+def _audit_key() -> str:
+    """The key of the audit trail's keyed digests (``audit/withheld.py``): never stored in the database."""
+    path = os.environ.get("HOMECOMING_AUDIT_KEY_FILE", "")
+    if path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"HOMECOMING_AUDIT_KEY_FILE={path!r} cannot be read: {exc}") from None
+        if not key:
+            raise ImproperlyConfigured(
+                f"HOMECOMING_AUDIT_KEY_FILE={path!r} is empty; write a long random key"
+            )
+        return key
+    key = os.environ.get("HOMECOMING_AUDIT_KEY", "")
+    if key:
+        return key
+    import hashlib
+    import hmac
+
+    # derived from the secret key (also kept outside the database); set its own key in production, so that
+    # changing the secret key does not change how the digests already in the trail are checked
+    return hmac.new(SECRET_KEY.encode("utf-8"), b"homecoming audit digest key", hashlib.sha256).hexdigest()
+
+
+AUDIT_KEY = _audit_key()
 
 LOGGING = {
     "version": 1,

@@ -198,6 +198,7 @@ def test_the_wounded_list_holds_the_eligible_who_consent(
 
 def test_health_values_stay_out_of_the_audit_trail_but_are_digested(api: Any, registrar: Any) -> None:
     from homecoming.app.audit.models import AuditRecord
+    from homecoming.app.audit.withheld import keyed_digest
     from homecoming.app.captivity import services as captivity
     from homecoming.app.registry import services as registry
     from homecoming.provenance import digest
@@ -219,10 +220,10 @@ def test_health_values_stay_out_of_the_audit_trail_but_are_digested(api: Any, re
     assert not any("Synthetic wound description" in str(a) for a in afters)
     assert not any("seriously_ill" in a or "condition" in a for a in afters)
     report = AuditRecord.objects.get(action="health_report")
-    assert report.after["withheld"] == ["condition", "report"]
-    assert report.after["withheld_sha256"] == digest(
-        {"condition": "serious", "report": "Synthetic wound description"}
-    )
+    assert report.after["withheld"] == ["condition", "record_id", "report"]
+    hidden = {"condition": "serious", "record_id": record.pk, "report": "Synthetic wound description"}
+    assert report.after["withheld_hmac"] == keyed_digest(hidden)
+    assert digest(hidden) not in str(report.after)  # not the unkeyed digest anyone could recompute
     response = api(registrar).get("/api/v1/wounded-list")
     assert response.status_code == 200
     assert AuditRecord.objects.filter(action="view", object_type="captivity.wounded_list").count() == 1

@@ -54,7 +54,11 @@ def detention_out(request: HttpRequest, r: DetentionRecord) -> dict[str, Any]:
 @router.get("/persons/{person_id}/detentions", response=list[DetentionOut], summary="Detentions of a person")
 def list_detentions(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     require(request, "detentions")
-    return [detention_out(request, r) for r in get_person(person_id).detentions.all()]
+    person = get_person(person_id)
+    records = [detention_out(request, r) for r in person.detentions.all()]
+    if records and may(request.user, "health"):  # seriously_ill is health data: the view is audited
+        services.audit_health_view(actor=request.user, person=person)
+    return records
 
 
 @router.post("/persons/{person_id}/detentions", response={201: DetentionOut}, summary="Record a detention")
@@ -67,7 +71,10 @@ def create_detention(request: HttpRequest, person_id: int, payload: DetentionIn)
 @router.get("/detentions/{record_id}", response=DetentionOut, summary="A detention record and its events")
 def get_detention(request: HttpRequest, record_id: int) -> dict[str, Any]:
     require(request, "detentions")
-    return detention_out(request, _record(record_id))
+    record = _record(record_id)
+    if may(request.user, "health"):
+        services.audit_health_view(actor=request.user, person=record.person)
+    return detention_out(request, record)
 
 
 @router.post("/detentions/{record_id}/events", response={201: EventOut}, summary="Add a detention event")
@@ -108,7 +115,11 @@ def create_card(request: HttpRequest, record_id: int, payload: CardIn) -> Status
 @router.get("/cards/{card_id}", response=CardOut, summary="A capture card")
 def get_card(request: HttpRequest, card_id: int) -> dict[str, Any]:
     require(request, "capture_cards")
-    card = by_id(CaptureCard, card_id, what="capture card", field="card")
+    card = by_id(
+        CaptureCard.objects.select_related("record__person"), card_id, what="capture card", field="card"
+    )
+    if card.health and may(request.user, "health"):
+        services.audit_health_view(actor=request.user, person=card.record.person)
     return card_out(request, card)
 
 
@@ -123,14 +134,7 @@ def dispatch(request: HttpRequest, card_id: int, payload: DispatchIn) -> Status:
 def wounded(request: HttpRequest) -> list[dict[str, Any]]:
     require(request, "health")
     rows = services.wounded_list()
-    audit.record(
-        actor=request.user,
-        action="view",
-        object_type="captivity.wounded_list",
-        object_id="all",
-        after={"persons": [e.record.person_id for e in rows]},
-        reason="viewed the wounded list (API)",
-    )
+    services.audit_wounded_list_view(actor=request.user, rows=rows, via=" (API)")
     return [
         {
             "person_id": e.record.person_id,

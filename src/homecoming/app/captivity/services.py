@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
+from homecoming.app.audit.withheld import withheld
 from homecoming.app.captivity.choices import EventKind, Finding, HealthCondition
 from homecoming.app.captivity.models import (
     CaptureCard,
@@ -36,7 +37,6 @@ from homecoming.domain.captivity import (
 )
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import Problem, ValidationError
-from homecoming.provenance import digest
 
 _FINAL_STATUS = {
     EventKind.release: "released",
@@ -54,21 +54,17 @@ _FINAL_STATUS = {
 _user = audit.user_or_none
 
 #: Health and family-contact fields never copied into the audit trail (auditors lack the permissions to
-#: see them); the record keeps their SHA-256 instead, so the audit still proves what was written.
+#: see them); the record keeps their keyed digest instead (``audit/withheld.py``), so the audit still
+#: proves what was written to whoever holds the audit key. Health reports and Art. 110 findings also
+#: withhold their detention record: the trail shows that one was written, by whom and when, not whose.
 HEALTH_FIELDS = {
     "detentionrecord": ("seriously_ill",),
     "capturecard": ("family_address", "health"),
-    "healthreport": ("condition", "report"),
-    "repatriationeligibility": ("category", "finding", "notes"),
+    "healthreport": ("record_id", "condition", "report"),
+    "repatriationeligibility": ("record_id", "category", "finding", "consent", "commission_date", "notes"),
 }
 
-
-def _withheld(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    hidden = {k: data.pop(k) for k in fields if k in data}
-    if hidden:
-        data["withheld"] = sorted(hidden)
-        data["withheld_sha256"] = digest(hidden)
-    return data
+_withheld = withheld
 
 
 def _future(value: date | None, field: str) -> list[Problem]:
@@ -307,12 +303,14 @@ def add_health_report(*, actor: Any, record_id: int, on: date, condition: str, r
     if record.seriously_ill != serious:
         record.seriously_ill = serious
         record.save(update_fields=["seriously_ill"])
-    audit.record(
+    audit.record(  # names neither the prisoner nor the detention record (issue 10): see HEALTH_FIELDS
         actor=actor,
         action="health_report",
-        obj=record,
+        obj=hr,
+        object_repr="health report",
         after=_withheld(
-            {"date": on.isoformat(), "condition": condition, "report": report}, HEALTH_FIELDS["healthreport"]
+            {"record_id": record.pk, "date": on.isoformat(), "condition": condition, "report": report},
+            HEALTH_FIELDS["healthreport"],
         ),
         reason="health report",
     )
@@ -339,6 +337,7 @@ def set_eligibility(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> R
         actor=actor,
         action="create",
         obj=elig,
+        object_repr="Art. 110 eligibility",
         after=_withheld(audit.snapshot(elig), HEALTH_FIELDS["repatriationeligibility"]),
     )
     return elig
@@ -415,6 +414,29 @@ def health_deadlines(today: date | None = None) -> list[Due]:
         due = next_health_report_due(record.last_report, record.capture_date)
         out.append(Due(record, "health report", due, is_overdue(due, None, today)))
     return sorted(out, key=lambda d: d.due)
+
+
+def audit_health_view(*, actor: Any, person: Person) -> None:
+    """The one ``view`` record of health data shown, by a page or by the API (issue 10): who saw the
+    health data of which person — not what it says."""
+    audit.record_view(actor=actor, obj=person, what="health data")
+
+
+def audit_wounded_list_view(*, actor: Any, rows: list[RepatriationEligibility], via: str) -> None:
+    """A view of the wounded list: how many were listed and a keyed digest of who — never the persons,
+    whom the auditor may not see (issue 10)."""
+    audit.record(
+        actor=actor,
+        action="view",
+        object_type="captivity.wounded_list",
+        object_id="all",
+        object_repr="wounded list",
+        after={
+            "count": len(rows),
+            **withheld({"persons": sorted(e.record.person_id for e in rows)}, ("persons",)),
+        },
+        reason=f"viewed the wounded list{via}",
+    )
 
 
 def wounded_list() -> list[RepatriationEligibility]:

@@ -176,6 +176,8 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         rows.append((*_bilingual(label, second), value or ""))
     if "family_address" not in hidden and card.family_address:
         audit.record_view(actor=request.user, obj=card, what="family address")
+    if "health" not in hidden and card.health:
+        services.audit_health_view(actor=request.user, person=card.record.person)
     title = _bilingual("Capture card for prisoner of war", second)
     return render(
         request,
@@ -204,12 +206,5 @@ def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
 @page_requires("health")
 def wounded(request: HttpRequest) -> HttpResponse:
     rows = services.wounded_list()
-    audit.record(
-        actor=request.user,
-        action="view",
-        object_type="captivity.wounded_list",
-        object_id="all",
-        after={"persons": [e.record.person_id for e in rows]},
-        reason="viewed the wounded list",
-    )
+    services.audit_wounded_list_view(actor=request.user, rows=rows, via="")
     return render(request, "captivity/wounded.html", {"rows": rows})

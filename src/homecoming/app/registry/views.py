@@ -192,8 +192,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if can[resource]
     ]
     detentions = fetch(user, "detentions", lambda: list(person.detentions.prefetch_related(*related)), [])
-    if can["health"] and any(d.health_reports.all() for d in detentions):
-        audit.record_view(actor=user, obj=person, what="health reports")
+    if can["health"] and any(d.health_reports.all() or d.eligibility.all() for d in detentions):
+        captivity.audit_health_view(actor=user, person=person)
     ctx = {
         "person": person,
         "names": person.names.all(),
