@@ -27,10 +27,14 @@ import_app = typer.Typer(
 )
 export_app = typer.Typer(help="Export data as files.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+ledger_app = typer.Typer(
+    help="The fulfilment ledger: totals, manifest/figure disagreements and decisions.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(token_app, name="token")
+app.add_typer(ledger_app, name="ledger")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -45,6 +49,9 @@ app.command("dvi")(dvi.dvi_command)
 app.command("screen")(screen.screen_command)
 app.command("load-ledger")(exchanges.load_ledger_command)
 import_app.command("manifest")(exchanges.import_manifest_command)
+ledger_app.command("show")(exchanges.ledger_show_command)
+ledger_app.command("decide")(exchanges.ledger_decide_command)
+ledger_app.command("review")(exchanges.ledger_review_command)
 import_app.command("intake")(remains.import_intake_command)
 
 

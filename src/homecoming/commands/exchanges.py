@@ -2,7 +2,13 @@
 
 * ``homecoming load-ledger [FILE]`` → :func:`load_ledger_command` (the example 2025 ledger by default);
 * ``homecoming import manifest FILE --operation REF --from UA --to RU --stage executed [--dry-run]``
-  → :func:`import_manifest_command`.
+  → :func:`import_manifest_command` (after an import, a line ``disagreement: ...`` for every count where
+  the executed manifest and the reported figure now disagree: the ledger keeps the figure);
+* ``homecoming ledger show AGREEMENT`` → :func:`ledger_show_command`: the totals each way, and every
+  disagreement between a manifest and a figure with the state of its decision;
+* ``homecoming ledger decide --operation REF --to UA --use manifest|figure --reason TEXT``
+  → :func:`ledger_decide_command`; ``homecoming ledger review ID --accept|--reject [--note TEXT]``
+  → :func:`ledger_review_command` (by someone other than who decided).
 
 Each sets Django up (:mod:`homecoming.commands.support`), calls one service and prints one line; a
 Homecoming error becomes one line on stderr and the error class's exit code.
@@ -94,3 +100,118 @@ def import_manifest_command(
             f"{file.name}: imported {result['lines']} lines as version {result['version']} of "
             f"{operation} {sending.upper()} → {receiving.upper()}"
         )
+        _echo_disagreements(Operation.objects.filter(reference=operation))
+
+
+def _echo_disagreements(operations: Any) -> int:
+    """One line per count where the executed manifest and the reported figure disagree; how many."""
+    from homecoming.app.exchanges import findings
+
+    found = findings.for_operations(operations).of_kind("manifest_disagrees_with_figure")
+    for f in found:
+        typer.echo(f"disagreement: {f.operation} {f.message}")
+    return len(found)
+
+
+def ledger_show_command(
+    agreement: str = typer.Argument(..., help="reference of the agreement, e.g. IST-2025-06"),
+) -> None:
+    """The ledger of an agreement: quota and totals each way, and every manifest/figure disagreement."""
+    support.setup_django()
+    from homecoming.app.exchanges import ledger
+    from homecoming.app.exchanges.models import Agreement, Operation
+
+    def run() -> Any:
+        found = Agreement.objects.select_related("party_a", "party_b").filter(reference=agreement).first()
+        if found is None:
+            raise NotFound(
+                f"no agreement with reference {agreement!r}",
+                field="agreement",
+                value=agreement,
+                hint="see the agreements at /exchanges/",
+            )
+        return found
+
+    a = support.run(run)
+    led = ledger.compute(a)
+    typer.echo(f"{a.reference}: {a.title}")
+    for s in led.series:
+        quota = "all" if s.quota is None else f"{s.quota:,}"
+        undated = (
+            f"; with undated {'≈ ' if s.approximate else ''}{s.total_with_undated:,}" if s.undated else ""
+        )
+        typer.echo(
+            f"  {s.category} {s.sending} → {s.receiving}: quota {quota}; delivered (dated) {s.delivered:,}"
+            f"{undated}"
+        )
+    if not _echo_disagreements(Operation.objects.filter(agreement=a)):
+        typer.echo("no disagreements between manifests and reported figures")
+
+
+def ledger_decide_command(
+    operation: str = typer.Option(..., "--operation", help="reference of the operation, e.g. REM-2025-09-18"),
+    receiving: str = typer.Option(..., "--to", help="code of the receiving party of the disputed count"),
+    use: str = typer.Option(..., "--use", help="manifest | figure: the evidence the ledger counts"),
+    reason: str = typer.Option(..., "--reason", help="why this evidence is the one to count"),
+    category: str = typer.Option("", "--category", help="category code, if the agreement has several"),
+    actor: str = typer.Option(None, "--as", help="the user deciding (for the audit trail)"),
+) -> None:
+    """Decide which evidence a disputed count uses; it applies once a second person accepts it."""
+    support.setup_django()
+    from homecoming.app.exchanges import decisions
+    from homecoming.app.exchanges.models import Operation
+
+    def run() -> Any:
+        op = Operation.objects.filter(reference=operation).first()
+        if op is None:
+            raise NotFound(
+                f"no operation with reference {operation!r}",
+                field="--operation",
+                value=operation,
+                hint="see the operations at /exchanges/",
+            )
+        return decisions.decide(
+            actor=support.user(actor),
+            operation_id=op.pk,
+            receiving=receiving,
+            category=category,
+            use=use,
+            reason=reason,
+        )
+
+    d = support.run(run)
+    typer.echo(
+        f"decision {d.pk}: {operation} → {receiving.upper()} uses the {use}; "
+        "it applies once a second person accepts it (homecoming ledger review)"
+    )
+
+
+def ledger_review_command(
+    decision: int = typer.Argument(..., help="the decision's number"),
+    accept: bool = typer.Option(False, "--accept", help="accept the decision"),
+    reject: bool = typer.Option(False, "--reject", help="reject it (give --note)"),
+    note: str = typer.Option("", "--note", help="why (required to reject)"),
+    actor: str = typer.Option(None, "--as", help="the reviewer (not the person who decided)"),
+) -> None:
+    """Accept or reject a ledger decision."""
+    support.setup_django()
+    from homecoming.app.exchanges import decisions
+    from homecoming.errors import ValidationError
+
+    def run() -> Any:
+        if accept == reject:
+            raise ValidationError(
+                "give exactly one of --accept and --reject",
+                field="--accept",
+                value="",
+                hint="e.g. homecoming ledger review 3 --accept",
+            )
+        return decisions.review(
+            actor=support.user(actor),
+            decision_id=decision,
+            verdict="accepted" if accept else "rejected",
+            note=note,
+        )
+
+    r = support.run(run)
+    typer.echo(f"decision {decision}: {r.verdict}")

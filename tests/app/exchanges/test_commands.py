@@ -98,7 +98,10 @@ def test_import_manifest_dry_run_then_import_say_what_was_done(tmp_path: Path) -
     _said(
         _invoke(*IMPORT, str(good)),
         0,
-        out="good.csv: imported 2 lines as version 1 of REM-2025-09-18 RU → UA\n",
+        out="good.csv: imported 2 lines as version 1 of REM-2025-09-18 RU → UA\n"
+        "disagreement: REM-2025-09-18 RU → UA (bodies): KSHPPV (Ukraine) (counted by the receiver) reported "
+        "1,000; the executed manifest (version 1) lists 0 delivered; the ledger counts 1,000 — the ledger "
+        "keeps the figure until a person decides which evidence the total uses\n",
     )
     version = ManifestVersion.objects.get()
     assert (version.manifest.operation.reference, version.number, version.stage) == (

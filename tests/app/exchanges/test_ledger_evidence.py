@@ -189,3 +189,167 @@ def test_the_chart_ends_at_the_tables_totals_undated_deliveries_included(example
     assert svg.count('class="point undated') == 2
     ymax = int(re.search(r'data-ymax="(\d+)"', svg).group(1))
     assert ymax >= 9000
+
+
+def _csv_21(folder: Any) -> Any:
+    path = folder / "executed-21.csv"
+    path.write_text(
+        "category,container_number,outcome\n"
+        + "".join(f"bodies,SYN-BAG-{i:03d},transferred\n" for i in range(1, 22)),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_cli_flags_the_disagreement_and_records_a_reviewed_decision(
+    tmp_path: Any, coordinator: Any, make_user: Any, example: Agreement
+) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from homecoming.commands import exchanges as commands
+
+    app = typer.Typer()
+    app.command("import-manifest")(commands.import_manifest_command)
+    app.command("show")(commands.ledger_show_command)
+    app.command("decide")(commands.ledger_decide_command)
+    app.command("review")(commands.ledger_review_command)
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(app, list(args))
+
+    before = run("show", "IST-2025-06")
+    assert before.exit_code == 0, before.output
+    assert "bodies RU → UA: quota 6,000; delivered (dated) 3,000; with undated ≈ 9,000" in before.stdout
+    assert "no disagreements" in before.stdout
+    imported = run(
+        "import-manifest",
+        "--operation",
+        OP,
+        "--from",
+        "RU",
+        "--to",
+        "UA",
+        str(_csv_21(tmp_path)),
+        "--as",
+        "coordinator",
+    )
+    assert imported.exit_code == 0, imported.output
+    assert "disagreement: REM-2025-09-18 RU → UA (bodies): KSHPPV (Ukraine)" in imported.stdout
+    shown = run("show", "IST-2025-06")
+    assert "delivered (dated) 3,000; with undated ≈ 9,000" in shown.stdout
+    assert (
+        "reported 1,000; the executed manifest (version 1) lists 21 delivered; the ledger counts 1,000"
+        in (shown.stdout)
+    )
+    refused = run("decide", "--operation", OP, "--to", "UA", "--use", "manifest", "--reason", " ")
+    assert refused.exit_code == 2 and "reason" in refused.stderr
+    decided = run(
+        "decide",
+        "--operation",
+        OP,
+        "--to",
+        "UA",
+        "--use",
+        "manifest",
+        "--reason",
+        "bags counted",
+        "--as",
+        "coordinator",
+    )
+    assert decided.exit_code == 0, decided.output
+    number = decided.stdout.split()[1].rstrip(":")
+    own = run("review", number, "--accept", "--as", "coordinator")
+    assert own.exit_code == 4 and "someone other than" in own.stderr
+    make_user("identification_reviewer", "reviewer")
+    accepted = run("review", number, "--accept", "--as", "reviewer")
+    assert accepted.exit_code == 0 and accepted.stdout == f"decision {number}: accepted\n"
+    after = run("show", "IST-2025-06")
+    assert "delivered (dated) 2,021; with undated ≈ 8,021" in after.stdout
+    assert "decided by coordinator, accepted by reviewer" in after.stdout
+
+
+def test_the_pages_show_both_counts_flag_the_disagreement_and_take_a_reviewed_decision(
+    tmp_path: Any, coordinator: Any, make_user: Any, example: Agreement
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(coordinator)
+    op = Operation.objects.get(reference=OP)
+    r = client.post(
+        f"/exchanges/operations/{op.pk}/manifests/import/",
+        {
+            "sending": "RU",
+            "receiving": "UA",
+            "stage": "executed",
+            "file": SimpleUploadedFile("executed-21.csv", _csv_21(tmp_path).read_bytes()),
+        },
+    )
+    assert r.status_code == 302
+    page = client.get(f"/exchanges/agreements/{example.pk}/").content.decode()
+    row = re.search(rf'<tr class="disagree" id="evidence-{op.pk}-UA-bodies">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert '1000 <span class="muted">(KSHPPV (Ukraine))</span>' in row.group(1)
+    assert '21 <span class="muted">(version 1)</span>' in row.group(1)
+    assert "<strong>1000</strong>" in row.group(1) and "disagree: undecided" in row.group(1)
+    assert "1 count where the executed manifest and the reported figure disagree" in page
+    assert "manifest_disagrees_with_figure" in page and "lists 21 delivered" in page
+    assert re.search(r"<td>3000 <a class=\"badge rejected\"", page)  # the table keeps 3,000
+    uk = client.get(
+        f"/exchanges/agreements/{example.pk}/", headers={"accept-language": "uk"}
+    ).content.decode()
+    assert "маніфест і цифра розходяться" in uk and "без дати" in uk
+    assert "виконаний маніфест (версія 1) містить 21 переданих" in uk
+    operation_page = client.get(f"/exchanges/operations/{op.pk}/").content.decode()
+    assert f'action="/exchanges/operations/{op.pk}/ledger-decisions/"' in operation_page
+    r = client.post(
+        f"/exchanges/operations/{op.pk}/ledger-decisions/",
+        {"receiving": "UA", "category": "bodies", "use": "manifest", "reason": "counted bag by bag"},
+    )
+    assert r.status_code == 302
+    decision = LedgerDecision.objects.get()
+    reviewer = Client()
+    reviewer.force_login(make_user("identification_reviewer", "reviewer"))
+    assert "decision awaits review" in reviewer.get(f"/exchanges/operations/{op.pk}/").content.decode()
+    r = reviewer.post(f"/exchanges/ledger-decisions/{decision.pk}/review/", {"verdict": "accepted"})
+    assert r.status_code == 302
+    page = client.get(f"/exchanges/agreements/{example.pk}/").content.decode()
+    assert re.search(r"<td>2021<span class=\"muted\"> \(", page) or "<td>2021 " in page
+    assert "counted bag by bag" in page and ">decided<" in page
+
+
+def test_the_api_decides_and_reviews(api: Any, coordinator: Any, make_user: Any, example: Agreement) -> None:
+    _manifest_21(coordinator)
+    op = Operation.objects.get(reference=OP)
+    base = "/api/v1/exchanges"
+    led = api(coordinator).get(f"{base}/agreements/{example.pk}/ledger").json()
+    [d] = led["disagreements"]
+    assert (d["operation"], d["figure"], d["figure_source"], d["manifest_count"], d["counted"]) == (
+        OP,
+        1000,
+        "KSHPPV (Ukraine)",
+        21,
+        1000,
+    )
+    ua = next(s for s in led["series"] if s["receiving"] == "UA")
+    assert (ua["delivered"], ua["total_with_undated"]) == (3000, 9000)
+    r = api(coordinator).post(
+        f"{base}/operations/{op.pk}/ledger-decisions",
+        {"receiving": "UA", "use": "manifest", "reason": "counted"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    decision = r.json()["id"]
+    r = api(make_user("registrar")).post(
+        f"{base}/ledger-decisions/{decision}/review", {"verdict": "accepted"}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = api(make_user("identification_reviewer", "reviewer")).post(
+        f"{base}/ledger-decisions/{decision}/review", {"verdict": "accepted"}, content_type="application/json"
+    )
+    assert r.status_code == 201 and r.json()["reviewer"] == "reviewer"
+    led = api(coordinator).get(f"{base}/agreements/{example.pk}/ledger").json()
+    assert led["disagreements"] == []
+    assert next(s for s in led["series"] if s["receiving"] == "UA")["delivered"] == 2021

@@ -20,5 +20,7 @@ urlpatterns = [
     ),
     path("operations/<int:operation_id>/figures/new/", views.figure_add, name="figure_add"),
     path("operations/<int:operation_id>/manifests/import/", views.manifest_import, name="manifest_import"),
+    path("operations/<int:operation_id>/ledger-decisions/", views.ledger_decide, name="ledger_decide"),
+    path("ledger-decisions/<int:decision_id>/review/", views.ledger_review, name="ledger_review"),
     path("versions/<int:version_id>/export.<str:fmt>", views.version_export, name="version_export"),
 ]

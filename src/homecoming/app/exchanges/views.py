@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.audit import imported
-from homecoming.app.exchanges import findings, ledger, services
+from homecoming.app.exchanges import decisions, findings, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.chart import ledger_chart
 from homecoming.app.exchanges.forms import (
@@ -27,7 +27,7 @@ from homecoming.app.exchanges.forms import (
     StatementForm,
     TransitionForm,
 )
-from homecoming.app.exchanges.models import Agreement, ManifestVersion, Operation
+from homecoming.app.exchanges.models import Agreement, LedgerDecision, ManifestVersion, Operation
 from homecoming.app.forms import show_problems
 from homecoming.domain.exchange_states import (
     AGREEMENT_ALLOWED,
@@ -113,6 +113,8 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "agreement": agreement,
             "ledger": led,
             "charts": charts,
+            "evidence": [(s, d) for s in led.series for d in s.deliveries],
+            "evidence_open": len(led.disagreements),
             "groups": figure_groups(figures),
             "findings": findings.for_agreement(agreement),
             "statements": agreement.statements.select_related("party"),
@@ -215,6 +217,10 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
         manifests.append({"manifest": m, "versions": versions})
     figures = operation.figures.select_related("operation", "sending_party", "receiving_party")
     state = OperationState(operation.state)
+    evidence = []
+    if operation.agreement is not None:
+        led = ledger.compute(operation.agreement)
+        evidence = [(s, d) for s in led.series for d in s.deliveries if d.operation_id == operation.pk]
     return render(
         request,
         "exchanges/operation_detail.html",
@@ -223,6 +229,8 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
             "manifests": manifests,
             "groups": figure_groups(figures),
             "findings": findings.for_operation(operation),
+            "evidence": evidence,
+            "evidence_open": sum(1 for _s, d in evidence if d.open),
             "transitions": operation.transitions.all(),
             "next_states": sorted(OPERATION_ALLOWED[state]),
             "columns": COLUMN_NAMES,
@@ -324,3 +332,44 @@ def version_export(request: HttpRequest, version_id: int, fmt: str) -> HttpRespo
     response = HttpResponse(content, content_type=types[kind])
     response["Content-Disposition"] = f'attachment; filename="manifest-{version.pk}-v{version.number}.{kind}"'
     return response
+
+
+@login_required
+@permission_required("exchanges.add_ledgerdecision", raise_exception=True)
+@require_POST
+def ledger_decide(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Choose the evidence one disputed count uses; it applies once a second person accepts it."""
+    operation = get_object_or_404(Operation, pk=operation_id)
+    try:
+        decisions.decide(
+            actor=request.user,
+            operation_id=operation.pk,
+            receiving=request.POST.get("receiving", ""),
+            category=request.POST.get("category", ""),
+            use=request.POST.get("use", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except HomecomingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decision recorded; it applies once a second person accepts it."))
+    return redirect("exchanges:operation", operation_id=operation.pk)
+
+
+@login_required
+@permission_required("exchanges.review_ledgerdecision", raise_exception=True)
+@require_POST
+def ledger_review(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_object_or_404(LedgerDecision, pk=decision_id)
+    try:
+        decisions.review(
+            actor=request.user,
+            decision_id=decision.pk,
+            verdict=request.POST.get("verdict", ""),
+            note=request.POST.get("note", ""),
+        )
+    except HomecomingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect("exchanges:operation", operation_id=decision.operation_id)
