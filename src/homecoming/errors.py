@@ -23,7 +23,8 @@ non-zero exit code. Anything else escaping is a bug.
     ├── PermissionDenied                 the actor's role does not allow this (HTTP 403, exit 4)
     ├── NotFound                         no such object (HTTP 404, exit 5)
     ├── LimitError                       work beyond an explicit limit; raise it or split (HTTP 413, exit 6)
-    └── IntegrityError                   stored data fails a check (audit chain broken) (HTTP 500, exit 7)
+    ├── IntegrityError                   stored data fails a check (audit chain broken) (HTTP 500, exit 7)
+    └── Busy                             the database is busy with another write; retry (HTTP 503, exit 8)
 """
 
 from __future__ import annotations
@@ -260,8 +261,21 @@ class IntegrityError(HomecomingError):
     exit_code = 7
 
 
+class Busy(HomecomingError):
+    """The database stayed locked by another writer (SQLite: a long import) longer than the wait allows.
+
+    Nothing was changed; the same request sent again later will work. The API adds ``Retry-After``.
+    """
+
+    code = "busy"
+    http_status = 503
+    exit_code = 8
+    retry_after_seconds = 10
+
+
 __all__ = [
     "AlreadyImported",
+    "Busy",
     "CaseFileError",
     "ConflictError",
     "CustodyError",

@@ -10,8 +10,11 @@ with the HTTP status of its class in ``homecoming.errors``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -35,9 +38,38 @@ class TokenAuth(HttpBearer):
         )
         if obj is None or not obj.user.is_active:
             return None
-        ApiToken.objects.filter(pk=obj.pk).update(last_used=timezone.now())
+        note_use(obj)
         request.user = obj.user
         return obj.user
+
+
+LAST_USED_EVERY = timedelta(minutes=15)
+
+
+def note_use(token: ApiToken) -> None:
+    """Record when a token was last used: at most once per :data:`LAST_USED_EVERY`, never failing a request.
+
+    A read must not write on every request: on SQLite a long import holds the write lock, and a
+    read that waited for it would time out. The update does not wait for the lock (SQLite busy
+    timeout 0 for this one statement); when the database is busy it is skipped and the next request
+    records the use.
+    """
+    now = timezone.now()
+    if token.last_used is not None and now - token.last_used < LAST_USED_EVERY:
+        return
+    sqlite = connection.vendor == "sqlite"
+    try:
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 0")
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    except OperationalError:
+        pass  # busy: the next request records the use
+    finally:
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(settings.SQLITE_BUSY_SECONDS * 1000)}")
 
 
 class HomecomingAPI(NinjaAPI):
@@ -141,6 +173,11 @@ def _404(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(Exception)
 def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:
     import logging
+
+    from homecoming.app.security import busy_response, is_busy
+
+    if is_busy(exc):  # the database stayed locked by another writer: 503 + Retry-After, never 500
+        return busy_response(request)
 
     logging.getLogger("homecoming").exception("unhandled API error")
     rid = getattr(request, "request_id", "")

@@ -13,6 +13,12 @@
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
 | ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
 | ``HOMECOMING_AUDIT_KEY_FILE`` | none | a file holding ``HOMECOMING_AUDIT_KEY`` (takes precedence) |
+| ``HOMECOMING_PROXY_ADDRESS`` | none | address of the TLS proxy in front of ``homecoming serve`` |
+| ``HOMECOMING_PROXY_COUNT`` | ``1`` | how many trusted proxies stand in front, one behind the other |
+| ``HOMECOMING_CSRF_TRUSTED_ORIGINS`` | none | ``https://name[:port]`` the users' browsers open |
+| ``HOMECOMING_SQLITE_BUSY_SECONDS`` | ``20`` | how long a write waits for SQLite's lock before a 503 |
+
+See docs/settings.md for the whole list.
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs' Swagger UI from our own static files (no CDN: see the Content-Security-Policy)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -81,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "homecoming.app.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +101,7 @@ MIDDLEWARE = [
     "homecoming.app.audit.middleware.RequestIdMiddleware",
     "homecoming.app.api_errors.ApiErrorShapeMiddleware",
     "axes.middleware.AxesMiddleware",
+    "homecoming.app.security.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "homecoming.app.urls"
@@ -138,10 +147,14 @@ def _database() -> dict[str, object]:
 
 # WAL for concurrent readers; writers take the lock at BEGIN (no deadlocks on lock upgrade);
 # Django turns foreign keys on for every SQLite connection.
+# A write that still finds the lock taken after HOMECOMING_SQLITE_BUSY_SECONDS is answered 503 with
+# Retry-After (homecoming.app.security.DatabaseBusyMiddleware), never 500.
+SQLITE_BUSY_SECONDS = float(os.environ.get("HOMECOMING_SQLITE_BUSY_SECONDS", "20"))
 _SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    "timeout": SQLITE_BUSY_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+    f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)};",
 }
 
 DATABASES = {"default": _database()}
@@ -202,8 +215,41 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000  # sent on HTTPS requests only (behind the proxy: see below)
+
+# Behind a TLS proxy. ``homecoming serve`` (waitress) believes X-Forwarded-For and X-Forwarded-Proto only
+# on connections from HOMECOMING_PROXY_ADDRESS and rewrites REMOTE_ADDR and the URL scheme from them; from any
+# other address it drops those headers. Django itself never reads a forwarded header: there is no
+# SECURE_PROXY_SSL_HEADER, so a client that reaches the server directly cannot claim HTTPS or an address.
+PROXY_ADDRESS = os.environ.get("HOMECOMING_PROXY_ADDRESS", "").strip()
+PROXY_COUNT = int(os.environ.get("HOMECOMING_PROXY_COUNT", "1"))
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("HOMECOMING_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"HOMECOMING_CSRF_TRUSTED_ORIGINS: {_origin!r} needs its scheme, e.g. https://{_origin}"
+        )
+# the client address (lockouts, audit) is REMOTE_ADDR only, as the server set it (see above)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Content-Security-Policy (homecoming.app.security): scripts only from our own static files — no inline
+# script, no eval, no other origin; inline style attributes are allowed (the templates and charts use them).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 FIELD_KEY = os.environ.get("HOMECOMING_FIELD_KEY", "")
 

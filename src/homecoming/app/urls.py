@@ -11,6 +11,8 @@ from homecoming.app.api import api
 from homecoming.app.conventions import page_urls
 from homecoming.app.registry import views as registry_views
 
+handler500 = "homecoming.app.security.server_error"
+
 urlpatterns = [
     path("", registry_views.dashboard, name="dashboard"),
     *(path(prefix, include(module)) for prefix, module in page_urls()),

@@ -26,12 +26,34 @@ def serve_command(
 ) -> None:
     """Serve the web app and the API (waitress)."""
     support.setup_django()
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from homecoming.app.wsgi import application
 
     support.out.print(f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="homecoming")
+    waitress_serve(
+        application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
+    )
+
+
+def proxy_options(settings: object) -> dict[str, object]:
+    """waitress's options for the TLS proxy in front (``HOMECOMING_PROXY_ADDRESS``), or none.
+
+    From the proxy's address only, waitress takes the client's address from ``X-Forwarded-For`` (the
+    ``HOMECOMING_PROXY_COUNT`` right-most entries being proxies) and the scheme from
+    ``X-Forwarded-Proto``, so Django sees the real client and knows the request came over HTTPS (CSRF
+    origin check, HSTS, secure cookies). From any other peer those headers are removed.
+    """
+    address = str(getattr(settings, "PROXY_ADDRESS", "") or "")
+    if not address:
+        return {"clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": address,
+        "trusted_proxy_count": int(getattr(settings, "PROXY_COUNT", 1)),
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def demo_command(

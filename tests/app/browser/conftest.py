@@ -194,15 +194,34 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the browser reported on the console during the test.
+
+    ``page`` fails the test if any are left at its end; a test that provokes one on purpose empties it.
+    """
+    return []
+
+
+@pytest.fixture
+def page(
+    browser: Any, server: Server, request: pytest.FixtureRequest, csp_violations: list[str]
+) -> Iterator[Any]:
     """A fresh browser context (no cookies) at 1280×900, waits of :data:`TIMEOUT_SECONDS`; on failure the
-    server's log is printed."""
+    server's log is printed. A Content-Security-Policy violation reported on the console fails the test."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=server.url, locale="en-GB"
     )
     context.set_default_timeout(TIMEOUT_SECONDS * 1000)
     context.set_default_navigation_timeout(TIMEOUT_SECONDS * 1000)
     tab = context.new_page()
+    tab.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{tab.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield tab
     finally:
@@ -210,6 +229,8 @@ def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterat
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             print(f"--- server log ({server.log}) ---\n{server.stderr()}")
+    if csp_violations:
+        pytest.fail("the page broke its Content-Security-Policy:\n" + "\n".join(csp_violations))
 
 
 @pytest.hookimpl(hookwrapper=True)
