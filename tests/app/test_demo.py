@@ -32,3 +32,19 @@ def test_building_twice_adds_nothing() -> None:
     units = RemainsUnit.objects.count()
     assert build_demo(persons=3, seed=1) == 0
     assert Person.objects.count() == 3 and RemainsUnit.objects.count() == units
+
+
+def test_the_demo_shows_a_manifest_that_disagrees_with_the_sourced_figure() -> None:
+    from homecoming.app.exchanges import findings, ledger
+
+    build_demo(persons=2, seed=3)
+    agreement = Agreement.objects.get(reference="IST-2025-06")
+    ua = next(s for s in ledger.compute(agreement).series if s.receiving == "UA")
+    assert (ua.delivered, ua.total_with_undated) == (3000, 9000)  # the sourced 1,000 is kept
+    [d] = ua.disagreements
+    assert (d.operation, d.figure_value, d.manifest_count) == ("REM-2025-09-18", 1000, 21)
+    [found] = findings.for_agreement(agreement).of_kind("manifest_disagrees_with_figure")
+    assert "lists 21 delivered" in found.message
+    assert [
+        f.detail["bag_number"] for f in findings.for_agreement(agreement).of_kind("line_without_remains")
+    ] == ["DEMO-BAG-021"]

@@ -3,6 +3,11 @@
 The ledger holds only public aggregate facts with their sources. The intake batch is invented: 20 bags
 said to come with the operation of 18 September 2025, one commingled bag opened into two bodies and a
 body part, an examination, a bone sample shipped to a second laboratory and an identity-disc half.
+
+The demo also shows a disagreement the ledger must not hide (issue 10): a synthetic executed manifest of
+21 lines for the same operation (the 20 bags received and one that never arrived), against the sourced
+figure of 1,000 bodies. The ledger keeps the 1,000, shows the manifest's 21 beside it and flags the
+disagreement until a person decides and a second person accepts.
 """
 
 from __future__ import annotations
@@ -13,10 +18,14 @@ from typing import Any
 from django.utils import timezone
 
 from homecoming.app.exchanges.ledger_data import load_example_ledger
+from homecoming.app.exchanges.manifests import add_manifest_version
 from homecoming.app.exchanges.models import Operation
 from homecoming.app.remains import custody, examinations
 from homecoming.app.remains import services as remains
 from homecoming.app.remains.models import IntakeBatch
+from homecoming.io.manifests import ManifestRow
+
+DEMO_MANIFEST_LINES = 21  # 20 bags received and one listed that never arrived (synthetic)
 
 
 def build_exchanges_and_remains(users: dict[str, Any]) -> int:
@@ -40,6 +49,26 @@ def build_exchanges_and_remains(users: dict[str, Any]) -> int:
             "received_at": received,
         },
     )
+    operation = Operation.objects.filter(reference="REM-2025-09-18").first()
+    if operation is not None:
+        add_manifest_version(
+            actor=users["coordinator"],
+            operation=operation,
+            sending="RU",
+            receiving="UA",
+            stage="executed",
+            rows=[
+                ManifestRow(
+                    line_no=i,
+                    category="bodies",
+                    container_number=f"DEMO-BAG-{i:03d}",
+                    claimed_affiliation="Armed Forces of Ukraine (as the handing party states; synthetic)",
+                    outcome="transferred",
+                )
+                for i in range(1, DEMO_MANIFEST_LINES + 1)
+            ],
+            note="Synthetic demo manifest: 21 lines against the sourced figure of 1,000 bodies.",
+        )
     units = [
         remains.register_unit(
             actor=examiner,
