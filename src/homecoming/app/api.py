@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from homecoming.app.accounts.models import ApiToken
+from homecoming.app.api_errors import document_errors, refuse_nul_characters
 from homecoming.app.conventions import api_routers
 from homecoming.errors import HomecomingError, NotFound, Problem
 
@@ -73,7 +74,20 @@ def note_use(token: ApiToken) -> None:
 
 
 class HomecomingAPI(NinjaAPI):
-    """NinjaAPI that keeps the refused value in validation errors, so the error can show it."""
+    """NinjaAPI that keeps the refused value in validation errors, so the error can show it, and whose
+    schema documents the error answers of every operation (``api_errors.document_errors``)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        """Runs after authentication, before the parameters are read: refuse text with NUL characters."""
+        refuse_nul_characters(request)
+        return super().create_temporal_response(request)
 
     def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> NinjaValidationError:
         errors: list[dict[str, Any]] = []

@@ -6,7 +6,11 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from homecoming.app.api_inputs import constrained
+from homecoming.app.captivity.models import CaptureCard, CardDispatch, DetentionEvent, DetentionRecord
 
+
+@constrained(DetentionRecord)
 class DetentionIn(Schema):
     detaining_power: str
     capture_date: date
@@ -17,6 +21,7 @@ class DetentionIn(Schema):
     seriously_ill: bool = False
 
 
+@constrained(DetentionEvent)
 class EventIn(Schema):
     kind: str
     date: date
@@ -46,6 +51,7 @@ class DetentionOut(Schema):
     events: list[EventOut]
 
 
+@constrained(CaptureCard)
 class CardIn(Schema):
     power: str = ""
     family_name: str = ""
@@ -82,6 +88,7 @@ class CardOut(Schema):
     family_address: str | None = None
 
 
+@constrained(CardDispatch)
 class DispatchIn(Schema):
     recipient: str
     sent_on: date

@@ -6,7 +6,20 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from homecoming.app.api_inputs import constrained
+from homecoming.app.exchanges.models import (
+    Agreement,
+    AgreementCategory,
+    IdentificationResult,
+    ManifestLine,
+    ManifestVersion,
+    Operation,
+    PartyStatement,
+    ReportedFigure,
+)
 
+
+@constrained(Agreement)
 class AgreementIn(Schema):
     reference: str
     title: str
@@ -20,6 +33,7 @@ class AgreementIn(Schema):
     notes: str = ""
 
 
+@constrained(AgreementCategory)
 class AgreementCategoryIn(Schema):
     code: str
     name: str
@@ -40,6 +54,7 @@ class AgreementCategoryOut(Schema):
     criterion: str
 
 
+@constrained(PartyStatement)
 class PartyStatementIn(Schema):
     party: str
     characterisation: str = Field(description="exchange | unilateral_repatriation | other")
@@ -91,6 +106,7 @@ class AgreementOut(Schema):
     transitions: list[StateMoveOut] = []
 
 
+@constrained(Operation)
 class OperationIn(Schema):
     reference: str
     kind: str = Field(description="prisoner_exchange | release | remains_repatriation | civilian_return")
@@ -107,6 +123,7 @@ class OperationIn(Schema):
     notes: str = ""
 
 
+@constrained(ManifestLine)
 class ManifestLineIn(Schema):
     line_no: int | None = None
     category: str
@@ -122,6 +139,7 @@ class ManifestLineIn(Schema):
     note: str = ""
 
 
+@constrained(ManifestVersion)
 class ManifestVersionIn(Schema):
     sending: str = Field(description="party code of the sender")
     receiving: str = Field(description="party code of the receiver")
@@ -165,6 +183,7 @@ class ManifestOut(Schema):
     versions: list[ManifestVersionOut]
 
 
+@constrained(ReportedFigure)
 class ReportedFigureIn(Schema):
     source_kind: str = Field(
         description="party_body | official | intermediary | news_agency | news_agency_unnamed | other"
@@ -228,6 +247,7 @@ class OperationOut(Schema):
     figures: list[ReportedFigureOut] = []
 
 
+@constrained(IdentificationResult)
 class IdentificationResultIn(Schema):
     verdict: str = Field(description="confirms | contradicts | inconclusive")
     established_identity: str = ""

@@ -8,9 +8,19 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field, create_model
 
+from homecoming.app.api_inputs import constrained
+from homecoming.app.registry.models import (
+    AssertionReview,
+    Enquirer,
+    MissingCase,
+    NameForm,
+    Person,
+    StatusAssertion,
+)
 from homecoming.io.person_columns import PERSON_FIELDS
 
 
+@constrained(NameForm)
 class NameIn(Schema):
     family_name: str
     given_name: str = ""
@@ -38,11 +48,13 @@ _PERSON_IN: dict[str, Any] = {
     "age_max": (int | None, Field(None, ge=0, le=120)),
     "age_on": (date | None, None),
 }
-PersonFields = create_model(
-    "PersonFields",
-    __base__=Schema,
-    __module__=__name__,
-    **{f: _PERSON_IN.get(f, (str | None, None)) for f in PERSON_FIELDS},
+PersonFields = constrained(Person)(
+    create_model(
+        "PersonFields",
+        __base__=Schema,
+        __module__=__name__,
+        **{f: _PERSON_IN.get(f, (str | None, None)) for f in PERSON_FIELDS},
+    )
 )
 
 
@@ -67,6 +79,7 @@ class PersonSummary(Schema):
     current_status: str
 
 
+@constrained(StatusAssertion)
 class AssertionIn(Schema):
     status: str
     source_type: str
@@ -88,11 +101,13 @@ class AssertionOut(Schema):
     submitted: datetime
 
 
+@constrained(AssertionReview)
 class ReviewIn(Schema):
     decision: Literal["accepted", "rejected"]
     note: str = ""
 
 
+@constrained(Enquirer)
 class EnquirerIn(Schema):
     name: str
     relationship: str = ""
@@ -101,6 +116,7 @@ class EnquirerIn(Schema):
     address: str = ""
 
 
+@constrained(MissingCase)
 class CaseIn(Schema):
     last_contact_date: str = ""
     last_contact_place: str = ""
@@ -110,6 +126,7 @@ class CaseIn(Schema):
     enquirers: list[EnquirerIn] = []
 
 
+@constrained(MissingCase)
 class CaseTransitionIn(Schema):
     state: str
     reason: str = ""

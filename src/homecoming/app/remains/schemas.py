@@ -7,7 +7,19 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from homecoming.app.api_inputs import constrained
+from homecoming.app.remains.models import (
+    CustodyEvent,
+    Examination,
+    IntakeBatch,
+    PersonalEffect,
+    RemainsUnit,
+    Sample,
+    UnitLink,
+)
 
+
+@constrained(IntakeBatch)
 class BatchIn(Schema):
     operation_id: int | None = None
     source: str = ""
@@ -40,6 +52,7 @@ class BatchOut(Schema):
     units_by_kind: dict[str, int]
 
 
+@constrained(RemainsUnit)
 class UnitIn(Schema):
     bag_number: str
     kind: str
@@ -128,6 +141,7 @@ class UnitOut(Schema):
     examinations: list[dict[str, str | int]]
 
 
+@constrained(RemainsUnit)
 class TransitionIn(Schema):
     state: str
     reason: str = ""
@@ -135,6 +149,7 @@ class TransitionIn(Schema):
     version: int | None = None
 
 
+@constrained(RemainsUnit)
 class SplitChild(Schema):
     kind: str
     bag_number: str = ""
@@ -148,12 +163,14 @@ class SplitIn(Schema):
     reason: str = ""
 
 
+@constrained(UnitLink)
 class LinkIn(Schema):
     other: str = Field(..., description="the other unit's reference or id")
     kind: str = Field(..., description="same_individual or commingled_with")
     reason: str = ""
 
 
+@constrained(CustodyEvent)
 class CustodyIn(Schema):
     at: datetime | None = None
     from_custodian: str
@@ -170,6 +187,7 @@ class CustodyIn(Schema):
     reason: str = ""
 
 
+@constrained(Examination)
 class ExaminationIn(Schema):
     examined_at: datetime | None = None
     place: str = ""
@@ -193,6 +211,7 @@ class ExaminationOut(ExaminationIn):
     examiner: str
 
 
+@constrained(Sample)
 class SampleIn(Schema):
     kind: str
     description: str = ""
@@ -210,6 +229,7 @@ class SampleOut(Schema):
     accession_numbers: list[str]
 
 
+@constrained(CustodyEvent)
 class ShipIn(Schema):
     carrier: str
     from_signer: str
@@ -218,6 +238,7 @@ class ShipIn(Schema):
     at: datetime | None = None
 
 
+@constrained(CustodyEvent)
 class ReceiveIn(Schema):
     laboratory: str
     accession_number: str
@@ -229,6 +250,7 @@ class ReceiveIn(Schema):
     at: datetime | None = None
 
 
+@constrained(PersonalEffect)
 class EffectIn(Schema):
     kind: str
     description: str
