@@ -119,3 +119,186 @@ def test_negative_numbers_and_signed_notes_still_import(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("family_name,given_name,notes\nShevchenko,Taras,- see the letter\n", encoding="utf-8")
     assert read_persons(path)[0].notes == "- see the letter"
+
+
+# ---------------------------------------------------------------- item 10: tracebacks and limits
+
+
+def refused(read: object, *args: object) -> ImportFileError:
+    with pytest.raises(ImportFileError) as caught:
+        read(*args)  # type: ignore[operator]
+    return caught.value
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_named_error() -> None:
+    data = b"category,claimed_name\nbodies," + b"x" * 140_000 + b"\n"
+    error = refused(read_manifest, "huge.csv", data)
+    assert "huge.csv: row 2: a cell is longer than 10000 characters" in error.message
+
+
+def test_a_cell_over_the_configured_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOMECOMING_IMPORT_MAX_CELL_CHARS", "50")
+    error = refused(read_manifest, "m.csv", b"category,claimed_name\nbodies," + b"y" * 51 + b"\n")
+    assert "row 2, column B: a cell is longer than 50 characters" in error.message
+
+
+def test_row_and_file_size_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOMECOMING_IMPORT_MAX_ROWS", "3")
+    data = b"category,claimed_name\n" + b"bodies,A\n" * 4
+    assert "has more than 3 rows" in refused(read_manifest, "m.csv", data).message
+    monkeypatch.setenv("HOMECOMING_IMPORT_MAX_BYTES", "10")
+    assert "more than the limit of 10 bytes" in refused(read_manifest, "m.csv", data).message
+
+
+def xlsx(rows: list[list[str]]) -> bytes:
+    """An XLSX as a spreadsheet writes it (with the sheet's <dimension>)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def malformed_xlsx() -> bytes:
+    import zipfile
+
+    good = xlsx([["category", "claimed_name"], *[["bodies", f"N{i}"] for i in range(50)]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"</sheetData>", b"<row r=<<<</sheetData>")
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def test_malformed_sheet_xml_is_a_named_error_not_a_traceback() -> None:
+    error = refused(read_manifest, "broken.xlsx", malformed_xlsx())
+    assert error.message.startswith("broken.xlsx: cannot be read as XLSX: the sheet is damaged")
+
+
+def zip_bomb(unzipped: int) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    good = io.BytesIO()
+    write_table(["category", "claimed_name"], [["bodies", "A"]], good, fmt="xlsx", sheet="m")
+    with (
+        zipfile.ZipFile(io.BytesIO(good.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                row = b'<row><c t="inlineStr"><is><t>bodies</t></is></c></row>'
+                head, tail = content.split(b"</sheetData>")
+                content = head + row * (unzipped // len(row)) + b"</sheetData>" + tail
+            dst.writestr(info.filename, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_from_the_zip_directory_before_parsing() -> None:
+    bomb = zip_bomb(300 * 1024 * 1024)
+    assert len(bomb) < 2 * 1024 * 1024
+    error = refused(read_manifest, "bomb.xlsx", bomb)
+    assert "unzips to" in error.message and "more than the limit of 200.0 MB" in error.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Iv\x00an", "U+0000"), ("Iv\x07an", "U+0007"), ("Iv\x1ban", "U+001B"), ("a\u202eb", "U+202E")],
+)
+def test_nul_and_control_characters_are_refused_naming_the_character(
+    tmp_path: Path, cell: str, code: str
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(f"family_name,given_name\nShevchenko,{cell}\n", encoding="utf-8")
+    [problem] = refused(read_persons, path).problems
+    assert (problem.row, problem.field, problem.message) == (
+        2,
+        "given_name",
+        f"holds the control character {code}",
+    )
+
+
+def test_a_word_mixing_latin_and_cyrillic_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("family_name,given_name\nShevchenko,Tарас\nШевченко,Тарас\nCafé,Zoë\n", encoding="utf-8")
+    [problem] = refused(read_persons, path).problems
+    assert (problem.row, problem.field) == (2, "given_name")
+    assert problem.message == "mixes Latin and Cyrillic letters in the word 'Tарас'"
+
+
+# ---------------- item 11: duplicates that differ in case, space, script
+
+
+def test_service_numbers_differing_in_case_or_lookalike_letters_are_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "family_name,given_name,service_number,external_id\n"
+        "A,B,ab123456,x-1\nC,D,AB123456,X-2\nE,F,АВ123456,x-3\nG,H,9,X-1\n",
+        encoding="utf-8",
+    )
+    found = [(p.row, p.field, p.message) for p in refused(read_persons, path).problems]
+    assert found == [
+        (3, "service_number", "duplicates row 2"),
+        (4, "service_number", "duplicates row 2"),
+        (5, "external_id", "duplicates row 2"),
+    ]
+
+
+def test_bags_differing_in_case_space_or_a_cyrillic_letter_are_one_label(tmp_path: Path) -> None:
+    path = tmp_path / "intake.csv"
+    path.write_text(
+        "bag_number,kind\nua-24-0001,body\n UA-24-0001 ,body\nUА-24-0001,body\n", encoding="utf-8"
+    )
+    found = [(p.row, p.field, p.message) for p in refused(read_intake, path).problems]
+    assert (3, "bag_number", "duplicates row 2") in found
+    assert (4, "bag_number", "duplicates row 2") in found
+    assert (4, "bag_number", "holds the non-Latin character 'А' (U+0410)") in found
+
+
+def test_a_container_number_in_another_case_is_a_duplicate() -> None:
+    data = "category,container_number\nbodies,bag-1\nbodies,BAG-1 \nbodies,ВАG-1\n".encode()
+    found = [(p.row, p.message) for p in refused(read_manifest, "m.csv", data).problems]
+    assert (3, "duplicates the bag number of row 2") in found
+    assert (4, "duplicates the bag number of row 2") in found
+
+
+def test_part_of_in_another_case_names_the_container(tmp_path: Path) -> None:
+    path = tmp_path / "intake.csv"
+    path.write_text("bag_number,kind,part_of\nC-1,container,\nC-1/1,body_part,c-1\n", encoding="utf-8")
+    assert read_intake(path)[1].part_of == "C-1"
+
+
+# ---------------- item 12: messages a spreadsheet user understands
+
+
+def test_utf16_without_a_bom_is_named() -> None:
+    data = "category,claimed_name\nbodies,Шевченко\n".encode("utf-16-le")
+    error = refused(read_manifest, "m.csv", data)
+    assert error.message == "m.csv: is UTF-16 text, not UTF-8; nothing was imported"
+    assert "CSV UTF-8" in error.hint
+    assert "UTF-16" in refused(read_manifest, "m.csv", "category\n".encode("utf-16")).message
+
+
+def test_the_known_column_hint_is_given_once() -> None:
+    header = ",".join(f"col{i}" for i in range(10_000))
+    error = refused(read_manifest, "m.csv", f"category,{header}\nbodies\n".encode())
+    assert str(error).count("known columns:") == 1
+
+
+def test_a_blank_first_row_says_where_the_header_must_be() -> None:
+    error = refused(read_manifest, "m.csv", b"\n\ncategory,claimed_name\nbodies,A\n")
+    assert "row 1 is empty: the column names must be in row 1 (found something in row 3)" in error.message
+    assert error.hint == "delete the 2 empty rows above the column names"
+
+
+def test_empty_and_binary_files_are_named() -> None:
+    assert "is empty" in refused(read_manifest, "m.csv", b"").message
+    assert "is not UTF-8 text" in refused(read_manifest, "m.csv", bytes(range(128, 256)) * 4).message
+    assert "cannot be read as XLSX" in refused(read_manifest, "m.xlsx", b"PK\x03\x04garbage").message

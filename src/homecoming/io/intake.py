@@ -12,7 +12,7 @@ the sender. :data:`COLUMNS` is the schema; ``docs/formats/intake.md`` contains
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Literal
@@ -111,6 +111,7 @@ class _Checker(RowChecks):
     def __init__(self) -> None:
         super().__init__()
         self.bags: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
 
     def enum(self, row: int, column: str, value: str | None, enum: type[StrEnum]) -> str | None:
         return self.choice(row, column, value, (e.value for e in enum))
@@ -119,17 +120,23 @@ class _Checker(RowChecks):
         before = len(self.problems)
         self.cells(row, v, COLUMNS_BY_NAME)
         bag = v.get("bag_number")
+        for column in ("bag_number", "part_of", "seal_number"):
+            problem = tables.reference_problem(row, column, v.get(column))
+            if problem is not None:
+                self.problems.append(problem)
         if bag is not None:
-            if bag in self.bags:
+            key = tables.reference_key(bag)  # ua-24-0001 = UA-24-0001 = UА-24-0001 (Cyrillic А)
+            if key in self.bags:
                 self.bad(
                     row,
                     "bag_number",
-                    f"duplicates row {self.bags[bag]}",
+                    f"duplicates row {self.bags[key]}",
                     bag,
                     "each bag number may appear once; check the label",
                 )
             else:
-                self.bags[bag] = row
+                self.bags[key] = row
+                self.labels[key] = bag
         kind = self.enum(row, "kind", v.get("kind"), UnitKind)
         condition = self.enum(row, "condition", v.get("condition"), Condition)
         completeness = self.enum(row, "completeness", v.get("completeness"), Completeness)
@@ -165,7 +172,14 @@ class _Checker(RowChecks):
             notes=v.get("notes") or "",
         )
 
-    def check_links(self, rows: list[IntakeRow]) -> None:
+    def check_links(self, rows: list[IntakeRow]) -> list[IntakeRow]:
+        """Check every ``part_of``; the rows with ``part_of`` written as the bag number it names."""
+        rows = [
+            replace(r, part_of=self.labels.get(tables.reference_key(r.part_of), r.part_of))
+            if r.part_of is not None
+            else r
+            for r in rows
+        ]
         kinds = {r.bag_number: r.kind for r in rows}
         containers = (UnitKind.container, UnitKind.commingled_container)
         for r in rows:
@@ -175,7 +189,7 @@ class _Checker(RowChecks):
                 self.bad(
                     r.row, "part_of", "names the row's own bag", r.part_of, "name the container's bag number"
                 )
-            elif r.part_of not in self.bags:
+            elif tables.reference_key(r.part_of) not in self.bags:
                 self.bad(
                     r.row,
                     "part_of",
@@ -194,6 +208,8 @@ class _Checker(RowChecks):
                     "only body parts may be part of a body; other units come from a container",
                 )
 
+        return rows
+
 
 def read_intake(path: Path, *, max_problems: int = 1000) -> list[IntakeRow]:
     """Read and check an intake manifest (.csv UTF-8, comma or semicolon; or .xlsx).
@@ -208,7 +224,7 @@ def read_intake(path: Path, *, max_problems: int = 1000) -> list[IntakeRow]:
     rows = collect_rows(
         records, names, COLUMN_NAMES, checker.check, checker.problems, max_problems=max_problems
     )
-    checker.check_links(rows)
+    rows = checker.check_links(rows)
     if checker.problems:
         raise tables.rows_error(path.name, checker.problems)
     if not rows:

@@ -216,7 +216,10 @@ class _Checker(tables.RowChecks):
     def _container(self, row: int, number: str) -> None:
         if not number:
             return
-        key = number.upper()
+        problem = tables.reference_problem(row, "container_number", number)
+        if problem is not None:
+            self.problems.append(problem)
+        key = tables.reference_key(number)
         if key in self.containers:
             self.bad(
                 row,

@@ -36,6 +36,7 @@ from homecoming.io.tables import (
     file_problem,
     read_header,
     read_records,
+    reference_key,
     rows_error,
     write_table,
 )
@@ -98,16 +99,17 @@ class _RowChecker(RowChecks):
         for key, first_rows in self.seen.items():
             value = values.get(key)
             if value is not None:
-                if value in first_rows:
+                same = reference_key(value)  # ab123456 = AB123456 = АВ123456 (Cyrillic)
+                if same in first_rows:
                     self.bad(
                         row,
                         key,
-                        f"duplicates row {first_rows[value]}",
+                        f"duplicates row {first_rows[same]}",
                         value,
                         f"each {key} may appear once in a file",
                     )
                 else:
-                    first_rows[value] = row
+                    first_rows[same] = row
         typed = self._typed(row, values)
         return typed if len(self.problems) == before else None
 

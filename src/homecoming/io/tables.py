@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -113,7 +115,106 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _csv_records(name: str, data: bytes) -> Iterator[Cells]:
+# ---------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a file to import may hold (``docs/settings.md``); beyond them it is refused unread."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_cell_chars: int = 10_000
+    max_rows: int = 200_000
+
+
+_LIMIT_VARIABLES = {
+    "max_bytes": "HOMECOMING_IMPORT_MAX_BYTES",
+    "max_unzipped_bytes": "HOMECOMING_IMPORT_MAX_UNZIPPED_BYTES",
+    "max_cell_chars": "HOMECOMING_IMPORT_MAX_CELL_CHARS",
+    "max_rows": "HOMECOMING_IMPORT_MAX_ROWS",
+}
+
+
+def limits() -> Limits:
+    """The limits from the environment (``HOMECOMING_IMPORT_MAX_*``), read at each import."""
+    values: dict[str, int] = {}
+    for key, variable in _LIMIT_VARIABLES.items():
+        raw = os.environ.get(variable, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1:
+                raise ValueError(f"{variable} must be a whole number of 1 or more, not {raw!r}")
+            values[key] = int(raw)
+    found = Limits(**values)
+    if found.max_cell_chars > _CSV_FIELD_LIMIT:
+        raise ValueError(f"HOMECOMING_IMPORT_MAX_CELL_CHARS may be at most {_CSV_FIELD_LIMIT}")
+    return found
+
+
+_CSV_FIELD_LIMIT = 131_072  # the csv module's own limit; a longer cell raises csv.Error
+
+
+def _size(number: int) -> str:
+    return f"{number / 1024 / 1024:.1f} MB" if number >= 1024 * 1024 else f"{number} bytes"
+
+
+def _column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA: the column as a spreadsheet names it."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _checked_records(name: str, records: Iterator[Cells], limit: Limits) -> Iterator[Cells]:
+    """``records`` with the row-count and cell-length limits applied (row 1 is the header)."""
+    for number, record in enumerate(records, start=1):
+        if number > limit.max_rows + 1:
+            raise file_problem(
+                name,
+                f"has more than {limit.max_rows} rows",
+                "split the file, or raise HOMECOMING_IMPORT_MAX_ROWS",
+                row=number,
+            )
+        for index, cell in enumerate(record, start=1):
+            if cell is not None and len(cell) > limit.max_cell_chars:
+                raise _long_cell(name, number, index, limit)
+        yield record
+
+
+def _long_cell(name: str, row: int, column: int, limit: Limits) -> ImportFileError:
+    return file_problem(
+        name,
+        f"row {row}{f', column {_column_letter(column)}' if column else ''}: "
+        f"a cell is longer than {limit.max_cell_chars} characters",
+        'shorten the cell; a file may also be damaged (a quote " left open joins many rows into one cell)',
+        row=row,
+    )
+
+
+def _utf16(data: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when ``data`` looks like such text (with or without a byte-order mark)."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:400]
+    if len(head) >= 4 and head.count(0) >= len(head) // 4:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) >= len(head) // 4:
+            return "UTF-16"
+    return None
+
+
+def _csv_records(name: str, data: bytes, limit: Limits) -> Iterator[Cells]:
+    encoding = _utf16(data)
+    if encoding:
+        raise file_problem(
+            name,
+            f"is {encoding} text, not UTF-8",
+            "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,39 +223,105 @@ def _csv_records(name: str, data: bytes) -> Iterator[Cells]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = number + 1
+            if "field larger than field limit" in str(exc):
+                raise _long_cell(name, row, 0, limit) from None
+            raise file_problem(
+                name, f"row {row} cannot be read as CSV ({exc})", "save the file again as CSV UTF-8", row=row
+            ) from None
+        number += 1
         yield list(record)
 
 
-def _xlsx_records(name: str, file: Path | IO[bytes]) -> Iterator[Cells]:
-    import openpyxl
+def _xlsx_unzipped_size(name: str, file: Path | IO[bytes], limit: Limits) -> None:
+    """Refuse an XLSX whose parts unzip to more than the limit (read from the zip directory, unparsed)."""
+    import zipfile
 
     try:
+        with zipfile.ZipFile(file) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise file_problem(
+            name,
+            "cannot be read as XLSX (it is not a zip archive, or a damaged one)",
+            "save it again as .xlsx",
+        ) from None
+    finally:
+        if not isinstance(file, Path):
+            file.seek(0)
+    if total > limit.max_unzipped_bytes:
+        raise file_problem(
+            name,
+            f"unzips to {_size(total)}, more than the limit of {_size(limit.max_unzipped_bytes)}",
+            "split the file, or raise HOMECOMING_IMPORT_MAX_UNZIPPED_BYTES",
+        )
+
+
+def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[Cells]:
+    import openpyxl
+
+    _xlsx_unzipped_size(name, file, limit)
+    try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise file_problem(
             name, f"cannot be read as XLSX ({type(exc).__name__})", "save it again as .xlsx"
         ) from None
+    number = 0
     try:
-        for record in book.worksheets[0].iter_rows(values_only=True):
+        while True:
+            try:
+                record = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet fails while it is read, not when it is opened
+                raise file_problem(
+                    name,
+                    f"cannot be read as XLSX: the sheet is damaged after row {number} ({type(exc).__name__})",
+                    "open it in a spreadsheet and save it again as .xlsx",
+                    row=number + 1,
+                ) from None
+            number += 1
             yield [cell_text(v) for v in record]
     finally:
         book.close()
 
 
-def read_records(source: Source) -> Iterator[Cells]:
+def read_records(source: Source, limit: Limits | None = None) -> Iterator[Cells]:
     """The records of a .csv/.txt (UTF-8, BOM or not; comma or semicolon) or .xlsx (first sheet).
 
     Cells are text as in the file (not stripped; None for an empty XLSX cell). The extension gives the
-    format; an unknown one raises at once, unreadable content on the first record.
+    format; an unknown one, or a file beyond the size limits (:func:`limits`), raises at once;
+    unreadable content on the first record, or at the record where the file breaks.
     """
+    limit = limit or limits()
     name = source_name(source)
     suffix = Path(name).suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return _csv_records(name, source.read_bytes() if isinstance(source, Path) else source[1])
+    if suffix not in (".csv", ".txt", ".xlsx"):
+        raise file_problem(name, f"has an unknown extension {suffix!r}", "use a .csv (UTF-8) or .xlsx file")
+    size = source.stat().st_size if isinstance(source, Path) else len(source[1])
+    if size > limit.max_bytes:
+        raise file_problem(
+            name,
+            f"is {_size(size)}, more than the limit of {_size(limit.max_bytes)}",
+            "split the file, or raise HOMECOMING_IMPORT_MAX_BYTES",
+        )
+    if size == 0:
+        raise file_problem(name, "is empty", "put the column names in row 1 and one record per row")
     if suffix == ".xlsx":
-        return _xlsx_records(name, source if isinstance(source, Path) else io.BytesIO(source[1]))
-    raise file_problem(name, f"has an unknown extension {suffix!r}", "use a .csv (UTF-8) or .xlsx file")
+        file = source if isinstance(source, Path) else io.BytesIO(source[1])
+        return _checked_records(name, _xlsx_records(name, file, limit), limit)
+    data = source.read_bytes() if isinstance(source, Path) else source[1]
+    return _checked_records(name, _csv_records(name, data, limit), limit)
 
 
 # ---------------------------------------------------------------- the header
@@ -163,18 +330,23 @@ def read_records(source: Source) -> Iterator[Cells]:
 def match_header(
     record: Sequence[str | None], columns: Sequence[Column]
 ) -> tuple[list[str | None], list[Problem]]:
-    """The column name of each cell of the header (None: empty or wrong), and the header's problems."""
+    """The column name of each cell of the header (None: empty or wrong), and the header's problems.
+
+    The list of known columns is the hint of the first unknown column only (not once per column).
+    """
     known = {c.name for c in columns}
     problems: list[Problem] = []
     names: list[str | None] = []
     seen: set[str] = set()
+    unknown = 0
     for value in record:
         key = (value or "").strip().lstrip("\ufeff").lower()
         if not key:
             names.append(None)
         elif key not in known:
-            hint = "known columns: " + ", ".join(c.name for c in columns)
-            problems.append(Problem(key, "is not a known column", value, hint, 1))
+            unknown += 1
+            hint = "known columns: " + ", ".join(c.name for c in columns) if unknown == 1 else ""
+            problems.append(Problem(_shown(key, 40), "is not a known column", _shown(value or ""), hint, 1))
             names.append(None)
         elif key in seen:
             problems.append(Problem(key, "appears twice in the header", value, "keep one of them", 1))
@@ -199,11 +371,25 @@ def read_header(
 ) -> list[str | None]:
     """Take the header from ``records`` and match it, or raise naming every problem.
 
-    ``empty_row``: the row given to the "has no header row" problem; ``field``: the field of the
-    "header row is wrong" error (default: the first problem's).
+    The header must be row 1: a file starting with empty rows is refused, naming the row where the
+    column names are. ``empty_row``: the row given to the "has no header row" problem; ``field``: the
+    field of the "header row is wrong" error (default: the first problem's).
     """
     record = next(records, None)
     if record is None or not any((c or "").strip() for c in record):
+        if record is not None:
+            for number, later in enumerate(records, start=2):
+                if any((c or "").strip() for c in later):
+                    raise file_problem(
+                        name,
+                        "row 1 is empty: the column names must be in row 1 "
+                        f"(found something in row {number})",
+                        f"delete the {number - 1} empty row{'s' if number > 2 else ''} "
+                        "above the column names",
+                        row=1,
+                    )
+                if number > 100:
+                    break
         hint = "put the column names in the first row: " + ", ".join(c.name for c in columns)
         raise file_problem(name, "has no header row", hint, row=empty_row)
     names, problems = match_header(record, columns)
@@ -256,13 +442,56 @@ class RowChecks:
             return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_SCRIPTS = (
+    ("Latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+    ("Cyrillic", re.compile(r"[\u0400-\u052f]")),
+    ("Greek", re.compile(r"[\u0370-\u03ff]")),
+)
+
+
+def mixed_script_word(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """The first word of ``text`` that mixes Latin, Cyrillic or Greek letters (``"UА"``: Latin U,
+    Cyrillic А) and its scripts, or None. Such a word looks like another one and never matches it."""
+    if text.isascii():
+        return None
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        scripts = tuple(name for name, letters in _SCRIPTS if letters.search(word))
+        if len(scripts) > 1:
+            return word, scripts
+    return None
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` (TAB, LF and CR excepted), as ``U+0000``, or None."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def cell_problems(row: int, values: Mapping[str, str | None]) -> list[Problem]:
-    """What no cell of any format may hold: a formula (a spreadsheet would run it)."""
+    """What no cell of any format may hold: a formula (a spreadsheet would run it), a NUL or another
+    control character (a database or a file export cannot hold it), or a word mixing Latin and
+    Cyrillic letters (a lookalike that never matches the real word)."""
     found: list[Problem] = []
     for name, value in values.items():
         if value is None:
             continue
-        if looks_like_formula(value):
+        control = control_character(value)
+        mixed = mixed_script_word(value)
+        if control:
+            found.append(
+                Problem(
+                    name,
+                    f"holds the control character {control}",
+                    _shown(_CONTROL.sub("\ufffd", value)),
+                    "retype the cell; control characters (NUL and others) cannot be stored",
+                    row,
+                )
+            )
+        elif looks_like_formula(value):
             found.append(
                 Problem(
                     name,
@@ -273,7 +502,52 @@ def cell_problems(row: int, values: Mapping[str, str | None]) -> list[Problem]:
                     row,
                 )
             )
+        elif mixed:
+            word, scripts = mixed
+            found.append(
+                Problem(
+                    name,
+                    f"mixes {' and '.join(scripts)} letters in the word {word!r}",
+                    _shown(value),
+                    f"retype {word!r} in one alphabet: a lookalike letter from another alphabet makes a "
+                    "different word that never matches",
+                    row,
+                )
+            )
     return found
+
+
+#: Lookalike letters folded to Latin in a comparison key (Cyrillic and Greek capitals, after upper()).
+_HOMOGLYPHS = str.maketrans(
+    "АВЕКМНОРСТУХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "ABEKMHOPCTYXIJSABEZHIKMNOPTYX",
+)
+
+
+def reference_key(text: str) -> str:
+    """How references (bag, service, document numbers, ids) are compared: NFKC, no spaces, upper case,
+    lookalike Cyrillic/Greek letters as Latin — ``ua-24-0001``, ``UA-24-0001 `` and ``UА-24-0001``
+    (Cyrillic А) are one key."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper().translate(_HOMOGLYPHS)
+
+
+def reference_problem(row: int, column: str, value: str | None) -> Problem | None:
+    """A label a scanner reads (bag, container, seal number) must be Latin letters, digits and
+    punctuation: a Cyrillic lookalike prints the same and scans as another code."""
+    if value is None:
+        return None
+    normal = unicodedata.normalize("NFKC", value)
+    if normal.isascii():
+        return None
+    letter = next(ch for ch in normal if not ch.isascii())
+    return Problem(
+        column,
+        f"holds the non-Latin character {letter!r} (U+{ord(letter):04X})",
+        value,
+        "type the label in Latin letters and digits as printed; a Cyrillic or Greek lookalike (А, В, Е, "
+        "К, М, Н, О, Р, С, Т, Х) is another code for a scanner",
+        row,
+    )
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -437,6 +711,7 @@ def _write_csv(header: Sequence[str], records: Iterable[Sequence[str]], handle: 
 
 __all__ = [
     "Column",
+    "Limits",
     "RowChecks",
     "SafeCsvWriter",
     "Source",
@@ -444,13 +719,18 @@ __all__ = [
     "cell_problems",
     "cell_text",
     "collect_rows",
+    "control_character",
     "csv_safe",
     "file_error",
     "file_problem",
+    "limits",
     "looks_like_formula",
     "match_header",
+    "mixed_script_word",
     "read_header",
     "read_records",
+    "reference_key",
+    "reference_problem",
     "rows_error",
     "schema_markdown",
     "source_name",

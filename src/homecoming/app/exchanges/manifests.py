@@ -24,6 +24,7 @@ from homecoming.app.lookup import by_id
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import Problem, ValidationError
 from homecoming.io.manifests import ManifestRow
+from homecoming.io.tables import reference_key
 
 
 def category_codes(operation: Operation) -> list[str] | None:
@@ -72,7 +73,7 @@ def _line_problems(operation: Operation, rows: Sequence[ManifestRow]) -> tuple[l
                 )
             )
         if r.container_number:
-            key = r.container_number.upper()
+            key = reference_key(r.container_number)
             if key in seen:
                 problems.append(
                     Problem(

@@ -25,6 +25,7 @@ from homecoming.app.remains.references import new_references
 from homecoming.app.remains.services import check_batch_data, create_batch
 from homecoming.errors import ImportFileError, Problem
 from homecoming.io.intake import IntakeRow, read_intake
+from homecoming.io.tables import reference_key
 
 CHUNK = 250
 
@@ -90,21 +91,21 @@ def _levels(rows: list[IntakeRow]) -> list[list[IntakeRow]]:
 def _clashes(batch: IntakeBatch | None, rows: list[IntakeRow]) -> None:
     if batch is None:
         return
-    taken = dict(
-        RemainsUnit.objects.filter(batch=batch, bag_number__in=[r.bag_number for r in rows]).values_list(
-            "bag_number", "reference"
-        )
-    )
+    # compared as a scanner would: case, spaces and lookalike letters do not make another label
+    taken = {
+        reference_key(bag): (bag, reference)
+        for bag, reference in RemainsUnit.objects.filter(batch=batch).values_list("bag_number", "reference")
+    }
     problems = [
         Problem(
             "bag_number",
-            f"is already registered in {batch.reference} as {taken[r.bag_number]}",
+            f"is already registered in {batch.reference} as {taken[key][1]} (label {taken[key][0]})",
             r.bag_number,
             "remove the row, or import into a new batch",
             r.row,
         )
         for r in rows
-        if r.bag_number in taken
+        if (key := reference_key(r.bag_number)) in taken
     ]
     if problems:
         raise ImportFileError(

@@ -220,7 +220,7 @@ def _years(value: Any) -> int | None:
 
 
 def _duplicate(batch: IntakeBatch, bag: str) -> Problem | None:
-    existing = RemainsUnit.objects.filter(batch=batch, bag_number=bag).only("reference").first()
+    existing = RemainsUnit.objects.filter(batch=batch, bag_number__iexact=bag).only("reference").first()
     if existing is None:
         return None
     return Problem(
