@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from homecoming.domain.partial_dates import ACCEPTED_FORMATS, PartialDate
@@ -117,9 +117,13 @@ class ManifestRow:
     consent: str = "not_required"
     outcome: str = "pending"
     note: str = ""
+    row: int | None = field(default=None, compare=False)
+    """The row of the file it was read from (the header is row 1); None when not read from a file."""
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        del data["row"]
+        return data
 
 
 def schema_markdown() -> str:
@@ -182,7 +186,7 @@ class _Checker(tables.RowChecks):
         if len(self.problems) > before or line_no is None:
             return None
         values = {k: v[k] for k in COLUMN_NAMES if k != "line_no" and v[k]}
-        return ManifestRow(line_no=line_no, **values)
+        return ManifestRow(line_no=line_no, **values, row=row)
 
     def _line_no(self, row: int, position: int, text: str) -> int | None:
         if not text:

@@ -287,3 +287,24 @@ def test_an_undated_operation_is_kept_off_the_time_axis(
     )
     s = _series(agreement, "bodies", "UA")
     assert s.points == [] and s.total_with_undated == 7 and s.approximate
+
+
+def test_a_line_checked_against_the_database_is_named_by_file_and_spreadsheet_row(
+    coordinator: Any, agreement: Any, make_operation: Any
+) -> None:
+    """Issue 10 item 12: the row a spreadsheet shows (header = row 1) and the file's name, not the line's
+    position among the lines."""
+    op = make_operation("OP-1", date(2025, 7, 1))
+    data = b"category,person_reference,claimed_name\n\nbodies,,Ivan\nbodies,P-9999999,Petro\n"
+    with pytest.raises(ImportFileError) as info:
+        import_manifest(
+            actor=coordinator,
+            operation=op,
+            sending="RU",
+            receiving="UA",
+            stage="executed",
+            name="june.csv",
+            data=data,
+        )
+    assert info.value.message.startswith("june.csv: 1 bad row (4); nothing was imported")
+    assert [(p.row, p.field, p.value) for p in info.value.problems] == [(4, "person_reference", "P-9999999")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +25,7 @@ from homecoming.app.lookup import by_id
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import Problem, ValidationError
 from homecoming.io.manifests import ManifestRow
-from homecoming.io.tables import reference_key
+from homecoming.io.tables import reference_key, rows_error
 
 
 def category_codes(operation: Operation) -> list[str] | None:
@@ -255,6 +256,18 @@ def export_rows(version: ManifestVersion) -> list[dict[str, object]]:
     return rows
 
 
+def _in_the_file(name: str, rows: Sequence[ManifestRow], exc: ValidationError) -> Exception:
+    """The database checks of a file's lines as the file's problems: the file named, each line's row
+    as the spreadsheet counts it (the header is row 1), not its position among the lines."""
+    if not any(p.row is not None for p in exc.problems):
+        return exc
+    problems = [
+        replace(p, row=rows[p.row - 1].row or p.row + 1) if p.row is not None and p.row <= len(rows) else p
+        for p in exc.problems
+    ]
+    return rows_error(name, problems, list_rows=True)
+
+
 def import_manifest(
     *,
     actor: Any,
@@ -282,16 +295,19 @@ def import_manifest(
     occurrence = imported.check("manifest", digest, again=again)
     rows = read_manifest(name, data, categories=category_codes(operation))
     with transaction.atomic():
-        version = add_manifest_version(
-            actor=actor,
-            operation=operation,
-            sending=sending,
-            receiving=receiving,
-            stage=stage,
-            rows=rows,
-            reason=reason,
-            note=f"imported from {name}",
-        )
+        try:
+            version = add_manifest_version(
+                actor=actor,
+                operation=operation,
+                sending=sending,
+                receiving=receiving,
+                stage=stage,
+                rows=rows,
+                reason=reason,
+                note=f"imported from {name}",
+            )
+        except ValidationError as exc:
+            raise _in_the_file(name, rows, exc) from None
         if dry_run:  # every check has run, the database ones included; now undo the writes
             transaction.set_rollback(True)
             return {"dry_run": True, "lines": len(rows), "version": None}
