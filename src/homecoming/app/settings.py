@@ -9,6 +9,7 @@
 | ``HOMECOMING_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
 | ``HOMECOMING_SECURE_COOKIES`` | ``1`` unless debug | send cookies over HTTPS only |
 | ``HOMECOMING_LOGIN_FAILURE_LIMIT`` | ``5`` | failed logins before the account/IP pair is locked |
+| ``HOMECOMING_LOGIN_IP_FAILURE_LIMIT`` | ``20`` | failed logins (any user names) before an IP is locked |
 | ``HOMECOMING_LOCKOUT_MINUTES`` | ``30`` | how long a lockout lasts |
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
 | ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
@@ -181,6 +182,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("HOMECOMING_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMECOMING_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# and an address that failed this often (any user names) within the cool-off is locked (password spraying)
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("HOMECOMING_LOGIN_IP_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "homecoming.app.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

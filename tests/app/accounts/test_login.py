@@ -212,3 +212,37 @@ def test_createuser_refuses_a_weak_password_naming_the_field() -> None:
     assert result.exit_code == 2
     assert "password" in result.output and "too short" in result.output
     assert not User.objects.filter(username="erin").exists()
+
+
+# --- password spraying: one address, many user names ------------------------------------------------
+
+
+def test_spraying_many_user_names_from_one_address_locks_the_address(
+    alice: Any, make_user: Callable[..., Any]
+) -> None:
+    """One wrong password each for 20 user names from one address: the address is locked, for every name."""
+    make_user("registrar", "bob")
+    limit = settings.LOGIN_IP_FAILURE_LIMIT
+    assert limit == 20 and limit > settings.AXES_FAILURE_LIMIT
+    sprayer = {"REMOTE_ADDR": "198.51.100.23"}
+    answers = [
+        submit(Client(enforce_csrf_checks=True, **sprayer), f"user{n:02d}", "Spring2026!spring")
+        for n in range(limit)
+    ]
+    assert not any(_locked(a) for a in answers[:-1])
+    assert _locked(answers[-1]) and answers[-1].status_code == 429
+    late = Client(enforce_csrf_checks=True, **sprayer)
+    assert _locked(submit(late, "bob", PASSWORD))  # even a real user with the right password
+    assert "_auth_user_id" not in late.session
+    # from another address the same user logs in
+    elsewhere = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.24")
+    assert submit(elsewhere, "bob", PASSWORD).status_code == 302
+
+
+def test_a_locked_pair_does_not_lock_the_user_out_from_another_address(alice: Any) -> None:
+    attacker = {"REMOTE_ADDR": "203.0.113.5"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        submit(Client(enforce_csrf_checks=True, **attacker), "alice", f"guess {attempt}")
+    assert _locked(submit(Client(enforce_csrf_checks=True, **attacker), "alice", PASSWORD))
+    owner = Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.44")
+    assert submit(owner, "alice", PASSWORD).status_code == 302

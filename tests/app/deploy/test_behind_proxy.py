@@ -99,3 +99,19 @@ def test_a_client_that_bypasses_the_proxy_cannot_claim_https_or_another_address(
     assert site.rows("SELECT DISTINCT ip_address FROM axes_accessattempt WHERE username = 'ivan'") == [
         ("127.0.0.3",)
     ]
+
+
+def test_behind_the_proxy_a_lockout_is_the_attackers_address_not_everyones(site: Site) -> None:
+    """Five wrong passwords for oksana from 127.0.0.4 lock that address out of oksana's account; oksana
+    herself, from 127.0.0.5, still logs in — through the same proxy."""
+    for attempt in range(5):
+        answer = site.client("127.0.0.4").log_in("oksana", f"guess number {attempt}")
+        assert answer.status in (200, 429), (answer.status, site.logs())
+    locked = site.client("127.0.0.4").log_in("oksana", PASSWORD)
+    assert locked.status == 429 and "Too many failed log-in attempts" in locked.body
+    owner = site.client("127.0.0.5")
+    answer = owner.log_in("oksana", PASSWORD)
+    assert answer.status == 302, (answer.status, answer.body[-600:], site.logs())
+    assert site.rows(
+        "SELECT DISTINCT ip_address FROM axes_accessattempt WHERE username = 'oksana'"
+    ) == [("127.0.0.4",)]
