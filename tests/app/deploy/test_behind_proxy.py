@@ -112,6 +112,6 @@ def test_behind_the_proxy_a_lockout_is_the_attackers_address_not_everyones(site:
     owner = site.client("127.0.0.5")
     answer = owner.log_in("oksana", PASSWORD)
     assert answer.status == 302, (answer.status, answer.body[-600:], site.logs())
-    assert site.rows(
-        "SELECT DISTINCT ip_address FROM axes_accessattempt WHERE username = 'oksana'"
-    ) == [("127.0.0.4",)]
+    assert site.rows("SELECT DISTINCT ip_address FROM axes_accessattempt WHERE username = 'oksana'") == [
+        ("127.0.0.4",)
+    ]
