@@ -158,11 +158,5 @@ def review(*, actor: Any, decision_id: int, verdict: str, note: str = "") -> Led
     result = LedgerDecisionReview.objects.create(
         decision=decision, verdict=verdict, note=note.strip(), reviewer=_user(actor)
     )
-    audit.record(
-        actor=actor,
-        action="review",
-        obj=decision,
-        after=audit.snapshot(result),
-        reason=note,
-    )
+    audit.record(actor=actor, action="review", obj=result, after=audit.snapshot(result), reason=note)
     return result
