@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -60,6 +60,11 @@ REJECTED = "rejected"  # the last decision was rejected: the total keeps the fig
 STALE = "stale"  # the accepted decision was made on other evidence: the total keeps the figure
 DECIDED = "decided"  # an accepted decision on this evidence: the total uses what it chose
 OPEN_STATES = (UNDECIDED, AWAITING_REVIEW, REJECTED, STALE)
+
+
+def _shallow(obj: Any) -> dict[str, Any]:
+    """The fields of a dataclass as a dict, one level deep (``asdict`` deep-copies, and is slow)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,15 @@ class Delivery:
         return self.decision_state in OPEN_STATES
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(
-            asdict(self), approximate=self.approximate, date_inferred=self.date_inferred, open=self.open
+        data = _shallow(self)
+        data.update(
+            figures=[dict(f) for f in self.figures],
+            decision=dict(self.decision) if self.decision else None,
+            approximate=self.approximate,
+            date_inferred=self.date_inferred,
+            open=self.open,
         )
+        return data
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,9 @@ class Series:
         return [d for d in self.deliveries if d.open]
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _shallow(self)
+        data["points"] = [_shallow(p) for p in self.points]
+        data["reported_totals"] = [dict(t) for t in self.reported_totals]
         data["undated"] = [d.as_dict() for d in self.undated]
         data["deliveries"] = [d.as_dict() for d in self.deliveries]
         data.update(
