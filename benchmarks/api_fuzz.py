@@ -1,0 +1,102 @@
+"""Benchmark: schemathesis over the whole JSON API for every role (and without a token).
+
+Run:  .venv/bin/python benchmarks/api_fuzz.py [--examples 25] [--persons 20]
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/api_fuzz.py
+(SQLite in a temporary folder; on PostgreSQL in its own database ``hc_bench_api_fuzz``, dropped first.)
+
+The driver is ``tests/api_fuzzing.py`` (shared with the bounded test ``tests/app/test_api_fuzz.py``): the
+schema is loaded in-process, the requests go through Django's WSGI handler with every middleware; for
+every operation ``--examples`` schema-fitting and as many schema-breaking requests (derandomized), sent
+as each role. A documented 429 (per-token rate limit) counts as a conforming answer. Findings are
+listed on stderr; the figures are printed last: ``api_requests``, ``server_errors``, ``shape_breaks``,
+``roles``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DB = "hc_bench_api_fuzz"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+
+def prepare_database() -> str:
+    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ["HOMECOMING_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-api-fuzz-")
+        return "sqlite"
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    base, _, query = url.partition("?")
+    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
+    return "postgresql"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--examples", type=int, default=25, help="requests per operation, mode and role")
+    parser.add_argument("--persons", type=int, default=20, help="demo persons to seed")
+    args = parser.parse_args()
+    backend = prepare_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    import api_fuzzing
+
+    console = Console(stderr=True)
+    call_command("migrate", verbosity=0)
+    api_fuzzing.seed_data(persons=args.persons, seed=10)
+    tokens = api_fuzzing.role_tokens()
+    schema = api_fuzzing.load_schema()
+    operations = len(api_fuzzing.operations(schema))
+    started = time.monotonic()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[now]}"),
+        console=console,
+    ) as progress:
+        task = progress.add_task(
+            f"fuzzing ({backend})", total=operations * len(tokens), now="generating requests"
+        )
+
+        def advance(role: str, operation: str) -> None:
+            progress.update(task, advance=1, now=f"{role}: {operation}")
+
+        report = api_fuzzing.fuzz(schema, tokens, examples=args.examples, progress=advance)
+    seconds = time.monotonic() - started
+    if report.findings:
+        console.print(report.summary(limit=50))
+    console.print(f"statuses: {dict(sorted(report.statuses.items()))}")
+    print(f"backend={backend}")
+    print(f"operations={report.operations}")
+    print(f"examples_per_operation_mode_role={args.examples}")
+    print(f"seconds={seconds:.0f}")
+    print(f"api_requests={report.requests}")
+    print(f"server_errors={report.server_errors}")
+    print(f"shape_breaks={report.shape_breaks}")
+    print(f"roles={len(report.roles)}")
+    return 0 if report.server_errors == 0 and report.shape_breaks == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
