@@ -38,6 +38,16 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _api_rate_limit(settings: Any) -> None:
+    """Counters start empty in every test, and the limit is out of the way of tests that send many API
+    requests with one token; tests/app/test_api_limits.py sets the limit it tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = (100_000, 60)
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     from homecoming.app.accounts.roles import Role

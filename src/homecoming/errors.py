@@ -253,6 +253,17 @@ class LimitError(HomecomingError):
     exit_code = 6
 
 
+class RateLimited(HomecomingError):
+    """Too many API requests in a short time; wait ``retry_after`` seconds (the ``Retry-After`` header)."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 60, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class IntegrityError(HomecomingError):
     """Stored data fails an integrity check (e.g. the audit chain is broken); investigate, do not retry."""
 
@@ -291,6 +302,7 @@ __all__ = [
     "PedigreeError",
     "PermissionDenied",
     "Problem",
+    "RateLimited",
     "StateError",
     "TransitionError",
     "ValidationError",

@@ -11,9 +11,11 @@ with the HTTP status of its class in ``homecoming.errors``.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -22,10 +24,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from homecoming.app import ratelimit
 from homecoming.app.accounts.models import ApiToken
 from homecoming.app.api_errors import document_errors, refuse_nul_characters
 from homecoming.app.conventions import api_routers
-from homecoming.errors import HomecomingError, NotFound, Problem
+from homecoming.errors import HomecomingError, NotFound, Problem, RateLimited
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +42,7 @@ class TokenAuth(HttpBearer):
         )
         if obj is None or not obj.user.is_active:
             return None
+        ratelimit.check(token=obj, user=obj.user)  # 429 (RateLimited) past the limit
         note_use(obj)
         request.user = obj.user
         return obj.user
@@ -107,8 +111,45 @@ class HomecomingAPI(NinjaAPI):
         return NinjaValidationError(errors)
 
 
+def _signed_in(view: Any) -> Any:
+    """The schema and its docs page only for a logged-in user (session) or a valid token (issue 10)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token:
+            try:
+                if TokenAuth().authenticate(request, token.strip()):
+                    return view(request, *args, **kwargs)
+            except RateLimited as exc:
+                return _rate_limited(request, exc)
+        if request.path.rstrip("/").endswith("/docs"):
+            return redirect_to_login(request.get_full_path())
+        return error_response(
+            request,
+            401,
+            _shape(
+                "not_authenticated",
+                "the API schema is for signed-in users",
+                field="Authorization",
+                hint="log in, or send 'Authorization: Bearer <token>'",
+            ),
+        )
+
+    return checked
+
+
 api = HomecomingAPI(
-    title="Homecoming API", version="1", urls_namespace="api", auth=[TokenAuth()], docs_url="/docs"
+    title="Homecoming API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth()],
+    docs_url="/docs",
+    docs_decorator=_signed_in,
 )
 
 
@@ -129,7 +170,15 @@ def _shape(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 @api.exception_handler(HomecomingError)
 def _homecoming_error(request: HttpRequest, exc: HomecomingError) -> HttpResponse:
+    if isinstance(exc, RateLimited):
+        return _rate_limited(request, exc)
     return error_response(request, exc.http_status, exc.as_dict())
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(request, exc.http_status, exc.as_dict())
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

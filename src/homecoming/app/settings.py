@@ -13,6 +13,7 @@
 | ``HOMECOMING_LOCKOUT_MINUTES`` | ``30`` | how long a lockout lasts |
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
 | ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
+| ``HOMECOMING_API_RATE_LIMIT`` | ``120/60`` | API requests allowed per token and per user: REQUESTS/SECONDS |
 | ``HOMECOMING_AUDIT_KEY_FILE`` | none | a file holding ``HOMECOMING_AUDIT_KEY`` (takes precedence) |
 | ``HOMECOMING_PROXY_ADDRESS`` | none | address of the TLS proxy in front of ``homecoming serve`` |
 | ``HOMECOMING_PROXY_COUNT`` | ``1`` | how many trusted proxies stand in front, one behind the other |
@@ -214,6 +215,8 @@ SECURE = _flag("HOMECOMING_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
+# scripts never read the CSRF cookie: forms carry the token, htmx sends it from the page (base.html)
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -283,6 +286,23 @@ def _audit_key() -> str:
 
 
 AUDIT_KEY = _audit_key()
+
+
+def _rate_limit() -> tuple[int, int]:
+    """``HOMECOMING_API_RATE_LIMIT`` (REQUESTS/SECONDS) as numbers (``homecoming.app.ratelimit``)."""
+    raw = os.environ.get("HOMECOMING_API_RATE_LIMIT", "120/60")
+    try:
+        count, seconds = (int(part) for part in raw.strip().split("/"))
+    except ValueError:
+        count = seconds = 0
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(
+            f"HOMECOMING_API_RATE_LIMIT={raw!r} is not REQUESTS/SECONDS with both at least 1; use e.g. 120/60"
+        )
+    return count, seconds
+
+
+API_RATE_LIMIT = _rate_limit()
 
 LOGGING = {
     "version": 1,

@@ -221,3 +221,16 @@ def test_a_label_scanned_twice_is_refused_and_the_scan_page_says_so(
     message.get_by_text("Refused").wait_for()
     assert labels[0] in message.inner_text()
     assert page.locator("#scanned tr.scanned").count() == 2
+
+
+def test_the_csrf_cookie_is_hidden_from_scripts_and_an_htmx_post_still_works(
+    page: Any, server: Any, remains_users: dict[str, str]
+) -> None:
+    """Issue 10: the CSRF cookie is HttpOnly; forms and htmx take the token from the page (``hx-headers``
+    on the body in base.html), so a log-in (form POST) and scanning (htmx POSTs) still work."""
+    log_in(page, "examiner", server.password)
+    csrf = [c for c in page.context.cookies() if c["name"] == "csrftoken"]
+    assert csrf and csrf[0]["httpOnly"] is True, csrf
+    assert "csrftoken" not in page.evaluate("document.cookie")
+    open_batch(page)
+    scan_bags(page, ["BAG-CSRF-1", "BAG-CSRF-2"])  # each label appears, no refusal
