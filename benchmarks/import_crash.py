@@ -94,6 +94,9 @@ class Backend:
     def query(self, sql: str, args: tuple[object, ...] = ()) -> int:
         raise NotImplementedError
 
+    def settle(self) -> None:
+        """Wait until the killed client's work is over (on a server: its session has ended)."""
+
     def close(self) -> None:
         pass
 
@@ -166,6 +169,13 @@ class PostgresBackend(Backend):
             assert row is not None
             return int(row[0])
 
+    def settle(self) -> None:
+        """The server finishes (or rolls back) a killed client's transaction on its own; wait for it."""
+        deadline = time.monotonic() + 300
+        sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        while self.query(sql, (self.db,)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
     def close(self) -> None:
         for name in (self.db, self.template):
             self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -220,6 +230,7 @@ def one_round(backend: Backend, path: Path, rows: int, sha256: str, delay: float
             os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=60)
     bad["not_killed"] += finished
+    backend.settle()
     persons, digests = counts(backend, sha256)
     bad["committed"] += persons == rows
     bad["partial_rows"] += persons not in (0, rows)
@@ -237,7 +248,8 @@ def one_round(backend: Backend, path: Path, rows: int, sha256: str, delay: float
     print(
         f"{backend.name}: killed at {delay:.1f} s{' (had finished)' if finished else ''}: {persons} persons, "
         f"{digests} digest(s); rerun exit {again.returncode}: {after} persons; "
-        f"chain {'intact' if chain else 'BROKEN'}",
+        f"chain {'intact' if chain else 'BROKEN'}"
+        + ("" if expected else f"; rerun said: {again.stderr.strip()[-1500:]}"),
         flush=True,
     )
     return bad
