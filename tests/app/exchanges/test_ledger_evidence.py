@@ -288,6 +288,10 @@ def test_the_pages_show_both_counts_flag_the_disagreement_and_take_a_reviewed_de
         },
     )
     assert r.status_code == 302
+    flashed = re.search(r'<ul class="messages">(.*?)</ul>', client.get(r["Location"]).content.decode(), re.S)
+    assert flashed is not None and "Imported 21 lines as version 1." in flashed.group(1)
+    assert '<li class="warning">' in flashed.group(1)
+    assert "reported 1,000; the executed manifest (version 1) lists 21 delivered" in flashed.group(1)
     page = client.get(f"/exchanges/agreements/{example.pk}/").content.decode()
     row = re.search(rf'<tr class="disagree" id="evidence-{op.pk}-UA-bodies">(.*?)</tr>', page, re.S)
     assert row is not None

@@ -313,6 +313,8 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
                 request,
                 _("Imported %(n)d lines as version %(v)d.") % {"n": result["lines"], "v": result["version"]},
             )
+            for f in findings.for_operation(operation).of_kind("manifest_disagrees_with_figure"):
+                messages.warning(request, f.message)
         return redirect("exchanges:operation", operation_id=operation.pk)
 
     form = ManifestImportForm(request.POST or None, request.FILES or None)
