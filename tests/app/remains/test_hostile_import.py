@@ -32,6 +32,7 @@ def test_a_bag_already_in_the_batch_in_another_case_or_script_refuses_the_file(
     with pytest.raises(ImportFileError) as caught:
         importing.import_intake(actor=examiner, path=path, batch=batch)
     assert any(p.row == 2 and p.field == "bag_number" for p in caught.value.problems)
+    assert caught.value.message.startswith("more.csv: ")
     assert RemainsUnit.objects.count() == 1
 
 

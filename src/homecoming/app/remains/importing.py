@@ -66,7 +66,7 @@ def _unit(
     )
 
 
-def _levels(rows: list[IntakeRow]) -> list[list[IntakeRow]]:
+def _levels(rows: list[IntakeRow], name: str) -> list[list[IntakeRow]]:
     """Rows in levels: every container is in an earlier level than the units that name it in ``part_of``."""
     done: set[str] = set()
     ordered: list[list[IntakeRow]] = []
@@ -76,7 +76,7 @@ def _levels(rows: list[IntakeRow]) -> list[list[IntakeRow]]:
         if not ready:
             bad = pending[0]
             raise ImportFileError(
-                f"part_of forms a loop at row {bad.row}; nothing was imported",
+                f"{name}: part_of forms a loop at row {bad.row}; nothing was imported",
                 field="part_of",
                 value=bad.part_of,
                 hint="a bag cannot contain its container",
@@ -88,7 +88,7 @@ def _levels(rows: list[IntakeRow]) -> list[list[IntakeRow]]:
     return ordered
 
 
-def _clashes(batch: IntakeBatch | None, rows: list[IntakeRow]) -> None:
+def _clashes(batch: IntakeBatch | None, rows: list[IntakeRow], name: str) -> None:
     if batch is None:
         return
     # compared as a scanner would: case, spaces and lookalike letters do not make another label
@@ -109,7 +109,7 @@ def _clashes(batch: IntakeBatch | None, rows: list[IntakeRow]) -> None:
     ]
     if problems:
         raise ImportFileError(
-            f"{len(problems)} bag number(s) already in {batch.reference}; nothing was imported",
+            f"{name}: {len(problems)} bag number(s) already in {batch.reference}; nothing was imported",
             field="bag_number",
             value=problems[0].value,
             hint=problems[0].hint,
@@ -142,8 +142,8 @@ def import_intake(
     digest = imported.Digest.of_file(path)
     occurrence = imported.check("intake", digest, again=again)
     rows = read_intake(path)
-    levels = _levels(rows)
-    _clashes(batch, rows)
+    levels = _levels(rows, path.name)
+    _clashes(batch, rows, path.name)
     if dry_run:
         if batch is None:
             check_batch_data(dict(batch_data or {}))
