@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from homecoming.app.audit import services
 from homecoming.app.audit.models import AuditRecord
+from homecoming.app.permissions import page_requires
 
 
-@login_required
-@permission_required("audit.view_auditrecord", raise_exception=True)
+@page_requires("audit_trail")
 def log(request: HttpRequest) -> HttpResponse:
     qs = AuditRecord.objects.order_by("-seq")
     for field in ("action", "object_type", "actor_name", "object_id"):
@@ -22,8 +21,7 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/log.html", {"page": page})
 
 
-@login_required
-@permission_required("audit.verify_chain", raise_exception=True)
+@page_requires("audit.verify_chain")
 def verify(request: HttpRequest) -> HttpResponse:
     report = services.verify() if request.method == "POST" else None
     if report is not None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -51,8 +50,7 @@ def _form_page(
     return render(request, "captivity/form.html", {"form": form, "title": title, "person": person})
 
 
-@login_required
-@permission_required("captivity.add_detentionrecord", raise_exception=True)
+@page_requires("captivity.add_detentionrecord")
 def detention_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     return _form_page(
@@ -65,8 +63,7 @@ def detention_create(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("captivity.add_detentionevent", raise_exception=True)
+@page_requires("captivity.add_detentionevent")
 def event_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
     return _form_page(
@@ -86,8 +83,7 @@ def event_create(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("captivity.add_capturecard", raise_exception=True)
+@page_requires("captivity.add_capturecard")
 def card_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
     form = CardForm(request.POST or None, initial=services.card_defaults(record))
@@ -101,8 +97,7 @@ def card_create(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("captivity.add_healthreport", raise_exception=True)
+@page_requires("captivity.add_healthreport")
 def health_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
     return _form_page(
@@ -115,8 +110,7 @@ def health_create(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("captivity.add_repatriationeligibility", raise_exception=True)
+@page_requires("captivity.add_repatriationeligibility")
 def eligibility_create(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(DetentionRecord, pk=record_id)
     return _form_page(
@@ -186,9 +180,8 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@page_requires("captivity.add_carddispatch")
 @require_POST
-@permission_required("captivity.add_carddispatch", raise_exception=True)
 def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_object_or_404(CaptureCard, pk=card_id)
     form = DispatchForm(request.POST)

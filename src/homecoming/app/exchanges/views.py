@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from homecoming.app.exchanges.forms import (
 )
 from homecoming.app.exchanges.models import Agreement, LedgerDecision, ManifestVersion, Operation
 from homecoming.app.forms import show_problems
+from homecoming.app.permissions import page_requires
 from homecoming.domain.exchange_states import (
     AGREEMENT_ALLOWED,
     OPERATION_ALLOWED,
@@ -57,8 +57,7 @@ def _form_page(
     return render(request, "exchanges/form.html", {"form": form, "title": title, "back": back})
 
 
-@login_required
-@permission_required("exchanges.view_agreement", raise_exception=True)
+@page_requires("exchanges.view_agreement")
 def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = Agreement.objects.select_related("party_a", "party_b").prefetch_related("categories")
     operations = Operation.objects.select_related("agreement").order_by("-date", "reference")[:50]
@@ -90,8 +89,7 @@ def figure_groups(figures: Any) -> list[dict[str, Any]]:
     return out
 
 
-@login_required
-@permission_required("exchanges.view_agreement", raise_exception=True)
+@page_requires("exchanges.view_agreement")
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement.objects.select_related("party_a", "party_b"), pk=agreement_id)
     led = ledger.compute(agreement)
@@ -127,8 +125,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.add_agreement", raise_exception=True)
+@page_requires("exchanges.add_agreement")
 def agreement_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
@@ -140,8 +137,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.change_agreement", raise_exception=True)
+@page_requires("exchanges.change_agreement")
 @require_POST
 def category_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=agreement_id)
@@ -155,8 +151,7 @@ def category_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.change_agreement", raise_exception=True)
+@page_requires("exchanges.change_agreement")
 @require_POST
 def statement_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=agreement_id)
@@ -182,8 +177,7 @@ def _transition(request: HttpRequest, move: Callable[[str, str], Any], back: Htt
     return back
 
 
-@login_required
-@permission_required("exchanges.change_agreement", raise_exception=True)
+@page_requires("exchanges.change_agreement")
 @require_POST
 def agreement_transition(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=agreement_id)
@@ -196,8 +190,7 @@ def agreement_transition(request: HttpRequest, agreement_id: int) -> HttpRespons
     )
 
 
-@login_required
-@permission_required("exchanges.view_agreement", raise_exception=True)
+@page_requires("exchanges.view_agreement")
 def ledger_csv(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=agreement_id)
     response = HttpResponse(ledger.to_csv(ledger.compute(agreement)), content_type="text/csv; charset=utf-8")
@@ -205,8 +198,7 @@ def ledger_csv(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required("exchanges.view_operation", raise_exception=True)
+@page_requires("exchanges.view_operation")
 def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
     operation = get_object_or_404(
         Operation.objects.select_related("agreement", "party_a", "party_b"), pk=operation_id
@@ -238,8 +230,7 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.add_operation", raise_exception=True)
+@page_requires("exchanges.add_operation")
 def operation_create(request: HttpRequest) -> HttpResponse:
     initial = {"agreement": request.GET.get("agreement"), "intermediary": "ICRC"}
     form = OperationForm(request.POST or None, initial=initial)
@@ -253,8 +244,7 @@ def operation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.change_operation", raise_exception=True)
+@page_requires("exchanges.change_operation")
 @require_POST
 def operation_transition(request: HttpRequest, operation_id: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=operation_id)
@@ -267,8 +257,7 @@ def operation_transition(request: HttpRequest, operation_id: int) -> HttpRespons
     )
 
 
-@login_required
-@permission_required("exchanges.add_reportedfigure", raise_exception=True)
+@page_requires("exchanges.add_reportedfigure")
 def figure_add(request: HttpRequest, operation_id: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=operation_id)
     return _form_page(
@@ -281,8 +270,7 @@ def figure_add(request: HttpRequest, operation_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("exchanges.add_manifestversion", raise_exception=True)
+@page_requires("exchanges.add_manifestversion")
 def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=operation_id)
 
@@ -321,8 +309,7 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
     return _form_page(request, form, _("Import a manifest version"), "exchanges:agreements", save, done)
 
 
-@login_required
-@permission_required("exchanges.view_manifest", raise_exception=True)
+@page_requires("exchanges.view_manifest")
 def version_export(request: HttpRequest, version_id: int, fmt: str) -> HttpResponse:
     version = get_object_or_404(ManifestVersion, pk=version_id)
     kind = "xlsx" if fmt == "xlsx" else "csv"
@@ -336,8 +323,7 @@ def version_export(request: HttpRequest, version_id: int, fmt: str) -> HttpRespo
     return response
 
 
-@login_required
-@permission_required("exchanges.add_ledgerdecision", raise_exception=True)
+@page_requires("exchanges.add_ledgerdecision")
 @require_POST
 def ledger_decide(request: HttpRequest, operation_id: int) -> HttpResponse:
     """Choose the evidence one disputed count uses; it applies once a second person accepts it."""
@@ -358,8 +344,7 @@ def ledger_decide(request: HttpRequest, operation_id: int) -> HttpResponse:
     return redirect("exchanges:operation", operation_id=operation.pk)
 
 
-@login_required
-@permission_required("exchanges.review_ledgerdecision", raise_exception=True)
+@page_requires("exchanges.review_ledgerdecision")
 @require_POST
 def ledger_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(LedgerDecision, pk=decision_id)

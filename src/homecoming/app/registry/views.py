@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,8 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/dashboard.html", ctx)
 
 
-@login_required
-@permission_required("registry.view_person", raise_exception=True)
+@page_requires("registry.view_person")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results: list[Person] = []
@@ -111,8 +110,7 @@ def _names_from(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
-@permission_required("registry.add_person", raise_exception=True)
+@page_requires("registry.add_person")
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     names = NameFormSet(request.POST or None, prefix="names")
@@ -137,8 +135,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/person_form.html", {"form": form, "names": names, "creating": True})
 
 
-@login_required
-@permission_required("registry.change_person", raise_exception=True)
+@page_requires("registry.change_person")
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     initial_names = [
@@ -215,8 +212,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "registry/person_detail.html", ctx)
 
 
-@login_required
-@permission_required("registry.add_missingcase", raise_exception=True)
+@page_requires("registry.add_missingcase")
 def case_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     form = CaseForm(request.POST or None)
@@ -247,9 +243,8 @@ def case_create(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "registry/case_form.html", {"form": form, "person": person})
 
 
-@login_required
+@page_requires("registry.change_missingcase")
 @require_POST
-@permission_required("registry.change_missingcase", raise_exception=True)
 def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(MissingCase, pk=case_id)
     form = TransitionForm(request.POST, prefix=f"case{case.pk}")
@@ -270,9 +265,8 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("registry:person", person_id=case.person_id)
 
 
-@login_required
+@page_requires("registry.add_statusassertion")
 @require_POST
-@permission_required("registry.add_statusassertion", raise_exception=True)
 def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     form = AssertionForm(request.POST)
@@ -287,9 +281,8 @@ def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("registry:person", person_id=person.pk)
 
 
-@login_required
+@page_requires("registry.review_statusassertion")
 @require_POST
-@permission_required("registry.review_statusassertion", raise_exception=True)
 def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
     assertion = get_object_or_404(StatusAssertion, pk=assertion_id)
     form = ReviewForm(request.POST)
@@ -304,8 +297,7 @@ def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
     return redirect("registry:person", person_id=assertion.person_id)
 
 
-@login_required
-@permission_required("registry.add_photo", raise_exception=True)
+@page_requires("registry.add_photo")
 def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     form = PhotoForm(request.POST or None, request.FILES or None)
@@ -324,8 +316,7 @@ def photo_upload(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "registry/photo_form.html", {"form": form, "person": person})
 
 
-@login_required
-@permission_required("registry.view_photo", raise_exception=True)
+@page_requires("registry.view_photo")
 def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = get_object_or_404(Photo, pk=photo_id)
     if photo.person.purged or not photo.image:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +35,7 @@ def _errors(request: HttpRequest, form: Any) -> None:
     messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
 
 
-@login_required
-@permission_required("remains.view_remainsunit", raise_exception=True)
+@page_requires("remains.view_remainsunit")
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
     targets = [(s.value, LABELS[s]) for s in RemainsState if s in ALLOWED[RemainsState(unit.state)]]
@@ -64,9 +62,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@page_requires("remains.change_remainsunit")
 @require_POST
-@permission_required("remains.change_remainsunit", raise_exception=True)
 def unit_transition(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -111,17 +108,15 @@ def _custody_post(request: HttpRequest, obj: custody.Custodied) -> None:
         messages.error(request, str(exc))
 
 
-@login_required
+@page_requires("remains.add_custodyevent")
 @require_POST
-@permission_required("remains.add_custodyevent", raise_exception=True)
 def unit_custody(request: HttpRequest, unit_id: int) -> HttpResponse:
     _custody_post(request, get_object_or_404(RemainsUnit, pk=unit_id))
     return redirect("remains:unit", unit_id=unit_id)
 
 
-@login_required
+@page_requires("remains.add_unitlink")
 @require_POST
-@permission_required("remains.add_unitlink", raise_exception=True)
 def unit_link(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit, pk=unit_id)
     form = LinkForm(request.POST)
@@ -141,8 +136,7 @@ def unit_link(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect("remains:unit", unit_id=unit_id)
 
 
-@login_required
-@permission_required("remains.add_remainsunit", raise_exception=True)
+@page_requires("remains.add_remainsunit")
 def split(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Open a commingled bag: how many bodies and body parts it holds; each becomes a linked unit."""
     bag = get_object_or_404(RemainsUnit, pk=unit_id)
@@ -164,8 +158,7 @@ def split(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "remains/split.html", {"bag": bag, "form": form, "children": bag.children.all()})
 
 
-@login_required
-@permission_required("remains.add_examination", raise_exception=True)
+@page_requires("remains.add_examination")
 def examination_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit, pk=unit_id)
     form = ExaminationForm(request.POST or None)
@@ -190,9 +183,8 @@ def examination_detail(request: HttpRequest, exam_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@page_requires("remains.add_sample")
 @require_POST
-@permission_required("remains.add_sample", raise_exception=True)
 def sample_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit, pk=unit_id)
     form = SampleForm(request.POST)
@@ -257,9 +249,8 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@page_requires("remains.add_personaleffect")
 @require_POST
-@permission_required("remains.add_personaleffect", raise_exception=True)
 def effect_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit, pk=unit_id)
     form = EffectForm(request.POST, request.FILES)
@@ -310,8 +301,7 @@ def effect_detail(request: HttpRequest, effect_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("remains.view_effectphoto", raise_exception=True)
+@page_requires("remains.view_effectphoto")
 def effect_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = get_object_or_404(EffectPhoto, pk=photo_id)
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
@@ -319,9 +309,8 @@ def effect_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@page_requires("remains.add_custodyevent")
 @require_POST
-@permission_required("remains.add_custodyevent", raise_exception=True)
 def object_custody(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = {"sample": Sample, "effect": PersonalEffect}.get(kind)
     if model is None:

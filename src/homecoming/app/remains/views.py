@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from homecoming.app.audit import imported
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
+from homecoming.app.permissions import page_requires
 from homecoming.app.remains import importing, services
 from homecoming.app.remains.choices import REMAINS_STATES, UNIT_KINDS
 from homecoming.app.remains.forms import BatchForm, ImportForm, ScanForm
@@ -26,8 +26,7 @@ from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.intake import write_intake
 
 
-@login_required
-@permission_required("remains.view_intakebatch", raise_exception=True)
+@page_requires("remains.view_intakebatch")
 def batch_list(request: HttpRequest) -> HttpResponse:
     batches = IntakeBatch.objects.select_related("operation").annotate(n=Count("units"))[:200]
     counts = dict(RemainsUnit.objects.values_list("state").annotate(n=Count("id")))
@@ -41,8 +40,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("remains.add_intakebatch", raise_exception=True)
+@page_requires("remains.add_intakebatch")
 def batch_create(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,8 +60,7 @@ def _kind_counts(batch: IntakeBatch) -> list[tuple[str, int]]:
     return [(str(label), counts.get(value, 0)) for value, label in UNIT_KINDS]
 
 
-@login_required
-@permission_required("remains.view_intakebatch", raise_exception=True)
+@page_requires("remains.view_intakebatch")
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(IntakeBatch.objects.select_related("operation"), pk=batch_id)
     units = batch.units.select_related("parent").order_by("id")
@@ -82,8 +79,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("remains.add_remainsunit", raise_exception=True)
+@page_requires("remains.add_remainsunit")
 def scan(request: HttpRequest, batch_id: int) -> HttpResponse:
     """A page for a barcode scanner: it types the label and Enter; htmx appends the unit or the refusal."""
     batch = get_object_or_404(IntakeBatch, pk=batch_id)
@@ -117,9 +113,8 @@ def scan(request: HttpRequest, batch_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@page_requires("remains.add_remainsunit")
 @require_POST
-@permission_required("remains.add_remainsunit", raise_exception=True)
 def import_manifest(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(IntakeBatch, pk=batch_id)
     form = ImportForm(request.POST, request.FILES)
@@ -156,8 +151,7 @@ def import_manifest(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("remains:batch", batch_id=batch.pk)
 
 
-@login_required
-@permission_required("remains.view_remainsunit", raise_exception=True)
+@page_requires("remains.view_remainsunit")
 def export_batch(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
     batch = get_object_or_404(IntakeBatch, pk=batch_id)
     types = {
@@ -208,16 +202,14 @@ def _handover(request: HttpRequest, batches: list[IntakeBatch], title: str, pdf:
     return response
 
 
-@login_required
-@permission_required("remains.view_intakebatch", raise_exception=True)
+@page_requires("remains.view_intakebatch")
 def handover_batch(request: HttpRequest, batch_id: int, pdf: bool = False) -> HttpResponse:
     """The handover record of one batch: counts, every unit, both signatures."""
     batch = get_object_or_404(IntakeBatch.objects.select_related("operation"), pk=batch_id)
     return _handover(request, [batch], batch.reference, pdf)
 
 
-@login_required
-@permission_required("remains.view_intakebatch", raise_exception=True)
+@page_requires("remains.view_intakebatch")
 def handover_operation(request: HttpRequest, operation_id: int, pdf: bool = False) -> HttpResponse:
     """The handover record of every batch received in one operation."""
     from homecoming.app.exchanges.models import Operation
@@ -227,8 +219,7 @@ def handover_operation(request: HttpRequest, operation_id: int, pdf: bool = Fals
     return _handover(request, batches, str(operation), pdf)
 
 
-@login_required
-@permission_required("remains.view_remainsunit", raise_exception=True)
+@page_requires("remains.view_remainsunit")
 def find(request: HttpRequest) -> HttpResponse:
     """Go to a unit by its reference; a typo is named as a typo."""
     text = request.GET.get("reference", "").strip()
