@@ -296,6 +296,17 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
         book.close()
 
 
+def check_size(name: str, size: int, limit: Limits | None = None) -> None:
+    """Refuse a file of ``size`` bytes beyond the limit — for an upload, before it is read."""
+    limit = limit or limits()
+    if size > limit.max_bytes:
+        raise file_problem(
+            name,
+            f"is {_size(size)}, more than the limit of {_size(limit.max_bytes)}",
+            "split the file, or raise HOMECOMING_IMPORT_MAX_BYTES",
+        )
+
+
 def read_records(source: Source, limit: Limits | None = None) -> Iterator[Cells]:
     """The records of a .csv/.txt (UTF-8, BOM or not; comma or semicolon) or .xlsx (first sheet).
 
@@ -309,12 +320,7 @@ def read_records(source: Source, limit: Limits | None = None) -> Iterator[Cells]
     if suffix not in (".csv", ".txt", ".xlsx"):
         raise file_problem(name, f"has an unknown extension {suffix!r}", "use a .csv (UTF-8) or .xlsx file")
     size = source.stat().st_size if isinstance(source, Path) else len(source[1])
-    if size > limit.max_bytes:
-        raise file_problem(
-            name,
-            f"is {_size(size)}, more than the limit of {_size(limit.max_bytes)}",
-            "split the file, or raise HOMECOMING_IMPORT_MAX_BYTES",
-        )
+    check_size(name, size, limit)
     if size == 0:
         raise file_problem(name, "is empty", "put the column names in row 1 and one record per row")
     if suffix == ".xlsx":
@@ -718,6 +724,7 @@ __all__ = [
     "Target",
     "cell_problems",
     "cell_text",
+    "check_size",
     "collect_rows",
     "control_character",
     "csv_safe",

@@ -88,3 +88,15 @@ def test_a_malformed_xlsx_on_the_batch_page_is_a_message_not_a_500(examiner: Any
     assert response.status_code == 422
     assert "the sheet is damaged" in response.content.decode()
     assert RemainsUnit.objects.count() == 0
+
+
+def test_an_upload_beyond_the_size_limit_is_refused_before_it_is_read(
+    examiner: Any, batch: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOMECOMING_IMPORT_MAX_BYTES", "100")
+    upload = io.BytesIO(b"bag_number,kind\n" + b"B-1,body\n" * 20)
+    upload.name = "big.csv"
+    response = client_for(examiner).post(f"/remains/batches/{batch.pk}/import/", {"file": upload})
+    assert response.status_code == 422
+    assert "big.csv: is 196 bytes, more than the limit of 100 bytes" in response.content.decode()
+    assert RemainsUnit.objects.count() == 0

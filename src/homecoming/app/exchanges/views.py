@@ -37,6 +37,7 @@ from homecoming.domain.exchange_states import (
 )
 from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.manifests import COLUMN_NAMES, write_manifest
+from homecoming.io.tables import check_size
 
 
 def _form_page(
@@ -276,6 +277,7 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
 
     def save(d: dict[str, Any]) -> dict[str, Any]:
         upload = d["file"]
+        check_size(upload.name, upload.size)  # before the upload is read into memory
         try:
             return manifest_services.import_manifest(
                 actor=request.user,

@@ -24,6 +24,7 @@ from homecoming.app.remains.models import IntakeBatch, RemainsUnit
 from homecoming.app.remains.references import check_reference
 from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.intake import write_intake
+from homecoming.io.tables import check_size
 
 
 @page_requires("remains.view_intakebatch")
@@ -125,10 +126,11 @@ def import_manifest(request: HttpRequest, batch_id: int) -> HttpResponse:
     suffix = Path(upload.name).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
         try:
+            check_size(upload.name, upload.size)  # before the upload is copied
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
             report = importing.import_intake(
                 actor=request.user, path=path, batch=batch, dry_run=form.cleaned_data["dry_run"]
             )
