@@ -48,6 +48,23 @@ def _api_rate_limit(settings: Any) -> None:
     settings.API_RATE_LIMIT = (100_000, 60)
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: Any) -> None:
+    """Tests log users in with ``force_login`` (no authenticator): the mandatory second factor of
+    ``settings.TOTP_REQUIRED`` is off, except in the tests that ask for it with ``totp_required``
+    (tests/app/accounts/test_second_factor.py)."""
+    settings.TOTP_REQUIRED = []
+
+
+@pytest.fixture
+def totp_required(settings: Any) -> list[str]:
+    """The production list of who must use an authenticator (``HOMECOMING_TOTP_REQUIRED``'s default)."""
+    from homecoming.app import settings as production
+
+    settings.TOTP_REQUIRED = list(production.TOTP_REQUIRED)
+    return list(settings.TOTP_REQUIRED)
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     from homecoming.app.accounts.roles import Role

@@ -11,6 +11,7 @@
 | ``HOMECOMING_LOGIN_FAILURE_LIMIT`` | ``5`` | failed logins before the account/IP pair is locked |
 | ``HOMECOMING_LOGIN_IP_FAILURE_LIMIT`` | ``20`` | failed logins (any user names) before an IP is locked |
 | ``HOMECOMING_LOCKOUT_MINUTES`` | ``30`` | how long a lockout lasts |
+| ``HOMECOMING_TOTP_REQUIRED`` | roles/permissions of DNA, health, contacts | who must use an authenticator |
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
 | ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
 | ``HOMECOMING_API_RATE_LIMIT`` | ``120/60`` | API requests allowed per token and per user: REQUESTS/SECONDS |
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "homecoming.app.accounts.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homecoming.app.audit.middleware.RequestIdMiddleware",
@@ -186,6 +188,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # and an address that failed this often (any user names) within the cool-off is locked (password spraying)
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("HOMECOMING_LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_HANDLER = "homecoming.app.accounts.lockout.LockoutHandler"
+
+# Who must log in with an authenticator (TOTP): role names and permissions (app.codename). By default the
+# roles that see DNA, health or contacts — and administrators (superusers hold every permission).
+TOTP_REQUIRED = [
+    e.strip()
+    for e in os.environ.get(
+        "HOMECOMING_TOTP_REQUIRED",
+        "dna_analyst,registry.view_contacts,captivity.view_health,captivity.view_healthreport,"
+        "remains.view_examination_details,remains.view_sample",
+    ).split(",")
+    if e.strip()
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -97,6 +97,8 @@ def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
         HOMECOMING_SECURE_COOKIES="0",
         HOMECOMING_DEBUG="0",
         PYTHONUNBUFFERED="1",
+        # the flows log in many times a minute; a TOTP code is good once (tests/app/accounts covers it)
+        HOMECOMING_TOTP_REQUIRED="",
     )
     if not ON_POSTGRES:
         env.pop("DATABASE_URL", None)

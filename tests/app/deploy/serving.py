@@ -45,6 +45,7 @@ def environment(data_dir: Path, **extra: str) -> dict[str, str]:
         HOMECOMING_SECRET_KEY="deploy-test-" + secrets.token_hex(16),
         HOMECOMING_DEBUG="0",
         PYTHONUNBUFFERED="1",
+        HOMECOMING_TOTP_REQUIRED="",  # the mandatory second factor: tests/app/accounts/test_second_factor.py
     )
     env.update(extra)
     return env
