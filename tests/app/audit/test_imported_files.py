@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.test import Client
+from django.utils import translation
 from typer.testing import CliRunner
 
 from homecoming.app.audit.models import AuditRecord
@@ -211,9 +212,12 @@ def test_the_refusal_reads_in_ukrainian(make_user: Callable[..., Any]) -> None:
     one, two = (services.create_batch(actor=examiner, data=data) for _ in range(2))
     client = Client(HTTP_ACCEPT_LANGUAGE="uk")
     client.force_login(examiner)
-    for batch in (one, two):
-        page = client.post(
-            f"/remains/batches/{batch.pk}/import/",
-            {"file": SimpleUploadedFile("intake.csv", INTAKE.encode())},
-        )
+    try:
+        for batch in (one, two):
+            page = client.post(
+                f"/remains/batches/{batch.pk}/import/",
+                {"file": SimpleUploadedFile("intake.csv", INTAKE.encode())},
+            )
+    finally:
+        translation.deactivate()  # the page activated Ukrainian for this thread; later tests expect English
     assert page.status_code == 409 and "вже імпортовано" in page.content.decode()
