@@ -53,6 +53,8 @@ ERROR_STATUSES: dict[int, str] = {
     422: "Invalid input: every field that fails its rules is listed in problems, with the value and the fix. "
     "No text, in the query or the body, may hold a NUL character (U+0000).",
     429: "Too many requests for this token: wait the seconds of the Retry-After header, then retry.",
+    503: "Busy: the database is locked by another write (SQLite); nothing was saved. Retry after the "
+    "seconds of the Retry-After header.",
 }
 
 
@@ -63,7 +65,7 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     body (422; a query parameter it ignores is still checked for NUL characters); one with an object in
     its path or a body (which may name objects) can find none (404); one with a body can be sent
     something that is not JSON (400); one that writes can meet a state that does not allow it or a
-    newer version (409).
+    newer version (409), or a database busy with another write (503; reads never write).
     """
     statuses = [401, 403, 422, 429]
     params = operation.get("parameters", [])
@@ -72,7 +74,7 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     if "requestBody" in operation:
         statuses.append(400)
     if method.lower() in ("post", "put", "patch", "delete"):
-        statuses.append(409)
+        statuses += [409, 503]
     return sorted(statuses)
 
 

@@ -3,8 +3,10 @@ and the API refuses what breaks them before any service runs.
 
 ``@constrained(Model)`` on an input schema gives each text field that is a column of ``Model`` (same
 name, or the name given in ``columns``) the column's maximum length and, when the column has choices,
-those choices as an enum (``""`` too when the column may be blank or the field defaults to it). A value
-beyond them is refused with 422 in the one error shape, naming the field and the value.
+those choices as an enum (``""`` too when the column may be blank or the field defaults to it); and each
+integer field the range of its column (what PostgreSQL's column holds, narrowed by the field's
+minimum and maximum validators). A value beyond them is refused with 422 in the one error shape,
+naming the field and the value.
 """
 
 from __future__ import annotations
@@ -14,21 +16,25 @@ from collections.abc import Callable
 from copy import copy
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from pydantic import StringConstraints, create_model
+from django.db.backends.base.operations import BaseDatabaseOperations
+from pydantic import Field, StringConstraints, create_model
 from pydantic.fields import FieldInfo
 
 _NONE = type(None)
 
 
-def _is_text(annotation: Any) -> tuple[bool, bool]:
-    """(is it ``str`` or ``str | None``, may it be None)."""
-    if annotation is str:
-        return True, False
+def _kind(annotation: Any) -> tuple[type | None, bool]:
+    """(``str`` or ``int`` when the field is of that type, alone or with None; whether None is allowed)."""
+    if annotation in (str, int):
+        return annotation, False
     if get_origin(annotation) in (Union, types.UnionType):
         args = set(get_args(annotation))
-        return args == {str, _NONE}, _NONE in args
-    return False, False
+        for kind in (str, int):
+            if args == {kind, _NONE}:
+                return kind, True
+    return None, False
 
 
 def column_constraints(model: type[models.Model], column: str, info: FieldInfo) -> dict[str, Any]:
@@ -47,6 +53,15 @@ def column_constraints(model: type[models.Model], column: str, info: FieldInfo) 
         if (field.blank or info.default == "") and "" not in values:
             values.append("")
         found["choices"] = values
+    limits = BaseDatabaseOperations.integer_field_ranges.get(field.get_internal_type())
+    if limits is not None:
+        low, high = limits
+        for validator in field.validators:
+            if isinstance(validator, MinValueValidator):
+                low = max(low, int(validator.limit_value))  # type: ignore[call-overload]
+            elif isinstance(validator, MaxValueValidator):
+                high = min(high, int(validator.limit_value))  # type: ignore[call-overload]
+        found["range"] = (low, high)
     return found
 
 
@@ -59,17 +74,20 @@ def constrained(model: type[models.Model], **columns: str) -> Callable[[type[Any
     def decorate(schema: type[Any]) -> type[Any]:
         overrides: dict[str, Any] = {}
         for name, info in schema.model_fields.items():
-            text, nullable = _is_text(info.annotation)
-            if not text:
+            kind, nullable = _kind(info.annotation)
+            if kind is None:
                 continue
             found = column_constraints(model, columns.get(name, name), info)
-            if not found:
+            annotation: Any
+            if kind is int and "range" in found:
+                low, high = found["range"]
+                annotation = Annotated[int, Field(ge=low, le=high)]
+            elif kind is str and "choices" in found:
+                annotation = Literal[tuple(found["choices"])]
+            elif kind is str and "max_length" in found:
+                annotation = Annotated[str, StringConstraints(max_length=found["max_length"])]
+            else:
                 continue
-            annotation: Any = (
-                Literal[tuple(found["choices"])]
-                if "choices" in found
-                else Annotated[str, StringConstraints(max_length=found["max_length"])]
-            )
             if nullable:
                 annotation = annotation | None
             overrides[name] = (annotation, copy(info))
