@@ -302,3 +302,12 @@ def test_empty_and_binary_files_are_named() -> None:
     assert "is empty" in refused(read_manifest, "m.csv", b"").message
     assert "is not UTF-8 text" in refused(read_manifest, "m.csv", bytes(range(128, 256)) * 4).message
     assert "cannot be read as XLSX" in refused(read_manifest, "m.xlsx", b"PK\x03\x04garbage").message
+
+
+def test_a_truncated_csv_ending_inside_a_quoted_cell_is_named(tmp_path: Path) -> None:
+    data = b'category,claimed_name,note\nbodies,A,"fine"\nbodies,B,"multi\nline, cut sh'
+    error = refused(read_manifest, "cut.csv", data)
+    assert "cut.csv: ends inside a quoted cell of row 3" in error.message
+    error = refused(read_manifest, "q.csv", b'category,claimed_name\nbodies,"A"B\n')
+    assert "q.csv: row 2 cannot be read as CSV" in error.message
+    assert read_manifest("ok.csv", b'category,claimed_name\nbodies,O"Neil\n')[0].claimed_name == 'O"Neil'

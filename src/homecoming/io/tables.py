@@ -223,7 +223,7 @@ def _csv_records(name: str, data: bytes, limit: Limits) -> Iterator[Cells]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 0
     while True:
         try:
@@ -234,8 +234,19 @@ def _csv_records(name: str, data: bytes, limit: Limits) -> Iterator[Cells]:
             row = number + 1
             if "field larger than field limit" in str(exc):
                 raise _long_cell(name, row, 0, limit) from None
+            if "unexpected end of data" in str(exc):
+                raise file_problem(
+                    name,
+                    f"ends inside a quoted cell of row {row}: "
+                    "the file is cut short, or a quote is not closed",
+                    "check the end of the file (send it again whole), or close the quote",
+                    row=row,
+                ) from None
             raise file_problem(
-                name, f"row {row} cannot be read as CSV ({exc})", "save the file again as CSV UTF-8", row=row
+                name,
+                f"row {row} cannot be read as CSV ({exc})",
+                'a quote inside a quoted cell is written twice (""); save the file again as CSV UTF-8',
+                row=row,
             ) from None
         number += 1
         yield list(record)
