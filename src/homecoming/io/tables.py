@@ -471,8 +471,8 @@ _SCRIPTS = (
 def mixed_script_word(text: str) -> tuple[str, tuple[str, ...]] | None:
     """The first word of ``text`` that mixes Latin, Cyrillic or Greek letters (``"UА"``: Latin U,
     Cyrillic А) and its scripts, or None. Such a word looks like another one and never matches it."""
-    if text.isascii():
-        return None
+    if text.isascii() or sum(1 for _, letters in _SCRIPTS if letters.search(text)) < 2:
+        return None  # the common case, decided without splitting the text into words
     for word in _WORD.findall(text):
         if word.isascii():
             continue
