@@ -318,6 +318,10 @@ def _rate_limit() -> tuple[int, int]:
 
 API_RATE_LIMIT = _rate_limit()
 
+# Ed25519 key that signs the audit chain's head (a file outside the database; `homecoming audit keygen`)
+AUDIT_SIGNING_KEY = os.environ.get("HOMECOMING_AUDIT_SIGNING_KEY", "")
+AUDIT_HEAD_EVERY = int(os.environ.get("HOMECOMING_AUDIT_HEAD_EVERY", "1000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

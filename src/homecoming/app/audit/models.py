@@ -80,3 +80,25 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name} sha256:{self.sha256[:12]}"
+
+
+class AuditHead(models.Model):
+    """A signed statement "the chain had record #seq with this hash" (Ed25519). Insert-only (triggers).
+
+    The private key lives in a file outside the database (``HOMECOMING_AUDIT_SIGNING_KEY``); operators
+    also keep the printed head elsewhere, so that deleting the end of the chain — and these rows — is
+    still found by ``homecoming audit verify --head``.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    hash = models.CharField(max_length=64)
+    created = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    public_key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq", "id"]
+        verbose_name = _("signed audit head")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.created:%Y-%m-%d %H:%M}"

@@ -2,7 +2,9 @@
 
 Every service that changes data calls :func:`record` inside its own transaction. Each record holds the
 SHA-256 of its canonical content, which includes the hash of the record before it, so changing,
-inserting or removing any row breaks the chain from that point on; :func:`verify` finds the first break.
+inserting or removing any row breaks the chain from that point on; :func:`verify` names every break,
+checks the signed chain heads (:mod:`homecoming.app.audit.heads`) and compares the rows of the
+conclusion tables with their last audited state (:mod:`homecoming.app.audit.state`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from homecoming.app.audit import heads
 from homecoming.app.audit.context import request_id
 from homecoming.app.audit.models import AuditRecord
 from homecoming.jsonable import jsonable
@@ -161,6 +164,7 @@ def record(
             reason=reason,
         )
         rec.save(force_insert=True)
+        heads.after_append(rec.seq, rec.seq, rec.hash)
     return rec
 
 
@@ -206,6 +210,8 @@ def record_many(
             prev_hash = _hash(content)
             rows.append((content, prev_hash))
         _insert(rows, created)
+        if rows:
+            heads.after_append(rows[0][0]["seq"], seq, prev_hash)
     return len(rows)
 
 
@@ -266,41 +272,98 @@ def record_view(*, actor: Any, obj: models.Model, what: str) -> AuditRecord:
 
 
 @dataclass(frozen=True)
+class Break:
+    """One thing ``verify`` found wrong: a record (``seq``/``id``), a signed head, or a row of a table."""
+
+    problem: str
+    seq: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
 class ChainReport:
     ok: bool
     checked: int
-    first_broken_seq: int | None = None
-    first_broken_id: int | None = None
-    problem: str = ""
+    breaks: tuple[Break, ...] = ()
+    heads_checked: int = 0
+    rows_checked: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def first_broken_seq(self) -> int | None:
+        return next((b.seq for b in self.breaks if b.seq is not None), None)
+
+    @property
+    def first_broken_id(self) -> int | None:
+        return next((b.id for b in self.breaks if b.id is not None), None)
+
+    @property
+    def problem(self) -> str:
+        return self.breaks[0].problem if self.breaks else ""
 
 
 def _walk(chunk: int = 5000) -> Iterator[AuditRecord]:
     yield from AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk)
 
 
-def verify(progress: Callable[[int], None] | None = None) -> ChainReport:
-    """Walk the whole chain; return the first record whose content, link or position is wrong."""
+def verify(
+    progress: Callable[[int], None] | None = None, *, external_heads: list[Any] | None = None
+) -> ChainReport:
+    """Walk the whole chain and report EVERY break: changed records, broken links, missing records
+    (between two records, and after the last one when a signed head names a later record), signed
+    heads whose signature or record does not hold, and rows of the conclusion tables whose current
+    data differs from their last audited state (``homecoming.app.audit.state``)."""
+    from homecoming.app.audit import state
+
+    breaks: list[Break] = []
     prev = GENESIS
     expected_seq = 1
     n = 0
+    signed = heads.load(external_heads or [])
+    wanted = {h.seq for h in signed}
+    hashes: dict[int, str] = {}  # the records the heads name
+    replay = state.Replay()
     for rec in _walk():
         n += 1
-        problem = ""
         if rec.seq != expected_seq:
-            problem = f"sequence jumps from {expected_seq - 1} to {rec.seq}: records are missing"
-        elif rec.prev_hash != prev:
-            problem = (
-                "its link to the previous record does not match (a record before it was removed or changed)"
+            first, last = expected_seq, rec.seq - 1
+            gone = f"#{first}" if first == last else f"#{first}..#{last}"
+            breaks.append(
+                Break(
+                    f"sequence jumps from {first - 1} to {rec.seq}: records are missing ({gone})",
+                    rec.seq,
+                    rec.pk,
+                )
             )
-        elif compute_hash(rec) != rec.hash:
-            problem = "its content does not match its hash (the row was changed after it was written)"
-        if problem:
-            return ChainReport(False, n, rec.seq, rec.pk, problem)
+        elif rec.prev_hash != prev:
+            breaks.append(
+                Break(
+                    "its link to the previous record does not match "
+                    "(a record before it was removed or changed)",
+                    rec.seq,
+                    rec.pk,
+                )
+            )
+        if compute_hash(rec) != rec.hash:
+            breaks.append(
+                Break(
+                    "its content does not match its hash (the row was changed after it was written)",
+                    rec.seq,
+                    rec.pk,
+                )
+            )
+        if rec.seq in wanted:
+            hashes[rec.seq] = rec.hash
+        replay.add(rec)
         prev = rec.hash
-        expected_seq += 1
+        expected_seq = rec.seq + 1
         if progress is not None and n % 1000 == 0:
             progress(n)
-    return ChainReport(True, n)
+    head_breaks, notes = heads.check(signed, hashes, last_seq=expected_seq - 1)
+    breaks += head_breaks
+    row_breaks, rows_checked = replay.compare()
+    breaks += row_breaks
+    return ChainReport(not breaks, n, tuple(breaks), len(signed), rows_checked, tuple(notes))
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditRecord]:

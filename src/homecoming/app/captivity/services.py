@@ -154,8 +154,7 @@ def add_event(
     if place and new.value in {"transfer", "hospital_admission", "registration", "hospital_discharge"}:
         record.current_place = place
     record.version += 1
-    record.save(update_fields=["status", "current_place", "version"])
-    audit.record(
+    audit.record(  # first: the table accepts an UPDATE only right after the row's audit record
         actor=actor,
         action="event",
         obj=record,
@@ -165,9 +164,11 @@ def add_event(
             "date": on.isoformat(),
             "status": record.status,
             "current_place": record.current_place,
+            "version": record.version,
         },
         reason=details,
     )
+    record.save(update_fields=["status", "current_place", "version"])
     return event
 
 
@@ -300,9 +301,9 @@ def add_health_report(*, actor: Any, record_id: int, on: date, condition: str, r
         record=record, date=on, condition=condition, report=report, recorded_by=_user(actor)
     )
     serious = condition == HealthCondition.serious
-    if record.seriously_ill != serious:
+    changed = record.seriously_ill != serious
+    if changed:
         record.seriously_ill = serious
-        record.save(update_fields=["seriously_ill"])
     audit.record(  # names neither the prisoner nor the detention record (issue 10): see HEALTH_FIELDS
         actor=actor,
         action="health_report",
@@ -314,6 +315,8 @@ def add_health_report(*, actor: Any, record_id: int, on: date, condition: str, r
         ),
         reason="health report",
     )
+    if changed:  # after its record: the table accepts this UPDATE only right after the health report's record
+        record.save(update_fields=["seriously_ill"])
     return hr
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
+from homecoming.app.audit import withheld as audit_withheld
 from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import (
     AssertionReview,
@@ -53,6 +54,7 @@ from homecoming.io.person_columns import PERSON_FIELDS
 from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys
 from homecoming.provenance import digest
 
+ENQUIRER_CONTACTS = ("name", "phone", "email", "address")
 NAME_FIELDS = ("family_name", "given_name", "patronymic", "script", "language", "kind")
 _TEXT_LIMITS = {f.name: f.max_length for f in Person._meta.concrete_fields if getattr(f, "max_length", None)}
 _NULLABLE = {f for f in PERSON_FIELDS if Person._meta.get_field(f).null}
@@ -281,15 +283,19 @@ def update_person(
     _apply_birth(person)
     person.version += 1
     person.updated = timezone.now()
-    person.save()
-    if forms is not None:
-        _save_names(person, forms)
-    after = person_snapshot(person)
+    after = audit.snapshot(person)
+    after["names"] = (
+        before["names"] if forms is None else [{k: f.get(k, "") for k in NAME_FIELDS} for f in forms]
+    )
     changed_before = {k: v for k, v in before.items() if after.get(k) != v}
     changed_after = {k: after[k] for k in changed_before}
+    # the audit record first: the table accepts an UPDATE only right after the row's audit record
     audit.record(
         actor=actor, action="update", obj=person, before=changed_before, after=changed_after, reason=reason
     )
+    person.save()
+    if forms is not None:
+        _save_names(person, forms)
     return person
 
 
@@ -335,12 +341,21 @@ def open_case(
     case.reference = f"MC-{allocate('case')[0]:07d}"
     case.save(force_insert=True)
     for enq in enquirers or []:
-        Enquirer.objects.create(
+        enquirer = Enquirer.objects.create(
             case=case,
             **{
                 k: str(enq.get(k) or "").strip()
                 for k in ("name", "relationship", "phone", "email", "address")
             },
+        )
+        # contacts stay out of the trail; their keyed digest lets `audit verify` find a changed row
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=enquirer,
+            object_repr=f"enquirer of {case.reference}",
+            after=audit_withheld.withheld(audit.snapshot(enquirer), ENQUIRER_CONTACTS),
+            reason=f"case opened for {person.reference}",
         )
     CaseTransition.objects.create(
         case=case, from_state="", to_state=CaseState.draft, actor=_user(actor), reason="case opened"
@@ -502,8 +517,6 @@ def review_assertion(*, actor: Any, assertion_id: int, decision: str, note: str 
     AssertionReview.objects.create(
         assertion=assertion, from_state=current, to_state=target, reviewer=_user(actor), note=note
     )
-    assertion.review_state = target.value
-    assertion.save(update_fields=["review_state"])
     audit.record(
         actor=actor,
         action="review",
@@ -512,6 +525,8 @@ def review_assertion(*, actor: Any, assertion_id: int, decision: str, note: str 
         after={"review_state": target.value},
         reason=note,
     )
+    assertion.review_state = target.value
+    assertion.save(update_fields=["review_state"])
     _refresh_status(actor=actor, person=assertion.person, cause=assertion, reason=f"claim {target.value}")
     return assertion
 
@@ -543,8 +558,6 @@ def _refresh_status(*, actor: Any, person: Person, cause: StatusAssertion | None
     StatusChange.objects.create(
         person=person, from_status=old, to_status=new, actor=_user(actor), cause=cause, reason=reason
     )
-    Person.objects.filter(pk=person.pk).update(current_status=new)
-    person.current_status = new
     audit.record(
         actor=actor,
         action="status",
@@ -553,6 +566,8 @@ def _refresh_status(*, actor: Any, person: Person, cause: StatusAssertion | None
         after={"current_status": new},
         reason=reason,
     )
+    Person.objects.filter(pk=person.pk).update(current_status=new)
+    person.current_status = new
 
 
 # --- purge -----------------------------------------------------------------------------------------
@@ -590,6 +605,17 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
     person.birth_from = person.birth_to = None
     person.purged = True
     person.version += 1
+    blank = audit.snapshot(person)
+    # the audit record first (the table accepts an UPDATE only right after it); the blanked fields are in
+    # ``after`` so that ``audit verify`` can compare the row with its last audited state
+    audit.record(
+        actor=actor,
+        action="purge",
+        obj=person,
+        before={"digest": digest(before)},
+        after={k: v for k, v in blank.items() if before.get(k) != v} | {"purged": True},
+        reason=reason,
+    )
     person.save()
     NameForm.objects.filter(person=person).delete()
     NameForm.objects.create(
@@ -601,14 +627,6 @@ def purge_person(*, actor: Any, person_id: int, reason: str) -> Person:
     Photo.objects.filter(pk__in=[p.pk for p in photos]).delete()
     storage = Photo._meta.get_field("image").storage
     transaction.on_commit(lambda: [storage.delete(n) for n in names])  # files go only if the purge commits
-    audit.record(
-        actor=actor,
-        action="purge",
-        obj=person,
-        before={"digest": digest(before)},
-        after={"purged": True},
-        reason=reason,
-    )
     return person
 
 
