@@ -183,3 +183,18 @@ def test_a_role_left_out_of_the_setting_needs_no_authenticator(settings: Any, al
     client = csrf_client()
     assert submit(client, "alice", PASSWORD).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_admin_has_no_password_only_log_in(make_user: Callable[..., Any]) -> None:
+    admin = make_user("admin", "root")
+    assert admin.is_superuser
+    client = csrf_client()
+    page = client.get("/admin/login/?next=/admin/")
+    assert page.status_code == 302
+    assert page["Location"] == "/accounts/login/?next=/admin/"
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    answer = client.post(
+        "/admin/login/", {"username": "root", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code in (302, 405) and "_auth_user_id" not in client.session

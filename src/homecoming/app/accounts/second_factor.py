@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -76,3 +77,15 @@ def _allowed_path(path: str) -> bool:
         "/" + str(settings.STATIC_URL).lstrip("/"),
     )
     return path.startswith(allowed)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/``: the one log-in form (password and code), never the admin's password-only form.
+
+    The admin's own form would log an administrator in without the code and tell a right password
+    from a wrong one.
+    """
+    target = request.GET.get("next", "")
+    if not target.startswith("/admin/"):
+        target = "/admin/"
+    return redirect_to_login(target, reverse("accounts:login"))
