@@ -198,3 +198,31 @@ def test_the_admin_has_no_password_only_log_in(make_user: Callable[..., Any]) ->
         "/admin/login/", {"username": "root", "password": PASSWORD, "csrfmiddlewaretoken": token}
     )
     assert answer.status_code in (302, 405) and "_auth_user_id" not in client.session
+
+
+def test_a_misspelt_entry_of_the_setting_stops_start_up_naming_it(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from homecoming.app.accounts.second_factor import check_setting
+
+    check_setting(["dna_analyst", "registry.view_contacts"])
+    with pytest.raises(ImproperlyConfigured) as refused:
+        check_setting(["dna_analyst", "dna_analist"])
+    message = str(refused.value)
+    assert "HOMECOMING_TOTP_REQUIRED" in message and "'dna_analist'" in message and "registrar" in message
+    # at start-up, as an operator meets it
+    env = {
+        **os.environ,
+        "HOMECOMING_TOTP_REQUIRED": "registrar,registry.view_contact",
+        "HOMECOMING_DEBUG": "1",
+        "HOMECOMING_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "homecoming.cli", "migrate"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "'registry.view_contact' is neither a role nor a permission" in done.stdout + done.stderr

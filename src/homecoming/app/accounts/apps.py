@@ -14,7 +14,12 @@ class AccountsConfig(conventions.HomecomingApp):
     permissions = None  # grants no role anything
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from homecoming.app.accounts.second_factor import check_setting
         from homecoming.app.accounts.services import sync_roles
+
+        check_setting(list(settings.TOTP_REQUIRED))
 
         post_migrate.connect(_sync, sender=self)
         self._sync_roles = sync_roles

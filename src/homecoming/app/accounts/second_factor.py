@@ -28,6 +28,26 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
 
 
+def check_setting(entries: list[str]) -> None:
+    """Refuse an entry of ``HOMECOMING_TOTP_REQUIRED`` that names no role and no granted permission.
+
+    A typo must stop start-up, not silently exempt a role from the second factor.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    from homecoming.app.accounts.roles import Role, all_role_permissions
+
+    roles = {r.value for r in Role}
+    perms = {p for granted in all_role_permissions().values() for p in granted}
+    unknown = [e for e in entries if e not in roles and e not in perms]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"HOMECOMING_TOTP_REQUIRED: {', '.join(repr(e) for e in unknown)} is neither a role nor a "
+            f"permission a role holds; use role names ({', '.join(sorted(roles))}) or permissions such as "
+            "registry.view_contacts"
+        )
+
+
 def required(user: Any) -> bool:
     """Whether ``user`` must log in with an authenticator (``settings.TOTP_REQUIRED``)."""
     if user is None or not user.is_authenticated:
