@@ -9,8 +9,9 @@ detention with an event and a capture card, a remains unit with an examination, 
 a signed chain head), then plays each case in its own transaction, rolled back afterwards: an UPDATE
 refused by a table's trigger; the same UPDATE after dropping the trigger (a database owner), which
 ``audit verify`` must name (table, id, field); records deleted at the end, in the middle, two breaks at
-once; a forged head, a head of another key, a rewritten last record; a permission added to a role's
-group (item 8). The same cases run as tests (tests/app/audit/test_tamper.py).
+once; a forged head, a head of another key, a rewritten last record; role permissions changed outside
+roles.py (item 8: a permission added to or removed from a role's group, given to a user directly, a new
+group holding permissions). The same cases run as tests (tests/app/audit/test_tamper.py).
 Prints one line per case, then ``tamper_cases=N`` and ``tamper_detected=N`` last.
 """
 
@@ -302,10 +303,31 @@ def _group_permission(w: dict[str, Any]) -> list[str]:
     return ["dna_analyst", "captivity.view_health"]
 
 
-def _has_role_check() -> bool:
-    import importlib.util
+def _group_permission_removed(w: dict[str, Any]) -> list[str]:
+    from django.contrib.auth.models import Group, Permission
 
-    return importlib.util.find_spec("homecoming.app.accounts.checks") is not None
+    perm = Permission.objects.get(codename="review_statusassertion", content_type__app_label="registry")
+    Group.objects.get(name="identification_reviewer").permissions.remove(perm)
+    return ["identification_reviewer", "lacks", "registry.review_statusassertion"]
+
+
+def _user_permission(w: dict[str, Any]) -> list[str]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.get(username="t-examiner")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_contacts", content_type__app_label="registry")
+    )
+    return ["user 't-examiner' holds permissions of their own"]
+
+
+def _new_group(w: dict[str, Any]) -> list[str]:
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="helpers")
+    group.permissions.add(Permission.objects.get(codename="view_health", content_type__app_label="captivity"))
+    return ["group 'helpers' is not a role"]
 
 
 def cases() -> list[Case]:
@@ -322,7 +344,10 @@ def cases() -> list[Case]:
         Case("forged head (bad signature)", 7, _forged_head),
         Case("head signed with another key", 7, _other_key),
         Case("last record rewritten with a recomputed hash", 7, _rewritten_last),
-        *([Case("permission added to a role's group", 8, _group_permission)] if _has_role_check() else []),
+        Case("permission added to a role's group", 8, _group_permission),
+        Case("permission removed from a role's group", 8, _group_permission_removed),
+        Case("permission given to a user directly", 8, _user_permission),
+        Case("a new group holding permissions", 8, _new_group),
     ]
     return found
 
@@ -352,10 +377,6 @@ def play(case: Case, world: dict[str, Any]) -> tuple[bool, str]:
             given = heads.parse(world["head"].line()) if "given signed head" in expected else []
             report = services.verify(external_heads=given)
             problems = [f"#{b.seq}: {b.problem}" if b.seq is not None else b.problem for b in report.breaks]
-            if case.item == 8:
-                from homecoming.app.accounts.checks import role_drift
-
-                problems += role_drift()
             text = "\n".join(problems)
             detected = bool(problems) and all(e in text for e in expected)
             said = text.replace("\n", " | ")

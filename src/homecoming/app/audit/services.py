@@ -363,6 +363,9 @@ def verify(
     breaks += head_breaks
     row_breaks, rows_checked = replay.compare()
     breaks += row_breaks
+    from homecoming.app.accounts.checks import role_drift  # security state outside the chain (item 8)
+
+    breaks += [Break(problem) for problem in role_drift()]
     return ChainReport(not breaks, n, tuple(breaks), len(signed), rows_checked, tuple(notes))
 
 
