@@ -320,7 +320,19 @@ API_RATE_LIMIT = _rate_limit()
 
 # Ed25519 key that signs the audit chain's head (a file outside the database; `homecoming audit keygen`)
 AUDIT_SIGNING_KEY = os.environ.get("HOMECOMING_AUDIT_SIGNING_KEY", "")
-AUDIT_HEAD_EVERY = int(os.environ.get("HOMECOMING_AUDIT_HEAD_EVERY", "1000"))
+if AUDIT_SIGNING_KEY and not os.access(AUDIT_SIGNING_KEY, os.R_OK):
+    # checked at start-up: a head is signed inside a service's transaction, which must not fail on it
+    raise ImproperlyConfigured(
+        f"HOMECOMING_AUDIT_SIGNING_KEY={AUDIT_SIGNING_KEY!r} cannot be read; create the key with "
+        "`homecoming audit keygen PATH` (or unset the variable)"
+    )
+try:
+    AUDIT_HEAD_EVERY = int(os.environ.get("HOMECOMING_AUDIT_HEAD_EVERY", "1000"))
+except ValueError:
+    raise ImproperlyConfigured(
+        f"HOMECOMING_AUDIT_HEAD_EVERY={os.environ.get('HOMECOMING_AUDIT_HEAD_EVERY')!r} is not a whole "
+        "number of records; use e.g. 1000 (0: no automatic heads)"
+    ) from None
 
 LOGGING = {
     "version": 1,

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 
 def test_the_admin_changes_no_security_state() -> None:
     labels = {m._meta.label for m in admin.site._registry}
-    for label in ("auth.Group", "otp_totp.TOTPDevice", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
-        assert label not in labels
+    security = (
+        "auth.Group",
+        "otp_totp.TOTPDevice",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    )
+    assert not labels & set(security)
 
 
 def test_an_admin_cannot_reach_the_group_device_or_lockout_pages(make_user: Any) -> None:
@@ -47,11 +53,12 @@ def test_a_permission_added_to_a_role_is_reported_by_verify_and_by_the_check(per
     perm = Permission.objects.get(codename="view_health", content_type__app_label="captivity")
     Group.objects.get(name="dna_analyst").permissions.add(perm)
     (problem,) = role_drift()
-    assert "role dna_analyst: its group holds permission(s) the code does not grant: captivity.view_health" in problem
+    assert "role dna_analyst: its group holds permission(s) the code does not grant" in problem
+    assert "captivity.view_health" in problem
     result = CliRunner().invoke(app, ["audit", "verify"])
     assert result.exit_code == 7
     assert "captivity.view_health" in result.output
-    with pytest.raises(SystemCheckError, match="homecoming.E801"):
+    with pytest.raises(SystemCheckError, match=r"homecoming\.E801"):
         call_command("check", databases=["default"])
     call_command("migrate", verbosity=0)  # re-applies roles.py
     assert role_drift() == []

@@ -141,3 +141,22 @@ def test_services_change_guarded_rows_and_nothing_else_can(person: Any, registra
     person.refresh_from_db()
     assert (person.rank, person.version, person.current_status) == ("major", 2, "unknown")
     assert services.verify().ok
+
+
+def test_an_unreadable_signing_key_stops_start_up(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "HOMECOMING_DEBUG": "1",
+        "HOMECOMING_DATA_DIR": str(tmp_path),
+        "HOMECOMING_AUDIT_SIGNING_KEY": str(tmp_path / "missing.key"),
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "homecoming.cli", "audit", "head"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "HOMECOMING_AUDIT_SIGNING_KEY" in done.stderr
+    assert "cannot be read" in done.stderr
