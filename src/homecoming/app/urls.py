@@ -7,7 +7,6 @@ The apps' pages are those they declare (``url_prefix`` and ``urls`` on their App
 from django.contrib import admin
 from django.urls import include, path
 
-from homecoming.app.accounts import second_factor
 from homecoming.app.api import api
 from homecoming.app.conventions import page_urls
 from homecoming.app.registry import views as registry_views
@@ -19,6 +18,5 @@ urlpatterns = [
     *(path(prefix, include(module)) for prefix, module in page_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("admin/login/", second_factor.admin_login),  # the one log-in form, with the code
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ class AccountsConfig(conventions.HomecomingApp):
         post_migrate.connect(_sync)
         self._sync_roles = sync_roles
         _security_state_out_of_the_admin()
+        _one_log_in_form()
 
 
 # Security state the Django admin would let anyone with admin rights change without an audit record
@@ -53,6 +54,15 @@ def _security_state_out_of_the_admin() -> None:
     for model in list(admin.site._registry):
         if model._meta.label in SECURITY_STATE:
             admin.site.unregister(model)
+
+
+def _one_log_in_form() -> None:
+    """``/admin/login/`` is the one log-in form (password and code), never the admin's own."""
+    from django.contrib import admin
+
+    from homecoming.app.accounts.second_factor import admin_login
+
+    admin.site.login = admin_login  # type: ignore[method-assign]
 
 
 def _sync(sender: AppConfig, **kwargs: object) -> None:
