@@ -48,3 +48,23 @@ def test_the_demo_shows_a_manifest_that_disagrees_with_the_sourced_figure() -> N
     assert [
         f.detail["bag_number"] for f in findings.for_agreement(agreement).of_kind("line_without_remains")
     ] == ["DEMO-BAG-021"]
+
+
+def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tmp_path) -> None:
+    """`homecoming demo --no-serve`: the shared demo users log in with the password alone, and it says so."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOMECOMING_", "DATABASE_URL"))}
+    env["HOMECOMING_DATA_DIR"] = str(tmp_path / "demo")
+    done = subprocess.run(
+        [sys.executable, "-m", "homecoming.cli", "demo", "--no-serve", "--persons", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no authenticator code is asked for" in done.stdout
+    assert (tmp_path / "demo" / "homecoming.sqlite3").exists()

@@ -71,6 +71,10 @@ def demo_command(
             f.unlink()
     os.environ["HOMECOMING_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("HOMECOMING_SECURE_COOKIES", "0")
+    # the demo's shared users log in with the password alone; a real server demands an authenticator of
+    # the roles that see DNA, health or contacts (HOMECOMING_TOTP_REQUIRED, docs/settings.md)
+    totp_off = "HOMECOMING_TOTP_REQUIRED" not in os.environ
+    os.environ.setdefault("HOMECOMING_TOTP_REQUIRED", "")
     support.setup_django(debug=True)
     from django.core.management import call_command
 
@@ -88,5 +92,10 @@ def demo_command(
         f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
         f"(or reviewer, auditor, liaison, coordinator, admin) with password [bold]{DEMO_PASSWORD}[/]\n"
     )
+    if totp_off:
+        support.out.print(
+            "demo only: no authenticator code is asked for; a real server asks one of every role that sees "
+            "DNA, health or contacts (HOMECOMING_TOTP_REQUIRED)\n"
+        )
     if not no_serve:
         serve_command(host=host, port=port, threads=8)
