@@ -249,7 +249,7 @@ def load(external: list[Head]) -> list[Head]:
 
 def check(heads: list[Head], hashes: dict[int, str], last_seq: int) -> tuple[list[Any], list[str]]:
     """Breaks found by the heads (each head's signature, key and record) and notes for the operator."""
-    from homecoming.app.audit.services import Break
+    from homecoming.app.audit.findings import Break
 
     breaks: list[Any] = []
     notes: list[str] = []

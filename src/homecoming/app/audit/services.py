@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -21,8 +20,8 @@ from django.utils import timezone
 
 from homecoming.app.audit import heads
 from homecoming.app.audit.context import request_id
+from homecoming.app.audit.findings import Break, ChainReport, field_value
 from homecoming.app.audit.models import AuditRecord
-from homecoming.jsonable import jsonable
 from homecoming.provenance import canonical_json
 
 GENESIS = "0" * 64
@@ -32,21 +31,6 @@ _PG_LOCK_KEY = 720_252_025  # advisory lock serialising chain appends on Postgre
 def user_or_none(actor: Any) -> Any:
     """The actor as a user row to reference, or None for the system (CLI without --as, demo loaders)."""
     return actor if getattr(actor, "pk", None) else None
-
-
-def field_value(value: Any) -> Any:
-    """A model field value (or a ``before``/``after`` dict of them) as JSON values: the shared
-    :func:`~homecoming.jsonable.jsonable` (dates as ISO strings, non-finite floats as ``"NaN"``/``"Inf"``),
-    with model instances as their ids, files as their names and anything else as its string."""
-    return jsonable(value, default=_model_value)
-
-
-def _model_value(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return value.pk
-    if hasattr(value, "name"):  # FieldFile (and plain enums: their names)
-        return value.name or None
-    return str(value)
 
 
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -269,37 +253,6 @@ def _insert(rows: list[tuple[dict[str, Any], str]], created: dt.datetime) -> Non
 def record_view(*, actor: Any, obj: models.Model, what: str) -> AuditRecord:
     """Audit that ``actor`` looked at sensitive data (``what``: contacts, health, dna, ...)."""
     return record(actor=actor, action="view", obj=obj, reason=f"viewed {what}")
-
-
-@dataclass(frozen=True)
-class Break:
-    """One thing ``verify`` found wrong: a record (``seq``/``id``), a signed head, or a row of a table."""
-
-    problem: str
-    seq: int | None = None
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    breaks: tuple[Break, ...] = ()
-    heads_checked: int = 0
-    rows_checked: int = 0
-    notes: tuple[str, ...] = ()
-
-    @property
-    def first_broken_seq(self) -> int | None:
-        return next((b.seq for b in self.breaks if b.seq is not None), None)
-
-    @property
-    def first_broken_id(self) -> int | None:
-        return next((b.id for b in self.breaks if b.id is not None), None)
-
-    @property
-    def problem(self) -> str:
-        return self.breaks[0].problem if self.breaks else ""
 
 
 def _walk(chunk: int = 5000) -> Iterator[AuditRecord]:

@@ -93,7 +93,7 @@ class Replay:
 
     def compare(self) -> tuple[list[Any], int]:
         """Every difference between a row and its last audited state, and the number of rows read."""
-        from homecoming.app.audit.services import Break, field_value
+        from homecoming.app.audit.findings import Break, field_value
 
         breaks: list[Any] = []
         rows = 0
