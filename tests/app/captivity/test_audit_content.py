@@ -50,7 +50,7 @@ def wounded(registrar: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
         record_id=record.pk,
         on=captured + timedelta(days=1),
         condition="serious",
-        report="r1",
+        report="HEALTH-REPORT-TEXT-7Q",
     )
     elig = captivity.set_eligibility(
         actor=make_user("exchange_coordinator", "coord"),
@@ -110,7 +110,13 @@ def test_a_health_report_record_names_neither_the_prisoner_nor_the_detention(
     assert "record_id" not in elig.after and person.reference not in elig.object_repr
     page = _seen_by_auditor(auditor, action="health_report")
     assert "health report" in page
-    for text in (person.reference, FAMILY.upper(), f"held by {record.detaining_power}", "r1", "serious"):
+    for text in (
+        person.reference,
+        FAMILY.upper(),
+        f"held by {record.detaining_power}",
+        "HEALTH-REPORT-TEXT-7Q",
+        "serious",
+    ):
         assert text not in page, text
 
 
