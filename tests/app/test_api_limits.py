@@ -42,6 +42,7 @@ def test_reading_persons_by_sequential_id_stops_at_the_default_limit_and_is_audi
     from homecoming.app.registry import services
 
     monkeypatch.delenv("HOMECOMING_API_RATE_LIMIT", raising=False)
+    monkeypatch.setattr("homecoming.app.ratelimit.time.time", lambda: 1_800_000_030.0)  # one instant
     settings.API_RATE_LIMIT = app_settings._rate_limit()
     assert settings.API_RATE_LIMIT == (120, 60)
     ids = [
@@ -76,6 +77,26 @@ def test_the_limit_counts_per_user_across_their_tokens(settings: Any, registrar:
     _refused(b.get(f"{API}/persons"), "5/60")  # the user's sixth request, the token's third
     assert AuditRecord.objects.get(action="rate_limited").after["scope"] == "user"
     assert c.get(f"{API}/persons").status_code == 200  # another user is not slowed down
+
+
+def test_no_stretch_of_the_window_lets_more_through_than_the_limit(
+    settings: Any, registrar: Any, monkeypatch: Any
+) -> None:
+    """Five requests just before a minute turns and five just after are ten in a second: a fixed window
+    answered them all. The sliding window refuses the sixth until the first is a minute old."""
+    settings.API_RATE_LIMIT = (5, 60)
+    _, secret = ApiToken.issue(registrar, "boundary")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    now = [1_800_000_059.5]  # half a second before a multiple of 60
+    monkeypatch.setattr("homecoming.app.ratelimit.time.time", lambda: now[0])
+    assert [client.get(f"{API}/persons").status_code for _ in range(5)] == [200] * 5
+    now[0] += 1.0
+    refused = client.get(f"{API}/persons")
+    _refused(refused, "5/60")
+    assert refused["Retry-After"] == "59"  # when the first of the five leaves the window
+    now[0] += 59.0
+    assert client.get(f"{API}/persons").status_code == 200
+    assert AuditRecord.objects.filter(action="rate_limited").count() == 1
 
 
 def test_an_unreadable_limit_stops_start_up_naming_the_variable(monkeypatch: Any) -> None:

@@ -1,11 +1,14 @@
 """A rate limit on the API, per token and per user (issue 10, item 5).
 
-Every request authenticated by a token counts against two fixed windows in Django's cache: one for the
-token, one for its user (all their tokens together). Past ``settings.API_RATE_LIMIT`` — ``(requests,
-seconds)``, from ``HOMECOMING_API_RATE_LIMIT`` (``"120/60"`` by default) — the API answers 429 in the
-documented error shape with ``Retry-After``, and the first refused request of a window is an audit
-record (``rate_limited``), so the auditor sees who tried to read faster than allowed. Later refusals
-in the same window are not recorded again: a flood cannot flood the trail.
+Every request authenticated by a token counts against two sliding windows in Django's cache: one for
+the token, one for its user (all their tokens together). Each keeps the times of the requests it let
+through in the last ``seconds`` (at most ``requests`` of them), so no ``seconds``-long stretch of time
+ever holds more than ``requests`` answered requests — a fixed window would let twice as many through
+around its boundary. Past ``settings.API_RATE_LIMIT`` — ``(requests, seconds)``, from
+``HOMECOMING_API_RATE_LIMIT`` (``"120/60"`` by default) — the API answers 429 in the documented error
+shape with ``Retry-After`` (when the oldest counted request leaves the window), and the first refusal
+of each ``seconds`` is an audit record (``rate_limited``), so the auditor sees who tried to read faster
+than allowed. Later refusals are not recorded again: a flood cannot flood the trail.
 
 The counters live in the default cache (``CACHES``; local memory unless configured): with one server
 process, as the documented deployment (waitress) runs, that is exact; with several, each process
@@ -14,6 +17,7 @@ counts on its own unless ``CACHES`` names a shared cache.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -22,18 +26,20 @@ from django.core.cache import cache
 
 from homecoming.errors import RateLimited
 
+_LOCK = threading.Lock()  # the server's threads share one process (waitress) and its cache
 
-def _hit(scope: str, key: Any, limit: int, window: int, now: float) -> tuple[int, int]:
-    """Count one request of ``scope``/``key`` in the current window: (count so far, seconds left)."""
-    start = int(now // window) * window
-    name = f"homecoming:rate:{scope}:{key}:{start}"
-    cache.add(name, 0, timeout=window + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.add(name, 1, timeout=window + 1)
-        count = 1
-    return count, max(1, int(start + window - now + 0.999))
+
+def _hit(scope: str, key: Any, limit: int, window: int, now: float) -> float:
+    """Count one request of ``scope``/``key`` if the last ``window`` seconds let fewer than ``limit``
+    through: 0.0, or the seconds until one of them leaves the window (the request is refused)."""
+    name = f"homecoming:rate:{scope}:{key}"
+    with _LOCK:
+        times = [t for t in cache.get(name, []) if t > now - window]
+        if len(times) >= limit:
+            return times[0] + window - now
+        times.append(now)
+        cache.set(name, times, timeout=window + 1)
+        return 0.0
 
 
 def check(*, token: Any, user: Any) -> None:
@@ -41,10 +47,12 @@ def check(*, token: Any, user: Any) -> None:
     limit, window = settings.API_RATE_LIMIT
     now = time.time()
     for scope, key in (("token", token.pk), ("user", user.pk)):
-        count, retry_after = _hit(scope, key, limit, window, now)
-        if count <= limit:
+        wait = _hit(scope, key, limit, window, now)
+        if not wait:
             continue
-        if count == limit + 1:  # the first refusal of the window is audited, the rest are not
+        retry_after = max(1, int(wait + 0.999))
+        # the first refusal of each window is audited, the rest are not
+        if cache.add(f"homecoming:rate:refused:{scope}:{key}", 1, timeout=window):
             from homecoming.app.audit import services as audit
 
             audit.record(
