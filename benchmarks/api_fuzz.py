@@ -17,33 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from bench_database import prepare_database
+
 BENCH_DB = "hc_bench_api_fuzz"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    # the API rate limit (120 requests a minute per token) is not what this measures
-    os.environ.setdefault("HOMECOMING_API_RATE_LIMIT", "1000000/60")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-api-fuzz-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 def main() -> int:
@@ -56,7 +36,7 @@ def main() -> int:
         help="HOMECOMING_API_RATE_LIMIT of the run: REQUESTS/SECONDS",
     )
     args = parser.parse_args()
-    backend = prepare_database()
+    backend = prepare_database(BENCH_DB, unlimited_api=True)
     # Each role sends thousands of requests a minute: the per-token rate limit is raised so they reach
     # the views (a 429 is a documented answer and would conform, but would test nothing else).
     os.environ["HOMECOMING_API_RATE_LIMIT"] = args.rate_limit

@@ -17,34 +17,13 @@ Prints ``editors``, ``saves``, ``conflicts``, ``lost_updates`` last.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from bench_database import prepare_database
 
 BENCH_DB = "hc_bench_concurrent"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    # the API rate limit (120 requests a minute per token) is not what this measures
-    os.environ.setdefault("HOMECOMING_API_RATE_LIMIT", "1000000/60")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-concurrent-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 def main() -> int:
@@ -53,7 +32,7 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=5, help="persons the editors share")
     parser.add_argument("--saves", type=int, default=4, help="acknowledged saves per editor")
     args = parser.parse_args()
-    backend = prepare_database()
+    backend = prepare_database(BENCH_DB, unlimited_api=True)
 
     import django
 

@@ -8,36 +8,17 @@ Target: ledger ≤ 200 ms server time. Prints figures last as name=value lines (
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
+
+from bench_database import prepare_database
 
 OPERATIONS = 100
 LINES = 10_000
 BENCH_DB = "hc_bench_exchanges"
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-exchanges-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 def build(rng: random.Random) -> object:
@@ -95,7 +76,7 @@ def build(rng: random.Random) -> object:
 
 
 def main() -> None:
-    backend = prepare_database()
+    backend = prepare_database(BENCH_DB)
     import django
     from django.core.management import call_command
 

@@ -18,33 +18,14 @@ CSV exports of what was imported. Prints every finding, then ``name=value`` line
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
+from bench_database import prepare_database
+
 BENCH_DB = "hc_bench_hostile"
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-hostile-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 def main() -> None:
@@ -52,7 +33,7 @@ def main() -> None:
     parser.add_argument("--per-importer", type=int, default=320)
     parser.add_argument("--seed", type=int, default=20261203)
     args = parser.parse_args()
-    backend = prepare_database()
+    backend = prepare_database(BENCH_DB)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     import django
 

@@ -9,7 +9,6 @@ Prints figures last as name=value lines (seconds for the intake, milliseconds fo
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
@@ -18,28 +17,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench_database import prepare_database
+
 BAGS = 1000
 EVENTS = 200
 BENCH_DB = "hc_bench_remains"
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-remains-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 def manifest(rng: random.Random, folder: Path) -> Path:
@@ -94,7 +76,7 @@ def custody_history(examiner: object, unit: object, rng: random.Random) -> None:
 
 
 def main() -> None:
-    backend = prepare_database()
+    backend = prepare_database(BENCH_DB)
     import django
 
     django.setup()

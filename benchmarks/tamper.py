@@ -17,7 +17,6 @@ Prints one line per case, then ``tamper_cases=N`` and ``tamper_detected=N`` last
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -26,26 +25,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_database import prepare_database
+
 BENCH_DB = "hc_bench_tamper"
-
-
-def prepare_database() -> str:
-    os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ["HOMECOMING_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.app.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HOMECOMING_DATA_DIR"] = tempfile.mkdtemp(prefix="hc-bench-tamper-")
-        return "sqlite"
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    base, _, query = url.partition("?")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + BENCH_DB + (f"?{query}" if query else "")
-    return "postgresql"
 
 
 # --- the world -------------------------------------------------------------------------------------
@@ -397,7 +379,7 @@ def run(world: dict[str, Any]) -> tuple[int, int]:
 
 
 def main() -> None:
-    vendor = prepare_database()
+    vendor = prepare_database(BENCH_DB)
     import django
 
     django.setup()
