@@ -31,10 +31,24 @@ def serve_command(
 
     from homecoming.app.wsgi import application
 
+    if not settings.DEBUG:
+        for warning in deploy_warnings():
+            support.err.print(f"[yellow]warning:[/] {escape(warning)}")
     support.out.print(f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)")
     waitress_serve(
         application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
     )
+
+
+def deploy_warnings() -> list[str]:
+    """Homecoming's own deployment checks that fail (e.g. unsigned audit heads), as message + hint."""
+    from django.core import checks
+
+    return [
+        f"{m.msg} ({m.id}); {m.hint}"
+        for m in checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+        if str(m.id).startswith("homecoming.")
+    ]
 
 
 def proxy_options(settings: object) -> dict[str, object]:

@@ -9,3 +9,6 @@ class AuditConfig(conventions.HomecomingApp):
     urls = "homecoming.app.audit.urls"
     api_router = None  # no API endpoints
     permissions = "homecoming.app.audit.roles.PERMISSIONS"
+
+    def ready(self) -> None:
+        from homecoming.app.audit import checks  # noqa: F401  (registers the deployment check)
