@@ -18,6 +18,7 @@ from homecoming.app.exchanges import ledger
 from homecoming.app.exchanges.choices import DecisionVerdict, Evidence
 from homecoming.app.exchanges.models import LedgerDecision, LedgerDecisionReview, Operation
 from homecoming.app.lookup import by_id
+from homecoming.app.review import check_reviewer
 from homecoming.errors import ConflictError, PermissionDenied, Problem, ValidationError
 
 _user = audit.user_or_none
@@ -117,20 +118,15 @@ def review(*, actor: Any, decision_id: int, verdict: str, note: str = "") -> Led
     decision = by_id(
         LedgerDecision.objects.select_for_update(), decision_id, what="ledger decision", field="decision"
     )
-    if actor is not None and not actor.has_perm("exchanges.review_ledgerdecision"):
-        raise PermissionDenied(
-            "only a reviewer may accept or reject a ledger decision",
-            field="verdict",
-            value=verdict,
-            hint="ask a reviewer",
-        )
-    if actor is not None and decision.decided_by_id == actor.pk:
-        raise PermissionDenied(
-            "a ledger decision must be reviewed by someone other than the person who made it",
-            field="reviewer",
-            value=actor.get_username(),
-            hint="ask a second person",
-        )
+    check_reviewer(
+        actor,
+        perm="exchanges.review_ledgerdecision",
+        author_id=decision.decided_by_id,
+        what="a ledger decision",
+        made="made it",
+        reviewer="a reviewer",
+        verdict=verdict,
+    )
     problems = _choice("verdict", verdict, DecisionVerdict)
     if verdict == DecisionVerdict.rejected and not note.strip():
         problems.append(Problem("note", "is required for a rejection", note, "say why it is rejected"))

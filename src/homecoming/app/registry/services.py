@@ -30,6 +30,7 @@ from homecoming.app.registry.models import (
     StatusChange,
 )
 from homecoming.app.registry.numbers import normalise_number
+from homecoming.app.review import check_reviewer
 from homecoming.domain import case_states
 from homecoming.domain.case_states import CaseState
 from homecoming.domain.partial_dates import AgeRange, PartialDate
@@ -490,20 +491,16 @@ def review_assertion(*, actor: Any, assertion_id: int, decision: str, note: str 
         what="status claim",
         field="assertion",
     )
-    if actor is not None and not actor.has_perm("registry.review_statusassertion"):
-        raise PermissionDenied(
-            "only an identification reviewer may accept or reject status claims",
-            field="decision",
-            value=decision,
-            hint="ask a reviewer to review this claim",
-        )
-    if actor is not None and assertion.submitted_by_id == actor.pk:
-        raise PermissionDenied(
-            "a claim must be reviewed by someone other than the person who submitted it",
-            field="reviewer",
-            value=actor.username,
-            hint="ask a second reviewer",
-        )
+    check_reviewer(
+        actor,
+        perm="registry.review_statusassertion",
+        author_id=assertion.submitted_by_id,
+        what="a status claim",
+        made="submitted it",
+        reviewer="an identification reviewer",
+        verdict=decision,
+        field="decision",
+    )
     target = _enum(ReviewState, decision, "decision")
     current = ReviewState(assertion.review_state)
     check_review(current, target)
