@@ -573,7 +573,7 @@ def import_one(ctx: Context, f: HostileFile, folder: Path) -> Callable[[], tuple
 
     def exports() -> tuple[bytes, str]:
         version = ManifestVersion.objects.get(pk=result["version_id"])
-        rows = list(manifest_services.export_rows(version))
+        rows = list(manifest_services.export_rows(version, health=True))
         return write_manifest(rows, fmt="xlsx"), write_manifest(rows, fmt="csv").decode("utf-8-sig")
 
     return exports

@@ -12,10 +12,12 @@ from ``homecoming.app.permissions`` — the test checks the pages against the ro
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -60,6 +62,9 @@ SAMPLE_DESC = "sample-desc-Gentian-5"
 EFFECT_DESC = "effect-Saxifrage-2"
 UNIT_SEAL = "SEAL-Verbena-6"
 SAMPLE_SEAL = "SEAL-Tamarind-4"
+ELIGIBILITY = "basis-Hellebore-seriously-wounded-9"  # a manifest line's basis of repatriation (Art. 110)
+VIEW_OPERATION = "exchanges.view_operation"
+VIEW_MANIFEST = "exchanges.view_manifest"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -80,6 +85,7 @@ NEEDS: dict[str, set[str]] = {
     EFFECT_DESC: {EFFECTS},
     UNIT_SEAL: {CUSTODY},
     SAMPLE_SEAL: {SAMPLES, CUSTODY},
+    ELIGIBILITY: {HEALTH},
 }
 # values generated at seeding (references) are added to NEEDS by the fixture: the sample's and effect's
 
@@ -91,6 +97,7 @@ class Endpoint:
     gate: set[str]
     shows: dict[str, set[str]] = field(default_factory=dict)  # value → extra permissions on this endpoint
     api: bool = False
+    xlsx: bool = False  # the body is an XLSX file: its text is that of every part of the zip
     only_if: bool = False  # values may be cut (the audit trail truncates): assert "not shown unless allowed"
 
 
@@ -156,7 +163,48 @@ ENDPOINTS = [
         | {SAMPLE_DESC: set(), EFFECT_DESC: set(), CAUSE_OF_DEATH: set()},
         only_if=True,
     ),
+    Endpoint(
+        "operation page",
+        lambda s: f"/exchanges/operations/{s['operation'].pk}/",
+        {VIEW_OPERATION},
+        _shows(ELIGIBILITY),
+    ),
+    Endpoint(
+        "manifest CSV export page",
+        lambda s: f"/exchanges/versions/{s['version'].pk}/export.csv",
+        {VIEW_MANIFEST},
+        _shows(ELIGIBILITY),
+    ),
+    Endpoint(
+        "manifest XLSX export page",
+        lambda s: f"/exchanges/versions/{s['version'].pk}/export.xlsx",
+        {VIEW_MANIFEST},
+        _shows(ELIGIBILITY),
+        xlsx=True,
+    ),
     # API
+    Endpoint(
+        "GET manifests",
+        lambda s: f"/exchanges/operations/{s['operation'].pk}/manifests",
+        {VIEW_MANIFEST},
+        _shows(ELIGIBILITY),
+        api=True,
+    ),
+    Endpoint(
+        "GET manifest CSV export",
+        lambda s: f"/exchanges/versions/{s['version'].pk}/export?fmt=csv",
+        {VIEW_MANIFEST},
+        _shows(ELIGIBILITY),
+        api=True,
+    ),
+    Endpoint(
+        "GET manifest XLSX export",
+        lambda s: f"/exchanges/versions/{s['version'].pk}/export?fmt=xlsx",
+        {VIEW_MANIFEST},
+        _shows(ELIGIBILITY),
+        api=True,
+        xlsx=True,
+    ),
     Endpoint("GET person", lambda s: f"/persons/{s['person'].pk}", {VIEW_PERSON}, _shows(NAME), api=True),
     Endpoint(
         "GET case",
@@ -320,7 +368,10 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         custody_data={"seal_after": SAMPLE_SEAL},
     )
     effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
+    operation, version = _seed_manifest(coordinator)
     return {
+        "operation": operation,
+        "version": version,
         "person": person,
         "case": case,
         "detention": detention,
@@ -332,6 +383,52 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "SAMPLE_REF": sample.reference,
         "EFFECT_REF": effect.reference,
     }
+
+
+def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
+    """An exchange of prisoners whose manifest line gives the basis of repatriation (health data)."""
+    from homecoming.app.exchanges import services as exchanges
+    from homecoming.app.exchanges.manifests import add_manifest_version
+    from homecoming.io.manifests import ManifestRow
+
+    exchanges.ensure_party(actor=coordinator, code="UA", name="Ukraine")
+    exchanges.ensure_party(actor=coordinator, code="RU", name="Russia")
+    agreement = exchanges.create_agreement(
+        actor=coordinator,
+        data={
+            "reference": "AG-M",
+            "title": "Synthetic",
+            "party_a": "UA",
+            "party_b": "RU",
+            "date": date(2025, 6, 2),
+        },
+    )
+    exchanges.add_category(
+        actor=coordinator,
+        agreement=agreement,
+        data={"code": "wounded", "name": "Wounded", "rule": "all_for_all", "unit": "prisoners"},
+    )
+    operation = exchanges.create_operation(
+        actor=coordinator,
+        data={
+            "reference": "OP-M",
+            "kind": "prisoner_exchange",
+            "agreement": agreement.pk,
+            "date": date(2025, 6, 3),
+            "date_qualifier": "exact",
+        },
+    )
+    version = add_manifest_version(
+        actor=coordinator,
+        operation=operation,
+        sending="RU",
+        receiving="UA",
+        stage="executed",
+        rows=[
+            ManifestRow(line_no=1, category="wounded", claimed_identity="ID-1", eligibility_basis=ELIGIBILITY)
+        ],
+    )
+    return operation, version
 
 
 def _needs(value: str) -> set[str]:
@@ -361,8 +458,12 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
     for ep in ENDPOINTS:
         url = ep.url(seeded)
         response = token.get("/api/v1" + url) if ep.api else page.get(url)
-        body = response.content.decode("utf-8")
-        if ep.api and response.status_code == 200:
+        if ep.xlsx and response.status_code == 200:
+            with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+                body = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        else:
+            body = response.content.decode("utf-8")
+        if ep.api and not ep.xlsx and response.status_code == 200 and "json" in response["Content-Type"]:
             body = json.dumps(response.json(), ensure_ascii=False)
         if not holds(ep.gate):
             if response.status_code != 403:

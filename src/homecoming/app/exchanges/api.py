@@ -12,6 +12,7 @@ from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.models import (
     Agreement,
     LedgerDecision,
+    ManifestLine,
     ManifestVersion,
     Operation,
     ReportedFigure,
@@ -38,7 +39,7 @@ from homecoming.app.exchanges.schemas import (
     StateMoveIn,
 )
 from homecoming.app.lookup import by_id
-from homecoming.app.permissions import require
+from homecoming.app.permissions import may, require
 from homecoming.io.manifests import ManifestRow, write_manifest
 
 router = Router(tags=["exchanges"])
@@ -137,7 +138,10 @@ def operation_out(o: Operation) -> dict[str, Any]:
     return data
 
 
-def manifests_out(o: Operation) -> list[dict[str, Any]]:
+def manifests_out(o: Operation, user: Any) -> list[dict[str, Any]]:
+    """The manifests of ``o``; a line's ``eligibility_basis`` (health data) blank unless ``user`` may see
+    "health"."""
+    health = may(user, "health")
     out = []
     for m in o.manifests.select_related("sending_party", "receiving_party"):
         versions = []
@@ -152,7 +156,7 @@ def manifests_out(o: Operation) -> list[dict[str, Any]]:
                     "reason": v.reason,
                     "created": v.created,
                     "current": current,
-                    "lines": list(v.lines.all()),
+                    "lines": [_line_out(line, health) for line in v.lines.all()],
                 }
             )
         out.append(
@@ -164,6 +168,12 @@ def manifests_out(o: Operation) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _line_out(line: ManifestLine, health: bool) -> ManifestLine:
+    if not health:
+        line.eligibility_basis = ""  # the in-memory instance only, never saved
+    return line
 
 
 @router.get("/exchanges/agreements", response=list[AgreementOut], summary="Agreements")
@@ -289,7 +299,7 @@ def move_operation(request: HttpRequest, operation_id: int, payload: StateMoveIn
 )
 def list_manifests(request: HttpRequest, operation_id: int) -> list[dict[str, Any]]:
     require(request, "exchanges.view_manifest")
-    return manifests_out(services.get_operation(operation_id))
+    return manifests_out(services.get_operation(operation_id), request.user)
 
 
 @router.post(
@@ -314,7 +324,7 @@ def add_manifest_version(request: HttpRequest, operation_id: int, payload: Manif
         reason=payload.reason,
         note=payload.note,
     )
-    return Status(201, manifests_out(operation))
+    return Status(201, manifests_out(operation, request.user))
 
 
 @router.get("/exchanges/versions/{version_id}/export", summary="A manifest version as CSV or XLSX")
@@ -322,7 +332,9 @@ def export_version(request: HttpRequest, version_id: int, fmt: str = "csv") -> H
     require(request, "exchanges.view_manifest")
     version = by_id(ManifestVersion, version_id, what="manifest version", field="version")
     kind = "xlsx" if fmt == "xlsx" else "csv"
-    content = write_manifest(manifest_services.export_rows(version), fmt=kind)
+    content = write_manifest(
+        manifest_services.export_rows(version, health=may(request.user, "health")), fmt=kind
+    )
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

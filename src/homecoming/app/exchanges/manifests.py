@@ -233,8 +233,12 @@ def record_identification(*, actor: Any, line_id: int, data: Mapping[str, Any]) 
     return result
 
 
-def export_rows(version: ManifestVersion) -> list[dict[str, object]]:
-    """The lines of a version in the published manifest columns."""
+def export_rows(version: ManifestVersion, *, health: bool) -> list[dict[str, object]]:
+    """The lines of a version in the published manifest columns.
+
+    ``eligibility_basis`` (e.g. "seriously wounded": health data, GC III Art. 110) is left blank unless
+    ``health`` — pass ``permissions.may(user, "health")``.
+    """
     rows = []
     for line in version.lines.select_related("person").order_by("line_no"):
         rows.append(
@@ -247,7 +251,7 @@ def export_rows(version: ManifestVersion) -> list[dict[str, object]]:
                 "claimed_birth_date": line.claimed_birth_date,
                 "claimed_identity": line.claimed_identity,
                 "claimed_affiliation": line.claimed_affiliation,
-                "eligibility_basis": line.eligibility_basis,
+                "eligibility_basis": line.eligibility_basis if health else "",
                 "consent": line.consent,
                 "outcome": line.outcome,
                 "note": line.note,

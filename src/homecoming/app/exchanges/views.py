@@ -28,7 +28,7 @@ from homecoming.app.exchanges.forms import (
 )
 from homecoming.app.exchanges.models import Agreement, LedgerDecision, ManifestVersion, Operation
 from homecoming.app.forms import show_problems
-from homecoming.app.permissions import page_requires
+from homecoming.app.permissions import may, page_requires
 from homecoming.domain.exchange_states import (
     AGREEMENT_ALLOWED,
     OPERATION_ALLOWED,
@@ -315,7 +315,9 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
 def version_export(request: HttpRequest, version_id: int, fmt: str) -> HttpResponse:
     version = get_object_or_404(ManifestVersion, pk=version_id)
     kind = "xlsx" if fmt == "xlsx" else "csv"
-    content = write_manifest(manifest_services.export_rows(version), fmt=kind)
+    content = write_manifest(
+        manifest_services.export_rows(version, health=may(request.user, "health")), fmt=kind
+    )
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
