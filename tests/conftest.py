@@ -40,12 +40,14 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _api_rate_limit(settings: Any) -> None:
-    """Counters start empty in every test, and the limit is out of the way of tests that send many API
-    requests with one token; tests/app/test_api_limits.py sets the limit it tests."""
+    """Counters start empty in every test, and the limits are out of the way of tests that send many API
+    requests with one token or open many pages as one user; tests/app/test_api_limits.py and
+    tests/app/test_page_limits.py set the limit they test."""
     from django.core.cache import cache
 
     cache.clear()
     settings.API_RATE_LIMIT = (100_000, 60)
+    settings.PAGE_RATE_LIMIT = (100_000, 60)
 
 
 @pytest.fixture(autouse=True)

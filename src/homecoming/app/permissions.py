@@ -20,8 +20,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from homecoming.errors import PermissionDenied
+from homecoming.errors import PermissionDenied, RateLimited
 
 #: resource → the permission that opens it. A resource is shown (page, API, dashboard, export) only to a
 #: user holding the permission; the roles that hold each permission are declared in each app's roles.py.
@@ -95,7 +96,8 @@ def require(request: HttpRequest, resource_or_perm: str) -> Any:
 
 
 def page_requires(*resources_or_perms: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
-    """The page check: log-in required, then 403 unless the user ``may`` see every one named."""
+    """The page check: log-in required, then 403 unless the user ``may`` see every one named, then the
+    per-user page rate limit (``ratelimit.check_page``: 429 page with ``Retry-After`` past it)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
         @wraps(view)
@@ -103,6 +105,14 @@ def page_requires(*resources_or_perms: str) -> Callable[[Callable[..., HttpRespo
             for name in resources_or_perms:
                 if not may(request.user, name):
                     raise DjangoPermissionDenied(permission_for(name))
+            from homecoming.app import ratelimit
+
+            try:
+                ratelimit.check_page(request.user)
+            except RateLimited as exc:
+                response = render(request, "rate_limited.html", {"retry_after": exc.retry_after}, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             return view(request, *args, **kwargs)
 
         return login_required(checked)

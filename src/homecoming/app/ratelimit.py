@@ -13,6 +13,11 @@ than allowed. Later refusals are not recorded again: a flood cannot flood the tr
 The counters live in the default cache (``CACHES``; local memory unless configured): with one server
 process, as the documented deployment (waitress) runs, that is exact; with several, each process
 counts on its own unless ``CACHES`` names a shared cache.
+
+Pages (``permissions.page_requires``: record details, searches, lists) count the same way per signed-in
+user (scope ``page``) against ``settings.PAGE_RATE_LIMIT`` (``HOMECOMING_PAGE_RATE_LIMIT``, ``"300/60"``
+by default — a page pulls its photos too): a stolen session cannot read the register page by page
+without limit or trace. Past it a 429 page (``rate_limited.html``) with ``Retry-After``, audited alike.
 """
 
 from __future__ import annotations
@@ -42,32 +47,76 @@ def _hit(scope: str, key: Any, limit: int, window: int, now: float) -> float:
         return 0.0
 
 
+def _refuse(
+    *,
+    scope: str,
+    key: Any,
+    user: Any,
+    limit: int,
+    window: int,
+    wait: float,
+    audit_obj: tuple[str, str, str],
+    what: str,
+    field: str,
+) -> RateLimited:
+    retry_after = max(1, int(wait + 0.999))
+    # the first refusal of each window is audited, the rest are not
+    if cache.add(f"homecoming:rate:refused:{scope}:{key}", 1, timeout=window):
+        from homecoming.app.audit import services as audit
+
+        object_type, object_id, object_repr = audit_obj
+        audit.record(
+            actor=user,
+            action="rate_limited",
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            after={"scope": scope, "limit": limit, "window_seconds": window},
+            reason=f"{what} rate limit reached ({limit} requests per {window} s per {scope})",
+        )
+    return RateLimited(
+        f"too many requests: at most {limit} per {window} seconds per {scope}",
+        field=field,
+        value=f"{limit}/{window}",
+        hint=f"wait {retry_after} seconds (Retry-After) and slow down",
+        retry_after=retry_after,
+    )
+
+
 def check(*, token: Any, user: Any) -> None:
     """Count a request of ``token`` (an ApiToken) by ``user``; RateLimited past the limit."""
     limit, window = settings.API_RATE_LIMIT
     now = time.time()
     for scope, key in (("token", token.pk), ("user", user.pk)):
         wait = _hit(scope, key, limit, window, now)
-        if not wait:
-            continue
-        retry_after = max(1, int(wait + 0.999))
-        # the first refusal of each window is audited, the rest are not
-        if cache.add(f"homecoming:rate:refused:{scope}:{key}", 1, timeout=window):
-            from homecoming.app.audit import services as audit
-
-            audit.record(
-                actor=user,
-                action="rate_limited",
-                object_type="accounts.apitoken",
-                object_id=str(token.pk),
-                object_repr=f"token {token.prefix}… of {user.username}",
-                after={"scope": scope, "limit": limit, "window_seconds": window},
-                reason=f"API rate limit reached ({limit} requests per {window} s per {scope})",
+        if wait:
+            raise _refuse(
+                scope=scope,
+                key=key,
+                user=user,
+                limit=limit,
+                window=window,
+                wait=wait,
+                audit_obj=("accounts.apitoken", str(token.pk), f"token {token.prefix}… of {user.username}"),
+                what="API",
+                field="Authorization",
             )
-        raise RateLimited(
-            f"too many requests: at most {limit} per {window} seconds per {scope}",
-            field="Authorization",
-            value=f"{limit}/{window}",
-            hint=f"wait {retry_after} seconds (Retry-After) and slow down",
-            retry_after=retry_after,
+
+
+def check_page(user: Any) -> None:
+    """Count a page request of a signed-in ``user`` (session: every ``page_requires`` page — record
+    details, searches, lists) against ``settings.PAGE_RATE_LIMIT``; RateLimited past it."""
+    limit, window = settings.PAGE_RATE_LIMIT
+    wait = _hit("page", user.pk, limit, window, time.time())
+    if wait:
+        raise _refuse(
+            scope="page",
+            key=user.pk,
+            user=user,
+            limit=limit,
+            window=window,
+            wait=wait,
+            audit_obj=("accounts.user", str(user.pk), user.username),
+            what="page",
+            field="session",
         )

@@ -15,6 +15,7 @@
 | ``HOMECOMING_FIELD_KEY`` | derived from the secret key | key for field encryption (Fernet, base64) |
 | ``HOMECOMING_AUDIT_KEY`` | derived from the secret key | HMAC key of the audit digests of withheld values |
 | ``HOMECOMING_API_RATE_LIMIT`` | ``120/60`` | API requests allowed per token and per user: REQUESTS/SECONDS |
+| ``HOMECOMING_PAGE_RATE_LIMIT`` | ``300/60`` | pages allowed per signed-in user: REQUESTS/SECONDS |
 | ``HOMECOMING_AUDIT_KEY_FILE`` | none | a file holding ``HOMECOMING_AUDIT_KEY`` (takes precedence) |
 | ``HOMECOMING_PROXY_ADDRESS`` | none | address of the TLS proxy in front of ``homecoming serve`` |
 | ``HOMECOMING_PROXY_COUNT`` | ``1`` | how many trusted proxies stand in front, one behind the other |
@@ -302,21 +303,24 @@ def _audit_key() -> str:
 AUDIT_KEY = _audit_key()
 
 
-def _rate_limit() -> tuple[int, int]:
-    """``HOMECOMING_API_RATE_LIMIT`` (REQUESTS/SECONDS) as numbers (``homecoming.app.ratelimit``)."""
-    raw = os.environ.get("HOMECOMING_API_RATE_LIMIT", "120/60")
+def _rate_limit(variable: str = "HOMECOMING_API_RATE_LIMIT", default: str = "120/60") -> tuple[int, int]:
+    """``HOMECOMING_API_RATE_LIMIT`` or ``HOMECOMING_PAGE_RATE_LIMIT`` (REQUESTS/SECONDS) as numbers
+    (``homecoming.app.ratelimit``)."""
+    raw = os.environ.get(variable, default)
     try:
         count, seconds = (int(part) for part in raw.strip().split("/"))
     except ValueError:
         count = seconds = 0
     if count < 1 or seconds < 1:
         raise ImproperlyConfigured(
-            f"HOMECOMING_API_RATE_LIMIT={raw!r} is not REQUESTS/SECONDS with both at least 1; use e.g. 120/60"
+            f"{variable}={raw!r} is not REQUESTS/SECONDS with both at least 1; use e.g. {default}"
         )
     return count, seconds
 
 
 API_RATE_LIMIT = _rate_limit()
+# pages per signed-in user (record details, searches, lists; a page's photos count too)
+PAGE_RATE_LIMIT = _rate_limit("HOMECOMING_PAGE_RATE_LIMIT", "300/60")
 
 # Ed25519 key that signs the audit chain's head (a file outside the database; `homecoming audit keygen`)
 AUDIT_SIGNING_KEY = os.environ.get("HOMECOMING_AUDIT_SIGNING_KEY", "")
