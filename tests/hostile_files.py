@@ -219,6 +219,7 @@ XLSX_KINDS = {
     "binary_xlsx",
     "formula_cell_xlsx",
     "clean_xlsx",
+    "far_right_xlsx",
 }
 
 
@@ -260,6 +261,7 @@ def kinds() -> list[str]:
         "blank_first_rows",
         "unknown_columns",
         "ten_thousand_columns",
+        "far_right_xlsx",
         "missing_required",
         "wrong_types",
         "extra_cells",
@@ -373,6 +375,15 @@ def make_file(importer: str, kind: str, rng: random.Random, index: int) -> Hosti
         data = csv_bytes([*header, "colour", "Прізвище"], [[*r, "red", "x"] for r in rows])
     elif kind == "ten_thousand_columns":
         data = csv_bytes([*header, *(f"c{i}" for i in range(10_000))], rows)
+    elif kind == "far_right_xlsx":  # a cell at column XFD in every row: openpyxl would pad each to 16,384
+        data = rewrite_sheet(
+            xlsx_bytes(header, rows),
+            lambda x: re.sub(
+                rb'<dimension ref="A1:[A-Z]+',
+                b'<dimension ref="A1:XFD',
+                re.sub(rb"</row>", b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', x),
+            ),
+        )
     elif kind == "missing_required":
         drop = header.index(
             text if importer == "persons" else ("kind" if importer == "intake" else "category")

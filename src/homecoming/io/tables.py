@@ -126,6 +126,7 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_cell_chars: int = 10_000
     max_rows: int = 200_000
+    max_cols: int = 100
 
 
 _LIMIT_VARIABLES = {
@@ -133,6 +134,7 @@ _LIMIT_VARIABLES = {
     "max_unzipped_bytes": "HOMECOMING_IMPORT_MAX_UNZIPPED_BYTES",
     "max_cell_chars": "HOMECOMING_IMPORT_MAX_CELL_CHARS",
     "max_rows": "HOMECOMING_IMPORT_MAX_ROWS",
+    "max_cols": "HOMECOMING_IMPORT_MAX_COLUMNS",
 }
 
 
@@ -282,11 +284,29 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
     _xlsx_unzipped_size(name, file, limit)
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        declared = sheet.max_column  # the sheet's <dimension>; None when it has none
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise file_problem(
             name, f"cannot be read as XLSX ({type(exc).__name__})", "save it again as .xlsx"
         ) from None
+    hint = "delete the cells right of the last column (or copy the used columns to a new sheet), "
+    hint += "or raise HOMECOMING_IMPORT_MAX_COLUMNS"
+    if isinstance(declared, int) and declared > limit.max_cols:
+        book.close()
+        raise file_problem(
+            name,
+            f"its sheet spans {declared} columns (to column {_column_letter(declared)}), more than "
+            f"the limit of {limit.max_cols} columns",
+            hint,
+        )
+    # openpyxl pads every row to the last column it reads: bound it (a cell at XFD would make each
+    # row 16,384 cells). A sheet without a dimension is read one column past the limit, to see a
+    # value there; cells further right are not read.
+    padded = not (isinstance(declared, int) and declared > 0)
+    width = limit.max_cols + 1 if padded else declared
+    rows = sheet.iter_rows(max_col=width, values_only=True)
+    seen = 0  # without a dimension: the longest row so far, to cut the padding at C speed
     number = 0
     try:
         while True:
@@ -302,6 +322,20 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
                     row=number + 1,
                 ) from None
             number += 1
+            if len(record) > limit.max_cols and record[limit.max_cols] is not None:
+                raise file_problem(
+                    name,
+                    f"row {number}, column {_column_letter(limit.max_cols + 1)}: a cell beyond "
+                    f"the limit of {limit.max_cols} columns",
+                    hint,
+                    row=number,
+                )
+            if padded:  # end the row at its last value, as openpyxl does when it reads rows unbounded
+                end = seen if not any(record[seen:]) else len(record)
+                while end and record[end - 1] is None:
+                    end -= 1
+                record = record[:end]
+                seen = max(seen, end)
             yield [cell_text(v) for v in record]
     finally:
         book.close()
