@@ -221,3 +221,71 @@ def test_health_data_read_through_the_api_is_audited_like_the_page(
             str(person.pk),
             registrar.username,
         )
+
+
+@pytest.fixture
+def detained(registrar: Any) -> dict[str, Any]:
+    """A prisoner with a detention record and no health data at all."""
+    from homecoming.app.captivity import services as captivity
+    from homecoming.app.registry import services as registry
+
+    person = registry.create_person(
+        actor=registrar,
+        data={"sex": "male"},
+        names=[{"family_name": "Безздоровенко", "given_name": "Тарасій"}],
+    )
+    record = captivity.create_detention(
+        actor=registrar,
+        person=person,
+        data={"detaining_power": "RU", "capture_date": timezone.localdate() - timedelta(days=10)},
+    )
+    return {"person": person, "record": record}
+
+
+def _names_the_person(r: AuditRecord, person: Any) -> bool:
+    return (r.object_type == "registry.person" and r.object_id == str(person.pk)) or any(
+        text in r.object_repr for text in ("Безздоровенко", "Тарасій", person.reference)
+    )
+
+
+@pytest.mark.parametrize("form", ["health", "eligibility"])
+def test_writing_health_data_through_the_page_leaves_no_record_naming_the_prisoner(
+    form: str, detained: dict[str, Any], registrar: Any
+) -> None:
+    """The health report and the Art. 110 record do not name the prisoner; the page they redirect to must
+    not write a record that does (a ``view`` of the person right after would link the two)."""
+    person, record = detained["person"], detained["record"]
+    last = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first()
+    client = Client()
+    client.force_login(registrar)
+    data = (
+        {"on": timezone.localdate().isoformat(), "condition": "serious", "report": "synthetic fracture"}
+        if form == "health"
+        else {
+            "category": "110_1_2",
+            "finding": "eligible",
+            "consent": "given",
+            "commission_date": timezone.localdate().isoformat(),
+        }
+    )
+    response = client.post(f"/captivity/detentions/{record.pk}/{form}/new/", data, follow=True)
+    assert response.status_code == 200
+    written = list(AuditRecord.objects.filter(seq__gt=last).order_by("seq"))
+    assert written, "the health data was not written"
+    naming = [
+        (r.action, r.object_type, r.object_id, r.object_repr) for r in written if _names_the_person(r, person)
+    ]
+    assert naming == []
+
+
+def test_the_person_page_records_the_health_view_whether_or_not_there_is_health_data(
+    detained: dict[str, Any], registrar: Any
+) -> None:
+    """The view record is written for any detained person a health-permitted user opens: its presence
+    tells the auditor nothing about whether health data exists."""
+    person = detained["person"]
+    client = Client()
+    client.force_login(registrar)
+    assert client.get(f"/registry/persons/{person.pk}/").status_code == 200
+    views = AuditRecord.objects.filter(action="view", reason="viewed health data")
+    assert [(v.object_type, v.object_id) for v in views] == [("registry.person", str(person.pk))]

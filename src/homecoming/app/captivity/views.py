@@ -37,8 +37,14 @@ def _form_page(
     person: Person,
     save: Callable[[dict[str, Any]], Any],
     done: str,
+    *,
+    stay: bool = False,
 ) -> HttpResponse:
-    """Validate ``form``, call ``save`` with its data, show the service's problems on the form."""
+    """Validate ``form``, call ``save`` with its data, show the service's problems on the form.
+
+    Saved, it goes to the person's page — or, with ``stay`` (health data), back to this same form, blank:
+    the person's page writes a ``view`` record naming the person, and one right after the (anonymous)
+    health record would tell the auditor whose health data was written (issue 10)."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -46,6 +52,8 @@ def _form_page(
             show_problems(form, exc)
         else:
             messages.success(request, done)
+            if stay:
+                return redirect(request.path)
             return redirect("registry:person", person_id=person.pk)
     return render(request, "captivity/form.html", {"form": form, "title": title, "person": person})
 
@@ -107,6 +115,7 @@ def health_create(request: HttpRequest, record_id: int) -> HttpResponse:
         record.person,
         lambda d: services.add_health_report(actor=request.user, record_id=record.pk, **d),
         _("Health report recorded."),
+        stay=True,
     )
 
 
@@ -120,6 +129,7 @@ def eligibility_create(request: HttpRequest, record_id: int) -> HttpResponse:
         record.person,
         lambda d: services.set_eligibility(actor=request.user, record_id=record.pk, data=d),
         _("Eligibility recorded."),
+        stay=True,
     )
 
 

@@ -189,7 +189,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if can[resource]
     ]
     detentions = fetch(user, "detentions", lambda: list(person.detentions.prefetch_related(*related)), [])
-    if can["health"] and any(d.health_reports.all() or d.eligibility.all() for d in detentions):
+    if can["health"] and detentions:  # whether or not there is health data: the record must not tell
         captivity.audit_health_view(actor=user, person=person)
     ctx = {
         "person": person,
