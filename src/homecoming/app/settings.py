@@ -53,6 +53,33 @@ def _flag(name: str, default: bool) -> bool:
 DEBUG = _flag("HOMECOMING_DEBUG", False)
 DATA_DIR = Path(os.environ.get("HOMECOMING_DATA_DIR", "var")).resolve()
 
+
+def _demo_secret_key() -> str:
+    """Demo/development without ``HOMECOMING_SECRET_KEY``: one generated key kept in
+    ``DATA_DIR/demo-secret-key`` (mode 0600) and reused, so that sessions and the audit digests derived
+    from it (``AUDIT_KEY``) still verify from the CLI and after a restart. Never used in production."""
+    path = DATA_DIR / "demo-secret-key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = "demo-only-" + secrets.token_urlsafe(40)
+    # written whole under a private name, then linked into place: a process starting at the same moment
+    # reads either no file or the whole key, and the first one linked wins
+    tmp = DATA_DIR / f".demo-secret-key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink()
+    return key
+
+
 SECRET_KEY = os.environ.get("HOMECOMING_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -61,7 +88,7 @@ if not SECRET_KEY:
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
             "or set HOMECOMING_DEBUG=1 for a demo."
         )
-    SECRET_KEY = "demo-only-" + secrets.token_urlsafe(40)
+    SECRET_KEY = _demo_secret_key()
 
 ALLOWED_HOSTS = [
     h.strip()
