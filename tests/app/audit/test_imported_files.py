@@ -83,6 +83,38 @@ def test_a_renamed_copy_and_a_dry_run_are_refused_too(tmp_path: Path, registrar:
     assert Person.objects.count() == 3
 
 
+def test_the_same_rows_in_other_bytes_are_refused(tmp_path: Path, registrar: Any) -> None:
+    """CRLF for LF, a BOM, or the list re-saved as XLSX: other bytes, the same persons — refused too."""
+    assert (
+        _run("import", "persons", str(_file(tmp_path, "a.csv", PERSONS)), "--as", "registrar").exit_code == 0
+    )
+    counts, records = _persons(), AuditRecord.objects.count()
+    crlf = tmp_path / "a-crlf.csv"
+    crlf.write_bytes(PERSONS.replace("\n", "\r\n").encode("utf-8"))
+    bom = tmp_path / "a-bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + PERSONS.encode("utf-8"))
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in PERSONS.splitlines():
+        sheet.append([cell or None for cell in line.split(",")])
+    xlsx = tmp_path / "a-resaved.xlsx"
+    book.save(xlsx)
+    for copy in (crlf, bom, xlsx):
+        result = _run("import", "persons", str(copy), "--as", "registrar")
+        assert result.exit_code == 3, result.output
+        assert "the same rows" in result.stderr and "(as a.csv)" in result.stderr
+        assert "nothing imported" in result.stderr and "--again" in result.stderr
+        dry = _run("import", "persons", str(copy), "--dry-run")
+        assert dry.exit_code == 3, dry.output
+    assert _persons() == counts and AuditRecord.objects.count() == records
+    reason = "the first list was purged by decision 12"
+    assert _run("import", "persons", str(crlf), "--again", reason).exit_code == 0
+    assert Person.objects.count() == 6
+
+
 def test_a_different_file_still_imports(tmp_path: Path, registrar: Any) -> None:
     assert _run("import", "persons", str(_file(tmp_path, "a.csv", PERSONS))).exit_code == 0
     other = PERSONS.replace("T-3,Мельник", "T-4,Мельник")

@@ -6,16 +6,20 @@ audit record. So the digest is in the database exactly when the file's rows are:
 before its commit leaves neither, one killed after leaves both, and running the same file again is
 refused with :class:`~homecoming.errors.AlreadyImported` ("this file (sha256 …) was imported on …").
 
-The key is the content, not the name: a renamed copy is the same file. A deliberate re-import names
-its reason (``again``; the CLI's ``--again REASON``) and is recorded as the next occurrence, with the
-reason in the audit trail. Two imports of one file racing each other: the unique
+The key is the content, not the name: a renamed copy is the same file. Where the importer gives the
+rows as read (the person list), the SHA-256 of those cleaned rows is kept too (``rows_sha256``): the
+same list in other bytes (CRLF for LF, a BOM, re-saved as XLSX) is refused like the same bytes.
+A deliberate re-import names its reason (``again``; the CLI's ``--again REASON``) and is recorded as
+the next occurrence, with the reason in the audit trail. Two imports of one file racing each other: the unique
 (kind, sha256, occurrence) lets one commit and refuses the other, whose whole transaction rolls back.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,15 @@ class Digest:
     sha256: str
     size: int
     name: str
+    rows_sha256: str = ""
+
+    def with_rows(self, rows: Iterable[Mapping[str, Any]]) -> Digest:
+        """This digest with the SHA-256 of the rows as read (each a column -> cleaned value mapping)."""
+        h = hashlib.sha256()
+        for row in rows:
+            h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str).encode())
+            h.update(b"\n")
+        return replace(self, rows_sha256=h.hexdigest())
 
     @classmethod
     def of_bytes(cls, data: bytes, name: str) -> Digest:
@@ -52,17 +65,26 @@ class Digest:
         return cls(h.hexdigest(), size, Path(path).name)
 
 
-def _refusal(kind: str, digest: Digest, previous: ImportedFile) -> AlreadyImported:
+def _refusal(kind: str, digest: Digest, previous: ImportedFile, *, rows: bool = False) -> AlreadyImported:
     when = timezone.localtime(previous.imported).strftime("%Y-%m-%d %H:%M %Z")
     who = previous.imported_by_name or "the system"
     what = WHAT.get(kind, "rows")
+    this = (
+        f"the same rows as this file (rows sha256 {digest.rows_sha256}) were"
+        if rows
+        else f"this file (sha256 {digest.sha256}) was"
+    )
+    same = (
+        "the same rows in other bytes (line ends, a BOM, CSV or XLSX) are the same list"
+        if rows
+        else "the same bytes under any name are the same file"
+    )
     return AlreadyImported(
-        f"this file (sha256 {digest.sha256}) was imported on {when} by {who}: {previous.rows} {what}"
+        f"{this} imported on {when} by {who}: {previous.rows} {what}"
         f"{' into ' + previous.target if previous.target else ''} (as {previous.name}); nothing imported",
         field="file",
         value=digest.name,
-        hint="the same bytes under any name are the same file; to import them again on purpose, "
-        "give the reason with --again",
+        hint=f"{same}; to import them again on purpose, give the reason with --again",
         previous={
             "kind": kind,
             "sha256": digest.sha256,
@@ -82,6 +104,11 @@ def _last(kind: str, sha256: str) -> ImportedFile | None:
 def check(kind: str, digest: Digest, *, again: str = "") -> int:
     """The occurrence this import would be (1: first); refused if imported before and no ``again``."""
     previous = _last(kind, digest.sha256)
+    if digest.rows_sha256 and not again.strip():
+        same_rows = ImportedFile.objects.filter(kind=kind, rows_sha256=digest.rows_sha256)
+        earlier = same_rows.order_by("-imported", "-pk").first()
+        if earlier is not None and previous is None:
+            raise _refusal(kind, digest, earlier, rows=True)
     if previous is None:
         return 1
     if not again.strip():
@@ -107,6 +134,7 @@ def record(
             return ImportedFile.objects.create(
                 kind=kind,
                 sha256=digest.sha256,
+                rows_sha256=digest.rows_sha256 or None,
                 occurrence=occurrence,
                 name=digest.name[:255],
                 size=digest.size,
@@ -127,6 +155,8 @@ def record(
 def audit_fields(digest: Digest, occurrence: int, again: str) -> dict[str, Any]:
     """What the ``import_file`` audit record says about the file itself."""
     fields: dict[str, Any] = {"file": digest.name, "sha256": digest.sha256, "size": digest.size}
+    if digest.rows_sha256:
+        fields["rows_sha256"] = digest.rows_sha256
     if occurrence > 1:
         fields |= {"occurrence": occurrence, "again": again.strip()}
     return fields

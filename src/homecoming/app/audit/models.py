@@ -53,6 +53,13 @@ class ImportedFile(models.Model):
 
     kind = models.CharField(max_length=20, help_text="the importer: persons, intake or manifest")
     sha256 = models.CharField(max_length=64, db_index=True)
+    rows_sha256 = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="SHA-256 of the rows as read (cleaned cells): the same list in other bytes",
+    )
     occurrence = models.PositiveIntegerField(default=1, help_text="1 for the first import of these bytes")
     name = models.CharField(max_length=255, help_text="the file's name when imported")
     size = models.BigIntegerField(help_text="bytes")

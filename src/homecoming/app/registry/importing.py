@@ -219,6 +219,8 @@ def import_persons(
     digest = imported.Digest.of_file(path)
     occurrence = imported.check("persons", digest, again=again)
     rows = read_persons(path)
+    digest = digest.with_rows(r.values for r in rows)
+    imported.check("persons", digest, again=again)  # the same rows in other bytes (CRLF, BOM, XLSX)
     if dry_run:
         return ImportReport(
             str(path),
