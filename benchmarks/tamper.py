@@ -25,8 +25,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_database import prepare_database
-
 BENCH_DB = "hc_bench_tamper"
 
 
@@ -379,6 +377,8 @@ def run(world: dict[str, Any]) -> tuple[int, int]:
 
 
 def main() -> None:
+    from bench_database import prepare_database  # here: tests/app/audit/test_tamper.py imports this file
+
     vendor = prepare_database(BENCH_DB)
     import django
 
