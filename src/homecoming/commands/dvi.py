@@ -55,6 +55,8 @@ def dvi_command(
 
 def _render(result: dict[str, Any]) -> None:
     console = Console()
+    for note in result.get("notes", []):
+        console.print(f"note: {note}", markup=False, highlight=False)
     pw = result["pairwise_lr"]
     ex = result["exclusion_matrix"]
     table = Table(title=f"{result['case']}: pairwise LR (inconsistent markers without mutation)")

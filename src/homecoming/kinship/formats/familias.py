@@ -21,12 +21,19 @@ Layout (as documented by pedFamilias ``readFam``/``writeFam``; one value per lin
   ``[[[[Persons]]]]`` and ``[[[[Pedigrees]]]]`` whose ``Parent= ``/``Child= `` pairs may name the
   ``Missing person`` and other untyped persons not listed under Persons).
 
-A missing person read from family ``F`` gets the id ``"F:Missing person"``. Familias holds one missing
-person per family; ``.fam`` has no chromosome attribute (all markers are read as autosomal).
+A missing person read from family ``F`` gets the id ``"F:Missing person"``. As dvir reads DVI files, every
+untyped person of a family whose name starts with ``Missing`` (``Missing person``, ``Missing male 2``, ...)
+is a missing person, with the Gender its person entry gives. ``.fam`` has no chromosome attribute (all
+markers are read as autosomal).
+
+Familias writes a child with one parent (the other one unknown); as pedFamilias ``readFam`` does, the
+reader adds the other parent as an untyped founder (one per child, named ``added_<k>``, sex opposite to
+the known parent's) and says so in ``FamFile.notes`` (carried into the DVI problem's notes).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -62,6 +69,7 @@ class FamFile:
     victims: tuple[tuple[Profile, str], ...]  # DVI: (profile, sex)
     families: tuple[Family, ...]
     has_dvi: bool
+    notes: tuple[str, ...] = ()  # what the reader added (parents of single-parent children)
 
 
 class _Lines:
@@ -220,7 +228,7 @@ def _loci(lines: _Lines, i: int, n: int) -> tuple[list[Locus], int]:
 
 
 def _main_pedigrees(
-    lines: _Lines, i: int, names: list[str], sexes: list[str]
+    lines: _Lines, i: int, names: list[str], sexes: list[str], notes: list[str]
 ) -> tuple[dict[str, Pedigree], int]:
     if lines.at(i, "'Known relations'") != "Known relations":
         raise CaseFileError(
@@ -241,31 +249,63 @@ def _main_pedigrees(
         ids_p = ids + [f"{name}_extra_{k + 1}" for k in range(nf + nm)]
         sex_p = sex + ["female"] * nf + ["male"] * nm
         rels, i = _relations(lines, i + 5, lines.integer(i + 4, "the number of relations"))
-        peds[name] = _pedigree(ids_p, sex_p, [(ids_p[a], ids_p[b]) for a, b in fixed + rels], name)
+        peds[name] = _pedigree(
+            ids_p, sex_p, [(ids_p[a], ids_p[b]) for a, b in fixed + rels], f"pedigree {name}", notes
+        )
     return peds, i
 
 
-def _pedigree(ids: list[str], sex: list[str], pairs: list[tuple[str, str]], where: str) -> Pedigree:
+def _pedigree(
+    ids: list[str], sex: list[str], pairs: list[tuple[str, str]], where: str, notes: list[str]
+) -> Pedigree:
     sexes = dict(zip(ids, sex, strict=True))
     for parent, child in pairs:
         for who in (parent, child):
             sexes.setdefault(who, "unknown")
-    for parent in {p for p, _c in pairs if sexes[p] == "unknown"}:
+    for parent in dict.fromkeys(p for p, _c in pairs if sexes[p] == "unknown"):
         spouses = {q for q, c in pairs if q != parent and c in {c2 for p2, c2 in pairs if p2 == parent}}
         known = {sexes[s] for s in spouses}
         if known == {"male"}:
             sexes[parent] = "female"
         elif known == {"female"}:
             sexes[parent] = "male"
+        elif not spouses:
+            # A single parent of unknown sex: the file cannot tell; read it as the father and ask.
+            sexes[parent] = "male"
+            notes.append(
+                f"{where}: question: is {parent!r} the father or the mother? The file gives no sex and "
+                f"no partner; read as the father (give a Gender in Familias to decide)"
+            )
         else:
+            why = "no partner of known sex"
             raise CaseFileError(
-                f"{where}: cannot decide the sex of parent {parent!r}",
+                f"{where}: cannot decide the sex of parent {parent!r} ({why}): "
+                f"is {parent!r} the father or the mother?",
                 field=f"{where}: {parent}",
                 value="unknown",
                 hint="give the person a Gender (Male/Female) in Familias",
             )
     father = {c: p for p, c in pairs if sexes[p] == "male"}
     mother = {c: p for p, c in pairs if sexes[p] == "female"}
+    pairs = list(pairs)
+    n_added = 0
+    for child in dict.fromkeys(c for _p, c in pairs):
+        if (child in father) == (child in mother):
+            continue
+        n_added += 1
+        new = f"added_{n_added}"
+        while new in sexes:
+            new += "_"
+        present, role, added_sex = (
+            (father[child], "mother", "female") if child in father else (mother[child], "father", "male")
+        )
+        sexes[new] = added_sex
+        (mother if role == "mother" else father)[child] = new
+        pairs.append((new, child))
+        notes.append(
+            f"{where}: {child!r} has one parent in the file ({present!r}); added an untyped founder "
+            f"{new!r} as the {role}"
+        )
     in_rel = {x for pair in pairs for x in pair}
     members = [i for i in dict.fromkeys([*ids, *sexes]) if i in in_rel or i in ids]
     try:
@@ -348,11 +388,12 @@ def _dvi_person(sec: _Section, where: str, loci: Mapping[str, Locus]) -> tuple[s
 
 def _dvi(
     raw: Sequence[str], path: str, loci: Sequence[Locus]
-) -> tuple[list[tuple[Profile, str]], list[Family]]:
+) -> tuple[list[tuple[Profile, str]], list[Family], list[str]]:
     root = _sections(raw)
     dvi = root.child("DVI", path)
     by_name = {lc.name: lc for lc in loci}
     victims: list[tuple[Profile, str]] = []
+    notes: list[str] = []
     for sec in next((c.children for c in dvi.children if c.name == "Unidentified persons"), []):
         _name, sex, prof = _dvi_person(sec, f"{path}: Unidentified persons", by_name)
         victims.append((prof, sex))
@@ -362,29 +403,39 @@ def _dvi(
         where = f"{path}: family {fname}"
         people = [_dvi_person(p, where, by_name) for p in fam.child("Persons", where).children]
         peds = fam.child("Pedigrees", where).children
-        chosen = [p for p in peds if any(v == MISSING for _k, v in p.items)]
+        chosen = [p for p in peds if any(_is_missing(v) for k, v in p.items if k in ("Parent", "Child"))]
         if not chosen:
             raise CaseFileError(
-                f"{where}: no pedigree links the {MISSING!r}",
+                f"{where}: no pedigree links the {MISSING!r} (or another untyped 'Missing ...' person)",
                 field=where,
                 value=None,
                 hint="connect the missing person in the family's pedigree",
             )
         ped = chosen[-1]
         keys = [(key, value) for key, value in ped.items if key in ("Parent", "Child")]
-        mp = missing_id(fname)
-        rename = {MISSING: mp}
+        typed = {n for n, _s, p in people if p.markers}
+        in_ped = [v for _k, v in keys]
+        rename = {
+            n: f"{fname}:{n}"
+            for n in dict.fromkeys([*(n for n, _s, _p in people), *in_ped])
+            if _is_missing(n) and n not in typed
+        }
         pairs = [
             (rename.get(keys[r][1], keys[r][1]), rename.get(keys[r + 1][1], keys[r + 1][1]))
             for r in range(0, len(keys) - 1, 2)
         ]
+        # untyped persons outside the chosen pedigree's relations are not part of the family
+        people = [(n, s, p) for n, s, p in people if p.markers or n in in_ped]
         names = [rename.get(n, n) for n, _s, _p in people]
-        pedigree = _pedigree(names, [s for _n, s, _p in people], pairs, where)
-        if mp not in pedigree:
-            raise CaseFileError(f"{where}: the {MISSING!r} is not in the pedigree", field=where, value=None)
-        refs = {n: p for n, _s, p in people if p.markers and n != MISSING}
-        families.append(Family(fname, pedigree, refs, (mp,)))
-    return victims, families
+        pedigree = _pedigree(names, [s for _n, s, _p in people], pairs, where, notes)
+        missing = tuple(m for m in rename.values() if m in pedigree)
+        refs = {n: p for n, _s, p in people if p.markers}
+        families.append(Family(fname, pedigree, refs, missing))
+    return victims, families, notes
+
+
+def _is_missing(name: str) -> bool:
+    return name.startswith("Missing")
 
 
 def read_fam(source: Path | str, /) -> FamFile:
@@ -400,7 +451,8 @@ def read_fam(source: Path | str, /) -> FamFile:
     version = lines.at(2, "the Familias version")
     nid_line = 3 if lines.at(3, "the number of persons") != "" else 4
     people, i = _persons(lines, nid_line + 1, lines.integer(nid_line, "the number of persons"))
-    peds, i = _main_pedigrees(lines, i, [p[0] for p in people], [p[1] for p in people])
+    notes: list[str] = []
+    peds, i = _main_pedigrees(lines, i, [p[0] for p in people], [p[1] for p in people], notes)
     head = lines.at(i, "the database line")
     if head.startswith("#TRUE#"):
         raise CaseFileError(
@@ -430,8 +482,11 @@ def read_fam(source: Path | str, /) -> FamFile:
     families: list[Family] = []
     if has_dvi:
         start = next(k for k, line in enumerate(raw) if line.strip() == "[DVI]")
-        victims, families = _dvi(raw[start:], str(path), loci)
-    return FamFile(version, theta, tuple(loci), persons, peds, tuple(victims), tuple(families), has_dvi)
+        victims, families, dvi_notes = _dvi(raw[start:], str(path), loci)
+        notes += dvi_notes
+    return FamFile(
+        version, theta, tuple(loci), persons, peds, tuple(victims), tuple(families), has_dvi, tuple(notes)
+    )
 
 
 def read_fam_case(source: Path | str, /) -> DviCase:
@@ -452,6 +507,7 @@ def read_fam_case(source: Path | str, /) -> DviCase:
             victim_sex={p.sample: s for p, s in fam.victims},
             theta=fam.theta,
         )
+        problem = dataclasses.replace(problem, notes=(*fam.notes, *problem.notes))
     except HomecomingError as exc:
         raise CaseFileError(
             f"{source}: {str(exc).splitlines()[0]}", field=exc.field, value=exc.value, hint=exc.hint
