@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homecoming.app.audit import services as audit
-from homecoming.app.audit.models import AuditRecord, ImportedFile
+from homecoming.app.audit.models import ImportedFile
 from homecoming.errors import AlreadyImported
 
 WHAT = {"persons": "persons", "intake": "units", "manifest": "manifest lines"}
@@ -116,18 +116,37 @@ def check(kind: str, digest: Digest, *, again: str = "") -> int:
     return previous.occurrence + 1
 
 
-def record(
+def register(
     *,
     actor: Any,
     kind: str,
     digest: Digest,
     rows: int,
-    audit_record: AuditRecord,
+    counts: dict[str, Any],
+    description: str,
     target: str = "",
     again: str = "",
+    **obj: Any,
 ) -> ImportedFile:
-    """Register the file, inside the caller's (the import's) transaction; refused if it got there first."""
+    """The import's ``import_file`` audit record and the file's registration, inside the caller's (the
+    import's) transaction; refused if another import of the same bytes got there first.
+
+    ``counts``: what the import wrote (rows, persons, units, ...); ``description``: the file in words
+    ("person list x.csv"); ``obj``: the audit record's object (``obj=`` or ``object_type=``/``object_id=``).
+    """
     occurrence = check(kind, digest, again=again)
+    fields: dict[str, Any] = {"file": digest.name, "sha256": digest.sha256, "size": digest.size}
+    if digest.rows_sha256:
+        fields["rows_sha256"] = digest.rows_sha256
+    if occurrence > 1:
+        fields |= {"occurrence": occurrence, "again": again.strip()}
+    rec = audit.record(
+        actor=actor,
+        action="import_file",
+        after=counts | fields,
+        reason=description + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
+        **obj,
+    )
     user = audit.user_or_none(actor)
     try:
         with transaction.atomic():
@@ -144,22 +163,12 @@ def record(
                 imported_by=user,
                 imported_by_name=getattr(user, "username", "") if user else "",
                 again=again.strip() if occurrence > 1 else "",
-                audit_record=audit_record,
+                audit_record=rec,
             )
     except IntegrityError:  # another import of the same bytes committed while this one ran
         previous = _last(kind, digest.sha256)
         assert previous is not None
         raise _refusal(kind, digest, previous) from None
-
-
-def audit_fields(digest: Digest, occurrence: int, again: str) -> dict[str, Any]:
-    """What the ``import_file`` audit record says about the file itself."""
-    fields: dict[str, Any] = {"file": digest.name, "sha256": digest.sha256, "size": digest.size}
-    if digest.rows_sha256:
-        fields["rows_sha256"] = digest.rows_sha256
-    if occurrence > 1:
-        fields |= {"occurrence": occurrence, "again": again.strip()}
-    return fields
 
 
 def in_words(exc: AlreadyImported) -> AlreadyImported:

@@ -296,7 +296,7 @@ def import_manifest(
     from homecoming.io.manifests import read_manifest
 
     digest = imported.Digest.of_bytes(data, name)
-    occurrence = imported.check("manifest", digest, again=again)
+    imported.check("manifest", digest, again=again)
     rows = read_manifest(name, data, categories=category_codes(operation))
     with transaction.atomic():
         try:
@@ -315,19 +315,14 @@ def import_manifest(
         if dry_run:  # every check has run, the database ones included; now undo the writes
             transaction.set_rollback(True)
             return {"dry_run": True, "lines": len(rows), "version": None}
-        rec = audit.record(
-            actor=actor,
-            action="import_file",
-            obj=version,
-            after={"lines": len(rows)} | imported.audit_fields(digest, occurrence, again),
-            reason=f"manifest {name}" + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
-        )
-        imported.record(
+        imported.register(
             actor=actor,
             kind="manifest",
             digest=digest,
             rows=len(rows),
-            audit_record=rec,
+            counts={"lines": len(rows)},
+            description=f"manifest {name}",
+            obj=version,
             target=f"{operation.reference} {version.manifest.sending_party.code} → "
             f"{version.manifest.receiving_party.code} v{version.number}",
             again=again,

@@ -217,7 +217,7 @@ def import_persons(
     """
     path = Path(path)
     digest = imported.Digest.of_file(path)
-    occurrence = imported.check("persons", digest, again=again)
+    imported.check("persons", digest, again=again)
     rows = read_persons(path)
     digest = digest.with_rows(r.values for r in rows)
     imported.check("persons", digest, again=again)  # the same rows in other bytes (CRLF, BOM, XLSX)
@@ -257,18 +257,16 @@ def import_persons(
             n_assertions += claims
             if progress is not None:
                 progress(len(rows[start:end]))
-        rec = audit.record(
+        imported.register(
             actor=actor,
-            action="import_file",
+            kind="persons",
+            digest=digest,
+            rows=len(rows),
+            counts={"rows": len(rows), "persons": len(rows), "assertions": n_assertions},
+            description=f"person list {path.name}",
+            again=again,
             object_type="registry.person",
             object_id=path.name,
-            after={"rows": len(rows), "persons": len(rows), "assertions": n_assertions}
-            | imported.audit_fields(digest, occurrence, again),
-            reason=f"person list {path.name}"
-            + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
-        )
-        imported.record(
-            actor=actor, kind="persons", digest=digest, rows=len(rows), audit_record=rec, again=again
         )
     return ImportReport(str(path), len(rows), len(rows), n_names, n_assertions, False, digest.sha256)
 

@@ -140,7 +140,7 @@ def import_intake(
     """
     path = Path(path)
     digest = imported.Digest.of_file(path)
-    occurrence = imported.check("intake", digest, again=again)
+    imported.check("intake", digest, again=again)
     rows = read_intake(path)
     levels = _levels(rows, path.name)
     _clashes(batch, rows, path.name)
@@ -193,20 +193,14 @@ def import_intake(
             )
             if progress is not None:
                 progress(len(chunk))
-        rec = audit.record(
-            actor=actor,
-            action="import_file",
-            obj=batch,
-            after={"units": len(rows)} | imported.audit_fields(digest, occurrence, again),
-            reason=f"intake manifest {path.name}"
-            + (f"; imported again: {again.strip()}" if occurrence > 1 else ""),
-        )
-        imported.record(
+        imported.register(
             actor=actor,
             kind="intake",
             digest=digest,
             rows=len(rows),
-            audit_record=rec,
+            counts={"units": len(rows)},
+            description=f"intake manifest {path.name}",
+            obj=batch,
             target=batch.reference,
             again=again,
         )
