@@ -49,6 +49,14 @@ SENSITIVE: dict[str, str] = {
     "effects": "remains.view_personaleffect",
     # the chain of custody of remains, samples and effects
     "custody": "remains.view_custodyevent",
+    # DNA profiles: that a sample has a profile, its kit, loci count and quality flags (not the alleles)
+    "profiles": "genetics.view_profile",
+    # genotypes: the alleles of DNA profiles (post-mortem, reference, elimination)
+    "genotypes": "genetics.view_genotype",
+    # reference families: the missing person's relatives, their relations, sexes and samples
+    "families": "genetics.view_referencefamily",
+    # a reference family's consent (scopes given and withdrawn)
+    "consent": "genetics.view_consentevent",
     # the audit trail
     "audit_trail": "audit.view_auditrecord",
 }

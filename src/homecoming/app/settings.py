@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "homecoming.app.captivity",
     "homecoming.app.exchanges",
     "homecoming.app.remains",
+    "homecoming.app.genetics",
 ]
 
 MIDDLEWARE = [

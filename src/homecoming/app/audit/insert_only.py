@@ -29,6 +29,8 @@ AUDITED_UPDATE: dict[str, tuple[str, tuple[str, ...]]] = {
     "registry_statusassertion": ("registry.statusassertion", ("review_state",)),
     "captivity_detentionrecord": ("captivity.detentionrecord", ("version",)),
     "remains_personaleffect": ("remains.personaleffect", ("version",)),
+    "genetics_referencefamily": ("genetics.referencefamily", ("version",)),
+    "genetics_familymember": ("genetics.familymember", ("version",)),
 }
 
 
