@@ -32,10 +32,10 @@ from homecoming.app.genetics.choices import (
     MemberSex,
     MinimumFrequencyRule,
     ProfileKind,
-    ProposalDecision as Decision,
     ReferenceSampleKind,
     Relation,
 )
+from homecoming.app.genetics.choices import ProposalDecision as Decision
 
 USER = settings.AUTH_USER_MODEL
 
@@ -134,7 +134,12 @@ class FamilyMember(models.Model):
     code = models.CharField(_("code in the pedigree"), max_length=24)
     relation = models.CharField(_("relation"), max_length=24, choices=Relation.choices)
     relative_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("relative of")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("relative of"),
     )
     sex = models.CharField(_("sex"), max_length=8, choices=MemberSex.choices, default=MemberSex.unknown)
     father = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -191,7 +196,11 @@ class ConsentEvent(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=ConsentAction.choices)
     on = models.DateField(_("date"))
     given_by = models.ForeignKey(
-        FamilyMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        FamilyMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("given or withdrawn by (family member)"),
     )
     note = models.TextField(_("note"), blank=True)
