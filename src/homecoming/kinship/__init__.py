@@ -20,6 +20,7 @@ API summary::
     marker_logliks(ped, loci, {"MO": mo}) / loglik(...) / pedigree_likelihood(...)
     dist = genotype_distribution(ped, "MP", loci=loci, family=[mo])       # one pass per marker
     dist.lrs(poi); dist.markers[0].log_lr_table()
+    donor_power(ped, "MP", loci=loci, family=[mo], threshold=1e4, rng=rng)  # which relative next
     run_kinship_case(read_case("case.json"))                              # the ``expected`` shape
 
 Errors are ``homecoming.errors`` classes (PedigreeError, MarkerError, FrequencyError,
@@ -28,6 +29,7 @@ HypothesisError, CaseFileError, LimitError) naming the person, marker, allele an
 
 from homecoming.kinship.cases import run_dvi_case, run_kinship_case
 from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
+from homecoming.kinship.donors import with_donor
 from homecoming.kinship.dvi.direct import DirectMatch, SampleGroup, direct_match, reassociate
 from homecoming.kinship.dvi.identification import ComponentResult, Identification, identify
 from homecoming.kinship.dvi.joint import (
@@ -57,6 +59,7 @@ from homecoming.kinship.model.markers import Genotype, Locus, Profile, canonical
 from homecoming.kinship.model.mutation import MutationModel, SexMutation, mutation_matrix
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.populations import Population, simulate_population
+from homecoming.kinship.power import DonorOption, donor_power
 from homecoming.kinship.screen import (
     Candidate,
     ReferenceFamily,
@@ -71,6 +74,7 @@ __all__ = [
     "Candidate",
     "ComponentResult",
     "DirectMatch",
+    "DonorOption",
     "DviCase",
     "DviProblem",
     "FamFile",
@@ -101,6 +105,7 @@ __all__ = [
     "SexMutation",
     "canonical_allele",
     "direct_match",
+    "donor_power",
     "evidence_matrix",
     "family_table",
     "family_tables",
@@ -129,6 +134,7 @@ __all__ = [
     "screen",
     "screen_dask",
     "simulate_population",
+    "with_donor",
     "write_case",
     "write_fam",
 ]

@@ -46,7 +46,8 @@ class DonorOption:
     at least ``threshold``. ``expected_log10_lr``: exact expectation of the true missing person's log10
     LR. ``exclusion_power``: exact expected probability that an unrelated person has LR 0 (with a
     mutation model nearly nothing is impossible: pass ``locus.without_mutation`` loci for the classical
-    figure). ``added``: members added to the pedigree, the donor last.
+    figure). ``simulated_mean_log10_lr``: the simulations' mean (a check on the exact figure).
+    ``added``: members added to the pedigree, the donor last.
     """
 
     relation: str
@@ -55,6 +56,7 @@ class DonorOption:
     prob_above_threshold: float
     expected_log10_lr: float
     exclusion_power: float
+    simulated_mean_log10_lr: float
     n_sims: int
     threshold: float
     markers: tuple[str, ...]
@@ -127,6 +129,7 @@ def donor_power(
             prob_above_threshold=float(np.mean(totals[i] >= log_threshold - 1e-12)),
             expected_log10_lr=float(expected[i] / math.log(10)),
             exclusion_power=max(0.0, float(1.0 - keep[i])),
+            simulated_mean_log10_lr=float(np.mean(totals[i]) / math.log(10)),
             n_sims=n_sims,
             threshold=threshold,
             markers=tuple(lc.name for lc in used),
@@ -270,7 +273,9 @@ def _check(
     if missing not in pedigree:
         problems.append(Problem("missing", "is not in the pedigree", missing, f"members are {pedigree.ids}"))
     if missing in fam:
-        problems.append(Problem("missing", "is typed in the family", missing, "the missing person is unknown"))
+        problems.append(
+            Problem("missing", "is typed in the family", missing, "the missing person is unknown")
+        )
     strangers = [k for k in fam if k not in pedigree]
     if strangers:
         problems.append(Problem("family", "profiles of persons not in the pedigree", strangers, ""))
