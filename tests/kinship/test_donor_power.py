@@ -174,7 +174,8 @@ def test_ranking_parents_before_a_cousin_and_today_last() -> None:
     )
     names = [o.relation for o in got]
     assert "father" not in names  # typed: nobody to ask
-    assert names.index("mother") < names.index("paternal_cousin") < names.index("today")
+    assert names.index("mother") < names.index("maternal_cousin") < names.index("today")
+    assert opts_gain(got, "paternal_cousin") == pytest.approx(0.0, abs=1e-9)  # the father says it all
     assert (
         by_relation(got)["mother"].expected_log10_lr > by_relation(got)["maternal_cousin"].expected_log10_lr
     )
@@ -214,3 +215,9 @@ def test_bad_input_is_named() -> None:
         with_donor(ped, "NOBODY", "father")
     with pytest.raises(HypothesisError, match="unknown sex"):
         with_donor(Pedigree.singleton("MP"), "MP", "child")
+
+
+def opts_gain(options: list, relation: str) -> float:  # type: ignore[type-arg]
+    """Expected log10 LR gained over today."""
+    opts = by_relation(options)
+    return float(opts[relation].expected_log10_lr - opts["today"].expected_log10_lr)

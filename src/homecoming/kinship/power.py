@@ -112,6 +112,7 @@ def donor_power(
     for k, locus in enumerate(used):
         pop = _unordered(locus.population_joint[None])[0]
         rows = _marker_rows(candidates, missing, fam, locus, [got[k] for got in first])
+        uniform = rng.random(n_sims)  # common random numbers: every option's draws from the same u
         for c, (pd, pm) in enumerate(rows):
             with np.errstate(divide="ignore"):
                 table = np.log(pm) - np.log(pop)[None, :]
@@ -119,7 +120,7 @@ def donor_power(
             expected[c] += float(np.sum(weights * np.where(weights > 0, table, 0.0)))
             keep[c] *= float(pd @ ((pm > 0) @ pop))
             cdf = np.cumsum(weights.ravel())
-            picks = np.searchsorted(cdf, rng.random(n_sims) * cdf[-1], side="right")
+            picks = np.searchsorted(cdf, uniform * cdf[-1], side="right")
             totals[c] += table.ravel()[np.minimum(picks, cdf.size - 1)]
     out = [
         DonorOption(
