@@ -65,7 +65,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
     plain, ranking = run(None, args.sims, args.reps)
-    mutated, ranking_mut = run(SexMutation.same(MutationModel.make("equal", rate=0.002)), args.sims, args.reps)
+    equal = SexMutation.same(MutationModel.make("equal", rate=0.002))
+    mutated, ranking_mut = run(equal, args.sims, args.reps)
     print("ranking without mutation (best first):")
     for line in ranking:
         print(f"  {line}")
