@@ -13,7 +13,18 @@ import sys
 
 import typer
 
-from homecoming.commands import audit, dvi, exchanges, kinship, persons, remains, screen, site, users
+from homecoming.commands import (
+    audit,
+    dvi,
+    exchanges,
+    genetics_frequencies,
+    kinship,
+    persons,
+    remains,
+    screen,
+    site,
+    users,
+)
 
 app = typer.Typer(
     help="Homecoming: the missing, prisoners of war and the dead of war.",
@@ -35,6 +46,10 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(token_app, name="token")
 app.add_typer(ledger_app, name="ledger")
+genetics_app = typer.Typer(help="Genetics: frequency tables, laboratory files.", no_args_is_help=True)
+frequencies_app = typer.Typer(help="Allele-frequency tables (versioned; one in force).", no_args_is_help=True)
+genetics_app.add_typer(frequencies_app, name="frequencies")
+app.add_typer(genetics_app, name="genetics")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -55,6 +70,7 @@ ledger_app.command("show")(exchanges.ledger_show_command)
 ledger_app.command("decide")(exchanges.ledger_decide_command)
 ledger_app.command("review")(exchanges.ledger_review_command)
 import_app.command("intake")(remains.import_intake_command)
+frequencies_app.command("import")(genetics_frequencies.frequencies_import_command)
 
 
 @app.command("docs-cli", hidden=True)

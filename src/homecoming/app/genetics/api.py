@@ -9,3 +9,9 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["genetics"])
+
+# Each part's endpoints live on its own router, mounted here (a part importing this router would make an
+# import cycle, which tests/architecture refuses).
+from homecoming.app.genetics import api_frequencies  # noqa: E402
+
+router.add_router("", api_frequencies.router)
