@@ -31,6 +31,7 @@ from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.distributions import Family, _inbred, tril
 from homecoming.kinship.donors import RELATIONS, with_donor
 from homecoming.kinship.engine import Job, MarkerResult, marker_results
+from homecoming.kinship.model.alleles import AlleleSpace
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import Pedigree
 
@@ -151,28 +152,43 @@ def _marker_rows(
     """Per candidate ``(P(d), P(m | d))`` over the donor genotypes ``d`` with ``P(d) > 0`` and every
     unordered genotype ``m`` of the missing person (today: ``([1], [P(m)])``)."""
     i, j = tril(locus.n_alleles)
+    typed_alleles = _typed_alleles(fam, locus)
     jobs: list[Job] = []
-    spans: list[tuple[FloatArray, slice]] = []
+    pairs: list[tuple[int, int] | None] = []  # the two unseen alleles an "affine" pass names
+    spans: list[tuple[FloatArray, slice, str | None]] = []
     for c, got in zip(candidates, first, strict=True):
         pd = _unordered(_joint(got, locus, c.relation)[None])[0]
         if c.donor is None:
-            spans.append((pd, slice(0, 0)))
+            spans.append((pd, slice(0, 0), None))
             continue
         live = np.flatnonzero(pd > 0)
-        lump = _lumpable(c.pedigree, missing, locus)
+        mode = _lump_mode(c.pedigree, missing, locus)
         start = len(jobs)
         for g in live.tolist():
             a, b = int(i[g]), int(j[g])
+            named, pair = _named(locus, typed_alleles, {a, b}, mode)
             typed = Profile(c.donor, {locus.name: Genotype(locus.alleles[a], locus.alleles[b])})
             jobs.append(
-                Job(c.pedigree, {**fam, c.donor: typed}, keep=missing, named=[{a, b}] if lump else None)
+                Job(
+                    c.pedigree,
+                    {**fam, c.donor: typed},
+                    keep=missing,
+                    named=None if named is None else [named],
+                )
             )
-        spans.append((pd[live], slice(start, len(jobs))))
+            pairs.append(pair)
+        spans.append((pd[live], slice(start, len(jobs)), mode))
     results = [row[0] for row in marker_results(jobs, [locus])] if jobs else []
     rows = []
-    for c, (pd, span) in zip(candidates, spans, strict=True):
+    for c, (pd, span, mode) in zip(candidates, spans, strict=True):
         if c.donor is None:
             rows.append((np.ones(1), pd[None, :]))
+        elif mode == "affine":
+            joints = [
+                _affine(_joint(r, locus, c.relation), r.space, locus, pair)
+                for r, pair in zip(results[span], pairs[span], strict=True)
+            ]
+            rows.append((pd, _unordered(np.stack(joints))))
         else:
             rows.append((pd, _unordered(_expanded(results[span], locus, c.relation))))
     return rows
@@ -202,16 +218,86 @@ def _expanded(results: Sequence[MarkerResult], locus: Locus, relation: str) -> F
     return out
 
 
-def _lumpable(pedigree: Pedigree, missing: str, locus: Locus) -> bool:
-    """Whether the missing person's joint may be asked over the named alleles and one lump.
+def _lump_mode(pedigree: Pedigree, missing: str, locus: Locus) -> str | None:
+    """How the missing person's joint may be asked over the named alleles and one lump (None: not).
 
-    Without mutation, alleles nobody typed are founder genes drawn from the frequencies: given the
-    data, a gene of the missing person in the lump is allele ``x`` with probability ``p_x / p_lump``,
-    independently for the two genes unless they can come from one founder gene (inbred missing person).
-    With mutation the split inside the lump is not proportional, so the full allele list is used.
+    Let ``U`` be the alleles nobody typed (in the family nor in the donor's genotype) and the missing
+    person not inbred (his two genes cannot come from one founder gene).
+
+    * ``"split"`` (no mutation): a gene of the missing person in ``U`` is a founder gene drawn from the
+      frequencies, so inside the lump it is allele ``x`` with probability ``p_x / p_U``, independently
+      for the two genes.
+    * ``"affine"`` (equal, proportional or trivial mutation, both sexes): these matrices are
+      ``a I + b 1 v^T`` with ``v`` constant or ``p``. Messages sent down the pedigree stay affine in
+      ``p_x`` on ``U`` (founders send ``p_x``; a transmission maps ``f(x)`` to ``a f(x) + b v_x Σ f``),
+      messages sent up are constant on ``U`` (no evidence names an allele of ``U``), so
+      ``P(paternal x, maternal y, data) = [p_x, 1] Q [p_y, 1]^T`` on ``U × U`` and ``s p_x + t`` against
+      a named allele. Naming two alleles of ``U`` with different frequencies determines ``Q``, ``s``
+      and ``t`` (:func:`_affine`); the rest of ``U`` stays lumped.
     """
-    plain = locus.male_matrix is None and locus.female_matrix is None
-    return plain and not _inbred(pedigree, pedigree.index(missing))
+    if _inbred(pedigree, pedigree.index(missing)):
+        return None
+    if locus.male_matrix is None and locus.female_matrix is None:
+        return "split"
+    mut = locus.mutation
+    models = {mut.female.model, mut.male.model} if mut is not None else set()
+    return "affine" if models <= {"equal", "proportional", "trivial"} else None
+
+
+def _typed_alleles(fam: Mapping[str, Profile | Sequence[Profile]], locus: Locus) -> set[int]:
+    """Locus allele indices seen in any family profile at ``locus``."""
+    out: set[int] = set()
+    for value in fam.values():
+        for prof in [value] if isinstance(value, Profile) else value:
+            g = prof.get(locus.name)
+            if g is not None:
+                out.update(locus.index(a) for a in g.alleles)
+    return out
+
+
+def _named(
+    locus: Locus, typed: set[int], donor: set[int], mode: str | None
+) -> tuple[set[int] | None, tuple[int, int] | None]:
+    """The alleles a donor genotype's pass names (None: every allele) and, for ``"affine"``, the two
+    unseen ones among them (the rarest and the commonest)."""
+    if mode == "split":
+        return donor, None
+    unseen = [a for a in range(locus.n_alleles) if a not in typed and a not in donor]
+    if mode != "affine" or len(unseen) < 4:
+        return None, None
+    p = locus.freq_array[unseen]
+    pair = (unseen[int(np.argmin(p))], unseen[int(np.argmax(p))])
+    if pair[0] == pair[1]:
+        pair = (unseen[0], unseen[1])
+    return donor | set(pair), pair
+
+
+def _affine(joint: FloatArray, space: AlleleSpace, locus: Locus, pair: tuple[int, int] | None) -> FloatArray:
+    """The ordered joint over every allele from a pass naming two unseen alleles ``pair``."""
+    n = locus.n_alleles
+    if not space.lumped or pair is None:
+        return joint
+    p = locus.freq_array
+    idx = space.lookup(n)
+    lump = space.n - 1
+    x0, x1 = pair
+    u = np.array([a for a in range(n) if idx[a] == lump or a in (x0, x1)])
+    nn = np.array([a for a in range(n) if idx[a] != lump and a not in (x0, x1)], dtype=np.intp)
+    c = [idx[x0], idx[x1]]
+    basis = np.array([[p[x0], 1.0], [p[x1], 1.0]])
+    if abs(p[x0] - p[x1]) <= 1e-12 * p[x1]:  # every unseen allele alike: constant on U
+        basis = np.array([[0.0, 1.0], [1.0, 1.0]])
+        phi = np.column_stack([np.zeros(u.size), np.ones(u.size)])
+    else:
+        phi = np.column_stack([p[u], np.ones(u.size)])
+    inv = np.linalg.inv(basis)
+    out = np.zeros((n, n))
+    out[np.ix_(nn, nn)] = joint[np.ix_(idx[nn], idx[nn])]
+    out[np.ix_(nn, u)] = (joint[np.ix_(idx[nn], c)] @ inv.T) @ phi.T
+    out[np.ix_(u, nn)] = phi @ (inv @ joint[np.ix_(c, idx[nn])])
+    out[np.ix_(u, u)] = phi @ (inv @ joint[np.ix_(c, c)] @ inv.T) @ phi.T
+    clipped: FloatArray = np.clip(out, 0.0, None)
+    return clipped
 
 
 def _joint(got: MarkerResult, locus: Locus, relation: str) -> FloatArray:
