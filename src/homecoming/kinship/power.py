@@ -31,7 +31,6 @@ from homecoming.errors import HypothesisError, Problem
 from homecoming.kinship.distributions import Family, _inbred, tril
 from homecoming.kinship.donors import RELATIONS, with_donor
 from homecoming.kinship.engine import Job, MarkerResult, marker_results
-from homecoming.kinship.model.alleles import AlleleSpace
 from homecoming.kinship.model.markers import Genotype, Locus, Profile
 from homecoming.kinship.model.pedigree import Pedigree
 
@@ -180,42 +179,12 @@ def _marker_rows(
         spans.append((pd[live], slice(start, len(jobs)), mode))
     results = [row[0] for row in marker_results(jobs, [locus])] if jobs else []
     rows = []
-    for c, (pd, span, mode) in zip(candidates, spans, strict=True):
+    for c, (pd, span, _mode) in zip(candidates, spans, strict=True):
         if c.donor is None:
             rows.append((np.ones(1), pd[None, :]))
-        elif mode == "affine":
-            joints = [
-                _affine(_joint(r, locus, c.relation), r.space, locus, pair)
-                for r, pair in zip(results[span], pairs[span], strict=True)
-            ]
-            rows.append((pd, _unordered(np.stack(joints))))
         else:
-            rows.append((pd, _unordered(_expanded(results[span], locus, c.relation))))
+            rows.append((pd, _unordered(_expanded(results[span], pairs[span], locus, c.relation))))
     return rows
-
-
-def _expanded(results: Sequence[MarkerResult], locus: Locus, relation: str) -> FloatArray:
-    """``[k, a, b]``: the ordered joints over every allele of ``locus``, a lumped allele split by
-    frequency (see :func:`_lumpable`)."""
-    n = locus.n_alleles
-    width = max(r.space.n for r in results)
-    buf = np.zeros((len(results), width, width))
-    idx = np.empty((len(results), n), dtype=np.intp)
-    weight = np.ones((len(results), n))
-    p = locus.freq_array
-    for k, got in enumerate(results):
-        joint = _joint(got, locus, relation)
-        space = got.space
-        buf[k, : space.n, : space.n] = joint
-        if space.lumped:
-            idx[k] = space.lookup(n)
-            in_lump = idx[k] == space.n - 1
-            weight[k, in_lump] = p[in_lump] / p[in_lump].sum()
-        else:
-            idx[k] = np.arange(n)
-    rows = np.arange(len(results))[:, None, None]
-    out: FloatArray = buf[rows, idx[:, :, None], idx[:, None, :]] * weight[:, :, None] * weight[:, None, :]
-    return out
 
 
 def _lump_mode(pedigree: Pedigree, missing: str, locus: Locus) -> str | None:
@@ -272,32 +241,54 @@ def _named(
     return donor | set(pair), pair
 
 
-def _affine(joint: FloatArray, space: AlleleSpace, locus: Locus, pair: tuple[int, int] | None) -> FloatArray:
-    """The ordered joint over every allele from a pass naming two unseen alleles ``pair``."""
-    n = locus.n_alleles
-    if not space.lumped or pair is None:
-        return joint
+def _expanded(
+    results: Sequence[MarkerResult], pairs: Sequence[tuple[int, int] | None], locus: Locus, relation: str
+) -> FloatArray:
+    """``[k, a, b]``: the ordered joints over every allele of ``locus`` of passes on lumped spaces.
+
+    Each joint ``J`` over a space is mapped by a selector ``R`` (alleles x space): ``R J R^T``. A named
+    allele selects its own row; an allele in the lump gets ``p_x / p_U`` of the lump (``"split"``) or,
+    when two unseen alleles ``x0, x1`` are named (``"affine"``, see :func:`_lump_mode`), the linear
+    interpolation in ``p_x`` between them: weights ``(p_x - p_1) / (p_0 - p_1)`` and
+    ``(p_0 - p_x) / (p_0 - p_1)`` (both 1/2 when every unseen allele has the same frequency).
+    """
+    n, k = locus.n_alleles, len(results)
+    width = max(r.space.n for r in results)
+    joints = np.zeros((k, width, width))
+    idx = np.tile(np.arange(n), (k, 1))
+    in_lump = np.zeros((k, n), dtype=bool)
+    for row, got in enumerate(results):
+        space = got.space
+        joints[row, : space.n, : space.n] = _joint(got, locus, relation)
+        if space.lumped:
+            idx[row] = space.lookup(n)
+            in_lump[row] = idx[row] == space.n - 1
     p = locus.freq_array
-    idx = space.lookup(n)
-    lump = space.n - 1
-    x0, x1 = pair
-    u = np.array([a for a in range(n) if idx[a] == lump or a in (x0, x1)])
-    nn = np.array([a for a in range(n) if idx[a] != lump and a not in (x0, x1)], dtype=np.intp)
-    c = [idx[x0], idx[x1]]
-    basis = np.array([[p[x0], 1.0], [p[x1], 1.0]])
-    if abs(p[x0] - p[x1]) <= 1e-12 * p[x1]:  # every unseen allele alike: constant on U
-        basis = np.array([[0.0, 1.0], [1.0, 1.0]])
-        phi = np.column_stack([np.zeros(u.size), np.ones(u.size)])
-    else:
-        phi = np.column_stack([p[u], np.ones(u.size)])
-    inv = np.linalg.inv(basis)
-    out = np.zeros((n, n))
-    out[np.ix_(nn, nn)] = joint[np.ix_(idx[nn], idx[nn])]
-    out[np.ix_(nn, u)] = (joint[np.ix_(idx[nn], c)] @ inv.T) @ phi.T
-    out[np.ix_(u, nn)] = phi @ (inv @ joint[np.ix_(c, idx[nn])])
-    out[np.ix_(u, u)] = phi @ (inv @ joint[np.ix_(c, c)] @ inv.T) @ phi.T
-    clipped: FloatArray = np.clip(out, 0.0, None)
-    return clipped
+    sel = np.zeros((k, n, width))
+    kk, aa = np.nonzero(~in_lump)
+    sel[kk, aa, idx[kk, aa]] = 1.0
+    affine = np.array([pair is not None for pair in pairs], dtype=bool) & in_lump.any(axis=1)
+    split = in_lump & ~affine[:, None]
+    kk, aa = np.nonzero(split)
+    mass = (split * p[None, :]).sum(axis=1)
+    sel[kk, aa, idx[kk, aa]] = p[aa] / mass[kk]
+    rows = np.flatnonzero(affine)
+    if rows.size:
+        x = np.array([pairs[r] for r in rows.tolist()], dtype=np.intp)
+        unseen = in_lump[rows]
+        unseen[np.arange(rows.size), x[:, 0]] = unseen[np.arange(rows.size), x[:, 1]] = True
+        p0, p1 = p[x[:, 0]], p[x[:, 1]]
+        c0, c1 = idx[rows, x[:, 0]], idx[rows, x[:, 1]]
+        sel[rows[:, None], np.arange(n)[None, :], c0[:, None]] *= ~unseen  # the named x0, x1 rows too
+        sel[rows[:, None], np.arange(n)[None, :], c1[:, None]] *= ~unseen
+        jj, aa = np.nonzero(unseen)
+        gap = p0 - p1
+        flat = np.abs(gap) <= 1e-12 * np.maximum(p0, p1)
+        w0 = np.where(flat[jj], 0.5, (p[aa] - p1[jj]) / np.where(flat, 1.0, gap)[jj])
+        sel[rows[jj], aa, c0[jj]] += w0
+        sel[rows[jj], aa, c1[jj]] += 1.0 - w0
+    out: FloatArray = np.clip(sel @ joints @ sel.transpose(0, 2, 1), 0.0, None)
+    return out
 
 
 def _joint(got: MarkerResult, locus: Locus, relation: str) -> FloatArray:
