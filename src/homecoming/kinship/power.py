@@ -152,13 +152,14 @@ def _marker_rows(
     unordered genotype ``m`` of the missing person (today: ``([1], [P(m)])``)."""
     i, j = tril(locus.n_alleles)
     typed_alleles = _typed_alleles(fam, locus)
+    genotypes: dict[int, Genotype] = {}  # shared by the candidates
     jobs: list[Job] = []
     pairs: list[tuple[int, int] | None] = []  # the two unseen alleles an "affine" pass names
-    spans: list[tuple[FloatArray, slice, str | None]] = []
+    spans: list[tuple[FloatArray, slice]] = []
     for c, got in zip(candidates, first, strict=True):
         pd = _unordered(_joint(got, locus, c.relation)[None])[0]
         if c.donor is None:
-            spans.append((pd, slice(0, 0), None))
+            spans.append((pd, slice(0, 0)))
             continue
         live = np.flatnonzero(pd > 0)
         mode = _lump_mode(c.pedigree, missing, locus)
@@ -166,7 +167,8 @@ def _marker_rows(
         for g in live.tolist():
             a, b = int(i[g]), int(j[g])
             named, pair = _named(locus, typed_alleles, {a, b}, mode)
-            typed = Profile(c.donor, {locus.name: Genotype(locus.alleles[a], locus.alleles[b])})
+            geno = genotypes.get(g) or genotypes.setdefault(g, Genotype(locus.alleles[a], locus.alleles[b]))
+            typed = Profile(c.donor, {locus.name: geno})
             jobs.append(
                 Job(
                     c.pedigree,
@@ -176,10 +178,10 @@ def _marker_rows(
                 )
             )
             pairs.append(pair)
-        spans.append((pd[live], slice(start, len(jobs)), mode))
+        spans.append((pd[live], slice(start, len(jobs))))
     results = [row[0] for row in marker_results(jobs, [locus])] if jobs else []
     rows = []
-    for c, (pd, span, _mode) in zip(candidates, spans, strict=True):
+    for c, (pd, span) in zip(candidates, spans, strict=True):
         if c.donor is None:
             rows.append((np.ones(1), pd[None, :]))
         else:
