@@ -268,3 +268,64 @@ def test_affine_lump_split_equals_the_full_allele_list(model: str) -> None:
         assert opt.expected_log10_lr == pytest.approx(other.expected_log10_lr, rel=1e-9, abs=1e-13), name
         assert opt.prob_above_threshold == other.prob_above_threshold, name
         assert opt.simulated_mean_log10_lr == pytest.approx(other.simulated_mean_log10_lr, rel=1e-9), name
+
+
+def slow_expectation(ped: Pedigree, relation: str, locus: Locus, fam: dict) -> tuple[float, float]:  # type: ignore[type-arg]
+    """(donor_power's expected natural-log LR, the same from informativeness summed over the donor's
+    genotypes)."""
+    got = donor_power(
+        ped, "MP", loci=[locus], family=fam, threshold=100.0, rng=np.random.default_rng(3), options=[relation]
+    )
+    fast = by_relation(got)[relation].expected_log10_lr * math.log(10)
+    ext, donor = with_donor(ped, "MP", relation, typed=fam)
+    dist = genotype_distribution(ext, donor, loci=[locus], family=fam).markers[0]
+    slow = 0.0
+    for (a, b), pd in dist.genotype_probabilities().items():
+        if pd > 0:
+            typed = {**fam, donor: Profile(donor, {locus.name: Genotype(a, b)})}
+            info = informativeness(
+                ext, "MP", loci=[locus], family=typed, rng=np.random.default_rng(0), n_sims=1
+            )
+            slow += pd * info.expected_log_lr_true
+    return fast, slow
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.01])
+def test_spouse_of_a_missing_father_with_a_typed_child(rate: float) -> None:
+    mutation = SexMutation.same(MutationModel.make("equal", rate=rate)) if rate else None
+    locus = Locus("M12", TWELVE.alleles, TWELVE.frequencies, mutation=mutation)
+    ped = Pedigree.from_records(
+        [("MP", None, None, "male"), ("W", None, None, "female"), ("KID", "MP", "W", "female")]
+    )
+    fam = {"KID": Profile.from_mapping("KID", {"M12": "c/g"})}
+    fast, slow = slow_expectation(ped, "spouse", locus, fam)
+    assert fast == pytest.approx(slow, rel=1e-10)
+    assert fast > slow_expectation(ped, "paternal_cousin", locus, fam)[0] > 0
+
+
+def test_inbred_missing_person_runs_on_every_allele() -> None:
+    """Parents are half siblings: the lump splits do not hold, the full allele list is used."""
+    locus = Locus(
+        "M12",
+        TWELVE.alleles,
+        TWELVE.frequencies,
+        mutation=SexMutation.same(MutationModel.make("equal", rate=0.01)),
+    )
+    ped = Pedigree.from_records(
+        [
+            ("GF", None, None, "male"),
+            ("GM1", None, None, "female"),
+            ("GM2", None, None, "female"),
+            ("FA", "GF", "GM1", "male"),
+            ("MO", "GF", "GM2", "female"),
+            ("MP", "FA", "MO", "male"),
+            ("SIB", "FA", "MO", "female"),
+        ]
+    )
+    fam = {"SIB": Profile.from_mapping("SIB", {"M12": "a/k"})}
+    for relation in ("father", "full_sibling"):
+        fast, slow = slow_expectation(ped, relation, locus, fam)
+        assert fast == pytest.approx(slow, rel=1e-10)
+    plain = Locus("M12", TWELVE.alleles, TWELVE.frequencies)
+    fast, slow = slow_expectation(ped, "mother", plain, fam)
+    assert fast == pytest.approx(slow, rel=1e-10)

@@ -7,7 +7,9 @@
   the true missing person, and simulated distributions of the total log10 LR for the true missing person
   and for an unrelated person.
 * :func:`next_relative` ranks untyped relatives by the expected informativeness if they were typed
-  (their genotypes simulated given the current family data).
+  (their genotypes simulated given the current family data). Slow (one genotype distribution per
+  simulation) and limited to members already in the pedigree:
+  :func:`homecoming.kinship.power.donor_power` answers the same question exactly and fast.
 """
 
 from __future__ import annotations
