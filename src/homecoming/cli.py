@@ -18,6 +18,7 @@ from homecoming.commands import (
     dvi,
     exchanges,
     genetics_frequencies,
+    genetics,
     kinship,
     persons,
     remains,
@@ -71,6 +72,7 @@ ledger_app.command("decide")(exchanges.ledger_decide_command)
 ledger_app.command("review")(exchanges.ledger_review_command)
 import_app.command("intake")(remains.import_intake_command)
 frequencies_app.command("import")(genetics_frequencies.frequencies_import_command)
+genetics_app.command("read")(genetics.read_command)
 
 
 @app.command("docs-cli", hidden=True)
