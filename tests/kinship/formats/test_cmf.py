@@ -343,3 +343,41 @@ def test_not_well_formed_and_not_cmf() -> None:
         "file: is not a CODIS CMF file: its root element is not CODISImportFile (got 'persons'); export "
         "the profiles from CODIS or the analysis software as CMF 3.2 XML"
     ]
+
+
+def test_fast_and_tree_readings_agree() -> None:
+    """The fast reading is taken for ordinary files and gives what the C tree reading gives."""
+    from homecoming.kinship.formats.cmf_scan import (
+        HEADER_FIELDS,
+        fast_specimens,
+        specimen_lines,
+        tree_specimens,
+    )
+
+    for name in (
+        "homecoming_family.xml",
+        "osiris_CODIS-32.AppendixAexample.xml",
+        "smartrank_Codis-Single-Profile.xml",
+    ):
+        data = (DATA / name).read_bytes()
+        text = data.decode("utf-8-sig")
+        start = text.find("<SPECIMEN")
+        fast = fast_specimens(text, start)
+        assert fast is not None, name
+        tree = list(tree_specimens(data, {}, specimen_lines(text)))
+        assert [(r.attrs, r.fields, line) for r, line in fast] == [
+            (r.attrs, r.fields, line) for r, line in tree
+        ]
+        for (f, _l), (t, _m) in zip(fast, tree, strict=True):
+            assert [lc[1] for lc in f.loci] == [lc[1] for lc in t.loci]
+        assert HEADER_FIELDS[0] == "HEADERVERSION"
+
+
+def test_a_closing_tag_spelled_otherwise_is_read_the_slow_way_alike() -> None:
+    data = (DATA / "homecoming_family.xml").read_text()
+    odd = data.replace("</LOCUS>", "</LOCUS >", 1).replace("</SPECIMEN>", "</SPECIMEN\n>", 1)
+    got = [dataclasses.replace(p, line=0) for p in read_cmf(odd.encode()).profiles]
+    assert got == [dataclasses.replace(p, line=0) for p in read("homecoming_family.xml").profiles]
+    from homecoming.kinship.formats.cmf_scan import fast_specimens
+
+    assert fast_specimens(odd, odd.find("<SPECIMEN")) is None

@@ -26,39 +26,37 @@ not text in that encoding (Windows-1251 bytes in a UTF-8 file) are a problem nam
 from __future__ import annotations
 
 import hashlib
-import html
-import io
 import re
-import xml.etree.ElementTree as ET  # the body only, after the DOCTYPE check below
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from xml.parsers import expat as pyexpat
-from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from homecoming.errors import Problem, ValidationError
+from homecoming.errors import Problem
 from homecoming.kinship.formats.alleles import read_locus
-from homecoming.kinship.formats.lab import LabFile, LabLocus, LabProfile
-from homecoming.kinship.formats.specimens import CMF_CATEGORY, category_of, category_problem, make_profile
-
-NAMESPACE = "urn:CODISImportFile-schema"
-MAX_LOCI = 32
-MAX_ALLELES = 8
-HEADER_FIELDS = (
-    "HEADERVERSION",
-    "MESSAGETYPE",
-    "DESTINATIONORI",
-    "SOURCELAB",
-    "SUBMITBYUSERID",
-    "SUBMITDATETIME",
-    "BATCHID",
-    "KIT",
+from homecoming.kinship.formats.cmf_scan import (
+    HEADER,
+    HEADER_FIELDS,
+    SPECIMEN_TAG,
+    Raw,
+    RawLocus,
+    attrs_of,
+    fast_specimens,
+    specimen_lines,
+    text_of,
+    tree_specimens,
+    values_of,
 )
+from homecoming.kinship.formats.cmf_write import MAX_ALLELES, MAX_LOCI, NAMESPACE
+from homecoming.kinship.formats.cmf_write import write_cmf as write_cmf  # re-exported
+from homecoming.kinship.formats.lab import LabFile, LabLocus, LabProfile
+from homecoming.kinship.formats.specimens import category_of, category_problem, make_profile
+
+__all__ = ["HEADER_FIELDS", "MAX_ALLELES", "MAX_LOCI", "NAMESPACE", "read_cmf", "write_cmf"]
+
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_SPECIMEN_TAG = re.compile(r"<(?:[\w.-]++:)?SPECIMEN[\s>]")
 
 
 # ---------------------------------------------------------------- reading
@@ -185,135 +183,6 @@ def _refuse_dtd(text: str, name: str) -> Problem | None:
     return Problem("file", "has a DOCTYPE: refused", name, hint)
 
 
-def _specimen_lines(text: str) -> list[int]:
-    """The line of each ``<SPECIMEN`` in order (one pass over the text)."""
-    lines: list[int] = []
-    line, last = 1, 0
-    for found in _SPECIMEN_TAG.finditer(text):
-        line += text.count("\n", last, found.start())
-        last = found.start()
-        lines.append(line)
-    return lines
-
-
-def _local(tag: str) -> str:
-    return tag[tag.rfind("}") + 1 :]
-
-
-@dataclass
-class _Raw:
-    """One specimen as written: its attributes, simple fields and loci (attributes, name, allele values)."""
-
-    attrs: dict[str, str] | None  # None: no SPECIMEN tag seen (the fast reading gives up)
-    fields: dict[str, str]
-    loci: list[tuple[dict[str, str], str, list[str]]]
-
-
-_P = r"(?:[\w.-]++:)?"  # an optional namespace prefix (possessive: no backtracking)
-_HEADER = re.compile(rf"<{_P}({'|'.join(HEADER_FIELDS)})\b[^>/]*>([^<]*)<")
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_CLOSE = re.compile(rf"</{_P}SPECIMEN\s*>")
-
-
-def _text(value: str) -> str:
-    return html.unescape(value).strip() if "&" in value else value.strip()
-
-
-def _attrs_of(text: str) -> dict[str, str]:
-    if "=" not in text:
-        return {}
-    return {
-        m.group(1): _text(m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)
-    }
-
-
-def _fast_specimens(text: str, start: int) -> Iterator[tuple[_Raw, int]] | None:
-    """The specimens read by splitting at their closing tags (the file is well-formed XML: expat checked
-    it before), or None when the file uses what this does not read (CDATA, processing instructions,
-    empty elements, closing tags spelled in more than one way)."""
-    body = text[start:]
-    if "<![CDATA[" in body or "<?" in body or re.search(rf"<{_P}(?:SPECIMEN|LOCUS|ALLELE)\b[^>]*/>", body):
-        return None
-    if "<!--" in body:
-        body = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group().count("\n"), body, flags=re.S)
-    closes = {m.group(0) for m in _CLOSE.finditer(body)}
-    if len(closes) != 1:
-        return None
-    close = closes.pop()
-    prefix = close[2 : close.index("SPECIMEN")]
-    chunks = body.split(close)[:-1]
-    token = re.compile(_TOKEN.replace("PREFIX", re.escape(prefix)))
-    found = list(_with_lines(token, f"<{prefix}SPECIMEN", chunks, text.count("\n", 0, start) + 1, close))
-    names = sum(1 for raw, _line in found for _a, name, _v in raw.loci if name)
-    values = sum(len(v) for raw, _line in found for _a, _n, v in raw.loci)
-    if (
-        any(raw.attrs is None for raw, _line in found)
-        or 2 * names != body.count("LOCUSNAME>")
-        or 2 * values != body.count("ALLELEVALUE>")
-    ):
-        return None  # a specimen or element spelled otherwise (another namespace prefix): the slow way
-    return iter(found)
-
-
-def _with_lines(
-    token: re.Pattern[str], opening: str, chunks: list[str], line: int, close: str
-) -> Iterator[tuple[_Raw, int]]:
-    """Each chunk's specimen and the line its ``<SPECIMEN`` tag is on."""
-    close_lines = close.count("\n")
-    for chunk in chunks:
-        at = chunk.find(opening)
-        yield _fast_specimen(token, chunk), line + chunk.count("\n", 0, max(at, 0))
-        line += chunk.count("\n") + close_lines
-
-
-#: the tags read, after the one namespace prefix the file uses (``PREFIX`` is replaced by it)
-_TOKEN = (
-    r"<PREFIX(SPECIMENCATEGORY|SPECIMENCOMMENT|SPECIMENID|SPECIMEN|LOCUSNAME|LOCUS|ALLELEVALUE)"
-    r"\b([^>]*)>([^<]*)"
-)
-
-
-def _fast_specimen(token: re.Pattern[str], chunk: str) -> _Raw:
-    """One specimen from its text: a single pass over its tags."""
-    raw = _Raw(None, {}, [])
-    values: list[str] = []
-    for tag, attrs, value in token.findall(chunk):
-        if tag == "ALLELEVALUE":
-            values.append(value.strip() if "&" not in value else _text(value))
-        elif tag == "LOCUSNAME" and raw.loci:
-            raw.loci[-1] = (raw.loci[-1][0], _text(value), values)
-        elif tag == "LOCUS":
-            values = []
-            raw.loci.append((_attrs_of(attrs), "", values))
-        elif tag == "SPECIMEN":
-            raw.attrs = _attrs_of(attrs)
-        elif tag != "LOCUSNAME":
-            raw.fields[tag] = _text(value)
-    return raw
-
-
-def _tree_specimens(body: bytes, header: dict[str, str], lines: list[int]) -> Iterator[tuple[_Raw, int]]:
-    """The specimens read with the C ``iterparse`` (the slower path for unusual files)."""
-    count = 0
-    for _event, elem in ET.iterparse(io.BytesIO(body), events=("end",)):
-        local = _local(elem.tag)
-        if local == "SPECIMEN":
-            count += 1
-            fields = {_local(c.tag): _text(c.text or "") for c in elem if _local(c.tag) != "LOCUS"}
-            loci = []
-            for locus in elem:
-                if _local(locus.tag) != "LOCUS":
-                    continue
-                parts = {_local(c.tag): c for c in locus}
-                name = _text(parts["LOCUSNAME"].text or "") if "LOCUSNAME" in parts else ""
-                values = [_text(a.text or "") for al in locus if _local(al.tag) == "ALLELE" for a in al]
-                loci.append((dict(locus.attrib), name, values))
-            yield _Raw(dict(elem.attrib), fields, loci), lines[count - 1] if count <= len(lines) else count
-            elem.clear()
-        elif local in HEADER_FIELDS and not count:
-            header[local] = _text(elem.text or "")
-
-
 class _Reader:
     """The state of one CMF read: header, profiles, problems, notes, ids seen."""
 
@@ -324,15 +193,18 @@ class _Reader:
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.seen: dict[str, int] = {}
-        self.cache: dict[tuple[str, tuple[str, ...], str, str], LabLocus] = {}
+        self.cache: dict[RawLocus, LabLocus] = {}
 
     def run(self, text: str, body: bytes) -> None:
-        start = (_SPECIMEN_TAG.search(text) or re.search(r"\Z", text)).start()  # type: ignore[union-attr]
-        specimens = _fast_specimens(text, start)
-        if specimens is None:
-            specimens = _tree_specimens(body, self.header, _specimen_lines(text))
+        found = SPECIMEN_TAG.search(text)
+        start = found.start() if found else len(text)
+        fast = fast_specimens(text, start)
+        specimens: Iterable[tuple[Raw, int]]
+        if fast is None:
+            specimens = tree_specimens(body, self.header, specimen_lines(text))
         else:
-            self.header.update((m.group(1), _text(m.group(2))) for m in _HEADER.finditer(text, 0, start))
+            specimens = fast
+            self.header.update((m.group(1), text_of(m.group(2))) for m in HEADER.finditer(text, 0, start))
         count = 0
         for raw, line in specimens:
             count += 1
@@ -342,7 +214,7 @@ class _Reader:
                 Problem("file", "holds no SPECIMEN", self.name, "a CMF file lists at least one specimen")
             )
 
-    def specimen(self, raw: _Raw, line: int) -> None:
+    def specimen(self, raw: Raw, line: int) -> None:
         sid = raw.fields.get("SPECIMENID", "")
         where = f"specimen {sid or f'#{len(self.profiles) + 1}'}"
         if not sid:
@@ -366,7 +238,7 @@ class _Reader:
         if category is None:
             self.problems.append(category_problem(written, field=f"{where}, SPECIMENCATEGORY", row=line))
         loci = self.loci(raw, where, line)
-        attrs = raw.attrs or {}
+        attrs = raw.attrs
         extra = {k: v for k, v in attrs.items() if k in ("SOURCEID", "CASEID")}
         if "SPECIMENCOMMENT" in raw.fields:
             extra["SPECIMENCOMMENT"] = raw.fields["SPECIMENCOMMENT"]
@@ -385,7 +257,7 @@ class _Reader:
             )
         )
 
-    def loci(self, raw: _Raw, where: str, line: int) -> list[LabLocus]:
+    def loci(self, raw: Raw, where: str, line: int) -> list[LabLocus]:
         if len(raw.loci) > MAX_LOCI:
             self.problems.append(
                 Problem(
@@ -398,30 +270,18 @@ class _Reader:
             )
         loci: list[LabLocus] = []
         names: set[str] = set()
-        header_kit, header_batch = self.header.get("KIT", ""), self.header.get("BATCHID", "")
-        for attrs, written_name, values in raw.loci:
-            if len(values) > MAX_ALLELES:
-                field = f"{where}, locus {written_name or '(no LOCUSNAME)'}"
-                self.problems.append(
-                    Problem(
-                        field,
-                        f"has {len(values)} alleles; CMF 3.2 allows at most {MAX_ALLELES} per locus",
-                        len(values),
-                        "check the locus: a sample with this many alleles is a mixture of many people",
-                        line,
-                    )
-                )
-            kit = attrs.get("KIT", "") or header_kit if attrs else header_kit
-            batch = attrs.get("BATCHID", "") or header_batch if attrs else header_batch
-            locus = self.locus(written_name, values, kit, batch, where, line)
+        for written in raw.loci:
+            locus = self.cache.get(written) if isinstance(written[2], str) else None  # fast path: all text
             if locus is None:
-                continue
+                locus = self.locus(written, where, line)
+                if locus is None:
+                    continue
             if locus.locus in names:
                 self.problems.append(
                     Problem(
-                        f"{where}, locus {written_name}",
+                        f"{where}, locus {locus.written_name}",
                         "appears twice in the specimen",
-                        written_name,
+                        locus.written_name,
                         "keep one reading",
                         line,
                     )
@@ -431,110 +291,34 @@ class _Reader:
             loci.append(locus)
         return loci
 
-    def locus(
-        self, name: str, values: list[str], kit: str, batch: str, where: str, line: int
-    ) -> LabLocus | None:
-        """One locus; a locus read once is reused (frozen), which makes large files fast."""
-        key = (name, tuple(values), kit, batch)
-        found = self.cache.get(key)
-        if found is not None:
-            return found
+    def locus(self, written: RawLocus, where: str, line: int) -> LabLocus | None:
+        """One locus; a locus read once from the same text is reused (frozen): large files read fast."""
+        attrs = attrs_of(written[0]) if isinstance(written[0], str) else written[0]
+        name = written[1]
+        values = values_of(written[2]) if isinstance(written[2], str) else written[2]
         field = f"{where}, locus {name or '(no LOCUSNAME)'}"
+        if len(values) > MAX_ALLELES:
+            self.problems.append(
+                Problem(
+                    field,
+                    f"has {len(values)} alleles; CMF 3.2 allows at most {MAX_ALLELES} per locus",
+                    len(values),
+                    "check the locus: a sample with this many alleles is a mixture of many people",
+                    line,
+                )
+            )
+        kit = attrs.get("KIT", "") or self.header.get("KIT", "")
+        batch = attrs.get("BATCHID", "") or self.header.get("BATCHID", "")
         got = read_locus(name, values, field=field, row=line, kit=kit, batch=batch)
         self.problems.extend(got.problems)
         if got.note and got.note not in self.notes:
             self.notes.append(got.note)
-        if got.locus is not None and len(self.cache) < 100_000:
-            self.cache[key] = got.locus
+        if (
+            got.locus is not None
+            and len(values) <= MAX_ALLELES
+            and isinstance(written[0], str)
+            and isinstance(written[2], str)
+            and len(self.cache) < 100_000
+        ):
+            self.cache[(written[0], name, written[2])] = got.locus
         return got.locus
-
-
-# ---------------------------------------------------------------- writing
-
-#: the CMF name written for a canonical locus name where CODIS spells it otherwise
-CMF_LOCUS = {"AMEL": "Amelogenin"}
-
-
-def write_cmf(
-    profiles: Iterable[LabProfile],
-    *,
-    source_lab: str,
-    destination_ori: str,
-    submitted_by: str,
-    submitted_at: datetime,
-    batch_id: str = "",
-    kit: str = "",
-) -> bytes:
-    """A CMF 3.2 file (UTF-8) of ``profiles``; raises ValidationError listing every profile CMF cannot hold.
-
-    Loci are written under their canonical names, alleles as the laboratory wrote them; READINGBY and
-    READINGDATETIME (which the reader does not keep) are ``submitted_by`` and ``submitted_at``.
-    """
-    profiles = list(profiles)
-    problems = _write_problems(profiles)
-    if problems:
-        raise ValidationError.from_problems(problems, "the profiles to write as CMF", listed=None)
-    when = submitted_at.replace(microsecond=0, tzinfo=None).isoformat()
-    header = {
-        "HEADERVERSION": "3.2",
-        "MESSAGETYPE": "Import",
-        "DESTINATIONORI": destination_ori,
-        "SOURCELAB": source_lab,
-        "SUBMITBYUSERID": submitted_by,
-        "SUBMITDATETIME": when,
-        "BATCHID": batch_id,
-        "KIT": kit,
-    }
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<CODISImportFile xmlns="{NAMESPACE}">']
-    out += [f"  <{k}>{escape(v)}</{k}>" for k, v in header.items() if v]
-    for profile in profiles:
-        out.extend(_specimen_xml(profile, submitted_by, when, batch_id, kit))
-    out.append("</CODISImportFile>")
-    return ("\r\n".join(out) + "\r\n").encode("utf-8")
-
-
-def _write_problems(profiles: list[LabProfile]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for p in profiles:
-        where = f"specimen {p.specimen}"
-        if p.specimen in seen:
-            problems.append(
-                Problem(where, "appears twice", p.specimen, "specimen ids are unique in a CMF file")
-            )
-        seen.add(p.specimen)
-        if p.category not in CMF_CATEGORY:
-            problems.append(Problem(where, "has no CMF specimen category", p.category, "set its category"))
-        if len(p.loci) > MAX_LOCI:
-            problems.append(Problem(where, f"has more than {MAX_LOCI} loci", len(p.loci), "split by kit"))
-        problems += [
-            Problem(f"{where}, locus {lc.locus}", f"has more than {MAX_ALLELES} alleles", len(lc.written))
-            for lc in p.loci
-            if len(lc.written) > MAX_ALLELES
-        ]
-    return problems
-
-
-def _specimen_xml(p: LabProfile, user: str, when: str, batch_id: str, kit: str) -> Iterator[str]:
-    attrs = _attrs({k: p.raw.get(k, "") for k in ("SOURCEID", "CASEID")})
-    if "partial" in p.flags:
-        attrs += ' PARTIAL="true"'
-    yield f"  <SPECIMEN{attrs}>"
-    yield f"    <SPECIMENID>{escape(p.specimen)}</SPECIMENID>"
-    yield f"    <SPECIMENCATEGORY>{escape(CMF_CATEGORY[p.category])}</SPECIMENCATEGORY>"
-    if p.raw.get("SPECIMENCOMMENT"):
-        yield f"    <SPECIMENCOMMENT>{escape(p.raw['SPECIMENCOMMENT'])}</SPECIMENCOMMENT>"
-    for lc in p.loci:
-        own = {"BATCHID": lc.batch if lc.batch != batch_id else "", "KIT": lc.kit if lc.kit != kit else ""}
-        yield f"    <LOCUS{_attrs(own)}>"
-        yield f"      <LOCUSNAME>{escape(CMF_LOCUS.get(lc.locus, lc.locus))}</LOCUSNAME>"
-        yield f"      <READINGBY>{escape(user)}</READINGBY>"
-        yield f"      <READINGDATETIME>{when}</READINGDATETIME>"
-        for value in lc.written or lc.used:
-            yield f"      <ALLELE><ALLELEVALUE>{escape(value)}</ALLELEVALUE></ALLELE>"
-        yield "    </LOCUS>"
-    yield "  </SPECIMEN>"
-
-
-def _attrs(values: Mapping[str, str]) -> str:
-    return "".join(f" {k}={quoteattr(v)}" for k, v in values.items() if v)
