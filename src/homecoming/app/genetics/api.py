@@ -15,3 +15,7 @@ router = Router(tags=["genetics"])
 from homecoming.app.genetics import api_frequencies  # noqa: E402
 
 router.add_router("", api_frequencies.router)
+
+from homecoming.app.genetics import api_families  # noqa: E402
+
+router.add_router("", api_families.router)

@@ -36,7 +36,9 @@ from homecoming.app.genetics.models import (
 )
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.app.registry.services import allocate
-from homecoming.errors import Problem, StateError, ValidationError
+from homecoming.domain.identification_rule import RuleResult, TypedRelative
+from homecoming.domain.identification_rule import check as check_rule
+from homecoming.errors import Problem, ValidationError
 
 
 @transaction.atomic
@@ -248,3 +250,38 @@ def family_problems(family: ReferenceFamily) -> list[Problem]:
             )
     problems += [p for p in build_pedigree(live).problems() if "has sex unknown" not in p.message]
     return problems
+
+
+def closeness(live: list[FamilyMember], missing: FamilyMember) -> dict[int, str]:
+    """Member id -> its relation to ``missing`` read from the pedigree (first degree only)."""
+    out: dict[int, str] = {}
+    for m in live:
+        if m.pk == missing.pk:
+            continue
+        if m.pk == missing.father_id:
+            out[m.pk] = "father"
+        elif m.pk == missing.mother_id:
+            out[m.pk] = "mother"
+        elif missing.pk in (m.father_id, m.mother_id):
+            out[m.pk] = "child"
+        elif missing.father_id and (m.father_id, m.mother_id) == (missing.father_id, missing.mother_id):
+            out[m.pk] = "full_sibling"
+        else:
+            out[m.pk] = m.relation
+    return out
+
+
+def rule_check(family: ReferenceFamily) -> list[tuple[FamilyMember, RuleResult]]:
+    """The identification rule for each missing person of the family (relations read from the pedigree)."""
+    live = list(family.members.filter(removed__isnull=True).order_by("id"))
+    typed = typed_members(family)
+    out = []
+    for missing in (m for m in live if m.relation == Relation.missing):
+        rel = closeness(live, missing)
+        relatives = [
+            TypedRelative.make(m.code, rel[m.pk], {p.method for p in typed.get(m.pk, [])})
+            for m in live
+            if m.pk in rel
+        ]
+        out.append((missing, check_rule(relatives)))
+    return out

@@ -78,9 +78,10 @@ def _order(ped: Pedigree, gen: list[int]) -> dict[int, float]:
     for sweep in range(6):
         levels = sorted(rows) if sweep % 2 == 0 else sorted(rows, reverse=True)
         for g in levels:
+            down = sweep % 2 == 0
 
-            def key(i: int) -> float:
-                if sweep % 2 == 0 and ped.father[i] >= 0:
+            def key(i: int, down: bool = down) -> float:
+                if down and ped.father[i] >= 0:
                     return (x[ped.father[i]] + x[ped.mother[i]]) / 2
                 if kids[i]:
                     return sum(x[c] for c in kids[i]) / len(kids[i])
@@ -110,29 +111,37 @@ class Node:
     missing: bool
 
 
+def _f(v: float) -> str:
+    return f"{v:.0f}"
+
+
 def _symbol(cx: float, cy: float, sex: int, node: Node) -> str:
     fill = "#1f5f8b" if node.typed else "#ffffff"
     stroke = 'stroke="#b00020" stroke-width="3"' if node.missing else 'stroke="#222" stroke-width="1.5"'
     h = SIZE / 2
+    x, y = _f(cx), _f(cy)
     if sex == MALE:
         shape = (
-            f'<rect x="{cx - h:.0f}" y="{cy - h:.0f}" width="{SIZE}" height="{SIZE}" fill="{fill}" {stroke}/>'
+            f'<rect x="{_f(cx - h)}" y="{_f(cy - h)}" width="{SIZE}" height="{SIZE}" fill="{fill}" {stroke}/>'
         )
     elif sex == FEMALE:
-        shape = f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="{h:.0f}" fill="{fill}" {stroke}/>'
+        shape = f'<circle cx="{x}" cy="{y}" r="{_f(h)}" fill="{fill}" {stroke}/>'
     else:
-        pts = f"{cx:.0f},{cy - h - 3:.0f} {cx + h + 3:.0f},{cy:.0f} {cx:.0f},{cy + h + 3:.0f} {cx - h - 3:.0f},{cy:.0f}"
+        d = h + 3
+        pts = f"{x},{_f(cy - d)} {_f(cx + d)},{y} {x},{_f(cy + d)} {_f(cx - d)},{y}"
         shape = f'<polygon points="{pts}" fill="{fill}" {stroke}/>'
     if node.missing:
-        r = h + 6
-        shape += f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="{r:.0f}" fill="none" stroke="#b00020" stroke-dasharray="4 3"/>'
         shape += (
-            f'<text x="{cx:.0f}" y="{cy + 6:.0f}" text-anchor="middle" font-size="18" fill="#b00020">?</text>'
+            f'<circle cx="{x}" cy="{y}" r="{_f(h + 6)}" fill="none" stroke="#b00020" stroke-dasharray="4 3"/>'
+            f'<text x="{x}" y="{_f(cy + 6)}" text-anchor="middle" font-size="18" fill="#b00020">?</text>'
         )
-    texts = [node.code, node.label, node.name]
-    for k, text in enumerate(t for t in texts if t):
-        shape += f'<text x="{cx:.0f}" y="{cy + h + 16 + 13 * k:.0f}" text-anchor="middle">{escape(text[:22])}</text>'
-    return f'<g class="member" data-code="{escape(node.code)}"><title>{escape(" · ".join(t for t in texts if t))}</title>{shape}</g>'
+    texts = [t for t in (node.code, node.label, node.name) if t]
+    for k, text in enumerate(texts):
+        shape += (
+            f'<text x="{x}" y="{_f(cy + h + 16 + 13 * k)}" text-anchor="middle">{escape(text[:22])}</text>'
+        )
+    title = escape(" · ".join(texts))
+    return f'<g class="member" data-code="{escape(node.code)}"><title>{title}</title>{shape}</g>'
 
 
 def draw(ped: Pedigree, nodes: Mapping[str, Node], *, title: str) -> SafeString:
@@ -161,9 +170,8 @@ def draw(ped: Pedigree, nodes: Mapping[str, Node], *, title: str) -> SafeString:
         )
         for c in children:
             cx, cy = pos[c]
-            lines.append(
-                f'<line x1="{cx:.0f}" y1="{bar:.0f}" x2="{cx:.0f}" y2="{cy - SIZE / 2 - 4:.0f}" stroke="#222"/>'
-            )
+            top = cy - SIZE / 2 - 4
+            lines.append(f'<line x1="{_f(cx)}" y1="{_f(bar)}" x2="{_f(cx)}" y2="{_f(top)}" stroke="#222"/>')
     symbols = [_symbol(*pos[i], ped.sex[i], nodes[ped.ids[i]]) for i in range(len(ped))]
     head = (
         f'<svg id="pedigree" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '

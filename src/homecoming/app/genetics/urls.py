@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.genetics import frequency_views, views
+from homecoming.app.genetics import family_views, frequency_views, views
 
 app_name = "genetics"
 urlpatterns = [
@@ -9,4 +9,15 @@ urlpatterns = [
     path("frequencies/upload", frequency_views.upload, name="frequency_upload"),
     path("frequencies/<int:table_id>/", frequency_views.table_detail, name="frequency_table"),
     path("frequencies/<int:table_id>/activate", frequency_views.activate, name="frequency_activate"),
+    path("families/", family_views.family_list, name="families"),
+    path("families/new/", family_views.family_create, name="family_create"),
+    path("families/<int:family_id>/", family_views.family_detail, name="family"),
+    path("families/<int:family_id>/relatives/", family_views.family_add_relative, name="family_add"),
+    path(
+        "families/<int:family_id>/members/<int:member_id>/remove/",
+        family_views.family_remove_member,
+        name="family_remove",
+    ),
+    path("families/<int:family_id>/samples/", family_views.family_sample, name="family_sample"),
+    path("families/<int:family_id>/consent/", family_views.family_consent, name="family_consent"),
 ]

@@ -1,0 +1,117 @@
+"""Which relative to sample next for a reference family (the liaison sees the ranking, never genotypes).
+
+The family's pedigree comes from its live members (:func:`~homecoming.app.genetics.pedigree_view.
+build_pedigree`), the typed relatives from their usable autosomal STR profiles, the allele frequencies
+from the table in force (the last ``FrequencyTableActivation``) or, without one, the built-in Norwegian
+table. The ranking is :func:`homecoming.kinship.power.donor_power` (each possible donor placed in a copy
+of the pedigree by ``with_donor``); where that helper is not installed, the untyped members already in
+the pedigree are ranked with :func:`homecoming.kinship.simulate.next_relative`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from homecoming.app.genetics.family_records import typed_members
+from homecoming.app.genetics.models import FrequencyTableActivation, ReferenceFamily
+from homecoming.app.genetics.pedigree_view import build_pedigree
+from homecoming.errors import HomecomingError, StateError
+from homecoming.kinship.formats.frequencies import FrequencyTable
+from homecoming.kinship.model.markers import Locus, Profile
+
+THRESHOLD = 10_000.0  # the LR an undisputed match needs (as ``homecoming screen --threshold``)
+N_SIMS = 500
+_STR = "autosomal_str"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    relation: str
+    donor: str | None
+    probability: float | None  # P(LR >= threshold) for the true missing person once the donor is typed
+    expected_log10_lr: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    missing: str
+    rows: tuple[Ranked, ...]
+    method: str  # "donor_power" or "next_relative"
+    table: str
+    markers: int
+    threshold: float
+
+
+def frequency_table() -> FrequencyTable:
+    """The table in force (last activation), else the built-in Norwegian table."""
+    active = FrequencyTableActivation.objects.select_related("table").first()
+    if active is None:
+        return FrequencyTable.builtin("norwegian")
+    markers = {
+        name: (tuple(freqs), tuple(float(f) for f in freqs.values()))
+        for name, freqs in active.table.markers.items()
+    }
+    return FrequencyTable(id=active.table.reference, markers=markers)
+
+
+def _profile(code: str, loci_json: list[dict[str, Any]], table: FrequencyTable) -> Profile:
+    """A kinship profile of the loci the table knows (an allele the table lacks drops that locus)."""
+    genos: dict[str, object] = {}
+    for entry in loci_json:
+        name, used = entry.get("locus"), entry.get("used") or []
+        if name not in table.markers or not used:
+            continue
+        alleles = table.markers[name][0]
+        values = [str(a) for a in used]
+        if len(values) == 1:
+            values = values * 2
+        if all(v in alleles for v in values[:2]):
+            genos[name] = values[:2]
+    return Profile.from_mapping(code, genos)
+
+
+def family_data(family: ReferenceFamily) -> tuple[Any, str, dict[str, Profile], list[Locus], FrequencyTable]:
+    live = list(family.members.filter(removed__isnull=True).order_by("id"))
+    missing = next((m for m in live if m.relation == "missing"), None)
+    if missing is None:
+        raise StateError(f"family {family.reference} has no missing person", field="members", value=None)
+    pedigree = build_pedigree(live).validate()
+    table = frequency_table()
+    codes = {m.pk: m.code for m in live}
+    typed: dict[str, Profile] = {}
+    for pk, profiles in typed_members(family).items():
+        strs = [p for p in profiles if p.method == _STR]
+        if strs:
+            typed[codes[pk]] = _profile(codes[pk], max(strs, key=lambda p: p.locus_count).loci, table)
+    used = sorted({m for p in typed.values() for m in p.genotypes}) or list(table.names)
+    return pedigree, missing.code, typed, table.loci(used), table
+
+
+def rank(family: ReferenceFamily, *, seed: int = 1, n_sims: int = N_SIMS) -> Ranking:
+    """The ranking of possible next donors, best first (seeded: the same family gives the same figures)."""
+    pedigree, missing, typed, loci, table = family_data(family)
+    rng = np.random.default_rng(seed)
+    try:
+        power = importlib.import_module("homecoming.kinship.power")
+    except ImportError:
+        power = None
+    if power is not None:
+        options = power.donor_power(
+            pedigree, missing, loci=loci, family=typed, threshold=THRESHOLD, rng=rng, n_sims=n_sims
+        )
+        rows = tuple(
+            Ranked(o.relation, o.donor, o.prob_above_threshold, o.expected_log10_lr) for o in options
+        )
+        return Ranking(missing, rows, "donor_power", table.id, len(loci), THRESHOLD)
+    from homecoming.kinship.simulate import next_relative
+
+    try:
+        found = next_relative(pedigree, missing, loci=loci, family=typed, rng=rng, n_sims=20)
+    except HomecomingError:
+        found = []
+    rows = tuple(Ranked(code, code, None, gain / np.log(10)) for code, gain, _excl in found)
+    return Ranking(missing, rows, "next_relative", table.id, len(loci), THRESHOLD)

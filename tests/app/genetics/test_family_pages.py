@@ -1,0 +1,138 @@
+"""Family pages: the pedigree editor, consent, roles; no alleles on any family page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from homecoming.app.audit.models import AuditRecord
+from homecoming.app.genetics import families, family_records
+from homecoming.app.genetics.models import FamilyMember, Profile
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def liaison(make_user: Any) -> Any:
+    return make_user("family_liaison", "liaison")
+
+
+@pytest.fixture
+def family(liaison: Any, person: Any) -> Any:
+    return families.create_family(actor=liaison, persons=[person.pk], label="Shevchenko")
+
+
+def _typed(
+    liaison: Any, member: FamilyMember, lab: str, methods: tuple[str, ...] = ("autosomal_str",)
+) -> None:
+    sample = family_records.record_sample(actor=liaison, member=member, lab_reference=lab)
+    for k, method in enumerate(methods):
+        Profile.objects.create(
+            reference=f"PR-{lab}-{k}",
+            kind="reference",
+            reference_sample=sample,
+            specimen=lab,
+            category="father",
+            method=method,
+            locus_count=2,
+            loci=[
+                {"locus": "D3S1358", "used": ["15", "16"], "written": ["15", "16"], "flags": []},
+                {"locus": "TH01", "used": ["6", "9.3"], "written": ["6", "9.3"], "flags": []},
+            ],
+            flags=["low_quantity"],
+        )
+
+
+def test_the_liaison_builds_the_pedigree_on_the_page(liaison: Any, family: Any) -> None:
+    c = client_for(liaison)
+    mp = family.members.get()
+    page = c.get(f"/genetics/families/{family.pk}/")
+    assert page.status_code == 200 and b'<svg id="pedigree"' in page.content
+    for relation, sex in (("father", ""), ("mother", ""), ("full_sibling", "female")):
+        got = c.post(
+            f"/genetics/families/{family.pk}/relatives/",
+            {"of": mp.pk, "relation": relation, "sex": sex, "display_name": f"name {relation}"},
+        )
+        assert got.status_code == 302
+    page = c.get(f"/genetics/families/{family.pk}/")
+    text = page.content.decode()
+    assert text.count('class="member"') == 4 and "<rect" in text and "<circle" in text
+    again = c.post(
+        f"/genetics/families/{family.pk}/relatives/", {"of": mp.pk, "relation": "father"}, follow=True
+    )
+    assert "already has a father" in again.content.decode()
+
+
+def test_opening_a_family_is_recorded_in_the_audit_trail(liaison: Any, family: Any) -> None:
+    client_for(liaison).get(f"/genetics/families/{family.pk}/")
+    rec = AuditRecord.objects.filter(action="view", object_type="genetics.referencefamily").get()
+    assert rec.actor_id == liaison.pk and rec.object_id == str(family.pk)
+
+
+def test_consent_given_and_withdrawn_on_the_page(liaison: Any, family: Any) -> None:
+    c = client_for(liaison)
+    father = families.add_relative(actor=liaison, family=family, relation="father")
+    for action in ("given", "withdrawn"):
+        got = c.post(
+            f"/genetics/families/{family.pk}/consent/",
+            {"scope": "domestic", "action": action, "on": "2026-01-05", "given_by": father.pk, "note": ""},
+        )
+        assert got.status_code == 302
+    page = c.get(f"/genetics/families/{family.pk}/").content.decode()
+    assert "consent withdrawn: excluded from screens and exports" in page
+    assert page.count("2026-01-05") >= 2
+    assert list(family_records.families_in_scope("domestic")) == []
+
+
+def test_no_allele_on_the_family_page_for_anyone(liaison: Any, family: Any, make_user: Any) -> None:
+    father = families.add_relative(actor=liaison, family=family, relation="father")
+    _typed(liaison, father, "LAB-1")
+    for role in ("family_liaison", "dna_analyst", "identification_reviewer", "auditor"):
+        user = liaison if role == "family_liaison" else make_user(role)
+        page = client_for(user).get(f"/genetics/families/{family.pk}/")
+        assert page.status_code == 200, role
+        text = page.content.decode()
+        assert "9.3" not in text and "D3S1358" not in text, role
+        assert "LAB-1" in text
+    assert "low_quantity" in client_for(liaison).get(f"/genetics/families/{family.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["registrar", "forensic_examiner", "exchange_coordinator"])
+def test_roles_without_families_are_refused(make_user: Any, family: Any, role: str) -> None:
+    c = client_for(make_user(role, f"{role}-2"))
+    assert c.get(f"/genetics/families/{family.pk}/").status_code == 403
+    assert c.get("/genetics/families/").status_code == 403
+
+
+def test_the_auditor_reads_but_cannot_change(auditor: Any, family: Any) -> None:
+    c = client_for(auditor)
+    page = c.get(f"/genetics/families/{family.pk}/").content.decode()
+    assert 'id="add-relative"' not in page and 'id="consent-form"' not in page
+    mp = family.members.get()
+    assert (
+        c.post(f"/genetics/families/{family.pk}/relatives/", {"of": mp.pk, "relation": "father"}).status_code
+        == 403
+    )
+
+
+def test_the_rule_is_shown(liaison: Any, family: Any) -> None:
+    father = families.add_relative(actor=liaison, family=family, relation="father")
+    _typed(liaison, father, "LAB-1", ("autosomal_str", "y_str"))
+    page = client_for(liaison).get(f"/genetics/families/{family.pk}/").content.decode()
+    assert "one close relative typed with two methods" in page
+
+
+def test_the_list_and_create(liaison: Any, person: Any) -> None:
+    c = client_for(liaison)
+    got = c.post("/genetics/families/new/", {"persons": person.reference, "label": "X"})
+    assert got.status_code == 302
+    page = c.get("/genetics/families/").content.decode()
+    assert person.reference in page
