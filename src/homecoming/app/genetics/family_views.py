@@ -165,7 +165,7 @@ def _ranking(family: ReferenceFamily) -> dict[str, Any]:
     if ranking.method == "donor_power":
         chart = bar_chart(
             [(x["label"], 100 * (x["row"].probability or 0)) for x in rows],
-            title=_("Probability (%) that the true missing person reaches LR ≥ %(t)s")
+            title=_("Probability in percent that the true missing person reaches LR ≥ %(t)s")
             % {"t": f"{ranking.threshold:,.0f}"},
         )
     else:
