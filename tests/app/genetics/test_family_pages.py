@@ -136,3 +136,14 @@ def test_the_list_and_create(liaison: Any, person: Any) -> None:
     assert got.status_code == 302
     page = c.get("/genetics/families/").content.decode()
     assert person.reference in page
+
+
+def test_the_next_donor_ranking_is_shown_without_genotypes(liaison: Any, family: Any) -> None:
+    father = families.add_relative(actor=liaison, family=family, relation="father")
+    _typed(liaison, father, "LAB-1")
+    c = client_for(liaison)
+    assert b"Compute the ranking" in c.get(f"/genetics/families/{family.pk}/").content
+    text = c.get(f"/genetics/families/{family.pk}/?rank=1").content.decode()
+    assert "Probability in percent that the true missing person reaches LR" in text
+    assert "full sibling" in text and "today (no additional donor)" in text
+    assert "9.3" not in text and "D3S1358" not in text

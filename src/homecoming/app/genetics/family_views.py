@@ -150,14 +150,15 @@ def _ranking(family: ReferenceFamily) -> dict[str, Any]:
         ranking = family_power.rank(family)
     except HomecomingError as exc:
         return {"error": str(exc)}
-    labels = dict(Relation.choices)
+    labels = {
+        **dict(Relation.choices),
+        "paternal_uncle": Relation.paternal_uncle_aunt.label,
+        "maternal_uncle": Relation.maternal_uncle_aunt.label,
+        "today": _("today (no additional donor)"),
+    }
     rows = [
         {
-            "label": str(
-                labels.get(
-                    r.relation, _("today (no additional donor)") if r.relation == "today" else r.relation
-                )
-            ),
+            "label": str(labels.get(r.relation, r.relation)),
             "row": r,
         }
         for r in ranking.rows
