@@ -181,3 +181,37 @@ def test_import_refuses_a_parent_of_unknown_sex(liaison: Any, person: Any) -> No
     )
     assert "is 'Lone' the father or the mother?" in str(err.value.value)
     assert (ReferenceFamily.objects.count(), AuditRecord.objects.count()) == before
+
+
+def test_export_page_and_api_need_genotypes(
+    liaison: Any, family: ReferenceFamily, make_user: Any, api: Any
+) -> None:
+    from django.test import Client
+
+    analyst = make_user("dna_analyst", "analyst")
+    c = Client()
+    c.force_login(analyst)
+    got = c.get("/genetics/families/export.fam?scope=icrc")
+    assert got.status_code == 200 and b"[DVI]" in got.content and family.reference.encode() in got.content
+    c.force_login(liaison)
+    assert c.get("/genetics/families/export.fam?scope=icrc").status_code == 403
+    assert b"Export .fam" not in c.get("/genetics/families/").content
+    assert api(analyst).get("/api/v1/genetics/family-exports/fam?scope=icrc").status_code == 200
+    err = api(liaison).get("/api/v1/genetics/family-exports/fam?scope=icrc").json()["error"]
+    assert err["value"] == "genetics.view_genotype"
+
+
+def test_import_page(liaison: Any, person: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    c = Client()
+    c.force_login(liaison)
+    data = (Path(__file__).parent / "data" / "lone_parent_unknown_sex.fam").read_bytes()
+    got = c.post(
+        "/genetics/families/import/",
+        {"file": SimpleUploadedFile("f.fam", data), "person": person.reference},
+        follow=True,
+    )
+    assert "a parent has unknown sex" in got.content.decode()
+    assert ReferenceFamily.objects.count() == 0

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from homecoming.app.audit import services as audit
-from homecoming.app.genetics import families, family_power, family_records
+from homecoming.app.genetics import fam_exchange, families, family_power, family_records
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, require
@@ -284,3 +284,17 @@ def next_relative(request: HttpRequest, family_id: int) -> dict[str, Any]:
             for r in ranking.rows
         ],
     }
+
+
+@router.get(
+    "/genetics/family-exports/fam",
+    response={200: None},
+    summary="The families of a consent scope and the post-mortem profiles as a Familias .fam file",
+)
+def export_fam(request: HttpRequest, scope: str) -> HttpResponse:
+    require(request, "families")
+    actor = require(request, "genotypes")
+    data = fam_exchange.export_fam(actor=actor, scope=scope)
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="families-{scope}.fam"'
+    return response

@@ -7,6 +7,8 @@ family writes a "view" audit record, so the trail says who saw the family (befor
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from homecoming.app.audit import services as audit
 from homecoming.app.charts import bar_chart
-from homecoming.app.genetics import families, family_power, family_records
+from homecoming.app.genetics import fam_exchange, families, family_power, family_records
 from homecoming.app.genetics.choices import (
     ConsentAction,
     ConsentScope,
@@ -32,7 +34,7 @@ from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamil
 from homecoming.app.genetics.pedigree_view import Node, build_pedigree, draw
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
-from homecoming.errors import HomecomingError
+from homecoming.errors import HomecomingError, NotFound
 
 
 class FamilyForm(forms.Form):
@@ -40,6 +42,15 @@ class FamilyForm(forms.Form):
         label=gettext_lazy("missing persons (registry references, comma-separated)"), max_length=500
     )
     label = forms.CharField(label=gettext_lazy("label"), max_length=200, required=False)
+
+
+class ExportForm(forms.Form):
+    scope = forms.ChoiceField(label=gettext_lazy("consent scope"), choices=ConsentScope.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Familias .fam file (one family)"))
+    person = forms.CharField(label=gettext_lazy("missing person (registry reference)"), max_length=40)
 
 
 class RelativeForm(forms.Form):
@@ -97,7 +108,50 @@ def family_list(request: HttpRequest) -> HttpResponse:
                 "withdrawn": show_consent and family_records.is_withdrawn(fam),
             }
         )
-    return render(request, "genetics/family_list.html", {"rows": rows, "form": FamilyForm()})
+    context = {"rows": rows, "form": FamilyForm(), "export_form": ExportForm(), "import_form": ImportForm()}
+    return render(request, "genetics/family_list.html", context)
+
+
+@page_requires("families", "genotypes")
+def family_export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        _fail(request, form=form)
+        return redirect("genetics:families")
+    scope = form.cleaned_data["scope"]
+    try:
+        data = fam_exchange.export_fam(actor=request.user, scope=scope)
+    except HomecomingError as exc:
+        _fail(request, exc)
+        return redirect("genetics:families")
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="families-{scope}.fam"'
+    return response
+
+
+@require_POST
+@page_requires("families", "genetics.add_referencefamily")
+def family_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _fail(request, form=form)
+        return redirect("genetics:families")
+    ref = form.cleaned_data["person"].strip()
+    person = Person.objects.filter(reference=ref).first()
+    upload = form.cleaned_data["file"]
+    try:
+        if person is None:
+            raise NotFound(
+                f"no registry person {ref}", field="person", value=ref, hint="give a reference like P-0000001"
+            )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.read())
+            fam = fam_exchange.import_fam(actor=request.user, path=path, person=person.pk)
+    except HomecomingError as exc:
+        _fail(request, exc)
+        return redirect("genetics:families")
+    return redirect("genetics:family", fam.pk)
 
 
 @require_POST

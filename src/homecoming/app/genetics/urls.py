@@ -11,6 +11,8 @@ urlpatterns = [
     path("frequencies/<int:table_id>/activate", frequency_views.activate, name="frequency_activate"),
     path("families/", family_views.family_list, name="families"),
     path("families/new/", family_views.family_create, name="family_create"),
+    path("families/export.fam", family_views.family_export, name="family_export"),
+    path("families/import/", family_views.family_import, name="family_import"),
     path("families/<int:family_id>/", family_views.family_detail, name="family"),
     path("families/<int:family_id>/relatives/", family_views.family_add_relative, name="family_add"),
     path(
