@@ -381,3 +381,16 @@ def test_a_closing_tag_spelled_otherwise_is_read_the_slow_way_alike() -> None:
     from homecoming.kinship.formats.cmf_scan import fast_specimens
 
     assert fast_specimens(odd, odd.find("<SPECIMEN")) is None
+
+
+def test_a_locus_without_alleles_or_name() -> None:
+    empty = locus("TH01").replace("<ALLELE>", "")
+    lab = read_cmf(cmf(specimen("S1", empty, locus("vWA", "16", "17"))))
+    assert [(lc.locus, lc.written) for lc in lab.profiles[0].loci] == [("TH01", ()), ("vWA", ("16", "17"))]
+    nameless = locus("TH01", "8").replace("<LOCUSNAME>TH01</LOCUSNAME>", "")
+    bad = read_cmf(cmf(specimen("S1", nameless)))
+    assert texts(bad) == [
+        "row 4, specimen S1, locus (no LOCUSNAME): is not a known locus name (got ''); use the kit's locus "
+        "names (e.g. D8S1179, vWA). Unknown loci cannot be matched to frequencies; correct the name or "
+        "remove the locus"
+    ]

@@ -123,24 +123,27 @@ def _specimen(patterns: _Patterns, chunk: str) -> Raw | None:
     parts = chunk.split(patterns.locus_close)
     if _tag(chunk, patterns.opening, _tag(chunk, patterns.opening, 0) + 1) >= 0:
         return None  # two specimens in one chunk: a closing tag spelled otherwise
+    if chunk.count(patterns.name_open) != len(parts) - 1:
+        return None  # a locus without its name, or two loci in one part (a closing tag spelled otherwise)
     first = _tag(parts[0], patterns.locus_open, 0)
     head = parts[0] if first < 0 else parts[0][:first]
     opened = patterns.specimen.search(head)
     if opened is None:
         return None
     loci: list[RawLocus] = []
+    size = len(patterns.locus_open)
     for part in parts[:-1]:
-        i = part.find(patterns.name_open)
-        if i >= 0 and part.find(patterns.name_open, i + 1) >= 0:
-            return None  # two loci in one part: a closing tag spelled otherwise
-        o = part.rfind(patterns.locus_open, 0, i) if i >= 0 else _tag(part, patterns.locus_open, 0)
-        if o < 0 or part[o + len(patterns.locus_open) : o + len(patterns.locus_open) + 1] not in _TAG_END:
+        i = part.find(patterns.name_open)  # one per part: counted above
+        o = part.rfind(patterns.locus_open, 0, i) if i >= 0 else -1
+        if o < 0 or part[o + size : o + size + 1] not in _TAG_END:
             return None
-        attrs = part[o + len(patterns.locus_open) : part.find(">", o)]
-        start = part.find(">", i) + 1 if i >= 0 else o
-        name = part[start : part.find("<", start)] if i >= 0 else ""
+        start = part.find(">", i) + 1
+        name = part[start : part.find("<", start)]
         b = part.find(patterns.allele_open, start)
-        loci.append((attrs, text_of(name), part[b:] if b >= 0 else ""))
+        block = part[b:] if b >= 0 else ""
+        loci.append(
+            (part[o + size : part.find(">", o)], name.strip() if "&" not in name else text_of(name), block)
+        )
     fields = {tag: text_of(value) for tag, value in patterns.fields.findall(head)}
     return Raw(attrs_of(opened.group(1)), fields, loci)
 

@@ -214,7 +214,7 @@ def near_spellings(name: str, limit: int = 4) -> list[str]:
 def unknown_locus(name: str, *, field: str, row: int | None = None) -> Problem:
     """The problem of a locus name that is not known: names the field, shows the value, lists near names."""
     near = near_spellings(name)
-    hint = f"did you mean {', '.join(near)}?" if near else "use the kit's locus names (e.g. D8S1179, vWA)"
+    hint = f"did you mean {', '.join(near)}?" if near else "use the kit's locus names (e.g. D8S1179, vWA)."
     hint += " Unknown loci cannot be matched to frequencies; correct the name or remove the locus"
     return Problem(field, "is not a known locus name", name, hint, row)
 
