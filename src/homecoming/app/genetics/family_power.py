@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 
 from homecoming.app.genetics.family_records import typed_members
 from homecoming.app.genetics.models import FrequencyTableActivation, ReferenceFamily
@@ -22,9 +23,14 @@ from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.errors import HomecomingError, StateError
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.model.markers import Locus, Profile
+from homecoming.kinship.model.pedigree import Pedigree
+from homecoming.provenance import digest
 
 THRESHOLD = 10_000.0  # the LR an undisputed match needs (as ``homecoming screen --threshold``)
 N_SIMS = 500
+#: markers used when no relative is typed yet (the first of the table): the ranking of a first donor
+#: needs no more, and every marker more costs a pass per candidate relation
+UNTYPED_MARKERS = 15
 _STR = "autosomal_str"
 
 
@@ -87,13 +93,41 @@ def family_data(family: ReferenceFamily) -> tuple[Any, str, dict[str, Profile], 
         strs = [p for p in profiles if p.method == _STR]
         if strs:
             typed[codes[pk]] = _profile(codes[pk], max(strs, key=lambda p: p.locus_count).loci, table)
-    used = sorted({m for p in typed.values() for m in p.genotypes}) or list(table.names)
+    used = sorted({m for p in typed.values() for m in p.genotypes}) or list(table.names)[:UNTYPED_MARKERS]
     return pedigree, missing.code, typed, table.loci(used), table
 
 
 def rank(family: ReferenceFamily, *, seed: int = 1, n_sims: int = N_SIMS) -> Ranking:
-    """The ranking of possible next donors, best first (seeded: the same family gives the same figures)."""
+    """The ranking of possible next donors, best first (seeded: the same family gives the same figures).
+
+    Cached per family version, typed profiles and frequency table (a new member, sample, profile or
+    table in force computes it again).
+    """
     pedigree, missing, typed, loci, table = family_data(family)
+    profiles = sorted(typed_members(family).items())
+    key = "family-rank:" + digest(
+        repr(
+            (family.pk, family.version, [(k, [p.pk for p in v]) for k, v in profiles], table.id, seed, n_sims)
+        ).encode()
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Ranking):
+        return cached
+    result = _rank(pedigree, missing, typed, loci, table, seed=seed, n_sims=n_sims)
+    cache.set(key, result, 24 * 3600)
+    return result
+
+
+def _rank(
+    pedigree: Pedigree,
+    missing: str,
+    typed: dict[str, Profile],
+    loci: list[Locus],
+    table: FrequencyTable,
+    *,
+    seed: int,
+    n_sims: int,
+) -> Ranking:
     rng = np.random.default_rng(seed)
     try:
         power = importlib.import_module("homecoming.kinship.power")
