@@ -12,10 +12,8 @@ router = Router(tags=["genetics"])
 
 # Each part's endpoints live on its own router, mounted here (a part importing this router would make an
 # import cycle, which tests/architecture refuses).
-from homecoming.app.genetics import api_frequencies  # noqa: E402
+from homecoming.app.genetics import api_families, api_frequencies, api_profiles  # noqa: E402
 
 router.add_router("", api_frequencies.router)
-
-from homecoming.app.genetics import api_families  # noqa: E402
-
 router.add_router("", api_families.router)
+router.add_router("", api_profiles.router)

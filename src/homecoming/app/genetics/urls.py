@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.genetics import family_views, frequency_views, views
+from homecoming.app.genetics import family_views, frequency_views, lab_views, views
 
 app_name = "genetics"
 urlpatterns = [
@@ -22,4 +22,11 @@ urlpatterns = [
     ),
     path("families/<int:family_id>/samples/", family_views.family_sample, name="family_sample"),
     path("families/<int:family_id>/consent/", family_views.family_consent, name="family_consent"),
+    path("lab-files/", lab_views.lab_file_list, name="lab_files"),
+    path("lab-files/upload/", lab_views.upload, name="lab_upload"),
+    path("lab-files/<int:lab_file_id>/", lab_views.lab_file_detail, name="lab_file"),
+    path("profiles/", lab_views.profile_list, name="profiles"),
+    path("profiles/<int:profile_id>/", lab_views.profile_detail, name="profile"),
+    path("proposals/", lab_views.proposal_list, name="proposals"),
+    path("proposals/<int:proposal_id>/decide/", lab_views.proposal_decide, name="proposal_decide"),
 ]

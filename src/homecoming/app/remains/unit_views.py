@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.forms import show_problems
-from homecoming.app.permissions import fetch, page_requires
+from homecoming.app.permissions import fetch, may, page_requires
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.forms import (
     CustodyForm,
@@ -35,6 +35,17 @@ def _errors(request: HttpRequest, form: Any) -> None:
     messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
 
 
+def _with_dna(user: Any, samples: list[Sample]) -> list[Sample]:
+    """The samples, each with ``dna``: its DNA profiles (quality only) for a user who may see profiles."""
+    if samples and may(user, "profiles"):
+        from homecoming.app.genetics.profile_data import sample_profiles
+
+        found = sample_profiles([s.pk for s in samples])
+        for s in samples:
+            s.dna = found.get(s.pk, [])  # type: ignore[attr-defined]
+    return samples
+
+
 @page_requires("remains.view_remainsunit")
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
@@ -51,7 +62,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "children": unit.children.all(),
             "chain": fetch(user, "custody", lambda: custody.chain(unit)),
             "examinations": unit.examinations.select_related("examiner"),
-            "samples": fetch(user, "samples", lambda: list(unit.samples.all()), []),
+            "samples": _with_dna(user, fetch(user, "samples", lambda: list(unit.samples.all()), [])),
             "effects": fetch(user, "effects", lambda: list(unit.effects.all()), []),
             "transition_form": TransitionForm(initial={"version": unit.version}),
             "custody_form": CustodyForm(),
@@ -240,6 +251,7 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
         {
             "obj": sample,
             "what": _("Sample"),
+            "dna": _with_dna(request.user, [sample])[0],
             "chain": custody.chain(sample),
             "ship_form": ShipForm(),
             "custody_form": CustodyForm(),
