@@ -285,3 +285,16 @@ def test_replicates_of_one_sample_get_a_consensus_listing_every_conflict(analyst
     assert by_locus["FGA"]["kind"] == "dropout" and by_locus["FGA"]["used"] == sorted(first["FGA"])
     assert made.locus_count == 23  # TH01 left out
     assert "TH01" not in {lc["locus"] for lc in made.loci}
+
+
+def test_the_loci_json_written_directly_is_the_json_of_the_loci() -> None:
+    import json
+
+    from homecoming.app.genetics.profile_rows import loci_json, loci_rows
+    from homecoming.kinship.formats.lab import LabLocus
+
+    loci = [
+        LabLocus("D3S1358", "D3", ('"15"', "é\\"), ("15", "16"), ("one_allele",), "GlobalFiler", "B/1"),
+        LabLocus("AMEL", "Amelogenin", ("X",), ("X",)),
+    ]
+    assert json.loads(loci_json(loci)) == loci_rows(loci)

@@ -15,10 +15,12 @@ everything and writes nothing. No allele ever reaches the audit trail.
 
 from __future__ import annotations
 
+import gc
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -34,6 +36,7 @@ from homecoming.app.genetics.models import (
     ReassociationProposal,
     ReferenceSample,
 )
+from homecoming.app.genetics.profile_rows import Json, insert_profiles, loci_json
 from homecoming.app.genetics.replicates import Replicate, consensus
 from homecoming.app.registry.services import allocate
 from homecoming.app.remains.models import IntakeBatch, Sample
@@ -43,11 +46,18 @@ from homecoming.kinship.formats.lab import LabFile as ReadFile
 
 KIND = "lab_file"
 CHUNK = 2000
-_READERS = (
-    "homecoming.kinship.formats.lab_file",
-    "homecoming.kinship.formats.read",
-    "homecoming.kinship.formats",
-)
+_READERS = ("homecoming.kinship.formats.lab_read",)
+
+
+class Owner(NamedTuple):
+    """The sample (or reference sample) a profile lands on, as read for the checks."""
+
+    pk: int
+    reference: str
+    unit_id: int | None = None
+    unit_reference: str = ""
+    batch_id: int | None = None
+    batch_reference: str = ""
 
 
 @dataclass
@@ -56,12 +66,16 @@ class Planned:
 
     lab: LabProfile
     kind: str
-    sample: Sample | None = None
-    reference_sample: ReferenceSample | None = None
+    sample: Owner | None = None
+    reference_sample: Owner | None = None
     replicate: int = 1
     flags: list[str] = field(default_factory=list)
     reference: str = ""
-    row: Profile | None = None
+    pk: int | None = None
+    locus_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.locus_count = sum(1 for lc in self.lab.loci if lc.used)
 
     @property
     def owner(self) -> str:
@@ -114,9 +128,24 @@ def read_lab_file(data: bytes, *, name: str, format: str | None = None) -> ReadF
         if reader is not None:
             result: ReadFile = reader(data, name=name, format=format)
             return result
+    if format == "cmf" or name.lower().endswith(".xml"):
+        from homecoming.kinship.formats.cmf import read_cmf
+
+        return read_cmf(data, name=name)
     raise ImportFileError(
         "no lab-file reader is installed", field="format", value=format, hint="update Homecoming"
     )
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def import_lab_file(
@@ -133,16 +162,18 @@ def import_lab_file(
     """Import one lab file whole (or, as a dry run, say what it would write); see the module's text."""
     digest = imported.Digest.of_bytes(data, name)
     imported.check(KIND, digest, again=again_reason or "")
-    lab = read_lab_file(data, name=name, format=format)
-    return import_read(
-        actor=actor,
-        lab=lab,
-        digest=digest,
-        batch=batch,
-        dry_run=dry_run,
-        again_reason=again_reason,
-        progress=progress,
-    )
+    # a big file is millions of small objects: the cyclic collector would rescan them again and again
+    with _without_gc():
+        lab = read_lab_file(data, name=name, format=format)
+        return import_read(
+            actor=actor,
+            lab=lab,
+            digest=digest,
+            batch=batch,
+            dry_run=dry_run,
+            again_reason=again_reason,
+            progress=progress,
+        )
 
 
 def import_read(
@@ -191,12 +222,13 @@ def _batch(batch: IntakeBatch | str | None) -> tuple[IntakeBatch | None, list[Pr
     return found, []
 
 
-def _lookup(model: Any, field_name: str, keys: list[str], related: tuple[str, ...] = ()) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _lookup(model: Any, field_name: str, keys: list[str], columns: tuple[str, ...]) -> dict[str, Owner]:
+    out: dict[str, Owner] = {}
     for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        rows = model.objects.filter(**{f"{field_name}__in": chunk}).select_related(*related)
-        out.update((getattr(r, field_name), r) for r in rows)
+        rows = model.objects.filter(**{f"{field_name}__in": keys[i : i + CHUNK]}).values_list(
+            field_name, *columns
+        )
+        out.update((row[0], Owner(*row[1:])) for row in rows)
     return out
 
 
@@ -211,8 +243,13 @@ def plan(profiles: Iterable[LabProfile], batch: IntakeBatch | None) -> tuple[lis
     planned = [Planned(p, _kind(p.category)) for p in profiles if p.category]
     pm = [p.lab.specimen.strip().upper() for p in planned if p.kind == "post_mortem"]
     refs = [p.lab.specimen.strip() for p in planned if p.kind == "reference"]
-    samples = _lookup(Sample, "reference", pm, ("unit__batch",))
-    ref_samples = _lookup(ReferenceSample, "lab_reference", refs)
+    samples = _lookup(
+        Sample,
+        "reference",
+        pm,
+        ("pk", "reference", "unit_id", "unit__reference", "unit__batch_id", "unit__batch__reference"),
+    )
+    ref_samples = _lookup(ReferenceSample, "lab_reference", refs, ("pk", "reference"))
     problems: list[Problem] = []
     for p in planned:
         sid, where = p.lab.specimen, f"specimen {p.lab.specimen}"
@@ -229,12 +266,12 @@ def plan(profiles: Iterable[LabProfile], batch: IntakeBatch | None) -> tuple[lis
                         p.lab.line,
                     )
                 )
-            elif batch is not None and p.sample.unit.batch_id != batch.pk:
+            elif batch is not None and p.sample.batch_id != batch.pk:
                 problems.append(
                     Problem(
                         where,
-                        f"is sample {p.sample.reference} of unit {p.sample.unit.reference} in batch "
-                        f"{p.sample.unit.batch.reference}, not of batch {batch.reference}",
+                        f"is sample {p.sample.reference} of unit {p.sample.unit_reference} in batch "
+                        f"{p.sample.batch_reference}, not of batch {batch.reference}",
                         sid,
                         "import the file without a batch, or with the batch its samples belong to",
                         p.lab.line,
@@ -339,41 +376,32 @@ def _flag(p: Planned, flag: str) -> None:
 # ---------------------------------------------------------------- writing
 
 
-def _row(p: Planned, lab_file: LabFile | None, user: Any, now: Any) -> Profile:
+def _row(p: Planned, lab_file: LabFile, user: Any, now: Any) -> dict[str, Any]:
     lab = p.lab
-    return Profile(
-        reference=p.reference,
-        kind=p.kind,
-        sample=p.sample,
-        reference_sample=p.reference_sample,
-        specimen=lab.specimen[:64],
-        category=lab.category,
-        category_written=lab.category_written[:64],
-        kit=lab.kit[:64],
-        method=lab.method,
-        replicate=p.replicate,
-        loci=[
-            {
-                "locus": lc.locus,
-                "written_name": lc.written_name,
-                "written": list(lc.written),
-                "used": list(lc.used),
-                "flags": list(lc.flags),
-                "kit": lc.kit,
-                "batch": lc.batch,
-            }
-            for lc in lab.loci
-        ],
-        locus_count=sum(1 for lc in lab.loci if lc.used),
-        flags=list(lab.flags) + p.flags,
-        excluded_reason=lab.excluded_reason,
-        source_lab=lab.source_lab[:200],
-        raw=dict(lab.raw),
-        lab_file=lab_file,
-        line=lab.line or None,
-        created=now,
-        created_by=user,
-    )
+    return {
+        "reference": p.reference,
+        "kind": p.kind,
+        "sample_id": p.sample.pk if p.sample else None,
+        "reference_sample_id": p.reference_sample.pk if p.reference_sample else None,
+        "specimen": lab.specimen[:64],
+        "category": lab.category,
+        "category_written": lab.category_written[:64],
+        "kit": lab.kit[:64],
+        "method": lab.method,
+        "replicate": p.replicate,
+        "loci": Json(loci_json(lab.loci)),
+        "locus_count": p.locus_count,
+        "flags": list(lab.flags) + p.flags,
+        "excluded_reason": lab.excluded_reason,
+        "consensus_of": [],
+        "conflicts": [],
+        "source_lab": lab.source_lab[:200],
+        "raw": dict(lab.raw),
+        "lab_file_id": lab_file.pk,
+        "line": lab.line or None,
+        "created": now,
+        "created_by_id": user.pk if user else None,
+    }
 
 
 def _references(prefix: str, count: int) -> list[str]:
@@ -424,12 +452,12 @@ def _write(
     for p, ref in zip(planned, _references("DP", len(planned)), strict=True):
         p.reference = ref
     for i in range(0, len(planned), CHUNK):
-        rows = [_row(p, lab_file, user, now) for p in planned[i : i + CHUNK]]
-        Profile.objects.bulk_create(rows, batch_size=CHUNK)
-        for p, row in zip(planned[i : i + CHUNK], rows, strict=True):
-            p.row = row
+        chunk = planned[i : i + CHUNK]
+        ids = insert_profiles([_row(p, lab_file, user, now) for p in chunk])
+        for p, pk in zip(chunk, ids, strict=True):
+            p.pk = pk
         if progress is not None:
-            progress("written", len(rows))
+            progress("written", len(chunk))
     consensus_rows = _write_consensus(planned, lab_file, user, now)
     _write_matches(planned, found, freq, now)
     return _report(
@@ -440,9 +468,9 @@ def _write(
 def _pk(planned: list[Planned], key: tuple[str, int]) -> int:
     if key[0] == "db":
         return key[1]
-    row = planned[key[1]].row
-    assert row is not None
-    return int(row.pk)
+    pk = planned[key[1]].pk
+    assert pk is not None
+    return pk
 
 
 def _write_matches(planned: list[Planned], found: Found, freq: matching.Frequencies, now: Any) -> None:
@@ -494,43 +522,26 @@ def _write_consensus(planned: list[Planned], lab_file: LabFile, user: Any, now: 
     targets = _consensus_targets(planned)
     if not targets:
         return 0
-    rows: list[Profile] = []
+    rows: list[dict[str, Any]] = []
     refs = iter(_references("DP", len(targets)))
     for (specimen, method), news in targets.items():
-        earlier = Profile.objects.filter(specimen=specimen, method=method, replicate__gte=1).order_by(
-            "replicate"
+        earlier = list(
+            Profile.objects.filter(specimen=specimen, method=method, replicate__gte=1).order_by("replicate")
         )
-        reps = [Replicate(r.reference, r.loci, r.excluded_reason) for r in earlier]
-        made = consensus(reps)
-        first = news[0]
-        assert first.row is not None
-        rows.append(
-            Profile(
-                reference=next(refs),
-                kind=first.kind,
-                sample=first.sample,
-                reference_sample=first.reference_sample,
-                specimen=first.row.specimen,
-                category=first.row.category,
-                category_written=first.row.category_written,
-                kit=first.row.kit,
-                method=method,
-                replicate=0,
-                loci=made.loci,
-                locus_count=len(made.loci),
-                flags=sorted(
-                    {f for r in earlier for f in r.flags if f in ("elimination_match", "duplicate")}
-                ),
-                consensus_of=made.consensus_of,
-                conflicts=made.conflicts,
-                source_lab=first.row.source_lab,
-                lab_file=lab_file,
-                line=None,
-                created=now,
-                created_by=user,
-            )
-        )
-    Profile.objects.bulk_create(rows)
+        made = consensus([Replicate(r.reference, r.loci, r.excluded_reason) for r in earlier])
+        row = _row(news[0], lab_file, user, now) | {
+            "reference": next(refs),
+            "replicate": 0,
+            "loci": made.loci,
+            "locus_count": len(made.loci),
+            "flags": sorted({f for r in earlier for f in r.flags if f in ("elimination_match", "duplicate")}),
+            "consensus_of": made.consensus_of,
+            "conflicts": made.conflicts,
+            "raw": {},
+            "line": None,
+        }
+        rows.append(row)
+    insert_profiles(rows)
     return len(rows)
 
 
@@ -564,7 +575,7 @@ def _report(
             owner=p.owner,
             method=p.lab.method,
             kit=p.lab.kit,
-            locus_count=sum(1 for lc in p.lab.loci if lc.used),
+            locus_count=p.locus_count,
             replicate=p.replicate,
             flags=tuple(p.lab.flags) + tuple(p.flags),
             excluded_reason=p.lab.excluded_reason,

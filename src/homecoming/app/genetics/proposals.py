@@ -40,7 +40,7 @@ def _problems(decision: str, reason: str) -> list[Problem]:
 def decide_proposal(*, actor: Any, proposal_id: int, decision: str, reason: str) -> ProposalDecision:
     """Confirm (link the units as the same individual) or reject a re-association proposal."""
     proposal = by_id(
-        ReassociationProposal.objects.select_for_update().select_related(
+        ReassociationProposal.objects.select_for_update(of=("self",)).select_related(
             "profile__sample__unit", "other__sample__unit"
         ),
         proposal_id,
