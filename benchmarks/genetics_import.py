@@ -25,11 +25,28 @@ from bench_database import prepare_database
 
 BENCH_DB = "hc_bench_genetics"
 LOCI = [
-    *"CSF1PO D1S1656 D2S441 D2S1338 D3S1358 D5S818 D7S820 D8S1179 D10S1248 D12S391 D13S317".split(),
-    *"D16S539 D18S51 D19S433 D21S11 D22S1045 FGA SE33 TH01 TPOX vWA".split(),
-    "Penta D",
-    "Penta E",
-]
+    "CSF1PO",
+    "D1S1656",
+    "D2S441",
+    "D2S1338",
+    "D3S1358",
+    "D5S818",
+    "D7S820",
+    "D8S1179",
+    "D10S1248",
+    "D12S391",
+    "D13S317",
+    "D16S539",
+    "D18S51",
+    "D19S433",
+    "D21S11",
+    "D22S1045",
+    "FGA",
+    "SE33",
+    "TH01",
+    "TPOX",
+    "vWA",
+] + ["Penta D", "Penta E"]
 TABLE_NAME = {"vWA": "VWA", "Penta D": "PENTA_D", "Penta E": "PENTA_E"}
 STAFF, STORED_PM, NEW_PM, STAFF_HITS, DUPLICATES = 50, 1000, 1000, 5, 10
 
@@ -95,7 +112,10 @@ def reference_samples(n: int) -> list[str]:
     )
     refs = [f"LAB-R{i:07d}" for i in range(n)]
     ReferenceSample.objects.bulk_create(
-        [ReferenceSample(reference=f"RS-B{i:07d}", member=m, lab_reference=r) for i, (m, r) in enumerate(zip(members, refs, strict=True))],
+        [
+            ReferenceSample(reference=f"RS-B{i:07d}", member=m, lab_reference=r)
+            for i, (m, r) in enumerate(zip(members, refs, strict=True))
+        ],
         batch_size=5000,
     )
     return refs
@@ -111,15 +131,25 @@ def batch_samples(actor: object, n: int, label: str) -> list[str]:
 
     batch = services.create_batch(
         actor=actor,
-        data={"source": "recovery", "receiving_facility": f"Facility {label}", "handed_over_by": "Sender",
-              "received_by": "Morgue", "received_at": timezone.now()},
+        data={
+            "source": "recovery",
+            "receiving_facility": f"Facility {label}",
+            "handed_over_by": "Sender",
+            "received_by": "Morgue",
+            "received_at": timezone.now(),
+        },
     )
     units = RemainsUnit.objects.bulk_create(
-        [RemainsUnit(reference=r, batch=batch, bag_number=f"{label}-{i}", kind="body")
-         for i, r in enumerate(new_references("RU", n))]
+        [
+            RemainsUnit(reference=r, batch=batch, bag_number=f"{label}-{i}", kind="body")
+            for i, r in enumerate(new_references("RU", n))
+        ]
     )
     samples = Sample.objects.bulk_create(
-        [Sample(reference=r, unit=u, kind="bone") for r, u in zip(new_references("SM", n), units, strict=True)]
+        [
+            Sample(reference=r, unit=u, kind="bone")
+            for r, u in zip(new_references("SM", n), units, strict=True)
+        ]
     )
     return [s.reference for s in samples]
 
@@ -146,8 +176,9 @@ def main() -> None:
     from homecoming.app.accounts.roles import Role
     from homecoming.app.accounts.services import create_user
 
-    analyst = create_user(username="bench-analyst", password="bench password 12345", role=Role.dna_analyst,
-                          check_password=False)
+    analyst = create_user(
+        username="bench-analyst", password="bench password 12345", role=Role.dna_analyst, check_password=False
+    )
     pop = Population(np.random.default_rng(2026))
 
     refs = reference_samples(args.references)

@@ -19,6 +19,7 @@ from homecoming.commands import (
     exchanges,
     genetics,
     genetics_frequencies,
+    genetics_import,
     kinship,
     persons,
     remains,
@@ -73,6 +74,7 @@ ledger_app.command("review")(exchanges.ledger_review_command)
 import_app.command("intake")(remains.import_intake_command)
 frequencies_app.command("import")(genetics_frequencies.frequencies_import_command)
 genetics_app.command("read")(genetics.read_command)
+genetics_app.command("import")(genetics_import.import_lab_file_command)
 
 
 @app.command("docs-cli", hidden=True)

@@ -55,7 +55,9 @@ def import_lab_file_command(
                 progress=advance,
             )
         )
-    table = Table(title=f"{escape(file.name)} ({report.format})" + (" — dry run, nothing written" if dry_run else ""))
+    table = Table(
+        title=f"{escape(file.name)} ({report.format})" + (" — dry run, nothing written" if dry_run else "")
+    )
     table.add_column("what")
     table.add_column("count", justify="right")
     for name, n in report.counts.items():

@@ -171,3 +171,19 @@ def world(examiner: Any) -> dict[str, Any]:
         "samples": sampled_units(examiner, first, 3),
         "other_samples": sampled_units(examiner, second, 2, prefix="OTHER"),
     }
+
+
+def cmf_bytes(*profiles: LabProfile) -> bytes:
+    """A CODIS CMF 3.2 file of ``profiles`` (the shared writer)."""
+    from datetime import datetime
+
+    from homecoming.kinship.formats.cmf import write_cmf
+
+    return write_cmf(
+        profiles,
+        source_lab="Synthetic Lab 1",
+        destination_ori="UA0000000",
+        submitted_by="analyst",
+        submitted_at=datetime(2026, 1, 2, 3, 4, 5),
+        kit="GlobalFiler",
+    )

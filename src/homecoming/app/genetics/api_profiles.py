@@ -22,7 +22,6 @@ from homecoming.app.lookup import by_id
 from homecoming.app.permissions import require
 from homecoming.errors import Problem, ValidationError
 
-
 router = Router(tags=["genetics"])
 
 

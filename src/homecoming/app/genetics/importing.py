@@ -16,7 +16,6 @@ everything and writes nothing. No allele ever reaches the audit trail.
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,10 +42,10 @@ from homecoming.app.remains.models import IntakeBatch, Sample
 from homecoming.errors import ImportFileError, Problem
 from homecoming.kinship.formats.lab import ELIMINATION_CATEGORIES, LabProfile
 from homecoming.kinship.formats.lab import LabFile as ReadFile
+from homecoming.kinship.formats.lab_read import read_lab_file
 
 KIND = "lab_file"
 CHUNK = 2000
-_READERS = ("homecoming.kinship.formats.lab_read",)
 
 
 class Owner(NamedTuple):
@@ -116,25 +115,6 @@ class ImportReport:
     frequency_table: str = ""
     lab_file: str = ""
     lab_file_id: int | None = None
-
-
-def read_lab_file(data: bytes, *, name: str, format: str | None = None) -> ReadFile:
-    """The shared reader of lab files (``homecoming.kinship.formats``), wherever it lives."""
-    for module in _READERS:
-        try:
-            reader = getattr(importlib.import_module(module), "read_lab_file", None)
-        except ImportError:
-            continue
-        if reader is not None:
-            result: ReadFile = reader(data, name=name, format=format)
-            return result
-    if format == "cmf" or name.lower().endswith(".xml"):
-        from homecoming.kinship.formats.cmf import read_cmf
-
-        return read_cmf(data, name=name)
-    raise ImportFileError(
-        "no lab-file reader is installed", field="format", value=format, hint="update Homecoming"
-    )
 
 
 @contextmanager
