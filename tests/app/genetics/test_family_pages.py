@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -147,3 +148,52 @@ def test_the_next_donor_ranking_is_shown_without_genotypes(liaison: Any, family:
     assert "Probability in percent that the true missing person reaches LR" in text
     assert "full sibling" in text and "today (no additional donor)" in text
     assert "9.3" not in text and "D3S1358" not in text
+
+
+CONSENT_NOTE = "note-Bramblewood-44"
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "registrar",
+        "exchange_coordinator",
+        "forensic_examiner",
+        "dna_analyst",
+        "identification_reviewer",
+        "family_liaison",
+        "auditor",
+        "admin",
+    ],
+)
+def test_every_role_sees_on_the_family_page_and_api_only_what_it_may(
+    role: str, make_user: Any, person: Any, api: Any
+) -> None:
+    from homecoming.app.accounts.roles import Role, all_role_permissions
+
+    actor = make_user("family_liaison", "builder")
+    fam = families.create_family(actor=actor, persons=[person.pk])
+    father = families.add_relative(actor=actor, family=fam, relation="father")
+    _typed(actor, father, "LAB-M")
+    family_records.record_consent(
+        actor=actor, family=fam, scope="icrc", action="given", on=dt.date(2026, 1, 2), note=CONSENT_NOTE
+    )
+    user = make_user(role, f"matrix-{role}")
+    perms = None if role == "admin" else set(all_role_permissions()[Role(role)])
+
+    def holds(p: str) -> bool:
+        return perms is None or p in perms
+
+    page = client_for(user).get(f"/genetics/families/{fam.pk}/")
+    body = api(user).get(f"/api/v1/genetics/families/{fam.pk}")
+    if not holds("genetics.view_referencefamily"):
+        assert page.status_code == 403 and body.status_code == 403
+        return
+    text, data = page.content.decode(), body.content.decode()
+    assert page.status_code == 200 and body.status_code == 200
+    for shown in (text, data):
+        assert (CONSENT_NOTE in shown) == (holds("genetics.view_consentevent") and shown is text)
+        assert ("PR-LAB-M-0" in shown) == holds("genetics.view_profile"), role
+        assert "9.3" not in shown and "D3S1358" not in shown
+    export = client_for(user).get("/genetics/families/export.fam?scope=icrc")
+    assert (export.status_code == 200) == holds("genetics.view_genotype")
