@@ -91,3 +91,19 @@ def test_the_examiner_cannot_read_families(api: Any, make_user: Any, liaison: An
     fid = _post(api(liaison), "/genetics/families", {"persons": [person.pk]}).json()["id"]
     got = api(make_user("forensic_examiner")).get(f"/api/v1/genetics/families/{fid}")
     assert got.status_code == 403 and got.json()["error"]["value"] == "genetics.view_referencefamily"
+
+
+def test_a_parent_link_that_makes_a_cycle_is_refused(api: Any, liaison: Any, person: Any) -> None:
+    c = api(liaison)
+    fid = _post(c, "/genetics/families", {"persons": [person.pk]}).json()["id"]
+    _post(c, f"/genetics/families/{fid}/relatives", {"relation": "father"})
+    fam = _post(c, f"/genetics/families/{fid}/relatives", {"relation": "child", "sex": "male"}).json()
+    father = next(m for m in fam["members"] if m["relation"] == "father")
+    child = next(m for m in fam["members"] if m["relation"] == "child")
+    got = _post(
+        c,
+        f"/genetics/families/{fid}/parents",
+        {"child": father["id"], "role": "father", "parent": child["id"]},
+    )
+    assert got.status_code == 422
+    assert "is their own ancestor" in got.json()["error"]["message"]

@@ -38,6 +38,12 @@ class FamilyRelativeIn(Schema):
     through: int | None = Field(None, description="for a cousin: the uncle or aunt member it descends from")
 
 
+class FamilyParentIn(Schema):
+    child: int = Field(..., description="the member whose parent this is")
+    role: str = Field(..., description="father or mother")
+    parent: int = Field(..., description="an existing member of the family")
+
+
 class FamilyRemoveIn(Schema):
     reason: str = ""
 
@@ -191,6 +197,17 @@ def add_relative(request: HttpRequest, family_id: int, payload: FamilyRelativeIn
     families.add_relative(actor=actor, family=fam, **payload.dict())
     fam.refresh_from_db()
     return Status(201, family_out(request, fam))
+
+
+@router.post(
+    "/genetics/families/{family_id}/parents", response=ReferenceFamilyOut, summary="Link an existing parent"
+)
+def set_parent(request: HttpRequest, family_id: int, payload: FamilyParentIn) -> dict[str, Any]:
+    actor = require(request, "genetics.change_familymember")
+    fam = _family(family_id)
+    families.set_parent(actor=actor, family=fam, **payload.dict())
+    fam.refresh_from_db()
+    return family_out(request, fam)
 
 
 @router.post(
