@@ -22,7 +22,7 @@ def test_the_demo_has_every_part_and_an_intact_audit_chain() -> None:
     assert Operation.objects.filter(reference="REM-2025-09-18").exists()
     assert RemainsUnit.objects.filter(bag_number__startswith="DEMO-BAG-", parent__isnull=True).count() == 20
     assert RemainsUnit.objects.filter(parent__isnull=False).count() == 3
-    assert Sample.objects.count() == 1
+    assert Sample.objects.count() == 21  # a DNA sample of every body (demo_genetics)
     report = audit.verify()
     assert report.ok and report.checked > 100
 
@@ -68,3 +68,77 @@ def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tm
     assert done.returncode == 0, done.stderr
     assert "no authenticator code is asked for" in done.stdout
     assert (tmp_path / "demo" / "homecoming.sqlite3").exists()
+
+
+def test_the_genetics_demo_has_a_table_in_force_dna_for_the_batch_and_families(tmp_path) -> None:
+    """The frequency table in force, the batch's profiles, families (services and bulk path), consent."""
+    from homecoming.app.demo_dna import BODY_FAMILIES
+    from homecoming.app.demo_families import SERVICE_FAMILIES
+    from homecoming.app.demo_genetics import PENDING, STAFF
+    from homecoming.app.genetics import frequencies
+    from homecoming.app.genetics.models import (
+        ConsentEvent,
+        EliminationMatch,
+        FamilyMember,
+        Profile,
+        ReferenceFamily,
+        ReferenceSample,
+    )
+
+    families = SERVICE_FAMILIES + 16  # some through the services, the rest by the bulk path
+    assert build_demo(persons=12, seed=7, families=families, lab_files=tmp_path) == 12
+    table = frequencies.table_in_force()
+    assert table is not None and len(table.markers) == 35
+    assert ReferenceFamily.objects.count() == families
+    assert FamilyMember.objects.filter(relation="missing").values("person").distinct().count() == families
+    assert ReferenceSample.objects.count() == Profile.objects.filter(kind="reference").count() > 2 * families
+    withdrawn = ConsentEvent.objects.filter(action="withdrawn")
+    assert {"domestic", "research", "interpol"} <= set(withdrawn.values_list("scope", flat=True))
+    assert ConsentEvent.objects.filter(action="given", scope="icrc").count() >= families // 5
+    samples = list(Sample.objects.filter(unit__batch__reference__isnull=False).order_by("id"))
+    typed = [s for s in samples if s.profiles.filter(kind="post_mortem").exists()]
+    assert len(samples) == 21 and len(typed) == len(samples) - PENDING
+    assert Profile.objects.filter(kind="elimination").count() == STAFF
+    assert EliminationMatch.objects.count() >= 1  # the contaminated sample
+    bodies = [_genotypes(p) for p in Profile.objects.filter(kind="post_mortem")]
+    children_of_family = 0
+    for k in range(BODY_FAMILIES):
+        refs = {
+            r.reference_sample.member.relation: _genotypes(r)
+            for r in Profile.objects.filter(
+                reference_sample__lab_reference__startswith=f"DEMO-RS-{k + 1:05d}:"
+            )
+        }
+        if {"father", "mother"} <= set(refs):
+            children_of_family += any(_child_of(b, refs["father"], refs["mother"]) for b in bodies)
+    assert children_of_family >= 1  # a body is the missing child of a demo family's typed parents
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            "batch-good.xml",
+            "batch-second-run-genemapper.txt",
+            "family-1.fam",
+            "problem-33-loci.xml",
+            "problem-allele-8.2.1.xml",
+            "problem-external-entity.xml",
+            "problem-no-marker-column.txt",
+            "problem-same-specimen-twice.xml",
+            "problem-unknown-specimen.xml",
+        ]
+    )
+    report = audit.verify()
+    assert report.ok
+
+
+def _genotypes(profile) -> dict[str, tuple[str, ...]]:
+    return {e["locus"]: tuple(e["used"]) for e in profile.loci}
+
+
+def _child_of(child, father, mother) -> bool:
+    """Mendelian compatibility at every locus the three share (no mutation in the demo's simulation)."""
+    for locus, (a, b) in ((lo, g) for lo, g in child.items() if len(g) == 2):
+        f, m = father.get(locus), mother.get(locus)
+        if f is None or m is None:
+            continue
+        if not ((a in f and b in m) or (b in f and a in m)):
+            return False
+    return True

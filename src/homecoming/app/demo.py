@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from faker import Faker
@@ -235,8 +236,18 @@ def _story(rng: random.Random, person: Person, users: dict[str, User], today: da
         )
 
 
-def build_demo(*, persons: int, seed: int, progress: Callable[[int], None] | None = None) -> int:
-    """Fill an empty database with ``persons`` synthetic persons and their stories; 0 if already filled."""
+def build_demo(
+    *,
+    persons: int,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    families: int | None = None,
+    lab_files: Path | None = None,
+) -> int:
+    """Fill an empty database with ``persons`` synthetic persons and their stories, then the genetics demo
+    (``families`` reference families, default twice ``persons``: 2,000 for the default 1,000); 0 if
+    already filled. With ``lab_files``, the demo's lab files (``demo/lab-files``) are written there for the
+    samples of this build."""
     if Person.objects.exists():
         return 0
     users = _users()
@@ -254,4 +265,11 @@ def build_demo(*, persons: int, seed: int, progress: Callable[[int], None] | Non
             _story(rng, person, users, today, fakes["uk"])
         if progress:
             progress(1)
+    from homecoming.app.demo_genetics import build_genetics
+
+    dna = build_genetics(users, families=2 * persons if families is None else families, seed=seed)
+    if lab_files is not None and dna.pending:
+        from homecoming.app.demo_lab_files import write_lab_files
+
+        write_lab_files(dna, lab_files, year=today.year)
     return persons

@@ -97,9 +97,15 @@ def demo_command(
     call_command("migrate", interactive=False, verbosity=0)
     with support.progress() as bar:
         task = bar.add_task("building demo data", total=persons)
-        created = build_demo(persons=persons, seed=seed, progress=lambda n: bar.advance(task, n))
+        created = build_demo(
+            persons=persons,
+            seed=seed,
+            progress=lambda n: bar.advance(task, n),
+            lab_files=data_dir / "lab-files",
+        )
     if created:
         support.out.print(f"demo database built in {escape(str(data_dir))}: {created} synthetic persons")
+        support.out.print(f"lab files to try the DNA import with: {escape(str(data_dir / 'lab-files'))}")
     else:
         support.out.print(f"demo database in {escape(str(data_dir))} already exists (use --fresh to rebuild)")
     support.out.print(
