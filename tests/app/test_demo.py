@@ -86,7 +86,7 @@ def test_the_genetics_demo_has_a_table_in_force_dna_for_the_batch_and_families(t
     )
 
     families = SERVICE_FAMILIES + 16  # some through the services, the rest by the bulk path
-    assert build_demo(persons=12, seed=7, families=families, lab_files=tmp_path) == 12
+    assert build_demo(persons=12, seed=7, families=families, lab_files=tmp_path / "lab-files") == 12
     table = frequencies.table_in_force()
     assert table is not None and len(table.markers) == 35
     assert ReferenceFamily.objects.count() == families
@@ -112,7 +112,7 @@ def test_the_genetics_demo_has_a_table_in_force_dna_for_the_batch_and_families(t
         if {"father", "mother"} <= set(refs):
             children_of_family += any(_child_of(b, refs["father"], refs["mother"]) for b in bodies)
     assert children_of_family >= 1  # a body is the missing child of a demo family's typed parents
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in (tmp_path / "lab-files").iterdir()) == sorted(
         [
             "batch-good.xml",
             "batch-second-run-genemapper.txt",

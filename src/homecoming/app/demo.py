@@ -24,6 +24,7 @@ from homecoming.app.vocabulary import RANKS, UNITS
 from homecoming.linkage.names import romanize_ru, romanize_uk
 
 DEMO_PASSWORD = "homecoming-demo"
+DEMO_FAMILIES = 2000  # reference families of the full demo (demo_genetics)
 DEMO_USERS = {
     "registrar": Role.registrar,
     "coordinator": Role.exchange_coordinator,
@@ -245,8 +246,8 @@ def build_demo(
     lab_files: Path | None = None,
 ) -> int:
     """Fill an empty database with ``persons`` synthetic persons and their stories, then the genetics demo
-    (``families`` reference families, default twice ``persons``: 2,000 for the default 1,000); 0 if
-    already filled. With ``lab_files``, the demo's lab files (``demo/lab-files``) are written there for the
+    (``families`` reference families; by default one per person, and 2,000 for a demo of 1,000 persons or
+    more, the extra missing persons imported as a person list); 0 if already filled. With ``lab_files``, the demo's lab files (``demo/lab-files``) are written there for the
     samples of this build."""
     if Person.objects.exists():
         return 0
@@ -267,7 +268,9 @@ def build_demo(
             progress(1)
     from homecoming.app.demo_genetics import build_genetics
 
-    dna = build_genetics(users, families=2 * persons if families is None else families, seed=seed)
+    if families is None:
+        families = DEMO_FAMILIES if persons >= 1000 else persons
+    dna = build_genetics(users, families=families, seed=seed)
     if lab_files is not None and dna.pending:
         from homecoming.app.demo_lab_files import write_lab_files
 
