@@ -247,8 +247,8 @@ def build_demo(
 ) -> int:
     """Fill an empty database with ``persons`` synthetic persons and their stories, then the genetics demo
     (``families`` reference families; by default one per person, and 2,000 for a demo of 1,000 persons or
-    more, the extra missing persons imported as a person list); 0 if already filled. With ``lab_files``, the demo's lab files (``demo/lab-files``) are written there for the
-    samples of this build."""
+    more, the extra missing persons imported as a person list); 0 if already filled. With ``lab_files``,
+    the demo's lab files (``demo/lab-files``) are written there for the samples of this build."""
     if Person.objects.exists():
         return 0
     users = _users()
