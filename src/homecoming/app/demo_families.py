@@ -140,7 +140,7 @@ def _consent(actor: Any, family: ReferenceFamily, k: int, given_by: FamilyMember
 
 
 def _by_services(
-    users: dict[str, Any], persons: list[Person], loci: Sequence[Locus], rng: np.random.Generator, fake: Faker
+    users: dict[str, Any], persons: list[Person], loci: Sequence[Locus], seed: int, fake: Faker
 ) -> tuple[list[Profile], list[LabProfile]]:
     """The first families, through the families services; the missing persons' and relatives' genotypes."""
     from homecoming.app.genetics.family_records import record_sample
@@ -152,6 +152,7 @@ def _by_services(
     for k, person in enumerate(persons):
         family, typed, missing = _family(liaison, person, DESIGNS[k % len(DESIGNS)], fake)
         members = list(family.members.filter(removed__isnull=True).order_by("id"))
+        rng = family_rng(seed, k)
         genotypes = family_profiles(build_pedigree(members), loci, rng, [m.code for m in typed], missing.code)
         missing_profiles.append(genotypes[missing.code])
         for i, member in enumerate(typed):
@@ -168,6 +169,11 @@ def _by_services(
     return missing_profiles, references
 
 
+def family_rng(seed: int, k: int) -> np.random.Generator:
+    """The generator of family ``k``: each family's genotypes are the same however many families there are."""
+    return np.random.default_rng([seed, k])
+
+
 def lab_reference(k: int, i: int) -> str:
     """The laboratory's id of the ``i``-th reference sample of the ``k``-th demo family: ``family:person``,
     as a Familias file names a family's persons (``demo/lab-files/family-1.fam``)."""
@@ -179,7 +185,7 @@ def _in_bulk(
     persons: list[Person],
     start: int,
     loci: Sequence[Locus],
-    rng: np.random.Generator,
+    seed: int,
     fake: Faker,
 ) -> list[LabProfile]:
     """The other families, by the bulk path (:mod:`homecoming.app.demo_families_bulk`)."""
@@ -204,7 +210,7 @@ def _in_bulk(
         assert f.members is not None and f.family is not None
         ped = Pedigree.from_records([(c, fa or None, mo or None, sex) for c, _r, sex, fa, mo, _t in f.spec])
         typed = [rec for rec in f.spec if rec[5]]
-        genotypes = family_profiles(ped, loci, rng, [rec[0] for rec in typed], "MP1")
+        genotypes = family_profiles(ped, loci, family_rng(seed, k), [rec[0] for rec in typed], "MP1")
         taken = today - timedelta(days=180 + k % 90)
         for i, rec in enumerate(typed):
             samples.append((f.members[rec[0]], lab_reference(k, i), taken))
@@ -224,7 +230,6 @@ def build_families(
     users: dict[str, Any],
     dna: DemoDna,
     loci: Sequence[Locus],
-    rng: np.random.Generator,
     *,
     families: int,
     seed: int,
@@ -238,10 +243,10 @@ def build_families(
     fake.seed_instance(seed + 21)
     persons = _persons(users, families, seed)
     by_services = min(families, SERVICE_FAMILIES)
-    missing, references = _by_services(users, persons[:by_services], loci, rng, fake)
+    missing, references = _by_services(users, persons[:by_services], loci, seed, fake)
     if progress:
         progress(by_services)
-    references += _in_bulk(users, persons[by_services:], by_services, loci, rng, fake)
+    references += _in_bulk(users, persons[by_services:], by_services, loci, seed, fake)
     if progress:
         progress(families - by_services)
     data = write_cmf_file(references, batch_id="DEMO-REFERENCES")

@@ -86,9 +86,8 @@ def build_genetics(
         return dna
     dna.table = table_in_force(users)
     loci = frequencies.kinship_loci(dna.table, DEMO_LOCI)
-    rng = np.random.default_rng(seed)
-    missing = build_families(users, dna, loci, rng, families=families, seed=seed, progress=progress)
-    batch_dna(users, dna, loci, rng, missing)
+    missing = build_families(users, dna, loci, families=families, seed=seed, progress=progress)
+    batch_dna(users, dna, loci, np.random.default_rng([seed, 1 << 20]), missing)
     return dna
 
 
