@@ -63,6 +63,14 @@ EFFECT_DESC = "effect-Saxifrage-2"
 UNIT_SEAL = "SEAL-Verbena-6"
 SAMPLE_SEAL = "SEAL-Tamarind-4"
 ELIGIBILITY = "basis-Hellebore-seriously-wounded-9"  # a manifest line's basis of repatriation (Art. 110)
+PROFILES = "genetics.view_profile"
+GENOTYPES = "genetics.view_genotype"
+FAMILIES = "genetics.view_referencefamily"
+CONSENT = "genetics.view_consentevent"
+# an allele as the laboratory wrote it (leading zero kept "as written": found nowhere else on a page)
+ALLELE_WRITTEN = "044.2"
+RELATIVE_NAME = "Relative-Foxglove-11"
+CONSENT_NOTE = "consent-Larkspur-23"
 VIEW_OPERATION = "exchanges.view_operation"
 VIEW_MANIFEST = "exchanges.view_manifest"
 
@@ -86,6 +94,9 @@ NEEDS: dict[str, set[str]] = {
     UNIT_SEAL: {CUSTODY},
     SAMPLE_SEAL: {SAMPLES, CUSTODY},
     ELIGIBILITY: {HEALTH},
+    ALLELE_WRITTEN: {PROFILES, GENOTYPES},
+    RELATIVE_NAME: {FAMILIES},
+    CONSENT_NOTE: {FAMILIES, CONSENT},
 }
 # values generated at seeding (references) are added to NEEDS by the fixture: the sample's and effect's
 
@@ -136,7 +147,7 @@ ENDPOINTS = [
         "remains unit page",
         lambda s: f"/remains/units/{s['unit'].pk}/",
         {UNITS},
-        _shows(SAMPLE_DESC, UNIT_SEAL, "SAMPLE_REF", "EFFECT_REF"),
+        _shows(SAMPLE_DESC, UNIT_SEAL, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF"),
     ),
     Endpoint(
         "examination page", lambda s: f"/remains/examinations/{s['exam'].pk}/", {EXAM}, _shows(CAUSE_OF_DEATH)
@@ -145,7 +156,7 @@ ENDPOINTS = [
         "sample page",
         lambda s: f"/remains/samples/{s['sample'].pk}/",
         {SAMPLES, CUSTODY},
-        _shows(SAMPLE_DESC, SAMPLE_SEAL, "SAMPLE_REF"),
+        _shows(SAMPLE_DESC, SAMPLE_SEAL, "SAMPLE_REF", "PROFILE_REF"),
     ),
     Endpoint(
         "effect page",
@@ -160,7 +171,8 @@ ENDPOINTS = [
         _shows(
             NAME, CIRCUMSTANCES, INTERNMENT, EVENT_DETAILS, UNIT_SEAL, SAMPLE_SEAL, "SAMPLE_REF", "EFFECT_REF"
         )
-        | {SAMPLE_DESC: set(), EFFECT_DESC: set(), CAUSE_OF_DEATH: set()},
+        | {SAMPLE_DESC: set(), EFFECT_DESC: set(), CAUSE_OF_DEATH: set()}
+        | _shows(RELATIVE_NAME, CONSENT_NOTE),
         only_if=True,
     ),
     Endpoint(
@@ -182,7 +194,52 @@ ENDPOINTS = [
         _shows(ELIGIBILITY),
         xlsx=True,
     ),
+    # the overview opens for profiles, families or frequency tables: every role with one has profiles
+    Endpoint("genetics overview page", lambda s: "/genetics/", {PROFILES}, {}),
+    Endpoint(
+        "profile list page", lambda s: "/genetics/profiles/", {PROFILES}, _shows("PROFILE_REF", "SAMPLE_REF")
+    ),
+    Endpoint(
+        "profile page",
+        lambda s: f"/genetics/profiles/{s['profile'].pk}/",
+        {PROFILES},
+        _shows("PROFILE_REF", "SAMPLE_REF", ALLELE_WRITTEN),
+    ),
+    Endpoint(
+        "lab file page",
+        lambda s: f"/genetics/lab-files/{s['profile'].lab_file_id}/",
+        {"genetics.view_labfile"},
+        {"PROFILE_REF": {PROFILES}, "SAMPLE_REF": {PROFILES}},
+    ),
+    Endpoint("family list page", lambda s: "/genetics/families/", {FAMILIES}, {}),
+    Endpoint(
+        "family page",
+        lambda s: f"/genetics/families/{s['family'].pk}/",
+        {FAMILIES},
+        _shows(RELATIVE_NAME, CONSENT_NOTE),
+    ),
     # API
+    Endpoint(
+        "GET profile",
+        lambda s: f"/genetics/profiles/{s['profile'].pk}",
+        {PROFILES},
+        _shows("PROFILE_REF", "SAMPLE_REF", ALLELE_WRITTEN),
+        api=True,
+    ),
+    Endpoint(
+        "GET profiles",
+        lambda s: "/genetics/profiles",
+        {PROFILES},
+        _shows("PROFILE_REF", "SAMPLE_REF"),
+        api=True,
+    ),
+    Endpoint(
+        "GET family",
+        lambda s: f"/genetics/families/{s['family'].pk}",
+        {FAMILIES},
+        _shows(RELATIVE_NAME, CONSENT_NOTE),
+        api=True,
+    ),
     Endpoint(
         "GET manifests",
         lambda s: f"/exchanges/operations/{s['operation'].pk}/manifests",
@@ -369,6 +426,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     )
     effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
     operation, version = _seed_manifest(coordinator)
+    profile, family = _seed_genetics(make_user, person, sample)
     return {
         "operation": operation,
         "version": version,
@@ -382,7 +440,50 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "effect": effect,
         "SAMPLE_REF": sample.reference,
         "EFFECT_REF": effect.reference,
+        "profile": profile,
+        "PROFILE_REF": profile.reference,
+        "family": family,
     }
+
+
+_LOCUS = (
+    "<LOCUS><LOCUSNAME>{name}</LOCUSNAME><READINGBY>a1</READINGBY><READINGDATETIME>2026-05-03T16:00:00"
+    "</READINGDATETIME><ALLELE><ALLELEVALUE>{a}</ALLELEVALUE></ALLELE>"
+    "<ALLELE><ALLELEVALUE>{b}</ALLELEVALUE></ALLELE></LOCUS>"
+)
+_CMF = (
+    '<?xml version="1.0" encoding="UTF-8"?><CODISImportFile xmlns="urn:CODISImportFile-schema">'
+    "<HEADERVERSION>3.2</HEADERVERSION><MESSAGETYPE>Import</MESSAGETYPE><DESTINATIONORI>HCLAB0001"
+    "</DESTINATIONORI><SOURCELAB>LAB</SOURCELAB><SUBMITBYUSERID>a1</SUBMITBYUSERID><SUBMITDATETIME>"
+    "2026-05-04T10:30:00</SUBMITDATETIME><KIT>GlobalFiler</KIT><SPECIMEN><SPECIMENID>SPECIMEN_ID</SPECIMENID>"
+    "<SPECIMENCATEGORY>Unidentified Person</SPECIMENCATEGORY>"
+    + _LOCUS.format(name="D3S1358", a="15", b="17")
+    + _LOCUS.format(name="TH01", a="6", b="9.3")
+    + _LOCUS.format(name="FGA", a="22", b=ALLELE_WRITTEN)
+    + "</SPECIMEN></CODISImportFile>"
+)
+
+
+def _seed_genetics(make_user: Callable[..., Any], person: Any, sample: Any) -> tuple[Any, Any]:
+    """A DNA profile on the sample (an allele written with a leading zero) and a reference family for the
+    person: a father with a reference sample, and consent with a note."""
+    from homecoming.app.genetics import families, family_records
+    from homecoming.app.genetics.importing import import_lab_file
+    from homecoming.app.genetics.models import Profile
+
+    analyst = make_user("dna_analyst", "seed-analyst")
+    liaison = make_user("family_liaison", "seed-liaison")
+    family = families.create_family(actor=liaison, persons=[person.pk])
+    father = families.add_relative(
+        actor=liaison, family=family, relation="father", display_name=RELATIVE_NAME
+    )
+    family_records.record_sample(actor=liaison, member=father, lab_reference="LAB-REF-F1")
+    family_records.record_consent(
+        actor=liaison, family=family, scope="domestic", action="given", on=date(2026, 1, 5), note=CONSENT_NOTE
+    )
+    data = _CMF.replace("SPECIMEN_ID", sample.reference).encode()
+    import_lab_file(actor=analyst, data=data, name="seed.xml", format="cmf")
+    return Profile.objects.get(sample=sample), family
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
@@ -432,7 +533,8 @@ def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
 
 
 def _needs(value: str) -> set[str]:
-    return NEEDS.get(value, {"SAMPLE_REF": {SAMPLES}, "EFFECT_REF": {EFFECTS}}.get(value, set()))
+    refs = {"SAMPLE_REF": {SAMPLES}, "EFFECT_REF": {EFFECTS}, "PROFILE_REF": {PROFILES}}
+    return NEEDS.get(value, refs.get(value, set()))
 
 
 def _granted(role: Role) -> set[str] | None:
@@ -453,7 +555,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
     def holds(perms: set[str]) -> bool:
         return granted is None or perms <= granted
 
-    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF"]
+    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF"]
     wrong: list[str] = []
     for ep in ENDPOINTS:
         url = ep.url(seeded)
@@ -475,7 +577,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
             wrong.append(f"{ep.name}: {response.status_code}, expected 200")
             continue
         for key in every_value:
-            text = seeded.get(key, key) if key in ("SAMPLE_REF", "EFFECT_REF") else key
+            text = seeded.get(key, key) if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF") else key
             shown = text in body
             allowed = key in ep.shows and holds(_needs(key) | ep.shows[key])
             if shown and not allowed:

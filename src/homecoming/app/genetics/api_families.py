@@ -139,7 +139,11 @@ def family_out(request: HttpRequest, fam: ReferenceFamily) -> dict[str, Any]:
     withdrawn = None
     if may(request.user, "consent"):
         consent = {
-            scope: ({"action": e.action, "on": e.on.isoformat(), "given_by": e.given_by_id} if e else None)
+            scope: (
+                {"action": e.action, "on": e.on.isoformat(), "given_by": e.given_by_id, "note": e.note}
+                if e
+                else None
+            )
             for scope, e in family_records.current_consent(fam).items()
         }
         withdrawn = family_records.is_withdrawn(fam)

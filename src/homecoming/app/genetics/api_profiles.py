@@ -209,7 +209,8 @@ def list_profiles(
 ) -> list[dict[str, Any]]:
     require(request, "profiles")
     rows = profile_data.profiles(batch=batch, kind=kind, flag=flag, specimen=specimen)[: _limit(limit)]
-    return [profile_data.profile_summary(p) for p in rows]
+    user = request.user
+    return [profile_data.profile_summary(user, p) for p in rows]
 
 
 @router.get(

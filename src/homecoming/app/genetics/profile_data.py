@@ -33,8 +33,25 @@ def profiles(*, batch: str = "", kind: str = "", flag: str = "", specimen: str =
     return rows
 
 
-def profile_summary(p: Profile) -> dict[str, Any]:
-    """A profile without its alleles."""
+def owner_hidden(user: Any, p: Profile) -> bool:
+    """Whether ``user`` may not see whose profile it is: a post-mortem sample's reference needs ``samples``,
+    a relative's reference sample ``families`` (the specimen id is that reference)."""
+    if p.kind == "post_mortem":
+        return not may(user, "samples")
+    if p.kind == "reference":
+        return not may(user, "families")
+    return False
+
+
+def profile_summary(user: Any, p: Profile) -> dict[str, Any]:
+    """A profile without its alleles; without its sample or specimen id for a role that may not see them."""
+    out = _summary(p)
+    if owner_hidden(user, p):
+        out.update(specimen="", sample=None, unit=None, batch=None, reference_sample=None)
+    return out
+
+
+def _summary(p: Profile) -> dict[str, Any]:
     return {
         "id": p.pk,
         "reference": p.reference,
@@ -61,7 +78,7 @@ def profile_summary(p: Profile) -> dict[str, Any]:
 
 def profile_detail(user: Any, p: Profile) -> dict[str, Any]:
     """The profile for ``user``: the alleles and conflict readings only with ``genotypes`` (audited)."""
-    out = profile_summary(p) | {
+    out = profile_summary(user, p) | {
         "loci": [lc["locus"] for lc in p.loci],
         "consensus_of": list(p.consensus_of),
         "conflicts": [{"locus": c.get("locus", ""), "kind": c.get("kind", "")} for c in p.conflicts],
