@@ -168,6 +168,8 @@ def test_pages_list_upload_detail_activate(analyst: Any, make_user: Any) -> None
     detail = c.get(done["Location"])
     assert detail.status_code == 200 and b"<svg" in detail.content and b"TH01" in detail.content
     assert table.sha256.encode() in detail.content and b"Put this table in force" in detail.content
+    ukrainian = c.get(done["Location"], HTTP_ACCEPT_LANGUAGE="uk").content
+    assert b"width:100.0%" in ukrainian  # a CSS width, never localised as 100,0
     dup = c.post(
         "/genetics/frequencies/upload", {**form, "file": SimpleUploadedFile("x.txt", text(ICMP).encode())}
     )

@@ -109,7 +109,7 @@ def _marker_rows(table: FrequencyTable) -> list[dict[str, Any]]:
     rows = []
     for marker, alleles in table.markers.items():
         top = max(alleles.values(), default=0) or 1
-        bars = [(a, f, round(100 * f / top, 1)) for a, f in alleles.items()]
+        bars = [(a, f, f"{100 * f / top:.1f}") for a, f in alleles.items()]  # CSS width: never localised
         rows.append({"marker": marker, "count": len(alleles), "alleles": bars})
     return rows
 
