@@ -215,3 +215,35 @@ def test_import_page(liaison: Any, person: Any) -> None:
     )
     assert "a parent has unknown sex" in got.content.decode()
     assert ReferenceFamily.objects.count() == 0
+
+
+def test_export_matches_locus_names_the_table_spells_otherwise(
+    liaison: Any, person: Any, examiner_sample: Any, tmp_path: Path
+) -> None:
+    """A kit writes vWA, the frequency table VWA: one locus (the demo's export was refused at every vWA)."""
+    from homecoming.app.genetics.family_power import _profile, frequency_table
+
+    fam = families.create_family(actor=liaison, persons=[person.pk])
+    father = families.add_relative(actor=liaison, family=fam, relation="father")
+    _typed(liaison, father, "LAB-V", {**FATHER, "vWA": ["14", "17"]})
+    Profile.objects.create(
+        reference="PR-BODY-V",
+        kind="post_mortem",
+        sample=examiner_sample,
+        specimen="BV",
+        category="unidentified_person",
+        method="autosomal_str",
+        locus_count=4,
+        loci=_loci({**BODY, "vWA": ["14", "16"]}),
+    )
+    family_records.record_consent(
+        actor=liaison, family=fam, scope="icrc", action="given", on=dt.date(2026, 1, 2)
+    )
+    path = tmp_path / "v.fam"
+    path.write_bytes(fam_exchange.export_fam(actor=liaison, scope="icrc"))
+    got = read_fam(path)
+    (victim,) = [p for p, _s in got.victims]
+    assert sorted(victim.genotypes["VWA"].alleles) == ["14", "16"]
+    assert sorted(got.families[0].references[f"{fam.reference}:R2"].genotypes["VWA"].alleles) == ["14", "17"]
+    ranked = _profile("R2", _loci({"vWA": ["14", "17"], "Penta D": ["9", "12"]}), frequency_table())
+    assert set(ranked.genotypes) == {"VWA", "PENTA_D"}

@@ -31,7 +31,7 @@ from django.db import transaction
 from homecoming.app.audit import services as audit
 from homecoming.app.genetics import family_records
 from homecoming.app.genetics.choices import MemberSex, Relation
-from homecoming.app.genetics.family_power import frequency_table
+from homecoming.app.genetics.family_power import frequency_table, table_marker
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily, ReferenceSample
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.errors import CaseFileError, FrequencyError, Problem, ValidationError
@@ -49,12 +49,18 @@ def _kin_profile(
 ) -> KinProfile:
     genos: dict[str, object] = {}
     for entry in loci:
-        marker, used = str(entry.get("locus")), [str(a) for a in entry.get("used") or []]
-        if not used or marker.upper().startswith("AMEL"):  # amelogenin: the sex, not a kinship marker
+        written, used = str(entry.get("locus")), [str(a) for a in entry.get("used") or []]
+        if not used or written.upper().startswith("AMEL"):  # amelogenin: the sex, not a kinship marker
             continue
+        marker = table_marker(table, written) or written
         if marker not in table.markers:
             problems.append(
-                Problem(f"{name}: {marker}", "marker is not in the frequency table", marker, table.id)
+                Problem(
+                    f"{name}: {marker}",
+                    f"marker is not in the frequency table {table.id}",
+                    marker,
+                    "activate a frequency table that has the marker, or add it to the table",
+                )
             )
             continue
         lacking = [a for a in used if a not in table.markers[marker][0]]

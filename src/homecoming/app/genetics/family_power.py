@@ -18,6 +18,7 @@ import numpy as np
 from django.core.cache import cache
 
 from homecoming.app.genetics.family_records import typed_members
+from homecoming.app.genetics.frequencies import locus_key
 from homecoming.app.genetics.models import FrequencyTableActivation, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.errors import HomecomingError, StateError
@@ -64,12 +65,20 @@ def frequency_table() -> FrequencyTable:
     return FrequencyTable(id=active.table.reference, markers=markers)
 
 
+def table_marker(table: FrequencyTable, name: str) -> str | None:
+    """The table's name of a profile's locus (``vWA`` → ``VWA``, ``Penta D`` → ``PENTA_D``), or None."""
+    if name in table.markers:
+        return name
+    key = locus_key(name)
+    return next((m for m in table.markers if locus_key(m) == key), None)
+
+
 def _profile(code: str, loci_json: list[dict[str, Any]], table: FrequencyTable) -> Profile:
     """A kinship profile of the loci the table knows (an allele the table lacks drops that locus)."""
     genos: dict[str, object] = {}
     for entry in loci_json:
-        name, used = entry.get("locus"), entry.get("used") or []
-        if name not in table.markers or not used:
+        name, used = table_marker(table, str(entry.get("locus"))), entry.get("used") or []
+        if name is None or not used:
             continue
         alleles = table.markers[name][0]
         values = [str(a) for a in used]
