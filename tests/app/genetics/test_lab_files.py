@@ -141,3 +141,15 @@ def test_the_api_takes_the_file_as_multipart(api: Any, analyst: Any, world: Any)
     )
     error = bad.json()["error"]
     assert bad.status_code == 422 and error["code"] == "import_failed" and len(error["problems"]) == 2
+
+
+def test_the_ukrainian_dry_run_shows_labels_not_codes(analyst: Any, world: Any) -> None:
+    c = _page(analyst)
+    dry = c.post(
+        "/genetics/lab-files/upload/",
+        {"file": SimpleUploadedFile("p.xml", _file(world)), "dry_run": "on"},
+        HTTP_ACCEPT_LANGUAGE="uk",
+    )
+    summary = dry.content.decode().split('id="dry-run"')[1]
+    assert "post_mortem" not in summary and " · cmf" not in summary
+    assert "посмертний" in summary.lower()

@@ -172,3 +172,15 @@ def test_api_decision_confirms_and_names_the_link(api: Any, examiner: Any, impor
 def test_api_upload_without_a_file_names_the_field(api: Any, analyst: Any) -> None:
     error = api(analyst).post(f"{API}/genetics/lab-files").json()["error"]
     assert error["field"] == "file" and "multipart" in error["hint"]
+
+
+def test_flags_are_labelled_in_ukrainian(analyst: Any, imported: Any, world: Any) -> None:
+    c = client_for(analyst)
+    html = c.get("/genetics/profiles/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert 'data-flag="mixture">суміш<' in html
+    options = html.split('id="f-flag"')[1].split("</select>")[0]
+    for code in ("elimination_match", "duplicate", "partial"):
+        assert f">{code}<" not in options
+    mixed = Profile.objects.get(sample=world["samples"][1])
+    page = c.get(f"/genetics/profiles/{mixed.pk}/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert ">mixture<" not in page and "more_than_two" not in page and "суміш" in page

@@ -102,3 +102,26 @@ class MinimumFrequencyRule(models.TextChoices):
 class ProposalDecision(models.TextChoices):
     confirmed = "confirmed", _("confirmed: same individual")
     rejected = "rejected", _("rejected")
+
+
+#: labels of the locus and profile quality flags (``kinship.formats.lab.LOCUS_FLAGS`` / ``PROFILE_FLAGS``)
+FLAG_LABELS = {
+    "off_ladder": _("off-ladder allele (OL)"),
+    "below_ladder": _("below the allelic ladder (<n)"),
+    "above_ladder": _("above the allelic ladder (>n)"),
+    "one_allele": _("one allele seen: possible drop-out"),
+    "homozygote_written_once": _("homozygote written once"),
+    "more_than_two": _("more than two alleles at the locus"),
+    "no_frequencies": _("no allele frequencies for the locus"),
+    "mixture": _("mixture"),
+    "partial": _("partial profile"),
+    "elimination_match": _("matches an elimination profile"),
+    "duplicate": _("matches another post-mortem profile"),
+}
+
+#: labels of the kinds of disagreement between replicates (``replicates.consensus``)
+CONFLICT_LABELS = {
+    "dropout": _("drop-out: a replicate shows fewer alleles"),
+    "disagree": _("replicates disagree: locus left out"),
+    "excluded": _("replicate excluded from kinship"),
+}
