@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def flag_label(code: str) -> str:
-    """The label of a locus or profile flag (``one_allele`` → "one allele seen …"); unknown codes as they are."""
+    """The label of a locus or profile flag (``one_allele`` → "one allele seen …"); others as they are."""
     return str(FLAG_LABELS.get(code, code))
 
 
