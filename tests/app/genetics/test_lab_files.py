@@ -153,3 +153,13 @@ def test_the_ukrainian_dry_run_shows_labels_not_codes(analyst: Any, world: Any) 
     summary = dry.content.decode().split('id="dry-run"')[1]
     assert "post_mortem" not in summary and " · cmf" not in summary
     assert "посмертний" in summary.lower()
+
+
+def test_the_api_refuses_a_file_over_the_size_limit_unread(
+    api: Any, analyst: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOMECOMING_IMPORT_MAX_BYTES", "100")
+    got = api(analyst).post(
+        "/api/v1/genetics/lab-files?dry_run=true", {"file": SimpleUploadedFile("p.xml", _file(world))}
+    )
+    assert got.status_code == 422 and "more than the limit of 100 bytes" in got.content.decode()

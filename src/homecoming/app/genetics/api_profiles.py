@@ -21,6 +21,7 @@ from homecoming.app.genetics.models import LabFile, Profile
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import require
 from homecoming.errors import Problem, ValidationError
+from homecoming.io.tables import check_size
 
 router = Router(tags=["genetics"])
 
@@ -167,6 +168,7 @@ def import_lab_file(
                 )
             ]
         )
+    check_size(upload.name or "upload", upload.size)  # before the upload is read into memory
     report = importing.import_lab_file(
         actor=actor,
         data=upload.read(),
