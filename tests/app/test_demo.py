@@ -70,6 +70,7 @@ def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tm
     )
     assert done.returncode == 0, done.stderr
     assert "no authenticator code is asked for" in done.stdout
+    assert "examiner, analyst" in " ".join(done.stdout.split())  # the DNA users the README names
     assert (tmp_path / "demo" / "homecoming.sqlite3").exists()
 
 
