@@ -247,3 +247,24 @@ def test_export_matches_locus_names_the_table_spells_otherwise(
     assert sorted(got.families[0].references[f"{fam.reference}:R2"].genotypes["VWA"].alleles) == ["14", "17"]
     ranked = _profile("R2", _loci({"vWA": ["14", "17"], "Penta D": ["9", "12"]}), frequency_table())
     assert set(ranked.genotypes) == {"VWA", "PENTA_D"}
+
+
+def test_a_body_typed_twice_is_one_victim_its_consensus(
+    liaison: Any, family: ReferenceFamily, body: Profile, examiner_sample: Any, tmp_path: Path
+) -> None:
+    for ref, replicate in (("PR-BODY-2", 2), ("PR-BODY-C", 0)):
+        Profile.objects.create(
+            reference=ref,
+            kind="post_mortem",
+            sample=examiner_sample,
+            specimen="B1",
+            category="unidentified_person",
+            method="autosomal_str",
+            replicate=replicate,
+            consensus_of=["PR-BODY-1", "PR-BODY-2"] if replicate == 0 else [],
+            locus_count=3,
+            loci=_loci(BODY),
+        )
+    path = tmp_path / "c.fam"
+    path.write_bytes(fam_exchange.export_fam(actor=liaison, scope="icrc"))
+    assert [p.sample for p, _s in read_fam(path).victims] == ["PR-BODY-C"]

@@ -110,7 +110,7 @@ def build_problem(scope: str) -> DviProblem:
     fams = [_family(f, table, problems) for f in family_records.families_in_scope(scope)]
     victims, sexes = [], {}
     bodies = Profile.objects.filter(kind="post_mortem", excluded_reason="", method=_STR)
-    for p in bodies.select_related("sample__unit").order_by("reference"):
+    for p in _one_per_sample(bodies.select_related("sample__unit").order_by("reference")):
         victims.append(_kin_profile(p.reference, p.loci, table, problems))
         sexes[p.reference] = _body_sex(p)
         if sexes[p.reference] == "unknown":
@@ -129,6 +129,18 @@ def build_problem(scope: str) -> DviProblem:
         | {m for v in victims for m in v.genotypes}
     )
     return DviProblem.make(victims, fams, loci=table.loci(markers), victim_sex=sexes)
+
+
+def _one_per_sample(profiles: Any) -> list[Profile]:
+    """One victim per remains sample: its consensus profile if it has one, else its fullest replicate
+    (replicates and their consensus are one body; exported apart they were several unidentified persons)."""
+    best: dict[Any, Profile] = {}
+    for p in profiles:
+        key = p.sample_id or ("profile", p.pk)
+        held = best.get(key)
+        if held is None or (p.replicate == 0, p.locus_count) > (held.replicate == 0, held.locus_count):
+            best[key] = p
+    return sorted(best.values(), key=lambda p: p.reference)
 
 
 def _body_sex(p: Profile) -> str:
