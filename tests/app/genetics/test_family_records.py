@@ -68,6 +68,20 @@ def test_domestic_withdrawal_takes_the_family_out_of_every_scope(liaison: Any, f
     assert list(family_records.families_in_scope("icmp")) == []  # ... but the family is not used
 
 
+def test_an_older_consent_entered_late_does_not_override_a_newer_withdrawal(
+    liaison: Any, family: Any
+) -> None:
+    give = family_records.record_consent
+    give(actor=liaison, family=family, scope="domestic", action="given", on=D)
+    give(actor=liaison, family=family, scope="icmp", action="given", on=D)
+    give(actor=liaison, family=family, scope="icmp", action="withdrawn", on=D + dt.timedelta(days=10))
+    # a paper form of an earlier date, entered after the withdrawal
+    give(actor=liaison, family=family, scope="icmp", action="given", on=D + dt.timedelta(days=3))
+    assert family_records.current_consent(family)["icmp"].action == "withdrawn"
+    assert not family_records.in_force(family, "icmp")
+    assert list(family_records.families_in_scope("icmp")) == []
+
+
 def test_consent_errors_are_listed_together(liaison: Any, family: Any) -> None:
     with pytest.raises(ValidationError) as err:
         family_records.record_consent(

@@ -113,9 +113,10 @@ def consent_history(family: ReferenceFamily) -> list[ConsentEvent]:
 
 
 def current_consent(family: ReferenceFamily) -> dict[str, ConsentEvent | None]:
-    """Each scope with its last event (None: never given)."""
+    """Each scope with its last event by date (None: never given); an older event entered late does not
+    override a newer one (same date: the later recorded)."""
     out: dict[str, ConsentEvent | None] = dict.fromkeys(ConsentScope.values)
-    for event in consent_history(family):
+    for event in sorted(consent_history(family), key=lambda e: (e.on, e.recorded_at, e.id)):
         out[event.scope] = event
     return out
 
@@ -200,7 +201,7 @@ def families_in_scope(scope: str) -> QuerySet[ReferenceFamily]:
         )
     keep = []
     for family in ReferenceFamily.objects.prefetch_related("consent_events"):
-        events = sorted(family.consent_events.all(), key=lambda e: (e.recorded_at, e.id))
+        events = sorted(family.consent_events.all(), key=lambda e: (e.on, e.recorded_at, e.id))
         last = {e.scope: e.action for e in events}
         if (
             last.get(scope) == ConsentAction.given
