@@ -216,3 +216,40 @@ def test_every_change_is_audited_with_the_new_version(liaison: Any, family: Any)
     assert rec.action == "add relative" and rec.actor_id == liaison.pk
     created = AuditRecord.objects.filter(object_type="genetics.familymember", action="create").count()
     assert created == 4  # the missing person, two connecting parents, the sibling
+
+
+def test_an_edit_made_on_a_stale_version_is_refused_and_changes_nothing(
+    liaison: Any, family: Any, api: Any
+) -> None:
+    from django.test import Client
+
+    from homecoming.errors import ConflictError
+
+    opened = family.version  # two liaisons open the editor
+    father = _add(liaison, family, "father", expected_version=opened)  # the first one adds the father
+    members, records = family.members.count(), AuditRecord.objects.count()
+    with pytest.raises(ConflictError) as err:
+        _add(liaison, family, "mother", expected_version=opened)
+    assert "was changed by someone else" in str(err.value) and err.value.hint.startswith("reload")
+    with pytest.raises(ConflictError):
+        families.remove_member(actor=liaison, member=father, expected_version=opened)
+    assert (family.members.count(), AuditRecord.objects.count()) == (members, records)
+
+    page = Client()
+    page.force_login(liaison)
+    page.post(
+        f"/genetics/families/{family.pk}/relatives/",
+        {"relation": "mother", "of": family.members.get(relation="missing").pk, "version": opened},
+    )
+    assert family.members.count() == members
+    response = api(liaison).post(
+        f"/api/v1/genetics/families/{family.pk}/relatives",
+        {"relation": "mother", "expected_version": opened},
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and response.json()["error"]["code"] == "edit_conflict", (
+        response.content
+    )
+    assert family.members.count() == members
+    family.refresh_from_db()
+    assert _add(liaison, family, "mother", expected_version=family.version).relation == "mother"

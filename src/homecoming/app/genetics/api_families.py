@@ -36,16 +36,25 @@ class FamilyRelativeIn(Schema):
     display_name: str = Field("", max_length=200)
     person: int | None = Field(None, description="a registry person id, if the relative is in the registry")
     through: int | None = Field(None, description="for a cousin: the uncle or aunt member it descends from")
+    expected_version: int | None = Field(
+        None, description="the family's version you read; a stale one is 409 conflict and changes nothing"
+    )
 
 
 class FamilyParentIn(Schema):
     child: int = Field(..., description="the member whose parent this is")
     role: str = Field(..., description="father or mother")
     parent: int = Field(..., description="an existing member of the family")
+    expected_version: int | None = Field(
+        None, description="the family's version you read; a stale one is 409 conflict and changes nothing"
+    )
 
 
 class FamilyRemoveIn(Schema):
     reason: str = ""
+    expected_version: int | None = Field(
+        None, description="the family's version you read; a stale one is 409 conflict and changes nothing"
+    )
 
 
 class ReferenceSampleIn(Schema):
@@ -225,7 +234,9 @@ def remove_member(
     actor = require(request, "genetics.change_familymember")
     fam = _family(family_id)
     member = by_id(fam.members.all(), member_id, what="family member", field="member_id")
-    families.remove_member(actor=actor, member=member, reason=payload.reason)
+    families.remove_member(
+        actor=actor, member=member, reason=payload.reason, expected_version=payload.expected_version
+    )
     fam.refresh_from_db()
     return family_out(request, fam)
 

@@ -29,7 +29,7 @@ from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamil
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.app.registry.models import Person
 from homecoming.app.registry.services import allocate
-from homecoming.errors import NotFound, PedigreeError, Problem, StateError, ValidationError
+from homecoming.errors import ConflictError, NotFound, PedigreeError, Problem, StateError, ValidationError
 
 #: the relations that are one person per member: a second one is refused
 _UNIQUE = {
@@ -57,6 +57,21 @@ def _change(actor: Any, obj: Any, action: str, reason: str = "", **changes: Any)
     obj.version += 1
     audit.record(actor=actor, action=action, obj=obj, before=before, after=audit.snapshot(obj), reason=reason)
     obj.save(update_fields=[*changes, "version"])
+
+
+def _locked(family_id: int, expected_version: int | None) -> ReferenceFamily:
+    """The family, locked for the change; a stale ``expected_version`` (someone else changed the pedigree
+    since the editor was opened) is a ConflictError and changes nothing."""
+    family = ReferenceFamily.objects.select_for_update().get(pk=family_id)
+    if expected_version is not None and family.version != expected_version:
+        raise ConflictError(
+            f"{family.reference} was changed by someone else (version {family.version}, "
+            f"you had {expected_version})",
+            field="version",
+            value=expected_version,
+            hint="reload the family page and apply your change again",
+        )
+    return family
 
 
 def _opposite(sex: str) -> str:
@@ -291,9 +306,10 @@ def add_relative(
     display_name: str = "",
     person: int | None = None,
     through: int | None = None,
+    expected_version: int | None = None,
 ) -> FamilyMember:
     """Add a relative of member ``of`` (default: the first missing person) as ``relation``."""
-    family = ReferenceFamily.objects.select_for_update().get(pk=family.pk)
+    family = _locked(family.pk, expected_version)
     anchor = _member(family, of, "of") or _default_of(family)
     via = _member(family, through, "through")
     registry_person = None
@@ -342,14 +358,16 @@ def _has_profiles(member: FamilyMember) -> bool:
 
 
 @transaction.atomic
-def remove_member(*, actor: Any, member: FamilyMember, reason: str = "") -> list[FamilyMember]:
+def remove_member(
+    *, actor: Any, member: FamilyMember, reason: str = "", expected_version: int | None = None
+) -> list[FamilyMember]:
     """Remove a member added by mistake; returns every member removed (with connecting ones left over).
 
     Refused for a missing person, a member whose samples have profiles, and a member others hang on
     (their parent, or the member they were added as a relative of). A parent the pedigree still needs
     (it has children) is kept as an untyped connecting member instead.
     """
-    family = ReferenceFamily.objects.select_for_update().get(pk=member.family_id)
+    family = _locked(member.family_id, expected_version)
     member = FamilyMember.objects.get(pk=member.pk)
     problems = []
     if member.removed is not None:
@@ -423,13 +441,21 @@ def _prune(actor: Any, family: ReferenceFamily) -> list[FamilyMember]:
 
 
 @transaction.atomic
-def set_parent(*, actor: Any, family: ReferenceFamily, child: int, role: str, parent: int) -> FamilyMember:
+def set_parent(
+    *,
+    actor: Any,
+    family: ReferenceFamily,
+    child: int,
+    role: str,
+    parent: int,
+    expected_version: int | None = None,
+) -> FamilyMember:
     """Make an existing member the father or mother of another (two missing brothers share a father).
 
     Refused when the child has that parent already (other than an untyped connecting one), when the
     parent has the wrong sex, and when the link would make someone their own ancestor.
     """
-    family = ReferenceFamily.objects.select_for_update().get(pk=family.pk)
+    family = _locked(family.pk, expected_version)
     kid = _member(family, child, "child")
     new = _member(family, parent, "parent")
     assert kid is not None and new is not None

@@ -274,6 +274,12 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(request, "genetics/family_detail.html", context)
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The family version the editor was opened at (hidden field), so a stale edit is refused."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
 @require_POST
 @page_requires("families", "genetics.add_familymember")
 def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
@@ -292,6 +298,7 @@ def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
             of=data["of"],
             sex=data["sex"] or None,
             display_name=data["display_name"],
+            expected_version=_version(request),
         )
     except HomecomingError as exc:
         _fail(request, exc)
@@ -309,7 +316,12 @@ def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
 def family_remove_member(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
     member = get_object_or_404(FamilyMember, pk=member_id, family_id=family_id)
     try:
-        families.remove_member(actor=request.user, member=member, reason=request.POST.get("reason", ""))
+        families.remove_member(
+            actor=request.user,
+            member=member,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
     except HomecomingError as exc:
         _fail(request, exc)
     else:
