@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from homecoming.app.audit import services as audit
 from homecoming.app.demo import build_demo
@@ -136,6 +137,17 @@ def test_the_genetics_demo_has_a_table_in_force_dna_for_the_batch_and_families(t
         assert _same_but_the_year(made.read_bytes()) == _same_but_the_year(
             (committed / made.name).read_bytes()
         )
+    from homecoming.app.genetics.fam_exchange import export_fam
+    from homecoming.kinship.formats.familias import read_fam
+
+    analyst = get_user_model().objects.get(username="analyst")
+    exported = export_fam(actor=analyst, scope="domestic")  # every body has a sex: the export works
+    (tmp_path / "export.fam").write_bytes(exported)
+    fam = read_fam(tmp_path / "export.fam")
+    assert fam.has_dvi and len(fam.victims) == len(typed) and len(fam.families) >= BODY_FAMILIES
+    assert {sex for _profile, sex in fam.victims} == {"male", "female"} or all(
+        sex == "male" for _profile, sex in fam.victims
+    )
     report = audit.verify()
     assert report.ok
 

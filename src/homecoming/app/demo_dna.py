@@ -98,12 +98,14 @@ class DemoDna:
     references: list[LabProfile] = field(default_factory=list)
     staff: list[LabProfile] = field(default_factory=list)
     truth: dict[str, int] = field(default_factory=dict)  # body sample -> index of its family
+    missing_sex: list[str] = field(default_factory=list)  # the sex of each family's missing person
     files: dict[str, bytes] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def lab_profile(specimen: str, category: str, profile: Profile, *, line: int = 0) -> LabProfile:
-    """A laboratory's profile of ``profile`` (every locus typed, alleles as written = as used)."""
+def lab_profile(specimen: str, category: str, profile: Profile, *, line: int = 0, sex: str = "") -> LabProfile:
+    """A laboratory's profile of ``profile`` (every locus typed, alleles as written = as used), with
+    amelogenin (X,Y or X) when ``sex`` is male or female."""
     loci = []
     for name in DEMO_LOCI:
         g = profile.genotypes.get(name)
@@ -111,6 +113,9 @@ def lab_profile(specimen: str, category: str, profile: Profile, *, line: int = 0
             continue
         alleles = tuple(g.alleles) if g.a2 is not None else (g.a1,)
         loci.append(LabLocus(name, name, alleles, alleles, kit=DEMO_KIT))
+    amel = {"male": ("X", "Y"), "female": ("X",)}.get(sex)
+    if amel:
+        loci.append(LabLocus("AMEL", "AMEL", amel, amel, kit=DEMO_KIT))
     return LabProfile(
         specimen=specimen,
         category=category,

@@ -252,6 +252,7 @@ def build_families(
     data = write_cmf_file(references, batch_id="DEMO-REFERENCES")
     import_lab_file(actor=users["analyst"], data=data, name="demo-reference-profiles.xml", format="cmf")
     dna.references = references
+    dna.missing_sex = [p.sex if p.sex in ("male", "female") else "male" for p in persons[:BODY_FAMILIES]]
     dna.counts["families"] = families
     dna.counts["families_by_services"] = by_services
     dna.counts["reference_profiles"] = len(references)

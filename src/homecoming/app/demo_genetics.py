@@ -129,14 +129,23 @@ def batch_dna(
     n = len(samples)
     order = [int(i) for i in rng.permutation(n) if int(i) != CONTAMINATED and int(i) != n - PENDING]
     order.insert(0, n - PENDING)  # the first sample reported later is a family's missing person
+    sexes = ["male"] * n  # the bodies of soldiers; a family's missing person has the registry's sex
     for k, (slot, profile) in enumerate(zip(order, missing[:BODY_FAMILIES], strict=False)):
         truths[slot] = profile
         dna.truth[samples[slot].reference] = k
+        if k < len(dna.missing_sex):
+            sexes[slot] = dna.missing_sex[k]
     if n > CONTAMINATED:
         truths[CONTAMINATED] = staff[1]
-    dna.staff = [lab_profile(f"DEMO-STAFF-{i + 1:03d}", "staff", p) for i, p in enumerate(staff)]
+    staff_sex = ("female", "male")
+    dna.staff = [
+        lab_profile(f"DEMO-STAFF-{i + 1:03d}", "staff", p, sex=staff_sex[i % 2]) for i, p in enumerate(staff)
+    ]
+    if n > CONTAMINATED:
+        sexes[CONTAMINATED] = staff_sex[1]
     profiles = [
-        lab_profile(s.reference, "unidentified_person", t) for s, t in zip(samples, truths, strict=True)
+        lab_profile(s.reference, "unidentified_person", t, sex=x)
+        for s, t, x in zip(samples, truths, sexes, strict=True)
     ]
     dna.bodies, dna.pending = profiles[:-PENDING], profiles[-PENDING:]
     data = write_cmf_file([*dna.bodies, *dna.staff], batch_id=batch.reference)

@@ -19,7 +19,7 @@ from homecoming.kinship.formats.lab import LabLocus, LabProfile
 from homecoming.kinship.model.markers import Genotype, Profile
 from homecoming.kinship.model.pedigree import Pedigree
 
-#: loci beyond the kit (three autosomal, nine Y-STRs): 21 + 12 = a profile of 33 loci (CMF allows 32)
+#: loci beyond the kit (three autosomal, nine Y-STRs), enough to pass CMF's limit of 32 loci
 EXTRA_LOCI = (
     "D6S1043",
     "PENTA_D",
@@ -67,8 +67,9 @@ def _fam(dna: DemoDna) -> bytes:
 
     assert dna.table is not None
     father, mother = (p for p in dna.references if p.specimen.startswith("DEMO-RS-00001:"))
+    sex = dna.missing_sex[0] if dna.missing_sex else "male"
     ped = Pedigree.from_records(
-        [("1", None, None, "male"), ("2", None, None, "female"), ("MP1", "1", "2", "male")]
+        [("1", None, None, "male"), ("2", None, None, "female"), ("MP1", "1", "2", sex)]
     )
     refs = {"1": _core(father, "1"), "2": _core(mother, "2")}
     family = Family("DEMO-RS-00001", ped, refs, ("MP1",))
@@ -77,7 +78,7 @@ def _fam(dna: DemoDna) -> bytes:
 
     loci = kinship_loci(dna.table, DEMO_LOCI)
     problem = DviProblem.make(
-        [_core(body, body.specimen)], [family], loci=loci, victim_sex={body.specimen: "male"}
+        [_core(body, body.specimen)], [family], loci=loci, victim_sex={body.specimen: sex}
     )
     with tempfile.TemporaryDirectory() as tmp:
         path = write_fam(problem, Path(tmp) / "family.fam", database="Norwegian (forrel)")
@@ -98,11 +99,12 @@ def _thirty_three_loci(dna: DemoDna) -> bytes:
         for n in EXTRA_LOCI
         for a in [("13",) if n.startswith("DYS") else ("10", "12")]
     )
-    profile = _replace(base, loci=base.loci + extra[:-1])  # 32 loci: the most the writer writes
+    room = 32 - len(base.loci)  # 32 loci: the most the writer writes
+    profile = _replace(base, loci=base.loci + extra[:room])
     text = write_cmf_file([profile], batch_id="DEMO-PROBLEMS", when=FILE_TIME).decode("utf-8")
     last = text.rindex("    <LOCUS ")  # the last locus (of the extra kit: it has a KIT attribute)
     end = text.index("    </LOCUS>", last) + len("    </LOCUS>\r\n")
-    block = text[last:end].replace(f"<LOCUSNAME>{EXTRA_LOCI[-2]}<", f"<LOCUSNAME>{EXTRA_LOCI[-1]}<")
+    block = text[last:end].replace(f"<LOCUSNAME>{EXTRA_LOCI[room - 1]}<", f"<LOCUSNAME>{EXTRA_LOCI[room]}<")
     return (text[:end] + block + text[end:]).encode("utf-8")
 
 
