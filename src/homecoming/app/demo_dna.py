@@ -103,7 +103,9 @@ class DemoDna:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def lab_profile(specimen: str, category: str, profile: Profile, *, line: int = 0, sex: str = "") -> LabProfile:
+def lab_profile(
+    specimen: str, category: str, profile: Profile, *, line: int = 0, sex: str = ""
+) -> LabProfile:
     """A laboratory's profile of ``profile`` (every locus typed, alleles as written = as used), with
     amelogenin (X,Y or X) when ``sex`` is male or female."""
     loci = []
