@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "homecoming.app.exchanges",
     "homecoming.app.remains",
     "homecoming.app.genetics",
+    "homecoming.app.identification",
 ]
 
 MIDDLEWARE = [
