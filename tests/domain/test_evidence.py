@@ -4,6 +4,7 @@ posterior's exact arithmetic, and refusals of bad input."""
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -141,6 +142,34 @@ def test_age_with_partial_death_date_counts_day_pairs() -> None:
     assert factor.lr == float(expected)
 
 
+def test_age_counts_only_births_before_the_death() -> None:
+    # born some day of 2020, died 2020-06-01: only the 153 days 2020-01-01..2020-06-01 are possible.
+    # Window [0, 0.25): age at most ceil(0.25 * 365.2425) - 1 = 91 days, births 2020-03-02..06-01 (92).
+    factor = age_factor(0, 0.25, PartialDate(2020), date(2020, 6, 1), whole_years=False, gamma=0, margin=0)
+    f = Fraction(92, 153)
+    share = Fraction(1, 320)
+    expected = f * Fraction(95, 100) / share + (1 - f) * Fraction(5, 100) / (1 - share)
+    assert factor.lr == float(expected)
+
+
+def test_day_pair_count_matches_brute_force() -> None:
+    from homecoming.domain import evidence
+
+    rng = random.Random(12)
+    for _ in range(300):
+        b0, d0 = rng.randint(0, 400), rng.randint(0, 800)
+        birth, death = (b0, b0 + rng.randint(0, 40)), (d0, d0 + rng.randint(0, 40))
+        low = rng.randint(-100, 900)
+        high = low + rng.randint(-5, 300)
+        brute = sum(
+            1
+            for b in range(birth[0], birth[1] + 1)
+            for d in range(death[0], death[1] + 1)
+            if low <= d - b <= high
+        )
+        assert evidence._pairs_within(birth, death, low, high) == brute, (birth, death, low, high)
+
+
 def test_age_point_estimate_is_widened_to_its_uncertainty() -> None:
     # "30" in completed years is [30, 31): mid 30.5, mispitools' uncertainty 0.07 * 30.5 + 1 = 3.135
     # gives [27.365, 33.635], width 6.27, share 6.27 / 80 = 0.078375
@@ -177,7 +206,7 @@ def test_age_with_missing_data_is_not_assessed(
 ) -> None:
     factor = age_factor(low, high, birth, died)
     assert factor.lr is None
-    assert missing in factor.explanation and "counts as 1" in factor.explanation
+    assert f"{missing} is unknown" in factor.explanation and "counts as 1" in factor.explanation
 
 
 def test_bad_ages_are_refused_with_field_value_and_fix() -> None:

@@ -234,7 +234,7 @@ def sex_factor(
             model,
             parameters,
             inputs,
-            f"Not assessed: {missing} unknown, so sex counts as 1.",
+            f"Not assessed: {missing} {'are' if body == person else 'is'} unknown, so sex counts as 1.",
         )
     share = {"male": Fraction(male_fraction), "female": 1 - Fraction(male_fraction)}
     match = body == person
@@ -264,14 +264,28 @@ def _day_span(value: date | PartialDate) -> tuple[int, int]:
 
 
 def _pairs_within(birth: tuple[int, int], death: tuple[int, int], low: int, high: int) -> int:
-    """How many (birth day, death day) pairs have ``low <= death - birth <= high`` (days)."""
-    b0, b1 = birth
-    count = 0
-    for d in range(death[0], death[1] + 1):
-        lo, hi = max(b0, d - high), min(b1, d - low)
-        if hi >= lo:
-            count += hi - lo + 1
-    return count
+    """How many (birth day, death day) pairs have ``low <= death - birth <= high`` (days), in closed form."""
+    if high < low:
+        return 0
+    return _pairs_at_most(birth, death, high) - _pairs_at_most(birth, death, low - 1)
+
+
+def _pairs_at_most(birth: tuple[int, int], death: tuple[int, int], t: int) -> int:
+    """How many pairs have ``death - birth <= t``: for each birth day ``b`` the death days from the
+    first one to ``b + t``, i.e. ``clamp(b + t - d0 + 1, 0, n)`` with ``n`` death days; summed over
+    consecutive ``b`` through ``F(x) = sum of clamp(y, 0, n) for y = 1..x``."""
+    n = death[1] - death[0] + 1
+
+    def cumulative(x: int) -> int:
+        if x <= 0:
+            return 0
+        if x <= n:
+            return x * (x + 1) // 2
+        return n * (n + 1) // 2 + (x - n) * n
+
+    first = birth[0] + t - death[0] + 1
+    last = birth[1] + t - death[0] + 1
+    return cumulative(last) - cumulative(first - 1)
 
 
 def age_factor(
@@ -388,7 +402,8 @@ def age_factor(
             model,
             parameters,
             inputs,
-            f"Not assessed: {' and '.join(missing)} unknown, so age counts as 1.",
+            f"Not assessed: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} unknown, "
+            "so age counts as 1.",
         )
     assert (
         age_low is not None and age_high is not None and birth is not None and death_or_recovery is not None
@@ -414,7 +429,9 @@ def age_factor(
     # for a continuous range, which differs only on a set of measure zero; the half-open form is used).
     first_day = math.ceil(low * DAYS_PER_YEAR)
     last_day = math.ceil(high * DAYS_PER_YEAR) - 1
-    pairs = (b_span[1] - b_span[0] + 1) * (d_span[1] - d_span[0] + 1)
+    # only pairs with the birth on or before the death are possible (a birth "2020" against a death
+    # on 2020-06-01 cannot be a birth in July)
+    pairs = _pairs_within(b_span, d_span, 0, d_span[1] - b_span[0])
     inside = _pairs_within(b_span, d_span, first_day, last_day)
     f = Fraction(inside, pairs)
     lr_in = _category_lr(True, error, share)
