@@ -12,6 +12,7 @@ import pytest
 
 from homecoming.domain.evidence import (
     Factor,
+    Posterior,
     age_factor,
     distance_km,
     place_date_factor,
@@ -378,3 +379,41 @@ def test_bad_posterior_input_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         posterior(10.0, [_factor("age", -1.0)], 10)
     assert caught.value.field == "factors[0].lr"
+
+
+# -- storing a result ------------------------------------------------------------------------------
+
+
+def test_a_posterior_round_trips_through_json() -> None:
+    import json
+
+    factors = [
+        sex_factor("female", "female", male_fraction=0.9),
+        age_factor(25, 35, PartialDate(1990), date(2023, 3, 1)),
+        place_date_factor(None, None, None, None),
+    ]
+    result = posterior(3.5e9, factors, 12_000)
+    stored = json.loads(json.dumps(result.as_dict(), allow_nan=False))
+    assert stored["n_in_scope"] == 12_000 and stored["prior"] == 1 / 12_000
+    assert [f["name"] for f in stored["factors"]] == ["sex", "age", "place_date"]
+    assert stored["factors"][2]["lr"] is None
+    assert Posterior.from_dict(stored) == result
+    assert Factor.from_dict(stored["factors"][1]) == factors[1]
+
+
+def test_infinite_parts_are_stored_as_the_case_files_spell_them() -> None:
+    alone = posterior(2.0, [], 1).as_dict()
+    assert alone["prior_odds"] == "Inf" and alone["log10_posterior_odds"] == "Inf"
+    assert Posterior.from_dict(alone).posterior == 1.0
+
+
+def test_a_changed_stored_result_is_refused() -> None:
+    stored = posterior(1e6, [sex_factor("male", "male")], 100).as_dict()
+    stored["posterior"] = 0.5
+    with pytest.raises(ValidationError) as caught:
+        Posterior.from_dict(stored)
+    assert caught.value.field == "posterior" and "recompute" in caught.value.hint
+    bad = dict(stored["factors"][0], name="hair")
+    with pytest.raises(ValidationError) as caught:
+        Factor.from_dict(bad)
+    assert caught.value.field == "name" and caught.value.value == "hair"

@@ -24,17 +24,19 @@ of range) raises :class:`~homecoming.errors.ValidationError` naming the field, t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import Problem, ValidationError
+from homecoming.jsonable import jsonable
 
 FactorName = Literal["sex", "age", "place_date"]
 Sex = Literal["male", "female", "unknown"]
+FACTOR_NAMES: tuple[str, ...] = get_args(FactorName)
 
 SEXES = ("male", "female", "unknown")
 UNKNOWN_SEX_WORDS = ("unknown", "undetermined")
@@ -82,6 +84,54 @@ class Factor:
         """``log10(lr)``; 0 when not assessed, ``-inf`` for an LR of 0."""
         return _log10(Fraction(self.lr)) if self.lr is not None else 0.0
 
+    def as_dict(self) -> dict[str, Any]:
+        """The factor as JSON-ready values (to store with a result); :meth:`from_dict` reads it back."""
+        out: dict[str, Any] = jsonable(
+            {
+                "name": self.name,
+                "lr": self.lr,
+                "model": self.model,
+                "parameters": self.parameters,
+                "inputs": self.inputs,
+                "explanation": self.explanation,
+            }
+        )
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Factor:
+        """A factor from :meth:`as_dict`'s values; a wrong shape raises :class:`ValidationError`."""
+        problems: list[Problem] = []
+        name = data.get("name") if isinstance(data, Mapping) else None
+        if name not in FACTOR_NAMES:
+            problems.append(Problem("name", "is not a factor", name, f"use one of {', '.join(FACTOR_NAMES)}"))
+        lr = data.get("lr") if isinstance(data, Mapping) else None
+        if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)):
+            problems.append(Problem("lr", "is not a number or null", lr, "store the factor's LR"))
+        texts = {k: data.get(k) if isinstance(data, Mapping) else None for k in ("model", "explanation")}
+        maps = {k: data.get(k) if isinstance(data, Mapping) else None for k in ("parameters", "inputs")}
+        problems += [
+            Problem(k, "is not text", v, "store it as text")
+            for k, v in texts.items()
+            if not isinstance(v, str)
+        ]
+        problems += [
+            Problem(k, "is not a mapping", v, "store it as an object")
+            for k, v in maps.items()
+            if not isinstance(v, dict)
+        ]
+        _raise(problems)
+        parameters = {str(k): v for k, v in maps["parameters"].items()}  # type: ignore[union-attr]
+        inputs = {str(k): str(v) for k, v in maps["inputs"].items()}  # type: ignore[union-attr]
+        return cls(
+            name,  # type: ignore[arg-type]
+            None if lr is None else float(lr),
+            texts["model"],  # type: ignore[arg-type]
+            parameters,
+            inputs,
+            texts["explanation"],  # type: ignore[arg-type]
+        )
+
 
 @dataclass(frozen=True)
 class Posterior:
@@ -113,6 +163,52 @@ class Posterior:
     def not_assessed(self) -> tuple[FactorName, ...]:
         """The factors that could not be assessed (their data are missing)."""
         return tuple(f.name for f in self.factors if f.lr is None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every part as JSON-ready values: the DNA LR, each factor apart, N, the prior and the products
+        (an infinite value as ``"Inf"``, as the case files spell it)."""
+        out: dict[str, Any] = jsonable(
+            {
+                "dna_lr": self.dna_lr,
+                "factors": [f.as_dict() for f in self.factors],
+                "n_in_scope": self.n_in_scope,
+                "prior": self.prior,
+                "prior_odds": self.prior_odds,
+                "combined_lr": self.combined_lr,
+                "posterior_odds": self.posterior_odds,
+                "posterior": self.posterior,
+                "log10_combined_lr": self.log10_combined_lr,
+                "log10_posterior_odds": self.log10_posterior_odds,
+            }
+        )
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Posterior:
+        """Recompute the posterior from :meth:`as_dict`'s DNA LR, factors and N (the stored products
+        are not trusted: they are computed again, and a mismatch raises :class:`ValidationError`)."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("factors"), list):
+            raise ValidationError.from_problems(
+                [Problem("factors", "is not a list of factors", data, "store Posterior.as_dict()")]
+            )
+        result = posterior(
+            data.get("dna_lr"),  # type: ignore[arg-type]
+            [Factor.from_dict(f) for f in data["factors"]],
+            data.get("n_in_scope"),  # type: ignore[arg-type]
+        )
+        stored = data.get("posterior")
+        if stored is not None and stored != result.posterior:
+            raise ValidationError.from_problems(
+                [
+                    Problem(
+                        "posterior",
+                        f"does not follow from the stored LRs and N (they give {result.posterior!r})",
+                        stored,
+                        "the stored result was changed; recompute it",
+                    )
+                ]
+            )
+        return result
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -694,6 +790,7 @@ __all__ = [
     "DEFAULT_POPULATION_AGES",
     "DEFAULT_RADIUS_KM",
     "DEFAULT_THEATRE_KM2",
+    "FACTOR_NAMES",
     "Factor",
     "FactorName",
     "Posterior",
