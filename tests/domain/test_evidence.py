@@ -141,6 +141,7 @@ def test_age_with_partial_death_date_counts_day_pairs() -> None:
     f = Fraction(182, 365)
     expected = f * Fraction(95, 100) / share + (1 - f) * Fraction(5, 100) / (1 - share)
     assert factor.lr == float(expected)
+    assert "of the possible birth and death dates" in factor.explanation
 
 
 def test_age_counts_only_births_before_the_death() -> None:

@@ -542,13 +542,14 @@ def age_factor(
     window = f"{_fmt(low)}-{_fmt(high)} years" + (
         " (widened to the estimate's uncertainty)" if widened else ""
     )
+    dates = "birth and death dates" if d_span[0] != d_span[1] else "birth dates"
     if f == 1:
         verdict = f"inside the window {window}: LR = (1 - {_fmt(error)}) / {_fmt(share)} = {_fmt(lr)}."
     elif f == 0:
         verdict = f"outside the window {window}: LR = {_fmt(error)} / (1 - {_fmt(share)}) = {_fmt(lr)}."
     else:
         verdict = (
-            f"inside the window {window} on {_fmt(f * 100)}% of the possible birth dates: "
+            f"inside the window {window} on {_fmt(f * 100)}% of the possible {dates}: "
             f"LR = {_fmt(f)} × {_fmt(lr_in)} + {_fmt(1 - f)} × {_fmt(lr_out)} = {_fmt(lr)}."
         )
     text = f"The person was {ages} years on {inputs['death_or_recovery']}, {verdict}"
