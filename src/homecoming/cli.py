@@ -20,6 +20,7 @@ from homecoming.commands import (
     genetics,
     genetics_frequencies,
     genetics_import,
+    identification,
     kinship,
     persons,
     remains,
@@ -52,6 +53,10 @@ genetics_app = typer.Typer(help="Genetics: frequency tables, laboratory files.",
 frequencies_app = typer.Typer(help="Allele-frequency tables (versioned; one in force).", no_args_is_help=True)
 genetics_app.add_typer(frequencies_app, name="frequencies")
 app.add_typer(genetics_app, name="genetics")
+identify_app = typer.Typer(
+    help="Identification: screen a batch against the families in scope.", no_args_is_help=True
+)
+app.add_typer(identify_app, name="identify")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -75,6 +80,8 @@ import_app.command("intake")(remains.import_intake_command)
 frequencies_app.command("import")(genetics_frequencies.frequencies_import_command)
 genetics_app.command("read")(genetics.read_command)
 genetics_app.command("import")(genetics_import.import_lab_file_command)
+app.command("worker")(identification.worker_command)
+identify_app.command("batch")(identification.identify_batch_command)
 
 
 @app.command("docs-cli", hidden=True)

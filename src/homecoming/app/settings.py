@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # background work in the database: `homecoming worker` runs it
     "homecoming.app.accounts",
     "homecoming.app.audit",
     "homecoming.app.registry",
@@ -118,6 +120,9 @@ INSTALLED_APPS = [
     "homecoming.app.genetics",
     "homecoming.app.identification",
 ]
+
+# Background work (screening a batch): tasks are rows of the database, run by `homecoming worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

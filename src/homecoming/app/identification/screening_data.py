@@ -1,0 +1,244 @@
+"""What a screening run reads from the database: the batch's bodies and the families in scope.
+
+**Bodies.** A batch's usable post-mortem autosomal STR profiles, one per *person*: units that are one
+individual — a part of a body (``parent_link = part_of``), units linked ``same_individual`` (and not
+retracted), several samples of one unit — form one group, screened once with the group's best profile
+(its consensus if it has one, else its fullest replicate). The group's units are listed with it.
+
+**Families.** One screening target per missing person of every family of
+:func:`~homecoming.app.genetics.family_records.families_in_scope` that has a missing person and at least
+one typed relative: the pedigree of its live members (node ids are member codes), each typed member's
+fullest usable autosomal STR profile. Everything is read in a few queries (100,000 families are read
+at once, not one family at a time).
+
+Alleles are read as the profile's ``used`` alleles, on the markers of the frequency table in force (the
+built-in Norwegian table without one); a marker whose allele the table lacks is left out of that profile
+(as for the family-power ranking), so every allele screened has a frequency.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from homecoming.app.genetics.family_power import table_marker
+from homecoming.app.genetics.family_records import families_in_scope
+from homecoming.app.genetics.models import FamilyMember, Profile
+from homecoming.app.genetics.pedigree_view import build_pedigree
+from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink
+from homecoming.kinship.dvi.joint import Family
+from homecoming.kinship.formats.frequencies import FrequencyTable
+from homecoming.kinship.model.markers import Profile as KinProfile
+from homecoming.kinship.model.pedigree import Pedigree
+from homecoming.kinship.screen import ReferenceFamily
+from homecoming.provenance import digest
+
+STR = "autosomal_str"
+
+
+@dataclass(frozen=True)
+class Body:
+    """One person of the batch: the profile screened, its unit, every unit of the group, the sex."""
+
+    profile_pk: int
+    profile: str  # the profile's reference: the body's name in the screen
+    unit_pk: int
+    unit: str
+    group: tuple[str, ...]
+    sex: str
+    kin: KinProfile
+
+
+@dataclass(frozen=True)
+class Target:
+    """One missing person of one family in scope, as the screen and the joint identification see it."""
+
+    family_pk: int
+    family: str
+    missing_pk: int
+    missing_code: str
+    missing_sex: int
+    kin: ReferenceFamily  # id "<family>/<code>", node ids = member codes
+
+    @property
+    def name(self) -> str:
+        return self.kin.id
+
+    @property
+    def dvi_name(self) -> str:
+        """The missing person's node in the joint identification (``<family>:<code>``)."""
+        return f"{self.family}:{self.missing_code}"
+
+    @property
+    def digest(self) -> str:
+        """As ``kinship.screen.table_block`` records it: id, missing node, pedigree, profile digests."""
+        f = self.kin
+        return digest([f.id, f.missing, f.pedigree.records(), [p.digest for p in f.profiles]])
+
+
+class MarkerNames:
+    """Profile locus names to the table's (memoised: the same dozen names come 100,000 times)."""
+
+    def __init__(self, table: FrequencyTable) -> None:
+        self.table = table
+        self.names: dict[str, str | None] = {}
+
+    def profile(self, name: str, loci_json: Iterable[Mapping[str, Any]]) -> KinProfile:
+        genos: dict[str, object] = {}
+        for entry in loci_json:
+            written = str(entry.get("locus"))
+            if written not in self.names:
+                self.names[written] = table_marker(self.table, written)
+            marker, used = self.names[written], [str(a) for a in entry.get("used") or []]
+            if marker is None or not used:
+                continue
+            pair = (used * 2)[:2] if len(used) == 1 else used[:2]
+            alleles = self.table.markers[marker][0]
+            if all(a in alleles for a in pair):
+                genos[marker] = pair
+        return KinProfile.from_mapping(name, genos)
+
+
+def _sex(loci: Iterable[Mapping[str, Any]], apparent: str) -> str:
+    for entry in loci:
+        if str(entry.get("locus", "")).upper().startswith("AMEL"):
+            alleles = {str(a).upper() for a in entry.get("used") or []}
+            if "Y" in alleles:
+                return "male"
+            if alleles == {"X"}:
+                return "female"
+    return apparent if apparent in ("male", "female") else "unknown"
+
+
+def unit_groups(batch: IntakeBatch) -> dict[int, int]:
+    """Unit id -> the id of its group's first unit (parts of one person and same-individual links)."""
+    units = list(RemainsUnit.objects.filter(batch=batch).values_list("pk", "parent_id", "parent_link"))
+    parent = {pk: pk for pk, _p, _l in units}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: int, b: int) -> None:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for pk, up, link in units:
+        if up is not None and link == "part_of":
+            join(pk, up)
+    links = UnitLink.objects.filter(unit__batch=batch)
+    retracted = set(links.exclude(retracts=None).values_list("retracts_id", flat=True))
+    for link_pk, a, b, kind, retracts in links.values_list(
+        "pk", "unit_id", "other_id", "kind", "retracts_id"
+    ):
+        if kind == "same_individual" and retracts is None and link_pk not in retracted:
+            join(a, b)
+    return {pk: find(pk) for pk in parent}
+
+
+def batch_bodies(batch: IntakeBatch, names: MarkerNames) -> list[Body]:
+    """One :class:`Body` per person of the batch with a usable profile (see the module docstring)."""
+    groups = unit_groups(batch)
+    rows = (
+        Profile.objects.filter(kind="post_mortem", excluded_reason="", method=STR, sample__unit__batch=batch)
+        .order_by("reference")
+        .values(
+            "pk",
+            "reference",
+            "loci",
+            "locus_count",
+            "replicate",
+            "sample__unit_id",
+            "sample__unit__apparent_sex",
+        )
+    )
+    refs = dict(RemainsUnit.objects.filter(batch=batch).values_list("pk", "reference"))
+    best: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        g = groups[r["sample__unit_id"]]
+        held = best.get(g)
+        if held is None or (r["replicate"] == 0, r["locus_count"]) > (
+            held["replicate"] == 0,
+            held["locus_count"],
+        ):
+            best[g] = r
+    members: dict[int, list[str]] = defaultdict(list)
+    for pk, g in sorted(groups.items(), key=lambda kv: refs[kv[0]]):
+        members[g].append(refs[pk])
+    out = []
+    for g, r in sorted(best.items(), key=lambda kv: kv[1]["reference"]):
+        unit = r["sample__unit_id"]
+        out.append(
+            Body(
+                r["pk"],
+                r["reference"],
+                unit,
+                refs[unit],
+                tuple(members[g]),
+                _sex(r["loci"], r["sample__unit__apparent_sex"]),
+                names.profile(r["reference"], r["loci"]),
+            )
+        )
+    return out
+
+
+def scope_family_ids(scope: str) -> dict[int, str]:
+    """Family id -> reference of every family in ``scope`` (the consent rule of ``families_in_scope``)."""
+    return dict(families_in_scope(scope).values_list("pk", "reference"))
+
+
+def scope_targets(scope: str, names: MarkerNames) -> list[Target]:
+    """Every missing person of every family in ``scope`` with a typed relative (module docstring)."""
+    in_scope = scope_family_ids(scope)
+    members: dict[int, list[Any]] = defaultdict(list)
+    fields = ("pk", "family_id", "code", "relation", "sex", "father_id", "mother_id")
+    for row in (
+        FamilyMember.objects.filter(removed__isnull=True).order_by("family_id", "id").values_list(*fields)
+    ):
+        if row[1] in in_scope:
+            members[row[1]].append(SimpleNamespace(**dict(zip(fields, row, strict=True))))
+    typed: dict[int, tuple[int, Any]] = {}
+    profiles = Profile.objects.filter(
+        kind="reference", excluded_reason="", method=STR, reference_sample__member__removed__isnull=True
+    ).values_list("reference_sample__member_id", "reference_sample__member__family_id", "locus_count", "loci")
+    for member, family, count, loci in profiles.iterator(chunk_size=5000):
+        if family in in_scope and (member not in typed or count > typed[member][0]):
+            typed[member] = (count, loci)
+    out = []
+    for family, live in sorted(members.items(), key=lambda kv: in_scope[kv[0]]):
+        refs = tuple(names.profile(m.code, typed[m.pk][1]) for m in live if m.pk in typed)
+        refs = tuple(p for p in refs if p.genotypes)
+        if not refs:
+            continue
+        pedigree = build_pedigree(live)
+        for m in live:
+            if m.relation == "missing":
+                kin = ReferenceFamily(f"{in_scope[family]}/{m.code}", pedigree, m.code, refs)
+                out.append(
+                    Target(family, in_scope[family], m.pk, m.code, pedigree.sex[pedigree.index(m.code)], kin)
+                )
+    return out
+
+
+def dvi_families(targets: Sequence[Target]) -> tuple[list[Family], dict[str, Target]]:
+    """The joint identification's families (node ids ``<family>:<code>``) and missing name -> target."""
+    by_family: dict[int, list[Target]] = defaultdict(list)
+    for t in targets:
+        by_family[t.family_pk].append(t)
+    families, named = [], {}
+    for group in by_family.values():
+        first = group[0].kin
+        ped = first.pedigree
+        ref = group[0].family
+        pedigree = Pedigree(tuple(f"{ref}:{i}" for i in ped.ids), ped.father, ped.mother, ped.sex)
+        refs = {f"{ref}:{p.sample}": KinProfile(f"{ref}:{p.sample}", p.genotypes) for p in first.profiles}
+        missing = tuple(t.dvi_name for t in group)
+        families.append(Family(ref, pedigree, refs, missing))
+        named.update({t.dvi_name: t for t in group})
+    return families, named

@@ -1,0 +1,128 @@
+"""Screening a batch against every family in scope (issue 12): the job's results, as stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from homecoming.app.genetics.family_power import frequency_table
+from homecoming.app.genetics.family_records import record_consent
+from homecoming.app.identification import screening
+from homecoming.app.identification.models_screening import (
+    BodyConclusion,
+    FamilyTableRow,
+    RunStatus,
+    ScreeningCandidate,
+)
+from homecoming.app.identification.screening_data import MarkerNames, batch_bodies, scope_targets
+from homecoming.app.identification.synthetic import build_world
+from homecoming.errors import StateError, ValidationError
+from homecoming.kinship.lr import missing_person_lr
+from homecoming.kinship.model.markers import reconcile_loci
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analyst(make_user: Any) -> Any:
+    return make_user("dna_analyst")
+
+
+@pytest.fixture
+def world() -> Any:
+    return build_world(n_families=25, n_bodies=8, seed=3)
+
+
+def _run(analyst: Any, world: Any, **kw: Any) -> Any:
+    run = screening.start_run(actor=analyst, batch=world.batch, **kw)
+    screening.execute(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def test_every_body_gets_candidates_and_a_conclusion_and_true_pairs_are_found(
+    analyst: Any, world: Any
+) -> None:
+    run = _run(analyst, world, top=5)
+    assert run.status == RunStatus.done, run.error
+    assert run.summary["bodies"] == 8 and run.summary["missing_persons"] == 25
+    assert run.summary["tables_built"] == 25 and run.summary["tables_cached"] == 0
+    concl = {
+        c.profile.reference: c
+        for c in BodyConclusion.objects.filter(run=run).select_related("profile", "family")
+    }
+    assert len(concl) == 8
+    for body, family in world.truth.items():
+        assert concl[body].conclusion in ("identified", "probable"), (body, concl[body].rule)
+        assert concl[body].family.reference == family
+    for body in set(concl) - set(world.truth):
+        assert concl[body].conclusion in ("no_match", "inconclusive", "excluded")
+    cands = ScreeningCandidate.objects.filter(run=run)
+    for body, family in world.truth.items():  # without mutation models impossible families are never kept
+        mine = list(cands.filter(profile__reference=body).order_by("rank"))
+        assert 1 <= len(mine) <= 5 and [c.rank for c in mine] == list(range(1, len(mine) + 1))
+        assert mine[0].family.reference == family and mine[0].exclusions == 0 and mine[0].lr > 1e4
+        assert [c.lr for c in mine] == sorted((c.lr for c in mine), reverse=True)
+    assert run.provenance["parameters"]["top"] == 5 and run.provenance["frequency_table"].startswith(
+        "forrel_NorwegianFrequencies"
+    )
+    assert len(run.provenance["inputs"]["tables"]) == 64
+
+
+def test_stored_lrs_equal_missing_person_lr(analyst: Any, world: Any) -> None:
+    run = _run(analyst, world, top=3)
+    names = MarkerNames(frequency_table())
+    bodies = {b.profile: b for b in batch_bodies(world.batch, names)}
+    targets = {(t.family, t.missing_code): t for t in scope_targets("domestic", names)}
+    everyone = [b.kin for b in bodies.values()] + [p for t in targets.values() for p in t.kin.profiles]
+    loci, _ = reconcile_loci(
+        frequency_table().loci(sorted({m for p in everyone for m in p.genotypes})), everyone
+    )
+    checked = 0
+    for c in ScreeningCandidate.objects.filter(run=run).select_related("profile", "family", "missing"):
+        t = targets[(c.family.reference, c.missing.code)]
+        body = bodies[c.profile.reference].kin
+        want = missing_person_lr(t.kin.pedigree, t.kin.missing, body, family=list(t.kin.profiles), loci=loci)
+        assert c.lr == pytest.approx(want.lr, rel=1e-10, abs=0)
+        checked += 1
+    assert checked >= len(world.truth)  # each planted body has at least its own family
+
+
+def test_a_second_run_reads_the_family_tables_from_the_cache(analyst: Any, world: Any) -> None:
+    _run(analyst, world)
+    assert FamilyTableRow.objects.count() == 25
+    again = _run(analyst, world)
+    assert again.summary["tables_cached"] == 25 and again.summary["tables_built"] == 0
+    first = list(
+        ScreeningCandidate.objects.filter(run__reference__lt=again.reference).values_list("lr", flat=True)
+    )
+    assert sorted(first) == sorted(ScreeningCandidate.objects.filter(run=again).values_list("lr", flat=True))
+
+
+def test_a_withdrawn_family_is_not_in_the_results(analyst: Any, world: Any) -> None:
+    import datetime as dt
+
+    from homecoming.app.genetics.models import ReferenceFamily
+
+    _body, family = next(iter(world.truth.items()))
+    record_consent(
+        actor=analyst,
+        family=ReferenceFamily.objects.get(reference=family),
+        scope="domestic",
+        action="withdrawn",
+        on=dt.date.today(),
+    )
+    run = _run(analyst, world)
+    assert not ScreeningCandidate.objects.filter(run=run, family__reference=family).exists()
+    assert run.summary["missing_persons"] == 24
+
+
+def test_bad_parameters_are_named_and_nothing_is_queued(analyst: Any, world: Any) -> None:
+    with pytest.raises(ValidationError) as got:
+        screening.start_run(actor=analyst, batch=world.batch, top=0, threshold=0.5)
+    assert "top" in str(got.value) and "threshold" in str(got.value)
+    run = screening.start_run(actor=analyst, batch=world.batch)
+    with pytest.raises(StateError, match="already being screened"):
+        screening.start_run(actor=analyst, batch=world.batch)
+    assert run.status == RunStatus.queued
