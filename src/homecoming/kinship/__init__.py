@@ -30,6 +30,7 @@ HypothesisError, CaseFileError, LimitError) naming the person, marker, allele an
 from homecoming.kinship.cases import run_dvi_case, run_kinship_case
 from homecoming.kinship.distributions import GenotypeDistribution, MarkerDistribution, genotype_distribution
 from homecoming.kinship.donors import with_donor
+from homecoming.kinship.dvi.conclusions import Conclusions, MissingConclusion, VictimConclusion, conclude
 from homecoming.kinship.dvi.direct import DirectMatch, SampleGroup, direct_match, reassociate
 from homecoming.kinship.dvi.identification import ComponentResult, Identification, identify
 from homecoming.kinship.dvi.joint import (
@@ -73,6 +74,7 @@ from homecoming.kinship.screen import (
 __all__ = [
     "Candidate",
     "ComponentResult",
+    "Conclusions",
     "DirectMatch",
     "DonorOption",
     "DviCase",
@@ -92,6 +94,7 @@ __all__ = [
     "Locus",
     "MarkerDistribution",
     "MarkerResult",
+    "MissingConclusion",
     "MutationModel",
     "Observation",
     "Pairwise",
@@ -103,7 +106,9 @@ __all__ = [
     "ScreenResult",
     "ScreenTables",
     "SexMutation",
+    "VictimConclusion",
     "canonical_allele",
+    "conclude",
     "direct_match",
     "donor_power",
     "evidence_matrix",
