@@ -346,3 +346,22 @@ def test_fam_exclusion_example_identifies_the_same_bodies_as_dvir() -> None:
         ("LT55-195074", "1108"),
         ("SK630-195094", "0401"),
     }
+
+
+def test_impossible_family_is_refused_naming_it(locus: Locus) -> None:
+    # a typed child c/c of parents a/b x a/b: impossible without mutation (the locus has none)
+    ped = Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("C", "FA", "MO", "male"),
+            ("M", "FA", "MO", "male"),
+        ]
+    )
+    refs = {p: Profile.from_mapping(p, {"L": g}) for p, g in [("FA", "a/b"), ("MO", "a/b"), ("C", "c/c")]}
+    problem = DviProblem.make(
+        [Profile.from_mapping("V1", {"L": "a/a"})], [Family("F", ped, refs, ("M",))], loci=[locus]
+    )
+    with pytest.raises(HypothesisError, match="family F: its references are impossible together") as err:
+        conclude(problem)
+    assert err.value.field == "family F: references" and err.value.value == ["C", "FA", "MO"]

@@ -38,6 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from homecoming.errors import HypothesisError
 from homecoming.kinship.dvi.assignments import Component, enumerate_component
 from homecoming.kinship.dvi.joint import (
@@ -262,7 +264,18 @@ class _Solver:
             candidates=tuple(tuple(sorted(c)) for c in cands),
             allow_unassigned=tuple(True for _ in vs),
         )
-        pw = pairwise(sub)
+        with np.errstate(invalid="ignore"):  # an impossible family gives NaN LRs: refused just below
+            pw = pairwise(sub)
+        for k, fam in enumerate(sub_fams):
+            if not pw.family_logliks[k].sum() > -math.inf:
+                raise HypothesisError(
+                    f"family {fam.name}: its references are impossible together (likelihood 0 even with "
+                    "the mutation models), so no body can be compared with it",
+                    field=f"family {fam.name}: references",
+                    value=sorted(fam.references),
+                    hint="check the references' genotypes and relationships (a sample swap?), or give the "
+                    "markers a mutation model",
+                )
         lr = pw.lr
         for v, m in todo:
             self.cache[(v, m)] = (float(lr[row[v], col[m]]), int(pw.exclusions[row[v], col[m]]))
