@@ -6,7 +6,14 @@ import itertools
 
 import pytest
 
-from homecoming.domain.remains_states import ALLOWED, FINAL, RemainsState, check_transition
+from homecoming.domain.remains_states import (
+    ALLOWED,
+    FINAL,
+    REPORT_HINT,
+    RemainsState,
+    check_transition,
+    open_moves,
+)
 from homecoming.errors import TransitionError, ValidationError
 
 S = RemainsState
@@ -26,7 +33,62 @@ def test_the_main_path_from_receipt_to_release_is_allowed() -> None:
         "released_to_family",
     ]
     for current, target in itertools.pairwise(path):
-        check_transition(current, target)
+        check_transition(
+            current,
+            target,
+            evidence=("examination", "sample", "profile"),
+            by_identification=current in ("candidate", "identification_proposed"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("candidate", "identification_proposed"),
+        ("identification_proposed", "identified"),
+        ("identification_proposed", "candidate"),
+        ("identification_proposed", "profiled"),
+        ("received", "identified"),
+    ],
+)
+def test_the_identification_moves_belong_to_the_signed_report(current: str, target: str) -> None:
+    with pytest.raises(TransitionError) as info:
+        check_transition(current, target, reason="x", evidence=("examination", "sample", "profile"))
+    assert info.value.field == "state" and info.value.value == target
+    assert info.value.hint == REPORT_HINT == "an identification is proposed and signed in Identification"
+    assert "signed identification report" in str(info.value) or "decision on the identification" in str(
+        info.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "evidence", "missing"),
+    [
+        ("registered", "examined", (), "has no post-mortem examination"),
+        ("stored", "examined", ("sample",), "has no post-mortem examination"),
+        ("examined", "sampled", ("examination",), "has no sample"),
+        ("sampled", "profiled", ("examination", "sample"), "has no usable post-mortem DNA profile"),
+    ],
+)
+def test_a_state_needs_the_evidence_it_names(
+    current: str, target: str, evidence: tuple[str, ...], missing: str
+) -> None:
+    with pytest.raises(TransitionError, match=missing) as info:
+        check_transition(current, target, evidence=evidence)
+    assert info.value.value == target and "moves" in (info.value.hint or "")
+    check_transition(current, target, evidence=(*evidence, "examination", "sample", "profile"))
+
+
+def test_open_moves_leave_out_the_report_and_the_missing_evidence() -> None:
+    assert open_moves("registered", ()) == [S.stored]
+    assert open_moves("registered", ("examination",)) == [S.stored, S.examined]
+    assert open_moves("candidate", ("examination", "sample", "profile")) == [
+        S.profiled,
+        S.handed_over_to_other_party,
+        S.buried_unidentified,
+    ]
+    assert open_moves("identification_proposed", ("examination", "sample", "profile")) == []
+    assert open_moves("identified", ()) == [S.released_to_family, S.handed_over_to_other_party]
 
 
 def test_final_states_allow_nothing() -> None:
@@ -39,7 +101,7 @@ def test_final_states_allow_nothing() -> None:
 
 def test_skipping_steps_is_refused_with_the_allowed_targets() -> None:
     with pytest.raises(TransitionError) as info:
-        check_transition("received", "identified")
+        check_transition("received", "profiled", evidence=("profile",))
     assert info.value.hint == "allowed from received: registered"
     assert info.value.field == "state"
 
@@ -62,9 +124,11 @@ def test_burial_needs_the_grave_and_exhumation_a_reason() -> None:
 
 def test_rejecting_a_proposed_identification_needs_a_reason() -> None:
     with pytest.raises(ValidationError, match="reason"):
-        check_transition("identification_proposed", "candidate")
-    check_transition("identification_proposed", "candidate", reason="reviewer: LR below threshold")
-    check_transition("identification_proposed", "identified")
+        check_transition("identification_proposed", "candidate", by_identification=True)
+    check_transition(
+        "identification_proposed", "candidate", reason="reviewer: LR below threshold", by_identification=True
+    )
+    check_transition("identification_proposed", "identified", by_identification=True)
 
 
 def test_unknown_states_are_named() -> None:

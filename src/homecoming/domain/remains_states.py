@@ -22,10 +22,17 @@ Rules:
   need a written ``reason``.
 * A unit may be re-examined or re-sampled: ``examined``/``sampled``/``profiled`` may go back to
   ``examined`` or ``sampled`` (a new examination or a new sample after a failed profile).
+* States are bound to evidence. ``examined``, ``sampled`` and ``profiled`` need what they name: an
+  examination, a sample, a usable post-mortem DNA profile of one of the unit's samples (:data:`EVIDENCE`).
+  ``identification_proposed`` and ``identified`` are reached only through a signed identification
+  report, and the unit leaves ``identification_proposed`` only that way too (the reviewer's decision):
+  the moves of :func:`by_report` are made only by the identification services (``by_identification``).
+  Releasing an identified body to the family is an ordinary move.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from homecoming.errors import Problem, TransitionError, ValidationError
@@ -91,6 +98,51 @@ def _allowed(state: RemainsState) -> frozenset[RemainsState]:
 ALLOWED: dict[RemainsState, frozenset[RemainsState]] = {state: _allowed(state) for state in RemainsState}
 
 
+EVIDENCE: dict[RemainsState, str] = {S.examined: "examination", S.sampled: "sample", S.profiled: "profile"}
+"""The evidence a state names, which the unit must have to be in it."""
+
+_EVIDENCE_TEXT = {
+    "examination": (
+        "has no post-mortem examination",
+        "record the examination of the unit (Examinations); recording it moves the unit to examined",
+    ),
+    "sample": (
+        "has no sample",
+        "take a sample from the unit (Samples); taking it moves an examined unit to sampled",
+    ),
+    "profile": (
+        "has no usable post-mortem DNA profile",
+        "import the laboratory's file with a profile of one of the unit's samples (Genetics, laboratory "
+        "files); importing it moves a sampled unit to profiled",
+    ),
+}
+REPORT_HINT = "an identification is proposed and signed in Identification"
+
+BY_REPORT: frozenset[RemainsState] = frozenset({S.identification_proposed, S.identified})
+"""States reached only through a signed identification report."""
+
+
+def by_report(current: RemainsState, target: RemainsState) -> bool:
+    """Whether the move belongs to the identification report (proposing, signing, rejecting)."""
+    return target in BY_REPORT or current is S.identification_proposed
+
+
+def evidence_missing(target: RemainsState, evidence: Collection[str]) -> str:
+    """The evidence ``target`` needs that is not in ``evidence`` ('' when nothing is missing)."""
+    need = EVIDENCE.get(target, "")
+    return need if need and need not in evidence else ""
+
+
+def open_moves(current: str, evidence: Collection[str]) -> list[RemainsState]:
+    """The moves a user may make from ``current`` by hand (no report), given the unit's ``evidence``."""
+    cur = RemainsState(current)
+    return [
+        s
+        for s in RemainsState
+        if s in ALLOWED[cur] and not by_report(cur, s) and not evidence_missing(s, evidence)
+    ]
+
+
 def needs_reason(current: RemainsState, target: RemainsState) -> bool:
     """Rejecting a proposed identification and exhuming a buried body need a written reason."""
     if current is S.identification_proposed and target in (S.candidate, S.profiled):
@@ -106,11 +158,22 @@ def _names(states: frozenset[RemainsState]) -> str:
     return ", ".join(s.value for s in RemainsState if s in states) or "none (final state)"
 
 
-def check_transition(current: str, target: str, *, reason: str = "", grave: str = "") -> None:
+def check_transition(
+    current: str,
+    target: str,
+    *,
+    reason: str = "",
+    grave: str = "",
+    evidence: Collection[str] = (),
+    by_identification: bool = False,
+) -> None:
     """Refuse a move the rules do not allow, a missing reason, or a burial without a grave.
 
-    Raises :class:`TransitionError` (listing the allowed targets) or :class:`ValidationError`
-    naming ``reason`` or ``grave``.
+    ``evidence`` names what the unit has (``examination``, ``sample``, ``profile``);
+    ``by_identification`` is set only by the identification services (the move is made by a report).
+    Raises :class:`TransitionError` (listing the allowed targets; or saying the move belongs to
+    Identification, or naming the missing evidence) or :class:`ValidationError` naming ``reason`` or
+    ``grave``.
     """
     known = {s.value for s in RemainsState}
     for value in (current, target):
@@ -126,6 +189,19 @@ def check_transition(current: str, target: str, *, reason: str = "", grave: str 
                 ]
             )
     cur, tgt = RemainsState(current), RemainsState(target)
+    if by_report(cur, tgt) and not by_identification:
+        what = (
+            f"{tgt.value} is reached only by a signed identification report"
+            if tgt in BY_REPORT
+            else f"a unit leaves {cur.value} only by the decision on the identification report"
+        )
+        raise TransitionError(
+            f"state: {what}; {REPORT_HINT}",
+            field="state",
+            value=tgt.value,
+            hint=REPORT_HINT,
+            problems=[Problem("state", what, tgt.value, REPORT_HINT)],
+        )
     allowed = ALLOWED[cur]
     if tgt not in allowed:
         hint = f"allowed from {cur.value}: {_names(allowed)}"
@@ -135,6 +211,16 @@ def check_transition(current: str, target: str, *, reason: str = "", grave: str 
             value=tgt.value,
             hint=hint,
             problems=[Problem("state", f"cannot move from {cur.value} to {tgt.value}", tgt.value, hint)],
+        )
+    missing = evidence_missing(tgt, evidence)
+    if missing:
+        why, fix = _EVIDENCE_TEXT[missing]
+        raise TransitionError(
+            f"state: the unit {why}, so it cannot be {tgt.value}; {fix}",
+            field="state",
+            value=tgt.value,
+            hint=fix,
+            problems=[Problem("state", f"the unit {why}, so it cannot be {tgt.value}", tgt.value, fix)],
         )
     problems: list[Problem] = []
     if needs_reason(cur, tgt) and not reason.strip():
@@ -161,11 +247,17 @@ def check_transition(current: str, target: str, *, reason: str = "", grave: str 
 
 __all__ = [
     "ALLOWED",
+    "BY_REPORT",
+    "EVIDENCE",
     "FINAL",
     "LABELS",
+    "REPORT_HINT",
     "UNRESOLVED_EXITS",
     "RemainsState",
+    "by_report",
     "check_transition",
+    "evidence_missing",
     "needs_grave",
     "needs_reason",
+    "open_moves",
 ]

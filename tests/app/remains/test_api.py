@@ -63,7 +63,7 @@ def test_batch_scan_custody_flow(api: Callable[[Any], Any], examiner: Any) -> No
     assert f"{ref} is with Morgue North at Facility North under seal S1" in error["message"]
     chain = c.get(f"/api/v1/remains/units/{uid}/custody").json()
     assert chain["holder"] == "Morgue North" and len(chain["events"]) == 1
-    moved = post(c, f"/api/v1/remains/units/{uid}/transitions", {"state": "identified"})
+    moved = post(c, f"/api/v1/remains/units/{uid}/transitions", {"state": "stored"})
     assert (
         "allowed from received: registered"
         in assert_error_shape(moved, 409, "transition_not_allowed")["hint"]

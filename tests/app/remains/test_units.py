@@ -56,7 +56,7 @@ def test_a_scanned_duplicate_label_is_refused_with_the_existing_reference(examin
 def test_state_moves_are_rows_and_wrong_moves_list_the_allowed_ones(examiner: Any, bag: Any) -> None:
     services.transition(actor=examiner, unit_id=bag.pk, target="registered")
     with pytest.raises(TransitionError, match="allowed from registered: stored, examined"):
-        services.transition(actor=examiner, unit_id=bag.pk, target="identified")
+        services.transition(actor=examiner, unit_id=bag.pk, target="sampled")
     with pytest.raises(ValidationError, match="grave: is required"):
         services.transition(actor=examiner, unit_id=bag.pk, target="stored")
         services.transition(actor=examiner, unit_id=bag.pk, target="buried_unidentified")

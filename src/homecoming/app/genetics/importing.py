@@ -9,8 +9,9 @@ and registration (the same bytes again are refused unless ``again_reason`` says 
 (bulk: 100,000 in one file), a consensus profile for every sample that now has replicates, and the
 comparisons of every new post-mortem profile with the elimination profiles (:class:`EliminationMatch`,
 flag ``elimination_match``) and with every other post-mortem profile (:class:`ReassociationProposal`,
-flag ``duplicate``) — see :mod:`homecoming.app.genetics.matching`. A dry run checks and compares
-everything and writes nothing. No allele ever reaches the audit trail.
+flag ``duplicate``) — see :mod:`homecoming.app.genetics.matching`; and every sampled remains unit that
+now has a usable post-mortem profile moves to ``profiled`` (one audited state row each). A dry run checks
+and compares everything and writes nothing. No allele ever reaches the audit trail.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from homecoming.app.genetics.models import (
 from homecoming.app.genetics.profile_rows import Json, insert_profiles, loci_json
 from homecoming.app.genetics.replicates import Replicate, consensus
 from homecoming.app.registry.services import allocate
+from homecoming.app.remains import services as remains_services
 from homecoming.app.remains.models import IntakeBatch, Sample
 from homecoming.errors import ImportFileError, Problem
 from homecoming.kinship.formats.lab import ELIMINATION_CATEGORIES, LabProfile
@@ -440,6 +442,11 @@ def _write(
             progress("written", len(chunk))
     consensus_rows = _write_consensus(planned, lab_file, user, now)
     _write_matches(planned, found, freq, now)
+    remains_services.mark_profiled(
+        actor=actor,
+        unit_ids=Profile.objects.filter(lab_file=lab_file, kind="post_mortem").values("sample__unit_id"),
+        reason=f"DNA profile imported from laboratory file {lab_file.reference} ({digest.name[:100]})",
+    )
     return _report(
         lab, digest, planned, found, freq, dry_run=False, consensus_count=consensus_rows, lab_file=lab_file
     )

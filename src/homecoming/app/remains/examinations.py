@@ -5,6 +5,10 @@ anthropology: sex, age, stature; odontology in FDI notation; fingerprints; marks
 clothing; cause of death). Its details are health data: only roles with
 ``remains.view_examination_details`` see them, and every view is audited. Samples and effects start
 their own custody chain where the unit is.
+
+Recording the evidence moves the unit's state where that is the natural next step (one audited row each):
+an examination moves a registered or stored unit to ``examined``, a sample an examined unit to ``sampled``
+(a DNA profile, imported from the laboratory's file, moves a sampled unit to ``profiled``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from homecoming.app.audit import withheld as audit_withheld
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import EffectPhoto, Examination, PersonalEffect, RemainsUnit, Sample
 from homecoming.app.remains.references import new_references
-from homecoming.app.remains.services import age_range_problems
+from homecoming.app.remains.services import advance, age_range_problems
 from homecoming.errors import PermissionDenied, Problem, ValidationError
 
 EXAM_FIELDS = (
@@ -135,6 +139,13 @@ def record_examination(*, actor: Any, unit: RemainsUnit, data: Mapping[str, Any]
         | audit_withheld.withheld(values, tuple(k for k in values if k not in _EXAM_SHOWN)),
         reason="post-mortem examination (content withheld from the audit trail)",
     )
+    advance(
+        actor=actor,
+        unit=unit,
+        target="examined",
+        when=("registered", "stored"),
+        reason="post-mortem examination recorded",
+    )
     return exam
 
 
@@ -187,6 +198,13 @@ def take_sample(
     sample.save(force_insert=True)
     custody.start_chain(actor=actor, obj=sample, data={"purpose": "sampling", **(custody_data or {})})
     audit.record(actor=actor, action="create", obj=sample, after=audit.snapshot(sample))
+    advance(
+        actor=actor,
+        unit=unit,
+        target="sampled",
+        when=("examined",),
+        reason=f"sample {sample.reference} taken",
+    )
     return sample
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from homecoming.app.audit import services as audit
@@ -19,6 +20,7 @@ from homecoming.app.lookup import by_id
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink, UnitTransition
 from homecoming.app.remains.references import check_reference, new_references
+from homecoming.domain import remains_states
 from homecoming.domain.custody import signature_hash
 from homecoming.domain.partial_dates import MAX_AGE, AgeRange, PartialDate
 from homecoming.domain.remains_states import check_transition
@@ -277,20 +279,44 @@ def _lock(unit_id: int, expected_version: int | None) -> RemainsUnit:
     return unit
 
 
-@transaction.atomic
-def transition(
+def unit_evidence(unit: RemainsUnit) -> frozenset[str]:
+    """What the unit has of the evidence its states name: examination, sample, profile."""
+    have = set()
+    if unit.examinations.exists():
+        have.add("examination")
+    samples = unit.samples.all()
+    if samples.exists():
+        have.add("sample")
+        # the reverse relation of genetics.Profile.sample (remains does not import genetics)
+        if samples.filter(profiles__kind="post_mortem", profiles__excluded_reason="").exists():
+            have.add("profile")
+    return frozenset(have)
+
+
+def open_moves(unit: RemainsUnit) -> list[str]:
+    """The states a user may move the unit to by hand (what the state-change form offers)."""
+    return [s.value for s in remains_states.open_moves(unit.state, unit_evidence(unit))]
+
+
+def _move(
     *,
     actor: Any,
-    unit_id: int,
+    unit: RemainsUnit,
     target: str,
     reason: str = "",
     grave: str = "",
-    expected_version: int | None = None,
     at: datetime | None = None,
+    by_identification: bool = False,
 ) -> RemainsUnit:
-    """Move a unit to another state: one insert-only row and one audit record."""
-    unit = _lock(unit_id, expected_version)
-    check_transition(unit.state, target, reason=reason, grave=grave)
+    """Move the locked ``unit``: the rules, one insert-only row, one audit record."""
+    check_transition(
+        unit.state,
+        target,
+        reason=reason,
+        grave=grave,
+        evidence=unit_evidence(unit),
+        by_identification=by_identification,
+    )
     before = audit.snapshot(unit)
     UnitTransition.objects.create(
         unit=unit,
@@ -310,6 +336,145 @@ def transition(
         actor=actor, action="transition", obj=unit, before=before, after=audit.snapshot(unit), reason=reason
     )
     return unit
+
+
+@transaction.atomic
+def transition(
+    *,
+    actor: Any,
+    unit_id: int,
+    target: str,
+    reason: str = "",
+    grave: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RemainsUnit:
+    """Move a unit to another state by hand: one insert-only row and one audit record.
+
+    Refused: the moves of the identification report (proposing, signing, rejecting an identification)
+    and the states whose evidence the unit lacks (examined, sampled, profiled).
+    """
+    unit = _lock(unit_id, expected_version)
+    return _move(actor=actor, unit=unit, target=target, reason=reason, grave=grave, at=at)
+
+
+def advance(*, actor: Any, unit: RemainsUnit, target: str, when: tuple[str, ...], reason: str) -> None:
+    """Move ``unit`` to ``target`` if it is in one of the states ``when`` (the evidence was just recorded,
+    inside the caller's transaction); ``unit`` is brought up to date."""
+    locked = _lock(unit.pk, None)
+    if locked.state in when:
+        _move(actor=actor, unit=locked, target=target, reason=reason)
+    unit.state, unit.version = locked.state, locked.version
+
+
+def _report_reference(report_reference: str) -> str:
+    text = str(report_reference or "").strip()
+    if not text:
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    "report_reference",
+                    "is required",
+                    report_reference,
+                    "give the reference of the identification report",
+                )
+            ]
+        )
+    return text
+
+
+@transaction.atomic
+def mark_identification_proposed(*, actor: Any, unit: RemainsUnit, report_reference: str) -> RemainsUnit:
+    """The identification report ``report_reference`` proposes who the unit is.
+
+    A profiled unit passes through ``candidate`` first (two rows, each audited, both naming the report).
+    """
+    ref = _report_reference(report_reference)
+    locked = _lock(unit.pk, None)
+    if locked.state == "profiled":
+        _move(actor=actor, unit=locked, target="candidate", reason=f"candidate match in report {ref}")
+    return _move(
+        actor=actor,
+        unit=locked,
+        target="identification_proposed",
+        reason=f"identification proposed in report {ref}",
+        by_identification=True,
+    )
+
+
+@transaction.atomic
+def mark_identified(*, actor: Any, unit: RemainsUnit, report_reference: str) -> RemainsUnit:
+    """The identification report ``report_reference`` was signed: the unit is identified."""
+    ref = _report_reference(report_reference)
+    locked = _lock(unit.pk, None)
+    if locked.state != "identification_proposed":
+        raise StateError(
+            f"state: {locked.reference} is {locked.state}, not identification_proposed; "
+            "only a proposed identification can be signed",
+            field="state",
+            value=locked.state,
+            hint="propose the identification first (mark_identification_proposed)",
+        )
+    return _move(
+        actor=actor,
+        unit=locked,
+        target="identified",
+        reason=f"identified by signed report {ref}",
+        by_identification=True,
+    )
+
+
+@transaction.atomic
+def return_to_candidate(*, actor: Any, unit: RemainsUnit, reason: str) -> RemainsUnit:
+    """The proposed identification was rejected or withdrawn: the unit is a candidate again.
+
+    ``reason`` (required) names the report and why.
+    """
+    locked = _lock(unit.pk, None)
+    return _move(actor=actor, unit=locked, target="candidate", reason=reason, by_identification=True)
+
+
+def mark_profiled(*, actor: Any, unit_ids: Any, reason: str) -> int:
+    """Move the sampled units among ``unit_ids`` (ids or a query of them) that now have a usable post-mortem
+    profile to ``profiled``, in the caller's transaction: one row and one audit record each. Returns how
+    many moved."""
+    units = list(
+        RemainsUnit.objects.select_for_update(of=("self",))
+        .filter(
+            pk__in=unit_ids,
+            state="sampled",
+            samples__profiles__kind="post_mortem",
+            samples__profiles__excluded_reason="",
+        )
+        .order_by("pk")
+        .only("pk", "reference", "state", "version")
+    )
+    units = list({u.pk: u for u in units}.values())
+    if not units:
+        return 0
+    now, user = timezone.now(), _user(actor)
+    UnitTransition.objects.bulk_create(
+        [
+            UnitTransition(
+                unit=u, from_state="sampled", to_state="profiled", at=now, actor=user, reason=reason
+            )
+            for u in units
+        ],
+        batch_size=2000,
+    )
+    for i in range(0, len(units), 2000):
+        RemainsUnit.objects.filter(pk__in=[u.pk for u in units[i : i + 2000]]).update(
+            state="profiled", version=F("version") + 1
+        )
+    return audit.record_many(
+        actor=actor,
+        action="transition",
+        objects=[
+            (u, {"state": "profiled", "from_state": "sampled", "version": u.version + 1}) for u in units
+        ],
+        reason=reason,
+        reprs=[u.reference for u in units],
+    )
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from homecoming.app.remains.forms import (
     TransitionForm,
 )
 from homecoming.app.remains.models import EffectPhoto, Examination, PersonalEffect, RemainsUnit, Sample
-from homecoming.domain.remains_states import ALLOWED, LABELS, RemainsState
+from homecoming.domain.remains_states import LABELS, RemainsState
 from homecoming.errors import HomecomingError
 
 
@@ -49,7 +49,7 @@ def _with_dna(user: Any, samples: list[Sample]) -> list[Sample]:
 @page_requires("remains.view_remainsunit")
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
-    targets = [(s.value, LABELS[s]) for s in RemainsState if s in ALLOWED[RemainsState(unit.state)]]
+    targets = [(s, LABELS[RemainsState(s)]) for s in services.open_moves(unit)]
     user = request.user
     return render(
         request,
