@@ -365,3 +365,52 @@ def test_impossible_family_is_refused_naming_it(locus: Locus) -> None:
     with pytest.raises(HypothesisError, match="family F: its references are impossible together") as err:
         conclude(problem)
     assert err.value.field == "family F: references" and err.value.value == ["C", "FA", "MO"]
+
+
+def test_undisputed_second_step_uses_the_first_body_as_reference(locus: Locus) -> None:
+    # missing father FA and child C, mother a/b typed. Step 1: VC a/c as C, LR (p_c / 2) / (2 p_a p_c) = 2.5,
+    # its other LR (as FA, unrelated to the mother) is 1 <= 2.5 / 2. Step 2: with C typed a/c, VF c/c as
+    # FA has LR P(a/c | c/c x a/b) / P(a/c | random x a/b) = (1/2) / (p_c / 2) = 10/3; before, it was 1.
+    ped = Pedigree.from_records(
+        [("FA", None, None, "male"), ("MO", None, None, "female"), ("C", "FA", "MO", "male")]
+    )
+    fam = Family("F", ped, {"MO": Profile.from_mapping("MO", {"L": "a/b"})}, ("FA", "C"))
+    vics = [Profile.from_mapping("VF", {"L": "c/c"}), Profile.from_mapping("VC", {"L": "a/c"})]
+    res = conclude(DviProblem.make(vics, [fam], loci=[locus]), threshold=2)
+    vc, vf = res.victim("VC"), res.victim("VF")
+    assert (vc.conclusion, vc.missing, vc.comment) == ("identified", "C", "Step 1")
+    assert vc.lr == pytest.approx(2.5, rel=1e-12)
+    assert (vf.conclusion, vf.missing, vf.comment) == ("identified", "FA", "Step 2")
+    assert vf.lr == pytest.approx(10 / 3, rel=1e-12)
+    assert vf.rule == "undisputed: LR 3.3 >= 2 and >= 2 x every alternative (step 2)"
+    assert res.missing_person("FA").victim == "VF"
+
+
+def test_symmetric_pair_of_bodies_by_hand(locus: Locus) -> None:
+    # two missing brothers, parents a/b x c/d typed; bodies a/c and b/d are the brothers in an unknown order
+    ped = Pedigree.from_records(
+        [
+            ("FA", None, None, "male"),
+            ("MO", None, None, "female"),
+            ("B1", "FA", "MO", "male"),
+            ("B2", "FA", "MO", "male"),
+        ]
+    )
+    refs = {"FA": Profile.from_mapping("FA", {"L": "a/b"}), "MO": Profile.from_mapping("MO", {"L": "c/d"})}
+    vics = [Profile.from_mapping("V1", {"L": "a/c"}), Profile.from_mapping("V2", {"L": "b/d"})]
+    problem = DviProblem.make(vics, [Family("F", ped, refs, ("B1", "B2"))], loci=[locus])
+    lr1, lr2 = 0.25 / (2 * 0.1 * 0.3), 0.25 / (2 * 0.2 * 0.4)  # 4.17 and 1.56, the same for both brothers
+    # GLR of the swap = both placed (lr1 lr2) vs the best with one moved out (lr1) = lr2: below 4, the bodies
+    # are only "Disputed" (two LRs >= threshold2 = 1); at threshold 1.5 they are a symmetric pair
+    res = conclude(problem, threshold=4)
+    assert [c.dvir_word for c in res.victims] == ["Disputed", "Disputed"]
+    res = conclude(problem, threshold=1.5)
+    for v, lr in [("V1", lr1), ("V2", lr2)]:
+        c = res.victim(v)
+        assert (c.conclusion, c.dvir_word, c.candidates) == ("inconclusive", "Symmetric match", ("B1", "B2"))
+        assert c.lr == pytest.approx(lr, rel=1e-12)  # the same LR for both brothers
+        assert c.glr == pytest.approx(lr2, rel=1e-12)  # both placed vs the best with one of them moved out
+        assert "{B1, B2} = {V1, V2}" in c.rule
+    for m in ("B1", "B2"):
+        mc = res.missing_person(m)
+        assert (mc.conclusion, mc.candidates, mc.lr) == ("inconclusive", ("V1", "V2"), None)
