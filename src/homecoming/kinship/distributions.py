@@ -27,7 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homecoming.errors import MarkerError
-from homecoming.kinship.engine import Job, MarkerResult, ThetaScope, full_space, marker_results
+from homecoming.kinship.engine import Job, ThetaScope, full_space, marker_results
+from homecoming.kinship.engine.batch import kept_joints, kept_positive, typings
 from homecoming.kinship.lr import loci_digest
 from homecoming.kinship.model.alleles import allele_space
 from homecoming.kinship.model.evidence import evidence_matrix
@@ -290,29 +291,36 @@ def plain_family_rows(
             hint="build the tables with family_tables, which takes the general path for them",
         )
     width = int(offsets[-1]) + 1
-    rows = np.zeros((len(jobs), width))
+    rows = np.empty((len(jobs), width))
+    rows[:, -1] = 0.0
     ok = np.ones((len(jobs), width), dtype=np.uint8) if consistency else None
     kept = [ped.index(missing) for ped, missing, _p in jobs]
-    hemi = np.array([ped.sex[k] == MALE for (ped, _m, _p), k in zip(jobs, kept, strict=True)])
-    full = marker_results([Job(ped, placements, keep=missing) for ped, missing, placements in jobs], loci)
-    for m, locus in enumerate(loci):
+    hemi = np.array([ped.sex[k] == MALE for (ped, _m, _p), k in zip(jobs, kept, strict=True)], dtype=bool)
+    engine_jobs = [Job(ped, placements, keep=missing) for ped, missing, placements in jobs]
+    typed = typings(engine_jobs, loci)
+    for m, (locus, joints) in enumerate(zip(loci, kept_joints(engine_jobs, loci, typed=typed), strict=True)):
         x = locus.chromosome == "X"
-        fam = _lower(np.stack([_joint(got[m]) for got in full]), hemi & x)
+        fam = _lower(joints, hemi & x)
         pop = _population(locus, hemi & x)
         with np.errstate(divide="ignore", invalid="ignore"):
             vals = np.log(fam) - pop
         rows[:, offsets[m] : offsets[m + 1]] = np.where(np.isnan(vals), -np.inf, vals)
     if ok is not None:
+        lumped = [()] * len(loci)
+        plain_jobs = [
+            Job(ped, placements, keep=missing, named=None if _inbred(ped, k) else lumped)
+            for (ped, missing, placements), k in zip(jobs, kept, strict=True)
+        ]
         plain = [lc.without_mutation for lc in loci]
-        possible = _possible(jobs, plain, kept, hemi)
-        for m in range(len(loci)):
-            ok[:, offsets[m] : offsets[m + 1]] = possible[m]
+        possible = kept_positive(plain_jobs, plain, typed=typed)
+        for m, locus in enumerate(loci):
+            i, j = tril(locus.n_alleles)
+            pattern = possible[m] & ((locus.freq_array[i] > 0) & (locus.freq_array[j] > 0))[None, :]
+            pattern[np.ix_(hemi & (locus.chromosome == "X"), i != j)] = (
+                False  # a hemizygous male: the diagonal
+            )
+            ok[:, offsets[m] : offsets[m + 1]] = pattern
     return rows, ok
-
-
-def _joint(got: MarkerResult) -> F64:
-    assert got.joint is not None
-    return got.joint
 
 
 def _lower(joints: F64, hemi: NDArray[np.bool_]) -> F64:
@@ -332,39 +340,6 @@ def _population(locus: Locus, hemi: NDArray[np.bool_]) -> F64:
     hw = unordered_log(locus.freq_array, i, j, hemizygous=False)
     male = unordered_log(locus.freq_array, i, j, hemizygous=True)
     return np.where(hemi[:, None], male[None, :], hw[None, :])
-
-
-def _possible(
-    jobs: Sequence[RowJob], loci: Sequence[Locus], kept: list[int], hemi: NDArray[np.bool_]
-) -> list[U8]:
-    """Per marker ``[job, i <= j]``: 1 where the genotype has probability > 0 without mutation.
-
-    A missing person who is not inbred is run on the lumped alleles (``named`` empty: the alleles no
-    typed relative carries are exchangeable without mutation, whatever the evidence — partial
-    genotypes and drop-out treat every unseen allele alike); an inbred one on the full allele list.
-    """
-    lumped = [()] * len(loci)
-    engine_jobs = [
-        Job(ped, placements, keep=missing, named=None if _inbred(ped, k) else lumped)
-        for (ped, missing, placements), k in zip(jobs, kept, strict=True)
-    ]
-    got = marker_results(engine_jobs, loci)
-    out = []
-    for m, locus in enumerate(loci):
-        x = locus.chromosome == "X"
-        i, j = tril(locus.n_alleles)
-        present = (locus.freq_array[i] > 0) & (locus.freq_array[j] > 0)
-        pattern = np.zeros((len(jobs), i.size), dtype=bool)
-        for k in range(len(jobs)):
-            res = got[k][m]
-            assert res.joint is not None
-            lower, upper = res.space.expansion(locus)
-            flat = res.joint.ravel()
-            pattern[k] = (flat[lower] > 0) | (flat[upper] > 0)
-        pattern &= present[None, :]
-        pattern[np.ix_(hemi & x, i != j)] = False  # a hemizygous male: one allele, the diagonal only
-        out.append(pattern.astype(np.uint8))
-    return out
 
 
 @cache

@@ -250,19 +250,26 @@ def run_program(
     codes: IntArray,
     *,
     joint: bool,
+    out: FloatArray | None = None,
+    out_offsets: IntArray | None = None,
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """Run ``program`` on every item; returns ``(loglik, joints, joint_offsets)``.
 
     Item ``i`` has ``n[i]`` alleles, frequencies ``freqs[freq_off[i]:][:n]``, mutation matrices (row-major
     ``n x n``) at ``mats[mat_off[i, 0]:]`` (male) and ``mat_off[i, 1]`` (female), and ``codes[i, t]``, the
     allele indices of typed node ``t`` (``plan.typed`` order). With ``joint``, ``joints`` holds for each
-    item the ``n x n`` joint of the kept genes (divided by the total) at ``joint_offsets[i]``.
+    item the ``n x n`` joint of the kept genes (divided by the total) at ``joint_offsets[i]``: a new
+    array with the items back to back, or ``out`` with item ``i`` at ``out_offsets[i]`` when given (the
+    caller lays the items out; nothing else of ``out`` is written).
     """
     items = n.shape[0]
-    offsets = np.zeros(items + 1, dtype=np.int64)
-    if joint:
-        np.cumsum(n * n, out=offsets[1:])
-    joints = np.empty(int(offsets[-1]))
+    if out is not None and out_offsets is not None:
+        joints, offsets = out, out_offsets
+    else:
+        offsets = np.zeros(items + 1, dtype=np.int64)
+        if joint:
+            np.cumsum(n * n, out=offsets[1:])
+        joints = np.empty(int(offsets[-1]))
     loglik = np.empty(items)
     n_max = int(n.max()) if items else 0
     need = workspace_size(program, n_max)
