@@ -38,7 +38,8 @@ def dvi_command(
     ),
 ) -> None:
     """Identify the victims of a DVI case (JSON case file or Familias .fam): pairwise LRs, exclusions,
-    joint table with flat-prior posteriors, undisputed matches and the best assignment."""
+    joint table with flat-prior posteriors, the best assignment, and every victim's conclusion
+    (identified, probable, inconclusive, no match, excluded) with the rule that gave it."""
     from homecoming.kinship import jsonable, run_dvi_case
 
     try:
@@ -94,13 +95,31 @@ def _render(result: dict[str, Any]) -> None:
             )
         console.print(jt)
     ident = result["identification"]
-    for u in ident["undisputed"]:
-        console.print(f"undisputed: {u['victim']} = {u['missing']} (LR {support.number(u['lr'])})")
     for comp in ident["components"]:
         if comp["best"]:
             pairs = ", ".join(f"{v}={m}" for v, m in comp["best"])
             post = comp["posterior_best"]
             extra = f", posterior {support.number(post)}" if post is not None else ""
             console.print(
-                f"{comp['method']}: {pairs}{extra}" + (f" [{comp['note']}]" if comp["note"] else "")
+                f"best assignment ({comp['method']}; not an identification): {pairs}{extra}"
+                + (f" [{comp['note']}]" if comp["note"] else "")
             )
+    _render_conclusions(console, result["conclusions"])
+
+
+def _render_conclusions(console: Console, block: dict[str, Any]) -> None:
+    """Every victim's conclusion with the rule that gave it: only 'identified' names an identity."""
+    table = Table(title="conclusions (dviSolve's workflow; only 'identified' is an identification)")
+    for col in ("victim", "conclusion", "missing person", "LR", "GLR", "rule"):
+        table.add_column(col, justify="right" if col in ("LR", "GLR") else "left")
+    for c in block["victims"]:
+        who = c["missing"] or (f"(best: {c['best']})" if c["best"] else "")
+        table.add_row(
+            c["victim"],
+            c["conclusion"].replace("_", " "),
+            who,
+            support.number(c["lr"]) if c["lr"] is not None else "-",
+            support.number(c["glr"]) if c["glr"] is not None else "-",
+            c["rule"],
+        )
+    console.print(table)

@@ -138,6 +138,23 @@ def _identification_block(ident: Identification) -> dict[str, Any]:
     }
 
 
+def _conclusions_block(
+    problem: DviProblem, *, threshold: float, max_incomp: int, limit: int
+) -> dict[str, Any]:
+    """Every victim's and missing person's conclusion (dviSolve's workflow, ``dvi/conclusions.py``): a best
+    assignment is not an identification; only ``identified`` is."""
+    from dataclasses import asdict
+
+    from homecoming.kinship.dvi.conclusions import conclude
+
+    got = conclude(problem, threshold=threshold, max_incomp=max_incomp, limit=limit)
+    return {
+        "victims": [asdict(c) for c in got.victims],
+        "missing": [asdict(c) for c in got.missing],
+        "parameters": dict(got.parameters),
+    }
+
+
 def run_dvi_case(
     case: DviCase | Path | str | Mapping[str, Any],
     /,
@@ -175,6 +192,9 @@ def run_dvi_case(
         },
         "joint": joint,
         "identification": _identification_block(ident),
+        "conclusions": _conclusions_block(
+            problem, threshold=threshold, max_incomp=max_incompatible, limit=limit
+        ),
         "notes": list(problem.notes),
         "case_digest": digest({k: v for k, v in parsed.document.items() if k != "expected"}),
     }

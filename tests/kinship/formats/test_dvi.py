@@ -130,3 +130,22 @@ def test_over_the_limit_every_answer_that_needs_no_full_table_still_comes_back()
         assert "exceed the limit of 3" in comp["note"]
         assert comp["posterior_best"] is None
     assert ident["best_assignment"]
+
+
+def test_dvi_command_gives_every_victim_a_conclusion_and_never_calls_the_best_assignment_one() -> None:
+    """example1: the best assignment pairs all three victims, but none is identified (dviSolve agrees)."""
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    got = CliRunner().invoke(app, ["dvi", str(KINSHIP_CASES / "dvi-builtin-example1.json"), "--json"])
+    assert got.exit_code == 0, got.output
+    result = json.loads(got.output)
+    words = {c["victim"]: c["conclusion"] for c in result["conclusions"]["victims"]}
+    assert words == {"V1": "inconclusive", "V2": "inconclusive", "V3": "inconclusive"}
+    assert result["identification"]["best_assignment"]  # there is a best guess, and it is not a conclusion
+    shown = CliRunner().invoke(
+        app, ["dvi", str(KINSHIP_CASES / "dvi-builtin-example1.json")], env={"COLUMNS": "200"}
+    )
+    assert "not an identification" in shown.output
+    assert "inconclusive: best LR 20 (M2)" in shown.output
