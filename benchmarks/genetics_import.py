@@ -23,31 +23,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from bench_database import prepare_database
 
+from homecoming.kinship.formats.loci import KITS
+
 BENCH_DB = "hc_bench_genetics"
-LOCI = [
-    "CSF1PO",
-    "D1S1656",
-    "D2S441",
-    "D2S1338",
-    "D3S1358",
-    "D5S818",
-    "D7S820",
-    "D8S1179",
-    "D10S1248",
-    "D12S391",
-    "D13S317",
-    "D16S539",
-    "D18S51",
-    "D19S433",
-    "D21S11",
-    "D22S1045",
-    "FGA",
-    "SE33",
-    "TH01",
-    "TPOX",
-    "vWA",
-] + ["Penta D", "Penta E"]
-TABLE_NAME = {"vWA": "VWA", "Penta D": "PENTA_D", "Penta E": "PENTA_E"}
+LOCI = list(KITS["PowerPlex Fusion 6C"].required)  # 23 autosomal STRs, all in the built-in table
 STAFF, STORED_PM, NEW_PM, STAFF_HITS, DUPLICATES = 50, 1000, 1000, 5, 10
 
 Genotypes = list[tuple[str, str]]
@@ -57,12 +36,14 @@ class Population:
     """Draws genotypes at the 23 loci from the built-in table, vectorised."""
 
     def __init__(self, rng: np.random.Generator) -> None:
+        from homecoming.app.genetics.frequencies import table_marker
         from homecoming.kinship.formats.frequencies import FrequencyTable
 
         table = FrequencyTable.builtin("norwegian")
         self.rng = rng
-        self.alleles = [table.markers[TABLE_NAME.get(n, n)][0] for n in LOCI]
-        self.cdf = [np.cumsum(np.array(table.markers[TABLE_NAME.get(n, n)][1])) for n in LOCI]
+        markers = [table.markers[table_marker(table, n) or n] for n in LOCI]
+        self.alleles = [alleles for alleles, _freqs in markers]
+        self.cdf = [np.cumsum(np.array(freqs)) for _alleles, freqs in markers]
 
     def draw(self, n: int) -> list[Genotypes]:
         columns = []

@@ -14,39 +14,20 @@ import pytest
 
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.formats.lab import LabFile, LabLocus, LabProfile
+from homecoming.kinship.formats.loci import KITS
 
-#: 23 autosomal loci of the built-in table (canonical names as the readers write them) and amelogenin
-LOCI = [
-    "CSF1PO",
-    "D1S1656",
-    "D2S441",
-    "D2S1338",
-    "D3S1358",
-    "D5S818",
-    "D7S820",
-    "D8S1179",
-    "D10S1248",
-    "D12S391",
-    "D13S317",
-    "D16S539",
-    "D18S51",
-    "D19S433",
-    "D21S11",
-    "D22S1045",
-    "FGA",
-    "SE33",
-    "TH01",
-    "TPOX",
-    "vWA",
-] + ["Penta D", "Penta E"]
-_TABLE = {"vWA": "VWA", "Penta D": "PENTA_D", "Penta E": "PENTA_E"}
+#: the 23 autosomal loci of PowerPlex Fusion 6C (canonical names as the readers write them), all in the
+#: built-in table; profiles get amelogenin too
+LOCI = list(KITS["PowerPlex Fusion 6C"].required)
 
 
 def random_genotypes(rng: np.random.Generator) -> dict[str, tuple[str, ...]]:
+    from homecoming.app.genetics.frequencies import table_marker
+
     table = FrequencyTable.builtin("norwegian")
     out: dict[str, tuple[str, ...]] = {}
     for locus in LOCI:
-        alleles, freqs = table.markers[_TABLE.get(locus, locus)]
+        alleles, freqs = table.markers[table_marker(table, locus) or locus]
         p = np.array(freqs) / sum(freqs)
         pair = sorted(rng.choice(len(alleles), size=2, p=p))
         out[locus] = (alleles[pair[0]], alleles[pair[1]])

@@ -72,31 +72,58 @@ def test_appendix_a_of_the_specification() -> None:
     assert b.flags == ("mixture", "partial") and not b.usable
     assert b.excluded_reason == "mixture: more than two alleles at D16S539, D21S11; never used for kinship"
     assert "partial" in a.flags and a.usable and len(a.loci) == 13
-    # the spec's own category is not one Homecoming takes: named, with the categories it does take
-    assert texts(lab)[0] == (
-        "row 12, specimen IMP_0001A, SPECIMENCATEGORY: is not a specimen category Homecoming takes "
-        "(remains, missing persons, relatives, elimination) (got 'Forensic, Unknown'); use one of: "
-        "Unidentified Person, Missing Person, Biological Mother, Biological Father, Biological Sibling, "
-        "Biological Child, Maternal Relative, Paternal Relative, Spouse, Staff, Elimination, Known, Other"
-    )
-    assert len(lab.problems) == 2
+    # the spec's own category, a sample of unknown source, is read as remains (the importer then needs a
+    # remains sample for it), and kept as written
+    assert lab.ok and (a.category, a.category_written) == ("unidentified_person", "Forensic, Unknown")
+    assert b.category == "unidentified_person"
+
+
+def test_casework_categories_of_known_people_stay_problems() -> None:
+    for written in ("Convicted Offender", "Arrestee", "Suspect, Known"):
+        lab = read_cmf(cmf(specimen("S1", locus("TH01", "6", "9"), category=written)), name="c.xml")
+        (problem,) = texts(lab)
+        assert problem.endswith(
+            "specimen S1, SPECIMENCATEGORY: is not a specimen category Homecoming takes "
+            f"(remains, missing persons, relatives, elimination) (got {written!r}); use one of: "
+            "Unidentified Person, Missing Person, Biological Mother, Biological Father, Biological Sibling, "
+            "Biological Child, Maternal Relative, Paternal Relative, Spouse, Staff, Elimination, Known, Other"
+        ), written
 
 
 def test_smartrank_files() -> None:
     single = read("smartrank_Codis-Single-Profile.xml")
     (p,) = single.profiles
     assert p.specimen == "ABCD1234NL#01" and len(p.loci) == 16 and p.raw["CASEID"] == "2099.12.31.000"
-    assert [str(x) for x in single.problems] == [
-        "row 9, specimen ABCD1234NL#01, SPECIMENCATEGORY: is not a specimen category Homecoming takes "
-        "(remains, missing persons, relatives, elimination) (got 'Forensic, Unknown'); use one of: "
-        "Unidentified Person, Missing Person, Biological Mother, Biological Father, Biological Sibling, "
-        "Biological Child, Maternal Relative, Paternal Relative, Spouse, Staff, Elimination, Known, Other"
-    ]
+    assert single.ok and p.category == "unidentified_person" and p.usable
     mix = read("smartrank_Codis-Mix-Profile-With-BOM-Header.xml")  # starts with a UTF-8 BOM
-    assert mix.profiles[0].specimen == "DUMMYSPECIMENID" and "mixture" in mix.profiles[0].flags
-    assert any(
-        "'Z' is not an allele value at AMEL" in t and "amelogenin alleles are X or Y" in t for t in texts(mix)
+    (m,) = mix.profiles
+    assert mix.ok and m.specimen == "DUMMYSPECIMENID" and "mixture" in m.flags and not m.usable
+    amel = next(lc for lc in m.loci if lc.locus == "AMEL")
+    assert amel.written == ("Z", "Z") and amel.used == () and amel.flags == ("amelogenin_unread",)
+    assert mix.notes == (
+        "amelogenin 'Z' is neither X nor Y: kept as written and flagged amelogenin_unread; "
+        "the sex is not read from it",
     )
+
+
+def test_a_forensic_mixture_is_never_used_even_when_its_loci_look_single() -> None:
+    lab = read_cmf(cmf(specimen("M1", locus("TH01", "6", "9"), category="Forensic Mixture")), name="m.xml")
+    (p,) = lab.profiles
+    assert lab.ok and p.category == "unidentified_person" and p.flags[0] == "mixture"
+    assert (
+        p.excluded_reason == "mixture: the laboratory's category is Forensic Mixture; never used for kinship"
+    )
+
+
+def test_a_bad_value_at_a_kinship_locus_is_still_a_problem() -> None:
+    lab = read_cmf(cmf(specimen("S1", locus("TH01", "Z"), locus("AMEL", "X", "Q"))), name="z.xml")
+    (problem,) = texts(lab)  # the amelogenin Q is flagged, the TH01 Z refused
+    assert problem.endswith(
+        "specimen S1, locus TH01: 'Z' is not an allele value at TH01 (got 'Z'); "
+        "write a repeat number (8, 9.3), <n or >n outside the ladder, or OL for off-ladder"
+    )
+    amel = next(lc for lc in lab.profiles[0].loci if lc.locus == "AMEL") if lab.profiles else None
+    assert amel is None or amel.flags == ("amelogenin_unread",)
 
 
 def test_homecoming_family_file() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from homecoming.cli import app
@@ -28,8 +29,28 @@ def test_reads_a_cmf_file_as_tables() -> None:
     assert "THO1" in out and "off_ladder" in out and "<17/22" in out and "no problems" in out
 
 
-def test_problems_give_exit_code_2_and_are_listed() -> None:
-    code, out = run(str(DATA / "cmf" / "osiris_CODIS-32.AppendixAexample.xml"))
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (
+            "osiris_CODIS-32.AppendixAexample.xml",
+            "IMP_0001B (replicate 1): unidentified_person (Forensic, Unknown)",
+        ),
+        ("smartrank_Codis-Single-Profile.xml", "ABCD1234NL#01 (replicate 1): unidentified_person"),
+        ("smartrank_Codis-Mix-Profile-With-BOM-Header.xml", "amelogenin_unread"),
+    ],
+)
+def test_the_example_files_of_osiris_and_smartrank_are_read(name: str, shown: str) -> None:
+    code, out = run(str(DATA / "cmf" / name))
+    assert code == 0, out
+    assert shown in out and "no problems" in out
+
+
+def test_problems_give_exit_code_2_and_are_listed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    text = (DATA / "cmf" / "osiris_CODIS-32.AppendixAexample.xml").read_text()
+    bad.write_text(text.replace("Forensic, Unknown", "Convicted Offender"))
+    code, out = run(str(bad))
     assert code == 2
     assert (
         "2 problem(s)" in out

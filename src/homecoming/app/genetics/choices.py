@@ -113,6 +113,7 @@ FLAG_LABELS = {
     "homozygote_written_once": _("homozygote written once"),
     "more_than_two": _("more than two alleles at the locus"),
     "no_frequencies": _("no allele frequencies for the locus"),
+    "amelogenin_unread": _("amelogenin value neither X nor Y: sex not read from it"),
     "mixture": _("mixture"),
     "partial": _("partial profile"),
     "elimination_match": _("matches an elimination profile"),

@@ -31,7 +31,8 @@ from django.db import transaction
 from homecoming.app.audit import services as audit
 from homecoming.app.genetics import family_records
 from homecoming.app.genetics.choices import MemberSex, Relation
-from homecoming.app.genetics.family_power import frequency_table, table_marker
+from homecoming.app.genetics.family_power import frequency_table
+from homecoming.app.genetics.frequencies import table_genotypes
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily, ReferenceSample
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.errors import CaseFileError, FrequencyError, Problem, ValidationError
@@ -47,13 +48,9 @@ _STR = "autosomal_str"
 def _kin_profile(
     name: str, loci: list[dict[str, Any]], table: FrequencyTable, problems: list[Problem]
 ) -> KinProfile:
-    genos: dict[str, object] = {}
-    for entry in loci:
-        written, used = str(entry.get("locus")), [str(a) for a in entry.get("used") or []]
-        if not used or written.upper().startswith("AMEL"):  # amelogenin: the sex, not a kinship marker
-            continue
-        marker = table_marker(table, written) or written
-        if marker not in table.markers:
+    got = table_genotypes(loci, table)
+    for marker, allele in got.gaps:
+        if allele is None:
             problems.append(
                 Problem(
                     f"{name}: {marker}",
@@ -62,9 +59,7 @@ def _kin_profile(
                     "activate a frequency table that has the marker, or add it to the table",
                 )
             )
-            continue
-        lacking = [a for a in used if a not in table.markers[marker][0]]
-        for allele in lacking:
+        else:
             problems.append(
                 Problem(
                     f"{name}: {marker}",
@@ -73,9 +68,7 @@ def _kin_profile(
                     "add the allele to the frequency table (minimum frequency) before exporting",
                 )
             )
-        if not lacking:
-            genos[marker] = (used * 2)[:2] if len(used) == 1 else used[:2]
-    return KinProfile.from_mapping(name, genos)
+    return KinProfile.from_mapping(name, dict(got.genotypes))
 
 
 def _family(fam: ReferenceFamily, table: FrequencyTable, problems: list[Problem]) -> Family:

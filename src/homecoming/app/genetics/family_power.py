@@ -18,7 +18,8 @@ import numpy as np
 from django.core.cache import cache
 
 from homecoming.app.genetics.family_records import typed_members
-from homecoming.app.genetics.frequencies import locus_key
+from homecoming.app.genetics.frequencies import table_genotypes
+from homecoming.app.genetics.frequencies import table_marker as table_marker  # screening_data imports it here
 from homecoming.app.genetics.models import FrequencyTableActivation, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.errors import HomecomingError, StateError
@@ -65,28 +66,9 @@ def frequency_table() -> FrequencyTable:
     return FrequencyTable(id=active.table.reference, markers=markers)
 
 
-def table_marker(table: FrequencyTable, name: str) -> str | None:
-    """The table's name of a profile's locus (``vWA`` → ``VWA``, ``Penta D`` → ``PENTA_D``), or None."""
-    if name in table.markers:
-        return name
-    key = locus_key(name)
-    return next((m for m in table.markers if locus_key(m) == key), None)
-
-
 def _profile(code: str, loci_json: list[dict[str, Any]], table: FrequencyTable) -> Profile:
     """A kinship profile of the loci the table knows (an allele the table lacks drops that locus)."""
-    genos: dict[str, object] = {}
-    for entry in loci_json:
-        name, used = table_marker(table, str(entry.get("locus"))), entry.get("used") or []
-        if name is None or not used:
-            continue
-        alleles = table.markers[name][0]
-        values = [str(a) for a in used]
-        if len(values) == 1:
-            values = values * 2
-        if all(v in alleles for v in values[:2]):
-            genos[name] = values[:2]
-    return Profile.from_mapping(code, genos)
+    return Profile.from_mapping(code, dict(table_genotypes(loci_json, table).genotypes))
 
 
 def family_data(family: ReferenceFamily) -> tuple[Any, str, dict[str, Profile], list[Locus], FrequencyTable]:

@@ -7,6 +7,9 @@
 * :func:`activate` puts a table in force from now (an insert-only ``FrequencyTableActivation`` with the
   reason); :func:`table_in_force` is the last one. Audited.
 * :func:`kinship_loci` gives the kinship ``Locus`` objects of a table (what screening and matching use);
+  :func:`locus_key` and :func:`table_marker` are the one way a profile's locus name (``vWA``) finds the
+  table's (``VWA``); :func:`table_genotypes` turns a stored profile's loci into the genotypes a table can
+  weigh (the ``.fam`` export and the next-relative ranking);
   :func:`missing_frequencies` names each locus (and allele) of a profile the table has no frequency for,
   so the lab import and the identification code can say so instead of skipping it silently.
 """
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -180,6 +184,48 @@ def locus_key(name: str) -> str:
     return "".join(ch for ch in name.upper() if ch.isalnum())
 
 
+def table_marker(table: pure.FrequencyTable | FrequencyTable, name: str) -> str | None:
+    """The table's name of a profile's locus (``vWA`` → ``VWA``, ``Penta D`` → ``PENTA_D``), or None."""
+    if name in table.markers:
+        return name
+    key = locus_key(name)
+    return next((m for m in table.markers if locus_key(m) == key), None)
+
+
+@dataclass(frozen=True)
+class TableGenotypes:
+    """A stored profile's loci as kinship genotypes named as ``table`` names them (:func:`table_genotypes`).
+
+    ``gaps`` lists, in the profile's order, each locus the table has no marker for as ``(locus, None)`` and
+    each allele it has no frequency for as ``(marker, allele)``; such a locus is left out of ``genotypes``.
+    """
+
+    genotypes: dict[str, tuple[str, str]]
+    gaps: tuple[tuple[str, str | None], ...]
+
+
+def table_genotypes(loci: Iterable[Mapping[str, Any]], table: pure.FrequencyTable) -> TableGenotypes:
+    """The genotypes of ``loci`` (``Profile.loci`` rows) that ``table`` can weigh: the locus matched by
+    :func:`table_marker`, a single allele read as a homozygote, every allele with a frequency. Amelogenin
+    (the sex, not a kinship marker) and loci with no allele are skipped."""
+    genotypes: dict[str, tuple[str, str]] = {}
+    gaps: list[tuple[str, str | None]] = []
+    for entry in loci:
+        written, used = str(entry.get("locus")), [str(a) for a in entry.get("used") or []]
+        if not used or written.upper().startswith("AMEL"):
+            continue
+        marker = table_marker(table, written)
+        if marker is None:
+            gaps.append((written, None))
+            continue
+        alleles = table.markers[marker][0]
+        lacking = [a for a in used if a not in alleles]
+        gaps += [(marker, a) for a in lacking]
+        if not lacking:
+            genotypes[marker] = (used[0], used[0]) if len(used) == 1 else (used[0], used[1])
+    return TableGenotypes(genotypes, tuple(gaps))
+
+
 def _profile_alleles(profile: Any) -> dict[str, tuple[str, ...]]:
     """``{locus: alleles used}`` of a stored profile, a kinship ``Profile``, a mapping or locus names."""
     if hasattr(profile, "loci") and isinstance(profile.loci, list):  # genetics.models.Profile
@@ -198,10 +244,9 @@ def missing_frequencies(profile_or_loci: Any, table: FrequencyTable | None = Non
     if table is None:
         hint = "import a frequency table and put it in force"
         return [Problem("frequency_table", "no frequency table is in force", None, hint)]
-    known = {locus_key(m): m for m in table.markers}
     problems = []
     for locus, alleles in _profile_alleles(profile_or_loci).items():
-        marker = known.get(locus_key(locus))
+        marker = table_marker(table, locus)
         if marker is None:
             problems.append(
                 Problem(

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from homecoming.app.genetics.frequencies import locus_key
 from homecoming.app.genetics.models import FrequencyTable, FrequencyTableActivation
 from homecoming.kinship.dvi.direct import direct_match
 from homecoming.kinship.formats.frequencies import FrequencyTable as CoreTable
@@ -37,11 +38,6 @@ MIN_COMPARED = 10
 ASSUMED_N = 1000
 #: the comparison matrix of one block (new profiles × others × loci) stays under this many cells
 BLOCK_CELLS = 8_000_000
-
-
-def locus_key(name: str) -> str:
-    """A locus name for matching names across tables and files (``vWA``/``VWA``, ``Penta D``/``PENTA_D``)."""
-    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 @dataclass(frozen=True)

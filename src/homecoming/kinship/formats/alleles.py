@@ -101,8 +101,19 @@ def read_locus(
     labels: list[str] = []
     flags: list[str] = []
     problems: list[Problem] = []
+    notes: list[str] = []
     for value in written:
         parsed = parse_allele(value, kind=kind)
+        if parsed is None and kind == AMELOGENIN:
+            # the sex marker, not a kinship one: a value that is neither X nor Y (SmartRank's CMF example
+            # writes Z) is kept as written and flagged; the sex is not read from it, the profile is read
+            if "amelogenin_unread" not in flags:
+                flags.append("amelogenin_unread")
+                notes.append(
+                    f"amelogenin {value!r} is neither X nor Y: kept as written and flagged "
+                    "amelogenin_unread; the sex is not read from it"
+                )
+            continue
         if parsed is None:
             problems.append(_bad_allele(value, canonical, kind, field=field, row=row))
             continue
@@ -114,7 +125,8 @@ def read_locus(
     if problems:
         return LocusRead(None, problems)
     used = _used(labels, kind, flags)
-    return LocusRead(LabLocus(canonical, name, written, used, tuple(flags), kit, batch))
+    locus = LabLocus(canonical, name, written, used, tuple(flags), kit, batch)
+    return LocusRead(locus, note="; ".join(notes))
 
 
 def _used(labels: list[str], kind: str, flags: list[str]) -> tuple[str, ...]:

@@ -59,6 +59,7 @@ LOCUS_FLAGS: dict[str, str] = {
     "homozygote_written_once": "homozygote written once",
     "more_than_two": "more than two alleles at the locus",
     "no_frequencies": "no allele frequencies for the locus",
+    "amelogenin_unread": "amelogenin value neither X nor Y: sex not read from it",
 }
 PROFILE_FLAGS: dict[str, str] = {
     "mixture": "mixture: more than two alleles at an autosomal locus; never used for kinship",

@@ -1,8 +1,10 @@
 """What every lab-file reader does once it has a specimen's loci: its category, method, kit and flags.
 
 * :func:`category_of`: a written category (CMF 3.2 Appendix D spellings, or the canonical key, or a
-  plain relation word) → a key of ``lab.CATEGORIES``. The CODIS categories that name no one Homecoming
-  deals with (``Convicted Offender``, ``Forensic, Unknown``, ``Arrestee``, ...) are problems.
+  plain relation word) → a key of ``lab.CATEGORIES``. ``Forensic, Unknown`` and ``Forensic Mixture`` (a
+  sample of unknown source) are read as ``unidentified_person``, a ``Forensic Mixture`` flagged
+  ``mixture`` and never used for kinship. The CODIS categories of known people of criminal casework
+  (``Convicted Offender``, ``Arrestee``, ``Suspect, Known``, ...) are problems.
 * :func:`make_profile`: the :class:`~homecoming.kinship.formats.lab.LabProfile` with its method (from its
   loci), the ``mixture`` flag and excluded reason, and ``partial`` (fewer loci than its kit types, or
   the file says so).
@@ -32,6 +34,10 @@ CATEGORY_NAMES: dict[str, str] = {
     "staff": "staff",
     "eliminationknown": "elimination_known",
     "other": "reference",
+    # CODIS casework categories of a sample of unknown source (a body's sample in a DVI laboratory that
+    # works with CODIS software): read as remains, so the importer accepts them only on a remains sample
+    "forensicunknown": "unidentified_person",
+    "forensicmixture": "unidentified_person",
     # plain words a table may use
     "mother": "mother",
     "father": "father",
@@ -46,6 +52,8 @@ CATEGORY_NAMES: dict[str, str] = {
     "reference": "reference",
     "relative": "reference",
 }
+#: written categories (compared by :func:`_key`) that say the specimen is a mixture
+MIXTURE_CATEGORIES = frozenset({"forensicmixture"})
 #: the CMF 3.2 name written for each canonical category (``reference`` as ``Other``)
 CMF_CATEGORY: dict[str, str] = {
     "unidentified_person": "Unidentified Person",
@@ -123,6 +131,9 @@ def make_profile(
     if mixed:
         flags.append("mixture")
         reason = f"mixture: more than two alleles at {', '.join(mixed)}; never used for kinship"
+    elif _key(category_written) in MIXTURE_CATEGORIES:
+        flags.append("mixture")
+        reason = f"mixture: the laboratory's category is {category_written.strip()}; never used for kinship"
     known = kit_named(kit) if kit else None
     if partial or (known is not None and not typed.issuperset(known.required)):
         flags.append("partial")
