@@ -21,6 +21,7 @@
 | ``HOMECOMING_PROXY_COUNT`` | ``1`` | how many trusted proxies stand in front, one behind the other |
 | ``HOMECOMING_CSRF_TRUSTED_ORIGINS`` | none | ``https://name[:port]`` the users' browsers open |
 | ``HOMECOMING_SQLITE_BUSY_SECONDS`` | ``20`` | how long a write waits for SQLite's lock before a 503 |
+| ``HOMECOMING_IDENTIFICATION_POSTERIOR`` | ``0.9995`` | posterior an identification needs |
 
 See docs/settings.md for the whole list.
 """
@@ -371,6 +372,26 @@ except ValueError:
         f"HOMECOMING_AUDIT_HEAD_EVERY={os.environ.get('HOMECOMING_AUDIT_HEAD_EVERY')!r} is not a whole "
         "number of records; use e.g. 1000 (0: no automatic heads)"
     ) from None
+
+
+# Identification (comparison reports): the posterior an identification needs (a senior person may
+# override with a written reason), θ and the mutation model of the DNA LR, and the per-marker LR with
+# mutation below which an inconsistent marker is not explained by the mutation model.
+try:
+    IDENTIFICATION_POSTERIOR_MIN = float(os.environ.get("HOMECOMING_IDENTIFICATION_POSTERIOR", "0.9995"))
+except ValueError:
+    raise ImproperlyConfigured(
+        f"HOMECOMING_IDENTIFICATION_POSTERIOR={os.environ.get('HOMECOMING_IDENTIFICATION_POSTERIOR')!r} is "
+        "not a probability; use e.g. 0.9995"
+    ) from None
+if not 0.0 < IDENTIFICATION_POSTERIOR_MIN <= 1.0:
+    raise ImproperlyConfigured(
+        f"HOMECOMING_IDENTIFICATION_POSTERIOR={IDENTIFICATION_POSTERIOR_MIN!r} is not in (0, 1]; "
+        "use e.g. 0.9995"
+    )
+IDENTIFICATION_THETA = 0.0
+IDENTIFICATION_MUTATION = {"model": "stepwise", "rate": 0.002, "rate2": 1e-6, "range": 0.1}
+IDENTIFICATION_MUTATION_MIN_LR = 1e-4
 
 LOGGING = {
     "version": 1,

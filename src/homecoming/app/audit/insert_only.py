@@ -31,6 +31,8 @@ AUDITED_UPDATE: dict[str, tuple[str, tuple[str, ...]]] = {
     "remains_personaleffect": ("remains.personaleffect", ("version",)),
     "genetics_referencefamily": ("genetics.referencefamily", ("version",)),
     "genetics_familymember": ("genetics.familymember", ("version",)),
+    "identification_comparisonreport": ("identification.comparisonreport", ("version",)),
+    "identification_familynotification": ("identification.familynotification", ("version",)),
 }
 
 

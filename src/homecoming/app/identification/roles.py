@@ -1,7 +1,22 @@
-"""Permissions identification grants to each role (collected by ``accounts.roles.all_role_permissions``)."""
+"""Permissions identification grants to each role (collected by ``accounts.roles.all_role_permissions``).
+
+Comparison reports: the DNA analyst drafts and proposes (``propose_comparisonreport``), the identification
+reviewer signs or returns (``sign_comparisonreport``); overriding a failed rule
+(``identification.override_rule``) is for a senior person only: no role is granted it here, an
+administrator holds it (or grants it to one named user). The family liaison sees the families to notify
+and records the notification, never the DNA evidence; auditors read everything.
+"""
 
 from __future__ import annotations
 
 from homecoming.app.accounts.roles import Role
 
-PERMISSIONS: dict[Role, list[str]] = {}
+_REPORTS = "identification.view_comparisonreport"
+_NOTIFY = "identification.view_familynotification"
+
+PERMISSIONS: dict[Role, list[str]] = {
+    Role.dna_analyst: [_REPORTS, "identification.propose_comparisonreport"],
+    Role.identification_reviewer: [_REPORTS, "identification.sign_comparisonreport", _NOTIFY],
+    Role.family_liaison: [_NOTIFY, "identification.change_familynotification"],
+    Role.auditor: [_REPORTS, _NOTIFY],
+}
