@@ -8,3 +8,9 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["identification"])
+
+# Each part's endpoints live on its own router, mounted here (a part importing this router would make an
+# import cycle, which tests/architecture refuses).
+from homecoming.app.identification import api_reports  # noqa: E402
+
+router.add_router("", api_reports.router)

@@ -9,9 +9,9 @@ without mutation: a marker whose LR is 0 there is *inconsistent*; it is *explain
 when its LR with mutation is at least ``IDENTIFICATION_MUTATION_MIN_LR`` (a one- or two-step change of
 the stepwise model), else *unexplained*. The family rule is :func:`homecoming.domain.identification_rule.
 check` for the missing member (relations read from the pedigree). The prior is 1/N, N = the missing
-persons of the families in the consent scope; the posterior combines the DNA LR with the non-DNA
-factors (sex, age, place and date) of :mod:`homecoming.domain.evidence` when it is installed, else the
-DNA LR alone (``factors`` then says so).
+persons of the families in the consent scope; the posterior (:func:`homecoming.domain.evidence.posterior`)
+combines the DNA LR with the non-DNA factors (sex, age, place and date: the examination's against the
+registry's; one without data counts as 1 and says so).
 
 **EQUL / FRAG** (two post-mortem records, a part and its body): the direct-match LR of the two profiles
 (both placed on one person against two unrelated people); every marker where they differ is inconsistent
@@ -23,7 +23,6 @@ version, input digests, frequency table id and SHA-256, mutation model, θ.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,9 @@ from homecoming.app.genetics.frequencies import pure_table, table_in_force
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.app.remains.models import RemainsUnit
-from homecoming.errors import FrequencyError, Problem, StateError
+from homecoming.domain import evidence
+from homecoming.domain.partial_dates import PartialDate
+from homecoming.errors import FrequencyError, HomecomingError, Problem, StateError
 from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.lr import LRResult, missing_person_lr
 from homecoming.kinship.model.markers import Profile as KinProfile
@@ -169,30 +170,34 @@ def per_marker(result: LRResult) -> list[dict[str, str]]:
     return [{"marker": m, "lr": num(x)} for m, x in zip(result.markers, result.lrs, strict=True)]
 
 
+def _date(text: str) -> PartialDate | None:
+    try:
+        return PartialDate.parse(text) if text else None
+    except HomecomingError:
+        return None
+
+
 def _posterior(
     dna_lr: float, unit: RemainsUnit, person: Any, n: int
 ) -> tuple[float, list[dict[str, Any]], str]:
-    """(posterior, the non-DNA factors used, how): ``homecoming.domain.evidence`` when installed."""
-    try:
-        ev: Any = importlib.import_module("homecoming.domain.evidence")
-    except ImportError:
-        ev = None
-    if ev is None or person is None:
-        prior = 1.0 / n
-        with_lr = dna_lr * prior
-        post = with_lr / (with_lr + (1.0 - prior)) if not math.isinf(dna_lr) else 1.0
-        return post, [], "DNA LR alone (prior 1/N)"
-    factors = [
-        ev.sex_factor(unit.apparent_sex or "unknown", getattr(person, "sex", "") or "unknown"),
-        ev.age_factor(unit.age_min, unit.age_max, getattr(person, "birth_date", None)),
-        ev.place_date_factor(unit.place, unit.date_of_death, None),
-    ]
-    got = ev.posterior(dna_lr, factors, n)
-    return (
-        float(got.posterior),
-        [getattr(f, "as_dict", lambda f=f: {"factor": repr(f)})() for f in factors],
-        ("DNA LR with the non-DNA factors (homecoming.domain.evidence)"),
-    )
+    """(posterior, the non-DNA factors as stored, how): :func:`homecoming.domain.evidence.posterior` with
+    the sex, age and place/date factors for an IDEN (the examination's against the registry's), none for a
+    direct match. A factor whose data are missing is stored with ``lr`` null (counts as 1)."""
+    factors: list[evidence.Factor] = []
+    if person is not None:
+        death = _date(unit.date_of_death) or _date(unit.date_of_recovery)
+        factors = [
+            evidence.sex_factor(unit.apparent_sex or "unknown", person.sex or "unknown"),
+            evidence.age_factor(unit.age_min, unit.age_max, _date(person.birth_date or ""), death),
+            evidence.place_date_factor(None, death, None, None),
+        ]
+    if math.isnan(dna_lr):
+        return math.nan, [f.as_dict() for f in factors], "DNA LR undefined (0/0): no posterior"
+    if math.isinf(dna_lr):
+        return 1.0, [f.as_dict() for f in factors], "DNA LR infinite: posterior 1"
+    got = evidence.posterior(dna_lr, factors, n)
+    how = "DNA LR × non-DNA factors × prior 1/N" if factors else "DNA LR × prior 1/N"
+    return got.posterior, [f.as_dict() for f in factors], how
 
 
 def _n_missing(scope: str) -> int:

@@ -1,6 +1,19 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from homecoming.app.identification import report_views
 
 app_name = "identification"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/new/", report_views.report_new, name="report_new"),
+    path("reports/<int:report_id>/", report_views.report_detail, name="report"),
+    path("reports/<int:report_id>/propose/", report_views.report_propose, name="report_propose"),
+    path("reports/<int:report_id>/revise/", report_views.report_revise, name="report_revise"),
+    path("reports/<int:report_id>/sign/", report_views.report_sign, name="report_sign"),
+    path("reports/<int:report_id>/return/", report_views.report_return, name="report_return"),
+    path("reports/<int:report_id>/override/", report_views.report_override, name="report_override"),
+    path("notify/", report_views.notify_list, name="notify"),
+    path("notify/<int:notification_id>/done/", report_views.notify_done, name="notify_done"),
+]

@@ -16,6 +16,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services as captivity
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
+from homecoming.app.identification import report_views
 from homecoming.app.permissions import fetch, page_requires, visible
 from homecoming.app.registry import services
 from homecoming.app.registry.choices import PersonStatusChoice
@@ -56,6 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "health_due": fetch(
             request.user, "health", lambda: [d for d in captivity.health_deadlines() if d.overdue][:50]
         ),
+        # comparison reports to sign, the analyst's drafts, families to notify: each for its roles only
+        "queues": report_views.dashboard_queues(request.user),
     }
     return render(request, "registry/dashboard.html", ctx)
 

@@ -11,7 +11,7 @@ from homecoming.app.audit.insert_only import make_insert_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [("identification", "0002_reports"), ("audit", "0002_insert_only")]
+    dependencies = [("identification", "0003_reports"), ("audit", "0002_insert_only")]
     operations = [
         make_insert_only(
             "identification_reportevidence",
