@@ -359,6 +359,7 @@ def sign(
     *, actor: Any, report_id: int, password: str, otp_token: str = "", expected_version: int | None = None
 ) -> ComparisonReport:
     """Proposed → signed → identified | excluded (a second person, re-authenticated), with the effects."""
+    get_report(report_id)  # an unknown report is "not found" before any password is checked
     check_credentials(actor, password=password, otp_token=otp_token)
     report = _locked(report_id, None)
     if report.state in (S.signed, S.identified, S.excluded):
