@@ -104,6 +104,9 @@ def body(
             },
         )
     unit = services.register_unit(actor=examiner, batch=batch, data={"bag_number": bag, "kind": "body"})
+    services.transition(actor=examiner, unit_id=unit.pk, target="registered")
+    unit.refresh_from_db()
+    examinations.record_examination(actor=examiner, unit=unit, data={"external": "synthetic"})
     sample = examinations.take_sample(actor=examiner, unit=unit, kind="bone", description="femur")
     if profiled:
         Profile.objects.create(
@@ -116,17 +119,7 @@ def body(
             locus_count=len(genos),
             loci=loci(genos),
         )
-    walk(examiner, unit, "profiled" if profiled else "sampled")
+        services.mark_profiled(actor=examiner, unit_ids=[unit.pk], reason="profile imported")
     unit.refresh_from_db()
+    assert unit.state == ("profiled" if profiled else "sampled"), unit.state
     return unit
-
-
-PATH = ["received", "registered", "examined", "sampled", "profiled"]
-
-
-def walk(actor: Any, unit: Any, target: str) -> None:
-    from homecoming.app.remains import services
-
-    unit.refresh_from_db()
-    for state in PATH[PATH.index(unit.state) + 1 : PATH.index(target) + 1]:
-        services.transition(actor=actor, unit_id=unit.pk, target=state)

@@ -428,30 +428,15 @@ def send_back(
 def _remains_proposed(actor: Any, report: ComparisonReport) -> None:
     from homecoming.app.remains import services as remains
 
-    unit = report.unit
-    hook = getattr(remains, "mark_identification_proposed", None)
-    if hook is not None:
-        hook(actor, unit, report.reference)
-        return
-    if unit.state == "profiled":
-        unit = remains.transition(actor=actor, unit_id=unit.pk, target="candidate", reason=report.reference)
-    if unit.state != "identification_proposed":
-        remains.transition(
-            actor=actor, unit_id=unit.pk, target="identification_proposed", reason=report.reference
-        )
+    remains.mark_identification_proposed(actor=actor, unit=report.unit, report_reference=report.reference)
 
 
 def _remains_back(actor: Any, report: ComparisonReport, reason: str) -> None:
     from homecoming.app.remains import services as remains
 
     unit = RemainsUnit.objects.get(pk=report.unit_id)
-    if unit.state != "identification_proposed":
-        return
-    hook = getattr(remains, "return_to_candidate", None)
-    if hook is not None:
-        hook(actor, unit, reason)
-    else:
-        remains.transition(actor=actor, unit_id=unit.pk, target="candidate", reason=reason)
+    if unit.state == "identification_proposed":
+        remains.return_to_candidate(actor=actor, unit=unit, reason=reason)
 
 
 def _identified(actor: Any, report: ComparisonReport) -> None:
@@ -459,11 +444,7 @@ def _identified(actor: Any, report: ComparisonReport) -> None:
     from homecoming.app.remains import services as remains
 
     unit = RemainsUnit.objects.get(pk=report.unit_id)
-    hook = getattr(remains, "mark_identified", None)
-    if hook is not None:
-        hook(actor, unit, report.reference)
-    else:
-        remains.transition(actor=actor, unit_id=unit.pk, target="identified", reason=report.reference)
+    remains.mark_identified(actor=actor, unit=unit, report_reference=report.reference)
     person = report.person
     assert person is not None and report.evidence is not None
     claim = registry.add_assertion(
