@@ -340,8 +340,10 @@ def kept_positive(
         lo, hi = tril(s)
         pos = np.zeros((n_j, lo.size), dtype=np.bool_)
         block = out[base[m] : base[m + 1]].reshape(n_j, s * s)
-        here = (np.ascontiguousarray(a[:, m]) for a in (named_at, size, lumped, other))
-        _expand(block, *here, lo, hi, pos)
+        named_m, size_m, lumped_m, skip_m = (
+            np.ascontiguousarray(a[:, m]) for a in (named_at, size, lumped, other)
+        )
+        _expand(block, named_m, size_m, lumped_m, skip_m, lo, hi, pos)
         result.append(pos)  # the others are filled below
     for j in np.flatnonzero(other.any(axis=1)).tolist():
         ms = np.flatnonzero(other[j]).tolist()
