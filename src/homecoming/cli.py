@@ -21,6 +21,7 @@ from homecoming.commands import (
     genetics_frequencies,
     genetics_import,
     identification,
+    identification_reports,
     kinship,
     persons,
     remains,
@@ -57,6 +58,10 @@ identify_app = typer.Typer(
     help="Identification: screen a batch against the families in scope.", no_args_is_help=True
 )
 app.add_typer(identify_app, name="identify")
+identification_app = typer.Typer(
+    help="Identification reports: recompute a report's evidence from its stored inputs.", no_args_is_help=True
+)
+app.add_typer(identification_app, name="identification")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -82,6 +87,7 @@ genetics_app.command("read")(genetics.read_command)
 genetics_app.command("import")(genetics_import.import_lab_file_command)
 app.command("worker")(identification.worker_command)
 identify_app.command("batch")(identification.identify_batch_command)
+identification_app.command("rederive")(identification_reports.rederive_command)
 
 
 @app.command("docs-cli", hidden=True)

@@ -73,8 +73,6 @@ RELATIVE_NAME = "Relative-Foxglove-11"
 CONSENT_NOTE = "consent-Larkspur-23"
 VIEW_OPERATION = "exchanges.view_operation"
 VIEW_MANIFEST = "exchanges.view_manifest"
-REPORTS = "identification.view_comparisonreport"
-NOTIFY = "identification.view_familynotification"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -120,13 +118,7 @@ def _shows(*values: str, extra: set[str] | None = None) -> dict[str, set[str]]:
 
 ENDPOINTS = [
     # pages
-    # the dashboard: overdue cards name prisoners; the liaison's queue names the report of a family to notify
-    Endpoint(
-        "dashboard",
-        lambda s: "/",
-        set(),
-        {NAME: {CARDS}, "REPORT_REF": {"identification.change_familynotification"}},
-    ),
+    Endpoint("dashboard", lambda s: "/", set(), {NAME: {CARDS}}),
     Endpoint(
         "person page",
         lambda s: f"/registry/persons/{s['person'].pk}/",
@@ -342,32 +334,6 @@ ENDPOINTS = [
         _shows(EFFECT_DESC, "EFFECT_REF"),
         api=True,
     ),
-    # comparison reports (likelihood ratios, never alleles) and the families to notify (no DNA at all)
-    Endpoint("reports page", lambda s: "/identification/reports/", {REPORTS}, _shows(NAME, "REPORT_REF")),
-    Endpoint(
-        "report page",
-        lambda s: f"/identification/reports/{s['report'].pk}/",
-        {REPORTS},
-        _shows(NAME, "REPORT_REF"),
-    ),
-    Endpoint(
-        "families to notify page", lambda s: "/identification/notify/", {NOTIFY}, _shows(NAME, "REPORT_REF")
-    ),
-    Endpoint(
-        "GET report",
-        lambda s: f"/identification/reports/{s['report'].pk}",
-        {REPORTS},
-        _shows("REPORT_REF"),
-        api=True,
-    ),
-    Endpoint("GET reports", lambda s: "/identification/reports", {REPORTS}, _shows("REPORT_REF"), api=True),
-    Endpoint(
-        "GET families to notify",
-        lambda s: "/identification/notifications",
-        {NOTIFY},
-        _shows(NAME, "REPORT_REF"),
-        api=True,
-    ),
 ]
 
 
@@ -461,7 +427,6 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
     operation, version = _seed_manifest(coordinator)
     profile, family = _seed_genetics(make_user, person, sample)
-    report = _seed_report(person, unit, family)
     return {
         "operation": operation,
         "version": version,
@@ -478,8 +443,6 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "profile": profile,
         "PROFILE_REF": profile.reference,
         "family": family,
-        "report": report,
-        "REPORT_REF": report.reference,
     }
 
 
@@ -521,31 +484,6 @@ def _seed_genetics(make_user: Callable[..., Any], person: Any, sample: Any) -> t
     data = _CMF.replace("SPECIMEN_ID", sample.reference).encode()
     import_lab_file(actor=analyst, data=data, name="seed.xml", format="cmf")
     return Profile.objects.get(sample=sample), family
-
-
-def _seed_report(person: Any, unit: Any, family: Any) -> Any:
-    """A signed identification of the unit as the person (stored rows as the services leave them: the
-    evidence holds likelihood ratios only) and its family to notify."""
-    from homecoming.app.identification.models_reports import (
-        ComparisonReport,
-        FamilyNotification,
-        ReportEvidence,
-    )
-
-    report = ComparisonReport.objects.create(
-        reference="CR-0000042", kind="IDEN", state="identified", unit=unit, family=family, person=person
-    )
-    data = {
-        "lr": "1e9",
-        "log10_lr": "9.0",
-        "per_marker": [{"marker": "FGA", "lr": "12.5"}],
-        "posterior": "1.0",
-    }
-    ReportEvidence.objects.create(
-        report=report, number=1, lr="1e9", log10_lr="9.0", posterior="1.0", data=data
-    )
-    FamilyNotification.objects.create(report=report, family=family, person=person)
-    return report
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
@@ -617,7 +555,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
     def holds(perms: set[str]) -> bool:
         return granted is None or perms <= granted
 
-    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF", "REPORT_REF"]
+    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF"]
     wrong: list[str] = []
     for ep in ENDPOINTS:
         url = ep.url(seeded)
@@ -639,11 +577,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
             wrong.append(f"{ep.name}: {response.status_code}, expected 200")
             continue
         for key in every_value:
-            text = (
-                seeded.get(key, key)
-                if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF", "REPORT_REF")
-                else key
-            )
+            text = seeded.get(key, key) if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF") else key
             shown = text in body
             allowed = key in ep.shows and holds(_needs(key) | ep.shows[key])
             if shown and not allowed:

@@ -14,3 +14,6 @@ router = Router(tags=["identification"])
 from homecoming.app.identification import api_reports  # noqa: E402
 
 router.add_router("", api_reports.router)
+from homecoming.app.identification import api_report_pdf  # noqa: E402
+
+router.add_router("", api_report_pdf.router)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from homecoming.app.identification import report_views
+from homecoming.app.identification import report_pdf, report_views
 
 app_name = "identification"
 urlpatterns: list[URLPattern] = [
@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern] = [
     path("reports/<int:report_id>/sign/", report_views.report_sign, name="report_sign"),
     path("reports/<int:report_id>/return/", report_views.report_return, name="report_return"),
     path("reports/<int:report_id>/override/", report_views.report_override, name="report_override"),
+    path("reports/<int:report_id>/print/", report_pdf.report_print, name="report_print"),
+    path("reports/<int:report_id>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
     path("notify/", report_views.notify_list, name="notify"),
     path("notify/<int:notification_id>/done/", report_views.notify_done, name="notify_done"),
 ]
