@@ -126,3 +126,25 @@ def test_bad_parameters_are_named_and_nothing_is_queued(analyst: Any, world: Any
     with pytest.raises(StateError, match="already being screened"):
         screening.start_run(actor=analyst, batch=world.batch)
     assert run.status == RunStatus.queued
+
+
+def test_each_candidate_has_its_non_dna_evidence_and_posterior(analyst: Any, world: Any) -> None:
+    from homecoming.app.remains.models import RemainsUnit
+
+    body = next(iter(world.truth))
+    RemainsUnit.objects.filter(reference=body.replace("PM-", "RU-")).update(apparent_sex="female")
+    run = _run(analyst, world, top=2)
+    top = (
+        ScreeningCandidate.objects.filter(run=run, profile__reference=body, rank=1)
+        .select_related("missing")
+        .get()
+    )
+    factors = {f["name"]: f for f in top.evidence["factors"]}
+    assert set(factors) == {"sex", "age", "place_date"}
+    assert top.prior == pytest.approx(1 / 25)
+    sex = factors["sex"]
+    if top.missing.sex in ("male", "female"):  # the examination says female: 0.95/0.5 or 0.05/0.5
+        assert sex["lr"] == pytest.approx(1.9 if top.missing.sex == "female" else 0.1)
+    assert factors["age"]["lr"] is None and "Not assessed" in factors["age"]["explanation"]
+    combined = top.lr * (sex["lr"] or 1)
+    assert top.posterior == pytest.approx(combined / 24 / (1 + combined / 24), rel=1e-12)

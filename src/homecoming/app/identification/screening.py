@@ -13,7 +13,9 @@ worker, ``homecoming worker``, runs :func:`execute`). The job:
    exclusions, undisputed matches, components, posterior pairing probabilities; beyond ``limit``
    assignments a component gets the ML assignment with a note saying so); pairs of a known-sex body
    with a missing person of the other sex are left out of the joint identification;
-5. stores every candidate and every body's conclusion in ONE transaction, after checking again which
+5. weighs every candidate's non-DNA evidence (sex, age, place and date) and its posterior with the
+   prior 1/N, N the missing persons in scope (:mod:`~homecoming.app.identification.screening_evidence`);
+6. stores every candidate and every body's conclusion in ONE transaction, after checking again which
    families are still in scope (a family whose consent was withdrawn during the job is screened out
    and the identification redone without it). A run already stored is never stored twice.
 
@@ -56,6 +58,7 @@ from homecoming.app.identification.screening_data import (
     scope_family_ids,
     scope_targets,
 )
+from homecoming.app.identification.screening_evidence import Evidence
 from homecoming.app.identification.screening_tables import TableStats, cached_tables
 from homecoming.app.registry.services import allocate
 from homecoming.app.remains.models import IntakeBatch
@@ -350,12 +353,19 @@ def _rows(
         vid, ms = outcome.problem.victim_ids, outcome.problem.missing
         excluded = {(vid[v], ms[m]) for v, m in outcome.ident.excluded}
     by_id = {t.name: t for t in outcome.targets}
+    shortlist = {b.profile: outcome.result.for_body(b.profile) for b in outcome.bodies}
+    evidence = Evidence(
+        (b.unit_pk for b in outcome.bodies),
+        (by_id[c.family].missing_pk for rows in shortlist.values() for c in rows),
+        len(outcome.targets),
+    )
     cands, concl = [], []
     for b in outcome.bodies:
         info = joint["victims"].get(b.profile, {"probs": {}, "glr": {}})
-        rows = outcome.result.for_body(b.profile)
+        rows = shortlist[b.profile]
         for c in rows:
             t = by_id[c.family]
+            facts, prior, post = evidence.of(b.unit_pk, t.missing_pk, c.lr)
             cands.append(
                 ScreeningCandidate(
                     run_id=run_pk,
@@ -371,6 +381,9 @@ def _rows(
                     undisputed=info.get("undisputed") == t.dvi_name,
                     pairing_probability=info["probs"].get(t.dvi_name),
                     log10_glr=_log10(info["glr"].get(t.dvi_name)),
+                    evidence=facts,
+                    prior=prior,
+                    posterior=post,
                 )
             )
         lrs = {by_id[c.family].dvi_name: c.lr for c in rows}
