@@ -73,6 +73,10 @@ RELATIVE_NAME = "Relative-Foxglove-11"
 CONSENT_NOTE = "consent-Larkspur-23"
 VIEW_OPERATION = "exchanges.view_operation"
 VIEW_MANIFEST = "exchanges.view_manifest"
+# screening results (LRs, conclusions: never alleles)
+RUNS = "identification.view_screeningrun"
+CANDIDATES = "identification.view_screeningcandidate"
+CONCLUSIONS = "identification.view_bodyconclusion"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -218,7 +222,24 @@ ENDPOINTS = [
         {FAMILIES},
         _shows(RELATIVE_NAME, CONSENT_NOTE),
     ),
+    Endpoint("screening batches page", lambda s: "/identification/batches/", {RUNS}, {}),
+    Endpoint(
+        "batch identification page",
+        lambda s: f"/identification/batches/{s['unit'].batch_id}/?run={s['run'].pk}",
+        {RUNS, CANDIDATES},
+        _shows("PROFILE_REF"),
+    ),
     # API
+    Endpoint(
+        "GET screening run", lambda s: f"/identification/screenings/{s['run'].pk}", {RUNS}, {}, api=True
+    ),
+    Endpoint(
+        "GET screening candidates",
+        lambda s: f"/identification/screenings/{s['run'].pk}/candidates",
+        {RUNS, CANDIDATES, CONCLUSIONS},
+        _shows("PROFILE_REF"),
+        api=True,
+    ),
     Endpoint(
         "GET profile",
         lambda s: f"/genetics/profiles/{s['profile'].pk}",
@@ -427,7 +448,9 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
     operation, version = _seed_manifest(coordinator)
     profile, family = _seed_genetics(make_user, person, sample)
+    run = _seed_screening(make_user, unit)
     return {
+        "run": run,
         "operation": operation,
         "version": version,
         "person": person,
@@ -484,6 +507,17 @@ def _seed_genetics(make_user: Callable[..., Any], person: Any, sample: Any) -> t
     data = _CMF.replace("SPECIMEN_ID", sample.reference).encode()
     import_lab_file(actor=analyst, data=data, name="seed.xml", format="cmf")
     return Profile.objects.get(sample=sample), family
+
+
+def _seed_screening(make_user: Callable[..., Any], unit: Any) -> Any:
+    """The unit's batch screened against the families in scope (run by the job, in this process)."""
+    from homecoming.app.identification import screening, screening_pipeline
+
+    run = screening.start_run(actor=make_user("dna_analyst", "seed-screener"), batch=unit.batch)
+    screening_pipeline.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    return run
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:

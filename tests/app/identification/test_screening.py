@@ -8,7 +8,7 @@ import pytest
 
 from homecoming.app.genetics.family_power import frequency_table
 from homecoming.app.genetics.family_records import record_consent
-from homecoming.app.identification import screening
+from homecoming.app.identification import screening, screening_pipeline
 from homecoming.app.identification.models_screening import (
     BodyConclusion,
     FamilyTableRow,
@@ -36,7 +36,7 @@ def world() -> Any:
 
 def _run(analyst: Any, world: Any, **kw: Any) -> Any:
     run = screening.start_run(actor=analyst, batch=world.batch, **kw)
-    screening.execute(run.pk)
+    screening_pipeline.execute(run.pk)
     run.refresh_from_db()
     return run
 

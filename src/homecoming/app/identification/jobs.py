@@ -32,11 +32,11 @@ def worker_id() -> str:
 
 @task(takes_context=True)
 def screen_batch(context: TaskContext, run_pk: int) -> str:
-    """Screen a batch and identify it jointly (``screening.execute``); the run's status at the end."""
-    from homecoming.app.identification import screening
+    """Screen a batch and identify it jointly (``screening_pipeline.execute``); the run's status."""
+    from homecoming.app.identification import screening_pipeline
 
     ids = context.task_result.worker_ids
-    return screening.execute(run_pk, worker=ids[-1] if ids else "")
+    return screening_pipeline.execute(run_pk, worker=ids[-1] if ids else "")
 
 
 def _alive(worker: str) -> bool:

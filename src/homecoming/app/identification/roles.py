@@ -5,6 +5,9 @@ reviewer signs or returns (``sign_comparisonreport``); overriding a failed rule
 (``identification.override_rule``) is for a senior person only: no role is granted it here, an
 administrator holds it (or grants it to one named user). The family liaison sees the families to notify
 and records the notification, never the DNA evidence; auditors read everything.
+
+Screening results (LRs, candidates, conclusions — DNA results, never alleles) are seen by the DNA
+analyst, who starts the runs, the identification reviewer and the auditor; no other role.
 """
 
 from __future__ import annotations
@@ -13,10 +16,20 @@ from homecoming.app.accounts.roles import Role
 
 _REPORTS = "identification.view_comparisonreport"
 _NOTIFY = "identification.view_familynotification"
+_SCREENING_VIEW = [
+    "identification.view_screeningrun",
+    "identification.view_screeningcandidate",
+    "identification.view_bodyconclusion",
+]
 
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.dna_analyst: [_REPORTS, "identification.propose_comparisonreport"],
-    Role.identification_reviewer: [_REPORTS, "identification.sign_comparisonreport", _NOTIFY],
+    Role.dna_analyst: [
+        _REPORTS,
+        "identification.propose_comparisonreport",
+        *_SCREENING_VIEW,
+        "identification.add_screeningrun",
+    ],
+    Role.identification_reviewer: [_REPORTS, "identification.sign_comparisonreport", _NOTIFY, *_SCREENING_VIEW],
     Role.family_liaison: [_NOTIFY, "identification.change_familynotification"],
-    Role.auditor: [_REPORTS, _NOTIFY],
+    Role.auditor: [_REPORTS, _NOTIFY, *_SCREENING_VIEW],
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from homecoming.app.identification import report_pdf, report_views
+from homecoming.app.identification import report_pdf, report_views, screening_views
 
 app_name = "identification"
 urlpatterns: list[URLPattern] = [
@@ -18,4 +18,8 @@ urlpatterns: list[URLPattern] = [
     path("reports/<int:report_id>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
     path("notify/", report_views.notify_list, name="notify"),
     path("notify/<int:notification_id>/done/", report_views.notify_done, name="notify_done"),
+    path("batches/", screening_views.batch_list, name="batches"),
+    path("batches/<int:batch_id>/", screening_views.batch_detail, name="batch"),
+    path("batches/<int:batch_id>/start", screening_views.batch_start, name="batch_start"),
+    path("runs/<int:run_id>/progress", screening_views.run_progress, name="run_progress"),
 ]

@@ -38,6 +38,12 @@ from homecoming.errors import HomecomingError
 from homecoming.linkage.names import detect_script, guess_language, romanize_ru, romanize_uk
 
 
+def _batches_waiting() -> list[dict[str, Any]]:
+    from homecoming.app.identification.screening import batches_waiting
+
+    return batches_waiting(limit=20)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     counts = dict(Person.objects.filter(purged=False).values_list("current_status").annotate(n=Count("id")))
@@ -59,6 +65,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         # comparison reports to sign, the analyst's drafts, families to notify: each for its roles only
         "queues": report_views.dashboard_queues(request.user),
+        # the DNA analyst's batches waiting to be screened (only for who may start a screening)
+        "batches_waiting": fetch(request.user, "identification.add_screeningrun", _batches_waiting),
     }
     return render(request, "registry/dashboard.html", ctx)
 
