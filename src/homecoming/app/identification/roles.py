@@ -29,7 +29,12 @@ PERMISSIONS: dict[Role, list[str]] = {
         *_SCREENING_VIEW,
         "identification.add_screeningrun",
     ],
-    Role.identification_reviewer: [_REPORTS, "identification.sign_comparisonreport", _NOTIFY, *_SCREENING_VIEW],
+    Role.identification_reviewer: [
+        _REPORTS,
+        "identification.sign_comparisonreport",
+        _NOTIFY,
+        *_SCREENING_VIEW,
+    ],
     Role.family_liaison: [_NOTIFY, "identification.change_familynotification"],
     Role.auditor: [_REPORTS, _NOTIFY, *_SCREENING_VIEW],
 }
