@@ -214,3 +214,12 @@ def test_the_page_offers_only_the_moves_the_unit_can_make(examiner: Any, analyst
     assert RemainsUnit.objects.get(pk=bag.pk).state == "candidate"
     services.mark_identification_proposed(actor=analyst, unit=bag, report_reference="IR-9")
     assert options() == []
+
+
+def test_the_state_form_in_ukrainian(examiner: Any, bag: Any) -> None:
+    c = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    c.force_login(examiner)
+    page = c.get(f"/remains/units/{bag.pk}/").content.decode()
+    assert '<option value="registered">Зареєстровано</option>' in page
+    assert "Прийнято" in page  # the unit's state
+    assert "ідентифікацію пропонують і підписують у розділі «Ідентифікація»" in page

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from homecoming.domain.remains_states import LABELS, RemainsState
 from homecoming.io.intake import ApparentSex, Completeness, Condition, UnitKind
 
-REMAINS_STATES = [(s.value, LABELS[s]) for s in RemainsState]
+REMAINS_STATES = [(s.value, _(LABELS[s])) for s in RemainsState]  # msgids listed in i18n_labels.py
 
 _KIND_LABELS = {
     UnitKind.body: _("body"),

@@ -49,7 +49,7 @@ def _with_dna(user: Any, samples: list[Sample]) -> list[Sample]:
 @page_requires("remains.view_remainsunit")
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(RemainsUnit.objects.select_related("batch", "parent"), pk=unit_id)
-    targets = [(s, LABELS[RemainsState(s)]) for s in services.open_moves(unit)]
+    targets = [(s, _(LABELS[RemainsState(s)])) for s in services.open_moves(unit)]
     user = request.user
     return render(
         request,
