@@ -74,9 +74,16 @@ class Progress:
 
     def __init__(self, run_pk: int, worker: str = "") -> None:
         self.run_pk, self.worker, self.last = run_pk, worker, 0.0
+        self.began: dict[str, float] = {}
+
+    def timings(self) -> dict[str, float]:
+        """Seconds spent in each stage so far (each until the next began; the last until now)."""
+        marks = [*self.began.items(), ("", time.monotonic())]
+        return {name: round(marks[k + 1][1] - t, 3) for k, (name, t) in enumerate(marks[:-1])}
 
     def __call__(self, stage: str, done: int, total: int, *, force: bool = False) -> None:
         now = time.monotonic()
+        self.began.setdefault(stage, now)
         if not force and now - self.last < 0.5 and done < total:
             return
         self.last = now
@@ -114,7 +121,7 @@ def execute(run_pk: int, *, worker: str = "") -> str:
     try:
         outcome, tables = _compute(run, report)
         for _attempt in range(5):
-            withdrawn = _store(run_pk, outcome, tables)
+            withdrawn = _store(run_pk, outcome, tables, report.timings())
             if not withdrawn:
                 return RunStatus.done
             keep = [i for i, t in enumerate(outcome.targets) if t.family_pk not in withdrawn]
@@ -171,7 +178,7 @@ def _identify(
         progress=lambda k, n: report("screen", k, n),
     )
     report("joint identification", 0, 1, force=True)
-    families, named = dvi_families(targets)
+    named = {t.dvi_name: t for t in targets}
     by_id = {t.name: t for t in targets}
     cands: dict[str, list[str]] = {}
     for b in bodies:
@@ -182,6 +189,9 @@ def _identify(
             if c.lr > 1 and (b.sex == "unknown" or sex == 0 or sex == (1 if b.sex == "male" else 2)):
                 keep.append(name)
         cands[b.profile] = keep
+    # only the families some body is a candidate of take part (the others add nothing to any assignment)
+    wanted = {named[m].family_pk for keep in cands.values() for m in keep}
+    families, _named = dvi_families([t for t in targets if t.family_pk in wanted])
     ident = problem = None
     if bodies and families:
         problem = DviProblem.make(
@@ -332,7 +342,7 @@ def _conclusion(
     )
 
 
-def _store(run_pk: int, outcome: Outcome, tables: ScreenTables) -> set[int]:
+def _store(run_pk: int, outcome: Outcome, tables: ScreenTables, timings: dict[str, float]) -> set[int]:
     """Write every result in one transaction; the families withdrawn meanwhile (then nothing is written)."""
     with transaction.atomic():
         run = ScreeningRun.objects.select_for_update().get(pk=run_pk)
@@ -373,6 +383,7 @@ def _store(run_pk: int, outcome: Outcome, tables: ScreenTables) -> set[int]:
             "components": joint["components"],
             "notes": joint["notes"],
             "digest": digest([[c.profile_id, c.missing_id, c.lr] for c in cands]),
+            "seconds": timings,
         }
         run.status, run.stage, run.finished_at = RunStatus.done, "done", timezone.now()
         run.done = run.total = len(outcome.bodies)
