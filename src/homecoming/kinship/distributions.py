@@ -256,9 +256,10 @@ def _placements(family: Family) -> Mapping[str, Profile | Sequence[Profile]]:
 # in the common case and keeps the general path (θ > 0, silent alleles) for the rest.
 #
 # Everything is batched: the missing persons' genotype distributions of all families come from one
-# compiled call per pedigree structure (the engine; markers the compiled
-# path does not take — a partial or drop-out reference, several samples on one person — from the generic
-# engine), and each marker's rows are formed for all families with a few array operations.
+# compiled call per plan (:mod:`homecoming.kinship.engine.batch`: the typed codes of all families as
+# arrays, no Python object per family and marker; markers the compiled path does not take — a partial
+# or drop-out reference, several samples on one person — from the generic engine), and each marker's
+# rows are formed for all families with a few array operations.
 #
 # **Consistency without mutation** needs only whether each genotype has probability > 0 with mutation
 # switched off. Without mutation the alleles no typed relative carries are exchangeable, so they are
