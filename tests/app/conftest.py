@@ -30,6 +30,24 @@ def insert_only_tables(connection: Any) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_settings() -> Iterator[None]:
+    """Each test starts in the settings' language: a page request made by a Ukrainian user leaves
+    Ukrainian active in the thread (LocaleMiddleware), and a later test calling a service directly in the
+    same worker would read its messages in Ukrainian."""
+    from django.utils import translation
+
+    translation.activate(settings_language())
+    yield
+    translation.activate(settings_language())
+
+
+def settings_language() -> str:
+    from django.conf import settings
+
+    return str(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _static_root(settings: Any, tmp_path: Any) -> None:
     """Whitenoise warns (an error under pytest) when STATIC_ROOT does not exist, as on a fresh clone."""
     settings.STATIC_ROOT = tmp_path / "static"
