@@ -77,6 +77,8 @@ VIEW_MANIFEST = "exchanges.view_manifest"
 RUNS = "identification.view_screeningrun"
 CANDIDATES = "identification.view_screeningcandidate"
 CONCLUSIONS = "identification.view_bodyconclusion"
+REPORTS = "identification.view_comparisonreport"
+NOTIFY = "identification.view_familynotification"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -122,7 +124,13 @@ def _shows(*values: str, extra: set[str] | None = None) -> dict[str, set[str]]:
 
 ENDPOINTS = [
     # pages
-    Endpoint("dashboard", lambda s: "/", set(), {NAME: {CARDS}}),
+    # the dashboard: overdue cards name prisoners; the liaison's queue names the report of a family to notify
+    Endpoint(
+        "dashboard",
+        lambda s: "/",
+        set(),
+        {NAME: {CARDS}, "REPORT_REF": {"identification.change_familynotification"}},
+    ),
     Endpoint(
         "person page",
         lambda s: f"/registry/persons/{s['person'].pk}/",
@@ -355,6 +363,32 @@ ENDPOINTS = [
         _shows(EFFECT_DESC, "EFFECT_REF"),
         api=True,
     ),
+    # comparison reports (likelihood ratios, never alleles) and the families to notify (no DNA at all)
+    Endpoint("reports page", lambda s: "/identification/reports/", {REPORTS}, _shows(NAME, "REPORT_REF")),
+    Endpoint(
+        "report page",
+        lambda s: f"/identification/reports/{s['report'].pk}/",
+        {REPORTS},
+        _shows(NAME, "REPORT_REF"),
+    ),
+    Endpoint(
+        "families to notify page", lambda s: "/identification/notify/", {NOTIFY}, _shows(NAME, "REPORT_REF")
+    ),
+    Endpoint(
+        "GET report",
+        lambda s: f"/identification/reports/{s['report'].pk}",
+        {REPORTS},
+        _shows("REPORT_REF"),
+        api=True,
+    ),
+    Endpoint("GET reports", lambda s: "/identification/reports", {REPORTS}, _shows("REPORT_REF"), api=True),
+    Endpoint(
+        "GET families to notify",
+        lambda s: "/identification/notifications",
+        {NOTIFY},
+        _shows(NAME, "REPORT_REF"),
+        api=True,
+    ),
 ]
 
 
@@ -449,6 +483,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     operation, version = _seed_manifest(coordinator)
     profile, family = _seed_genetics(make_user, person, sample)
     run = _seed_screening(make_user, unit)
+    report = _seed_report(person, unit, family)
     return {
         "run": run,
         "operation": operation,
@@ -466,6 +501,8 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "profile": profile,
         "PROFILE_REF": profile.reference,
         "family": family,
+        "report": report,
+        "REPORT_REF": report.reference,
     }
 
 
@@ -518,6 +555,31 @@ def _seed_screening(make_user: Callable[..., Any], unit: Any) -> Any:
     run.refresh_from_db()
     assert run.status == "done", run.error
     return run
+
+
+def _seed_report(person: Any, unit: Any, family: Any) -> Any:
+    """A signed identification of the unit as the person (stored rows as the services leave them: the
+    evidence holds likelihood ratios only) and its family to notify."""
+    from homecoming.app.identification.models_reports import (
+        ComparisonReport,
+        FamilyNotification,
+        ReportEvidence,
+    )
+
+    report = ComparisonReport.objects.create(
+        reference="CR-0000042", kind="IDEN", state="identified", unit=unit, family=family, person=person
+    )
+    data = {
+        "lr": "1e9",
+        "log10_lr": "9.0",
+        "per_marker": [{"marker": "FGA", "lr": "12.5"}],
+        "posterior": "1.0",
+    }
+    ReportEvidence.objects.create(
+        report=report, number=1, lr="1e9", log10_lr="9.0", posterior="1.0", data=data
+    )
+    FamilyNotification.objects.create(report=report, family=family, person=person)
+    return report
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
@@ -589,7 +651,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
     def holds(perms: set[str]) -> bool:
         return granted is None or perms <= granted
 
-    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF"]
+    every_value = [*NEEDS, "SAMPLE_REF", "EFFECT_REF", "PROFILE_REF", "REPORT_REF"]
     wrong: list[str] = []
     for ep in ENDPOINTS:
         url = ep.url(seeded)
@@ -611,7 +673,11 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
             wrong.append(f"{ep.name}: {response.status_code}, expected 200")
             continue
         for key in every_value:
-            text = seeded.get(key, key) if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF") else key
+            text = (
+                seeded.get(key, key)
+                if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF", "REPORT_REF")
+                else key
+            )
             shown = text in body
             allowed = key in ep.shows and holds(_needs(key) | ep.shows[key])
             if shown and not allowed:

@@ -368,3 +368,86 @@ def test_histories_are_insert_only(analyst: Any, case: dict[str, Any]) -> None:
             ) if model is ReportTransition else model.objects.filter(report=report).update(lr="1")
     with pytest.raises(DatabaseError), transaction.atomic():
         ComparisonReport.objects.filter(pk=report.pk).update(state="identified")
+
+
+def _handed_over_body(examiner: Any, genos: Any, *, line_person: Any = None) -> tuple[Any, Any]:
+    """A body handed over in an operation whose executed manifest lists its bag (optionally claiming a
+    registry person on the line); the body and the line."""
+    from datetime import date
+
+    from homecoming.app.exchanges import services as exchanges
+    from homecoming.app.exchanges.manifests import add_manifest_version
+    from homecoming.app.remains import services as remains
+    from homecoming.io.manifests import ManifestRow
+
+    exchanges.ensure_party(actor=None, code="UA", name="Ukraine")
+    exchanges.ensure_party(actor=None, code="RU", name="Russia")
+    agreement = exchanges.create_agreement(
+        actor=None,
+        data={
+            "reference": "AG-R",
+            "title": "Synthetic",
+            "party_a": "UA",
+            "party_b": "RU",
+            "date": date(2025, 6, 2),
+        },
+    )
+    exchanges.add_category(
+        actor=None,
+        agreement=agreement,
+        data={"code": "bodies", "name": "Bodies", "rule": "n_for_n", "quota": 10, "unit": "bodies"},
+    )
+    op = exchanges.create_operation(
+        actor=None,
+        data={
+            "reference": "OP-R",
+            "kind": "remains_repatriation",
+            "agreement": agreement.pk,
+            "date": date(2025, 6, 3),
+            "date_qualifier": "exact",
+        },
+    )
+    row = ManifestRow(line_no=1, category="bodies", container_number="BAG-77", outcome="transferred")
+    if line_person is not None:
+        row = ManifestRow(
+            line_no=1,
+            category="bodies",
+            container_number="BAG-77",
+            outcome="transferred",
+            person_reference=line_person.reference,
+        )
+    version = add_manifest_version(
+        actor=None, operation=op, sending="RU", receiving="UA", stage="executed", rows=[row]
+    )
+    batch = remains.create_batch(
+        actor=examiner,
+        data={
+            "operation": op,
+            "transport": "train",
+            "receiving_facility": "Morgue (synthetic)",
+            "handed_over_by": "A",
+            "received_by": "B",
+        },
+    )
+    return w.body(examiner, genos["body"], bag="bag-77", batch=batch), version.lines.get()
+
+
+def test_signing_records_the_result_on_the_bodys_manifest_line(
+    analyst: Any, reviewer: Any, liaison: Any, examiner: Any, person: Any, genos: Any, registrar: Any
+) -> None:
+    from homecoming.app.exchanges.models import IdentificationResult
+    from homecoming.app.registry import services as registry
+
+    w.family(liaison, person, genos)
+    claimed = registry.create_person(
+        actor=registrar,
+        data={"sex": "male", "power": "UA"},
+        names=[{"family_name": "Інший", "given_name": "Петро"}],
+    )
+    unit, line = _handed_over_body(examiner, genos, line_person=claimed)
+    report = _draft(analyst, {"unit": unit, "person": person})
+    reports.propose(actor=analyst, report_id=report.pk)
+    reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD)
+    result = IdentificationResult.objects.get(line=line)
+    assert result.verdict == "contradicts" and result.person_id == person.pk
+    assert result.established_identity.startswith(person.reference) and report.reference in result.note

@@ -180,3 +180,51 @@ def test_pages_in_ukrainian(analyst: Any, case: dict[str, Any]) -> None:
     c.cookies["django_language"] = "uk"
     page = c.get("/identification/reports/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "Звіти про порівняння" in page
+
+
+WRITES = [
+    ("POST", "/reports", "identification.propose_comparisonreport"),
+    ("POST", "/reports/999999/propose", "identification.propose_comparisonreport"),
+    ("POST", "/reports/999999/sign", "identification.sign_comparisonreport"),
+    ("POST", "/reports/999999/return", "identification.sign_comparisonreport"),
+    ("POST", "/reports/999999/overrides", "identification.override_rule"),
+    ("POST", "/notifications/999999/notified", "identification.change_familynotification"),
+    ("GET", "/reports", "identification.view_comparisonreport"),
+    ("GET", "/notifications", "identification.view_familynotification"),
+]
+EXPECTED = {  # role → the endpoints (by permission) it may call; the rest answer 403 naming the permission
+    "dna_analyst": {"identification.propose_comparisonreport", "identification.view_comparisonreport"},
+    "identification_reviewer": {
+        "identification.sign_comparisonreport",
+        "identification.view_comparisonreport",
+        "identification.view_familynotification",
+    },
+    "family_liaison": {"identification.change_familynotification", "identification.view_familynotification"},
+    "auditor": {"identification.view_comparisonreport", "identification.view_familynotification"},
+    "registrar": set(),
+    "forensic_examiner": set(),
+    "exchange_coordinator": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_the_role_matrix(role: str, make_user: Any, api: Any) -> None:
+    client = api(make_user(role, f"m-{role}"))
+    body = {
+        "kind": "IDEN",
+        "unit": 999999,
+        "password": "x",
+        "reason": "x",
+        "rule": "posterior",
+        "note": "",
+    }
+    for method, path, perm in WRITES:
+        got = (
+            client.post(API + path, body, content_type="application/json")
+            if method == "POST"
+            else client.get(API + path)
+        )
+        if perm in EXPECTED[role]:
+            assert got.status_code != 403, (role, path, got.content)
+        else:
+            assert got.status_code == 403 and got.json()["error"]["value"] == perm, (role, path, got.content)

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from homecoming.app.identification import reports
 from homecoming.app.identification.models_reports import ComparisonReport, FamilyNotification
-from homecoming.app.permissions import require
+from homecoming.app.permissions import may, require
 
 router = Router(tags=["identification"])
 
@@ -109,12 +109,13 @@ def report_out(r: ComparisonReport, *, evidence: bool = False) -> dict[str, Any]
     return out
 
 
-def notification_out(n: FamilyNotification) -> dict[str, Any]:
+def notification_out(n: FamilyNotification, user: Any) -> dict[str, Any]:
+    """A family to notify: references, the person's name only for a role that may see persons; no DNA."""
     return {
         "id": n.pk,
         "report": n.report.reference,
         "person": n.person.reference,
-        "name": str(n.person),
+        "name": str(n.person) if may(user, "person") else None,
         "family": n.family.reference if n.family else None,
         "created": n.created.isoformat(),
         "notified_at": n.notified_at.isoformat() if n.notified_at else None,
@@ -209,10 +210,10 @@ def send_back(request: HttpRequest, report_id: int, payload: ReturnIn) -> dict[s
 
 @router.get("/identification/notifications", response=list[dict[str, Any]], summary="Families to notify")
 def list_notifications(request: HttpRequest, done: bool = False) -> list[dict[str, Any]]:
-    require(request, "identification.view_familynotification")
+    user = require(request, "identification.view_familynotification")
     qs = FamilyNotification.objects.select_related("report", "person", "family")
     qs = qs.filter(notified_at__isnull=not done)
-    return [notification_out(n) for n in qs.order_by("created", "id")[:500]]
+    return [notification_out(n, user) for n in qs.order_by("created", "id")[:500]]
 
 
 @router.post(
@@ -228,4 +229,4 @@ def notified(request: HttpRequest, notification_id: int, payload: NotifiedIn) ->
         note=payload.note,
         expected_version=payload.expected_version,
     )
-    return notification_out(row)
+    return notification_out(row, actor)
