@@ -21,10 +21,9 @@ its job; the worker (``homecoming worker``) runs :func:`execute`, which:
 
 Progress (stage, done of total, a heartbeat) is written as the job goes, outside that transaction.
 
-**Conclusions** (until the shared rule lands): ``identified`` — an undisputed match (LR at least the
-threshold, every competing LR at most 1); ``probable`` — in the best assignment of its component, with
-LR at least 1; ``inconclusive`` — candidates with LR above 1 but not assigned; ``no_match`` — no
-candidate with LR above 1; ``excluded`` — every candidate excluded by inconsistent markers.
+**Conclusions**: every body gets one by :func:`homecoming.kinship.dvi.conclusions.conclude` (dvir's
+``dviSolve`` rules: identified, probable, inconclusive, no_match, excluded, with the rule applied) on the
+same shortlist; a body no missing person in scope is a candidate of (LR > 1) is ``no_match``.
 """
 
 from __future__ import annotations
@@ -59,6 +58,7 @@ from homecoming.app.identification.screening_data import (
 from homecoming.app.identification.screening_evidence import Evidence
 from homecoming.app.identification.screening_tables import TableStats, cached_tables
 from homecoming.errors import StateError
+from homecoming.kinship.dvi.conclusions import Conclusions, conclude
 from homecoming.kinship.dvi.identification import Identification, identify
 from homecoming.kinship.dvi.joint import DviProblem
 from homecoming.kinship.model.markers import reconcile_loci
@@ -102,6 +102,7 @@ class Outcome:
     named: dict[str, Target]
     stats: TableStats
     problem: DviProblem | None
+    conclusions: Conclusions | None = None
 
 
 def execute(run_pk: int, *, worker: str = "") -> str:
@@ -192,7 +193,7 @@ def _identify(
     # only the families some body is a candidate of take part (the others add nothing to any assignment)
     wanted = {named[m].family_pk for keep in cands.values() for m in keep}
     families, _named = dvi_families([t for t in targets if t.family_pk in wanted])
-    ident = problem = None
+    ident = problem = concl = None
     if bodies and families:
         problem = DviProblem.make(
             kin,
@@ -205,8 +206,11 @@ def _identify(
         ident = identify(
             problem, threshold=p["threshold"], max_incompatible=p["max_incompatible"], limit=p["limit"]
         )
+        concl = conclude(
+            problem, threshold=p["threshold"], max_incomp=p["max_incompatible"], limit=p["limit"]
+        )
     report("joint identification", 1, 1, force=True)
-    return Outcome(bodies, targets, result, ident, named, stats, problem)
+    return Outcome(bodies, targets, result, ident, named, stats, problem, concl)
 
 
 # ------------------------------------------------------------------------------------------------ store
@@ -254,13 +258,9 @@ def _log10(x: float | None) -> float | None:
 
 
 def _rows(
-    run_pk: int, outcome: Outcome, threshold: float
+    run_pk: int, outcome: Outcome
 ) -> tuple[list[ScreeningCandidate], list[BodyConclusion], dict[str, Any]]:
     joint = _joint(outcome)
-    excluded = set()
-    if outcome.ident is not None and outcome.problem is not None:
-        vid, ms = outcome.problem.victim_ids, outcome.problem.missing
-        excluded = {(vid[v], ms[m]) for v, m in outcome.ident.excluded}
     by_id = {t.name: t for t in outcome.targets}
     shortlist = {b.profile: outcome.result.for_body(b.profile) for b in outcome.bodies}
     evidence = Evidence(
@@ -295,36 +295,20 @@ def _rows(
                     posterior=post,
                 )
             )
-        lrs = {by_id[c.family].dvi_name: c.lr for c in rows}
-        concl.append(_conclusion(run_pk, b, lrs, info, outcome, excluded, threshold))
+        concl.append(_conclusion(run_pk, b, info, outcome))
     return cands, concl, joint
 
 
-def _conclusion(
-    run_pk: int,
-    b: Body,
-    lrs: dict[str, float],
-    info: dict[str, Any],
-    outcome: Outcome,
-    excluded: set[Any],
-    threshold: float,
-) -> BodyConclusion:
-    pick = info.get("undisputed") or info.get("best")
-    if info.get("undisputed"):
-        verdict, rule = "identified", f"undisputed: LR >= {threshold:g} and every competing LR <= 1"
-    elif pick and lrs.get(pick, 0) >= 1:
-        verdict, rule = "probable", "in the best assignment of its component"
-    elif any(lr > 1 and (b.profile, m) not in excluded for m, lr in lrs.items()):
-        verdict, rule = "inconclusive", "candidates with LR > 1, none assigned"
-    elif (
-        lrs
-        and all((b.profile, m) in excluded for m, lr in lrs.items() if lr > 1)
-        and any(lr > 1 for lr in lrs.values())
-    ):
-        verdict, rule = "excluded", "every candidate has too many inconsistent markers"
+def _conclusion(run_pk: int, b: Body, info: dict[str, Any], outcome: Outcome) -> BodyConclusion:
+    """The body's conclusion by ``kinship.dvi.conclusions.conclude`` (dvir's dviSolve rules)."""
+    vc = outcome.conclusions.victim(b.profile) if outcome.conclusions is not None else None
+    if vc is None:
+        verdict, rule, pick = "no_match", "no missing person in scope is a candidate (LR > 1)", None
+        lr = glr = None
     else:
-        verdict, rule = "no_match", "no missing person in scope with LR > 1"
-    t = outcome.named.get(pick) if pick and verdict in ("identified", "probable") else None
+        verdict, pick, lr, glr = vc.conclusion, vc.missing, vc.lr, vc.glr
+        rule = vc.rule + (f" (best: {vc.best})" if vc.best and not vc.missing else "")
+    t = outcome.named.get(pick) if pick else None
     return BodyConclusion(
         run_id=run_pk,
         profile_id=b.profile_pk,
@@ -333,12 +317,12 @@ def _conclusion(
         conclusion=verdict,
         family_id=t.family_pk if t else None,
         missing_id=t.missing_pk if t else None,
-        lr=lrs.get(pick) if t else None,
-        log10_glr=_log10(info["glr"].get(pick)) if t else None,
+        lr=lr if t else None,
+        log10_glr=_log10(math.log(glr)) if t and glr and glr > 0 and math.isfinite(glr) else None,
         pairing_probability=info["probs"].get(pick) if t else None,
         component=info.get("component"),
         method=info.get("method", ""),
-        rule=rule,
+        rule=rule[:2000],
     )
 
 
@@ -352,7 +336,7 @@ def _store(run_pk: int, outcome: Outcome, tables: ScreenTables, timings: dict[st
         withdrawn = used - set(scope_family_ids(run.scope))
         if withdrawn:
             return withdrawn
-        cands, concl, joint = _rows(run_pk, outcome, run.parameters["threshold"])
+        cands, concl, joint = _rows(run_pk, outcome)
         ScreeningCandidate.objects.bulk_create(cands, batch_size=1000)
         BodyConclusion.objects.bulk_create(concl, batch_size=1000)
         run.provenance = Provenance.make(
