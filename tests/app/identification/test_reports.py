@@ -359,6 +359,21 @@ def test_equl_is_a_direct_match_of_two_bodies(analyst: Any, examiner: Any, genos
     assert float(first["lr"]) == pytest.approx(expected, rel=1e-12)
 
 
+def test_a_signed_frag_links_the_part_to_the_body(
+    analyst: Any, reviewer: Any, examiner: Any, genos: Any
+) -> None:
+    from homecoming.app.remains.services import linked_units
+
+    body = w.body(examiner, genos["body"], bag="BAG-BODY")
+    part = w.body(examiner, genos["body"], bag="BAG-PART")
+    report = reports.draft(actor=analyst, data={"kind": "FRAG", "unit": part.pk, "other_unit": body.pk})
+    reports.propose(actor=analyst, report_id=report.pk)
+    assert RemainsUnit.objects.get(pk=part.pk).state == "profiled"  # only an IDEN moves the body's state
+    assert reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD).state == "identified"
+    assert [(kind, u.pk) for kind, u in linked_units(part)] == [("same_individual", body.pk)]
+    assert not FamilyNotification.objects.exists()
+
+
 def test_histories_are_insert_only(analyst: Any, case: dict[str, Any]) -> None:
     report = _draft(analyst, case)
     for model in (ReportTransition, ReportEvidence):

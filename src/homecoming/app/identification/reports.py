@@ -14,6 +14,8 @@ Signing an identification (IDEN, conclusion "identification") does, in the same 
    body came in) gets its identification result (confirms, or contradicts the handing party's claim);
 4. the family liaison's list gets "family to notify" (:class:`FamilyNotification`).
 
+Signing an EQUL or FRAG identification links the two remains units as the same individual.
+
 Then the remains can be released (``identified`` → ``released_to_family``).
 """
 
@@ -395,6 +397,8 @@ def sign(
     _move(report, actor, final)
     if report.kind == ReportKind.iden and final is S.identified:
         _identified(actor, report)
+    elif final is S.identified:
+        _same_individual(actor, report)
     elif report.kind == ReportKind.iden:
         _remains_back(actor, report, f"excluded by {report.reference}")
     return report
@@ -462,6 +466,24 @@ def _identified(actor: Any, report: ComparisonReport) -> None:
     _manifest_line(actor, report, unit, person)
     note = FamilyNotification.objects.create(report=report, family=report.family, person=person)
     audit.record(actor=actor, action="create", obj=note, after=audit.snapshot(note), reason=report.reference)
+
+
+def _same_individual(actor: Any, report: ComparisonReport) -> None:
+    """A signed EQUL or FRAG: the two units are linked as one individual (unless they already are)."""
+    from homecoming.app.remains import services as remains
+    from homecoming.app.remains.models import UnitLink
+
+    a, b = sorted((report.unit_id, report.other_unit_id or 0))
+    if UnitLink.objects.filter(unit_id=a, other_id=b, kind="same_individual", retracts__isnull=True).exists():
+        return
+    assert report.other_unit is not None
+    remains.link_units(
+        actor=actor,
+        unit=report.unit,
+        other=report.other_unit,
+        kind="same_individual",
+        reason=f"{report.kind} signed in report {report.reference}",
+    )
 
 
 def manifest_line_of(unit: RemainsUnit) -> Any:
