@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -685,3 +686,90 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
             elif allowed and not shown and not ep.only_if:
                 wrong.append(f"{ep.name} does not show {key} ({text!r}) though the role may see it")
     assert not wrong, f"role {role.value}:\n" + "\n".join(wrong)
+
+
+# --- the identification report (print view, PDF page, PDF from the API) ----------------------------------
+
+REPORTS = "identification.view_comparisonreport"
+
+
+@pytest.fixture
+def signed_report(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """A signed identification report: a body that is the son of a typed father and brother of a typed
+    sister (report_world's synthetic trio)."""
+    from homecoming.app.identification import reports
+    from homecoming.app.registry import services as registry
+
+    from .identification import report_world as w
+
+    person = registry.create_person(
+        actor=make_user("registrar", "r-registrar"),
+        data={"sex": "male", "birth_date": "1990-05", "power": "UA"},
+        names=[{"family_name": "Тестенко", "given_name": NAME}],
+    )
+    analyst, reviewer = (
+        make_user("dna_analyst", "r-analyst"),
+        make_user("identification_reviewer", "r-reviewer"),
+    )
+    genos = w.trio()
+    w.family(make_user("family_liaison", "r-liaison"), person, genos)
+    unit = w.body(make_user("forensic_examiner", "r-examiner"), genos["body"], bag="BAG-R1")
+    report = reports.draft(actor=analyst, data={"kind": "IDEN", "unit": unit.pk, "person": person.pk})
+    reports.propose(actor=analyst, report_id=report.pk)
+    reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD)
+    return {"report": reports.get_report(report.pk), "genos": genos}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_the_identification_report_shows_genotypes_names_and_pedigree_iff_the_role_may_see_them(
+    role: Role, signed_report: dict[str, Any], make_user: Callable[..., Any], api: Callable[[Any], Any]
+) -> None:
+    user = make_user(role.value, f"report-{role.value}")
+    granted = _granted(role)
+
+    def holds(*perms: str) -> bool:
+        return granted is None or set(perms) <= granted
+
+    report = signed_report["report"]
+    page = Client()
+    page.force_login(user)
+    printed = page.get(f"/identification/reports/{report.pk}/print/?lang=en")
+    pdf = page.get(f"/identification/reports/{report.pk}/report.pdf?lang=uk")
+    from_api = api(user).get(f"/api/v1/identification/reports/{report.pk}/pdf?lang=en")
+    if not holds(REPORTS):
+        assert (printed.status_code, pdf.status_code, from_api.status_code) == (403, 403, 403)
+        assert b"%PDF" not in pdf.content and b"%PDF" not in from_api.content
+        return
+    assert (printed.status_code, pdf.status_code, from_api.status_code) == (200, 200, 200)
+    for got in (pdf, from_api):
+        assert got["Content-Type"] == "application/pdf" and got.content.startswith(b"%PDF-")
+        assert got.content.rstrip().endswith(b"%%EOF") and b"/FlateDecode" in got.content
+    body = printed.content.decode()
+    th01 = "/".join(signed_report["genos"]["body"]["TH01"])
+    expected = {
+        "the per-marker LR": (report.evidence.data["per_marker"][0]["lr"], True),
+        "the body's TH01 genotype": (f'<td class="geno">{th01}</td>', holds(GENOTYPES)),
+        "any genotype cell": ('class="geno"', holds(GENOTYPES)),
+        "the person's name": (NAME, holds(VIEW_PERSON)),
+        "the pedigree": ('id="pedigree"', holds(FAMILIES)),
+    }
+    wrong = [
+        f"{what} {'missing' if allowed else 'shown'}"
+        for what, (text, allowed) in expected.items()
+        if (text in body) != allowed
+    ]
+    from .identification.pdf_text import pdf_text
+
+    for name, got in (("PDF page", pdf), ("API PDF", from_api)):
+        flat = re.sub(r"\s+", "", pdf_text(got.content))
+        in_pdf = {
+            "the per-marker LR": (report.evidence.data["per_marker"][0]["lr"], True),
+            "the body's TH01 genotype": (f"TH01{th01}", holds(GENOTYPES)),
+            "the person's name": (NAME, holds(VIEW_PERSON)),
+        }
+        wrong += [
+            f"{name}: {what} {'missing' if allowed else 'shown'}"
+            for what, (text, allowed) in in_pdf.items()
+            if (text in flat) != allowed
+        ]
+    assert not wrong, f"role {role.value}: " + ", ".join(wrong)

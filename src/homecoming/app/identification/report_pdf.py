@@ -57,6 +57,11 @@ FACTORS = {
     "age": gettext_lazy("age"),
     "place_date": gettext_lazy("place and date"),
 }
+APPARENT_SEX = {
+    "male": gettext_lazy("male"),
+    "female": gettext_lazy("female"),
+    "undetermined": gettext_lazy("undetermined"),
+}
 SCREEN_CONCLUSIONS = {
     "identified": gettext_lazy("identified"),
     "probable": gettext_lazy("probable"),
@@ -209,6 +214,7 @@ def report_context(report: ComparisonReport, user: Any, *, pdf: bool) -> dict[st
         "show_genotypes": show_genotypes,
         "show_person": may(user, "person"),
         "unit": unit,
+        "apparent_sex": APPARENT_SEX.get(unit.apparent_sex, unit.apparent_sex),
         "batch": unit.batch,
         "operation": unit.batch.operation,
         "pedigree": _pedigree(report, data, ev.computed_at) if ev and may(user, "families") else None,
