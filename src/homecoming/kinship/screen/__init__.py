@@ -17,6 +17,7 @@ enter a shortlist.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -708,8 +709,12 @@ def _dask_client(scheduler: str | Any) -> Iterator[Any]:
 
 
 def _one_thread() -> None:
-    """Initialise a table-building process: one process per core, so one kernel thread each."""
+    """Initialise a table-building process: one process per core, so one kernel thread each; the
+    objects of the imported modules frozen out of the cyclic collector, which otherwise walks them
+    again and again while each block of families is unpickled (measured: 0.28 s of a 1,024-family
+    block's 0.4 s of unpickling)."""
     numba.set_num_threads(1)
+    gc.freeze()
 
 
 def _as_completed(futures: Mapping[Any, int]) -> Iterator[Any]:
