@@ -148,3 +148,19 @@ def test_each_candidate_has_its_non_dna_evidence_and_posterior(analyst: Any, wor
     assert factors["age"]["lr"] is None and "Not assessed" in factors["age"]["explanation"]
     combined = top.lr * (sex["lr"] or 1)
     assert top.posterior == pytest.approx(combined / 24 / (1 + combined / 24), rel=1e-12)
+
+
+def test_stored_results_cannot_be_changed_or_deleted(analyst: Any, world: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    run = _run(analyst, world, top=2)
+    for rows, change in (
+        (ScreeningCandidate.objects.filter(run=run), {"lr": 1.0}),
+        (BodyConclusion.objects.filter(run=run), {"rule": "changed"}),
+        (FamilyTableRow.objects.all(), {"theta": 1.0}),
+    ):
+        assert rows.exists()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.update(**change)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.delete()
