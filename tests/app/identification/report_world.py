@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from django.db import transaction
 
 from homecoming.app.genetics import families, family_records
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
@@ -119,7 +120,8 @@ def body(
             locus_count=len(genos),
             loci=loci(genos),
         )
-        services.mark_profiled(actor=examiner, unit_ids=[unit.pk], reason="profile imported")
+        with transaction.atomic():  # as the lab import does, in its transaction
+            services.mark_profiled(actor=examiner, unit_ids=[unit.pk], reason="profile imported")
     unit.refresh_from_db()
     assert unit.state == ("profiled" if profiled else "sampled"), unit.state
     return unit
