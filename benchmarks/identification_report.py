@@ -1,7 +1,7 @@
 """Benchmark: the identification report as PDF (issue 12 step 7; target ≤ 2 s), and ``rederive``.
 
 Run:  .venv/bin/python benchmarks/identification_report.py [--runs 7]
-      DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/identification_report.py
+(prefix ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`` for PostgreSQL)
 (SQLite in a temporary folder; on PostgreSQL in its own database ``hc_bench_idreport``, dropped first.)
 
 One signed identification report (the tests' synthetic trio: a body, its typed father and sister, 20
@@ -48,7 +48,6 @@ def main() -> None:
     settings.TOTP_REQUIRED = []  # the reviewer's log-in is not what is timed (force_login, no authenticator)
     sys.path.insert(0, str(ROOT / "tests"))
     from app.identification import report_world as w
-
     from homecoming.app.accounts.roles import Role
     from homecoming.app.accounts.services import create_user
     from homecoming.app.identification import reports

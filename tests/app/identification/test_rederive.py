@@ -153,3 +153,30 @@ def test_the_command_exits_0_when_identical_and_1_naming_the_difference(signed: 
     assert "lr (report column)" in bad.output and "12345.0" in bad.output
     missing = runner.invoke(app, ["identification", "rederive", "CR-9999999"])
     assert missing.exit_code != 0 and "no comparison report" in missing.output
+
+
+def test_a_direct_match_recomputes_identically_and_a_changed_profile_is_named(make_user: Any) -> None:
+    """EQUL: two records of one person; a profile's alleles changed behind the report's back are named
+    (its digest and the markers' LRs)."""
+    examiner, analyst = make_user("forensic_examiner", "examiner"), make_user("dna_analyst", "analyst")
+    genos = w.trio()
+    a = w.body(examiner, genos["body"], bag="BAG-A")
+    b = w.body(examiner, genos["body"], bag="BAG-B")
+    report = reports.draft(actor=analyst, data={"kind": "EQUL", "unit": a.pk, "other_unit": b.pk})
+    got = rederive(report)
+    assert got.identical, got.differences
+    assert "inputs.other.digest" in {c.name for c in got.compared}
+    from homecoming.app.genetics.models import Profile
+
+    other = Profile.objects.get(sample__unit=b)
+    loci = [dict(e) for e in other.loci]
+    th01 = next(e for e in loci if e["locus"] == "TH01")
+    th01["used"] = ["8", "8"] if th01["used"] != ["8", "8"] else ["9", "9"]
+    _tamper(
+        "genetics_profile",
+        "UPDATE genetics_profile SET loci = %s WHERE id = %s",
+        [json.dumps(loci), other.pk],
+    )
+    names = [d.name for d in rederive(report).differences]
+    assert "inputs.other.digest" in names and "per_marker[TH01]" in names
+    assert "per_marker[D3S1358]" not in names and "per_marker[FGA]" not in names

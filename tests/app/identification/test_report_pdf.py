@@ -133,3 +133,57 @@ def test_the_api_gives_the_pdf(world: dict[str, Any], api: Any) -> None:
     bad = api(world["analyst"]).get(f"/api/v1/identification/reports/{report.pk}/pdf?lang=xx")
     assert bad.status_code == 422 and "lang" in bad.content.decode()
     assert AuditRecord.objects.filter(reason="viewed identification report (PDF, uk) with genotypes").exists()
+
+
+def test_the_joint_identification_context_names_the_run_its_candidates_and_other_reports(
+    world: dict[str, Any],
+) -> None:
+    from homecoming.app.genetics.models import FamilyMember, Profile
+    from homecoming.app.identification.models_screening import (
+        BodyConclusion,
+        ScreeningCandidate,
+        ScreeningRun,
+    )
+
+    report, unit = world["report"], world["unit"]
+    profile = Profile.objects.get(sample__unit=unit)
+    missing = FamilyMember.objects.get(pk=report.missing_member_id)
+    run = ScreeningRun.objects.create(
+        reference="SR-TEST-1", batch=unit.batch, scope="domestic", status="done"
+    )
+    BodyConclusion.objects.create(
+        run=run,
+        profile=profile,
+        unit=unit,
+        group=[unit.reference],
+        conclusion="probable",
+        family=report.family,
+        missing=missing,
+        lr=2.5e9,
+        pairing_probability=0.875,
+    )
+    ScreeningCandidate.objects.create(
+        run=run,
+        profile=profile,
+        unit=unit,
+        family=report.family,
+        missing=missing,
+        rank=1,
+        lr=2.5e9,
+        log10_lr=9.4,
+        exclusions=0,
+        markers=20,
+        pairing_probability=0.875,
+    )
+    again = reports.draft(
+        actor=world["analyst"], data={"kind": "IDEN", "unit": unit.pk, "person": world["person"].pk}
+    )
+    c = _client(world["reviewer"])
+    uk = c.get(f"/identification/reports/{report.pk}/print/?lang=uk").content.decode()
+    assert "Скринінг SR-TEST-1 дійшов висновку щодо цього тіла: імовірно." in uk
+    assert "0.875" in uk and "2500000000.0" in uk and f"<td>{missing.code}</td>" in uk
+    assert (
+        f"<li>{again.reference} · " in uk and "чернетка" in uk
+    )  # the other report and its state, translated
+    en = c.get(f"/identification/reports/{report.pk}/print/?lang=en").content.decode()
+    assert "Screening run SR-TEST-1 concluded about this body: probable." in en and "probable" in en
