@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,7 +61,7 @@ from homecoming.app.identification.screening_tables import TableStats, cached_ta
 from homecoming.errors import StateError
 from homecoming.kinship.dvi.conclusions import Conclusions, conclude
 from homecoming.kinship.dvi.identification import Identification, identify
-from homecoming.kinship.dvi.joint import DviProblem
+from homecoming.kinship.dvi.joint import DviProblem, Pairwise, victim_logliks
 from homecoming.kinship.model.markers import reconcile_loci
 from homecoming.kinship.screen import ScreenResult, ScreenTables, screen
 from homecoming.provenance import Provenance, digest
@@ -204,13 +205,34 @@ def _identify(
             theta=p["theta"],
         )
         ident = identify(
-            problem, threshold=p["threshold"], max_incompatible=p["max_incompatible"], limit=p["limit"]
+            problem,
+            threshold=p["threshold"],
+            max_incompatible=p["max_incompatible"],
+            limit=p["limit"],
+            pw=_pairwise(problem, result, by_id),
         )
         concl = conclude(
             problem, threshold=p["threshold"], max_incomp=p["max_incompatible"], limit=p["limit"]
         )
     report("joint identification", 1, 1, force=True)
     return Outcome(bodies, targets, result, ident, named, stats, problem, concl)
+
+
+def _pairwise(problem: DviProblem, result: ScreenResult, by_id: dict[str, Target]) -> Pairwise:
+    """The joint identification's pairwise LRs and exclusions, from the screen's exact rescoring (the same
+    numbers as ``kinship.dvi.joint.pairwise``, tested against ``missing_person_lr``) instead of computing
+    every pair again; the victims' singleton likelihoods from the engine. The families' own likelihoods
+    are not needed by ``identify`` (they only enter the null's total), so they are left at 0."""
+    col = {m: j for j, m in enumerate(problem.missing)}
+    log_lr = np.full((len(problem.victims), len(problem.missing)), math.nan)
+    excl = np.full(log_lr.shape, -1, dtype=np.intp)
+    for v, name in enumerate(problem.victim_ids):
+        for c in result.for_body(name):
+            j = col.get(by_id[c.family].dvi_name)
+            if j is not None and j in problem.candidates[v]:
+                log_lr[v, j], excl[v, j] = math.log(c.lr) if c.lr > 0 else -math.inf, c.exclusions
+    fll = np.zeros((len(problem.families), len(problem.loci)))
+    return Pairwise(log_lr, excl, victim_logliks(problem), fll)
 
 
 # ------------------------------------------------------------------------------------------------ store
