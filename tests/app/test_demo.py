@@ -27,6 +27,17 @@ def test_the_demo_has_every_part_and_an_intact_audit_chain() -> None:
     assert RemainsUnit.objects.filter(bag_number__startswith="DEMO-BAG-", parent__isnull=True).count() == 20
     assert RemainsUnit.objects.filter(parent__isnull=False).count() == 3
     assert Sample.objects.count() == 21  # a DNA sample of every body (demo_genetics)
+    # each body walked through the states its evidence allows: examined, sampled, profiled by the lab
+    # file (the samples reported later stay sampled); nothing reached an identification state by hand
+    profiled = set(
+        Sample.objects.filter(profiles__kind="post_mortem", profiles__excluded_reason="").values_list(
+            "unit_id", flat=True
+        )
+    )
+    bodies = RemainsUnit.objects.filter(samples__isnull=False).distinct()
+    assert profiled and {u.pk: u.state for u in bodies} == {
+        u.pk: "profiled" if u.pk in profiled else "sampled" for u in bodies
+    }
     report = audit.verify()
     assert report.ok and report.checked > 100
 

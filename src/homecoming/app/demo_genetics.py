@@ -38,6 +38,7 @@ from homecoming.app.demo_families import build_families
 from homecoming.app.genetics import frequencies
 from homecoming.app.genetics.models import FrequencyTable
 from homecoming.app.remains import examinations
+from homecoming.app.remains import services as remains
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, Sample
 from homecoming.kinship.model.markers import Locus, Profile
 
@@ -103,6 +104,14 @@ def _samples(users: dict[str, Any], bodies: list[RemainsUnit]) -> list[Sample]:
     for unit in bodies:
         sample = unit.samples.order_by("id").first()
         if sample is None:
+            if unit.state == "received":  # walked as a body is: registered, examined, then sampled
+                unit = remains.transition(actor=users["examiner"], unit_id=unit.pk, target="registered")
+            if unit.state == "registered":
+                examinations.record_examination(
+                    actor=users["examiner"],
+                    unit=unit,
+                    data={"place": "Demo forensic facility", "external": "skeletonised remains (synthetic)"},
+                )
             sample = examinations.take_sample(
                 actor=users["examiner"], unit=unit, kind="bone", description="petrous bone (demo DNA sample)"
             )

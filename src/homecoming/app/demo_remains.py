@@ -87,7 +87,7 @@ def build_exchanges_and_remains(users: dict[str, Any]) -> int:
         reason="opened at examination",
         children=[{"kind": "body"}, {"kind": "body"}, {"kind": "body_part"}],
     )
-    body = children[0]
+    body = remains.transition(actor=examiner, unit_id=children[0].pk, target="registered")
     exam = examinations.record_examination(
         actor=examiner,
         unit=body,
