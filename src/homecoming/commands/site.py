@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -23,8 +27,14 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
     threads: int = typer.Option(8, "--threads"),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Also run the background jobs (screening) in a child 'homecoming worker', stopped with the "
+        "server; --no-worker when 'homecoming worker' runs as its own service.",
+    ),
 ) -> None:
-    """Serve the web app and the API (waitress)."""
+    """Serve the web app and the API (waitress), with a background-job worker beside it by default."""
     support.setup_django()
     from django.conf import settings
     from waitress import serve as waitress_serve
@@ -34,10 +44,91 @@ def serve_command(
     if not settings.DEBUG:
         for warning in deploy_warnings():
             support.err.print(f"[yellow]warning:[/] {escape(warning)}")
-    support.out.print(f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)")
-    waitress_serve(
-        application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
+    child = WorkerChild() if worker else None
+    support.out.print(
+        f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)"
+        + ("; background jobs: a 'homecoming worker' beside it" if child else "")
     )
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        if child is not None:
+            child.start()
+        waitress_serve(
+            application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child is not None:
+            child.stop()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # the server stops as on Ctrl-C, and the worker with it
+
+
+class WorkerChild:
+    """``homecoming worker`` as a child process of the server, with the server's environment (so the same
+    database and settings). If it ends while the server runs (a crash, a kill), it is started again after
+    :data:`RESTART_SECONDS`; it is stopped when the server stops (and, on Linux, if the server is killed)."""
+
+    RESTART_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.watch = threading.Thread(target=self._watch, name="homecoming-worker-watch", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self.watch.start()
+
+    def _spawn(self) -> None:
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "homecoming.cli", "worker"],
+                env=dict(os.environ),
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+
+    def _watch(self) -> None:
+        while not self.stopping.is_set():
+            process = self.process
+            if process is None:
+                return
+            code = process.wait()
+            if self.stopping.is_set():
+                return
+            support.err.print(
+                f"[yellow]warning:[/] the background worker ended ({code}); starting it again in "
+                f"{self.RESTART_SECONDS:.0f} s"
+            )
+            if self.stopping.wait(self.RESTART_SECONDS):
+                return
+            self._spawn()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: be sent SIGTERM when the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
 
 
 def deploy_warnings() -> list[str]:
@@ -119,4 +210,4 @@ def demo_command(
             "DNA, health or contacts (HOMECOMING_TOTP_REQUIRED)\n"
         )
     if not no_serve:
-        serve_command(host=host, port=port, threads=8)
+        serve_command(host=host, port=port, threads=8, worker=True)

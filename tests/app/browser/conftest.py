@@ -154,8 +154,9 @@ def server(_database: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
     port = _free_port()
     log = tmp_path_factory.mktemp("browser-server") / "server.log"
     with open(log, "wb") as sink:
+        # no background jobs in these flows (the identification chain serves the demo with its worker)
         process = subprocess.Popen(
-            _command() + ["serve", "--port", str(port), "--threads", "4"],
+            _command() + ["serve", "--port", str(port), "--threads", "4", "--no-worker"],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,

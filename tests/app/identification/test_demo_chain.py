@@ -1,0 +1,60 @@
+"""The demo is ready for identification (issue 12): right after the demo is built, its batch can be
+screened, a candidate proposed and signed — through the services a user's pages call, nothing written
+by hand. (The same chain in a real browser: tests/app/browser/test_identification_chain.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from homecoming.app.demo import DEMO_PASSWORD, build_demo
+from homecoming.app.demo_genetics import PENDING
+from homecoming.app.exchanges.models import IdentificationResult
+from homecoming.app.identification import reports, screening, screening_pipeline
+from homecoming.app.identification.models_screening import BodyConclusion, RunStatus
+from homecoming.app.registry.models import Person
+from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitTransition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
+    assert build_demo(persons=12, seed=2025) == 12
+    users = {u.username: u for u in get_user_model().objects.all()}
+    batch = IntakeBatch.objects.get()
+    # every body whose profile the laboratory reported reached `profiled` through its evidence
+    profiled = list(RemainsUnit.objects.filter(batch=batch, state="profiled"))
+    assert len(profiled) == 21 - PENDING
+    for unit in profiled:
+        moves = UnitTransition.objects.filter(unit=unit).order_by("id")
+        path = list(moves.values_list("to_state", flat=True))
+        assert path == ["received", "registered", "examined", "sampled", "profiled"], (unit.reference, path)
+        assert unit.examinations.exists() and unit.samples.filter(profiles__kind="post_mortem").exists()
+    later = RemainsUnit.objects.filter(batch=batch, kind="body", state="sampled")
+    assert later.count() == 2  # their profiles come in demo/lab-files/batch-good.xml
+
+    run = screening.start_run(actor=users["analyst"], batch=batch)
+    assert screening_pipeline.execute(run.pk) == RunStatus.done
+    found = (
+        BodyConclusion.objects.filter(run=run, conclusion="identified")
+        .filter(unit__bag_number__startswith="DEMO-BAG-")
+        .select_related("unit", "missing__person")
+        .order_by("unit__bag_number")
+    )
+    assert found.count() >= 3  # the demo's families' missing persons among its bodies
+    best = found[0]
+    unit, person = best.unit, best.missing.person
+    assert reports.manifest_line_of(unit) is not None  # the body came in on a line of the executed manifest
+
+    report = reports.draft(
+        actor=users["analyst"], data={"kind": "IDEN", "unit": unit.pk, "person": person.pk}
+    )
+    assert reports.failed_rules(report) == [], report.evidence.data.get("failed")
+    reports.propose(actor=users["analyst"], report_id=report.pk)
+    signed = reports.sign(actor=users["reviewer"], report_id=report.pk, password=DEMO_PASSWORD)
+    assert signed.state == "identified"
+    assert RemainsUnit.objects.get(pk=unit.pk).state == "identified"
+    assert Person.objects.get(pk=person.pk).current_status == "confirmed_dead"
+    [result] = IdentificationResult.objects.filter(line=reports.manifest_line_of(unit))
+    assert (result.verdict, result.person_id) == ("confirms", person.pk)
+    assert [n.person_id for n in reports.to_notify()] == [person.pk]
