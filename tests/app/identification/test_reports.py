@@ -466,3 +466,18 @@ def test_signing_records_the_result_on_the_bodys_manifest_line(
     result = IdentificationResult.objects.get(line=line)
     assert result.verdict == "contradicts" and result.person_id == person.pk
     assert result.established_identity.startswith(person.reference) and report.reference in result.note
+    # the agreement's table of delivered remains: 1 delivered, identified as someone else
+    from homecoming.app.exchanges.identified import Identified, remains_identified
+
+    agreement = line.version.manifest.operation.agreement
+    assert remains_identified(agreement) == [Identified("RU", "UA", "bodies", 1, 0, 1)]
+    assert remains_identified(agreement)[0].unknown == 0
+    from django.test import Client
+
+    c = Client()
+    c.force_login(reviewer)
+    page = c.get(f"/exchanges/agreements/{agreement.pk}/").content.decode()
+    assert (
+        "Identified as someone else" in page
+        and "<td>RU → UA</td><td>1</td><td>0</td><td>1</td><td>0</td>" in page
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.audit import imported
-from homecoming.app.exchanges import decisions, findings, ledger, services
+from homecoming.app.exchanges import decisions, findings, identified, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.chart import ledger_chart
 from homecoming.app.exchanges.forms import (
@@ -116,6 +116,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "evidence_open": len(led.disagreements),
             "groups": figure_groups(figures),
             "findings": findings.for_agreement(agreement),
+            "identified": identified.remains_identified(agreement),
             "statements": agreement.statements.select_related("party"),
             "operations": agreement.operations.order_by("date", "reference"),
             "transitions": agreement.transitions.all(),
