@@ -31,6 +31,7 @@ from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink
 from homecoming.kinship.dvi.joint import Family
 from homecoming.kinship.formats.frequencies import FrequencyTable
+from homecoming.kinship.model.markers import Genotype
 from homecoming.kinship.model.markers import Profile as KinProfile
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.screen import ReferenceFamily
@@ -85,9 +86,10 @@ class MarkerNames:
     def __init__(self, table: FrequencyTable) -> None:
         self.table = table
         self.names: dict[str, str | None] = {}
+        self.pairs: dict[tuple[str, str], Genotype | None] = {}  # parsed once: the same pairs recur
 
     def profile(self, name: str, loci_json: Iterable[Mapping[str, Any]]) -> KinProfile:
-        genos: dict[str, object] = {}
+        genos: dict[str, Genotype | None] = {}
         for entry in loci_json:
             written = str(entry.get("locus"))
             if written not in self.names:
@@ -98,8 +100,11 @@ class MarkerNames:
             pair = (used * 2)[:2] if len(used) == 1 else used[:2]
             alleles = self.table.markers[marker][0]
             if all(a in alleles for a in pair):
-                genos[marker] = pair
-        return KinProfile.from_mapping(name, genos)
+                key = (pair[0], pair[1])
+                if key not in self.pairs:
+                    self.pairs[key] = KinProfile.from_mapping(name, {marker: pair}).genotypes[marker]
+                genos[marker] = self.pairs[key]
+        return KinProfile(name, genos)
 
 
 def _sex(loci: Iterable[Mapping[str, Any]], apparent: str) -> str:
