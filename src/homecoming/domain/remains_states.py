@@ -158,6 +158,16 @@ def _names(states: frozenset[RemainsState]) -> str:
     return ", ".join(s.value for s in RemainsState if s in states) or "none (final state)"
 
 
+def _refused(what: str, target: RemainsState, fix: str) -> TransitionError:
+    return TransitionError(
+        f"state: {what}; {fix}",
+        field="state",
+        value=target.value,
+        hint=fix,
+        problems=[Problem("state", what, target.value, fix)],
+    )
+
+
 def check_transition(
     current: str,
     target: str,
@@ -195,13 +205,7 @@ def check_transition(
             if tgt in BY_REPORT
             else f"a unit leaves {cur.value} only by the decision on the identification report"
         )
-        raise TransitionError(
-            f"state: {what}; {REPORT_HINT}",
-            field="state",
-            value=tgt.value,
-            hint=REPORT_HINT,
-            problems=[Problem("state", what, tgt.value, REPORT_HINT)],
-        )
+        raise _refused(what, tgt, REPORT_HINT)
     allowed = ALLOWED[cur]
     if tgt not in allowed:
         hint = f"allowed from {cur.value}: {_names(allowed)}"
@@ -215,13 +219,7 @@ def check_transition(
     missing = evidence_missing(tgt, evidence)
     if missing:
         why, fix = _EVIDENCE_TEXT[missing]
-        raise TransitionError(
-            f"state: the unit {why}, so it cannot be {tgt.value}; {fix}",
-            field="state",
-            value=tgt.value,
-            hint=fix,
-            problems=[Problem("state", f"the unit {why}, so it cannot be {tgt.value}", tgt.value, fix)],
-        )
+        raise _refused(f"the unit {why}, so it cannot be {tgt.value}", tgt, fix)
     problems: list[Problem] = []
     if needs_reason(cur, tgt) and not reason.strip():
         problems.append(

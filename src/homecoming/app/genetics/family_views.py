@@ -8,6 +8,7 @@ family writes a "view" audit record, so the trail says who saw the family (befor
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -280,17 +281,38 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@require_POST
-@page_requires("families", "genetics.add_familymember")
-def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
+def _member_form(
+    request: HttpRequest,
+    family_id: int,
+    form_class: type[forms.Form],
+    member_field: str,
+    act: Callable[[ReferenceFamily, dict[str, Any]], str],
+    *,
+    blank: bool = False,
+) -> HttpResponse:
+    """A family's form posted: ``member_field`` chooses among its live members (``blank``: or none), a
+    bad form or a refused ``act`` is shown as the error, else the message ``act`` returns; back to the
+    family."""
     family = get_object_or_404(ReferenceFamily, pk=family_id)
-    form = RelativeForm(request.POST)
-    form.fields["of"].choices = [(m.pk, m.code) for m in family.members.filter(removed__isnull=True)]
+    form = form_class(request.POST)
+    live = [(m.pk, m.code) for m in family.members.filter(removed__isnull=True)]
+    form.fields[member_field].choices = [("", "—"), *live] if blank else live
     if not form.is_valid():
         _fail(request, form=form)
         return redirect("genetics:family", family.pk)
-    data = form.cleaned_data
     try:
+        done = act(family, form.cleaned_data)
+    except HomecomingError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("genetics:family", family.pk)
+
+
+@require_POST
+@page_requires("families", "genetics.add_familymember")
+def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
+    def act(family: ReferenceFamily, data: dict[str, Any]) -> str:
         member = families.add_relative(
             actor=request.user,
             family=family,
@@ -300,15 +322,12 @@ def family_add_relative(request: HttpRequest, family_id: int) -> HttpResponse:
             display_name=data["display_name"],
             expected_version=_version(request),
         )
-    except HomecomingError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(
-            request,
-            _("%(code)s added as %(relation)s.")
-            % {"code": member.code, "relation": member.get_relation_display()},
-        )
-    return redirect("genetics:family", family.pk)
+        return _("%(code)s added as %(relation)s.") % {
+            "code": member.code,
+            "relation": member.get_relation_display(),
+        }
+
+    return _member_form(request, family_id, RelativeForm, "of", act)
 
 
 @require_POST
@@ -332,14 +351,7 @@ def family_remove_member(request: HttpRequest, family_id: int, member_id: int) -
 @require_POST
 @page_requires("families", "genetics.add_referencesample")
 def family_sample(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = get_object_or_404(ReferenceFamily, pk=family_id)
-    form = SampleForm(request.POST)
-    form.fields["member"].choices = [(m.pk, m.code) for m in family.members.filter(removed__isnull=True)]
-    if not form.is_valid():
-        _fail(request, form=form)
-        return redirect("genetics:family", family.pk)
-    data = form.cleaned_data
-    try:
+    def act(family: ReferenceFamily, data: dict[str, Any]) -> str:
         family_records.record_sample(
             actor=request.user,
             member=family.members.get(pk=data["member"]),
@@ -348,29 +360,16 @@ def family_sample(request: HttpRequest, family_id: int) -> HttpResponse:
             taken_on=data["taken_on"],
             taken_by=data["taken_by"],
         )
-    except HomecomingError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Reference sample recorded."))
-    return redirect("genetics:family", family.pk)
+        return _("Reference sample recorded.")
+
+    return _member_form(request, family_id, SampleForm, "member", act)
 
 
 @require_POST
 @page_requires("families", "consent", "genetics.add_consentevent")
 def family_consent(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = get_object_or_404(ReferenceFamily, pk=family_id)
-    form = ConsentForm(request.POST)
-    form.fields["given_by"].choices = [("", "—")] + [
-        (m.pk, m.code) for m in family.members.filter(removed__isnull=True)
-    ]
-    if not form.is_valid():
-        _fail(request, form=form)
-        return redirect("genetics:family", family.pk)
-    data = form.cleaned_data
-    try:
+    def act(family: ReferenceFamily, data: dict[str, Any]) -> str:
         family_records.record_consent(actor=request.user, family=family, **data)
-    except HomecomingError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Consent recorded."))
-    return redirect("genetics:family", family.pk)
+        return _("Consent recorded.")
+
+    return _member_form(request, family_id, ConsentForm, "given_by", act, blank=True)

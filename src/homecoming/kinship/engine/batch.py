@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -72,9 +73,8 @@ def typings(jobs: Sequence[Job], loci: Sequence[Locus], /) -> Typings:
         codes = np.full((len(placed), len(loci), 2), UNTYPED, dtype=np.int64)
         for r, (node, profiles) in enumerate(placed):
             rows = [_profile_codes(prof, names, index) for prof in profiles]
-            here = np.array(rows[0], dtype=np.int64)
-            for other in rows[1:]:  # a second typing of one node at a marker: not plain
-                more = np.array(other, dtype=np.int64)
+            here = rows[0]
+            for more in rows[1:]:  # a second typing of one node at a marker: not plain
                 both = (here[:, 0] != UNTYPED) & (more[:, 0] != UNTYPED)
                 here = np.where((here[:, :1] == UNTYPED), more, here)
                 here[both] = NOT_PLAIN
@@ -91,20 +91,23 @@ def typings(jobs: Sequence[Job], loci: Sequence[Locus], /) -> Typings:
     return Typings(_key(loci), tuple(nodes_out), tuple(codes_out))
 
 
-def _profile_codes(prof: Profile, names: list[str], index: list[dict[str, int]]) -> list[tuple[int, int]]:
-    """``(a, b)`` per marker as :func:`..model.evidence.profile_code` gives it, for all markers at once."""
+def _profile_codes(prof: Profile, names: list[str], index: list[dict[str, int]]) -> I64:
+    """``[marker, 2]`` as :func:`..model.evidence.profile_code` gives it, for all markers at once."""
     gen = prof.genotypes
-    bad = prof.dropout > 0
-    out: list[tuple[int, int]] = []
-    for name, idx in zip(names, index, strict=True):
-        g = gen.get(name)
-        if g is None:
-            out.append((UNTYPED, UNTYPED))
-        elif g.a2 is None or bad:
-            out.append((NOT_PLAIN, NOT_PLAIN))
-        else:
-            a, b = idx.get(g.a1), idx.get(g.a2)
-            out.append((NOT_PLAIN, NOT_PLAIN) if a is None or b is None else (a, b))
+    if prof.dropout > 0:
+        got = [(UNTYPED, UNTYPED) if gen.get(name) is None else (NOT_PLAIN, NOT_PLAIN) for name in names]
+        return np.array(got, dtype=np.int64).reshape(len(names), 2)
+    calls = [gen.get(name) for name in names]
+    got = [
+        (UNTYPED, UNTYPED)
+        if g is None
+        else (NOT_PLAIN, NOT_PLAIN)
+        if g.a2 is None
+        else (idx.get(g.a1, NOT_PLAIN), idx.get(g.a2, NOT_PLAIN))
+        for g, idx in zip(calls, index, strict=True)
+    ]
+    out = np.array(got, dtype=np.int64).reshape(len(names), 2)
+    out[(out == NOT_PLAIN).any(axis=1)] = NOT_PLAIN  # an allele the locus does not know
     return out
 
 
@@ -148,7 +151,12 @@ def _groups(jobs: Sequence[Job], loci: Sequence[Locus], typed: Typings) -> tuple
         if rows.size == 0:
             continue
         pattern = np.concatenate([(first[rows, :, cols] >= 0).astype(np.uint8), x[cols, None]], axis=1)
-        keys, inverse = np.unique(pattern, axis=0, return_inverse=True)
+        if size < 62:  # the typed nodes and the chromosome as the bits of one number: a fast unique
+            bits = pattern.astype(np.int64) @ (np.int64(1) << np.arange(size + 1, dtype=np.int64))
+            _numbers, first_at, inverse = np.unique(bits, return_index=True, return_inverse=True)
+            keys = pattern[first_at]
+        else:
+            keys, inverse = np.unique(pattern, axis=0, return_inverse=True)
         inverse = inverse.ravel()
         order = np.argsort(inverse, kind="stable")  # items of a key in (job, marker) order
         bounds = np.searchsorted(inverse[order], np.arange(keys.shape[0] + 1))
@@ -284,8 +292,10 @@ def kept_positive(
     positive = np.array([int((lc.freq_array > 0).sum()) for lc in loci], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(side * side * n_j)]).astype(np.int64)
     out = np.empty(int(base[-1]))
-    size = np.zeros((n_j, n_m), dtype=np.int64)  # each item's space: its size ...
-    where = [np.zeros((n_j, int(s)), dtype=np.int64) for s in side]  # ... and each allele's place there
+    size = np.repeat(side[None, :], n_j, axis=0)  # each item's space: its size, whether it is lumped
+    lumped = np.zeros((n_j, n_m), dtype=np.bool_)  # and then the alleles it names, in order
+    width = 2 * max((len(nodes) for nodes in typed.nodes), default=0)
+    named_at = np.full((n_j, n_m, max(width, 1)), -1, dtype=np.int64)
     identities, id_off = _identities(int(side.max()) if n_m else 0)
     fixed = np.concatenate([locus_buffer, identities])
     groups, other = _groups(jobs, loci, typed)
@@ -318,18 +328,8 @@ def kept_positive(
             extra[starts + named] = (positive[m_li] - named_positive > 0).astype(np.float64)
             n[li], freq_off[li], mat_off[li] = k, fixed.size + starts, locus_buffer.size + id_off[k][:, None]
             jl = g.jobs[li]
-            size[jl, m_li] = k
-            for m in np.unique(m_li).tolist():
-                sel = np.flatnonzero(m_li == m)
-                w = np.repeat(named[sel][:, None], int(side[m]), axis=1)
-                rows = np.nonzero(new[sel])[0]
-                w[rows, vals[sel][new[sel]]] = rank[sel][new[sel]]
-                where[m][jl[sel]] = w
-        full = np.flatnonzero(~lump)
-        jf, mf = g.jobs[full], g.markers[full]
-        size[jf, mf] = side[mf]
-        for m in np.unique(mf).tolist():
-            where[m][jf[mf == m]] = np.arange(int(side[m]))
+            size[jl, m_li], lumped[jl, m_li] = k, True
+            named_at[jl[item], m_li[item], rank[new]] = vals[new]
         buffer = np.concatenate([fixed, extra]) if extra.size else fixed
         offsets = base[g.markers] + g.jobs * side[g.markers] ** 2
         ran = _run_group(g, n, freq_off, mat_off, buffer, codes, out, offsets)
@@ -338,13 +338,13 @@ def kept_positive(
     for m in range(n_m):
         s = int(side[m])
         lo, hi = tril(s)
-        w, k = where[m], size[:, m][:, None]
+        pos = np.zeros((n_j, lo.size), dtype=np.bool_)
         block = out[base[m] : base[m + 1]].reshape(n_j, s * s)
-        lower = np.where(other[:, m][:, None], 0, w[:, lo] * k + w[:, hi])  # others: filled below
-        upper = np.where(other[:, m][:, None], 0, w[:, hi] * k + w[:, lo])
-        result.append(
-            (np.take_along_axis(block, lower, axis=1) > 0) | (np.take_along_axis(block, upper, axis=1) > 0)
+        named_m, size_m, lumped_m, skip_m = (
+            np.ascontiguousarray(a[:, m]) for a in (named_at, size, lumped, other)
         )
+        _expand(block, named_m, size_m, lumped_m, skip_m, lo, hi, pos)
+        result.append(pos)  # the others are filled below
     for j in np.flatnonzero(other.any(axis=1)).tolist():
         ms = np.flatnonzero(other[j]).tolist()
         job = jobs[j]
@@ -358,6 +358,29 @@ def kept_positive(
             values = res.joint.ravel()
             result[m][j] = (values[lower] > 0) | (values[upper] > 0)
     return result
+
+
+@numba.njit(cache=True, nogil=True)
+def _expand(block, named, size, lumped, skip, lo, hi, out):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """``out[j, g] = block[j] > 0`` at ``(i, j)`` or ``(j, i)`` of genotype ``g = {lo[g], hi[g]}`` in the
+    item's space of ``size[j]`` alleles (row-major): every allele, or (``lumped[j]``) the alleles
+    ``named[j]`` (ascending, -1 after them) then one for all the others."""
+    where = np.empty(lo[lo.shape[0] - 1] + 1, dtype=np.int64)  # the last genotype is {n - 1, n - 1}
+    for j in range(block.shape[0]):
+        if skip[j]:
+            continue
+        k = size[j]
+        if lumped[j]:
+            where[:] = k - 1
+            for t in range(named.shape[1]):
+                if named[j, t] >= 0:
+                    where[named[j, t]] = t
+        else:
+            for a in range(where.shape[0]):
+                where[a] = a
+        for g in range(lo.shape[0]):
+            a, b = where[lo[g]], where[hi[g]]
+            out[j, g] = block[j, a * k + b] > 0.0 or block[j, b * k + a] > 0.0
 
 
 @cache
