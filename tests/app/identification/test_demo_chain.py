@@ -4,8 +4,11 @@ by hand. (The same chain in a real browser: tests/app/browser/test_identificatio
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from homecoming.app.demo import DEMO_PASSWORD, build_demo
 from homecoming.app.demo_genetics import PENDING
@@ -16,6 +19,12 @@ from homecoming.app.registry.models import Person
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitTransition
 
 pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
 
 
 def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
@@ -45,6 +54,22 @@ def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
     best = found[0]
     unit, person = best.unit, best.missing.person
     assert reports.manifest_line_of(unit) is not None  # the body came in on a line of the executed manifest
+    # the batch's page offers the analyst (not the reviewer, who signs) a draft from each candidate's row
+    draft_link = (
+        f"/identification/reports/new/?kind=IDEN&amp;unit={unit.reference}&amp;person={person.reference}"
+    )
+    page = _client(users["analyst"]).get(f"/identification/batches/{batch.pk}/?run={run.pk}").content.decode()
+    assert draft_link in page
+    assert (
+        "Draft a report"
+        not in _client(users["reviewer"]).get(f"/identification/batches/{batch.pk}/").content.decode()
+    )
+    form = _client(users["analyst"]).get(draft_link.replace("&amp;", "&")).content.decode()
+    assert f'value="{unit.reference}"' in form and f'value="{person.reference}"' in form
+    # the API's candidates carry the ids a report is drafted with
+    [body] = [b for b in screening.results(run) if b["unit"] == unit.reference]
+    assert (body["unit_id"], body["person_id"], body["person"]) == (unit.pk, person.pk, person.reference)
+    assert body["candidates"][0]["person_id"] == person.pk
 
     report = reports.draft(
         actor=users["analyst"], data={"kind": "IDEN", "unit": unit.pk, "person": person.pk}

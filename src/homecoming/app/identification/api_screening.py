@@ -50,6 +50,8 @@ class RunOut(Schema):
 class CandidateOut(Schema):
     family: str
     missing: str
+    person: str | None = Field(None, description="the missing person's registry reference (P-...)")
+    person_id: int | None = Field(None, description="the missing person's id (for a comparison report)")
     rank: int
     lr: float
     log10_lr: float
@@ -66,10 +68,13 @@ class CandidateOut(Schema):
 class BodyOut(Schema):
     profile: str
     unit: str
+    unit_id: int = Field(..., description="the remains unit's id (for a comparison report)")
     group: list[str]
     conclusion: str
     family: str | None
     missing: str | None
+    person: str | None = Field(None, description="the missing person's registry reference (P-...)")
+    person_id: int | None = Field(None, description="the missing person's id (for a comparison report)")
     lr: float | None
     pairing_probability: float | None
     component: int | None

@@ -125,7 +125,9 @@ def _ids(d: dict[str, Any]) -> dict[str, Any]:
 
 @page_requires(_VIEW, _PROPOSE)
 def report_new(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None, initial={k: request.GET.get(k, "") for k in ("unit", "person")})
+    form = ReportForm(
+        request.POST or None, initial={k: request.GET.get(k, "") for k in ("kind", "unit", "person")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report = reports.draft(actor=request.user, data=_ids(form.cleaned_data))

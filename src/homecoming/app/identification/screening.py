@@ -130,12 +130,14 @@ def start_run(
 def results(run: ScreeningRun) -> list[dict[str, Any]]:
     """Every body of a finished run with its conclusion and candidates, best first (for the API)."""
     cands: dict[int, list[dict[str, Any]]] = {}
-    rows = ScreeningCandidate.objects.filter(run=run).select_related("family", "missing")
+    rows = ScreeningCandidate.objects.filter(run=run).select_related("family", "missing__person")
     for c in rows.order_by("profile_id", "rank"):
         cands.setdefault(c.profile_id, []).append(
             {
                 "family": c.family.reference,
                 "missing": c.missing.code,
+                "person": c.missing.person.reference if c.missing.person else None,
+                "person_id": c.missing.person_id,
                 "rank": c.rank,
                 "lr": c.lr,
                 "log10_lr": c.log10_lr,
@@ -150,16 +152,21 @@ def results(run: ScreeningRun) -> list[dict[str, Any]]:
             }
         )
     out = []
-    bodies = BodyConclusion.objects.filter(run=run).select_related("profile", "unit", "family", "missing")
+    bodies = BodyConclusion.objects.filter(run=run).select_related(
+        "profile", "unit", "family", "missing__person"
+    )
     for b in bodies.order_by("profile__reference"):
         out.append(
             {
                 "profile": b.profile.reference,
                 "unit": b.unit.reference,
+                "unit_id": b.unit_id,
                 "group": b.group,
                 "conclusion": b.conclusion,
                 "family": b.family.reference if b.family else None,
                 "missing": b.missing.code if b.missing else None,
+                "person": b.missing.person.reference if b.missing and b.missing.person else None,
+                "person_id": b.missing.person_id if b.missing else None,
                 "lr": b.lr,
                 "pairing_probability": b.pairing_probability,
                 "component": b.component,

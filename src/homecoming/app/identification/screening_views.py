@@ -72,6 +72,7 @@ def _detail_context(request: HttpRequest, batch: IntakeBatch, form: RunForm | No
         "bodies": bodies,
         "chart": _chart(bodies),
         "form": (form or RunForm()) if can_start else None,
+        "can_propose": may(request.user, "identification.propose_comparisonreport"),
     }
 
 
