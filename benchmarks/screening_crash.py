@@ -14,8 +14,10 @@ soon as the run is building its family tables. Then:
   ``not_killed``);
 * a second ``homecoming worker --batch`` re-queues the job its dead predecessor left and runs it:
   ``rerun_done`` (1), ``attempts`` (2), ``conclusions_missing`` (bodies without a conclusion: 0);
-* a second run of the same batch by the same worker gives the same candidates (``rerun_differs``: 0)
-  and reads every family table from the cache (``tables_cached`` = the number of missing persons).
+* a second run of the same batch, queued and followed by ``homecoming identify batch REF --wait`` while a
+  worker runs it (``wait_shows_conclusions``: 1 when the command ends with the run's conclusions), gives
+  the same candidates (``rerun_differs``: 0) and reads every family table from the cache
+  (``tables_cached`` = the number of missing persons).
 
 Prints ``name=value`` lines last.
 """
@@ -151,11 +153,25 @@ def _rounds(args: argparse.Namespace, env: dict[str, str]) -> dict[str, int]:
     out["rerun_done"] = int(final.status == RunStatus.done)
     out["attempts"] = final.attempts
     out["conclusions_missing"] = args.bodies - BodyConclusion.objects.filter(run=run.pk).count()
-    second = screening.start_run(actor=None, batch=world.batch)
-    subprocess.run(
-        [*homecoming(), "worker", "--batch"], env=env, capture_output=True, text=True, timeout=1800
+    # the same batch again, followed by `homecoming identify batch REF --wait` while a worker runs it
+    worker = subprocess.Popen([*homecoming(), "worker"], env=env, text=True, stderr=subprocess.DEVNULL)
+    try:
+        waited = subprocess.run(
+            [*homecoming(), "identify", "batch", world.batch.reference, "--wait"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait()
+    connection.close()
+    second = ScreeningRun.objects.exclude(pk=run.pk).get()
+    shown = " ".join(waited.stdout.split())
+    out["wait_shows_conclusions"] = int(
+        waited.returncode == 0 and f"{second.reference}: conclusions" in shown
     )
-    second.refresh_from_db()
     out["rerun_differs"] = int(second.summary.get("digest") != final.summary.get("digest"))
     out["tables_cached"] = int(second.summary.get("tables_cached", -1))
     out["missing_persons"] = int(second.summary.get("missing_persons", -1))

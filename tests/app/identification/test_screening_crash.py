@@ -49,7 +49,7 @@ def _holds(f: dict[str, str]) -> None:
     assert f["partial_results"] == "0", f
     assert f["requeued"] == "1" and f["rerun_done"] == "1" and f["attempts"] == "2", f
     assert f["conclusions_missing"] == "0", f
-    assert f["rerun_differs"] == "0", f
+    assert f["rerun_differs"] == "0" and f["wait_shows_conclusions"] == "1", f
     assert f["tables_cached"] == f["missing_persons"] == "120", f
 
 
