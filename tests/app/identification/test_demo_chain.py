@@ -14,7 +14,7 @@ from homecoming.app.demo import DEMO_PASSWORD, build_demo
 from homecoming.app.demo_genetics import PENDING
 from homecoming.app.exchanges.models import IdentificationResult
 from homecoming.app.identification import reports, screening, screening_pipeline
-from homecoming.app.identification.models_screening import BodyConclusion, RunStatus
+from homecoming.app.identification.models_screening import BodyConclusion, RunStatus, ScreeningCandidate
 from homecoming.app.registry.models import Person
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitTransition
 
@@ -75,6 +75,9 @@ def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
         actor=users["analyst"], data={"kind": "IDEN", "unit": unit.pk, "person": person.pk}
     )
     assert reports.failed_rules(report) == [], report.evidence.data.get("failed")
+    # the candidate row's LR is the report's: both use the mutation model and θ of the settings
+    row = ScreeningCandidate.objects.get(run=run, unit=unit, missing__person=person)
+    assert float(report.evidence.lr) == pytest.approx(row.lr, rel=1e-9, abs=0)
     reports.propose(actor=users["analyst"], report_id=report.pk)
     signed = reports.sign(actor=users["reviewer"], report_id=report.pk, password=DEMO_PASSWORD)
     assert signed.state == "identified"

@@ -15,6 +15,7 @@ from homecoming.app.identification.models_screening import (
     RunStatus,
     ScreeningCandidate,
 )
+from homecoming.app.identification.report_evidence import mutation
 from homecoming.app.identification.screening_data import MarkerNames, batch_bodies, scope_targets
 from homecoming.app.identification.synthetic import build_world
 from homecoming.errors import StateError, ValidationError
@@ -77,7 +78,8 @@ def test_stored_lrs_equal_missing_person_lr(analyst: Any, world: Any) -> None:
     targets = {(t.family, t.missing_code): t for t in scope_targets("domestic", names)}
     everyone = [b.kin for b in bodies.values()] + [p for t in targets.values() for p in t.kin.profiles]
     loci, _ = reconcile_loci(
-        frequency_table().loci(sorted({m for p in everyone for m in p.genotypes})), everyone
+        frequency_table().loci(sorted({m for p in everyone for m in p.genotypes}), mutation=mutation()),
+        everyone,
     )
     checked = 0
     for c in ScreeningCandidate.objects.filter(run=run).select_related("profile", "family", "missing"):

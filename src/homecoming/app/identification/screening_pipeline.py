@@ -47,6 +47,7 @@ from homecoming.app.identification.models_screening import (
     ScreeningCandidate,
     ScreeningRun,
 )
+from homecoming.app.identification.report_evidence import mutation
 from homecoming.app.identification.screening_data import (
     Body,
     MarkerNames,
@@ -150,7 +151,8 @@ def _compute(run: ScreeningRun, report: Report) -> tuple[Outcome, ScreenTables]:
     targets = scope_targets(run.scope, names)
     everyone = [b.kin for b in bodies] + [prof for t in targets for prof in t.kin.profiles]
     markers = sorted({m for prof in everyone for m in prof.genotypes})
-    loci, _notes = reconcile_loci(table.loci(markers), everyone)
+    # the mutation model of the reports (settings.IDENTIFICATION_MUTATION): a candidate's LR is the report's
+    loci, _notes = reconcile_loci(table.loci(markers, mutation=mutation()), everyone)
     tables, stats = cached_tables(
         targets,
         loci=loci,
