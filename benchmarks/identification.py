@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/identification.py --seed 1                       (1,000 x 100,000)
       .venv/bin/python benchmarks/identification.py --seed 1 --families 10000 --bodies 1000
+      .venv/bin/python benchmarks/identification.py --keep ...   then   --reuse hc_bench_ident_...
 
 A database of its own on the PostgreSQL server at ``HOMECOMING_TEST_DATABASE_URL`` (or ``DATABASE_URL``,
 default ``postgres://postgres@127.0.0.1:5432/postgres``) is migrated by the real ``homecoming migrate``
@@ -24,10 +25,12 @@ Prints ``name=value`` lines last; the database is dropped at the end (``--keep``
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,13 +58,19 @@ def main() -> None:
     ap.add_argument("--families", type=int, default=100_000)
     ap.add_argument("--bodies", type=int, default=1_000)
     ap.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    ap.add_argument(
+        "--reuse",
+        metavar="NAME",
+        help="run on a database kept by an earlier --keep (no migrate, no seeding; its world is read back)",
+    )
     args = ap.parse_args()
     server = os.environ.get("HOMECOMING_TEST_DATABASE_URL") or os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
     )
     server = server.replace("postgres://", "postgresql://", 1)
-    name = f"hc_bench_ident_{os.getpid()}_{secrets.token_hex(3)}"
-    _admin(server, f'CREATE DATABASE "{name}"')
+    name = args.reuse or f"hc_bench_ident_{os.getpid()}_{secrets.token_hex(3)}"
+    if not args.reuse:
+        _admin(server, f'CREATE DATABASE "{name}"')
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HOMECOMING_DATA_DIR")}
     env.update(
         HOMECOMING_SECRET_KEY="benchmark-only-not-a-secret",
@@ -75,7 +84,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             console.print(f"kept database {name}")
@@ -83,10 +92,17 @@ def main() -> None:
         print(f"{key}={value}")
 
 
+def _world_file(env: dict[str, str]) -> Path:
+    return Path(tempfile.gettempdir()) / (env["DATABASE_URL"].rsplit("/", 1)[1] + ".world.json")
+
+
 def _run(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run([*homecoming(), "migrate"], env=env, capture_output=True, text=True, timeout=3600)
-    if done.returncode != 0:
-        raise SystemExit(f"migrate failed:\n{done.stderr[-3000:]}")
+    if not args.reuse:
+        done = subprocess.run(
+            [*homecoming(), "migrate"], env=env, capture_output=True, text=True, timeout=3600
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"migrate failed:\n{done.stderr[-3000:]}")
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "homecoming.app.settings"
     sys.path.insert(0, str(ROOT / "src"))
@@ -94,19 +110,46 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
 
     django.setup()
     from homecoming.app.identification import screening, screening_pipeline
-    from homecoming.app.identification.models_screening import BodyConclusion, ScreeningCandidate
-    from homecoming.app.identification.synthetic import build_world
+    from homecoming.app.identification.models_screening import (
+        BodyConclusion,
+        FamilyTableRow,
+        ScreeningCandidate,
+    )
+    from homecoming.app.identification.synthetic import World, build_world
+    from homecoming.app.remains.models import IntakeBatch
 
     t0 = time.perf_counter()
-    world = build_world(
-        n_families=args.families,
-        n_bodies=args.bodies,
-        seed=args.seed,
-        progress=lambda what: console.print(f"[{time.perf_counter() - t0:7.1f} s] {what}"),
-    )
+    if args.reuse:
+        saved = json.loads(_world_file(env).read_text())
+        world = World(
+            IntakeBatch.objects.get(reference=saved["batch"]),
+            saved["truth"],
+            saved["families"],
+            saved["bodies"],
+        )
+    else:
+        world = build_world(
+            n_families=args.families,
+            n_bodies=args.bodies,
+            seed=args.seed,
+            progress=lambda what: console.print(f"[{time.perf_counter() - t0:7.1f} s] {what}"),
+        )
+        if args.keep:
+            _world_file(env).write_text(
+                json.dumps(
+                    {
+                        "batch": world.batch.reference,
+                        "truth": world.truth,
+                        "families": world.families,
+                        "bodies": world.bodies,
+                    }
+                )
+            )
     seed_seconds = time.perf_counter() - t0
     out: dict[str, object] = {}
     for label in ("cold", "cached"):
+        if label == "cold":  # nothing cached (a kept database keeps its cache: empty it)
+            FamilyTableRow.objects.all().delete()
         run = screening.start_run(actor=None, batch=world.batch)
         screening_pipeline.execute(run.pk)
         run.refresh_from_db()

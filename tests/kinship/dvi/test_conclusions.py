@@ -18,7 +18,7 @@ from homecoming.kinship.dvi.conclusions import (
     conclude,
 )
 from homecoming.kinship.dvi.identification import identify
-from homecoming.kinship.dvi.joint import DviProblem, Family
+from homecoming.kinship.dvi.joint import DviProblem, Family, pairwise
 from homecoming.kinship.dvi.joint_table import joint_table
 from homecoming.kinship.formats.dvi import read_dvi_case
 from homecoming.kinship.formats.familias import read_fam_case
@@ -414,3 +414,36 @@ def test_symmetric_pair_of_bodies_by_hand(locus: Locus) -> None:
     for m in ("B1", "B2"):
         mc = res.missing_person(m)
         assert (mc.conclusion, mc.candidates, mc.lr) == ("inconclusive", ("V1", "V2"), None)
+
+
+def _known(problem: DviProblem) -> dict[tuple[int, str], tuple[float, int]]:
+    pw = pairwise(problem)
+    return {
+        (v, problem.missing[j]): (float(pw.lr[v, j]), int(pw.exclusions[v, j]))
+        for v, js in enumerate(problem.candidates)
+        for j in js
+    }
+
+
+@pytest.mark.parametrize("name", DVIR_CASES)
+def test_known_pairwise_lrs_give_the_same_conclusions(name: str) -> None:
+    """The screening job hands ``conclude`` the screen's LRs (``known``): the same numbers give the same
+    conclusions, rules and LRs as computing every pair again."""
+    problem = _case(name).problem
+    plain = conclude(problem, threshold=10000)
+    given = conclude(problem, threshold=10000, known=_known(problem))
+    assert given.victims == plain.victims and given.missing == plain.missing
+
+
+def test_known_lrs_are_used_and_bad_pairs_refused() -> None:
+    problem = _case("exclusionExample").problem
+    plain = conclude(problem, threshold=10000)
+    v = next(i for i, c in enumerate(plain.victims) if c.conclusion == "identified")
+    m = plain.victims[v].missing
+    assert m is not None
+    known = _known(problem)
+    known[(v, m)] = (0.5, known[(v, m)][1])  # an LR below 1: no longer undisputed
+    assert conclude(problem, threshold=10000, known=known).victims[v].conclusion != "identified"
+    with pytest.raises(HypothesisError, match="known: pair") as err:
+        conclude(problem, threshold=10000, known={(len(problem.victims), m): (1.0, 0)})
+    assert err.value.field == "known"

@@ -206,35 +206,45 @@ def _identify(
             candidates=cands,
             theta=p["theta"],
         )
+        pw, known = _pairwise(problem, result, by_id)
         ident = identify(
             problem,
             threshold=p["threshold"],
             max_incompatible=p["max_incompatible"],
             limit=p["limit"],
-            pw=_pairwise(problem, result, by_id),
+            pw=pw,
         )
         concl = conclude(
-            problem, threshold=p["threshold"], max_incomp=p["max_incompatible"], limit=p["limit"]
+            problem,
+            threshold=p["threshold"],
+            max_incomp=p["max_incompatible"],
+            limit=p["limit"],
+            known=known,
         )
     report("joint identification", 1, 1, force=True)
     return Outcome(bodies, targets, result, ident, named, stats, problem, concl)
 
 
-def _pairwise(problem: DviProblem, result: ScreenResult, by_id: dict[str, Target]) -> Pairwise:
+def _pairwise(
+    problem: DviProblem, result: ScreenResult, by_id: dict[str, Target]
+) -> tuple[Pairwise, dict[tuple[int, str], tuple[float, int]]]:
     """The joint identification's pairwise LRs and exclusions, from the screen's exact rescoring (the same
     numbers as ``kinship.dvi.joint.pairwise``, tested against ``missing_person_lr``) instead of computing
     every pair again; the victims' singleton likelihoods from the engine. The families' own likelihoods
-    are not needed by ``identify`` (they only enter the null's total), so they are left at 0."""
+    are not needed by ``identify`` (they only enter the null's total), so they are left at 0. Also the
+    same pairs as ``conclude``'s ``known`` (victim index, missing person) -> (LR, exclusions)."""
     col = {m: j for j, m in enumerate(problem.missing)}
     log_lr = np.full((len(problem.victims), len(problem.missing)), math.nan)
     excl = np.full(log_lr.shape, -1, dtype=np.intp)
+    known: dict[tuple[int, str], tuple[float, int]] = {}
     for v, name in enumerate(problem.victim_ids):
         for c in result.for_body(name):
             j = col.get(by_id[c.family].dvi_name)
             if j is not None and j in problem.candidates[v]:
                 log_lr[v, j], excl[v, j] = math.log(c.lr) if c.lr > 0 else -math.inf, c.exclusions
+                known[(v, problem.missing[j])] = (c.lr, c.exclusions)
     fll = np.zeros((len(problem.families), len(problem.loci)))
-    return Pairwise(log_lr, excl, victim_logliks(problem), fll)
+    return Pairwise(log_lr, excl, victim_logliks(problem), fll), known
 
 
 # ------------------------------------------------------------------------------------------------ store

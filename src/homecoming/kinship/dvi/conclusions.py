@@ -215,7 +215,15 @@ class _Row:
 
 # --------------------------------------------------------------------------- the solver
 class _Solver:
-    def __init__(self, problem: DviProblem, threshold: float, threshold2: float, max_incomp: int, limit: int):
+    def __init__(
+        self,
+        problem: DviProblem,
+        threshold: float,
+        threshold2: float,
+        max_incomp: int,
+        limit: int,
+        known: Mapping[tuple[int, str], tuple[float, int]] | None = None,
+    ):
         self.p = problem
         self.threshold, self.threshold2 = threshold, threshold2
         self.max_incomp, self.limit = max_incomp, limit
@@ -227,7 +235,7 @@ class _Solver:
         self.pairs: dict[int, list[str]] = {
             v: [problem.missing[m] for m in cs] for v, cs in enumerate(problem.candidates)
         }
-        self.cache: dict[tuple[int, str], tuple[float, int]] = {}
+        self.cache: dict[tuple[int, str], tuple[float, int]] = dict(known or {})
         self.lrmat: dict[tuple[int, str], float] = {}
         self.lr_rows: list[int] = []
         self.vres: dict[int, VictimConclusion] = {}
@@ -812,6 +820,7 @@ def conclude(
     threshold2: float | None = None,
     max_incomp: int = 2,
     limit: int = DEFAULT_LIMIT,
+    known: Mapping[tuple[int, str], tuple[float, int]] | None = None,
 ) -> Conclusions:
     """A conclusion for every body and every missing person (see the module docstring).
 
@@ -819,6 +828,11 @@ def conclude(
     ``threshold2``: LR for "probable" (default ``max(1, threshold / 10)``); ``max_incomp``: a pairing with
     more markers inconsistent without mutation is excluded (dvir ``maxIncomp``); ``limit``: the most
     assignments of a family's joint table (dvir ``maxAssign``, 100,000 there).
+
+    ``known``: pairwise (LR, markers inconsistent without mutation) already computed for (victim index,
+    missing person) pairs of the problem as first given — e.g. the screen's exact rescoring, the same
+    numbers :func:`~homecoming.kinship.dvi.joint.pairwise` gives — so they are not computed again. Pairs of a
+    family that gains an identified body as a reference are computed again from the new family.
     """
     if not (isinstance(threshold, int | float) and threshold > 1 and math.isfinite(threshold)):
         raise HypothesisError(
@@ -849,7 +863,17 @@ def conclude(
             value=limit,
             hint=f"use e.g. {DEFAULT_LIMIT}",
         )
-    s = _Solver(problem, float(threshold), float(t2), max_incomp, limit)
+    if known is not None:
+        names = set(problem.missing)
+        bad = [pm for pm in known if not (0 <= pm[0] < len(problem.victims) and pm[1] in names)]
+        if bad:
+            raise HypothesisError(
+                f"known: pair {bad[0]!r} is not a (victim index, missing person) of the problem",
+                field="known",
+                value=bad[0],
+                hint="give LRs only for the problem's victims (by index) and missing persons",
+            )
+    s = _Solver(problem, float(threshold), float(t2), max_incomp, limit, known)
     s.run()
     victims = tuple(s.vres[v] for v in range(len(problem.victims)))
     missing = tuple(s.mres[m] for m in problem.missing)
