@@ -773,3 +773,13 @@ def test_the_identification_report_shows_genotypes_names_and_pedigree_iff_the_ro
             if (text in flat) != allowed
         ]
     assert not wrong, f"role {role.value}: " + ", ".join(wrong)
+
+
+def test_only_the_senior_reviewer_may_override_a_rule_and_holds_all_the_reviewer_holds() -> None:
+    """Overriding a failed report rule is for the senior identification reviewer (and the administrator,
+    a superuser); the senior holds every permission of the identification reviewer, and that one more."""
+    perms = {role: set(p) for role, p in all_role_permissions().items()}
+    senior, reviewer = Role.senior_identification_reviewer, Role.identification_reviewer
+    assert perms[senior] - perms[reviewer] == {"identification.override_rule"}
+    assert perms[reviewer] <= perms[senior]
+    assert [r for r in Role if "identification.override_rule" in perms[r]] == [senior]

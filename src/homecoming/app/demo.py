@@ -31,6 +31,7 @@ DEMO_USERS = {
     "examiner": Role.forensic_examiner,
     "analyst": Role.dna_analyst,
     "reviewer": Role.identification_reviewer,
+    "senior": Role.senior_identification_reviewer,
     "liaison": Role.family_liaison,
     "auditor": Role.auditor,
     "admin": Role.admin,

@@ -201,7 +201,7 @@ def demo_command(
         support.out.print(f"demo database in {escape(str(data_dir))} already exists (use --fresh to rebuild)")
     support.out.print(
         f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
-        f"(or reviewer, auditor, liaison, coordinator, examiner, analyst, admin) with password "
+        f"(or reviewer, senior, auditor, liaison, coordinator, examiner, analyst, admin) with password "
         f"[bold]{DEMO_PASSWORD}[/]\n"
     )
     if totp_off:

@@ -13,7 +13,7 @@ def createuser_command(
         ...,
         "--role",
         help="registrar, exchange_coordinator, forensic_examiner, dna_analyst, "
-        "identification_reviewer, family_liaison, auditor, admin",
+        "identification_reviewer, senior_identification_reviewer, family_liaison, auditor, admin",
     ),
     email: str = typer.Option("", "--email"),
     password: str = typer.Option(

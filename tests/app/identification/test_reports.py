@@ -261,9 +261,11 @@ def test_the_family_rule_blocks_until_a_senior_person_overrides_it(
     assert report.evidence is not None and report.evidence.data["failed"] == ["family_rule"]
     with pytest.raises(StateError, match="fails 1 rule"):
         reports.propose(actor=analyst, report_id=report.pk)
-    with pytest.raises(PermissionDenied, match="only a senior person"):
-        reports.override_rule(actor=reviewer, report_id=report.pk, rule="family_rule", reason="x")
-    senior = make_user("admin", "senior")
+    for refused in (reviewer, analyst):
+        with pytest.raises(PermissionDenied, match="only a senior person") as exc:
+            reports.override_rule(actor=refused, report_id=report.pk, rule="family_rule", reason="x")
+        assert "senior identification reviewer" in str(exc.value.hint)
+    senior = make_user("senior_identification_reviewer", "senior")
     with pytest.raises(ValidationError, match="reason"):
         reports.override_rule(actor=senior, report_id=report.pk, rule="family_rule", reason="")
     with pytest.raises(ValidationError, match="is met by the evidence"):
@@ -273,10 +275,10 @@ def test_the_family_rule_blocks_until_a_senior_person_overrides_it(
     )
     assert reports.propose(actor=analyst, report_id=report.pk).state == "proposed"
     assert reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD).state == "identified"
-    assert (
-        AuditRecord.objects.filter(action="override rule", reason="father and dental records agree").count()
-        == 1
-    )
+    audited = AuditRecord.objects.get(action="override rule", reason="father and dental records agree")
+    assert audited.actor == senior
+    row = report.evidence.overrides.get()
+    assert (row.rule, row.actor, row.reason) == ("family_rule", senior, "father and dental records agree")
 
 
 def test_the_posterior_rule_counts_the_missing_persons_in_scope(

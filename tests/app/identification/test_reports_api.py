@@ -199,6 +199,12 @@ EXPECTED = {  # role → the endpoints (by permission) it may call; the rest ans
         "identification.view_comparisonreport",
         "identification.view_familynotification",
     },
+    "senior_identification_reviewer": {
+        "identification.sign_comparisonreport",
+        "identification.view_comparisonreport",
+        "identification.view_familynotification",
+        "identification.override_rule",
+    },
     "family_liaison": {"identification.change_familynotification", "identification.view_familynotification"},
     "auditor": {"identification.view_comparisonreport", "identification.view_familynotification"},
     "registrar": set(),
@@ -228,3 +234,42 @@ def test_the_role_matrix(role: str, make_user: Any, api: Any) -> None:
             assert got.status_code != 403, (role, path, got.content)
         else:
             assert got.status_code == 403 and got.json()["error"]["value"] == perm, (role, path, got.content)
+
+
+def test_only_the_senior_reviewer_is_offered_and_may_make_an_override_in_the_pages_and_the_api(
+    analyst: Any, reviewer: Any, liaison: Any, person: Any, make_user: Any, api: Any
+) -> None:
+    from homecoming.app.audit.models import AuditRecord
+    from homecoming.app.identification import reports
+
+    genos = w.trio()
+    w.family(liaison, person, genos, sister=False)  # the father only: the family rule fails
+    unit = w.body(make_user("forensic_examiner", "examiner"), genos["body"])
+    report = reports.draft(actor=analyst, data={"kind": "IDEN", "unit": unit.pk, "person": person.pk})
+    url = f"/identification/reports/{report.pk}/"
+    senior = make_user("senior_identification_reviewer", "senior")
+    c = Client()
+    for user in (analyst, reviewer):
+        c.force_login(user)
+        assert "Override a rule" not in c.get(url).content.decode()
+        got = c.post(url + "override/", {"rule": "family_rule", "reason": "x"}, follow=True)
+        assert "only a senior person (a senior identification reviewer) may override" in got.content.decode()
+        refused = api(user).post(
+            f"{API}/reports/{report.pk}/overrides",
+            {"rule": "family_rule", "reason": "x"},
+            content_type="application/json",
+        )
+        assert refused.status_code == 403
+        assert refused.json()["error"]["value"] == "identification.override_rule"
+    c.force_login(senior)
+    page = c.get(url).content.decode()
+    assert "Override a rule" in page and 'value="family_rule"' in page and 'value="posterior"' not in page
+    got = c.post(url + "override/", {"rule": "family_rule", "reason": "  "}, follow=True)
+    assert "reason: is required to override a rule" in got.content.decode()
+    assert not report.evidence.overrides.exists()
+    got = c.post(url + "override/", {"rule": "family_rule", "reason": "dental records agree"}, follow=True)
+    page = got.content.decode()
+    assert "Rule overridden." in page and "family_rule overridden by senior:" in page
+    assert "dental records agree" in page and "Override a rule" not in page  # nothing left to override
+    assert AuditRecord.objects.filter(action="override rule", actor=senior).count() == 1
+    assert reports.propose(actor=analyst, report_id=report.pk).state == "proposed"

@@ -67,6 +67,13 @@ class OverrideForm(forms.Form):
     rule = forms.ChoiceField(label=gettext_lazy("Rule"), choices=RULE_CHOICES)
     reason = forms.CharField(label=gettext_lazy("Written reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args: Any, open_rules: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if open_rules is not None:  # offer only the rules the evidence fails and nobody overrode yet
+            field = self.fields["rule"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(k, v) for k, v in RULE_CHOICES if k in open_rules]
+
 
 def _fail(request: HttpRequest, exc: HomecomingError) -> None:
     for text in [str(p) for p in exc.problems] or [str(exc)]:
@@ -172,7 +179,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "may_override": may(user, "identification.override_rule"),
         "sign_form": SignForm(),
         "return_form": ReturnForm(),
-        "override_form": OverrideForm(),
+        "override_form": OverrideForm(open_rules=reports.open_rules(report)),
     }
     return render(request, "identification/report_detail.html", ctx)
 
@@ -248,8 +255,10 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_POST
-@page_requires(_VIEW, "identification.override_rule")
+@page_requires(_VIEW)
 def report_override(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The override form (offered only to holders of ``identification.override_rule``); anyone else who
+    posts it is refused by the service with a message naming the role to ask."""
     rule, reason = request.POST.get("rule", ""), request.POST.get("reason", "")
     return _act(
         request,

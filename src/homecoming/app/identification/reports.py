@@ -278,14 +278,15 @@ def _refuse_open_rules(report: ComparisonReport) -> None:
 @transaction.atomic
 def override_rule(*, actor: Any, report_id: int, rule: str, reason: str) -> RuleOverride:
     """A senior person lets one failed rule pass on the current evidence, with a written reason."""
-    report = _locked(report_id, None)
     if actor is not None and not actor.has_perm("identification.override_rule"):
         raise PermissionDenied(
-            "only a senior person may override an identification rule",
+            "only a senior person (a senior identification reviewer) may override an identification rule",
             field="rule",
             value=rule,
-            hint="ask a person who holds identification.override_rule",
+            hint="ask a senior identification reviewer (role senior_identification_reviewer, permission "
+            "identification.override_rule) to override it with a written reason",
         )
+    report = _locked(report_id, None)
     problems = []
     if rule not in RULES:
         problems.append(Problem("rule", "is not a rule", rule, "use " + ", ".join(RULES)))

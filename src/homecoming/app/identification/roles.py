@@ -2,8 +2,10 @@
 
 Comparison reports: the DNA analyst drafts and proposes (``propose_comparisonreport``), the identification
 reviewer signs or returns (``sign_comparisonreport``); overriding a failed rule
-(``identification.override_rule``) is for a senior person only: no role is granted it here, an
-administrator holds it (or grants it to one named user). The family liaison sees the families to notify
+(``identification.override_rule``: the posterior threshold, the family rule, an unexplained inconsistent
+marker, each with a written reason) is for a senior person only: the senior identification reviewer, who
+holds everything the identification reviewer holds (``accounts.roles.ROLE_INHERITS``) plus this, and the
+administrator. The family liaison sees the families to notify
 and records the notification, never the DNA evidence; auditors read everything.
 
 Screening results (LRs, candidates, conclusions — DNA results, never alleles) are seen by the DNA
@@ -35,6 +37,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         _NOTIFY,
         *_SCREENING_VIEW,
     ],
+    Role.senior_identification_reviewer: ["identification.override_rule"],
     Role.family_liaison: [_NOTIFY, "identification.change_familynotification"],
     Role.auditor: [_REPORTS, _NOTIFY, *_SCREENING_VIEW],
 }
