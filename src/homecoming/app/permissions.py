@@ -57,6 +57,9 @@ SENSITIVE: dict[str, str] = {
     "families": "genetics.view_referencefamily",
     # a reference family's consent (scopes given and withdrawn)
     "consent": "genetics.view_consentevent",
+    # the contacts of a notification of death: who in the family was told, where, their questions, the
+    # words chosen for them (family contact data)
+    "notification_contacts": "identification.view_notificationcontact",
     # the audit trail
     "audit_trail": "audit.view_auditrecord",
 }

@@ -99,5 +99,15 @@ def test_propose_sign_and_notify(page: Any, server: Any, report_world: dict[str,
     expect(row).to_contain_text(report_world["family"])
     expect(row).to_contain_text(reference)
     with page.expect_navigation():
-        row.get_by_role("button", name="Family notified").click()
+        row.get_by_role("link", name="Record the notification").click()
+    page.select_option("#id_method", "in_person")
+    page.fill("#id_informed_name", "Synthetic Relative")
+    page.fill("#id_informed_relation", "mother")
+    page.check("#id_support_psychological")
+    page.fill("#id_message", "Your son was identified.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the contact").click()
+    expect(page.locator("#notification-state")).to_have_text("notified")
+    expect(page.locator("#contact-1")).to_contain_text("Synthetic Relative")
+    page.goto("/identification/notify/")
     expect(page.get_by_text("No family waits to be notified.")).to_be_visible()

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from homecoming.app.identification.models_reports import ComparisonReport, FamilyNotification
 
@@ -85,9 +86,16 @@ def test_the_whole_path_through_the_api(
     ]
     assert lc.get(f"{API}/reports/{rid}").status_code == 403
     done = lc.post(
-        f"{API}/notifications/{rows[0]['id']}/notified", {"note": "by phone"}, content_type="application/json"
+        f"{API}/notifications/{rows[0]['id']}/contacts",
+        {
+            "method": "phone",
+            "informed_name": "Synthetic Relative",
+            "informed_relation": "mother",
+            "message": "Your son was identified.",
+        },
+        content_type="application/json",
     )
-    assert done.status_code == 200 and done.json()["notified_at"]
+    assert done.status_code == 201 and done.json()["state"] == "notified" and done.json()["notified_at"]
     assert lc.get(f"{API}/notifications").json() == []
     # auditors read, never write
     assert api(auditor).get(f"{API}/reports/{rid}").status_code == 200
@@ -170,7 +178,19 @@ def test_pages_propose_sign_and_notify(
     assert case["person"].reference in notify and case["family"].reference in notify
     assert "D3S1358" not in notify and c.get(f"/identification/reports/{report.pk}/").status_code == 403
     note = FamilyNotification.objects.get()
-    c.post(f"/identification/notify/{note.pk}/done/", {"note": "visited", "expected_version": note.version})
+    c.post(
+        f"/identification/notify/{note.pk}/contacts/",
+        {
+            "expected_version": note.version,
+            "purpose": "notification",
+            "method": "in_person",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "informed_name": "Synthetic Relative",
+            "informed_relation": "father",
+            "message": "visited",
+            "message_language": "uk",
+        },
+    )
     assert FamilyNotification.objects.get().notified_by == liaison
 
 
@@ -188,7 +208,8 @@ WRITES = [
     ("POST", "/reports/999999/sign", "identification.sign_comparisonreport"),
     ("POST", "/reports/999999/return", "identification.sign_comparisonreport"),
     ("POST", "/reports/999999/overrides", "identification.override_rule"),
-    ("POST", "/notifications/999999/notified", "identification.change_familynotification"),
+    ("POST", "/notifications/999999/contacts", "identification.add_notificationcontact"),
+    ("GET", "/notifications/999999", "identification.view_notificationcontact"),
     ("GET", "/reports", "identification.view_comparisonreport"),
     ("GET", "/notifications", "identification.view_familynotification"),
 ]
@@ -205,8 +226,16 @@ EXPECTED = {  # role → the endpoints (by permission) it may call; the rest ans
         "identification.view_familynotification",
         "identification.override_rule",
     },
-    "family_liaison": {"identification.change_familynotification", "identification.view_familynotification"},
-    "auditor": {"identification.view_comparisonreport", "identification.view_familynotification"},
+    "family_liaison": {
+        "identification.add_notificationcontact",
+        "identification.view_notificationcontact",
+        "identification.view_familynotification",
+    },
+    "auditor": {
+        "identification.view_comparisonreport",
+        "identification.view_familynotification",
+        "identification.view_notificationcontact",
+    },
     "registrar": set(),
     "forensic_examiner": set(),
     "exchange_coordinator": set(),

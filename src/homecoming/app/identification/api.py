@@ -18,3 +18,6 @@ from homecoming.app.identification import api_report_pdf  # noqa: E402
 
 router.add_router("", api_report_pdf.router)
 router.add_router("", api_screening.router)
+from homecoming.app.identification import api_notifications  # noqa: E402
+
+router.add_router("", api_notifications.router)

@@ -1,10 +1,9 @@
-"""API of comparison reports (IDEN / EQUL / FRAG) and of the families to notify.
+"""API of comparison reports (IDEN / EQUL / FRAG); the families to notify are in ``api_notifications``.
 
 Reading reports needs ``identification.view_comparisonreport`` (analysts, reviewers, auditors); drafting,
 proposing and revising ``propose_comparisonreport`` (analysts); signing and returning
 ``sign_comparisonreport`` (reviewers; signing asks the password again, and the authenticator code when
-the user has one); overriding a rule ``identification.override_rule`` (a senior person). The families
-to notify need ``view_familynotification`` (liaisons, reviewers, auditors): they hold no DNA.
+the user has one); overriding a rule ``identification.override_rule`` (a senior person).
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from homecoming.app.identification import reports
-from homecoming.app.identification.models_reports import ComparisonReport, FamilyNotification
-from homecoming.app.permissions import may, require
+from homecoming.app.identification.models_reports import ComparisonReport
+from homecoming.app.permissions import require
 
 router = Router(tags=["identification"])
 
@@ -61,11 +60,6 @@ class OverrideIn(Schema):
     reason: str = Field(..., description="why the rule may pass")
 
 
-class NotifiedIn(Schema):
-    note: str = ""
-    expected_version: int | None = Field(None, description="the notification's version you read")
-
-
 def report_out(r: ComparisonReport, *, evidence: bool = False) -> dict[str, Any]:
     ev = r.evidence
     out: dict[str, Any] = {
@@ -107,20 +101,6 @@ def report_out(r: ComparisonReport, *, evidence: bool = False) -> dict[str, Any]
             for t in r.transitions.select_related("actor", "evidence").order_by("at", "id")
         ]
     return out
-
-
-def notification_out(n: FamilyNotification, user: Any) -> dict[str, Any]:
-    """A family to notify: references, the person's name only for a role that may see persons; no DNA."""
-    return {
-        "id": n.pk,
-        "report": n.report.reference,
-        "person": n.person.reference,
-        "name": str(n.person) if may(user, "person") else None,
-        "family": n.family.reference if n.family else None,
-        "created": n.created.isoformat(),
-        "notified_at": n.notified_at.isoformat() if n.notified_at else None,
-        "version": n.version,
-    }
 
 
 @router.get("/identification/reports", response=list[dict[str, Any]], summary="Comparison reports")
@@ -206,27 +186,3 @@ def send_back(request: HttpRequest, report_id: int, payload: ReturnIn) -> dict[s
         actor=actor, report_id=report_id, reason=payload.reason, expected_version=payload.expected_version
     )
     return report_out(reports.get_report(report_id), evidence=True)
-
-
-@router.get("/identification/notifications", response=list[dict[str, Any]], summary="Families to notify")
-def list_notifications(request: HttpRequest, done: bool = False) -> list[dict[str, Any]]:
-    user = require(request, "identification.view_familynotification")
-    qs = FamilyNotification.objects.select_related("report", "person", "family")
-    qs = qs.filter(notified_at__isnull=not done)
-    return [notification_out(n, user) for n in qs.order_by("created", "id")[:500]]
-
-
-@router.post(
-    "/identification/notifications/{notification_id}/notified",
-    response=dict[str, Any],
-    summary="Record that the family was told",
-)
-def notified(request: HttpRequest, notification_id: int, payload: NotifiedIn) -> dict[str, Any]:
-    actor = require(request, "identification.change_familynotification")
-    row = reports.record_notified(
-        actor=actor,
-        notification_id=notification_id,
-        note=payload.note,
-        expected_version=payload.expected_version,
-    )
-    return notification_out(row, actor)

@@ -11,7 +11,8 @@
 * A rule that fails (posterior, family rule, unexplained inconsistency) may be overridden only by a
   senior person with a written reason: a :class:`RuleOverride` row on that evidence version.
 * A signed identification puts the missing person's family on the liaison's list
-  (:class:`FamilyNotification`).
+  (:class:`FamilyNotification`); the notification itself is a recorded procedure, its contacts in
+  ``models_notifications``.
 
 Likelihood ratios are stored as ``repr`` strings (``"inf"``, ``"nan"`` included) so that the stored
 figure is the computed float exactly.
@@ -193,6 +194,10 @@ class FamilyNotification(models.Model):
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     notified_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("note"), blank=True)
+    # set only by recording a follow-up contact in person or by phone (notifications.record_contact)
+    followed_up_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
+    # the follow-up the last contact planned (none planned: null)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -202,3 +207,10 @@ class FamilyNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.reference}: {self.person.reference}"
+
+    @property
+    def state(self) -> str:
+        """to_notify, notified or followed_up — what the recorded contacts show (never set by hand)."""
+        if self.followed_up_at is not None:
+            return "followed_up"
+        return "notified" if self.notified_at is not None else "to_notify"

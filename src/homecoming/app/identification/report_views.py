@@ -1,5 +1,6 @@
 """Pages of comparison reports: the queues, a new report, the report with all its evidence and its
-actions (propose, revise, override, sign, send back), and the liaison's families to notify.
+actions (propose, revise, override, sign, send back). The liaison's families to notify are in
+``notification_views``.
 
 The report page shows likelihood ratios, never alleles; the families-to-notify page holds no DNA at all.
 """
@@ -22,7 +23,6 @@ from homecoming.app.identification.models_reports import (
     KIND_CHOICES,
     RULE_CHOICES,
     ComparisonReport,
-    FamilyNotification,
 )
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
@@ -266,31 +266,3 @@ def report_override(request: HttpRequest, report_id: int) -> HttpResponse:
         _("Rule overridden."),
         lambda: reports.override_rule(actor=request.user, report_id=report_id, rule=rule, reason=reason),
     )
-
-
-@page_requires(_NOTIFY)
-def notify_list(request: HttpRequest) -> HttpResponse:
-    rows = FamilyNotification.objects.select_related("report", "person", "family", "notified_by")
-    ctx = {
-        "pending": list(rows.filter(notified_at__isnull=True).order_by("created", "id")[:500]),
-        "done": list(rows.filter(notified_at__isnull=False).order_by("-notified_at")[:50]),
-        "may_record": may(request.user, "identification.change_familynotification"),
-    }
-    return render(request, "identification/notify_list.html", ctx)
-
-
-@require_POST
-@page_requires(_NOTIFY, "identification.change_familynotification")
-def notify_done(request: HttpRequest, notification_id: int) -> HttpResponse:
-    try:
-        reports.record_notified(
-            actor=request.user,
-            notification_id=notification_id,
-            note=request.POST.get("note", ""),
-            expected_version=_version(request),
-        )
-    except HomecomingError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Recorded: the family was notified."))
-    return redirect("identification:notify")

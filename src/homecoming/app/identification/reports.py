@@ -12,7 +12,8 @@ Signing an identification (IDEN, conclusion "identification") does, in the same 
    rules (four eyes);
 3. the manifest line of the body (its bag number as the line's container number, in the operation the
    body came in) gets its identification result (confirms, or contradicts the handing party's claim);
-4. the family liaison's list gets "family to notify" (:class:`FamilyNotification`).
+4. the family liaison's list gets "family to notify" (:class:`FamilyNotification`); the notification
+   itself is recorded contact by contact (:mod:`homecoming.app.identification.notifications`).
 
 Signing an EQUL or FRAG identification links the two remains units as the same individual.
 
@@ -528,36 +529,6 @@ def _manifest_line(actor: Any, report: ComparisonReport, unit: RemainsUnit, pers
             "note": f"identified by {report.reference}",
         }
     manifests.record_identification(actor=actor, line_id=line.pk, data=data)
-
-
-@transaction.atomic
-def record_notified(
-    *, actor: Any, notification_id: int, note: str = "", expected_version: int | None = None
-) -> FamilyNotification:
-    """The liaison told the family (once)."""
-    row = by_id(
-        FamilyNotification.objects.select_for_update(),
-        notification_id,
-        what="family to notify",
-        field="notification",
-    )
-    if expected_version is not None and row.version != expected_version:
-        raise ConflictError(
-            f"this notification was changed by someone else (version {row.version})",
-            field="version",
-            value=expected_version,
-            hint="reload the list",
-        )
-    if row.notified_at is not None:
-        raise StateError(
-            "the family was already notified", field="notification", value=row.pk, hint="nothing to do"
-        )
-    before = audit.snapshot(row)
-    row.notified_at, row.notified_by, row.note = timezone.now(), _user(actor), note.strip()
-    row.version += 1
-    audit.record(actor=actor, action="family notified", obj=row, before=before, after=audit.snapshot(row))
-    row.save()
-    return row
 
 
 # --- queues --------------------------------------------------------------------------------------------

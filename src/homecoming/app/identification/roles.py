@@ -8,6 +8,10 @@ holds everything the identification reviewer holds (``accounts.roles.ROLE_INHERI
 administrator. The family liaison sees the families to notify
 and records the notification, never the DNA evidence; auditors read everything.
 
+Notification contacts (who in the family was told, where, their questions, the words chosen for them) are
+family contact data: only the family liaison records them (``add_notificationcontact``) and sees them,
+with the auditor (``view_notificationcontact``); reviewers see the families to notify, not the contacts.
+
 Screening results (LRs, candidates, conclusions — DNA results, never alleles) are seen by the DNA
 analyst, who starts the runs, the identification reviewer and the auditor; no other role.
 """
@@ -18,6 +22,7 @@ from homecoming.app.accounts.roles import Role
 
 _REPORTS = "identification.view_comparisonreport"
 _NOTIFY = "identification.view_familynotification"
+_CONTACTS = "identification.view_notificationcontact"
 _SCREENING_VIEW = [
     "identification.view_screeningrun",
     "identification.view_screeningcandidate",
@@ -38,6 +43,11 @@ PERMISSIONS: dict[Role, list[str]] = {
         *_SCREENING_VIEW,
     ],
     Role.senior_identification_reviewer: ["identification.override_rule"],
-    Role.family_liaison: [_NOTIFY, "identification.change_familynotification"],
-    Role.auditor: [_REPORTS, _NOTIFY, *_SCREENING_VIEW],
+    Role.family_liaison: [
+        _NOTIFY,
+        "identification.change_familynotification",
+        _CONTACTS,
+        "identification.add_notificationcontact",
+    ],
+    Role.auditor: [_REPORTS, _NOTIFY, _CONTACTS, *_SCREENING_VIEW],
 }

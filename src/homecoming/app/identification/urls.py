@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from homecoming.app.identification import report_pdf, report_views, screening_views
+from homecoming.app.identification import notification_views, report_pdf, report_views, screening_views
 
 app_name = "identification"
 urlpatterns: list[URLPattern] = [
@@ -16,8 +16,9 @@ urlpatterns: list[URLPattern] = [
     path("reports/<int:report_id>/override/", report_views.report_override, name="report_override"),
     path("reports/<int:report_id>/print/", report_pdf.report_print, name="report_print"),
     path("reports/<int:report_id>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
-    path("notify/", report_views.notify_list, name="notify"),
-    path("notify/<int:notification_id>/done/", report_views.notify_done, name="notify_done"),
+    path("notify/", notification_views.notify_list, name="notify"),
+    path("notify/<int:notification_id>/", notification_views.notify_detail, name="notification"),
+    path("notify/<int:notification_id>/contacts/", notification_views.notify_record, name="notify_record"),
     path("batches/", screening_views.batch_list, name="batches"),
     path("batches/<int:batch_id>/", screening_views.batch_detail, name="batch"),
     path("batches/<int:batch_id>/start", screening_views.batch_start, name="batch_start"),

@@ -1,0 +1,156 @@
+"""Pages of the notification of death: the liaison's list by state and deadline, one notification with its
+contacts (its history) and the form to record a contact.
+
+The list holds no DNA and no family contact data (references, dates, states); a notification's contacts
+are family contact data: only the roles that may see them (liaison, auditor) open the page, and every
+view of it is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from homecoming.app.audit import services as audit
+from homecoming.app.identification import notifications
+from homecoming.app.identification.models_notifications import (
+    ContactMethod,
+    ContactPurpose,
+    MessageLanguage,
+    NotificationState,
+)
+from homecoming.app.permissions import may, page_requires
+from homecoming.errors import HomecomingError
+
+_NOTIFY = "identification.view_familynotification"
+_CONTACTS = "notification_contacts"
+_RECORD = "identification.add_notificationcontact"
+
+
+class ContactForm(forms.Form):
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=ContactPurpose.choices)
+    method = forms.ChoiceField(label=gettext_lazy("How"), choices=ContactMethod.choices)
+    at = forms.DateTimeField(
+        label=gettext_lazy("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=gettext_lazy("Where"), max_length=200, required=False)
+    informed_name = forms.CharField(label=gettext_lazy("Family member informed (name)"), max_length=200)
+    informed_relation = forms.CharField(label=gettext_lazy("Relation to the missing person"), max_length=100)
+    support_psychological = forms.BooleanField(
+        label=gettext_lazy("Psychological support contact given"), required=False
+    )
+    support_legal = forms.BooleanField(label=gettext_lazy("Legal aid offered"), required=False)
+    support_other = forms.BooleanField(label=gettext_lazy("Other support offered"), required=False)
+    support_text = forms.CharField(
+        label=gettext_lazy("Support offered (details)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    questions = forms.CharField(
+        label=gettext_lazy("The family's questions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    answers = forms.CharField(
+        label=gettext_lazy("The answers given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Words chosen for the family (the family portal shows them)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    message_language = forms.ChoiceField(
+        label=gettext_lazy("Language of the message"), choices=MessageLanguage.choices
+    )
+    follow_up_planned = forms.BooleanField(label=gettext_lazy("Follow-up planned"), required=False)
+    follow_up_due = forms.DateField(
+        label=gettext_lazy("Follow-up due"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+
+def _row(n: Any, today: dt.date) -> dict[str, Any]:
+    due = notifications.deadline(n)
+    return {"n": n, "state": n.state, "deadline": due, "overdue": due is not None and due < today}
+
+
+@page_requires(_NOTIFY)
+def notify_list(request: HttpRequest) -> HttpResponse:
+    """The families to notify, by state, the earliest deadline first (notification due, follow-up due)."""
+    state = request.GET.get("state", NotificationState.to_notify.value)
+    if state not in NotificationState.values and state != "all":
+        state = NotificationState.to_notify.value
+    today = timezone.localdate()
+    rows = [_row(n, today) for n in notifications.queue("" if state == "all" else state)]
+    ctx = {
+        "rows": rows,
+        "state": state,
+        "states": [*NotificationState.choices, ("all", _("all"))],
+        "labels": dict(NotificationState.choices),
+        "may_open": may(request.user, _CONTACTS),
+    }
+    return render(request, "identification/notify_list.html", ctx)
+
+
+def _initial() -> dict[str, Any]:
+    return {"at": timezone.localtime().replace(second=0, microsecond=0), "message_language": "uk"}
+
+
+@page_requires(_NOTIFY, _CONTACTS)
+def notify_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """One notification: its state, deadline, contacts (the history) and, for the liaison, the form."""
+    return _detail(request, notification_id, None)
+
+
+def _detail(request: HttpRequest, notification_id: int, form: ContactForm | None) -> HttpResponse:
+    n = notifications.get_notification(notification_id)
+    audit.record_view(actor=request.user, obj=n, what="notification contacts")
+    may_record = may(request.user, _RECORD)
+    if form is None and may_record:
+        purpose = (
+            ContactPurpose.follow_up if n.state == NotificationState.notified else ContactPurpose.notification
+        )
+        form = ContactForm(initial={**_initial(), "purpose": purpose.value})
+    ctx = {
+        "n": n,
+        "state_label": dict(NotificationState.choices)[n.state],
+        "deadline": notifications.deadline(n),
+        "contacts": notifications.contacts_of(n),
+        "form": form if may_record else None,
+    }
+    return render(request, "identification/notify_detail.html", ctx)
+
+
+@page_requires(_NOTIFY, _CONTACTS, _RECORD)
+def notify_record(request: HttpRequest, notification_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("identification:notification", notification_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        raw = request.POST.get("expected_version", "")
+        try:
+            contact = notifications.record_contact(
+                actor=request.user,
+                notification_id=notification_id,
+                data=form.cleaned_data,
+                expected_version=int(raw) if raw.isdigit() else None,
+            )
+        except HomecomingError as exc:
+            from homecoming.app.forms import show_problems
+
+            show_problems(form, exc)
+        else:
+            n = contact.notification
+            messages.success(
+                request,
+                _("Contact recorded. The notification is now: %(state)s.")
+                % {"state": dict(NotificationState.choices)[n.state]},
+            )
+            return redirect("identification:notification", notification_id)
+    return _detail(request, notification_id, form)
