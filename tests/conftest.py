@@ -36,6 +36,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IDENTIFICATION_TABLE_PACKS = str(tmp_path / "family-tables")
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,8 @@
 | ``HOMECOMING_CSRF_TRUSTED_ORIGINS`` | none | ``https://name[:port]`` the users' browsers open |
 | ``HOMECOMING_SQLITE_BUSY_SECONDS`` | ``20`` | how long a write waits for SQLite's lock before a 503 |
 | ``HOMECOMING_IDENTIFICATION_POSTERIOR`` | ``0.9995`` | posterior an identification needs |
+| ``HOMECOMING_TABLE_PACKS`` | ``DATA_DIR/family-tables`` | packs of cached family tables ("" off) |
+| ``HOMECOMING_TABLE_WORKERS`` | one per core | processes a screening job builds family tables in |
 
 See docs/settings.md for the whole list.
 """
@@ -392,6 +394,9 @@ if not 0.0 < IDENTIFICATION_POSTERIOR_MIN <= 1.0:
 IDENTIFICATION_THETA = 0.0
 IDENTIFICATION_MUTATION = {"model": "stepwise", "rate": 0.002, "rate2": 1e-6, "range": 0.1}
 IDENTIFICATION_MUTATION_MIN_LR = 1e-4
+# the screening's packs of family tables (memory-mapped, beside the database's cache); "" turns them off
+IDENTIFICATION_TABLE_WORKERS = int(os.environ.get("HOMECOMING_TABLE_WORKERS", "0") or 0)  # 0: one per core
+IDENTIFICATION_TABLE_PACKS = os.environ.get("HOMECOMING_TABLE_PACKS", str(DATA_DIR / "family-tables"))
 
 LOGGING = {
     "version": 1,

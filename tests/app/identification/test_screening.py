@@ -16,7 +16,12 @@ from homecoming.app.identification.models_screening import (
     ScreeningCandidate,
 )
 from homecoming.app.identification.report_evidence import mutation
-from homecoming.app.identification.screening_data import MarkerNames, batch_bodies, scope_targets
+from homecoming.app.identification.screening_data import (
+    MarkerNames,
+    batch_bodies,
+    load_targets,
+    scope_targets,
+)
 from homecoming.app.identification.synthetic import build_world
 from homecoming.errors import StateError, ValidationError
 from homecoming.kinship.lr import missing_person_lr
@@ -76,6 +81,7 @@ def test_stored_lrs_equal_missing_person_lr(analyst: Any, world: Any) -> None:
     names = MarkerNames(frequency_table())
     bodies = {b.profile: b for b in batch_bodies(world.batch, names)}
     targets = {(t.family, t.missing_code): t for t in scope_targets("domestic", names)}
+    load_targets(list(targets.values()), names)
     everyone = [b.kin for b in bodies.values()] + [p for t in targets.values() for p in t.kin.profiles]
     loci, _ = reconcile_loci(
         frequency_table().loci(sorted({m for p in everyone for m in p.genotypes}), mutation=mutation()),
@@ -100,6 +106,92 @@ def test_a_second_run_reads_the_family_tables_from_the_cache(analyst: Any, world
         ScreeningCandidate.objects.filter(run__reference__lt=again.reference).values_list("lr", flat=True)
     )
     assert sorted(first) == sorted(ScreeningCandidate.objects.filter(run=again).values_list("lr", flat=True))
+
+
+@pytest.fixture
+def packs_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.IDENTIFICATION_TABLE_PACKS = str(tmp_path / "packs")
+    return tmp_path / "packs"
+
+
+def _lrs(run: Any) -> list[tuple[str, str, float]]:
+    rows = ScreeningCandidate.objects.filter(run=run)
+    return sorted(rows.values_list("profile__reference", "family__reference", "lr"))
+
+
+def test_a_screen_of_the_same_families_reads_their_pack_and_not_the_database(
+    analyst: Any, world: Any, packs_dir: Any, monkeypatch: Any
+) -> None:
+    first = _run(analyst, world)
+    (keys,) = list(packs_dir.glob("*/*/*.keys"))
+    for suffix in (".f32", ".f64", ".ok"):
+        assert keys.with_suffix(suffix).stat().st_size > 0
+    blobs: list[int] = []
+    real = FamilyTableRow.objects.filter
+
+    def counting(*a: Any, **kw: Any) -> Any:
+        blobs.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(FamilyTableRow.objects, "filter", counting)
+    again = _run(analyst, world)
+    monkeypatch.undo()
+    assert blobs == [] and again.summary["tables_cached"] == 25
+    assert _lrs(again) == [(b, f, lr) for b, f, lr in _lrs(first)]  # bit for bit
+
+
+def test_a_broken_pack_is_ignored_and_the_database_answers(analyst: Any, world: Any, packs_dir: Any) -> None:
+    first = _run(analyst, world)
+    (keys,) = list(packs_dir.glob("*/*/*.keys"))
+    f64 = keys.with_suffix(".f64")
+    f64.write_bytes(f64.read_bytes()[:-8])  # a row cut short: the pack no longer fits
+    again = _run(analyst, world)
+    assert again.status == RunStatus.done and again.summary["tables_cached"] == 25
+    assert _lrs(again) == _lrs(first)
+    assert len(list(packs_dir.glob("*/*/*.keys"))) == 2  # a good pack written beside it (two kept)
+
+
+def test_packs_off_and_another_database_never_share_a_pack(
+    analyst: Any, world: Any, packs_dir: Any, settings: Any
+) -> None:
+    settings.IDENTIFICATION_TABLE_PACKS = ""
+    off = _run(analyst, world)
+    assert not packs_dir.exists() and off.summary["tables_cached"] == 0
+    settings.IDENTIFICATION_TABLE_PACKS = str(packs_dir)
+    on = _run(analyst, world)
+    assert _lrs(on) == _lrs(off)
+    (folder,) = list(packs_dir.iterdir())  # named after this database and its first cached row
+    from homecoming.app.identification import table_packs
+
+    assert table_packs.directory("x" * 64) is not None
+    assert table_packs.directory("x" * 64).parent == folder  # type: ignore[union-attr]
+
+
+def test_tables_built_in_worker_processes_equal_those_built_here(
+    world: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from homecoming.app.identification import screening_tables
+    from homecoming.kinship.screen import table_block
+
+    settings.IDENTIFICATION_TABLE_WORKERS = 2
+    monkeypatch.setattr(screening_tables, "TABLE_CHUNK", 4)  # 25 families: 7 blocks in 2 processes
+    names = MarkerNames(frequency_table())
+    bodies = batch_bodies(world.batch, names)
+    markers = sorted({m for b in bodies for m in b.kin.genotypes})
+    loci, _ = reconcile_loci(frequency_table().loci(markers, mutation=mutation()), [b.kin for b in bodies])
+    targets = scope_targets("domestic", names)
+    seen: list[int] = []
+    tables, stats = screening_tables.cached_tables(
+        targets,
+        loci=loci,
+        theta=0.0,
+        frequency_table="t",
+        load=lambda some: load_targets(some, names, markers),
+        progress=lambda k, n: seen.append(k),
+    )
+    assert stats.built == 25 and seen[-1] == 25 and FamilyTableRow.objects.count() == 25
+    here = table_block([t.kin for t in targets], loci=loci, offsets=tables.offsets, theta=0.0)
+    assert (tables.log_lr64 == here.rows).all() and (tables.consistent == here.consistent).all()
 
 
 def test_a_withdrawn_family_is_not_in_the_results(analyst: Any, world: Any) -> None:

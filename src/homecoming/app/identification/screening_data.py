@@ -25,8 +25,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from homecoming.app.genetics.family_power import table_marker
-from homecoming.app.genetics.family_records import families_in_scope
-from homecoming.app.genetics.models import FamilyMember, Profile
+from homecoming.app.genetics.family_records import family_ids_in_scope
+from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink
 from homecoming.kinship.dvi.joint import Family
@@ -34,7 +34,7 @@ from homecoming.kinship.formats.frequencies import FrequencyTable
 from homecoming.kinship.model.markers import Genotype
 from homecoming.kinship.model.markers import Profile as KinProfile
 from homecoming.kinship.model.pedigree import Pedigree
-from homecoming.kinship.screen import ReferenceFamily
+from homecoming.kinship.screen import ReferenceFamily as KinFamily
 from homecoming.provenance import digest
 
 STR = "autosomal_str"
@@ -53,20 +53,27 @@ class Body:
     kin: KinProfile
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Target:
-    """One missing person of one family in scope, as the screen and the joint identification see it."""
+    """One missing person of one family in scope, as the screen and the joint identification see it.
+
+    Read lazily (:func:`scope_targets`): the family's members and which profile each typed member
+    contributes are read for every family, the profiles' alleles only for the families whose table must
+    be built or that take part in the joint identification (:func:`load_targets`)."""
 
     family_pk: int
     family: str
     missing_pk: int
     missing_code: str
     missing_sex: int
-    kin: ReferenceFamily  # id "<family>/<code>", node ids = member codes
+    members: tuple[tuple[Any, ...], ...]  # live members: (pk, code, relation, sex, father_id, mother_id)
+    typed: tuple[tuple[int, int], ...]  # (member pk, profile pk) of each typed member's profile
+    source: str  # digest of what the family is in the database (module docstring)
+    _kin: KinFamily | None = None
 
     @property
     def name(self) -> str:
-        return self.kin.id
+        return f"{self.family}/{self.missing_code}"
 
     @property
     def dvi_name(self) -> str:
@@ -75,9 +82,19 @@ class Target:
 
     @property
     def digest(self) -> str:
-        """As ``kinship.screen.table_block`` records it: id, missing node, pedigree, profile digests."""
-        f = self.kin
-        return digest([f.id, f.missing, f.pedigree.records(), [p.digest for p in f.profiles]])
+        """What the family's table is cached under (with the loci): see the module docstring."""
+        return self.source
+
+    @property
+    def loaded(self) -> bool:
+        return self._kin is not None
+
+    @property
+    def kin(self) -> KinFamily:
+        """The family as the screen takes it (pedigree, missing node, typed profiles); load first."""
+        if self._kin is None:
+            raise RuntimeError(f"target {self.name}: its profiles were not loaded (load_targets)")
+        return self._kin
 
 
 class MarkerNames:
@@ -195,40 +212,79 @@ def batch_bodies(batch: IntakeBatch, names: MarkerNames) -> list[Body]:
 
 def scope_family_ids(scope: str) -> dict[int, str]:
     """Family id -> reference of every family in ``scope`` (the consent rule of ``families_in_scope``)."""
-    return dict(families_in_scope(scope).values_list("pk", "reference"))
+    keep = family_ids_in_scope(scope)
+    return {pk: ref for pk, ref in ReferenceFamily.objects.values_list("pk", "reference") if pk in keep}
+
+
+_FIELDS = ("pk", "family_id", "code", "relation", "sex", "father_id", "mother_id")
 
 
 def scope_targets(scope: str, names: MarkerNames) -> list[Target]:
-    """Every missing person of every family in ``scope`` with a typed relative (module docstring)."""
+    """Every missing person of every family in ``scope`` with a typed relative (module docstring); the
+    profiles' alleles are not read here (:func:`load_targets`)."""
     in_scope = scope_family_ids(scope)
-    members: dict[int, list[Any]] = defaultdict(list)
-    fields = ("pk", "family_id", "code", "relation", "sex", "father_id", "mother_id")
-    for row in (
-        FamilyMember.objects.filter(removed__isnull=True).order_by("family_id", "id").values_list(*fields)
-    ):
+    members: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = FamilyMember.objects.filter(removed__isnull=True).order_by("family_id", "id").values_list(*_FIELDS)
+    for row in rows.iterator(chunk_size=20_000):
         if row[1] in in_scope:
-            members[row[1]].append(SimpleNamespace(**dict(zip(fields, row, strict=True))))
-    typed: dict[int, tuple[int, Any]] = {}
+            members[row[1]].append((row[0], *row[2:]))
+    typed: dict[int, tuple[int, int, int, int]] = {}  # member -> (count, profile, family, created)
     profiles = Profile.objects.filter(
-        kind="reference", excluded_reason="", method=STR, reference_sample__member__removed__isnull=True
-    ).values_list("reference_sample__member_id", "reference_sample__member__family_id", "locus_count", "loci")
-    for member, family, count, loci in profiles.iterator(chunk_size=5000):
-        if family in in_scope and (member not in typed or count > typed[member][0]):
-            typed[member] = (count, loci)
+        kind="reference",
+        excluded_reason="",
+        method=STR,
+        locus_count__gt=0,
+        reference_sample__member__removed__isnull=True,
+    ).values_list("reference_sample__member_id", "reference_sample__member__family_id", "locus_count", "pk")
+    for member, family, count, pk in profiles.iterator(chunk_size=20_000):
+        if family in in_scope and (member not in typed or (count, -pk) > typed[member][:2]):
+            typed[member] = (count, -pk, family, pk)
+    used: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for member, (_count, _neg, family, pk) in typed.items():
+        used[family].append((member, pk))
     out = []
     for family, live in sorted(members.items(), key=lambda kv: in_scope[kv[0]]):
-        refs = tuple(names.profile(m.code, typed[m.pk][1]) for m in live if m.pk in typed)
-        refs = tuple(p for p in refs if p.genotypes)
+        refs = tuple(sorted(used.get(family, ())))
         if not refs:
             continue
-        pedigree = build_pedigree(live)
+        ref = in_scope[family]
+        source = digest([ref, [list(m) for m in live], [list(r) for r in refs]])
         for m in live:
-            if m.relation == "missing":
-                kin = ReferenceFamily(f"{in_scope[family]}/{m.code}", pedigree, m.code, refs)
-                out.append(
-                    Target(family, in_scope[family], m.pk, m.code, pedigree.sex[pedigree.index(m.code)], kin)
-                )
+            if m[2] == "missing":
+                sex = 1 if m[3] == "male" else 2 if m[3] == "female" else 0
+                out.append(Target(family, ref, m[0], m[1], sex, tuple(live), refs, digest([source, m[1]])))
     return out
+
+
+def load_targets(targets: Sequence[Target], names: MarkerNames, markers: Sequence[str] | None = None) -> None:
+    """Read the profiles of ``targets`` not loaded yet (a few queries for all) and build each family's
+    pedigree; a profile keeps only ``markers`` (all of the table's when None)."""
+    todo = [t for t in targets if t._kin is None]
+    wanted = sorted({pk for t in todo for _m, pk in t.typed})
+    loci: dict[int, Any] = {}
+    for lo in range(0, len(wanted), 500):
+        loci.update(Profile.objects.filter(pk__in=wanted[lo : lo + 500]).values_list("pk", "loci"))
+    keep = None if markers is None else set(markers)
+    built: dict[int, tuple[Pedigree, tuple[KinProfile, ...]]] = {}
+    for t in todo:
+        if t.family_pk not in built:
+            live = [
+                SimpleNamespace(**dict(zip(_FIELDS, (m[0], t.family_pk, *m[1:]), strict=True)))
+                for m in t.members
+            ]
+            code = {m[0]: m[1] for m in t.members}
+            refs = []
+            for member, pk in t.typed:
+                prof = names.profile(code[member], loci[pk])
+                if keep is not None:
+                    prof = KinProfile(prof.sample, {k: g for k, g in prof.genotypes.items() if k in keep})
+                if prof.genotypes:
+                    refs.append(prof)
+            order = {m[1]: i for i, m in enumerate(t.members)}
+            refs.sort(key=lambda p: order[p.sample])
+            built[t.family_pk] = (build_pedigree(live), tuple(refs))
+        pedigree, profs = built[t.family_pk]
+        t._kin = KinFamily(t.name, pedigree, t.missing_code, profs)
 
 
 def dvi_families(targets: Sequence[Target]) -> tuple[list[Family], dict[str, Target]]:

@@ -54,6 +54,7 @@ from homecoming.app.identification.screening_data import (
     Target,
     batch_bodies,
     dvi_families,
+    load_targets,
     scope_family_ids,
     scope_targets,
 )
@@ -149,15 +150,17 @@ def _compute(run: ScreeningRun, report: Report) -> tuple[Outcome, ScreenTables]:
     report("reading", 0, 1)
     bodies = batch_bodies(run.batch, names)
     targets = scope_targets(run.scope, names)
-    everyone = [b.kin for b in bodies] + [prof for t in targets for prof in t.kin.profiles]
-    markers = sorted({m for prof in everyone for m in prof.genotypes})
+    # the markers screened are the table's markers typed in the batch's bodies: a marker no body has
+    # changes no body's LR, and the families' profiles are read only for the tables to build
+    markers = sorted({m for b in bodies for m in b.kin.genotypes})
     # the mutation model of the reports (settings.IDENTIFICATION_MUTATION): a candidate's LR is the report's
-    loci, _notes = reconcile_loci(table.loci(markers, mutation=mutation()), everyone)
+    loci, _notes = reconcile_loci(table.loci(markers, mutation=mutation()), [b.kin for b in bodies])
     tables, stats = cached_tables(
         targets,
         loci=loci,
         theta=p["theta"],
         frequency_table=table.id,
+        load=lambda some: load_targets(some, names, markers),
         progress=lambda k, n: report("family tables", k, n),
     )
     return _identify(run, bodies, targets, tables, stats, report), tables
@@ -195,7 +198,9 @@ def _identify(
         cands[b.profile] = keep
     # only the families some body is a candidate of take part (the others add nothing to any assignment)
     wanted = {named[m].family_pk for keep in cands.values() for m in keep}
-    families, _named = dvi_families([t for t in targets if t.family_pk in wanted])
+    taking_part = [t for t in targets if t.family_pk in wanted]
+    load_targets(taking_part, MarkerNames(frequency_table()), tables.markers)
+    families, _named = dvi_families(taking_part)
     ident = problem = concl = None
     if bodies and families:
         problem = DviProblem.make(

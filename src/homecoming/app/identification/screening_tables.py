@@ -11,17 +11,31 @@ correct rows behind and the next run reuses them.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 
+from homecoming.app.identification import table_packs as packs
 from homecoming.app.identification.models_screening import FamilyTableRow
 from homecoming.app.identification.screening_data import Target
 from homecoming.kinship.model.markers import Locus
-from homecoming.kinship.screen import TABLE_CHUNK, ScreenTables, table_block
+from homecoming.kinship.screen import (
+    TABLE_CHUNK,
+    ScreenTables,
+    TableBlock,
+    _one_thread,
+    table_block,
+)
+from homecoming.kinship.screen import (
+    ReferenceFamily as KinFamily,
+)
 from homecoming.provenance import Provenance, digest
 
 Progress = Callable[[int, int], None]
@@ -52,9 +66,11 @@ def cached_tables(
     loci: Sequence[Locus],
     theta: float,
     frequency_table: str,
+    load: Callable[[Sequence[Target]], None] | None = None,
     progress: Progress | None = None,
 ) -> tuple[ScreenTables, TableStats]:
-    """The screening tables of ``targets`` on reconciled ``loci`` (every allele of every profile known)."""
+    """The screening tables of ``targets`` on reconciled ``loci`` (every allele of every profile known);
+    ``load`` reads the profiles of the targets whose table must be built (block by block)."""
     sizes = [lc.n_alleles * (lc.n_alleles + 1) // 2 for lc in loci]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     width = int(offsets[-1]) + 1
@@ -62,12 +78,32 @@ def cached_tables(
     lkey = loci_digest(loci, theta)
     digests = [t.digest for t in targets]
     keys = [row_key(d, lkey) for d in digests]
+    folder = packs.directory(lkey)
+    pack = packs.read(folder, keys, width, mutated)
+    if pack is not None and pack.keys == keys:  # the same families as a screen before: nothing to copy
+        log32, log64, ok = pack.log32, pack.log64, pack.consistent
+        if progress is not None:
+            progress(len(keys), len(keys))
+        return _tables(targets, loci, offsets, theta, frequency_table, digests, log32, log64, ok), TableStats(
+            cached=len(keys), built=0
+        )
     log64 = np.empty((len(targets), width))
     ok = np.empty((len(targets), width), dtype=np.uint8) if mutated else None
-    where = {k: i for i, k in enumerate(keys)}
     have: set[int] = set()
-    for lo in range(0, len(keys), READ_CHUNK):
-        rows = FamilyTableRow.objects.filter(key__in=keys[lo : lo + READ_CHUNK]).values_list(
+    if pack is not None:  # the rows the pack holds, copied from it
+        in_pack = pack.rows()
+        mine = [i for i, k in enumerate(keys) if k in in_pack]
+        theirs = [in_pack[keys[i]] for i in mine]
+        log64[mine] = pack.log64[theirs]
+        if ok is not None and pack.consistent is not None:
+            ok[mine] = pack.consistent[theirs]
+            have.update(mine)
+        elif ok is None:
+            have.update(mine)
+    where = {k: i for i, k in enumerate(keys)}
+    missing = [k for i, k in enumerate(keys) if i not in have]
+    for lo in range(0, len(missing), READ_CHUNK):
+        rows = FamilyTableRow.objects.filter(key__in=missing[lo : lo + READ_CHUNK]).values_list(
             "key", "log_lr", "consistent"
         )
         for key, blob, cons in rows:
@@ -82,9 +118,10 @@ def cached_tables(
     done = len(have)
     if progress is not None:
         progress(done, len(targets))
-    for lo in range(0, len(todo), TABLE_CHUNK):
-        idx = todo[lo : lo + TABLE_CHUNK]
-        got = table_block([targets[i].kin for i in idx], loci=loci, offsets=offsets, theta=theta)
+    blocks = [todo[lo : lo + TABLE_CHUNK] for lo in range(0, len(todo), TABLE_CHUNK)]
+
+    def finish(idx: list[int], got: TableBlock) -> None:
+        nonlocal done
         log64[idx] = got.rows
         if ok is not None and got.consistent is not None:
             ok[idx] = got.consistent
@@ -92,6 +129,54 @@ def cached_tables(
         done += len(idx)
         if progress is not None:
             progress(done, len(targets))
+
+    def block(idx: list[int]) -> list[KinFamily]:
+        if load is not None:
+            load([targets[i] for i in idx])
+        return [targets[i].kin for i in idx]
+
+    workers = min(
+        int(getattr(settings, "IDENTIFICATION_TABLE_WORKERS", 0) or os.cpu_count() or 1), len(blocks)
+    )
+    if workers <= 1:
+        for idx in blocks:
+            finish(idx, table_block(block(idx), loci=loci, offsets=offsets, theta=theta))
+    else:  # one process per core, the profiles of the next block read here meanwhile
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread
+        )
+        try:
+            pending: dict[Future[TableBlock], list[int]] = {}
+            for idx in blocks:
+                pending[pool.submit(table_block, block(idx), loci=loci, offsets=offsets, theta=theta)] = idx
+                for fut in [f for f in pending if f.done()]:
+                    finish(pending.pop(fut), fut.result())
+                while len(pending) > 2 * workers:  # bounded: rows are stored as they come
+                    fut = next(as_completed(pending))
+                    finish(pending.pop(fut), fut.result())
+            for fut in as_completed(list(pending)):
+                finish(pending.pop(fut), fut.result())
+        finally:  # on an error the blocks not yet started are dropped; stored rows are correct rows
+            pool.shutdown(wait=True, cancel_futures=True)
+    log32 = log64.astype(np.float32)
+    if folder is None:  # the first rows of a new database were just stored: its packs' folder now exists
+        folder = packs.directory(lkey)
+    packs.write(folder, keys, log32, log64, ok)
+    tables = _tables(targets, loci, offsets, theta, frequency_table, digests, log32, log64, ok)
+    return tables, TableStats(cached=len(have), built=len(todo))
+
+
+def _tables(
+    targets: Sequence[Target],
+    loci: Sequence[Locus],
+    offsets: np.ndarray,
+    theta: float,
+    frequency_table: str,
+    digests: Sequence[str],
+    log32: np.ndarray,
+    log64: np.ndarray,
+    ok: np.ndarray | None,
+) -> ScreenTables:
     prov = Provenance.make(
         "homecoming.kinship.family_tables",
         parameters={"theta": theta, "unknown_alleles": "error", "frequency_table": frequency_table},
@@ -100,10 +185,7 @@ def cached_tables(
             "loci": [[lc.name, list(lc.alleles), list(lc.frequencies), lc.describe()] for lc in loci],
         },
     )
-    tables = ScreenTables(
-        tuple(t.name for t in targets), tuple(loci), offsets, log64.astype(np.float32), log64, ok, theta, prov
-    )
-    return tables, TableStats(cached=len(have), built=len(todo))
+    return ScreenTables(tuple(t.name for t in targets), tuple(loci), offsets, log32, log64, ok, theta, prov)
 
 
 def _store(
