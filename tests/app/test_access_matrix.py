@@ -80,6 +80,13 @@ CANDIDATES = "identification.view_screeningcandidate"
 CONCLUSIONS = "identification.view_bodyconclusion"
 REPORTS = "identification.view_comparisonreport"
 NOTIFY = "identification.view_familynotification"
+# tracing requests from the family portal: the sought person, and the family's contacts
+TR_VIEW = "tracing.view_tracingrequest"
+TR_CONTACTS = "tracing.view_requestcontacts"
+TR_GIVEN = "Всеволодар"  # the sought person's given name as the family wrote it
+TR_CIRC = "trcirc-Juniper-7"
+TR_PHONE = "+380005550777"
+TR_EMAIL = "tr.family.synth@example.invalid"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -104,6 +111,10 @@ NEEDS: dict[str, set[str]] = {
     ALLELE_WRITTEN: {PROFILES, GENOTYPES},
     RELATIVE_NAME: {FAMILIES},
     CONSENT_NOTE: {FAMILIES, CONSENT},
+    TR_GIVEN: {TR_VIEW},
+    TR_CIRC: {TR_VIEW},
+    TR_PHONE: {TR_VIEW, TR_CONTACTS},
+    TR_EMAIL: {TR_VIEW, TR_CONTACTS},
 }
 # values generated at seeding (references) are added to NEEDS by the fixture: the sample's and effect's
 
@@ -185,7 +196,7 @@ ENDPOINTS = [
             NAME, CIRCUMSTANCES, INTERNMENT, EVENT_DETAILS, UNIT_SEAL, SAMPLE_SEAL, "SAMPLE_REF", "EFFECT_REF"
         )
         | {SAMPLE_DESC: set(), EFFECT_DESC: set(), CAUSE_OF_DEATH: set()}
-        | _shows(RELATIVE_NAME, CONSENT_NOTE),
+        | _shows(RELATIVE_NAME, CONSENT_NOTE, TR_GIVEN, TR_CIRC),
         only_if=True,
     ),
     Endpoint(
@@ -383,6 +394,22 @@ ENDPOINTS = [
         api=True,
     ),
     Endpoint("GET reports", lambda s: "/identification/reports", {REPORTS}, _shows("REPORT_REF"), api=True),
+    # tracing requests (the liaison's queue): contacts only with their own permission
+    Endpoint("tracing queue page", lambda s: "/tracing/requests/", {TR_VIEW}, _shows(TR_GIVEN)),
+    Endpoint(
+        "tracing request page",
+        lambda s: f"/tracing/requests/{s['tracing'].pk}/",
+        {TR_VIEW},
+        _shows(NAME, TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL),
+    ),
+    Endpoint("GET tracing requests", lambda s: "/tracing/requests", {TR_VIEW}, _shows(TR_GIVEN), api=True),
+    Endpoint(
+        "GET tracing request",
+        lambda s: f"/tracing/requests/{s['tracing'].pk}",
+        {TR_VIEW},
+        _shows(TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL),
+        api=True,
+    ),
     Endpoint(
         "GET families to notify",
         lambda s: "/identification/notifications",
@@ -485,7 +512,9 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     profile, family = _seed_genetics(make_user, person, sample)
     run = _seed_screening(make_user, unit)
     report = _seed_report(person, unit, family)
+    tracing = _seed_tracing()
     return {
+        "tracing": tracing,
         "run": run,
         "operation": operation,
         "version": version,
@@ -581,6 +610,23 @@ def _seed_report(person: Any, unit: Any, family: Any) -> Any:
     )
     FamilyNotification.objects.create(report=report, family=family, person=person)
     return report
+
+
+def _seed_tracing() -> Any:
+    """A family's tracing request about the seeded person (same surname): the person is a candidate."""
+    from homecoming.app.tracing import portal
+
+    data = {
+        "enquirer_name": "Родина Тестова",
+        "enquirer_relationship": "мати",
+        "enquirer_phone": TR_PHONE,
+        "enquirer_email": TR_EMAIL,
+        "family_name": "Квітковаренко",
+        "given_name": TR_GIVEN,
+        "birth_date": "1990",
+        "circumstances": TR_CIRC,
+    }
+    return portal.submit(data=data, language="uk").request
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:

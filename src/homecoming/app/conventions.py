@@ -18,6 +18,9 @@ built (an AppConfig is loaded before models, and must not import them). ``app/ur
 ``INSTALLED_APPS``: adding an app to ``INSTALLED_APPS`` is the only list to touch.
 ``tests/app/test_conventions.py`` checks every installed app against this. The checklist for a
 new app is ``docs/development/adding-an-app.md``.
+
+An app may also declare public pages — open without log-in — with ``public_url_prefix`` and
+``public_urls`` (the family portal of ``tracing`` at ``/family/``); every other page requires log-in.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class HomecomingApp(AppConfig):
     urls: str | None = None
     api_router: str | None = None
     permissions: str | None = None
+    #: optional: pages open to everyone, without log-in (e.g. the family portal), and their prefix
+    public_url_prefix: str | None = None
+    public_urls: str | None = None
 
 
 def homecoming_apps() -> list[HomecomingApp]:
@@ -52,6 +58,15 @@ def homecoming_apps() -> list[HomecomingApp]:
 def page_urls() -> list[tuple[str, str]]:
     """``(url_prefix, urls module)`` of every app that has pages."""
     return [(c.url_prefix, c.urls) for c in homecoming_apps() if c.url_prefix is not None and c.urls]
+
+
+def public_page_urls() -> list[tuple[str, str]]:
+    """``(public_url_prefix, urls module)`` of every app that has public pages (no log-in)."""
+    return [
+        (c.public_url_prefix, c.public_urls)
+        for c in homecoming_apps()
+        if c.public_url_prefix is not None and c.public_urls
+    ]
 
 
 def api_routers() -> list[Router]:

@@ -120,3 +120,26 @@ def check_page(user: Any) -> None:
             what="page",
             field="session",
         )
+
+
+def check_public(*, scope: str, key: str, limit: tuple[int, int]) -> None:
+    """Count a request of a public page (the family portal: no user) against ``limit`` (REQUESTS, SECONDS)
+    for ``scope`` and ``key`` (an address or a request code: counted, and audited, under a keyed digest,
+    never in clear); RateLimited past it."""
+    from homecoming.app.audit.withheld import keyed_digest
+
+    count, window = limit
+    digest = keyed_digest([scope, key])[:24]
+    wait = _hit(scope, digest, count, window, time.time())
+    if wait:
+        raise _refuse(
+            scope=scope,
+            key=digest,
+            user=None,
+            limit=count,
+            window=window,
+            wait=wait,
+            audit_obj=("tracing.portal", digest, f"family portal ({scope})"),
+            what="family portal",
+            field=scope,
+        )

@@ -24,6 +24,11 @@
 | ``HOMECOMING_IDENTIFICATION_POSTERIOR`` | ``0.9995`` | posterior an identification needs |
 | ``HOMECOMING_TABLE_PACKS`` | ``DATA_DIR/family-tables`` | packs of cached family tables ("" off) |
 | ``HOMECOMING_TABLE_WORKERS`` | one per core | processes a screening job builds family tables in |
+| ``HOMECOMING_TRACING_SUBMIT_RATE_LIMIT`` | ``10/3600`` | family portal requests per address |
+| ``HOMECOMING_TRACING_STATUS_RATE_LIMIT`` | ``20/600`` | status look-ups per address and per code |
+| ``HOMECOMING_TRACING_FIRST_ANSWER_DAYS`` | ``30`` | days to a tracing request's first answer |
+| ``HOMECOMING_EMAIL_BACKEND`` | console | Django's e-mail backend (dotted path) |
+| ``HOMECOMING_EMAIL_FROM`` | ``homecoming@localhost`` | sender address of the portal's e-mails |
 
 See docs/settings.md for the whole list.
 """
@@ -122,6 +127,7 @@ INSTALLED_APPS = [
     "homecoming.app.remains",
     "homecoming.app.genetics",
     "homecoming.app.identification",
+    "homecoming.app.tracing",
 ]
 
 # Background work (screening a batch): tasks are rows of the database, run by `homecoming worker`.
@@ -234,7 +240,7 @@ TOTP_REQUIRED = [
     for e in os.environ.get(
         "HOMECOMING_TOTP_REQUIRED",
         "dna_analyst,registry.view_contacts,captivity.view_health,captivity.view_healthreport,"
-        "remains.view_examination_details,remains.view_sample",
+        "remains.view_examination_details,remains.view_sample,tracing.view_requestcontacts",
     ).split(",")
     if e.strip()
 ]
@@ -243,7 +249,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ru", _("Russian"))]
 LOCALE_PATHS = [APP_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -358,6 +364,22 @@ def _rate_limit(variable: str = "HOMECOMING_API_RATE_LIMIT", default: str = "120
 API_RATE_LIMIT = _rate_limit()
 # pages per signed-in user (record details, searches, lists; a page's photos count too)
 PAGE_RATE_LIMIT = _rate_limit("HOMECOMING_PAGE_RATE_LIMIT", "300/60")
+
+# The family portal (tracing): submissions per address, status look-ups per address and per request code
+TRACING_SUBMIT_RATE_LIMIT = _rate_limit("HOMECOMING_TRACING_SUBMIT_RATE_LIMIT", "10/3600")
+TRACING_STATUS_RATE_LIMIT = _rate_limit("HOMECOMING_TRACING_STATUS_RATE_LIMIT", "20/600")
+try:
+    TRACING_FIRST_ANSWER_DAYS = int(os.environ.get("HOMECOMING_TRACING_FIRST_ANSWER_DAYS", "30"))
+except ValueError:
+    raise ImproperlyConfigured(
+        f"HOMECOMING_TRACING_FIRST_ANSWER_DAYS={os.environ.get('HOMECOMING_TRACING_FIRST_ANSWER_DAYS')!r} "
+        "is not a whole number of days; use e.g. 30"
+    ) from None
+
+# E-mail (the family portal sends a request's code and secret): the console by default (development,
+# the demo); SMTP in production with Django's EMAIL_HOST, EMAIL_PORT ... (see docs/settings.md)
+EMAIL_BACKEND = os.environ.get("HOMECOMING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("HOMECOMING_EMAIL_FROM", "homecoming@localhost")
 
 # Ed25519 key that signs the audit chain's head (a file outside the database; `homecoming audit keygen`)
 AUDIT_SIGNING_KEY = os.environ.get("HOMECOMING_AUDIT_SIGNING_KEY", "")

@@ -1,0 +1,407 @@
+"""The family's side of a tracing request: checking and storing it, its code and secret, its status.
+
+* ``submit`` checks the whole form at once (every problem names the field, shows the value and says how
+  to fix it, in the family's language), stores the request, its photos (verified with Pillow) and its
+  name keys, writes the first transition and the audit record (no user: the family has no account; the
+  contacts are kept in the trail as a keyed digest only), and returns the request with its secret —
+  the one moment the secret exists in clear. The secret is stored as a password hash.
+* ``find`` answers a (code, secret) pair with the request or ``None``; an unknown code costs the same
+  password check as a wrong secret, so neither the answer nor its time tells which was wrong.
+* ``status`` is everything the family may see: the state, the date received and the releases.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from homecoming.app.audit import services as audit
+from homecoming.app.audit import withheld as audit_withheld
+from homecoming.app.registry.numbers import normalise_number
+from homecoming.app.registry.services import allocate
+from homecoming.app.tracing.models import (
+    CONTACT_FIELDS,
+    Release,
+    RequestNameKey,
+    RequestPhoto,
+    RequestTransition,
+    TracingRequest,
+)
+from homecoming.domain.partial_dates import PartialDate
+from homecoming.domain.tracing_states import RequestState
+from homecoming.errors import Problem, ValidationError
+from homecoming.linkage.names import detect_script, given_name_keys, name_keys
+
+#: request codes and secrets: upper-case letters and digits without the look-alikes 0 O 1 I L
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+SECRET_LENGTH = 12
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+LANGUAGES = ("uk", "ru", "en")
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,24}$")
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’ʼ\-][^\W\d_]+)*\.?$")
+
+TEXT_LIMITS = {
+    "enquirer_name": 200,
+    "enquirer_relationship": 100,
+    "enquirer_phone": 30,
+    "enquirer_email": 200,
+    "family_name": 100,
+    "given_name": 100,
+    "patronymic": 100,
+    "unit": 200,
+    "service_number": 50,
+    "last_contact_place": 200,
+    "circumstances": 5000,
+    "dna_relatives": 2000,
+}
+FIELDS = (*TEXT_LIMITS, "birth_date", "last_contact_date")
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalise_code(text: str) -> str:
+    """What the family typed as a code or secret, as stored: upper case, no spaces or dashes."""
+    return re.sub(r"[\s\-]+", "", str(text or "")).upper()
+
+
+def grouped(text: str, size: int = 5) -> str:
+    """``ABCDE23456`` → ``ABCDE-23456`` (easier to read out and copy)."""
+    return "-".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+def _new_code() -> str:
+    while True:
+        code = _random(CODE_LENGTH)
+        if not TracingRequest.objects.filter(code=code).exists():
+            return code
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher_marker: str) -> str:
+    return make_password(_random(SECRET_LENGTH))
+
+
+# --- checking the form -----------------------------------------------------------------------------------
+
+
+def _date_problem(name: str, raw: str, today: date) -> tuple[str, Problem | None]:
+    """The partial date as stored (``1990``, ``1990-05``, ``1990-05-17``), or a translated problem."""
+    if not raw:
+        return "", None
+    formats = _("write it as YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY, e.g. 1990-05-17 or 05.1990")
+    try:
+        parsed = PartialDate.parse(raw, field=name, today=date(9999, 12, 31))
+    except ValidationError:
+        return "", Problem(name, _("is not a date we can read"), raw, formats)
+    if parsed.earliest() > today:
+        return "", Problem(
+            name,
+            _("is in the future"),
+            raw,
+            _("check the year; today is %(today)s") % {"today": today.isoformat()},
+        )
+    return str(parsed), None
+
+
+def _name_problems(clean: dict[str, str]) -> list[Problem]:
+    problems = []
+    for name in ("family_name", "given_name", "patronymic"):
+        value = clean[name]
+        if not value:
+            continue
+        if detect_script(value) == "mixed":
+            problems.append(
+                Problem(
+                    name,
+                    _("mixes letters of different alphabets (e.g. Latin and Cyrillic)"),
+                    value,
+                    _("write the whole name in one alphabet; add other spellings under circumstances"),
+                )
+            )
+        elif not _NAME_CHARS.match(value):
+            problems.append(
+                Problem(
+                    name,
+                    _("may hold only letters, spaces, hyphens and apostrophes"),
+                    value,
+                    _("remove digits and other signs"),
+                )
+            )
+    return problems
+
+
+def _contact_problems(clean: dict[str, str]) -> list[Problem]:
+    problems = []
+    phone, email = clean["enquirer_phone"], clean["enquirer_email"]
+    if not phone and not email:
+        problems.append(
+            Problem(
+                "enquirer_phone",
+                _("we need a way to reach you"),
+                "",
+                _("give a phone number, an e-mail address or both"),
+            )
+        )
+    digits = re.sub(r"\D", "", phone)
+    if phone and (not _PHONE.match(phone) or not 7 <= len(digits) <= 15):
+        problems.append(
+            Problem(
+                "enquirer_phone",
+                _("is not a phone number"),
+                phone,
+                _("write it with the country code, e.g. +380 44 123 45 67"),
+            )
+        )
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            problems.append(
+                Problem(
+                    "enquirer_email",
+                    _("is not an e-mail address"),
+                    email,
+                    _("write it as name@example.org"),
+                )
+            )
+    return problems
+
+
+def _photo_problems(photos: Sequence[Any]) -> tuple[list[tuple[bytes, str, str]], list[Problem]]:
+    """Each photo's bytes, content type and extension, or the problems (size, not an image, too many)."""
+    from PIL import Image
+
+    problems: list[Problem] = []
+    kept: list[tuple[bytes, str, str]] = []
+    if len(photos) > MAX_PHOTOS:
+        problems.append(
+            Problem(
+                "photos",
+                _("at most %(n)d photos may be sent") % {"n": MAX_PHOTOS},
+                len(photos),
+                _("choose the %(n)d clearest photos") % {"n": MAX_PHOTOS},
+            )
+        )
+        return kept, problems
+    for upload in photos:
+        name = str(getattr(upload, "name", "") or "")
+        size = int(getattr(upload, "size", 0) or 0)
+        if size > MAX_PHOTO_BYTES:
+            problems.append(
+                Problem(
+                    "photos",
+                    _("%(name)s is larger than %(mb)d MB") % {"name": name, "mb": MAX_PHOTO_BYTES // 2**20},
+                    f"{size / 2**20:.1f} MB",
+                    _("send a smaller copy of the photo (e.g. taken again with a phone)"),
+                )
+            )
+            continue
+        data = upload.read()
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format or ""
+                img.verify()
+        except Exception:  # Pillow raises many kinds (UnidentifiedImageError, SyntaxError, bombs ...)
+            fmt = ""
+        if fmt not in PHOTO_FORMATS:
+            problems.append(
+                Problem(
+                    "photos",
+                    _("%(name)s is not a photo we can open") % {"name": name},
+                    name,
+                    _("send JPEG, PNG or WebP pictures"),
+                )
+            )
+            continue
+        content_type, ext = PHOTO_FORMATS[fmt]
+        kept.append((data, content_type, ext))
+    return kept, problems
+
+
+def check(
+    data: Mapping[str, Any], photos: Sequence[Any] = (), *, today: date | None = None
+) -> tuple[dict[str, str], list[tuple[bytes, str, str]]]:
+    """The request's fields as stored, and its photos; ValidationError listing every problem."""
+    today = today or date.today()
+    clean = {k: str(data.get(k) or "").strip() for k in FIELDS}
+    problems: list[Problem] = []
+    for name, hint in (
+        ("enquirer_name", _("write your full name")),
+        ("enquirer_relationship", _("say how you are related, e.g. mother, brother, wife")),
+        ("family_name", _("write the surname of the person you are looking for")),
+    ):
+        if not clean[name]:
+            problems.append(Problem(name, _("is required"), "", hint))
+    for name, limit in TEXT_LIMITS.items():
+        if len(clean[name]) > limit:
+            problems.append(
+                Problem(
+                    name,
+                    _("is longer than %(n)d characters") % {"n": limit},
+                    clean[name][:40] + "…",
+                    _("shorten it"),
+                )
+            )
+    problems += _contact_problems(clean)
+    problems += _name_problems(clean)
+    for name in ("birth_date", "last_contact_date"):
+        clean[name], problem = _date_problem(name, clean[name], today)
+        if problem:
+            problems.append(problem)
+    if clean["service_number"]:
+        clean["service_number"] = normalise_number(clean["service_number"])
+    kept, photo_problems = _photo_problems(photos)
+    problems += photo_problems
+    if problems:
+        raise ValidationError.from_problems(problems, _("the tracing request"))
+    return clean, kept
+
+
+# --- storing it ------------------------------------------------------------------------------------------
+
+
+def index_names(request: TracingRequest) -> None:
+    """Rebuild the folded name keys of the request's sought person (as the registry indexes persons)."""
+    keys: set[str] = set()
+    for part in ("family_name", "given_name", "patronymic"):
+        keyer = given_name_keys if part == "given_name" else name_keys
+        for word in str(getattr(request, part) or "").replace("-", " ").split():
+            keys |= keyer(word)
+    RequestNameKey.objects.filter(request=request).delete()
+    RequestNameKey.objects.bulk_create(
+        [RequestNameKey(request=request, key=k[:64]) for k in sorted(keys) if k]
+    )
+
+
+def snapshot(request: TracingRequest) -> dict[str, Any]:
+    """The request as the audit trail keeps it: no secret hash; contacts as a keyed digest only."""
+    data = audit.snapshot(request, exclude=("secret_hash",))
+    return audit_withheld.withheld(data, CONTACT_FIELDS)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: TracingRequest
+    secret: str  # in clear: shown once to the family, then forgotten
+
+
+@transaction.atomic
+def submit(
+    *, data: Mapping[str, Any], photos: Sequence[Any] = (), language: str = "uk", today: date | None = None
+) -> Submitted:
+    """Store a family's tracing request (no user: the family has no account); its code and secret."""
+    clean, kept = check(data, photos, today=today)
+    secret = _random(SECRET_LENGTH)
+    request = TracingRequest(
+        **clean,
+        code=_new_code(),
+        secret_hash=make_password(secret),
+        language=language if language in LANGUAGES else "uk",
+        reference=f"TR-{allocate('tracing_request')[0]:07d}",
+    )
+    request.save(force_insert=True)
+    index_names(request)
+    for number, (content, content_type, ext) in enumerate(kept, start=1):
+        photo = RequestPhoto(request=request, content_type=content_type, size=len(content))
+        photo.image.save(f"{request.reference}-{number}.{ext}", ContentFile(content), save=False)
+        photo.save()
+    RequestTransition.objects.create(
+        request=request, from_state="", to_state=RequestState.received, reason="submitted by the family"
+    )
+    audit.record(
+        actor=None,
+        action="create",
+        obj=request,
+        after={**snapshot(request), "photos": len(kept)},
+        reason="tracing request submitted on the family portal",
+    )
+    return Submitted(request=request, secret=secret)
+
+
+# --- the family reading its request ---------------------------------------------------------------------
+
+
+def find(code: str, secret: str) -> TracingRequest | None:
+    """The request of a right (code, secret) pair, else None — the same work for an unknown code."""
+    from django.conf import settings
+
+    request = TracingRequest.objects.filter(code=normalise_code(code)).first()
+    given = normalise_code(secret)
+    if request is None:
+        check_password(given, _dummy_hash(str(settings.PASSWORD_HASHERS[0])))
+        return None
+    return request if given and check_password(given, request.secret_hash) else None
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    state: str
+    received_at: datetime
+    releases: list[Release]
+
+
+def status(request: TracingRequest, *, audited: bool = True) -> Status:
+    """What the family sees: state, date received, released texts — nothing else of the registry."""
+    if audited:
+        audit.record(actor=None, action="view", obj=request, reason="the family read the request's status")
+    return Status(
+        code=request.code,
+        state=request.state,
+        received_at=request.received_at,
+        releases=list(Release.objects.filter(request=request).order_by("released_at", "id")),
+    )
+
+
+def send_code(submitted: Submitted, *, status_url: str) -> bool:
+    """E-mail the request code and secret to the family, in the request's language, if an e-mail was given.
+
+    Only the code, the secret and where to use them: never anything about the sought person. A failure
+    to send is logged and audited, never a failed request (the family has the page to print).
+    """
+    import logging
+
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    request = submitted.request
+    if not request.enquirer_email:
+        return False
+    with translation.override(request.language):
+        context = {
+            "code": grouped(request.code),
+            "secret": grouped(submitted.secret, 4),
+            "status_url": status_url,
+        }
+        subject = _("Your tracing request %(code)s") % {"code": grouped(request.code)}
+        body = render_to_string("tracing/family/email.txt", context)
+    try:
+        send_mail(subject, body, None, [request.enquirer_email])
+    except Exception as exc:  # the SMTP server's many ways to fail; the family has the printed page
+        logging.getLogger(__name__).warning("tracing request %s: e-mail not sent: %s", request.reference, exc)
+        audit.record(actor=None, action="email_failed", obj=request, reason=f"code e-mail not sent: {exc}")
+        return False
+    audit.record(
+        actor=None, action="email_sent", obj=request, reason="code and secret e-mailed to the family"
+    )
+    return True

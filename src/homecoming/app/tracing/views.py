@@ -1,0 +1,237 @@
+"""The liaison officer's pages: the queue of tracing requests and a request with its candidates and actions.
+
+The queue and the request need ``tracing.view_tracingrequest``; the family's contacts and photos only
+show with ``tracing.view_requestcontacts`` / ``view_requestphoto`` (each view of contacts audited); every
+action needs ``tracing.change_tracingrequest`` (releases ``tracing.add_release``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homecoming.app.lookup import by_id
+from homecoming.app.permissions import may, page_requires
+from homecoming.app.registry.models import Person
+from homecoming.app.tracing import matching, services
+from homecoming.app.tracing.forms import AssignForm, LinkForm, MergeForm, ReleaseForm, TransitionForm
+from homecoming.app.tracing.models import STATE_CHOICES, RequestPhoto, TracingRequest
+from homecoming.errors import HomecomingError, NotFound
+
+VIEW = "tracing.view_tracingrequest"
+CHANGE = "tracing.change_tracingrequest"
+CONTACTS = "tracing.view_requestcontacts"
+PHOTOS = "tracing.view_requestphoto"
+RELEASE = "tracing.add_release"
+QUEUE_ROWS = 200
+
+
+def due(req: TracingRequest) -> Any:
+    return req.received_at + timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
+
+
+@page_requires(VIEW)
+def queue(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    rows = TracingRequest.objects.select_related("assigned_to", "merged_into").order_by("received_at", "id")
+    states = [s for s, _label in STATE_CHOICES]
+    if state in states:
+        rows = rows.filter(state=state)
+    else:
+        state = ""
+        rows = rows.exclude(state="closed")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        rows = rows.filter(assigned_to=request.user)
+    now = timezone.now()
+    limit = now - timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
+    listed = [
+        {
+            "r": r,
+            "due": due(r),
+            "overdue": r.state in ("received", "matched", "under_search") and r.received_at < limit,
+        }
+        for r in rows[:QUEUE_ROWS]
+    ]
+    counts = {s: TracingRequest.objects.filter(state=s).count() for s in states}
+    overdue = TracingRequest.objects.filter(
+        Q(state__in=("received", "matched", "under_search")), received_at__lt=limit
+    ).count()
+    ctx = {
+        "rows": listed,
+        "state": state,
+        "mine": mine,
+        "states": [(s, label, counts[s]) for s, label in STATE_CHOICES],
+        "overdue": overdue,
+    }
+    return render(request, "tracing/queue.html", ctx)
+
+
+def _assignees() -> list[tuple[str, str]]:
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    perm = Q(groups__permissions__codename="change_tracingrequest") | Q(is_superuser=True)
+    return [("", "—")] + [(str(u.pk), u.username) for u in users.filter(perm).distinct()]
+
+
+@page_requires(VIEW)
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        req = services.get_request(request_id)
+    except NotFound as exc:
+        return render(request, "tracing/not_found.html", {"message": str(exc)}, status=404)
+    show_contacts = may(request.user, CONTACTS)
+    if show_contacts:
+        services.view_contacts(actor=request.user, request=req)
+    may_change = may(request.user, CHANGE)
+    assign = AssignForm(initial={"user": str(req.assigned_to_id or "")})
+    assign.fields["user"].choices = _assignees()
+    ctx = {
+        "req": req,
+        "due": due(req),
+        "show_contacts": show_contacts,
+        "photos": list(req.photos.all()) if may(request.user, PHOTOS) else [],
+        "transitions": list(req.transitions.select_related("actor")),
+        "releases": list(req.releases.select_related("released_by")),
+        "duplicates": list(req.duplicates.all()),
+        "candidates": matching.person_candidates(req) if may(request.user, "person") else [],
+        "similar": matching.request_candidates(req),
+        "may_change": may_change,
+        "may_release": may(request.user, RELEASE),
+        "link_form": LinkForm(),
+        "merge_form": MergeForm(),
+        "assign_form": assign,
+        "transition_form": TransitionForm(),
+        "release_form": ReleaseForm(),
+    }
+    return render(request, "tracing/request_detail.html", ctx)
+
+
+@page_requires(PHOTOS)
+def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+    try:
+        item = by_id(RequestPhoto.objects.all(), photo_id, what="photo", field="photo")
+    except NotFound as exc:
+        return render(request, "tracing/not_found.html", {"message": str(exc)}, status=404)
+    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _act(request: HttpRequest, request_id: int, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except HomecomingError as exc:
+        for text in [str(p) for p in exc.problems] or [str(exc)]:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect("tracing:request", request_id=request_id)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("expected_version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _person_id(reference: str) -> int:
+    found = Person.objects.filter(reference=reference.strip().upper()).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound(f"no person with reference {reference!r}", field="person", value=reference)
+    return int(found)
+
+
+def _request_id(reference: str) -> int:
+    found = (
+        TracingRequest.objects.filter(reference=reference.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no tracing request with reference {reference!r}", field="into", value=reference)
+    return int(found)
+
+
+@require_POST
+@page_requires(VIEW, CHANGE)
+def link(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        services.link_person(
+            actor=request.user,
+            request_id=request_id,
+            person_id=_person_id(request.POST.get("person", "")),
+            confirm=request.POST.get("confirm") in ("on", "true", "1"),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+
+    return _act(request, request_id, act, _("Linked: the request is about this person."))
+
+
+@require_POST
+@page_requires(VIEW, CHANGE)
+def merge(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        services.merge(
+            actor=request.user,
+            request_id=request_id,
+            into_id=_request_id(request.POST.get("into", "")),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+
+    return _act(request, request_id, act, _("Merged: one case, both enquirers kept."))
+
+
+@require_POST
+@page_requires(VIEW, CHANGE)
+def assign(request: HttpRequest, request_id: int) -> HttpResponse:
+    raw = request.POST.get("user", "")
+
+    def act() -> None:
+        services.assign(
+            actor=request.user,
+            request_id=request_id,
+            user_id=int(raw) if raw.isdigit() else None,
+            expected_version=_version(request),
+        )
+
+    return _act(request, request_id, act, _("Assignment recorded."))
+
+
+@require_POST
+@page_requires(VIEW, CHANGE)
+def transition(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        services.transition(
+            actor=request.user,
+            request_id=request_id,
+            state=request.POST.get("state", ""),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+
+    return _act(request, request_id, act, _("State changed."))
+
+
+@require_POST
+@page_requires(VIEW, RELEASE)
+def release(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        services.release(
+            actor=request.user,
+            request_id=request_id,
+            text=request.POST.get("text", ""),
+            expected_version=_version(request),
+        )
+
+    return _act(request, request_id, act, _("Released: the family sees this text on their status page."))
