@@ -18,6 +18,7 @@ from homecoming.app.accounts.models import User
 from homecoming.app.accounts.roles import Role
 from homecoming.app.accounts.services import create_user
 from homecoming.app.captivity import services as captivity
+from homecoming.app.demo_places import last_contact_coordinates
 from homecoming.app.registry import services as registry
 from homecoming.app.registry.models import Person
 from homecoming.app.vocabulary import RANKS, UNITS
@@ -115,12 +116,14 @@ def _person(rng: random.Random, fakes: dict[str, Faker], users: dict[str, User],
 def _story(rng: random.Random, person: Person, users: dict[str, User], today: date, fake: Faker) -> None:
     reg, rev, liaison = users["registrar"], users["reviewer"], users["liaison"]
     lost = today - timedelta(days=rng.randint(30, 900))
+    place = rng.choice(PLACES)
     case = registry.open_case(
         actor=liaison,
         person=person,
         data={
             "last_contact_date": lost.isoformat(),
-            "last_contact_place": rng.choice(PLACES),
+            "last_contact_place": place,
+            **last_contact_coordinates(place, person.pk),  # synthetic, seeded apart (demo_places)
             "unit_at_disappearance": person.unit,
             "circumstances": "Lost contact during combat (synthetic).",
         },

@@ -35,8 +35,10 @@ from homecoming.app.demo_dna import (
     write_cmf_file,
 )
 from homecoming.app.demo_families import build_families
+from homecoming.app.demo_places import place_bodies
 from homecoming.app.genetics import frequencies
 from homecoming.app.genetics.models import FrequencyTable
+from homecoming.app.registry.models import Person
 from homecoming.app.remains import examinations
 from homecoming.app.remains import services as remains
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, Sample
@@ -161,6 +163,13 @@ def batch_dna(
     dna.files["batch-good.xml"] = write_cmf_file(dna.pending, batch_id=batch.reference, when=FILE_TIME)
     import_lab_file(
         actor=users["analyst"], data=data, name=f"{batch.reference}-dna.xml", format="cmf", batch=batch
+    )
+    persons = list(Person.objects.order_by("id").values_list("pk", flat=True)[:BODY_FAMILIES])
+    true_person = [dna.truth.get(s.reference) for s in samples]
+    dna.counts["bodies_near_last_contact"] = place_bodies(
+        users["examiner"],
+        [s.unit for s in samples],
+        [persons[k] if k is not None and k < len(persons) else None for k in true_person],
     )
     dna.counts["samples"] = len(samples)
     dna.counts["post_mortem_profiles"] = len(dna.bodies)

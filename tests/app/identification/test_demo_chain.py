@@ -78,6 +78,10 @@ def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
     # the candidate row's LR is the report's: both use the mutation model and θ of the settings
     row = ScreeningCandidate.objects.get(run=run, unit=unit, missing__person=person)
     assert float(report.evidence.lr) == pytest.approx(row.lr, rel=1e-9, abs=0)
+    # the demo's synthetic coordinates: the body was recovered near where the person was last seen, after
+    [place] = [f for f in report.evidence.data["factors"] if f["name"] == "place_date"]
+    assert place["lr"] is not None and place["lr"] > 1 and float(place["inputs"]["distance_km"]) < 20, place
+    assert [f for f in row.evidence["factors"] if f["name"] == "place_date"] == [place]
     reports.propose(actor=users["analyst"], report_id=report.pk)
     signed = reports.sign(actor=users["reviewer"], report_id=report.pk, password=DEMO_PASSWORD)
     assert signed.state == "identified"

@@ -10,8 +10,9 @@ when its LR with mutation is at least ``IDENTIFICATION_MUTATION_MIN_LR`` (a one-
 the stepwise model), else *unexplained*. The family rule is :func:`homecoming.domain.identification_rule.
 check` for the missing member (relations read from the pedigree). The prior is 1/N, N = the missing
 persons of the families in the consent scope; the posterior (:func:`homecoming.domain.evidence.posterior`)
-combines the DNA LR with the non-DNA factors (sex, age, place and date: the examination's against the
-registry's; one without data counts as 1 and says so).
+combines the DNA LR with the non-DNA factors (sex, age, place and date: the examination's and the
+recovery's against the registry's and the tracing case's last contact,
+:mod:`homecoming.app.identification.place_evidence`; one without data counts as 1 and says so).
 
 **EQUL / FRAG** (two post-mortem records, a part and its body): the direct-match LR of the two profiles
 (both placed on one person against two unrelated people); every marker where they differ is inconsistent
@@ -34,6 +35,7 @@ from homecoming.app.genetics.family_power import table_marker
 from homecoming.app.genetics.frequencies import pure_table, table_in_force
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
+from homecoming.app.identification import place_evidence
 from homecoming.app.remains.models import RemainsUnit
 from homecoming.domain import evidence
 from homecoming.domain.partial_dates import PartialDate
@@ -189,7 +191,9 @@ def _posterior(
         factors = [
             evidence.sex_factor(unit.apparent_sex or "unknown", person.sex or "unknown"),
             evidence.age_factor(unit.age_min, unit.age_max, _date(person.birth_date or ""), death),
-            evidence.place_date_factor(None, death, None, None),
+            place_evidence.place_date(
+                place_evidence.unit_values(unit), place_evidence.last_seen([person.pk]).get(person.pk)
+            ),
         ]
     if math.isnan(dna_lr):
         return math.nan, [f.as_dict() for f in factors], "DNA LR undefined (0/0): no posterior"

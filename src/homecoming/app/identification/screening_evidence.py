@@ -4,9 +4,10 @@ For a body (its remains unit: the examination's apparent sex and age range, the 
 recovery) and a missing person (the registry person of the family's missing member: sex and birth
 date; without one, the member's sex), three factors — sex, age, place and date — and the posterior
 ``DNA LR × factors × prior odds`` with the prior ``1/N``, N the missing persons in the run's scope.
-No coordinates are recorded for remains or persons yet, so place counts as 1 (the factor says "not
-assessed"). A stored value that cannot be read (a malformed partial date) leaves that factor out and
-names the problem in the candidate's evidence.
+The place and date factor compares the unit's recovery (coordinates, date) with the person's last
+contact in their tracing case (:mod:`homecoming.app.identification.place_evidence`); without
+coordinates or dates on a side it says "not assessed". A stored value that cannot be read (a malformed
+partial date) leaves that factor out and names the problem in the candidate's evidence.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from homecoming.app.genetics.models import FamilyMember
+from homecoming.app.identification import place_evidence
 from homecoming.app.remains.models import RemainsUnit
-from homecoming.domain.evidence import Factor, age_factor, place_date_factor, posterior, sex_factor
+from homecoming.domain.evidence import Factor, age_factor, posterior, sex_factor
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import HomecomingError
 
@@ -30,16 +32,17 @@ class Evidence:
         self.units = {
             u["pk"]: u
             for u in RemainsUnit.objects.filter(pk__in=set(unit_pks)).values(
-                "pk", "apparent_sex", "age_min", "age_max", "date_of_death", "date_of_recovery"
+                "pk", "apparent_sex", "age_min", "age_max", *place_evidence.UNIT_FIELDS
             )
         }
         self.persons: dict[int, dict[str, Any]] = {}
         wanted = list(set(missing_pks))
         for lo in range(0, len(wanted), 500):
             rows = FamilyMember.objects.filter(pk__in=wanted[lo : lo + 500]).values(
-                "pk", "sex", "person__sex", "person__birth_date"
+                "pk", "sex", "person_id", "person__sex", "person__birth_date"
             )
             self.persons.update({r["pk"]: r for r in rows})
+        self.seen = place_evidence.last_seen(p["person_id"] for p in self.persons.values())
 
     def of(
         self, unit_pk: int, missing_pk: int, dna_lr: float
@@ -56,7 +59,7 @@ class Evidence:
                 unit["apparent_sex"], person_sex if person_sex in ("male", "female") else "unknown"
             ),
             lambda: age_factor(unit["age_min"], unit["age_max"], birth, death),
-            lambda: place_date_factor(None, death, None, None),
+            lambda: place_evidence.place_date(unit, self.seen.get(person["person_id"])),
         ):
             try:
                 factors.append(make())

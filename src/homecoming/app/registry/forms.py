@@ -66,6 +66,12 @@ class SearchForm(forms.Form):
 class CaseForm(forms.Form):
     last_contact_date = forms.CharField(label=_("last contact date"), required=False)
     last_contact_place = forms.CharField(label=_("last contact place"), required=False, max_length=200)
+    last_contact_latitude = forms.CharField(
+        label=_("last contact latitude"), required=False, help_text=_("decimal degrees, e.g. 48.015883")
+    )
+    last_contact_longitude = forms.CharField(
+        label=_("last contact longitude"), required=False, help_text=_("decimal degrees, e.g. 37.802850")
+    )
     unit_at_disappearance = forms.CharField(label=_("unit at disappearance"), required=False, max_length=200)
     circumstances = forms.CharField(label=_("circumstances"), required=False, widget=forms.Textarea)
     external_references = forms.CharField(

@@ -149,6 +149,12 @@ class MissingCase(models.Model):
     state = models.CharField(_("state"), max_length=40, choices=CASE_STATES, default="draft", db_index=True)
     last_contact_date = models.CharField(_("last contact date"), max_length=10, blank=True)
     last_contact_place = models.CharField(_("last contact place"), max_length=200, blank=True)
+    last_contact_latitude = models.DecimalField(
+        _("last contact latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    last_contact_longitude = models.DecimalField(
+        _("last contact longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     unit_at_disappearance = models.CharField(_("unit at disappearance"), max_length=200, blank=True)
     circumstances = models.TextField(_("circumstances"), blank=True)
     external_references = models.JSONField(_("external references"), default=list, blank=True)

@@ -120,6 +120,12 @@ class EnquirerIn(Schema):
 class CaseIn(Schema):
     last_contact_date: str = ""
     last_contact_place: str = ""
+    last_contact_latitude: float | str | None = Field(
+        None, description="where the person was last seen: latitude in decimal degrees (-90..90)"
+    )
+    last_contact_longitude: float | str | None = Field(
+        None, description="longitude in decimal degrees (-180..180); give both or neither"
+    )
     unit_at_disappearance: str = ""
     circumstances: str = ""
     external_references: list[str] = []
@@ -148,6 +154,8 @@ class CaseOut(Schema):
     version: int
     last_contact_date: str
     last_contact_place: str
+    last_contact_latitude: float | None = None
+    last_contact_longitude: float | None = None
     unit_at_disappearance: str
     circumstances: str
     external_references: list[str]

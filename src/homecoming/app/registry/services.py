@@ -33,6 +33,7 @@ from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.review import check_reviewer
 from homecoming.domain import case_states
 from homecoming.domain.case_states import CaseState
+from homecoming.domain.coordinates import coordinate_problems
 from homecoming.domain.partial_dates import AgeRange, PartialDate
 from homecoming.domain.status import (
     AssertionFact,
@@ -317,11 +318,22 @@ def open_case(
     fields = (
         "last_contact_date",
         "last_contact_place",
+        "last_contact_latitude",
+        "last_contact_longitude",
         "unit_at_disappearance",
         "circumstances",
         "external_references",
     )
     clean = {k: v for k, v in data.items() if k in fields}
+    pair, coordinate_errors = coordinate_problems(
+        clean.pop("last_contact_latitude", None),
+        clean.pop("last_contact_longitude", None),
+        latitude_field="last_contact_latitude",
+        longitude_field="last_contact_longitude",
+    )
+    problems += coordinate_errors
+    if pair:
+        clean["last_contact_latitude"], clean["last_contact_longitude"] = pair
     for k in set(data) - set(fields):
         problems.append(Problem(k, "is not a case field", data[k], "use one of: " + ", ".join(fields)))
     if clean.get("last_contact_date"):

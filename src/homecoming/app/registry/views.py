@@ -241,7 +241,14 @@ def case_create(request: HttpRequest, person_id: int) -> HttpResponse:
             )
         data = {
             k: d[k]
-            for k in ("last_contact_date", "last_contact_place", "unit_at_disappearance", "circumstances")
+            for k in (
+                "last_contact_date",
+                "last_contact_place",
+                "last_contact_latitude",
+                "last_contact_longitude",
+                "unit_at_disappearance",
+                "circumstances",
+            )
         }
         data["external_references"] = [r.strip() for r in d["external_references"].splitlines() if r.strip()]
         try:

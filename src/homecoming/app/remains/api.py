@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import fetch, require
-from homecoming.app.remains import custody, examinations, services
+from homecoming.app.remains import custody, examinations, recovery, services
 from homecoming.app.remains.models import Examination, IntakeBatch, PersonalEffect, RemainsUnit, Sample
 from homecoming.app.remains.schemas import (
     BatchIn,
@@ -23,6 +23,7 @@ from homecoming.app.remains.schemas import (
     ExaminationOut,
     LinkIn,
     ReceiveIn,
+    RecoveryIn,
     SampleIn,
     SampleOut,
     ShipIn,
@@ -61,6 +62,8 @@ def unit_out(request: HttpRequest, u: RemainsUnit) -> dict[str, Any]:
         "date_of_death",
         "date_of_recovery",
         "place",
+        "recovery_latitude",
+        "recovery_longitude",
         "region",
         "state",
         "grave",
@@ -146,6 +149,18 @@ def transition(request: HttpRequest, unit_id: int, payload: TransitionIn) -> dic
             expected_version=payload.version,
         ),
     )
+
+
+@router.post(
+    "/remains/units/{unit_id}/recovery",
+    response=UnitOut,
+    summary="Record where and when a unit was recovered (date, place, coordinates)",
+)
+def record_recovery(request: HttpRequest, unit_id: int, payload: RecoveryIn) -> dict[str, Any]:
+    actor = require(request, "remains.change_remainsunit")
+    data = payload.dict(exclude_unset=True, exclude={"version"})
+    unit = recovery.record_recovery(actor=actor, unit_id=unit_id, data=data, expected_version=payload.version)
+    return unit_out(request, unit)
 
 
 @router.post("/remains/units/{unit_id}/split", response={201: list[UnitOut]}, summary="Split a container")

@@ -80,6 +80,22 @@ class CustodyForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), required=False)
 
 
+class RecoveryForm(forms.Form):
+    """Where and when the unit was recovered; the service checks the values (and names the field)."""
+
+    date_of_recovery = forms.CharField(
+        label=_("Date of recovery"), required=False, help_text=_("2024, 2024-05 or 2024-05-17")
+    )
+    place = forms.CharField(label=_("Place of death or recovery"), required=False, max_length=200)
+    recovery_latitude = forms.CharField(
+        label=_("Latitude of recovery"), required=False, help_text=_("decimal degrees, e.g. 48.015883")
+    )
+    recovery_longitude = forms.CharField(
+        label=_("Longitude of recovery"), required=False, help_text=_("decimal degrees, e.g. 37.802850")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class SplitForm(forms.Form):
     bodies = forms.IntegerField(label=_("Bodies"), min_value=0, max_value=200, initial=0)
     body_parts = forms.IntegerField(label=_("Body parts"), min_value=0, max_value=500, initial=0)

@@ -96,6 +96,12 @@ class RemainsUnit(models.Model):
     date_of_death = models.CharField(_("date of death"), max_length=10, blank=True)
     date_of_recovery = models.CharField(_("date of recovery"), max_length=10, blank=True)
     place = models.CharField(_("place of death or recovery"), max_length=200, blank=True)
+    recovery_latitude = models.DecimalField(
+        _("latitude of recovery"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    recovery_longitude = models.DecimalField(
+        _("longitude of recovery"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     region = models.CharField(_("region"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     state = models.CharField(

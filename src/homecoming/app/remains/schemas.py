@@ -66,6 +66,12 @@ class UnitIn(Schema):
     date_of_death: str = ""
     date_of_recovery: str = ""
     place: str = ""
+    recovery_latitude: float | str | None = Field(
+        None, description="where the remains were recovered: latitude in decimal degrees (-90..90)"
+    )
+    recovery_longitude: float | str | None = Field(
+        None, description="longitude in decimal degrees (-180..180); give both or neither"
+    )
     region: str = ""
     notes: str = ""
 
@@ -130,6 +136,8 @@ class UnitOut(Schema):
     date_of_death: str
     date_of_recovery: str
     place: str
+    recovery_latitude: float | None = None
+    recovery_longitude: float | None = None
     region: str
     state: str
     grave: str
@@ -265,3 +273,18 @@ class EffectOut(Schema):
     description: str
     packet_number: str
     disposition: str
+
+
+@constrained(RemainsUnit)
+class RecoveryIn(Schema):
+    """Where and when the unit was recovered; only the fields sent are changed (a blank clears one)."""
+
+    date_of_recovery: str | None = None
+    place: str | None = None
+    recovery_latitude: float | str | None = Field(
+        None, description="latitude in decimal degrees (-90..90), with recovery_longitude or not at all"
+    )
+    recovery_longitude: float | str | None = Field(
+        None, description="longitude in decimal degrees (-180..180)"
+    )
+    version: int | None = None

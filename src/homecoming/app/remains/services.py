@@ -21,6 +21,7 @@ from homecoming.app.remains import custody
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink, UnitTransition
 from homecoming.app.remains.references import check_reference, new_references
 from homecoming.domain import remains_states
+from homecoming.domain.coordinates import coordinate_problems
 from homecoming.domain.custody import signature_hash
 from homecoming.domain.partial_dates import MAX_AGE, AgeRange, PartialDate
 from homecoming.domain.remains_states import check_transition
@@ -52,6 +53,8 @@ UNIT_FIELDS = (
     "date_of_death",
     "date_of_recovery",
     "place",
+    "recovery_latitude",
+    "recovery_longitude",
     "region",
     "notes",
 )
@@ -185,7 +188,22 @@ def unit_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem
             except ValidationError as exc:
                 problems.extend(exc.problems)
     problems += age_range_problems(clean.get("age_min"), clean.get("age_max"))
+    problems += recovery_coordinates(clean)
     return clean, problems
+
+
+def recovery_coordinates(clean: dict[str, Any]) -> list[Problem]:
+    """Check and normalise ``recovery_latitude`` / ``recovery_longitude`` of ``clean`` in place (decimal
+    degrees, both or neither; blanks become None); the problems, each naming field, value and fix."""
+    keys = ("recovery_latitude", "recovery_longitude")
+    if not any(k in clean for k in keys):
+        return []
+    pair, problems = coordinate_problems(
+        clean.get(keys[0]), clean.get(keys[1]), latitude_field=keys[0], longitude_field=keys[1]
+    )
+    if not problems:
+        clean[keys[0]], clean[keys[1]] = pair if pair else (None, None)
+    return problems
 
 
 def age_range_problems(age_min: Any, age_max: Any) -> list[Problem]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from homecoming.app.forms import show_problems
 from homecoming.app.permissions import fetch, may, page_requires
-from homecoming.app.remains import custody, examinations, services
+from homecoming.app.remains import custody, examinations, recovery, services
 from homecoming.app.remains.forms import (
     CustodyForm,
     DispositionForm,
@@ -21,6 +21,7 @@ from homecoming.app.remains.forms import (
     ExaminationForm,
     LinkForm,
     ReceiveForm,
+    RecoveryForm,
     SampleForm,
     ShipForm,
     SplitForm,
@@ -65,6 +66,12 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "samples": _with_dna(user, fetch(user, "samples", lambda: list(unit.samples.all()), [])),
             "effects": fetch(user, "effects", lambda: list(unit.effects.all()), []),
             "transition_form": TransitionForm(initial={"version": unit.version}),
+            "recovery_form": RecoveryForm(
+                initial={
+                    "version": unit.version,
+                    **{k: getattr(unit, k) for k in recovery.FIELDS},
+                }
+            ),
             "custody_form": CustodyForm(),
             "link_form": LinkForm(),
             "sample_form": SampleForm(),
@@ -91,6 +98,28 @@ def unit_transition(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, _("State changed."))
         except HomecomingError as exc:
             messages.error(request, str(exc))
+    else:
+        _errors(request, form)
+    return redirect("remains:unit", unit_id=unit_id)
+
+
+@page_requires("remains.change_remainsunit")
+@require_POST
+def unit_recovery(request: HttpRequest, unit_id: int) -> HttpResponse:
+    form = RecoveryForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            recovery.record_recovery(
+                actor=request.user,
+                unit_id=unit_id,
+                data={k: d[k] for k in recovery.FIELDS},
+                expected_version=d["version"],
+            )
+            messages.success(request, _("Recovery recorded."))
+        except HomecomingError as exc:
+            for text in [str(p) for p in exc.problems] or [str(exc)]:
+                messages.error(request, text)
     else:
         _errors(request, form)
     return redirect("remains:unit", unit_id=unit_id)

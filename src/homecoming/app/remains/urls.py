@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("units/<int:unit_id>/", unit_views.unit_detail, name="unit"),
     path("units/<int:unit_id>/transition/", unit_views.unit_transition, name="unit_transition"),
+    path("units/<int:unit_id>/recovery/", unit_views.unit_recovery, name="unit_recovery"),
     path("units/<int:unit_id>/custody/", unit_views.unit_custody, name="unit_custody"),
     path("units/<int:unit_id>/link/", unit_views.unit_link, name="unit_link"),
     path("units/<int:unit_id>/split/", unit_views.split, name="split"),
