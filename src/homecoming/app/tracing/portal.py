@@ -7,7 +7,8 @@
   the one moment the secret exists in clear. The secret is stored as a password hash.
 * ``find`` answers a (code, secret) pair with the request or ``None``; an unknown code costs the same
   password check as a wrong secret, so neither the answer nor its time tells which was wrong.
-* ``status`` is everything the family may see: the state, the date received and the releases.
+* ``status`` is everything the family may see: the state, the date received and the released texts
+  (the liaison's releases, and the words of a recorded notification of death once the request is linked).
 """
 
 from __future__ import annotations
@@ -353,11 +354,30 @@ def find(code: str, secret: str) -> TracingRequest | None:
 
 
 @dataclass(frozen=True)
+class Message:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Status:
     code: str
     state: str
     received_at: datetime
-    releases: list[Release]
+    messages: list[Message]
+
+
+def released_messages(request: TracingRequest) -> list[Message]:
+    """What was released to this request's family, oldest first: the liaison's releases to the request,
+    and — once the request is linked to a person (confirmed by an officer) — the words the officer chose
+    in a recorded notification of death of that person (``identification.notifications.released_news``:
+    nothing until the notification is recorded)."""
+    messages = [Message(at=r.released_at, text=r.text) for r in Release.objects.filter(request=request)]
+    if request.person_id is not None:
+        from homecoming.app.identification.notifications import released_news
+
+        messages += [Message(at=n.at, text=n.text) for n in released_news(request.person_id)]
+    return sorted(messages, key=lambda m: m.at)
 
 
 def status(request: TracingRequest, *, audited: bool = True) -> Status:
@@ -368,7 +388,7 @@ def status(request: TracingRequest, *, audited: bool = True) -> Status:
         code=request.code,
         state=request.state,
         received_at=request.received_at,
-        releases=list(Release.objects.filter(request=request).order_by("released_at", "id")),
+        messages=released_messages(request),
     )
 
 

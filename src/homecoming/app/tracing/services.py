@@ -25,9 +25,11 @@ MAX_RELEASE = 5000
 
 
 def get_request(request_id: int, *, lock: bool = False) -> TracingRequest:
-    qs = TracingRequest.objects.select_related("person", "case", "merged_into", "assigned_to")
+    """The request with its person, case, merge and assignee; ``lock``: its row locked first (PostgreSQL
+    cannot lock the nullable side of the joins, so the row alone is locked)."""
     if lock:
-        qs = qs.select_for_update()
+        list(TracingRequest.objects.select_for_update().filter(pk=request_id).values_list("pk", flat=True))
+    qs = TracingRequest.objects.select_related("person", "case", "merged_into", "assigned_to")
     return by_id(qs, request_id, what="tracing request", field="request")
 
 
