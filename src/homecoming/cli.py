@@ -27,6 +27,7 @@ from homecoming.commands import (
     remains,
     screen,
     site,
+    tracing,
     users,
 )
 
@@ -62,6 +63,8 @@ identification_app = typer.Typer(
     help="Identification reports: recompute a report's evidence from its stored inputs.", no_args_is_help=True
 )
 app.add_typer(identification_app, name="identification")
+tracing_app = typer.Typer(help="Tracing requests from families: retention.", no_args_is_help=True)
+app.add_typer(tracing_app, name="tracing")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -88,6 +91,7 @@ genetics_app.command("import")(genetics_import.import_lab_file_command)
 app.command("worker")(identification.worker_command)
 identify_app.command("batch")(identification.identify_batch_command)
 identification_app.command("rederive")(identification_reports.rederive_command)
+tracing_app.command("purge")(tracing.purge_command)
 
 
 @app.command("docs-cli", hidden=True)

@@ -27,6 +27,7 @@
 | ``HOMECOMING_TRACING_SUBMIT_RATE_LIMIT`` | ``10/3600`` | family portal requests per address |
 | ``HOMECOMING_TRACING_STATUS_RATE_LIMIT`` | ``20/600`` | status look-ups per address and per code |
 | ``HOMECOMING_TRACING_FIRST_ANSWER_DAYS`` | ``30`` | days to a tracing request's first answer |
+| ``HOMECOMING_TRACING_RETENTION_DAYS`` | ``365`` | days a closed request keeps the family's contacts |
 | ``HOMECOMING_EMAIL_BACKEND`` | console | Django's e-mail backend (dotted path) |
 | ``HOMECOMING_EMAIL_FROM`` | ``homecoming@localhost`` | sender address of the portal's e-mails |
 
@@ -374,6 +375,16 @@ except ValueError:
     raise ImproperlyConfigured(
         f"HOMECOMING_TRACING_FIRST_ANSWER_DAYS={os.environ.get('HOMECOMING_TRACING_FIRST_ANSWER_DAYS')!r} "
         "is not a whole number of days; use e.g. 30"
+    ) from None
+
+# Retention (ICRC restoring-family-links code of conduct): a closed request's contacts and photos are purged
+# this many days after it closed (`homecoming tracing purge`; the audit trail keeps their keyed digest)
+try:
+    TRACING_RETENTION_DAYS = int(os.environ.get("HOMECOMING_TRACING_RETENTION_DAYS", "365"))
+except ValueError:
+    raise ImproperlyConfigured(
+        f"HOMECOMING_TRACING_RETENTION_DAYS={os.environ.get('HOMECOMING_TRACING_RETENTION_DAYS')!r} is not "
+        "a whole number of days; use e.g. 365"
     ) from None
 
 # E-mail (the family portal sends a request's code and secret): the console by default (development,

@@ -179,3 +179,21 @@ def test_the_api(form_data: dict[str, str], soldier: Any, liaison: Any, auditor:
         f"/api/v1/tracing/requests/{req.pk}/transition", {"state": "closed"}, content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+def test_notes_are_kept_and_never_reach_the_family(form_data: dict[str, str], liaison: Any) -> None:
+    submitted = portal.submit(data=form_data)
+    req = submitted.request
+    client = Client()
+    client.force_login(liaison)
+    client.post(reverse("tracing:note", args=[req.pk]), {"text": "Synthetic note: called the mother."})
+    assert (
+        "Synthetic note: called the mother."
+        in client.get(reverse("tracing:request", args=[req.pk])).content.decode()
+    )
+    with pytest.raises(ValidationError, match="empty"):
+        services.add_note(actor=liaison, request_id=req.pk, text="  ")
+    family = Client()
+    family.post(reverse("family:status"), {"code": req.code, "secret": submitted.secret})
+    assert "Synthetic note" not in family.get(reverse("family:status")).content.decode()
+    assert AuditRecord.objects.filter(action="create", object_type="tracing.requestnote").count() == 1

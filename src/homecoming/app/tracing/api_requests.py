@@ -50,6 +50,10 @@ class TracingTransitionIn(Schema):
     expected_version: int | None = _VERSION
 
 
+class TracingNoteIn(Schema):
+    text: str = Field(..., description="the note (officers only; never shown to the family)")
+
+
 class TracingReleaseIn(Schema):
     text: str = Field(..., description="exactly what the family will read on its status page")
     expected_version: int | None = _VERSION
@@ -95,6 +99,10 @@ def request_out(r: TracingRequest, *, user: Any, detail: bool = False) -> dict[s
         out["duplicates"] = [d.pk for d in r.duplicates.all()]
         out["photos"] = r.photos.count()
         out["releases"] = [release_out(x) for x in r.releases.select_related("released_by")]
+        out["notes"] = [
+            {"text": n.text, "at": n.at.isoformat(), "author": n.author.username}
+            for n in r.notes.select_related("author")
+        ]
         out["transitions"] = [
             {"from": t.from_state, "to": t.to_state, "at": t.at.isoformat(), "reason": t.reason}
             for t in r.transitions.all()
@@ -220,3 +228,14 @@ def release(request: HttpRequest, request_id: int, payload: TracingReleaseIn) ->
         actor=user, request_id=request_id, text=payload.text, expected_version=payload.expected_version
     )
     return Status(201, release_out(released))
+
+
+@router.post(
+    "/tracing/requests/{request_id}/notes",
+    response={201: dict[str, Any]},
+    summary="Add a casework note to the request",
+)
+def add_note(request: HttpRequest, request_id: int, payload: TracingNoteIn) -> Status:
+    user = require(request, CHANGE)
+    note = services.add_note(actor=user, request_id=request_id, text=payload.text)
+    return Status(201, {"id": note.pk, "text": note.text, "at": note.at.isoformat(), "author": user.username})

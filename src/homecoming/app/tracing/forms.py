@@ -155,3 +155,11 @@ class ReleaseForm(forms.Form):
         help_text=_("the family sees exactly this text on their status page"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        help_text=_("for the officers only: the family never sees notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

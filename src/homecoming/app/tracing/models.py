@@ -5,6 +5,7 @@
   give a DNA reference sample. The family holds its random ``code`` and a secret, kept only as a
   password hash (``secret_hash``); with both they read the request's state and its releases.
 * Each change of state is a :class:`RequestTransition` row (insert-only).
+* A :class:`RequestNote` is an officer's note on the casework (insert-only, never shown to the family).
 * A :class:`Release` is a text a liaison officer chose to show the family of that request (insert-only):
   the only thing of the registry the portal ever shows.
 * A request may be linked to a registry ``Person`` (and a ``MissingCase``) once an officer confirms it —
@@ -25,7 +26,7 @@ from homecoming.domain.tracing_states import RequestState
 
 USER = settings.AUTH_USER_MODEL
 
-__all__ = ["Release", "RequestNameKey", "RequestPhoto", "RequestTransition", "TracingRequest"]
+__all__ = ["Release", "RequestNameKey", "RequestNote", "RequestPhoto", "RequestTransition", "TracingRequest"]
 
 STATE_CHOICES = [
     (RequestState.received.value, _("Received")),
@@ -78,6 +79,9 @@ class TracingRequest(models.Model):
     )
     assigned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # the family's contacts and photos were purged (retention: ``tracing.retention``); the audit trail keeps
+    # their keyed digest
+    contacts_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -143,3 +147,17 @@ class Release(models.Model):
     class Meta:
         ordering = ["request", "released_at", "id"]
         verbose_name = _("release to the family")
+
+
+class RequestNote(models.Model):
+    """A liaison officer's note on a request (calls made, what the family said). Insert-only; never shown
+    to the family."""
+
+    request = models.ForeignKey(TracingRequest, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(_("note"))
+    at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["request", "at", "id"]
+        verbose_name = _("request note")

@@ -3,7 +3,8 @@
 Link a request to a registry person (only on the officer's confirmation), merge a duplicate into another
 request (both kept: two enquirers, one case), assign it, move its state (each move a
 ``RequestTransition`` row) and release a text to the family (a ``Release`` row, the only thing the portal
-shows). Reading the family's contacts is audited too (``view_contacts``).
+shows), and note what happened (``add_note``: insert-only, never shown to the family). Reading the family's
+contacts is audited too (``view_contacts``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import transaction
 from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import MissingCase, Person
-from homecoming.app.tracing.models import Release, RequestTransition, TracingRequest
+from homecoming.app.tracing.models import Release, RequestNote, RequestTransition, TracingRequest
 from homecoming.app.tracing.portal import snapshot
 from homecoming.domain.tracing_states import RequestState, check_transition
 from homecoming.errors import ConflictError, Problem, StateError, ValidationError
@@ -268,3 +269,31 @@ def release(*, actor: Any, request_id: int, text: str, expected_version: int | N
             reason="an answer was released to the family",
         )
     return released
+
+
+@transaction.atomic
+def add_note(*, actor: Any, request_id: int, text: str) -> RequestNote:
+    """An officer's note on the casework (insert-only; the family never sees it)."""
+    req = get_request(request_id)
+    text = str(text or "").strip()
+    if not text:
+        raise ValidationError(
+            "text: the note is empty", field="text", value=text, hint="write what happened or was said"
+        )
+    if len(text) > MAX_RELEASE:
+        raise ValidationError(
+            f"text: is longer than {MAX_RELEASE} characters",
+            field="text",
+            value=text[:40] + "…",
+            hint="shorten it",
+        )
+    note = RequestNote.objects.create(request=req, text=text, author=actor)
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=note,
+        object_repr=f"note on {req.reference}",
+        after=audit.snapshot(note),
+        reason="casework note",
+    )
+    return note

@@ -24,7 +24,14 @@ from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
 from homecoming.app.tracing import matching, services
-from homecoming.app.tracing.forms import AssignForm, LinkForm, MergeForm, ReleaseForm, TransitionForm
+from homecoming.app.tracing.forms import (
+    AssignForm,
+    LinkForm,
+    MergeForm,
+    NoteForm,
+    ReleaseForm,
+    TransitionForm,
+)
 from homecoming.app.tracing.models import STATE_CHOICES, RequestPhoto, TracingRequest
 from homecoming.errors import HomecomingError, NotFound
 
@@ -102,6 +109,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "photos": list(req.photos.all()) if may(request.user, PHOTOS) else [],
         "transitions": list(req.transitions.select_related("actor")),
         "releases": list(req.releases.select_related("released_by")),
+        "notes": list(req.notes.select_related("author")),
         "duplicates": list(req.duplicates.all()),
         "candidates": matching.person_candidates(req) if may(request.user, "person") else [],
         "similar": matching.request_candidates(req),
@@ -112,6 +120,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "assign_form": assign,
         "transition_form": TransitionForm(),
         "release_form": ReleaseForm(),
+        "note_form": NoteForm(),
     }
     return render(request, "tracing/request_detail.html", ctx)
 
@@ -235,3 +244,12 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
         )
 
     return _act(request, request_id, act, _("Released: the family sees this text on their status page."))
+
+
+@require_POST
+@page_requires(VIEW, CHANGE)
+def note(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        services.add_note(actor=request.user, request_id=request_id, text=request.POST.get("text", ""))
+
+    return _act(request, request_id, act, _("Note recorded."))
