@@ -36,7 +36,7 @@ def test_the_main_path_from_receipt_to_release_is_allowed() -> None:
         check_transition(
             current,
             target,
-            evidence=("examination", "sample", "profile"),
+            evidence=("examination", "sample", "profile", "handover"),
             by_identification=current in ("candidate", "identification_proposed"),
         )
 
@@ -68,6 +68,7 @@ def test_the_identification_moves_belong_to_the_signed_report(current: str, targ
         ("stored", "examined", ("sample",), "has no post-mortem examination"),
         ("examined", "sampled", ("examination",), "has no sample"),
         ("sampled", "profiled", ("examination", "sample"), "has no usable post-mortem DNA profile"),
+        ("identified", "released_to_family", ("profile",), "has no signed handover record to the family"),
     ],
 )
 def test_a_state_needs_the_evidence_it_names(
@@ -76,7 +77,7 @@ def test_a_state_needs_the_evidence_it_names(
     with pytest.raises(TransitionError, match=missing) as info:
         check_transition(current, target, evidence=evidence)
     assert info.value.value == target and "moves" in (info.value.hint or "")
-    check_transition(current, target, evidence=(*evidence, "examination", "sample", "profile"))
+    check_transition(current, target, evidence=(*evidence, "examination", "sample", "profile", "handover"))
 
 
 def test_open_moves_leave_out_the_report_and_the_missing_evidence() -> None:
@@ -88,7 +89,8 @@ def test_open_moves_leave_out_the_report_and_the_missing_evidence() -> None:
         S.buried_unidentified,
     ]
     assert open_moves("identification_proposed", ("examination", "sample", "profile")) == []
-    assert open_moves("identified", ()) == [S.released_to_family, S.handed_over_to_other_party]
+    assert open_moves("identified", ()) == [S.handed_over_to_other_party]
+    assert open_moves("identified", ("handover",)) == [S.released_to_family, S.handed_over_to_other_party]
 
 
 def test_final_states_allow_nothing() -> None:

@@ -27,7 +27,8 @@ Rules:
   ``identification_proposed`` and ``identified`` are reached only through a signed identification
   report, and the unit leaves ``identification_proposed`` only that way too (the reviewer's decision):
   the moves of :func:`by_report` are made only by the identification services (``by_identification``).
-  Releasing an identified body to the family is an ordinary move.
+  ``released_to_family`` needs a signed handover record to the family (``handover``): recording the
+  handover releases the unit, in the same transaction.
 """
 
 from __future__ import annotations
@@ -98,7 +99,12 @@ def _allowed(state: RemainsState) -> frozenset[RemainsState]:
 ALLOWED: dict[RemainsState, frozenset[RemainsState]] = {state: _allowed(state) for state in RemainsState}
 
 
-EVIDENCE: dict[RemainsState, str] = {S.examined: "examination", S.sampled: "sample", S.profiled: "profile"}
+EVIDENCE: dict[RemainsState, str] = {
+    S.examined: "examination",
+    S.sampled: "sample",
+    S.profiled: "profile",
+    S.released_to_family: "handover",
+}
 """The evidence a state names, which the unit must have to be in it."""
 
 _EVIDENCE_TEXT = {
@@ -114,6 +120,11 @@ _EVIDENCE_TEXT = {
         "has no usable post-mortem DNA profile",
         "import the laboratory's file with a profile of one of the unit's samples (Genetics, laboratory "
         "files); importing it moves a sampled unit to profiled",
+    ),
+    "handover": (
+        "has no signed handover record to the family",
+        "record the handover to the family (Remains, handover to the family); signing it moves the unit to "
+        "released_to_family",
     ),
 }
 REPORT_HINT = "an identification is proposed and signed in Identification"

@@ -161,13 +161,11 @@ def test_propose_then_sign_identifies_with_every_effect(
         )
     )
     assert actions == ["create", "report proposed", "report signed", "report identified"]
-    # the remains can now be released
+    # the remains can now be handed over to the family (remains.handover), not released by hand
     from homecoming.app.remains import services as remains
 
-    assert (
-        remains.transition(actor=None, unit_id=unit.pk, target="released_to_family").state
-        == "released_to_family"
-    )
+    with pytest.raises(TransitionError, match="no signed handover record to the family"):
+        remains.transition(actor=None, unit_id=unit.pk, target="released_to_family")
 
 
 def test_a_reviewer_cannot_sign_their_own_proposal(

@@ -144,17 +144,18 @@ def test_propose_sign_reject_and_release_through_the_identification_services(
     unit = services.mark_identification_proposed(actor=analyst, unit=unit, report_reference="IR-2026-2")
     unit = services.mark_identified(actor=analyst, unit=unit, report_reference="IR-2026-2")
     assert unit.state == "identified"
-    unit = services.transition(actor=examiner, unit_id=unit.pk, target="released_to_family")
-    assert states(unit)[-6:] == [
+    # released to the family only by a signed handover record (remains.handover)
+    with pytest.raises(TransitionError, match="no signed handover record to the family"):
+        services.transition(actor=examiner, unit_id=unit.pk, target="released_to_family")
+    assert states(unit)[-5:] == [
         "candidate",
         "identification_proposed",
         "candidate",
         "identification_proposed",
         "identified",
-        "released_to_family",
     ]
     reasons = list(UnitTransition.objects.filter(unit=unit).order_by("id").values_list("reason", flat=True))
-    assert reasons[-6:-1] == [
+    assert reasons[-5:] == [
         "candidate match in report IR-2026-1",
         "identification proposed in report IR-2026-1",
         "report IR-2026-1 rejected: LR below threshold",

@@ -17,7 +17,8 @@ Signing an identification (IDEN, conclusion "identification") does, in the same 
 
 Signing an EQUL or FRAG identification links the two remains units as the same individual.
 
-Then the remains can be released (``identified`` → ``released_to_family``).
+Then the remains can be handed over to the family (``remains.handover``: ``identified`` →
+``released_to_family``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from homecoming.app.accounts.second_factor import confirmed_device
+from homecoming.app.accounts.reauthenticate import check_credentials
 from homecoming.app.audit import services as audit
 from homecoming.app.genetics.models import FamilyMember, ReferenceFamily
 from homecoming.app.identification import report_evidence as ev
@@ -337,25 +338,6 @@ def propose(*, actor: Any, report_id: int, expected_version: int | None = None) 
     if report.kind == ReportKind.iden and report.conclusion == Conclusion.identification:
         _remains_proposed(actor, report)
     return report
-
-
-def check_credentials(user: Any, *, password: str, otp_token: str = "") -> None:
-    """Signing asks again for the password, and the authenticator's code when the user has one."""
-    if user is None or not user.check_password(password or ""):
-        raise PermissionDenied(
-            "the password is not correct; signing needs your password again",
-            field="password",
-            value=None,
-            hint="type your own password",
-        )
-    device = confirmed_device(user)
-    if device is not None and not (otp_token and device.verify_token(otp_token.strip())):
-        raise PermissionDenied(
-            "the authenticator code is not correct; signing needs a current code",
-            field="otp_token",
-            value=None,
-            hint="type the 6-digit code your authenticator shows now",
-        )
 
 
 @transaction.atomic

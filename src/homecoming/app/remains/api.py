@@ -341,3 +341,9 @@ def effect_out(e: PersonalEffect) -> dict[str, Any]:
 def get_effect(request: HttpRequest, effect_id: int) -> dict[str, Any]:
     require(request, "effects")
     return effect_out(_get(PersonalEffect, effect_id, "effect"))
+
+
+# the handover to the family has its own module (its endpoints are mounted on this router)
+from homecoming.app.remains import api_handover  # noqa: E402
+
+router.add_router("", api_handover.router)

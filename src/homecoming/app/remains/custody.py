@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from homecoming.app.audit import services as audit
 from homecoming.app.remains.models import CustodyEvent, PersonalEffect, RemainsUnit, Sample
+from homecoming.app.remains.models_handover import HandoverItem
 from homecoming.domain.custody import (
     CustodyEntry,
     CustodyProblem,
@@ -252,6 +253,7 @@ def record_event(
             )
     if problems:
         raise ValidationError.from_problems(problems, "the custody event")
+    refuse_closed(obj)
     _check_accession(clean)
     type(obj).objects.select_for_update().filter(pk=obj.pk).first()  # one writer per object
     found = entries(events_of(obj))
@@ -278,6 +280,23 @@ def record_event(
         reason=reason,
     )
     return event
+
+
+def refuse_closed(obj: Custodied) -> None:
+    """A unit or effect handed over to the family has a closed chain: no event may follow (or correct) the
+    last one."""
+    if isinstance(obj, Sample):
+        return
+    item = HandoverItem.objects.filter(**{kind_of(obj): obj}).select_related("handover").first()
+    if item is not None:
+        h = item.handover
+        raise CustodyError(
+            f"the custody chain of {obj.reference} is closed: it was handed over to the family in "
+            f"{h.reference} on {h.handed_at:%Y-%m-%d}",
+            field="custody",
+            value=obj.reference,
+            hint="nothing can be recorded after a handover to the family",
+        )
 
 
 def intake_event(

@@ -289,3 +289,6 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.from_custodian} → {self.to_custodian}"
+
+
+from homecoming.app.remains.models_handover import *  # noqa: E402, F403

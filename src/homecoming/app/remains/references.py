@@ -1,9 +1,10 @@
 """Check-digited reference numbers of remains, samples, effects and intake batches.
 
 ``PP-YYYY-NNNNNN-CC``: a two-letter prefix (RU remains unit, SM sample, PE personal effect, IB intake
-batch), the year of registration, a six-digit serial per prefix and year, and two ISO 7064 MOD 97-10
-check digits over everything before them (``homecoming.domain.checkdigit``). Any single wrong
-character and any swap of two adjacent characters is detected. See docs/formats/reference-numbers.md.
+batch, FH handover to the family), the year of registration, a six-digit serial per prefix and year,
+and two ISO 7064 MOD 97-10 check digits over everything before them (``homecoming.domain.checkdigit``).
+Any single wrong character and any swap of two adjacent characters is detected.
+See docs/formats/reference-numbers.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from homecoming.app.registry.services import allocate
 from homecoming.domain.checkdigit import add_check, verify_check
 from homecoming.errors import Problem, ValidationError
 
-PREFIXES = {"RU": "remains unit", "SM": "sample", "PE": "personal effect", "IB": "intake batch"}
-PATTERN = re.compile(r"(RU|SM|PE|IB)-(\d{4})-(\d{6})-(\d{2})")
+PREFIXES = {
+    "RU": "remains unit",
+    "SM": "sample",
+    "PE": "personal effect",
+    "IB": "intake batch",
+    "FH": "handover to the family",
+}
+PATTERN = re.compile(r"(RU|SM|PE|IB|FH)-(\d{4})-(\d{6})-(\d{2})")
 
 
 def format_reference(prefix: str, year: int, number: int) -> str:

@@ -3,6 +3,11 @@
 Examination details are health-like data: ``remains.view_examination_details`` only for forensic
 examiners, identification reviewers and auditors (and every view of them is audited). Others see
 that an examination exists, by whom and when — not what it found.
+
+Handovers to the family (``familyhandover``): the family liaison performs them (``add_familyhandover``,
+signed with their password) and reads them; the roles that follow the custody of remains (forensic
+examiner, exchange coordinator) and the auditor read them. The liaison sees the unit's references and the
+inventory of its effects on the handover pages only, not the remains pages.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ _WRITE = [
     if not (verb == "change" and m in ("unittransition", "unitlink", "custodyevent"))
 ]
 _DETAILS = "remains.view_examination_details"
+_HANDOVER = "remains.view_familyhandover"
 
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.forensic_examiner: _VIEW + _WRITE + [_DETAILS],
+    Role.forensic_examiner: _VIEW + _WRITE + [_DETAILS, _HANDOVER],
     Role.dna_analyst: [
         "remains.view_sample",
         "remains.view_custodyevent",
@@ -45,11 +51,13 @@ PERMISSIONS: dict[Role, list[str]] = {
         "remains.view_unitlink",
         "remains.view_custodyevent",
     ],
-    Role.auditor: _VIEW + [_DETAILS],
+    Role.auditor: _VIEW + [_DETAILS, _HANDOVER],
     Role.identification_reviewer: _VIEW + [_DETAILS],
     Role.exchange_coordinator: [
         "remains.view_intakebatch",
         "remains.view_remainsunit",
         "remains.view_custodyevent",
+        _HANDOVER,
     ],
+    Role.family_liaison: [_HANDOVER, "remains.add_familyhandover"],
 }

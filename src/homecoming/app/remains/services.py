@@ -19,6 +19,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
 from homecoming.app.remains import custody
 from homecoming.app.remains.models import IntakeBatch, RemainsUnit, UnitLink, UnitTransition
+from homecoming.app.remains.models_handover import HandoverItem
 from homecoming.app.remains.references import check_reference, new_references
 from homecoming.domain import remains_states
 from homecoming.domain.coordinates import coordinate_problems
@@ -298,7 +299,8 @@ def _lock(unit_id: int, expected_version: int | None) -> RemainsUnit:
 
 
 def unit_evidence(unit: RemainsUnit) -> frozenset[str]:
-    """What the unit has of the evidence its states name: examination, sample, profile."""
+    """What the unit has of the evidence its states name: examination, sample, profile, handover (to the
+    family)."""
     have = set()
     if unit.examinations.exists():
         have.add("examination")
@@ -308,6 +310,8 @@ def unit_evidence(unit: RemainsUnit) -> frozenset[str]:
         # the reverse relation of genetics.Profile.sample (remains does not import genetics)
         if samples.filter(profiles__kind="post_mortem", profiles__excluded_reason="").exists():
             have.add("profile")
+    if HandoverItem.objects.filter(unit=unit).exists():
+        have.add("handover")
     return frozenset(have)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.remains import unit_views, views
+from homecoming.app.remains import handover_views, unit_views, views
 
 app_name = "remains"
 urlpatterns = [
@@ -33,5 +33,18 @@ urlpatterns = [
     path("samples/<int:sample_id>/", unit_views.sample_detail, name="sample"),
     path("effects/<int:effect_id>/", unit_views.effect_detail, name="effect"),
     path("effect-photos/<int:photo_id>/", unit_views.effect_photo, name="effect_photo"),
+    path("family-handovers/", handover_views.handover_list, name="family_handovers"),
+    path("family-handovers/<int:handover_id>/", handover_views.handover_detail, name="family_handover"),
+    path(
+        "family-handovers/<int:handover_id>/print/",
+        handover_views.handover_print,
+        name="family_handover_print",
+    ),
+    path(
+        "family-handovers/<int:handover_id>/handover.pdf",
+        handover_views.handover_pdf,
+        name="family_handover_pdf",
+    ),
+    path("units/<int:unit_id>/family-handover/", handover_views.handover_new, name="family_handover_new"),
     path("<str:kind>/<int:pk>/custody/", unit_views.object_custody, name="object_custody"),
 ]
