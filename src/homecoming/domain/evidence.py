@@ -57,6 +57,21 @@ DEFAULT_FOUND_AFTER_FRACTION = 0.5
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), for great-circle distances."""
 
+EXPLANATION_CODES: tuple[str, ...] = (
+    "sex.not_assessed.body",
+    "sex.not_assessed.person",
+    "sex.not_assessed.both",
+    "sex.match",
+    "sex.mismatch",
+    "age.not_assessed",
+    "age.inside",
+    "age.outside",
+    "age.partly",
+    "place_date.not_assessed",
+    "place_date",
+)
+"""Every :attr:`Factor.code`: the sentences a factor's explanation can be (``params`` fills them in)."""
+
 DAYS_PER_YEAR = Fraction(146097, 400)
 """The mean Gregorian year, 365.2425 days: ages are measured in these years."""
 
@@ -74,6 +89,12 @@ class Factor:
     """The values compared, as plain strings (ISO dates, sexes, ranges, coordinates)."""
     explanation: str
     """One plain English sentence: what was compared, what came out."""
+    code: str = ""
+    """Which sentence :attr:`explanation` is (e.g. ``sex.match``, ``age.inside``), so that a reader can
+    say it in another language from :attr:`params`; see :data:`EXPLANATION_CODES`."""
+    params: dict[str, str] = field(default_factory=dict)
+    """The values the sentence names, as the sentence writes them (numbers already formatted; sexes,
+    missing data and directions as plain codes)."""
 
     @property
     def assessed(self) -> bool:
@@ -94,6 +115,8 @@ class Factor:
                 "parameters": self.parameters,
                 "inputs": self.inputs,
                 "explanation": self.explanation,
+                "code": self.code,
+                "params": self.params,
             }
         )
         return out
@@ -123,6 +146,8 @@ class Factor:
         _raise(problems)
         parameters = {str(k): v for k, v in maps["parameters"].items()}  # type: ignore[union-attr]
         inputs = {str(k): str(v) for k, v in maps["inputs"].items()}  # type: ignore[union-attr]
+        code = data.get("code", "")  # stored before codes existed: none
+        params = data.get("params") or {}
         return cls(
             name,  # type: ignore[arg-type]
             None if lr is None else float(lr),
@@ -130,6 +155,8 @@ class Factor:
             parameters,
             inputs,
             texts["explanation"],  # type: ignore[arg-type]
+            code if isinstance(code, str) else "",
+            {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
         )
 
 
@@ -324,6 +351,7 @@ def sex_factor(
         missing = "the examination's sex" if body == "unknown" else "the person's sex"
         if body == person:
             missing = "both sexes"
+        which = "both" if body == person else "body" if body == "unknown" else "person"
         return Factor(
             "sex",
             None,
@@ -331,6 +359,8 @@ def sex_factor(
             parameters,
             inputs,
             f"Not assessed: {missing} {'are' if body == person else 'is'} unknown, so sex counts as 1.",
+            f"sex.not_assessed.{which}",
+            {},
         )
     share = {"male": Fraction(male_fraction), "female": 1 - Fraction(male_fraction)}
     match = body == person
@@ -346,7 +376,10 @@ def sex_factor(
             f"The body was examined as {body} but the person is {person}: a mismatch, "
             f"LR = {_fmt(e)} / {_fmt(share[body])} = {_fmt(lr)}."
         )
-    return Factor("sex", float(lr), model, parameters, inputs, text)
+    params = {"body": body, "person": person, "error": _fmt(e), "share": _fmt(share[body]), "lr": _fmt(lr)}
+    return Factor(
+        "sex", float(lr), model, parameters, inputs, text, "sex.match" if match else "sex.mismatch", params
+    )
 
 
 # -- age -------------------------------------------------------------------------------------------
@@ -483,11 +516,11 @@ def age_factor(
     }
     model = "mispitools age: error rate e, window of the estimate, other bodies' ages uniform"
     missing = [
-        what
-        for what, value in (
-            ("the examination's age range", None if age_low is None or age_high is None else 1),
-            ("the person's birth date", birth),
-            ("the date of death or recovery", death_or_recovery),
+        (code, what)
+        for code, what, value in (
+            ("range", "the examination's age range", None if age_low is None or age_high is None else 1),
+            ("birth", "the person's birth date", birth),
+            ("date", "the date of death or recovery", death_or_recovery),
         )
         if value is None
     ]
@@ -498,8 +531,10 @@ def age_factor(
             model,
             parameters,
             inputs,
-            f"Not assessed: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} unknown, "
-            "so age counts as 1.",
+            f"Not assessed: {' and '.join(w for _c, w in missing)} {'is' if len(missing) == 1 else 'are'} "
+            "unknown, so age counts as 1.",
+            "age.not_assessed",
+            {"missing": ",".join(c for c, _w in missing)},
         )
     assert (
         age_low is not None and age_high is not None and birth is not None and death_or_recovery is not None
@@ -553,7 +588,25 @@ def age_factor(
             f"LR = {_fmt(f)} × {_fmt(lr_in)} + {_fmt(1 - f)} × {_fmt(lr_out)} = {_fmt(lr)}."
         )
     text = f"The person was {ages} years on {inputs['death_or_recovery']}, {verdict}"
-    return Factor("age", float(lr), model, parameters, inputs, text)
+    params = {
+        "youngest": _fmt(youngest),
+        "oldest": _fmt(oldest),
+        "on": inputs["death_or_recovery"],
+        "low": _fmt(low),
+        "high": _fmt(high),
+        "widened": "1" if widened else "",
+        "dates": "birth_death" if d_span[0] != d_span[1] else "birth",
+        "error": _fmt(error),
+        "share": _fmt(share),
+        "percent": _fmt(f * 100),
+        "f": _fmt(f),
+        "lr_in": _fmt(lr_in),
+        "rest": _fmt(1 - f),
+        "lr_out": _fmt(lr_out),
+        "lr": _fmt(lr),
+    }
+    code = "age.inside" if f == 1 else "age.outside" if f == 0 else "age.partly"
+    return Factor("age", float(lr), model, parameters, inputs, text, code, params)
 
 
 def _opt(x: float | None) -> str:
@@ -670,6 +723,7 @@ def place_date_factor(
     }
     model = "mispitools region model on distance (disc of radius r) and on date order"
     sentences: list[str] = []
+    params: dict[str, str] = {"place": "", "date": ""}
     lr = Fraction(1)
     assessed = False
     if found is not None and seen is not None:
@@ -684,6 +738,7 @@ def place_date_factor(
             f"found {km:.1f} km from where the person was last seen, {where} {_fmt(radius_km)} km "
             f"(LR {_fmt(part)})"
         )
+        params.update(place=where, km=f"{km:.1f}", radius=_fmt(radius_km), place_lr=_fmt(part))
     else:
         sentences.append("place not compared (a place is missing)")
     if found_on is not None and last_seen_on is not None:
@@ -693,6 +748,7 @@ def place_date_factor(
         assessed = True
         when = "on or after" if compatible else "before"
         sentences.append(f"found {when} the day the person was last seen (LR {_fmt(part)})")
+        params.update(date="after" if compatible else "before", date_lr=_fmt(part))
     else:
         sentences.append("date not compared (a date is missing)")
     if not assessed:
@@ -703,9 +759,12 @@ def place_date_factor(
             parameters,
             inputs,
             "Not assessed: the places and the dates are incomplete, so place and date count as 1.",
+            "place_date.not_assessed",
+            {},
         )
     text = f"Place and date: {sentences[0]}; {sentences[1]}; together LR = {_fmt(lr)}."
-    return Factor("place_date", float(lr), model, parameters, inputs, text)
+    params["lr"] = _fmt(lr)
+    return Factor("place_date", float(lr), model, parameters, inputs, text, "place_date", params)
 
 
 # -- posterior -------------------------------------------------------------------------------------
@@ -791,6 +850,7 @@ __all__ = [
     "DEFAULT_POPULATION_AGES",
     "DEFAULT_RADIUS_KM",
     "DEFAULT_THEATRE_KM2",
+    "EXPLANATION_CODES",
     "FACTOR_NAMES",
     "Factor",
     "FactorName",

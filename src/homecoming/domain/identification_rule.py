@@ -63,6 +63,10 @@ class RuleResult:
     close_typed: tuple[str, ...]
     multi_method: tuple[str, ...]
     explanation: str
+    params: dict[str, str] = field(default_factory=dict)
+    """The numbers the explanation names (``close``, ``relatives_needed``, ``methods_needed``, ``codes``,
+    ``who``: ``close`` or ``any``), so a reader can say it in another language (the sentence is chosen by
+    ``met`` and ``route``)."""
 
 
 def check(relatives: Sequence[TypedRelative], /, *, params: RuleParameters | None = None) -> RuleResult:
@@ -72,6 +76,12 @@ def check(relatives: Sequence[TypedRelative], /, *, params: RuleParameters | Non
     close = tuple(sorted({r.code for r in typed if r.relation in p.close}))
     pool = [r for r in typed if r.relation in p.close] if p.one_must_be_close else typed
     multi = tuple(sorted({r.code for r in pool if len(r.methods) >= p.methods_needed}))
+    said = {
+        "close": str(len(close)),
+        "relatives_needed": str(p.relatives_needed),
+        "methods_needed": str(p.methods_needed),
+        "who": "close" if p.one_must_be_close else "any",
+    }
     if len(close) >= p.relatives_needed:
         return RuleResult(
             True,
@@ -79,6 +89,7 @@ def check(relatives: Sequence[TypedRelative], /, *, params: RuleParameters | Non
             close,
             multi,
             f"{len(close)} close relatives typed ({', '.join(close)}); {p.relatives_needed} needed",
+            {**said, "codes": ", ".join(close)},
         )
     if multi:
         return RuleResult(
@@ -87,6 +98,7 @@ def check(relatives: Sequence[TypedRelative], /, *, params: RuleParameters | Non
             close,
             multi,
             f"{multi[0]} typed with {p.methods_needed} or more methods",
+            {**said, "codes": multi[0]},
         )
     who = "close relative" if p.one_must_be_close else "relative"
     return RuleResult(
@@ -96,4 +108,5 @@ def check(relatives: Sequence[TypedRelative], /, *, params: RuleParameters | Non
         multi,
         f"{len(close)} close relative(s) typed, {p.relatives_needed} needed; no {who} typed with "
         f"{p.methods_needed} methods",
+        said,
     )

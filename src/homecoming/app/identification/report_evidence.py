@@ -262,6 +262,7 @@ def compute_iden(
             "met": rule.met,
             "route": rule.route,
             "explanation": rule.explanation,
+            "params": dict(rule.params),
             "close_typed": list(rule.close_typed),
             "multi_method": list(rule.multi_method),
         },
