@@ -80,6 +80,8 @@ CANDIDATES = "identification.view_screeningcandidate"
 CONCLUSIONS = "identification.view_bodyconclusion"
 REPORTS = "identification.view_comparisonreport"
 NOTIFY = "identification.view_familynotification"
+NOTIFY_CONTACTS = "identification.view_notificationcontact"
+INFORMED = "Informed-Bergamot-13"  # the family member told of the death (family contact data)
 # tracing requests from the family portal: the sought person, and the family's contacts
 TR_VIEW = "tracing.view_tracingrequest"
 TR_CONTACTS = "tracing.view_requestcontacts"
@@ -111,6 +113,7 @@ NEEDS: dict[str, set[str]] = {
     ALLELE_WRITTEN: {PROFILES, GENOTYPES},
     RELATIVE_NAME: {FAMILIES},
     CONSENT_NOTE: {FAMILIES, CONSENT},
+    INFORMED: {NOTIFY_CONTACTS},
     TR_GIVEN: {TR_VIEW},
     TR_CIRC: {TR_VIEW},
     TR_PHONE: {TR_VIEW, TR_CONTACTS},
@@ -411,6 +414,19 @@ ENDPOINTS = [
         api=True,
     ),
     Endpoint(
+        "notification page (contacts)",
+        lambda s: f"/identification/notify/{s['notification'].pk}/",
+        {NOTIFY, NOTIFY_CONTACTS},
+        _shows(NAME, "REPORT_REF", INFORMED),
+    ),
+    Endpoint(
+        "GET notification (contacts)",
+        lambda s: f"/identification/notifications/{s['notification'].pk}",
+        {NOTIFY_CONTACTS},
+        _shows(NAME, "REPORT_REF", INFORMED),
+        api=True,
+    ),
+    Endpoint(
         "GET families to notify",
         lambda s: "/identification/notifications",
         {NOTIFY},
@@ -533,6 +549,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "family": family,
         "report": report,
         "REPORT_REF": report.reference,
+        "notification": report.notification,
     }
 
 
@@ -608,7 +625,21 @@ def _seed_report(person: Any, unit: Any, family: Any) -> Any:
     ReportEvidence.objects.create(
         report=report, number=1, lr="1e9", log10_lr="9.0", posterior="1.0", data=data
     )
-    FamilyNotification.objects.create(report=report, family=family, person=person)
+    notification = FamilyNotification.objects.create(report=report, family=family, person=person)
+    from django.contrib.auth import get_user_model
+
+    from homecoming.app.identification.models_notifications import NotificationContact
+
+    NotificationContact.objects.create(
+        notification=notification,
+        number=1,
+        purpose="notification",
+        method="other",
+        at=timezone.now(),
+        informed_name=INFORMED,
+        informed_relation="sister",
+        recorded_by=get_user_model().objects.get(username="seed-liaison"),
+    )
     return report
 
 
