@@ -18,11 +18,16 @@ built-in Norwegian table without one); a marker whose allele the table lacks is 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
+
+from django.db import connection
+from django.db.models import JSONField
+from django.db.models.expressions import RawSQL
 
 from homecoming.app.genetics.family_power import table_marker
 from homecoming.app.genetics.family_records import family_ids_in_scope
@@ -35,7 +40,6 @@ from homecoming.kinship.model.markers import Genotype
 from homecoming.kinship.model.markers import Profile as KinProfile
 from homecoming.kinship.model.pedigree import Pedigree
 from homecoming.kinship.screen import ReferenceFamily as KinFamily
-from homecoming.provenance import digest
 
 STR = "autosomal_str"
 
@@ -248,11 +252,37 @@ def scope_targets(scope: str, names: MarkerNames) -> list[Target]:
         if not refs:
             continue
         ref = in_scope[family]
-        source = digest([ref, [list(m) for m in live], [list(r) for r in refs]])
+        members_t = tuple(live)
         for m in live:
             if m[2] == "missing":
                 sex = 1 if m[3] == "male" else 2 if m[3] == "female" else 0
-                out.append(Target(family, ref, m[0], m[1], sex, tuple(live), refs, digest([source, m[1]])))
+                out.append(
+                    Target(family, ref, m[0], m[1], sex, members_t, refs, _source(ref, m[1], live, refs))
+                )
+    return out
+
+
+def _source(ref: str, missing: str, live: Sequence[tuple[Any, ...]], refs: Sequence[tuple[int, int]]) -> str:
+    """SHA-256 of the family as the database holds it (``repr`` of ints, strings and None: one text for
+    one value), 100,000 times in a screen: the canonical JSON of :func:`homecoming.provenance.digest` is
+    ten times slower here. Profiles are never edited in place (a new profile is a new row), so a profile's
+    id stands for its alleles."""
+    return hashlib.sha256(repr(("family-v1", ref, missing, tuple(live), tuple(refs))).encode()).hexdigest()
+
+
+def _loci(pks: Sequence[int]) -> dict[int, Any]:
+    """Profile id -> its loci (``locus`` and ``used`` of each; only those, computed by PostgreSQL there)."""
+    out: dict[int, Any] = {}
+    if connection.vendor == "postgresql":
+        pairs = (
+            "(SELECT jsonb_agg(jsonb_build_array(e->'locus', e->'used')) FROM jsonb_array_elements(loci) e)"
+        )
+        rows = Profile.objects.filter(pk__in=pks).annotate(pairs=RawSQL(pairs, (), output_field=JSONField()))
+        for pk, got in rows.values_list("pk", "pairs"):
+            out[pk] = [{"locus": n, "used": u} for n, u in got or ()]
+        return out
+    for lo in range(0, len(pks), 500):  # SQLite's limit on parameters
+        out.update(Profile.objects.filter(pk__in=pks[lo : lo + 500]).values_list("pk", "loci"))
     return out
 
 
@@ -260,10 +290,7 @@ def load_targets(targets: Sequence[Target], names: MarkerNames, markers: Sequenc
     """Read the profiles of ``targets`` not loaded yet (a few queries for all) and build each family's
     pedigree; a profile keeps only ``markers`` (all of the table's when None)."""
     todo = [t for t in targets if t._kin is None]
-    wanted = sorted({pk for t in todo for _m, pk in t.typed})
-    loci: dict[int, Any] = {}
-    for lo in range(0, len(wanted), 500):
-        loci.update(Profile.objects.filter(pk__in=wanted[lo : lo + 500]).values_list("pk", "loci"))
+    loci = _loci(sorted({pk for t in todo for _m, pk in t.typed}))
     keep = None if markers is None else set(markers)
     built: dict[int, tuple[Pedigree, tuple[KinProfile, ...]]] = {}
     for t in todo:

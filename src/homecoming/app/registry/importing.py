@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homecoming.app.audit import imported
 from homecoming.app.audit import services as audit
+from homecoming.app.bulk import Table
 from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
 from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
 from homecoming.app.registry.numbers import normalise_number
@@ -93,31 +94,6 @@ def _keys(forms: list[dict[str, str]]) -> set[str]:
             for word in form[part].replace("-", " ").split():
                 keys |= keyer(word)
     return keys
-
-
-class _Table:
-    """Rows of one table as tuples of ``fields``: COPY on PostgreSQL, one executemany elsewhere."""
-
-    def __init__(self, model: type[models.Model], fields: list[str]) -> None:
-        self.table = model._meta.db_table
-        self.fields = [model._meta.get_field(f) for f in fields]
-        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            prepared = [
-                tuple(f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True))
-                for row in rows
-            ]
-            marks = ", ".join(["%s"] * len(self.fields))
-            cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})", prepared)
 
 
 def _person_ids(count: int) -> list[int]:
@@ -243,10 +219,10 @@ def import_persons(
             "person_fields": person_fields,
             "defaults": {f.attname: f.get_default() for f in Person._meta.concrete_fields}
             | {"created_by_id": actor_id},
-            "person": _Table(Person, [f.name for f in Person._meta.concrete_fields]),
-            "name": _Table(NameForm, _NAME_FIELDS),
-            "key": _Table(NameKey, ["person", "key"]),
-            "claim": _Table(StatusAssertion, _CLAIM_FIELDS),
+            "person": Table(Person, [f.name for f in Person._meta.concrete_fields]),
+            "name": Table(NameForm, _NAME_FIELDS),
+            "key": Table(NameKey, ["person", "key"]),
+            "claim": Table(StatusAssertion, _CLAIM_FIELDS),
         }
         refs = [person_reference(n) for n in allocate("person", len(rows))]
         ids = _person_ids(len(rows))

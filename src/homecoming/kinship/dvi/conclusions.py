@@ -313,6 +313,7 @@ class _Solver:
 
     # ------------------------------------------------------------------ steps
     def nonidentifiable(self) -> None:
+        every: set[str] = set()
         for fam in self.p.families:
             gone = nonidentifiable(fam)
             no_refs = not any(_typed(p) for p in fam.references.values())
@@ -329,7 +330,9 @@ class _Solver:
                     dvir_word="Nonidentifiable",
                     comment=comment,
                 )
-            self._remove_missing(set(gone))
+            every.update(gone)
+        if every:
+            self._remove_missing(every)
 
     def exclusions(self) -> bool:
         """``dvir::findExcluded``: drop bodies and missing persons with no compatible pairing, then
