@@ -197,3 +197,31 @@ def test_notes_are_kept_and_never_reach_the_family(form_data: dict[str, str], li
     family.post(reverse("family:status"), {"code": req.code, "secret": submitted.secret})
     assert "Synthetic note" not in family.get(reverse("family:status")).content.decode()
     assert AuditRecord.objects.filter(action="create", object_type="tracing.requestnote").count() == 1
+
+
+def test_a_release_e_mails_only_that_there_is_news(form_data: dict[str, str], liaison: Any) -> None:
+    from django.core import mail
+
+    req = _russian(form_data)
+    mail.outbox.clear()
+    client = Client()
+    client.force_login(liaison)
+    client.post(reverse("tracing:release", args=[req.pk]), {"text": "Synthetic: identified, sad news."})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [form_data["enquirer_email"]]
+    assert "Есть новости по вашему запросу" in message.body and portal.grouped(req.code) in message.body
+    assert "Synthetic" not in message.body + message.subject and "/family/status/" in message.body
+    assert AuditRecord.objects.filter(action="email_sent", object_id=str(req.pk)).count() == 1
+
+
+def test_the_dashboard_shows_the_liaison_the_tracing_queue(
+    form_data: dict[str, str], liaison: Any, registrar: Any
+) -> None:
+    _russian(form_data)
+    client = Client()
+    client.force_login(liaison)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="tracing-queue"' in page and "New, not yet looked at: 1" in page
+    client.force_login(registrar)
+    assert 'id="tracing-queue"' not in client.get(reverse("dashboard")).content.decode()

@@ -32,6 +32,7 @@ from homecoming.app.registry.forms import (
 )
 from homecoming.app.registry.models import MissingCase, Person, Photo, StatusAssertion
 from homecoming.app.registry.search import Query, search_persons
+from homecoming.app.tracing import views as tracing_views
 from homecoming.domain.case_states import ALLOWED, CaseState
 from homecoming.domain.case_states import LABELS as CASE_LABELS
 from homecoming.errors import HomecomingError
@@ -67,6 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "queues": report_views.dashboard_queues(request.user),
         # the DNA analyst's batches waiting to be screened (only for who may start a screening)
         "batches_waiting": fetch(request.user, "identification.add_screeningrun", _batches_waiting),
+        # the liaison's tracing requests from families (counts only)
+        "tracing": tracing_views.dashboard_counts(request.user),
     }
     return render(request, "registry/dashboard.html", ctx)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from homecoming.app.permissions import may, require
-from homecoming.app.tracing import matching, services
+from homecoming.app.tracing import matching, portal, services
 from homecoming.app.tracing.models import Release, TracingRequest
 from homecoming.app.tracing.views import due
 
@@ -227,6 +228,7 @@ def release(request: HttpRequest, request_id: int, payload: TracingReleaseIn) ->
     released = services.release(
         actor=user, request_id=request_id, text=payload.text, expected_version=payload.expected_version
     )
+    portal.send_news(released.request, status_url=request.build_absolute_uri(reverse("family:status")))
     return Status(201, release_out(released))
 
 

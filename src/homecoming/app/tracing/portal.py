@@ -425,3 +425,33 @@ def send_code(submitted: Submitted, *, status_url: str) -> bool:
         actor=None, action="email_sent", obj=request, reason="code and secret e-mailed to the family"
     )
     return True
+
+
+def send_news(request: TracingRequest, *, status_url: str) -> bool:
+    """Tell the family by e-mail that there is news on their request — never the news itself (nothing that
+    could reveal a death goes by e-mail): only that they should open the status page with their code and
+    secret. Sent in the request's language, when an e-mail was given and the contacts are still kept."""
+    import logging
+
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    if not request.enquirer_email or request.contacts_purged_at is not None:
+        return False
+    with translation.override(request.language):
+        context = {"code": grouped(request.code), "status_url": status_url}
+        subject = _("News on your tracing request %(code)s") % {"code": grouped(request.code)}
+        body = render_to_string("tracing/family/news_email.txt", context)
+    try:
+        send_mail(subject, body, None, [request.enquirer_email])
+    except Exception as exc:  # the SMTP server's many ways to fail; the status page has the news
+        logging.getLogger(__name__).warning(
+            "tracing request %s: news e-mail not sent: %s", request.reference, exc
+        )
+        audit.record(actor=None, action="email_failed", obj=request, reason=f"news e-mail not sent: {exc}")
+        return False
+    audit.record(
+        actor=None, action="email_sent", obj=request, reason="'there is news' e-mailed to the family"
+    )
+    return True

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
-from homecoming.app.tracing import matching, services
+from homecoming.app.tracing import matching, portal, services
 from homecoming.app.tracing.forms import (
     AssignForm,
     LinkForm,
@@ -82,6 +83,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
     }
     return render(request, "tracing/queue.html", ctx)
+
+
+def dashboard_counts(user: Any) -> dict[str, int] | None:
+    """The liaison's tracing queue on the dashboard (counts only), for who may read requests; else None."""
+    if not may(user, VIEW):
+        return None
+    limit = timezone.now() - timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
+    waiting = TracingRequest.objects.filter(state__in=("received", "matched", "under_search"))
+    return {
+        "received": TracingRequest.objects.filter(state="received").count(),
+        "waiting": waiting.count(),
+        "overdue": waiting.filter(received_at__lt=limit).count(),
+        "mine": waiting.filter(assigned_to=user).count(),
+    }
 
 
 def _assignees() -> list[tuple[str, str]]:
@@ -236,12 +251,13 @@ def transition(request: HttpRequest, request_id: int) -> HttpResponse:
 @page_requires(VIEW, RELEASE)
 def release(request: HttpRequest, request_id: int) -> HttpResponse:
     def act() -> None:
-        services.release(
+        released = services.release(
             actor=request.user,
             request_id=request_id,
             text=request.POST.get("text", ""),
             expected_version=_version(request),
         )
+        portal.send_news(released.request, status_url=request.build_absolute_uri(reverse("family:status")))
 
     return _act(request, request_id, act, _("Released: the family sees this text on their status page."))
 
