@@ -26,6 +26,7 @@ from django.test import Client
 from django.utils import timezone
 
 from homecoming.app.accounts.roles import Role, all_role_permissions
+from homecoming.app.remains.models_handover import FamilyHandover
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,8 @@ REPORTS = "identification.view_comparisonreport"
 NOTIFY = "identification.view_familynotification"
 NOTIFY_CONTACTS = "identification.view_notificationcontact"
 INFORMED = "Informed-Bergamot-13"  # the family member told of the death (family contact data)
+HANDOVER = "remains.view_familyhandover"
+RECEIVER = "Receiver-Mallow-8"  # the family member who received the remains
 # tracing requests from the family portal: the sought person, and the family's contacts
 TR_VIEW = "tracing.view_tracingrequest"
 TR_CONTACTS = "tracing.view_requestcontacts"
@@ -114,6 +117,7 @@ NEEDS: dict[str, set[str]] = {
     RELATIVE_NAME: {FAMILIES},
     CONSENT_NOTE: {FAMILIES, CONSENT},
     INFORMED: {NOTIFY_CONTACTS},
+    RECEIVER: {HANDOVER},
     TR_GIVEN: {TR_VIEW},
     TR_CIRC: {TR_VIEW},
     TR_PHONE: {TR_VIEW, TR_CONTACTS},
@@ -427,6 +431,25 @@ ENDPOINTS = [
         api=True,
     ),
     Endpoint(
+        "handovers to the family page",
+        lambda s: "/remains/family-handovers/",
+        {HANDOVER},
+        _shows(NAME, RECEIVER),
+    ),
+    Endpoint(
+        "handover to the family page",
+        lambda s: f"/remains/family-handovers/{s['handover'].pk}/",
+        {HANDOVER},
+        {NAME: set(), RECEIVER: set(), "REPORT_REF": {NOTIFY}},
+    ),
+    Endpoint(
+        "GET handover to the family",
+        lambda s: f"/remains/family-handovers/{s['handover'].pk}",
+        {HANDOVER},
+        {NAME: set(), RECEIVER: set(), "REPORT_REF": {NOTIFY}},
+        api=True,
+    ),
+    Endpoint(
         "GET families to notify",
         lambda s: "/identification/notifications",
         {NOTIFY},
@@ -550,6 +573,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         "report": report,
         "REPORT_REF": report.reference,
         "notification": report.notification,
+        "handover": FamilyHandover.objects.get(),
     }
 
 
@@ -639,6 +663,20 @@ def _seed_report(person: Any, unit: Any, family: Any) -> Any:
         informed_name=INFORMED,
         informed_relation="sister",
         recorded_by=get_user_model().objects.get(username="seed-liaison"),
+    )
+    FamilyHandover.objects.create(
+        reference="FH-2026-000042-00",
+        person=person,
+        report_reference=report.reference,
+        receiver_name=RECEIVER,
+        receiver_relation="brother",
+        id_document_type="passport",
+        id_document_number="DOC-1",
+        handed_at=timezone.now(),
+        place="Morgue (synthetic)",
+        officer=get_user_model().objects.get(username="seed-liaison"),
+        officer_name="seed-liaison",
+        signature_hash="0" * 64,
     )
     return report
 

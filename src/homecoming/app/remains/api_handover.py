@@ -40,6 +40,13 @@ class HandoverIn(Schema):
     otp_token: str = Field("", description="your authenticator's code, if you have one")
 
 
+def _sees_reports(user: Any) -> bool:
+    """The identification report's reference only for the roles that see reports or families to notify."""
+    return may(user, "identification.view_comparisonreport") or may(
+        user, "identification.view_familynotification"
+    )
+
+
 def handover_out(h: FamilyHandover, user: Any) -> dict[str, Any]:
     items = list(h.items.select_related("unit", "effect").order_by("id"))
     return {
@@ -47,7 +54,7 @@ def handover_out(h: FamilyHandover, user: Any) -> dict[str, Any]:
         "reference": h.reference,
         "person": h.person.reference,
         "name": str(h.person) if may(user, "person") else None,
-        "report": h.report_reference,
+        "report": h.report_reference if _sees_reports(user) else None,
         "receiver_name": h.receiver_name,
         "receiver_relation": h.receiver_relation,
         "id_document_type": h.id_document_type,
