@@ -4,7 +4,8 @@ The server's database is seeded through the services (a missing person whose fat
 typed, a body that is their son and brother with its profile, all synthetic — tests/app/identification/
 report_world.py). The analyst drafts an IDEN report from the body's and the person's references and
 proposes it; the reviewer finds it on the dashboard, signs it with the password again; the report page
-shows it identified; the liaison's list shows the family to notify.
+shows it identified; the liaison records the notification, then hands the body and its sealed packet of
+effects over to the family (a wrong password first), and downloads the handover record.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ person = registry.create_person(actor=users["rep-registrar"], data={{"sex": "mal
 genos = w.trio()
 family = w.family(users["rep-liaison"], person, genos)
 unit = w.body(users["rep-examiner"], genos["body"], bag="BAG-BROWSER-1")
+from homecoming.app.remains import examinations
+examinations.add_effect(actor=users["rep-examiner"], unit=unit, kind="personal_item",
+                        description="wedding ring (synthetic)", packet_number="PKT-BR-1")
 print(json.dumps({{"person": person.reference, "unit": unit.reference, "family": family.reference}}))
 """
 
@@ -111,3 +115,28 @@ def test_propose_sign_and_notify(page: Any, server: Any, report_world: dict[str,
     expect(page.locator("#contact-1")).to_contain_text("Synthetic Relative")
     page.goto("/identification/notify/")
     expect(page.get_by_text("No family waits to be notified.")).to_be_visible()
+
+    # the liaison hands the body and its sealed packet over to the family, signing with the password
+    page.goto("/remains/family-handovers/")
+    row = page.locator("#ready tr", has_text=report_world["unit"])
+    with page.expect_navigation():
+        row.get_by_role("link", name="Hand over to the family").click()
+    expect(page.locator("#handover-form")).to_contain_text("wedding ring (synthetic)")
+    page.fill("#id_receiver_name", "Synthetic Receiver")
+    page.fill("#id_receiver_relation", "mother")
+    page.select_option("#id_id_document_type", "passport")
+    page.fill("#id_id_document_number", "DOC-BR-1")
+    page.fill("#id_place", "Morgue (synthetic), family room")
+    page.fill("#id_password", "not my password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign the handover").click()
+    expect(page.get_by_text("the password is not correct")).to_be_visible()
+    page.fill("#id_password", server.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign the handover").click()
+    expect(page.locator("#handover-receiver")).to_contain_text("Synthetic Receiver (mother)")
+    expect(page.locator("#handover-units")).to_contain_text(report_world["unit"])
+    expect(page.get_by_text("wedding ring (synthetic)")).to_be_visible()
+    href = page.get_by_role("link", name="PDF (English)").get_attribute("href")
+    pdf = page.request.get(href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
