@@ -275,6 +275,10 @@ def build_demo(
     if families is None:
         families = DEMO_FAMILIES if persons >= 1000 else persons
     dna = build_genetics(users, families=families, seed=seed)
+    from homecoming.app.demo_tracing import build_tracing
+
+    # the families' tracing requests (issue 13): 300 for a demo of 300 persons or more
+    build_tracing(users, count=300 if persons >= 300 else max(6, persons), seed=seed)
     if lab_files is not None and dna.pending:
         from homecoming.app.demo_lab_files import write_lab_files
 

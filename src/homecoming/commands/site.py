@@ -204,6 +204,16 @@ def demo_command(
         f"(or reviewer, senior, auditor, liaison, coordinator, examiner, analyst, admin) with password "
         f"[bold]{DEMO_PASSWORD}[/]\n"
     )
+    from homecoming.app.demo_tracing import DEMO_PAIRS
+
+    support.out.print(
+        f"[bold]Families: http://{host}:{port}/family/[/]  (no account; Ukrainian, Russian, English)"
+    )
+    for lang, code, secret in DEMO_PAIRS:
+        support.out.print(
+            f"  a {lang} request to try the status page: code [bold]{code}[/], secret [bold]{secret}[/]"
+        )
+    support.out.print("")
     if totp_off:
         support.out.print(
             "demo only: no authenticator code is asked for; a real server asks one of every role that sees "

@@ -134,6 +134,12 @@ def test_bad_input_is_named_with_value_and_fix(
     assert not TracingRequest.objects.exists() and not AuditRecord.objects.exists()
 
 
+def test_names_with_apostrophes_and_in_any_one_script_are_accepted(form_data: dict[str, str]) -> None:
+    for given, family in (("Вʼячеслав", "Мірошниченко"), ("В'ячеслав", "Д’Аньєло"), ("Seán", "O'Brien")):
+        portal.submit(data={**form_data, "given_name": given, "family_name": family, "patronymic": ""})
+    assert TracingRequest.objects.count() == 3
+
+
 def test_a_request_with_no_way_to_reach_the_family_is_refused(form_data: dict[str, str]) -> None:
     data = {**form_data, "enquirer_phone": "", "enquirer_email": ""}
     html = _problems(_client("ru").post(reverse("family:request"), data).content.decode())

@@ -129,7 +129,8 @@ def _name_problems(clean: dict[str, str]) -> list[Problem]:
         value = clean[name]
         if not value:
             continue
-        if detect_script(value) == "mixed":
+        # apostrophes (Ukrainian ʼ is a "modifier letter") belong to every script
+        if detect_script(re.sub(r"['’ʼ`]", "", value)) == "mixed":
             problems.append(
                 Problem(
                     name,
@@ -307,15 +308,23 @@ class Submitted:
 
 @transaction.atomic
 def submit(
-    *, data: Mapping[str, Any], photos: Sequence[Any] = (), language: str = "uk", today: date | None = None
+    *,
+    data: Mapping[str, Any],
+    photos: Sequence[Any] = (),
+    language: str = "uk",
+    today: date | None = None,
+    usable_secret: bool = True,
 ) -> Submitted:
-    """Store a family's tracing request (no user: the family has no account); its code and secret."""
+    """Store a family's tracing request (no user: the family has no account); its code and secret.
+
+    ``usable_secret=False`` (the demo's bulk requests only) stores an unusable hash instead of hashing
+    the secret: no pair opens the request, and no password hashing is spent on it."""
     clean, kept = check(data, photos, today=today)
     secret = _random(SECRET_LENGTH)
     request = TracingRequest(
         **clean,
         code=_new_code(),
-        secret_hash=make_password(secret),
+        secret_hash=make_password(secret if usable_secret else None),
         language=language if language in LANGUAGES else "uk",
         reference=f"TR-{allocate('tracing_request')[0]:07d}",
     )

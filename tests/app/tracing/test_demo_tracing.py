@@ -1,0 +1,32 @@
+"""The demo's tracing requests: three languages, some about demo persons, three pairs that open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from homecoming.app.demo import _users
+from homecoming.app.demo_tracing import build_tracing
+from homecoming.app.registry import services as registry
+from homecoming.app.tracing import portal
+from homecoming.app.tracing.models import TracingRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_requests(registrar: Any) -> None:
+    for n in range(20):
+        registry.create_person(
+            actor=registrar,
+            data={"sex": "male", "birth_date": f"19{70 + n}-0{1 + n % 9}-1{n % 9}"},
+            names=[{"family_name": f"Демченко{'ов' * (n % 3)}", "given_name": "Тарас"}],
+        )
+    built = build_tracing(_users(), count=60, seed=3)
+    assert TracingRequest.objects.count() == 60 and built.about_known_persons > 5
+    assert {lang for lang, _, _ in built.pairs} == {"uk", "ru", "en"}
+    assert set(TracingRequest.objects.values_list("language", flat=True)) == {"uk", "ru", "en"}
+    for _lang, code, secret in built.pairs:
+        assert portal.find(code, secret) is not None
+    assert TracingRequest.objects.filter(person__isnull=False).exists()
+    assert TracingRequest.objects.filter(state="answered").exists()
