@@ -104,3 +104,24 @@ def test_other_roles_neither_start_nor_read(make_user: Any, api: Any, world: Any
         .status_code
         == 403
     )
+
+
+def test_the_results_page_in_ukrainian_says_rules_and_methods_in_ukrainian(make_user: Any, world: Any) -> None:
+    """The rule behind each conclusion and the joint identification's method are stored in English
+    (``kinship.dvi``); a Ukrainian page says them in Ukrainian, an English one keeps the stored sentence."""
+    from homecoming.app.identification.models_screening import BodyConclusion
+
+    analyst = make_user("dna_analyst")
+    run = screening.start_run(actor=analyst, batch=world.batch)
+    screening_pipeline.execute(run.pk)
+    rules = list(BodyConclusion.objects.filter(run=run).values_list("rule", flat=True))
+    assert any(r.startswith("undisputed:") for r in rules)
+    c = _client(analyst)
+    english = c.get(f"/identification/batches/{world.batch.pk}/?run={run.pk}").content.decode()
+    assert all(r.replace(">", "&gt;") in english for r in rules)
+    c.cookies["django_language"] = "uk"
+    page = c.get(f"/identification/batches/{world.batch.pk}/?run={run.pk}").content.decode()
+    assert "безспірний: LR досягає порогу" in page and "точний перебір" in page
+    for r in rules:
+        assert r.replace(">", "&gt;") not in page and r.split(":")[0] + ":" not in page
+    assert "exact enumeration" not in page

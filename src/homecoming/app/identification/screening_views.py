@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from homecoming.app.identification.models_screening import RunStatus, ScreeningR
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.remains.models import IntakeBatch
 from homecoming.errors import HomecomingError
+from homecoming.kinship.dvi.identification import APPROXIMATE, EXACT
 
 CONCLUSION_LABELS = {
     "identified": _lazy("identified (undisputed)"),
@@ -31,6 +34,51 @@ CONCLUSION_LABELS = {
     "no_match": _lazy("no match"),
     "excluded": _lazy("excluded"),
 }
+
+# the rule that gave a conclusion, by the first words of the rule stored (kinship.dvi.conclusions: the
+# English sentence with its numbers stays in the API and, in English, in the page)
+RULE_TEXTS = {
+    "undisputed:": _lazy("undisputed: the LR reaches the threshold and the threshold times every alternative"),
+    "joint:": _lazy("match in the joint table of the family (generalised LR at or above the threshold)"),
+    "probable:": _lazy("probable: the only LR above the second threshold, not enough for an identification"),
+    "disputed:": _lazy("disputed: several LRs above the second threshold"),
+    "inconclusive:": _lazy("inconclusive: the best LR is at least 1 but not high enough"),
+    "no match:": _lazy("no match: every LR is below 1"),
+    "excluded:": _lazy("excluded: every candidate pairing has too many markers inconsistent without mutation"),
+    "symmetric match:": _lazy("symmetric match: the DNA cannot tell which of two missing persons this is"),
+    "nonidentifiable:": _lazy("not identifiable: the missing person is not related to any typed reference"),
+    "joint analysis skipped:": _lazy("the family's joint analysis was skipped (too many assignments)"),
+    "no missing person in scope": _lazy("no missing person in scope is a candidate (LR above 1)"),
+}
+METHOD_LABELS = {
+    EXACT: _lazy("exact enumeration"),
+    APPROXIMATE: _lazy("approximate: the most likely assignment by bipartite matching"),
+}
+
+
+def rule_text(rule: str) -> str:
+    """The rule of a conclusion in the reader's language (the stored English sentence in English)."""
+    if get_language() == "en":
+        return rule
+    for prefix, text in RULE_TEXTS.items():
+        if rule.startswith(prefix):
+            return str(text)
+    return rule
+
+
+def component_note(component: dict[str, Any]) -> str:
+    """Why a component was not enumerated, in the reader's language."""
+    if not component.get("note"):
+        return ""
+    several = "several missing persons" in component["note"]
+    return _(
+        "%(n)s assignments exceed the limit: the most likely assignment is given, without posteriors; %(what)s"
+    ) % {
+        "n": formats.number_format(component.get("assignments") or 0, force_grouping=True),
+        "what": _("families with several missing persons: their joint dependence is ignored")
+        if several
+        else _("every family has one missing person: this is the exact maximum"),
+    }
 
 
 class RunForm(forms.Form):
@@ -62,8 +110,14 @@ def _detail_context(request: HttpRequest, batch: IntakeBatch, form: RunForm | No
     bodies = screening.results(run) if run is not None and run.status == RunStatus.done else []
     for b in bodies:
         b["label"] = CONCLUSION_LABELS.get(b["conclusion"], b["conclusion"])
+        b["rule_text"] = rule_text(b["rule"])
         for c in b["candidates"]:
             c["factors"] = c["evidence"].get("factors", [])
+    components = []
+    if run is not None and run.status == RunStatus.done:
+        for comp in run.summary.get("components", []):
+            label = METHOD_LABELS.get(comp.get("method", ""), comp.get("method", ""))
+            components.append({**comp, "method_label": label, "note_text": component_note(comp)})
     can_start = may(request.user, "identification.add_screeningrun")
     return {
         "batch": batch,
@@ -71,6 +125,7 @@ def _detail_context(request: HttpRequest, batch: IntakeBatch, form: RunForm | No
         "run": run,
         "bodies": bodies,
         "chart": _chart(bodies),
+        "components": components,
         "form": (form or RunForm()) if can_start else None,
         "can_propose": may(request.user, "identification.propose_comparisonreport"),
     }
