@@ -106,7 +106,9 @@ def test_other_roles_neither_start_nor_read(make_user: Any, api: Any, world: Any
     )
 
 
-def test_the_results_page_in_ukrainian_says_rules_and_methods_in_ukrainian(make_user: Any, world: Any) -> None:
+def test_the_results_page_in_ukrainian_says_rules_and_methods_in_ukrainian(
+    make_user: Any, world: Any
+) -> None:
     """The rule behind each conclusion and the joint identification's method are stored in English
     (``kinship.dvi``); a Ukrainian page says them in Ukrainian, an English one keeps the stored sentence."""
     from homecoming.app.identification.models_screening import BodyConclusion

@@ -38,13 +38,17 @@ CONCLUSION_LABELS = {
 # the rule that gave a conclusion, by the first words of the rule stored (kinship.dvi.conclusions: the
 # English sentence with its numbers stays in the API and, in English, in the page)
 RULE_TEXTS = {
-    "undisputed:": _lazy("undisputed: the LR reaches the threshold and the threshold times every alternative"),
+    "undisputed:": _lazy(
+        "undisputed: the LR reaches the threshold and the threshold times every alternative"
+    ),  # noqa: E501
     "joint:": _lazy("match in the joint table of the family (generalised LR at or above the threshold)"),
     "probable:": _lazy("probable: the only LR above the second threshold, not enough for an identification"),
     "disputed:": _lazy("disputed: several LRs above the second threshold"),
     "inconclusive:": _lazy("inconclusive: the best LR is at least 1 but not high enough"),
     "no match:": _lazy("no match: every LR is below 1"),
-    "excluded:": _lazy("excluded: every candidate pairing has too many markers inconsistent without mutation"),
+    "excluded:": _lazy(
+        "excluded: every candidate pairing has too many markers inconsistent without mutation"
+    ),  # noqa: E501
     "symmetric match:": _lazy("symmetric match: the DNA cannot tell which of two missing persons this is"),
     "nonidentifiable:": _lazy("not identifiable: the missing person is not related to any typed reference"),
     "joint analysis skipped:": _lazy("the family's joint analysis was skipped (too many assignments)"),
@@ -72,7 +76,7 @@ def component_note(component: dict[str, Any]) -> str:
         return ""
     several = "several missing persons" in component["note"]
     return _(
-        "%(n)s assignments exceed the limit: the most likely assignment is given, without posteriors; %(what)s"
+        "%(n)s assignments exceed the limit: the most likely assignment is given, without posteriors; %(what)s"  # noqa: E501
     ) % {
         "n": formats.number_format(component.get("assignments") or 0, force_grouping=True),
         "what": _("families with several missing persons: their joint dependence is ignored")
