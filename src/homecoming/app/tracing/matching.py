@@ -3,7 +3,8 @@
 The sought person's names are folded into the registry's keys (``linkage.names``: case, accents,
 Ukrainian-vs-Russian romanisation, given-name equivalents such as Александр ↔ Олександр), so a request
 written in Russian, Ukrainian or Latin letters finds the person however the registry spells them. A
-person (or another request) is a candidate when it shares a key of the surname or the service number;
+person (or another request) is a candidate when it shares a key of the surname or the service number
+(with a common surname, those sharing the given name too are taken first: at most ``POOL`` are scored);
 its score adds up what agrees:
 
 =======================  =====
@@ -23,6 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.db.models import prefetch_related_objects
 
 from homecoming.app.registry.models import NameKey, Person
 from homecoming.app.tracing.models import RequestNameKey, TracingRequest
@@ -107,13 +110,15 @@ def _score(
 def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate]:
     """Registry persons that may be the sought person, best first (score, then reference)."""
     surname = _keys(req.family_name)
+    given = _keys(req.given_name, given=True)
     ids: set[int] = set()
     if surname:
-        ids |= set(
-            NameKey.objects.filter(key__in=sorted(surname))
-            .values_list("person_id", flat=True)
-            .distinct()[:POOL]
-        )
+        by_surname = NameKey.objects.filter(key__in=sorted(surname)).values_list("person_id", flat=True)
+        if given:
+            # a common surname: the persons sharing the given name too come first (the database intersects)
+            by_given = NameKey.objects.filter(key__in=sorted(given)).values_list("person_id", flat=True)
+            ids |= set(by_surname.intersection(by_given).order_by()[:POOL])
+        ids |= set(by_surname.order_by().distinct()[: POOL // 4])
     if req.service_number:
         ids |= set(Person.objects.filter(service_number=req.service_number).values_list("pk", flat=True)[:50])
     if not ids:
@@ -122,14 +127,16 @@ def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate
     for pid, key in NameKey.objects.filter(person_id__in=ids).values_list("person_id", "key"):
         keys[pid].add(key)
     found = []
-    for person in Person.objects.filter(pk__in=ids, purged=False).prefetch_related("names"):
+    for person in Person.objects.filter(pk__in=ids, purged=False):
         birth = (person.birth_from, person.birth_to) if person.birth_from and person.birth_to else None
         c = _score(req, keys[person.pk], service_number=person.service_number, birth=birth, unit=person.unit)
         if c.score > 0:
             c.person = person
             found.append(c)
     found.sort(key=lambda c: (-c.score, c.person.reference if c.person else ""))
-    return found[:limit]
+    found = found[:limit]
+    prefetch_related_objects([c.person for c in found], "names")  # the names shown, for these only
+    return found
 
 
 def request_candidates(req: TracingRequest, *, limit: int = 10) -> list[Candidate]:
