@@ -258,3 +258,17 @@ def test_stored_results_cannot_be_changed_or_deleted(analyst: Any, world: Any) -
             rows.update(**change)
         with pytest.raises(DatabaseError), transaction.atomic():
             rows.delete()
+
+
+def test_cached_rows_are_read_raw_and_as_earlier_versions_compressed_them() -> None:
+    import zlib
+
+    import numpy as np
+
+    from homecoming.app.identification.screening_tables import RAW, _pack_log, _unpack_log
+
+    row = np.array([0.0, -np.inf, 1.5e-300, -2.345678901234567, 3.0])
+    raw = _pack_log(row)
+    assert raw.startswith(RAW) and len(raw) == len(RAW) + 8 * row.size
+    assert np.array_equal(_unpack_log(raw), row)
+    assert np.array_equal(_unpack_log(zlib.compress(row.tobytes(), 1)), row)  # rows cached before

@@ -4,7 +4,8 @@ A row is cached under the digest of (the family's digest — its id, missing per
 profiles —, the reconciled loci — frequency-table alleles and frequencies, mutation models —, θ): a
 family whose pedigree or profiles changed, or a new frequency table, gives a new key and is built
 again; the others are read back. Rows are stored as float64 (the exact values the rescoring uses,
-zlib-compressed) and, with mutation models, the uint8 consistency row. The cache is written block by
+raw: compressing them saves little) and, with mutation models, the uint8 consistency row (zlib); rows
+written compressed by earlier versions are read as well. The cache is written block by
 block in its own transactions: a row is a pure function of its key, so a killed worker leaves only
 correct rows behind and the next run reuses them.
 """
@@ -56,8 +57,22 @@ def row_key(target_digest: str, loci_key: str) -> str:
     return digest([target_digest, loci_key])
 
 
+RAW = b"F64\0"  # a log-LR row stored as raw float64 (zlib saves ~12 % of it and costs ~40 s per 100,000)
+
+
 def _pack(row: np.ndarray) -> bytes:
     return zlib.compress(np.ascontiguousarray(row).tobytes(), 1)
+
+
+def _pack_log(row: np.ndarray) -> bytes:
+    return RAW + np.ascontiguousarray(row, dtype=np.float64).tobytes()
+
+
+def _unpack_log(blob: bytes) -> np.ndarray:
+    """A stored log-LR row: raw (``RAW`` first) or, as rows were written before, zlib-compressed."""
+    if blob[: len(RAW)] == RAW:
+        return np.frombuffer(blob, dtype=np.float64, offset=len(RAW))
+    return np.frombuffer(zlib.decompress(blob), dtype=np.float64)
 
 
 def cached_tables(
@@ -108,7 +123,7 @@ def cached_tables(
         )
         for key, blob, cons in rows:
             i = where[key]
-            log64[i] = np.frombuffer(zlib.decompress(bytes(blob)), dtype=np.float64)
+            log64[i] = _unpack_log(bytes(blob))
             if ok is not None:
                 if cons is None:
                     continue  # a row cached without its consistency table: build it again
@@ -206,7 +221,7 @@ def _store(
             family_digest=digests[i],
             loci_digest=lkey,
             theta=theta,
-            log_lr=_pack(rows[r]),
+            log_lr=_pack_log(rows[r]),
             consistent=None if consistent is None else _pack(consistent[r]),
         )
         for r, i in enumerate(idx)

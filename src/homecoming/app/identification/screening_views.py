@@ -40,7 +40,7 @@ CONCLUSION_LABELS = {
 RULE_TEXTS = {
     "undisputed:": _lazy(
         "undisputed: the LR reaches the threshold and the threshold times every alternative"
-    ),  # noqa: E501
+    ),
     "joint:": _lazy("match in the joint table of the family (generalised LR at or above the threshold)"),
     "probable:": _lazy("probable: the only LR above the second threshold, not enough for an identification"),
     "disputed:": _lazy("disputed: several LRs above the second threshold"),
@@ -48,7 +48,7 @@ RULE_TEXTS = {
     "no match:": _lazy("no match: every LR is below 1"),
     "excluded:": _lazy(
         "excluded: every candidate pairing has too many markers inconsistent without mutation"
-    ),  # noqa: E501
+    ),
     "symmetric match:": _lazy("symmetric match: the DNA cannot tell which of two missing persons this is"),
     "nonidentifiable:": _lazy("not identifiable: the missing person is not related to any typed reference"),
     "joint analysis skipped:": _lazy("the family's joint analysis was skipped (too many assignments)"),
