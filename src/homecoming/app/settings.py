@@ -366,26 +366,27 @@ API_RATE_LIMIT = _rate_limit()
 # pages per signed-in user (record details, searches, lists; a page's photos count too)
 PAGE_RATE_LIMIT = _rate_limit("HOMECOMING_PAGE_RATE_LIMIT", "300/60")
 
+
+def _whole(name: str, default: str, unit: str, example: str) -> int:
+    """A whole number >= 0 from the environment, or a start-up error naming the variable and the fix."""
+    value = os.environ.get(name, default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of {unit}; use e.g. {example}")
+    return number
+
+
 # The family portal (tracing): submissions per address, status look-ups per address and per request code
 TRACING_SUBMIT_RATE_LIMIT = _rate_limit("HOMECOMING_TRACING_SUBMIT_RATE_LIMIT", "10/3600")
 TRACING_STATUS_RATE_LIMIT = _rate_limit("HOMECOMING_TRACING_STATUS_RATE_LIMIT", "20/600")
-try:
-    TRACING_FIRST_ANSWER_DAYS = int(os.environ.get("HOMECOMING_TRACING_FIRST_ANSWER_DAYS", "30"))
-except ValueError:
-    raise ImproperlyConfigured(
-        f"HOMECOMING_TRACING_FIRST_ANSWER_DAYS={os.environ.get('HOMECOMING_TRACING_FIRST_ANSWER_DAYS')!r} "
-        "is not a whole number of days; use e.g. 30"
-    ) from None
+TRACING_FIRST_ANSWER_DAYS = _whole("HOMECOMING_TRACING_FIRST_ANSWER_DAYS", "30", "days", "30")
 
 # Retention (ICRC restoring-family-links code of conduct): a closed request's contacts and photos are purged
 # this many days after it closed (`homecoming tracing purge`; the audit trail keeps their keyed digest)
-try:
-    TRACING_RETENTION_DAYS = int(os.environ.get("HOMECOMING_TRACING_RETENTION_DAYS", "365"))
-except ValueError:
-    raise ImproperlyConfigured(
-        f"HOMECOMING_TRACING_RETENTION_DAYS={os.environ.get('HOMECOMING_TRACING_RETENTION_DAYS')!r} is not "
-        "a whole number of days; use e.g. 365"
-    ) from None
+TRACING_RETENTION_DAYS = _whole("HOMECOMING_TRACING_RETENTION_DAYS", "365", "days", "365")
 
 # E-mail (the family portal sends a request's code and secret): the console by default (development,
 # the demo); SMTP in production with Django's EMAIL_HOST, EMAIL_PORT ... (see docs/settings.md)
@@ -400,13 +401,7 @@ if AUDIT_SIGNING_KEY and not os.access(AUDIT_SIGNING_KEY, os.R_OK):
         f"HOMECOMING_AUDIT_SIGNING_KEY={AUDIT_SIGNING_KEY!r} cannot be read; create the key with "
         "`homecoming audit keygen PATH` (or unset the variable)"
     )
-try:
-    AUDIT_HEAD_EVERY = int(os.environ.get("HOMECOMING_AUDIT_HEAD_EVERY", "1000"))
-except ValueError:
-    raise ImproperlyConfigured(
-        f"HOMECOMING_AUDIT_HEAD_EVERY={os.environ.get('HOMECOMING_AUDIT_HEAD_EVERY')!r} is not a whole "
-        "number of records; use e.g. 1000 (0: no automatic heads)"
-    ) from None
+AUDIT_HEAD_EVERY = _whole("HOMECOMING_AUDIT_HEAD_EVERY", "1000", "records", "1000 (0: no automatic heads)")
 
 
 # Identification (comparison reports): the posterior an identification needs (a senior person may
@@ -428,7 +423,7 @@ IDENTIFICATION_THETA = 0.0
 IDENTIFICATION_MUTATION = {"model": "stepwise", "rate": 0.002, "rate2": 1e-6, "range": 0.1}
 IDENTIFICATION_MUTATION_MIN_LR = 1e-4
 # the screening's packs of family tables (memory-mapped, beside the database's cache); "" turns them off
-IDENTIFICATION_TABLE_WORKERS = int(os.environ.get("HOMECOMING_TABLE_WORKERS", "0") or 0)  # 0: one per core
+IDENTIFICATION_TABLE_WORKERS = _whole("HOMECOMING_TABLE_WORKERS", "0", "processes", "2 (0: one per core)")
 IDENTIFICATION_TABLE_PACKS = os.environ.get("HOMECOMING_TABLE_PACKS", str(DATA_DIR / "family-tables"))
 
 LOGGING = {
