@@ -77,3 +77,19 @@ def test_the_page_limit_setting_is_checked(monkeypatch: Any) -> None:
     monkeypatch.setenv("HOMECOMING_PAGE_RATE_LIMIT", "0/60")
     with pytest.raises(ImproperlyConfigured, match="HOMECOMING_PAGE_RATE_LIMIT='0/60'"):
         app_settings._rate_limit("HOMECOMING_PAGE_RATE_LIMIT", "300/60")
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "2.5", ""])
+def test_whole_number_settings_are_checked(monkeypatch: Any, value: str) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from homecoming.app import settings as app_settings
+
+    monkeypatch.delenv("HOMECOMING_TABLE_WORKERS", raising=False)
+    assert app_settings._whole("HOMECOMING_TABLE_WORKERS", "0", "processes", "2") == 0
+    monkeypatch.setenv("HOMECOMING_TABLE_WORKERS", "3")
+    assert app_settings._whole("HOMECOMING_TABLE_WORKERS", "0", "processes", "2") == 3
+    monkeypatch.setenv("HOMECOMING_TABLE_WORKERS", value)
+    refused = f"HOMECOMING_TABLE_WORKERS={value!r} is not a whole number"
+    with pytest.raises(ImproperlyConfigured, match=refused):
+        app_settings._whole("HOMECOMING_TABLE_WORKERS", "0", "processes", "2")
