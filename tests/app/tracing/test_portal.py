@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -69,7 +70,9 @@ def test_a_family_submits_a_request_and_sees_code_and_secret_once(form_data: dic
     assert "Запишіть або надрукуйте" in page  # Ukrainian
     req = TracingRequest.objects.get()
     assert portal.normalise_code(code) == req.code and len(req.code) == 10
-    assert secret not in req.secret_hash and req.secret_hash.startswith("md5$")
+    assert secret not in req.secret_hash and req.secret_hash.startswith("argon2$argon2id$")
+    # a Django password hash: Django's own Argon2 hasher verifies it
+    assert Argon2PasswordHasher().verify(portal.normalise_code(secret), req.secret_hash)
     assert portal.find(code, secret) == req
     # shown once: the page forgets them
     again = client.get(reverse("family:request_done")).content.decode()

@@ -4,7 +4,8 @@
   to fix it, in the family's language), stores the request, its photos (verified with Pillow) and its
   name keys, writes the first transition and the audit record (no user: the family has no account; the
   contacts are kept in the trail as a keyed digest only), and returns the request with its secret —
-  the one moment the secret exists in clear. The secret is stored as a password hash.
+  the one moment the secret exists in clear. The secret is stored as a password hash (Django's Argon2
+  hasher with parameters for random secrets: ``SecretHasher``).
 * ``find`` answers a (code, secret) pair with the request or ``None``; an unknown code costs the same
   password check as a wrong secret, so neither the answer nor its time tells which was wrong.
 * ``status`` is everything the family may see: the state, the date received and the released texts
@@ -22,7 +23,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -96,9 +97,39 @@ def _new_code() -> str:
             return code
 
 
-@lru_cache(maxsize=4)
-def _dummy_hash(hasher_marker: str) -> str:
-    return make_password(_random(SECRET_LENGTH))
+class SecretHasher(Argon2PasswordHasher):
+    """Django's Argon2 password hasher with lighter parameters, for request secrets only.
+
+    A secret is 12 random characters of a 31-letter alphabet (≈ 59 bits), not a password a person chose:
+    no dictionary shortens an offline search of it, so the memory-hard cost that protects human passwords
+    (Django's default, ~100 MiB and ~0.1 s per check) buys nothing here but a slow status page. 4 MiB and
+    two passes keep a check at a few milliseconds. The hash is a standard ``argon2$argon2id$…`` string:
+    Django's ``check_password`` verifies it too."""
+
+    time_cost = 2
+    memory_cost = 4096
+    parallelism = 1
+
+
+_HASHER = SecretHasher()
+
+
+def hash_secret(secret: str | None) -> str:
+    """The stored form of a secret (``None``: an unusable hash that no secret opens)."""
+    if secret is None:
+        return make_password(None)
+    return str(_HASHER.encode(secret, _HASHER.salt()))
+
+
+def secret_matches(secret: str, encoded: str) -> bool:
+    if encoded.startswith(_HASHER.algorithm + "$"):
+        return bool(_HASHER.verify(secret, encoded))
+    return bool(check_password(secret, encoded))  # another hasher's hash (none is written today)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_secret(_random(SECRET_LENGTH))
 
 
 # --- checking the form -----------------------------------------------------------------------------------
@@ -324,7 +355,7 @@ def submit(
     request = TracingRequest(
         **clean,
         code=_new_code(),
-        secret_hash=make_password(secret if usable_secret else None),
+        secret_hash=hash_secret(secret if usable_secret else None),
         language=language if language in LANGUAGES else "uk",
         reference=f"TR-{allocate('tracing_request')[0]:07d}",
     )
@@ -352,14 +383,12 @@ def submit(
 
 def find(code: str, secret: str) -> TracingRequest | None:
     """The request of a right (code, secret) pair, else None — the same work for an unknown code."""
-    from django.conf import settings
-
     request = TracingRequest.objects.filter(code=normalise_code(code)).first()
     given = normalise_code(secret)
     if request is None:
-        check_password(given, _dummy_hash(str(settings.PASSWORD_HASHERS[0])))
+        secret_matches(given, _dummy_hash())  # the same work as a wrong secret
         return None
-    return request if given and check_password(given, request.secret_hash) else None
+    return request if given and secret_matches(given, request.secret_hash) else None
 
 
 @dataclass(frozen=True)
