@@ -118,3 +118,79 @@ def test_a_family_asks_in_ukrainian_and_reads_the_released_answer(
         expect(family.locator("main")).not_to_contain_text("Тестовенко")
     finally:
         family.context.close()
+
+
+@pytest.fixture(scope="session")
+def registry_soldier(server: Any, _database: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A registry person written in Ukrainian (the family below writes in Russian)."""
+    csv = tmp_path_factory.mktemp("portal-person") / "persons.csv"
+    csv.write_text(
+        "family_name,given_name,patronymic,sex,birth_date\nГрабовецький,Олександр,Петрович,male,1994-07-12\n",
+        encoding="utf-8",
+    )
+    _finish(_start(["import", "persons", str(csv), "--as", "registrar"], _database), "import persons")
+    return "ГРАБОВЕЦЬКИЙ"
+
+
+def test_a_russian_request_is_matched_across_scripts_and_answered(
+    page: Any, browser: Any, server: Any, portal_liaison: str, registry_soldier: str
+) -> None:
+    from playwright.sync_api import expect
+
+    family = _family_page(browser, server)
+    try:
+        family.goto("/family/request/")
+        with family.expect_navigation():
+            family.get_by_role("button", name="Русский").click()
+        expect(family.locator("h1")).to_have_text("Подать запрос на розыск")
+        family.get_by_label("Ваше полное имя (обязательно)").fill("Нина Синтетическая")
+        family.get_by_label("Кем вы приходитесь человеку, которого ищете (обязательно)").fill("мать")
+        family.get_by_label("Электронная почта").fill("nina.synth@example.invalid")
+        family.get_by_label("Фамилия (обязательно)").fill("Грабовецкий")
+        family.get_by_label("Имя", exact=True).fill("Александр")
+        family.get_by_label("Отчество").fill("Петрович")
+        family.get_by_label("Дата рождения").fill("1994")
+        with family.expect_navigation():
+            family.get_by_role("button", name="Отправить запрос").click()
+        expect(family.locator("h1")).to_have_text("Ваш запрос получен")
+        expect(family.locator("main")).to_contain_text("Мы также отправили код и секретный ключ")
+        code = family.locator("#request-code").inner_text().strip()
+        secret = family.locator("#request-secret").inner_text().strip()
+    finally:
+        family.context.close()
+
+    # the liaison sees the Ukrainian registry person as the best candidate, confirms and links, answers
+    log_in(page, portal_liaison, server.password)
+    page.goto("/tracing/requests/")
+    with page.expect_navigation():
+        page.locator("tr", has_text="ГРАБОВЕЦКИЙ Александр").get_by_role("link").first.click()
+    best = page.locator("#candidates tbody tr").first
+    expect(best).to_contain_text(registry_soldier)
+    expect(best).to_contain_text("family_name, given_name, patronymic, birth_date")
+    with page.expect_navigation():
+        best.get_by_role("button", name="Link").click()
+    expect(page.locator(".messages")).to_contain_text("confirm")  # not confirmed: nothing linked
+    expect(page.locator("#linked-person")).to_have_text("—")
+    best = page.locator("#candidates tbody tr").first
+    best.get_by_label("confirmed").check()
+    with page.expect_navigation():
+        best.get_by_role("button", name="Link").click()
+    expect(page.locator("#linked-person")).to_contain_text(registry_soldier)
+    page.locator("#release-form textarea").fill("Синтетический ответ: он найден в реестре.")
+    with page.expect_navigation():
+        page.locator("#release-form button").click()
+
+    family = _family_page(browser, server)
+    try:
+        family.goto("/family/status/")
+        with family.expect_navigation():
+            family.get_by_role("button", name="Русский").click()
+        family.get_by_label("Код запроса").fill(code)
+        family.get_by_label("Секретный ключ").fill(secret)
+        with family.expect_navigation():
+            family.get_by_role("button", name="Показать состояние").click()
+        expect(family.locator("#request-state")).to_contain_text("Дан ответ")
+        expect(family.locator("#releases")).to_contain_text("Синтетический ответ: он найден в реестре.")
+        expect(family.locator("main")).not_to_contain_text(registry_soldier)
+    finally:
+        family.context.close()
