@@ -225,3 +225,48 @@ def test_the_dashboard_shows_the_liaison_the_tracing_queue(
     assert 'id="tracing-queue"' in page and "New, not yet looked at: 1" in page
     client.force_login(registrar)
     assert 'id="tracing-queue"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_suggested_answers_in_the_familys_language(
+    form_data: dict[str, str], soldier: Any, liaison: Any, registrar: Any, reviewer: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from homecoming.app.captivity import services as captivity
+    from homecoming.app.tracing import answers
+
+    req = _russian(form_data)
+    assert answers.suggestions(req, liaison) == []  # not linked: nothing to suggest
+    services.link_person(actor=liaison, request_id=req.pk, person_id=soldier.pk, confirm=True)
+    req = services.get_request(req.pk)
+    generic = answers.suggestions(req, liaison)
+    assert generic == [
+        "Мы получили ваш запрос о Александр Иванович Ковальчук и ищем. "
+        "Мы напишем здесь, как только что-то узнаем."
+    ]
+    captivity.create_detention(
+        actor=registrar,
+        person=soldier,
+        data={"detaining_power": "RU", "capture_date": timezone.localdate() - timedelta(days=30)},
+    )
+    claim = registry.add_assertion(
+        actor=registrar,
+        person=soldier,
+        status="captive",
+        source_type="icrc",
+        source_name="ICRC",
+        source_date=timezone.localdate(),
+        reliability="A",
+    )
+    registry.review_assertion(actor=reviewer, assertion_id=claim.pk, decision="accepted")
+    req = services.get_request(req.pk)
+    texts = answers.suggestions(req, liaison)
+    assert texts[0].startswith("Александр Иванович Ковальчук зарегистрирован как военнопленный")
+    # the registrar may see detentions: the detaining power and the date are in the text
+    assert "удерживает RU" in answers.suggestions(req, registrar)[0]
+    client = Client()
+    client.force_login(liaison)
+    page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
+    assert "зарегистрирован как военнопленный" in page and 'class="suggestion"' in page

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
-from homecoming.app.tracing import matching, portal, services
+from homecoming.app.tracing import answers, matching, portal, services
 from homecoming.app.tracing.forms import (
     AssignForm,
     LinkForm,
@@ -135,6 +135,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "assign_form": assign,
         "transition_form": TransitionForm(),
         "release_form": ReleaseForm(),
+        "suggestions": answers.suggestions(req, request.user) if may(request.user, RELEASE) else [],
         "note_form": NoteForm(),
     }
     return render(request, "tracing/request_detail.html", ctx)
