@@ -270,3 +270,20 @@ def test_suggested_answers_in_the_familys_language(
     client.force_login(liaison)
     page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
     assert "зарегистрирован как военнопленный" in page and 'class="suggestion"' in page
+
+
+def test_a_linked_request_leads_to_the_persons_reference_family(
+    form_data: dict[str, str], soldier: Any, liaison: Any
+) -> None:
+    req = _russian(form_data)
+    services.link_person(actor=liaison, request_id=req.pk, person_id=soldier.pk, confirm=True)
+    client = Client()
+    client.force_login(liaison)
+    page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
+    assert 'id="open-family"' in page
+    response = client.post(
+        reverse("genetics:family_create"), {"persons": soldier.reference, "label": req.reference}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
+    assert 'id="families"' in page and req.reference in page.split('id="families"')[1][:400]

@@ -105,6 +105,16 @@ def _assignees() -> list[tuple[str, str]]:
     return [("", "—")] + [(str(u.pk), u.username) for u in users.filter(perm).distinct()]
 
 
+def _families(req: TracingRequest) -> list[Any]:
+    from homecoming.app.genetics.models import ReferenceFamily
+
+    return list(
+        ReferenceFamily.objects.filter(members__person_id=req.person_id, members__removed__isnull=True)
+        .distinct()
+        .order_by("reference")
+    )
+
+
 @page_requires(VIEW)
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
@@ -136,6 +146,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "transition_form": TransitionForm(),
         "release_form": ReleaseForm(),
         "suggestions": answers.suggestions(req, request.user) if may(request.user, RELEASE) else [],
+        # the reference families of the linked person (reference samples, consent: the genetics app)
+        "families": _families(req) if req.person_id and may(request.user, "families") else None,
+        "may_open_family": may(request.user, "genetics.add_referencefamily"),
         "note_form": NoteForm(),
     }
     return render(request, "tracing/request_detail.html", ctx)
