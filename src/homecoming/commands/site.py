@@ -211,7 +211,7 @@ def demo_command(
     )
     for lang, code, secret in DEMO_PAIRS:
         support.out.print(
-            f"  a {lang} request to try the status page: code [bold]{code}[/], secret [bold]{secret}[/]"
+            f"  try the status page ({lang} request): code [bold]{code}[/], secret [bold]{secret}[/]"
         )
     support.out.print("")
     if totp_off:
