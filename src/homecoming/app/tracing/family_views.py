@@ -130,7 +130,8 @@ def _look_up(request: HttpRequest) -> HttpResponse:
         return render(request, "tracing/family/status_form.html", {"form": blank, "wrong": True})
     request.session.cycle_key()
     request.session[SEEN] = found.pk
-    request.session.set_expiry(STATUS_SECONDS)
+    if not request.user.is_authenticated:  # a signed-in officer's session keeps its own lifetime
+        request.session.set_expiry(STATUS_SECONDS)
     return redirect("family:status")
 
 
