@@ -23,6 +23,7 @@ from homecoming.commands import (
     identification,
     identification_reports,
     kinship,
+    messaging,
     persons,
     remains,
     screen,
@@ -65,6 +66,8 @@ identification_app = typer.Typer(
 app.add_typer(identification_app, name="identification")
 tracing_app = typer.Typer(help="Tracing requests from families: retention.", no_args_is_help=True)
 app.add_typer(tracing_app, name="tracing")
+messages_app = typer.Typer(help="Messages to families (e-mail, SMS): the outbox.", no_args_is_help=True)
+app.add_typer(messages_app, name="messages")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -92,6 +95,7 @@ app.command("worker")(identification.worker_command)
 identify_app.command("batch")(identification.identify_batch_command)
 identification_app.command("rederive")(identification_reports.rederive_command)
 tracing_app.command("purge")(tracing.purge_command)
+messages_app.command("send-due")(messaging.send_due_command)
 
 
 @app.command("docs-cli", hidden=True)

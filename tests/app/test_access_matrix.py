@@ -92,6 +92,13 @@ TR_GIVEN = "Всеволодар"  # the sought person's given name as the famil
 TR_CIRC = "trcirc-Juniper-7"
 TR_PHONE = "+380005550777"
 TR_EMAIL = "tr.family.synth@example.invalid"
+# the outbox of the families' messages: state and last error to liaisons; the text (a request's secret) and
+# the full recipient to nobody
+OUTBOX = "messaging.view_outboundmessage"
+OUTBOX_ATTEMPTS = "messaging.view_messageattempt"
+OUTBOX_ERROR = "gw-Bramble-5 busy"
+OUTBOX_SECRET = "QRST-2345-6789"
+OUTBOX_TO = "outbox.family.synth@example.invalid"
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -122,6 +129,9 @@ NEEDS: dict[str, set[str]] = {
     TR_CIRC: {TR_VIEW},
     TR_PHONE: {TR_VIEW, TR_CONTACTS},
     TR_EMAIL: {TR_VIEW, TR_CONTACTS},
+    OUTBOX_ERROR: {OUTBOX},
+    OUTBOX_SECRET: set(),  # shown by no endpoint, whatever the role
+    OUTBOX_TO: set(),
 }
 # values generated at seeding (references) are added to NEEDS by the fixture: the sample's and effect's
 
@@ -430,6 +440,21 @@ ENDPOINTS = [
         _shows(NAME, "REPORT_REF", INFORMED),
         api=True,
     ),
+    Endpoint("outbox page", lambda s: "/messaging/outbox/", {OUTBOX}, _shows(OUTBOX_ERROR)),
+    Endpoint(
+        "outbox message page",
+        lambda s: f"/messaging/outbox/{s['message'].pk}/",
+        {OUTBOX, OUTBOX_ATTEMPTS},
+        _shows(OUTBOX_ERROR),
+    ),
+    Endpoint("GET outbox", lambda s: "/messaging/messages", {OUTBOX}, _shows(OUTBOX_ERROR), api=True),
+    Endpoint(
+        "GET outbox message",
+        lambda s: f"/messaging/messages/{s['message'].pk}",
+        {OUTBOX},
+        _shows(OUTBOX_ERROR),
+        api=True,
+    ),
     Endpoint(
         "handovers to the family page",
         lambda s: "/remains/family-handovers/",
@@ -554,6 +579,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     tracing = _seed_tracing()
     return {
         "tracing": tracing,
+        "message": _seed_message(tracing),
         "run": run,
         "operation": operation,
         "version": version,
@@ -696,6 +722,23 @@ def _seed_tracing() -> Any:
         "circumstances": TR_CIRC,
     }
     return portal.submit(data=data, language="uk").request
+
+
+def _seed_message(tracing: Any) -> Any:
+    """A code-and-secret e-mail to the family in the outbox, waiting after a refusal (its last error)."""
+    from homecoming.app.messaging import services as outbox
+    from homecoming.app.messaging.models import OutboundMessage
+
+    message = outbox.queue(
+        channel="email",
+        purpose="request_code",
+        recipient=OUTBOX_TO,
+        language="uk",
+        values={"code": "ABCDE-23456", "secret": OUTBOX_SECRET, "status_url": "http://testserver/family/"},
+        tracing_request_id=tracing.pk,
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(attempts=1, last_error=OUTBOX_ERROR)
+    return message
 
 
 def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:

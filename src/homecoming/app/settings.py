@@ -30,6 +30,9 @@
 | ``HOMECOMING_TRACING_RETENTION_DAYS`` | ``365`` | days a closed request keeps the family's contacts |
 | ``HOMECOMING_EMAIL_BACKEND`` | console | Django's e-mail backend (dotted path) |
 | ``HOMECOMING_EMAIL_FROM`` | ``homecoming@localhost`` | sender address of the portal's e-mails |
+| ``HOMECOMING_MESSAGE_ATTEMPTS`` | ``5`` | attempts to deliver a family's e-mail or SMS before it fails |
+| ``HOMECOMING_MESSAGE_RETRY_SECONDS`` | ``60`` | wait after a first temporary failure (doubled each time) |
+| ``HOMECOMING_SMS_BACKEND`` | logging | SMS gateway: dotted path of a class with ``send(to, text)`` |
 
 See docs/settings.md for the whole list.
 """
@@ -129,6 +132,7 @@ INSTALLED_APPS = [
     "homecoming.app.genetics",
     "homecoming.app.identification",
     "homecoming.app.tracing",
+    "homecoming.app.messaging",
 ]
 
 # Background work (screening a batch): tasks are rows of the database, run by `homecoming worker`.
@@ -392,6 +396,27 @@ TRACING_RETENTION_DAYS = _whole("HOMECOMING_TRACING_RETENTION_DAYS", "365", "day
 # the demo); SMTP in production with Django's EMAIL_HOST, EMAIL_PORT ... (see docs/settings.md)
 EMAIL_BACKEND = os.environ.get("HOMECOMING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HOMECOMING_EMAIL_FROM", "homecoming@localhost")
+
+
+def _whole_number(variable: str, default: str, what: str, least: int) -> int:
+    raw = os.environ.get(variable, default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = least - 1
+    if value < least:
+        raise ImproperlyConfigured(
+            f"{variable}={raw!r} is not a whole number of {what} (at least {least}); use e.g. {default}"
+        )
+    return value
+
+
+# The outbox of the families' messages (homecoming.app.messaging): sent by the worker, a temporary failure
+# (SMTP 4xx, no connection) tried again after RETRY_SECONDS, doubled each time, up to ATTEMPTS attempts
+MESSAGE_ATTEMPTS = _whole_number("HOMECOMING_MESSAGE_ATTEMPTS", "5", "attempts", 1)
+MESSAGE_RETRY_SECONDS = _whole_number("HOMECOMING_MESSAGE_RETRY_SECONDS", "60", "seconds", 1)
+# the SMS gateway: a class with send(to, text); the default writes to the log and sends nothing (the demo)
+SMS_BACKEND = os.environ.get("HOMECOMING_SMS_BACKEND", "homecoming.app.messaging.sms.LoggingSmsBackend")
 
 # Ed25519 key that signs the audit chain's head (a file outside the database; `homecoming audit keygen`)
 AUDIT_SIGNING_KEY = os.environ.get("HOMECOMING_AUDIT_SIGNING_KEY", "")

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from homecoming.app.audit.models import AuditRecord
+from homecoming.app.messaging import services as outbox
 from homecoming.app.registry import services as registry
 from homecoming.app.tracing import matching, portal, services
 from homecoming.app.tracing.models import RequestTransition, TracingRequest
@@ -207,6 +208,7 @@ def test_a_release_e_mails_only_that_there_is_news(form_data: dict[str, str], li
     client = Client()
     client.force_login(liaison)
     client.post(reverse("tracing:release", args=[req.pk]), {"text": "Synthetic: identified, sad news."})
+    assert outbox.send_due() == {"sent": 1}  # the worker's job, done here
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [form_data["enquirer_email"]]

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from homecoming.app.audit.models import AuditRecord
+from homecoming.app.messaging import services as outbox
 from homecoming.app.tracing import portal, services
 from homecoming.app.tracing.models import Release, RequestPhoto, RequestTransition, TracingRequest
 
@@ -85,7 +86,8 @@ def test_a_family_submits_a_request_and_sees_code_and_secret_once(form_data: dic
         "uk",
     )
     assert list(req.transitions.values_list("to_state", flat=True)) == ["received"]
-    # e-mailed in Ukrainian, with the code and the secret, nothing about the person
+    # e-mailed in Ukrainian (through the outbox), with the code and the secret, nothing about the person
+    assert outbox.send_due() == {"sent": 1}
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["oksana.synth@example.invalid"]

@@ -431,65 +431,56 @@ def status(request: TracingRequest, *, audited: bool = True) -> Status:
 
 
 def send_code(submitted: Submitted, *, status_url: str) -> bool:
-    """E-mail the request code and secret to the family, in the request's language, if an e-mail was given.
-
-    Only the code, the secret and where to use them: never anything about the sought person. A failure
-    to send is logged and audited, never a failed request (the family has the page to print).
-    """
-    import logging
-
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
+    """Queue the e-mail of the request code and secret to the family, in the request's language, if an
+    e-mail was given; the worker sends it through the outbox (``homecoming.app.messaging``), trying again
+    after a temporary failure. Only the code, the secret and where to use them: never anything about the
+    sought person. A failure to queue is logged and audited, never a failed request (the family has the
+    page to print). The outbox keeps the text encrypted and erases it once sent."""
     request = submitted.request
     if not request.enquirer_email:
         return False
-    with translation.override(request.language):
-        context = {
-            "code": grouped(request.code),
-            "secret": grouped(submitted.secret, 4),
-            "status_url": status_url,
-        }
-        subject = _("Your tracing request %(code)s") % {"code": grouped(request.code)}
-        body = render_to_string("tracing/family/email.txt", context)
-    try:
-        send_mail(subject, body, None, [request.enquirer_email])
-    except Exception as exc:  # the SMTP server's many ways to fail; the family has the printed page
-        logging.getLogger(__name__).warning("tracing request %s: e-mail not sent: %s", request.reference, exc)
-        audit.record(actor=None, action="email_failed", obj=request, reason=f"code e-mail not sent: {exc}")
-        return False
-    audit.record(
-        actor=None, action="email_sent", obj=request, reason="code and secret e-mailed to the family"
-    )
-    return True
+    values = {
+        "code": grouped(request.code),
+        "secret": grouped(submitted.secret, 4),
+        "status_url": status_url,
+    }
+    return _queue_email(request, purpose="request_code", values=values, what="code and secret")
 
 
 def send_news(request: TracingRequest, *, status_url: str) -> bool:
     """Tell the family by e-mail that there is news on their request — never the news itself (nothing that
     could reveal a death goes by e-mail): only that they should open the status page with their code and
-    secret. Sent in the request's language, when an e-mail was given and the contacts are still kept."""
-    import logging
-
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
+    secret (the outbox's fixed "news" template takes no free text). Queued in the request's language, when
+    an e-mail was given and the contacts are still kept."""
     if not request.enquirer_email or request.contacts_purged_at is not None:
         return False
-    with translation.override(request.language):
-        context = {"code": grouped(request.code), "status_url": status_url}
-        subject = _("News on your tracing request %(code)s") % {"code": grouped(request.code)}
-        body = render_to_string("tracing/family/news_email.txt", context)
+    values = {"code": grouped(request.code), "status_url": status_url}
+    return _queue_email(request, purpose="news", values=values, what="'there is news'")
+
+
+def _queue_email(request: TracingRequest, *, purpose: str, values: dict[str, str], what: str) -> bool:
+    import logging
+
+    from homecoming.app.messaging import services as outbox
+
     try:
-        send_mail(subject, body, None, [request.enquirer_email])
-    except Exception as exc:  # the SMTP server's many ways to fail; the status page has the news
-        logging.getLogger(__name__).warning(
-            "tracing request %s: news e-mail not sent: %s", request.reference, exc
+        outbox.queue(
+            channel="email",
+            purpose=purpose,
+            recipient=request.enquirer_email,
+            language=request.language if request.language in LANGUAGES else "en",
+            values=values,
+            tracing_request_id=request.pk,
         )
-        audit.record(actor=None, action="email_failed", obj=request, reason=f"news e-mail not sent: {exc}")
+    except ValidationError as exc:  # e.g. a status address the outbox refuses; the family has the page
+        logging.getLogger(__name__).warning(
+            "tracing request %s: e-mail not queued: %s", request.reference, exc
+        )
+        audit.record(
+            actor=None, action="email_failed", obj=request, reason=f"{what} e-mail not queued: {exc}"
+        )
         return False
     audit.record(
-        actor=None, action="email_sent", obj=request, reason="'there is news' e-mailed to the family"
+        actor=None, action="email_queued", obj=request, reason=f"{what} e-mail queued for the family"
     )
     return True
