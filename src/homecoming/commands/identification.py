@@ -20,8 +20,9 @@ def worker_command(
     ),
     max_tasks: int | None = typer.Option(None, "--max-tasks", min=1, help="Exit after this many jobs."),
 ) -> None:
-    """Run background jobs (screening runs) from the database queue; a job a killed worker left is run
-    again from the start (its results are written all at once, so none were half-written)."""
+    """Run background jobs (screening runs, the families' e-mails and SMS) from the database queue; a job a
+    killed worker left is run again from the start (its results are written all at once, so none were
+    half-written), and messages waiting in the outbox are queued again."""
     support.setup_django()
     from django.core.management import call_command
 
@@ -30,6 +31,11 @@ def worker_command(
     again = support.run(jobs.recover_abandoned)
     for reference in again:
         support.err.print(f"queued again (its worker stopped): {reference}", markup=False)
+    from homecoming.app.messaging.delivery import requeue_waiting
+
+    messages = support.run(requeue_waiting)
+    if messages:
+        support.err.print(f"{messages} message(s) to families queued for sending", markup=False)
     call_command(
         "db_worker",
         worker_id=jobs.worker_id(),

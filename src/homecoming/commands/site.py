@@ -30,8 +30,8 @@ def serve_command(
     worker: bool = typer.Option(
         True,
         "--worker/--no-worker",
-        help="Also run the background jobs (screening) in a child 'homecoming worker', stopped with the "
-        "server; --no-worker when 'homecoming worker' runs as its own service.",
+        help="Also run the background jobs (screening, messages to families) in a child 'homecoming worker', "
+        "stopped with the server; --no-worker when 'homecoming worker' runs as its own service.",
     ),
 ) -> None:
     """Serve the web app and the API (waitress), with a background-job worker beside it by default."""

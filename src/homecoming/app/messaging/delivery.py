@@ -184,3 +184,28 @@ def _erase(message: OutboundMessage, now: datetime) -> None:
     message.body_erased_at = now
     message.next_attempt_at = None
     message.finished_at = now
+
+
+def requeue_waiting() -> int:
+    """Enqueue the task again for every queued message that has none waiting (``homecoming worker`` does
+    this as it starts): messages queued while no worker ran, or held by a sender that died (its lease over).
+    A message enqueued twice is still sent once (:func:`deliver` claims it); how many were enqueued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = {
+        row["args"][0]
+        for row in DBTaskResult.objects.filter(
+            task_path=send_message.module_path, status=TaskResultStatus.READY
+        ).values_list("args_kwargs", flat=True)
+        if row.get("args")
+    }
+    now = timezone.now()
+    n = 0
+    queued = OutboundMessage.objects.filter(state=MessageState.queued)
+    for pk, when in queued.values_list("pk", "next_attempt_at"):
+        if pk in waiting:
+            continue
+        enqueue(pk, when if when is not None and when > now else None)
+        n += 1
+    return n
