@@ -130,3 +130,12 @@ def test_the_portal_sends_no_mail_of_its_own() -> None:
     """The portal's e-mails go through the outbox only (retries, erasure, the no-death rule)."""
     source = (Path(__file__).resolve().parents[3] / "src/homecoming/app/tracing/portal.py").read_text("utf-8")
     assert "send_mail" not in source and "EmailMessage" not in source
+
+
+def test_every_problem_names_field_value_and_fix() -> None:
+    with pytest.raises(ValidationError) as caught:
+        compose(purpose="obituary", channel="fax", language="de", values={})
+    found = {p.field: p for p in caught.value.problems}
+    assert set(found) == {"purpose", "channel", "language"}
+    assert found["purpose"].value == "obituary" and found["purpose"].hint == "use one of: request_code, news"
+    assert found["channel"].hint == "use one of: email, sms" and found["language"].hint == "use uk, ru or en"

@@ -63,12 +63,13 @@ def compose(*, purpose: str, channel: str, language: str, values: Mapping[str, s
     rendered text that contains a word of death.
     """
     problems: list[Problem] = []
+    one_of = "use one of: "
     if purpose not in FIELDS:
-        problems.append(Problem("purpose", "is not a message purpose", purpose, ", ".join(FIELDS)))
+        problems.append(Problem("purpose", "is not a message purpose", purpose, one_of + ", ".join(FIELDS)))
     if channel not in Channel.values:
-        problems.append(Problem("channel", "is not a channel", channel, ", ".join(Channel.values)))
+        problems.append(Problem("channel", "is not a channel", channel, one_of + ", ".join(Channel.values)))
     if language not in LANGUAGES:
-        problems.append(Problem("language", "is not a language of the messages", language, "uk, ru or en"))
+        problems.append(Problem("language", "is not a message language", language, "use uk, ru or en"))
     if problems:
         raise ValidationError.from_problems(problems, "the message", listed=None)
     wanted = FIELDS[purpose]
