@@ -55,7 +55,8 @@ def _nothing_holds_the_secret() -> None:
     for row in MessageAttempt.objects.values():
         assert SECRET not in str(row)
     for record in AuditRecord.objects.all():
-        assert SECRET not in f"{record.before} {record.after} {record.reason}"
+        text = f"{record.before} {record.after} {record.reason} {record.object_repr}"
+        assert SECRET not in text and EMAIL.lower() not in text.lower()
 
 
 def test_the_text_is_stored_sealed_with_a_keyed_digest() -> None:
@@ -160,6 +161,16 @@ def test_a_550_fails_at_once_and_erases_the_text(
     assert OutboundMessage.objects.filter(pk=message.pk).exists()  # never deleted
     _nothing_holds_the_secret()
     assert AuditRecord.objects.filter(action="email_failed", object_id="41").count() == 1
+
+
+def test_an_address_the_server_echoes_is_kept_masked(smtp_server: ScriptedHandler) -> None:
+    smtp_server.answers = [f"550 5.1.1 <{EMAIL.upper()}>: Recipient address rejected"]
+    message = _code_email()
+    assert services.deliver(message.pk).outcome == "permanent"
+    message.refresh_from_db()
+    assert message.last_error == "550 5.1.1 <o***@e***.invalid>: Recipient address rejected"
+    assert MessageAttempt.objects.get(message=message).detail == message.last_error
+    _nothing_holds_the_secret()
 
 
 def test_a_refused_connection_is_tried_again_until_the_attempts_are_spent(

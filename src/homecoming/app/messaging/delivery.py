@@ -15,6 +15,7 @@ the text and the recipient are erased (the keyed digest and the masked recipient
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -126,6 +127,8 @@ def deliver(message_id: int) -> Result:
     except Exception as exc:  # every way a server or gateway fails becomes a recorded attempt
         outcome, detail = classify(exc)
         log.warning("message #%s attempt %s: %s", message.pk, message.attempts + 1, detail)
+    if message.recipient:  # a server may echo the address ("550 <a@b>: unknown"): it is erased with the rest
+        detail = re.sub(re.escape(message.recipient), message.recipient_masked, detail, flags=re.IGNORECASE)
     _record(message, outcome=outcome, detail=detail[:500])
     return Result(outcome, detail)
 
