@@ -9,6 +9,7 @@ import pytest
 
 from homecoming.app.exchanges import findings, services
 from homecoming.app.exchanges.manifests import add_manifest_version, record_identification
+from homecoming.errors import ValidationError
 from homecoming.io.manifests import ManifestRow
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,9 @@ def test_identification_contradicting_the_claim(coordinator: Any, op: Any, make_
         actor=coordinator, operation=op, sending="RU", receiving="UA", stage="executed", rows=rows
     )
     line = version.lines.get()
-    record_identification(actor=coordinator, line_id=line.pk, data={"verdict": "confirms"})
+    with pytest.raises(ValidationError, match="signing a comparison report"):  # not by hand
+        record_identification(actor=coordinator, line_id=line.pk, data={"verdict": "confirms"})
+    record_identification(actor=coordinator, line_id=line.pk, data={"verdict": "confirms"}, report="CR-1")
     assert findings.for_operation(op).of_kind("identity_contradicted") == []
     back = make_operation("OP-2", date(2025, 9, 1))
     record_identification(
@@ -189,8 +192,26 @@ def test_identification_contradicting_the_claim(coordinator: Any, op: Any, make_
             "established_affiliation": "Armed Forces of RU",
             "return_operation": back.pk,
         },
+        report="CR-2",
     )
     [finding] = findings.for_operation(op).of_kind("identity_contradicted")
     assert (
         "claimed Armed Forces of UA" in finding.message and "to be returned through OP-2" in finding.message
     )
+
+
+def test_identification_results_stay_insert_only_with_their_report(coordinator: Any, op: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    from homecoming.app.exchanges.models import IdentificationResult
+
+    rows = [ManifestRow(line_no=1, category="bodies", container_number="B1", outcome="transferred")]
+    version = add_manifest_version(
+        actor=coordinator, operation=op, sending="RU", receiving="UA", stage="executed", rows=rows
+    )
+    made = record_identification(
+        actor=coordinator, line_id=version.lines.get().pk, data={"verdict": "confirms"}, report="CR-9"
+    )
+    assert IdentificationResult.objects.get(pk=made.pk).report == "CR-9"
+    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic():
+        IdentificationResult.objects.filter(pk=made.pk).update(report="")

@@ -198,12 +198,32 @@ def _line(
 
 
 @transaction.atomic
-def record_identification(*, actor: Any, line_id: int, data: Mapping[str, Any]) -> IdentificationResult:
-    """What identification established about a manifest line (may contradict the handing party's claim)."""
+def record_identification(
+    *, actor: Any, line_id: int, data: Mapping[str, Any], report: str = ""
+) -> IdentificationResult:
+    """What identification established about a manifest line (may contradict the handing party's claim).
+
+    A conclusive verdict (the claim confirmed or contradicted) is only ever the result of a signed IDEN
+    comparison report (``report``: its reference, given by :mod:`homecoming.app.identification.reports`
+    when it is signed); by hand, only "inconclusive" can be recorded. The agreement's ledger counts
+    identifications from these rows, so one person alone could otherwise change them."""
     line = by_id(ManifestLine, line_id, what="manifest line", field="line")
     problems = required(data, ("verdict",), "identification result") + _choice(
         data, "verdict", c.IdentificationVerdict
     )
+    if data.get("verdict") in (
+        c.IdentificationVerdict.confirms,
+        c.IdentificationVerdict.contradicts,
+    ) and not (report):
+        problems.append(
+            Problem(
+                "verdict",
+                "can only be recorded by signing a comparison report (IDEN) for the body",
+                data.get("verdict"),
+                "propose an identification report for the line's body and have a reviewer sign it; "
+                "record 'inconclusive' here if identification was tried and failed",
+            )
+        )
     if data.get("verdict") == c.IdentificationVerdict.contradicts and not (
         data.get("established_identity") or data.get("established_affiliation")
     ):
@@ -228,6 +248,7 @@ def record_identification(*, actor: Any, line_id: int, data: Mapping[str, Any]) 
             data,
             ("verdict", "established_identity", "established_affiliation", "person_id", "note"),
         ),
+        report=report or None,
     )
     audit.record(actor=actor, action="identification_result", obj=line, after=audit.snapshot(result))
     return result

@@ -314,6 +314,8 @@ class IdentificationResult(models.Model):
         verbose_name=_("returned through operation"),
     )
     note = models.TextField(_("note"), blank=True)
+    # null, not "": adding a nullable column keeps SQLite's insert-only triggers (no table rebuild)
+    report = models.CharField(_("comparison report"), max_length=24, null=True, blank=True)
     recorded = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
 

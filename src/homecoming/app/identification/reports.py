@@ -510,7 +510,7 @@ def _manifest_line(actor: Any, report: ComparisonReport, unit: RemainsUnit, pers
             "person_id": person.pk,
             "note": f"identified by {report.reference}",
         }
-    manifests.record_identification(actor=actor, line_id=line.pk, data=data)
+    manifests.record_identification(actor=actor, line_id=line.pk, data=data, report=report.reference)
 
 
 # --- queues --------------------------------------------------------------------------------------------
