@@ -175,8 +175,9 @@ def test_the_joint_identification_context_names_the_run_its_candidates_and_other
         markers=20,
         pairing_probability=0.875,
     )
-    again = reports.draft(
-        actor=world["analyst"], data={"kind": "IDEN", "unit": unit.pk, "person": world["person"].pk}
+    again = reports.draft(  # a second identification of the body is refused; an exclusion may be drafted
+        actor=world["analyst"],
+        data={"kind": "IDEN", "unit": unit.pk, "person": world["person"].pk, "conclusion": "exclusion"},
     )
     c = _client(world["reviewer"])
     uk = c.get(f"/identification/reports/{report.pk}/print/?lang=uk").content.decode()

@@ -279,15 +279,12 @@ def test_the_family_rule_blocks_until_a_senior_person_overrides_it(
     assert (row.rule, row.actor, row.reason) == ("family_rule", senior, "father and dental records agree")
 
 
-def test_the_posterior_rule_counts_the_missing_persons_in_scope(
-    analyst: Any, liaison: Any, examiner: Any, person: Any, registrar: Any, settings: Any
-) -> None:
+def _more_missing(registrar: Any, liaison: Any, n: int) -> None:
+    """``n`` more missing persons whose families are in the domestic scope (the prior's N grows)."""
     from homecoming.app.genetics import families
     from homecoming.app.registry import services
 
-    genos = w.trio(markers=w.MARKERS[:3])  # three markers: a weak LR
-    w.family(liaison, person, genos)
-    for i in range(4):  # four more missing persons whose families are in the domestic scope
+    for i in range(n):
         other = services.create_person(
             actor=registrar,
             data={"sex": "male", "power": "UA"},
@@ -301,6 +298,14 @@ def test_the_posterior_rule_counts_the_missing_persons_in_scope(
             action="given",
             on=__import__("datetime").date(2026, 1, 2),
         )
+
+
+def test_the_posterior_rule_counts_the_missing_persons_in_scope(
+    analyst: Any, liaison: Any, examiner: Any, person: Any, registrar: Any, settings: Any
+) -> None:
+    genos = w.trio(markers=w.MARKERS[:3])  # three markers: a weak LR
+    w.family(liaison, person, genos)
+    _more_missing(registrar, liaison, 4)
     unit = w.body(examiner, genos["body"])
     report = _draft(analyst, {"unit": unit, "person": person})
     ev = report.evidence
@@ -481,3 +486,73 @@ def test_signing_records_the_result_on_the_bodys_manifest_line(
         "Identified as someone else" in page
         and "<td>RU → UA</td><td>1</td><td>0</td><td>1</td><td>0</td>" in page
     )
+
+
+def test_a_second_identification_of_the_body_or_of_the_person_is_refused(
+    analyst: Any, reviewer: Any, examiner: Any, case: dict[str, Any], genos: Any
+) -> None:
+    report = _draft(analyst, case)
+    reports.propose(actor=analyst, report_id=report.pk)
+    reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD)
+    with pytest.raises(StateError, match=f"body {case['unit'].reference} is already identified"):
+        _draft(analyst, case)
+    other = w.body(examiner, genos["body"])
+    with pytest.raises(StateError, match=f"{case['person'].reference} is already identified") as exc:
+        _draft(analyst, {"unit": other, "person": case["person"]})
+    assert "FRAG" in str(exc.value.hint) and case["unit"].reference in str(exc.value.hint)
+    assert ComparisonReport.objects.count() == 1  # nothing written
+    excl = _draft(analyst, case, conclusion="exclusion")  # an exclusion is no identification
+    assert excl.state == "draft"
+
+
+def test_a_draft_already_open_for_the_person_cannot_be_signed_after_another_body(
+    analyst: Any, reviewer: Any, examiner: Any, case: dict[str, Any], genos: Any, make_user: Any
+) -> None:
+    first = _draft(analyst, case)
+    second = _draft(analyst, {"unit": w.body(examiner, genos["body"]), "person": case["person"]})
+    for r in (first, second):
+        reports.propose(actor=analyst, report_id=r.pk)
+    reports.sign(actor=reviewer, report_id=first.pk, password=w.PASSWORD)
+    other_reviewer = make_user("identification_reviewer", "reviewer2")
+    with pytest.raises(StateError, match="already identified"):
+        reports.sign(actor=other_reviewer, report_id=second.pk, password=w.PASSWORD)
+    assert ComparisonReport.objects.get(pk=second.pk).state == "proposed"
+
+
+def test_the_person_who_drafted_cannot_sign(
+    analyst: Any, reviewer: Any, liaison: Any, examiner: Any, person: Any, genos: Any, make_user: Any
+) -> None:
+    w.family(liaison, person, genos)
+    admin = make_user("admin", "admin2")
+    report = reports.draft(
+        actor=admin, data={"kind": "IDEN", "unit": w.body(examiner, genos["body"]).pk, "person": person.pk}
+    )
+    reports.propose(actor=analyst, report_id=report.pk)
+    with pytest.raises(PermissionDenied, match="the person who drafted it"):
+        reports.sign(actor=admin, report_id=report.pk, password=w.PASSWORD)
+    assert reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD).state == "identified"
+
+
+def test_the_senior_who_overrode_a_rule_cannot_also_sign(
+    analyst: Any, liaison: Any, examiner: Any, person: Any, genos: Any, make_user: Any
+) -> None:
+    w.family(liaison, person, genos, sister=False)
+    report = _draft(analyst, {"unit": w.body(examiner, genos["body"]), "person": person})
+    senior = make_user("senior_identification_reviewer", "senior")
+    reports.override_rule(actor=senior, report_id=report.pk, rule="family_rule", reason="dental records")
+    reports.propose(actor=analyst, report_id=report.pk)
+    with pytest.raises(PermissionDenied, match="overrode one of its rules"):
+        reports.sign(actor=senior, report_id=report.pk, password=w.PASSWORD)
+
+
+def test_the_posterior_rule_is_never_overridden_below_one_half(
+    analyst: Any, liaison: Any, examiner: Any, person: Any, genos: Any, make_user: Any, registrar: Any
+) -> None:
+    w.family(liaison, person, genos)
+    _more_missing(registrar, liaison, 4)
+    stranger = w.trio(seed=99)["body"]  # not this family's missing person
+    report = _draft(analyst, {"unit": w.body(examiner, stranger), "person": person})
+    assert report.evidence is not None and float(report.evidence.posterior) < 0.5
+    senior = make_user("senior_identification_reviewer", "senior")
+    with pytest.raises(ValidationError, match=r"cannot be overridden below a posterior of 0\.5"):
+        reports.override_rule(actor=senior, report_id=report.pk, rule="posterior", reason="I am sure")

@@ -52,6 +52,9 @@ from homecoming.errors import ConflictError, PermissionDenied, Problem, StateErr
 
 S = ReportState
 RULES = dict(RULE_CHOICES)
+# the posterior rule is never overridden below this: a senior person may accept weaker evidence than the
+# setting asks, never evidence that favours "this body is someone else"
+OVERRIDE_FLOOR = 0.5
 
 
 def _user(actor: Any) -> Any:
@@ -211,10 +214,46 @@ def _move(report: ComparisonReport, actor: Any, target: S, *, reason: str = "", 
 # --- the services -----------------------------------------------------------------------------------------
 
 
+def _refuse_conflicts(kind: str, unit: RemainsUnit, person: Person | None, report: Any = None) -> None:
+    """An identification (IDEN) of a body already identified, or of a person already identified with
+    another body, is refused: two bodies of one person are recorded as EQUL (same individual) or FRAG
+    (part of), never as a second identification (found in a new-user trial: a senior override let a
+    second body be signed as the same person)."""
+    if kind != ReportKind.iden:
+        return
+    done = ComparisonReport.objects.filter(
+        kind=ReportKind.iden, conclusion=Conclusion.identification, state__in=[S.signed, S.identified]
+    )
+    if report is not None:
+        done = done.exclude(pk=report.pk)
+    same_body = done.filter(unit=unit).select_related("person").first()
+    if same_body is not None:
+        raise StateError(
+            f"body {unit.reference} is already identified by {same_body.reference} "
+            f"({same_body.person.reference if same_body.person else ''})",
+            field="unit",
+            value=unit.reference,
+            hint="a body is identified once; if that identification is wrong, it must be corrected first",
+        )
+    if person is not None:
+        same_person = done.filter(person=person).select_related("unit").first()
+        if same_person is not None:
+            raise StateError(
+                f"{person.reference} is already identified by {same_person.reference} "
+                f"(body {same_person.unit.reference})",
+                field="person",
+                value=person.reference,
+                hint=f"if {unit.reference} is part of the same person, record a FRAG (part of) or EQUL "
+                f"(same individual) report with {same_person.unit.reference}",
+            )
+
+
 @transaction.atomic
 def draft(*, actor: Any, data: Mapping[str, Any]) -> ComparisonReport:
     """A new report with its first evidence version (refused, writing nothing, if the body has no profile)."""
     clean = _clean(data)
+    if clean["conclusion"] == Conclusion.identification:
+        _refuse_conflicts(clean["kind"], clean["unit"], clean.get("person"))
     report = ComparisonReport.objects.create(
         reference=_reference(allocate("comparison_report")[0]),
         kind=clean["kind"],
@@ -294,6 +333,17 @@ def override_rule(*, actor: Any, report_id: int, rule: str, reason: str) -> Rule
         problems.append(Problem("rule", "is not a rule", rule, "use " + ", ".join(RULES)))
     elif rule not in failed_rules(report):
         problems.append(Problem("rule", "is met by the evidence; nothing to override", rule, "nothing to do"))
+    elif rule == "posterior" and not float(report.evidence.data.get("posterior", "nan")) >= OVERRIDE_FLOOR:
+        problems.append(
+            Problem(
+                "rule",
+                f"cannot be overridden below a posterior of {OVERRIDE_FLOOR:g}: the evidence says this body "
+                "is more likely not this person",
+                report.evidence.data.get("posterior"),
+                "check the candidate (the screening's best match may be another person); add evidence "
+                "and revise, or record the body as not identified",
+            )
+        )
     if not reason.strip():
         problems.append(
             Problem("reason", "is required to override a rule", reason, "write why the rule may pass")
@@ -333,6 +383,8 @@ def propose(*, actor: Any, report_id: int, expected_version: int | None = None) 
     check_transition(report.state, S.proposed)
     ev.body_profile(report.unit)
     _refuse_open_rules(report)
+    if report.conclusion == Conclusion.identification:
+        _refuse_conflicts(report.kind, report.unit, report.person, report)
     report.proposed_by = _user(actor)
     _move(report, actor, S.proposed)
     if report.kind == ReportKind.iden and report.conclusion == Conclusion.identification:
@@ -373,8 +425,11 @@ def sign(
         reviewer="an identification reviewer",
         verdict="sign",
     )
+    _refuse_second_role(actor, report)
     check_transition(report.state, S.signed)
     _refuse_open_rules(report)
+    if report.conclusion == Conclusion.identification:
+        _refuse_conflicts(report.kind, report.unit, report.person, report)
     report.signed_by, report.signed_at = _user(actor), timezone.now()
     _move(report, actor, S.signed)
     final = S.identified if report.conclusion == Conclusion.identification else S.excluded
@@ -386,6 +441,22 @@ def sign(
     elif report.kind == ReportKind.iden:
         _remains_back(actor, report, f"excluded by {report.reference}")
     return report
+
+
+def _refuse_second_role(actor: Any, report: ComparisonReport) -> None:
+    """The signer is a second person: not who drafted the report (chose the body and the person), nor who
+    overrode one of its rules on the evidence being signed."""
+    if actor is None:
+        return
+    overrode = RuleOverride.objects.filter(evidence=report.evidence, actor_id=actor.pk).exists()
+    if report.created_by_id == actor.pk or overrode:
+        did = "drafted it" if report.created_by_id == actor.pk else "overrode one of its rules"
+        raise PermissionDenied(
+            f"{report.reference} must be signed by someone other than the person who {did}",
+            field="reviewer",
+            value=actor.get_username(),
+            hint="ask another identification reviewer to sign",
+        )
 
 
 @transaction.atomic
