@@ -556,3 +556,16 @@ def test_the_posterior_rule_is_never_overridden_below_one_half(
     senior = make_user("senior_identification_reviewer", "senior")
     with pytest.raises(ValidationError, match=r"cannot be overridden below a posterior of 0\.5"):
         reports.override_rule(actor=senior, report_id=report.pk, rule="posterior", reason="I am sure")
+
+
+def test_the_persons_claim_names_the_report_but_no_dna_result(
+    analyst: Any, reviewer: Any, case: dict[str, Any]
+) -> None:
+    report = _draft(analyst, case)
+    reports.propose(actor=analyst, report_id=report.pk)
+    reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD)
+    claim = StatusAssertion.objects.get(person=case["person"], status="confirmed_dead")
+    assert report.reference in claim.evidence and case["unit"].reference in claim.evidence
+    assert report.evidence is not None
+    for secret in ("LR", "posterior", report.evidence.lr[:8], report.evidence.posterior[:8]):
+        assert secret not in claim.evidence

@@ -514,8 +514,9 @@ def _identified(actor: Any, report: ComparisonReport) -> None:
         source_name=f"comparison report {report.reference}",
         source_date=timezone.localdate(),
         reliability="A",
-        evidence=f"{report.reference}: {unit.reference} identified by DNA, LR {report.evidence.lr}, "
-        f"posterior {report.evidence.posterior}",
+        # no LR or posterior here: the registry's readers (liaison, coordinator, registrar) may not see
+        # DNA results; the report holds them for the roles that may
+        evidence=f"{unit.reference} identified by the signed comparison report {report.reference}",
     )
     registry.review_assertion(actor=actor, assertion_id=claim.pk, decision="accepted", note=report.reference)
     _manifest_line(actor, report, unit, person)
