@@ -272,3 +272,15 @@ def test_cached_rows_are_read_raw_and_as_earlier_versions_compressed_them() -> N
     assert raw.startswith(RAW) and len(raw) == len(RAW) + 8 * row.size
     assert np.array_equal(_unpack_log(raw), row)
     assert np.array_equal(_unpack_log(zlib.compress(row.tobytes(), 1)), row)  # rows cached before
+
+
+def test_the_undisputed_column_agrees_with_the_conclusions(analyst: Any, world: Any) -> None:
+    run = _run(analyst, world)
+    identified = {
+        (c.profile_id, c.missing_id) for c in BodyConclusion.objects.filter(run=run, conclusion="identified")
+    }
+    flagged = set(
+        ScreeningCandidate.objects.filter(run=run, undisputed=True).values_list("profile_id", "missing_id")
+    )
+    assert identified and flagged == identified
+    assert len(run.summary["undisputed"]) == len(identified)

@@ -262,9 +262,15 @@ def _joint(outcome: Outcome) -> dict[str, Any]:
         return out
     vid, ms = problem.victim_ids, problem.missing
     per: dict[str, dict[str, Any]] = {v: {"probs": {}, "glr": {}} for v in vid}
-    for v, m in ident.undisputed:
-        per[vid[v]]["undisputed"] = ms[m]
-        out["undisputed"].append([vid[v], ms[m]])
+    # "undisputed" is the conclusion's (dviSolve: step by step, each identified body a reference for the
+    # next, and GLR matches), so the column and the conclusion "identified" always agree; the joint
+    # identification's one-step undisputed pairs are a subset of them
+    concl = outcome.conclusions
+    for name in vid:
+        vc = concl.victim(name) if concl is not None else None
+        if vc is not None and vc.conclusion == "identified" and vc.missing:
+            per[name]["undisputed"] = vc.missing
+            out["undisputed"].append([name, vc.missing])
     for k, comp in enumerate(ident.components):
         for v in comp.victims:
             per[vid[v]].update(component=k + 1, method=comp.method)
