@@ -284,3 +284,29 @@ def test_the_undisputed_column_agrees_with_the_conclusions(analyst: Any, world: 
     )
     assert identified and flagged == identified
     assert len(run.summary["undisputed"]) == len(identified)
+
+
+def test_a_family_whose_table_cannot_be_built_is_named_and_the_others_screened(
+    analyst: Any, world: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from homecoming.app.identification import screening_tables
+    from homecoming.errors import LimitError
+
+    settings.IDENTIFICATION_TABLE_WORKERS = 1
+    _body, bad = next(iter(world.truth.items()))
+    real = screening_tables.table_block
+
+    def failing(block: Any, **kw: Any) -> Any:
+        if any(f.id.startswith(bad + "/") for f in block):
+            raise LimitError("this pedigree needs an intermediate table of 503,284,375 entries")
+        return real(block, **kw)
+
+    monkeypatch.setattr(screening_tables, "table_block", failing)
+    run = _run(analyst, world)
+    assert run.status == RunStatus.done, run.error
+    [[name, why]] = run.summary["left_out"]
+    assert name.startswith(bad + "/") and "503,284,375" in why
+    assert run.summary["tables_built"] == 24 and run.summary["missing_persons"] == 24
+    assert not ScreeningCandidate.objects.filter(run=run, family__reference=bad).exists()
+    assert ScreeningCandidate.objects.filter(run=run).exclude(family__reference=bad).exists()
+    assert ScreeningCandidate.objects.filter(run=run).first().prior == pytest.approx(1 / 25)

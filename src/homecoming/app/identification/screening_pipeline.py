@@ -164,6 +164,8 @@ def _compute(run: ScreeningRun, report: Report) -> tuple[Outcome, ScreenTables]:
         load=lambda some: load_targets(some, names, markers),
         progress=lambda k, n: report("family tables", k, n),
     )
+    if stats.left_out:  # a family whose table cannot be built is named in the summary, not screened
+        targets = [t for t in targets if t.name not in stats.left_out]
     return _identify(run, bodies, targets, tables, stats, report), tables
 
 
@@ -312,7 +314,7 @@ def _rows(
     evidence = Evidence(
         (b.unit_pk for b in outcome.bodies),
         (by_id[c.family].missing_pk for rows in shortlist.values() for c in rows),
-        len(outcome.targets),
+        len(outcome.targets) + len(outcome.stats.left_out),  # still missing persons in scope
     )
     cands, concl = [], []
     for b in outcome.bodies:
@@ -406,6 +408,7 @@ def _store(run_pk: int, outcome: Outcome, tables: ScreenTables, timings: dict[st
             "families": len({t.family_pk for t in outcome.targets}),
             "tables_cached": outcome.stats.cached,
             "tables_built": outcome.stats.built,
+            "left_out": [[name, why] for name, why in outcome.stats.left_out.items()],
             "candidates": len(cands),
             "above_threshold": outcome.result.n_above_threshold,
             "conclusions": counts,

@@ -17,7 +17,7 @@ import os
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.db import transaction
 from homecoming.app.identification import table_packs as packs
 from homecoming.app.identification.models_screening import FamilyTableRow
 from homecoming.app.identification.screening_data import Target
+from homecoming.errors import HomecomingError
 from homecoming.kinship.model.markers import Locus
 from homecoming.kinship.screen import (
     TABLE_CHUNK,
@@ -47,6 +48,7 @@ READ_CHUNK = 500  # keys per query (SQLite's limit on parameters)
 class TableStats:
     cached: int
     built: int
+    left_out: dict[str, str] = field(default_factory=dict)  # target name -> why its table cannot be built
 
 
 def loci_digest(loci: Sequence[Locus], theta: float) -> str:
@@ -145,6 +147,25 @@ def cached_tables(
         if progress is not None:
             progress(done, len(targets))
 
+    left_out: dict[int, str] = {}
+
+    def settle(idx: list[int], fut: Future[TableBlock]) -> None:
+        """Store a block's rows; if the block failed on a family (e.g. a pedigree beyond the engine's
+        limit with θ > 0), build its families one by one and leave out only those that fail."""
+        try:
+            got = fut.result()
+        except HomecomingError:
+            one_by_one(idx)
+            return
+        finish(idx, got)
+
+    def one_by_one(idx: list[int]) -> None:
+        for i in idx:
+            try:
+                finish([i], table_block([targets[i].kin], loci=loci, offsets=offsets, theta=theta))
+            except HomecomingError as exc:
+                left_out[i] = str(exc)
+
     def block(idx: list[int]) -> list[KinFamily]:
         if load is not None:
             load([targets[i] for i in idx])
@@ -155,7 +176,13 @@ def cached_tables(
     )
     if workers <= 1:
         for idx in blocks:
-            finish(idx, table_block(block(idx), loci=loci, offsets=offsets, theta=theta))
+            kin = block(idx)
+            try:
+                got = table_block(kin, loci=loci, offsets=offsets, theta=theta)
+            except HomecomingError:
+                one_by_one(idx)
+                continue
+            finish(idx, got)
     else:  # one process per core, the profiles of the next block read here meanwhile
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread
@@ -165,20 +192,32 @@ def cached_tables(
             for idx in blocks:
                 pending[pool.submit(table_block, block(idx), loci=loci, offsets=offsets, theta=theta)] = idx
                 for fut in [f for f in pending if f.done()]:
-                    finish(pending.pop(fut), fut.result())
+                    settle(pending.pop(fut), fut)
                 while len(pending) > 2 * workers:  # bounded: rows are stored as they come
                     fut = next(as_completed(pending))
-                    finish(pending.pop(fut), fut.result())
+                    settle(pending.pop(fut), fut)
             for fut in as_completed(list(pending)):
-                finish(pending.pop(fut), fut.result())
+                settle(pending.pop(fut), fut)
         finally:  # on an error the blocks not yet started are dropped; stored rows are correct rows
             pool.shutdown(wait=True, cancel_futures=True)
+    if left_out:  # the families that cannot be screened are named; the others go on
+        kept = [i for i in range(len(targets)) if i not in left_out]
+        notes = {targets[i].name: left_out[i] for i in sorted(left_out)}
+        targets, keys, digests = (
+            [targets[i] for i in kept],
+            [keys[i] for i in kept],
+            [digests[i] for i in kept],
+        )
+        log64 = log64[kept]
+        ok = None if ok is None else ok[kept]
+    else:
+        notes = {}
     log32 = log64.astype(np.float32)
     if folder is None:  # the first rows of a new database were just stored: its packs' folder now exists
         folder = packs.directory(lkey)
     packs.write(folder, keys, log32, log64, ok)
     tables = _tables(targets, loci, offsets, theta, frequency_table, digests, log32, log64, ok)
-    return tables, TableStats(cached=len(have), built=len(todo))
+    return tables, TableStats(cached=len(have), built=len(todo) - len(notes), left_out=notes)
 
 
 def _tables(
