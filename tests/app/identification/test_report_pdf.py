@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from homecoming.app.audit.models import AuditRecord
-from homecoming.app.identification import reports
+from homecoming.app.identification import numbers, reports
 
 from . import report_world as w
 from .pdf_text import page_count, pdf_text
@@ -62,13 +63,15 @@ def test_the_pdf_of_a_signed_report_has_every_part(world: dict[str, Any]) -> Non
     text = pdf_text(pdf.content)
     flat = re.sub(r"\s+", "", text)  # a long figure may be broken over two lines of a table cell
     ev = report.evidence.data
+    with translation.override("en"):
+        shown_lr, shown_posterior = numbers.lr(ev["lr"]), numbers.posterior(ev["posterior"])
     for part in (
         world["unit"].reference,
         "BAG-PDF-1",
         world["person"].reference,
         "Олександр",
-        ev["lr"],
-        ev["posterior"],
+        shown_lr,  # four significant digits; the exact value stays in the API
+        shown_posterior,
         ev["provenance"]["frequency_table"]["sha256"],
         "Ольга Аналітикова",
         "Reviewer Signington",

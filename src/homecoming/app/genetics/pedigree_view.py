@@ -19,7 +19,12 @@ from django.utils.safestring import SafeString, mark_safe
 from homecoming.kinship.model.pedigree import FEMALE, MALE, UNKNOWN, Pedigree
 
 _SEX = {"male": MALE, "female": FEMALE}
-SIZE, DX, DY, MARGIN = 34, 96, 112, 40
+SIZE, DX, DY, MARGIN = 34, 112, 150, 40
+FONT_SIZE = 11
+CHAR_WIDTH = 0.72 * FONT_SIZE  # an upper estimate of a glyph's advance (capitals, Cyrillic)
+LINE_CHARS = 14  # a label's line: LINE_CHARS * CHAR_WIDTH < DX, so neighbours' labels never overlap
+LABEL_LINES = 2  # a label longer than two lines ends in "…" (the whole text is in the member's title)
+LINE_HEIGHT = 13
 
 
 class MemberLike(Protocol):
@@ -115,6 +120,32 @@ def _f(v: float) -> str:
     return f"{v:.0f}"
 
 
+def wrap(text: str, width: int = LINE_CHARS, lines: int = LABEL_LINES) -> list[str]:
+    """``text`` on at most ``lines`` lines of at most ``width`` characters, broken between words (a word
+    longer than a line is cut); what does not fit ends in ``…``."""
+    out: list[str] = []
+    words = text.split()
+    current = ""
+    while words:
+        word = words[0]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current, words = candidate, words[1:]
+            continue
+        if not current:  # a word longer than a line
+            current, words = word[:width], [word[width:], *words[1:]]
+        out.append(current)
+        current = ""
+        if len(out) == lines:
+            break
+    if current and len(out) < lines:
+        out.append(current)
+    if words:
+        last = out[-1]
+        out[-1] = (last[: width - 1] if len(last) >= width else last) + "…"
+    return out
+
+
 def _symbol(cx: float, cy: float, sex: int, node: Node) -> str:
     fill = "#1f5f8b" if node.typed else "#ffffff"
     stroke = 'stroke="#b00020" stroke-width="3"' if node.missing else 'stroke="#222" stroke-width="1.5"'
@@ -136,10 +167,13 @@ def _symbol(cx: float, cy: float, sex: int, node: Node) -> str:
             f'<text x="{x}" y="{_f(cy + 6)}" text-anchor="middle" font-size="18" fill="#b00020">?</text>'
         )
     texts = [t for t in (node.code, node.label, node.name) if t]
-    for k, text in enumerate(texts):
-        shape += (
-            f'<text x="{x}" y="{_f(cy + h + 16 + 13 * k)}" text-anchor="middle">{escape(text[:22])}</text>'
-        )
+    k = 0
+    for text in texts:
+        spans = []
+        for line in wrap(text):
+            spans.append(f'<tspan x="{x}" y="{_f(cy + h + 16 + LINE_HEIGHT * k)}">{escape(line)}</tspan>')
+            k += 1
+        shape += f'<text text-anchor="middle">{"".join(spans)}</text>'
     title = escape(" · ".join(texts))
     return f'<g class="member" data-code="{escape(node.code)}"><title>{title}</title>{shape}</g>'
 
@@ -162,7 +196,7 @@ def draw(ped: Pedigree, nodes: Mapping[str, Node], *, title: str) -> SafeString:
         (fx, fy), (mx, my) = pos[f], pos[m]
         lines.append(f'<line x1="{fx:.0f}" y1="{fy:.0f}" x2="{mx:.0f}" y2="{my:.0f}" stroke="#222"/>')
         midx, midy = (fx + mx) / 2, max(fy, my)
-        bar = midy + DY / 2 - 4
+        bar = midy + DY - SIZE / 2 - 16  # just above the children, below the parents' labels
         xs = [pos[c][0] for c in children] + [midx]
         lines.append(f'<line x1="{midx:.0f}" y1="{midy:.0f}" x2="{midx:.0f}" y2="{bar:.0f}" stroke="#222"/>')
         lines.append(
@@ -176,7 +210,7 @@ def draw(ped: Pedigree, nodes: Mapping[str, Node], *, title: str) -> SafeString:
     head = (
         f'<svg id="pedigree" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="11"><title>{escape(title)}</title>'
+        f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}"><title>{escape(title)}</title>'
     )
     return mark_safe(head + "".join(lines) + "".join(symbols) + "</svg>")
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homecoming.app.audit import services as audit
+from homecoming.app.genetics.choices import ConsentScope
 from homecoming.app.genetics.frequencies import locus_key
 from homecoming.app.genetics.models import FrequencyTable, Profile
 from homecoming.app.genetics.pedigree_view import Node, build_pedigree, draw
@@ -42,11 +43,13 @@ __all__ = [
     "LANGUAGES",
     "audit_reading",
     "language",
+    "mutation_label",
     "render_html",
     "render_pdf",
     "report_context",
     "report_pdf",
     "report_print",
+    "scope_label",
 ]
 
 LANGUAGES = ("uk", "en")
@@ -78,6 +81,32 @@ POSTERIOR_FROM = {
         "DNA LR alone (prior 1/N, N = bodies with a profile)"
     ),
 }
+
+
+MUTATION_MODELS = {
+    "stepwise": gettext_lazy("stepwise (by the distance between alleles)"),
+    "equal": gettext_lazy("equal (every other allele alike)"),
+    "proportional": gettext_lazy("proportional (to allele frequencies)"),
+    "onestep": gettext_lazy("one step"),
+    "random": gettext_lazy("random"),
+    "trivial": gettext_lazy("none (no mutation)"),
+    "custom": gettext_lazy("custom matrix"),
+}
+INPUT_KEYS = {
+    "body": gettext_lazy("body"),
+    "family": gettext_lazy("family"),
+    "other": gettext_lazy("other record"),
+}
+
+
+def scope_label(scope: str) -> str:
+    """A consent scope's label in the reader's language (the code if unknown)."""
+    return str(dict(ConsentScope.choices).get(scope, scope))
+
+
+def mutation_label(model: str | None) -> str:
+    """A mutation model's label in the reader's language (the code if unknown)."""
+    return str(MUTATION_MODELS.get(model or "", model or "")) or "—"
 
 
 def language(request: HttpRequest) -> str:
@@ -236,7 +265,12 @@ def report_context(report: ComparisonReport, user: Any, *, pdf: bool) -> dict[st
         "signer": _who(report.signed_by),
         "states": dict(STATE_CHOICES),
         "transitions": transitions,
-        "input_digests": sorted(prov.get("inputs", {}).items()),
+        "input_digests": [(str(INPUT_KEYS.get(k, k)), d) for k, d in sorted(prov.get("inputs", {}).items())],
+        "scope_label": scope_label(report.scope),
+        "mutation_label": mutation_label(
+            ((prov.get("parameters", {}).get("mutation") or {}).get("male") or {}).get("model")
+        ),
+        "person_name": report.person.primary_name() if report.person_id and report.person else "",
     }
 
 

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from homecoming.app.identification import reports
+from homecoming.app.identification import report_pdf, reports
 from homecoming.app.identification.models_reports import (
     CONCLUSION_CHOICES,
     KIND_CHOICES,
     RULE_CHOICES,
+    STATE_CHOICES,
     ComparisonReport,
 )
 from homecoming.app.permissions import may, page_requires
@@ -180,6 +181,13 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "sign_form": SignForm(),
         "return_form": ReturnForm(),
         "override_form": OverrideForm(open_rules=reports.open_rules(report)),
+        "states": dict(STATE_CHOICES),
+        "scope_label": report_pdf.scope_label(report.scope),
+        "mutation_label": report_pdf.mutation_label(
+            ((data.get("provenance", {}).get("parameters", {}).get("mutation") or {}).get("male") or {}).get(
+                "model"
+            )
+        ),
     }
     return render(request, "identification/report_detail.html", ctx)
 
