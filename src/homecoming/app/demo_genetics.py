@@ -121,6 +121,32 @@ def _samples(users: dict[str, Any], bodies: list[RemainsUnit]) -> list[Sample]:
     return samples
 
 
+def _anthropology(
+    examiner: Any,
+    units: list[RemainsUnit],
+    sexes: list[str],
+    true_person: list[int | None],
+    persons: list[int],
+) -> None:
+    """An examination of each body giving its sex and an age range (from the true person's birth year at
+    the recovery, ten years wide; 20-45 for a soldier no family looks for), so the demo's candidates
+    show the sex and age factors beside the DNA LR."""
+    births = dict(Person.objects.filter(pk__in=persons).values_list("pk", "birth_date"))
+    for unit, sex, k in zip(units, sexes, true_person, strict=True):
+        birth = births.get(persons[k]) if k is not None and k < len(persons) else None
+        when = unit.date_of_death or unit.date_of_recovery or "2025"
+        if birth and str(birth)[:4].isdigit() and str(when)[:4].isdigit():
+            age = int(str(when)[:4]) - int(str(birth)[:4])
+            low, high = max(16, age - 5), age + 5
+        else:
+            low, high = 20, 45
+        examinations.record_examination(
+            actor=examiner,
+            unit=unit,
+            data={"place": "Demo forensic facility", "sex": sex, "age_min": low, "age_max": high},
+        )
+
+
 def batch_dna(
     users: dict[str, Any],
     dna: DemoDna,
@@ -171,6 +197,7 @@ def batch_dna(
         [s.unit for s in samples],
         [persons[k] if k is not None and k < len(persons) else None for k in true_person],
     )
+    _anthropology(users["examiner"], [s.unit for s in samples], sexes, true_person, persons)
     dna.counts["samples"] = len(samples)
     dna.counts["post_mortem_profiles"] = len(dna.bodies)
     dna.counts["staff_profiles"] = STAFF

@@ -82,6 +82,9 @@ def test_the_demo_batch_is_screened_and_an_identification_signed() -> None:
     [place] = [f for f in report.evidence.data["factors"] if f["name"] == "place_date"]
     assert place["lr"] is not None and place["lr"] > 1 and float(place["inputs"]["distance_km"]) < 20, place
     assert [f for f in row.evidence["factors"] if f["name"] == "place_date"] == [place]
+    for name in ("sex", "age"):  # the demo's examinations give the body's sex and age range
+        [factor] = [f for f in report.evidence.data["factors"] if f["name"] == name]
+        assert factor["lr"] is not None and factor["lr"] > 1, factor
     reports.propose(actor=users["analyst"], report_id=report.pk)
     signed = reports.sign(actor=users["reviewer"], report_id=report.pk, password=DEMO_PASSWORD)
     assert signed.state == "identified"

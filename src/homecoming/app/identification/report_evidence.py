@@ -35,7 +35,7 @@ from homecoming.app.genetics.family_power import table_marker
 from homecoming.app.genetics.frequencies import pure_table, table_in_force
 from homecoming.app.genetics.models import FamilyMember, Profile, ReferenceFamily
 from homecoming.app.genetics.pedigree_view import build_pedigree
-from homecoming.app.identification import place_evidence
+from homecoming.app.identification import body_estimates, place_evidence
 from homecoming.app.remains.models import RemainsUnit
 from homecoming.domain import evidence
 from homecoming.domain.partial_dates import PartialDate
@@ -188,9 +188,10 @@ def _posterior(
     factors: list[evidence.Factor] = []
     if person is not None:
         death = _date(unit.date_of_death) or _date(unit.date_of_recovery)
+        est = body_estimates.estimates([unit.pk])[unit.pk]  # the examination's, where it said
         factors = [
-            evidence.sex_factor(unit.apparent_sex or "unknown", person.sex or "unknown"),
-            evidence.age_factor(unit.age_min, unit.age_max, _date(person.birth_date or ""), death),
+            evidence.sex_factor(est["sex"], person.sex or "unknown"),
+            evidence.age_factor(est["age_min"], est["age_max"], _date(person.birth_date or ""), death),
             place_evidence.place_date(
                 place_evidence.unit_values(unit), place_evidence.last_seen([person.pk]).get(person.pk)
             ),

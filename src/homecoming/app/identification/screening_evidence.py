@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from homecoming.app.genetics.models import FamilyMember
-from homecoming.app.identification import place_evidence
+from homecoming.app.identification import body_estimates, place_evidence
 from homecoming.app.remains.models import RemainsUnit
 from homecoming.domain.evidence import Factor, age_factor, posterior, sex_factor
 from homecoming.domain.partial_dates import PartialDate
@@ -35,6 +35,8 @@ class Evidence:
                 "pk", "apparent_sex", "age_min", "age_max", *place_evidence.UNIT_FIELDS
             )
         }
+        for pk, est in body_estimates.estimates(self.units).items():  # the examination's, where it said
+            self.units[pk].update(apparent_sex=est["sex"], age_min=est["age_min"], age_max=est["age_max"])
         self.persons: dict[int, dict[str, Any]] = {}
         wanted = list(set(missing_pks))
         for lo in range(0, len(wanted), 500):
