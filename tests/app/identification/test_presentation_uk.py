@@ -103,6 +103,10 @@ def test_pedigree_labels_of_neighbours_never_overlap() -> None:
         for x, y, text in re.findall(r'<tspan x="([\d.]+)" y="([\d.]+)">([^<]*)</tspan>', svg)
     ]
     assert spans and "рідний брат" in {t for _, _, t in spans}
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    assert size is not None
+    width, height = int(size.group(1)), int(size.group(2))
+    assert all(y < height and x < width for x, y, _ in spans), "a label is outside the drawing"
     char = 0.72 * 11  # a generous advance per glyph at font-size 11
     by_line: dict[float, list[tuple[float, float]]] = {}
     for x, y, text in spans:

@@ -146,6 +146,11 @@ def wrap(text: str, width: int = LINE_CHARS, lines: int = LABEL_LINES) -> list[s
     return out
 
 
+def _lines(node: Node) -> int:
+    """How many lines of text are under the member's symbol."""
+    return max(1, sum(len(wrap(t)) for t in (node.code, node.label, node.name) if t))
+
+
 def _symbol(cx: float, cy: float, sex: int, node: Node) -> str:
     fill = "#1f5f8b" if node.typed else "#ffffff"
     stroke = 'stroke="#b00020" stroke-width="3"' if node.missing else 'stroke="#222" stroke-width="1.5"'
@@ -185,8 +190,9 @@ def draw(ped: Pedigree, nodes: Mapping[str, Node], *, title: str) -> SafeString:
     gen = generations(ped)
     col = _order(ped, gen)
     pos = {i: (MARGIN + col[i] * DX + SIZE, MARGIN + gen[i] * DY + SIZE / 2) for i in range(len(ped))}
-    width = int(max(p[0] for p in pos.values()) + DX)
-    height = int(max(p[1] for p in pos.values()) + DY)
+    width = int(max(p[0] for p in pos.values()) + DX / 2 + 4)  # the widest label line fits in DX
+    bottoms = [y + SIZE / 2 + 16 + LINE_HEIGHT * (_lines(nodes[ped.ids[i]]) - 1) for i, (_, y) in pos.items()]
+    height = int(max(bottoms) + 10)
     lines: list[str] = []
     couples: dict[tuple[int, int], list[int]] = {}
     for c in range(len(ped)):
