@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,8 @@ def main() -> None:
         HOMECOMING_SECRET_KEY="benchmark-only-not-a-secret",
         HOMECOMING_DEBUG="0",
         DATABASE_URL=server.rsplit("/", 1)[0] + "/" + name,
+        # the database's table packs (3.6 GB at 100,000 families) beside it, gone with it
+        HOMECOMING_TABLE_PACKS=str(Path(tempfile.gettempdir()) / f"{name}-packs"),
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p),
     )
     try:
@@ -86,8 +89,9 @@ def main() -> None:
         connections.close_all()
         if not (args.keep or args.reuse):
             _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            shutil.rmtree(env["HOMECOMING_TABLE_PACKS"], ignore_errors=True)
         else:
-            console.print(f"kept database {name}")
+            console.print(f"kept database {name} (its table packs in {env['HOMECOMING_TABLE_PACKS']})")
     for key, value in figures.items():
         print(f"{key}={value}")
 
