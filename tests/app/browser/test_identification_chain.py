@@ -140,7 +140,9 @@ def _strongest_undisputed(page: Any) -> dict[str, Any]:
         """() => Array.from(document.querySelectorAll('#bodies tbody tr.first')).map(tr => {
             const cells = tr.querySelectorAll('td');
             const link = tr.querySelector('a[href*="/identification/reports/new/"]');
-            return {label: cells[2].innerText.trim(), lr: parseFloat(cells[5].innerText),
+            const exact = cells[5].querySelector('[title]');  // the LR shown rounded, exact in its title
+            return {label: cells[2].innerText.trim(),
+                    lr: parseFloat(exact ? exact.getAttribute('title') : cells[5].innerText),
                     href: link ? link.getAttribute('href') : null};
         })"""
     )
