@@ -310,3 +310,21 @@ def test_a_family_whose_table_cannot_be_built_is_named_and_the_others_screened(
     assert not ScreeningCandidate.objects.filter(run=run, family__reference=bad).exists()
     assert ScreeningCandidate.objects.filter(run=run).exclude(family__reference=bad).exists()
     assert ScreeningCandidate.objects.filter(run=run).first().prior == pytest.approx(1 / 25)
+
+
+def test_progress_writes_each_new_stage_at_once(analyst: Any, world: Any) -> None:
+    """A stage that begins within half a second of the last write is still shown (the page and the crash
+    test follow it); within one stage the writes are throttled."""
+    from homecoming.app.identification.models_screening import ScreeningRun
+    from homecoming.app.identification.screening_pipeline import Progress
+
+    run = screening.start_run(actor=analyst, batch=world.batch)
+    report = Progress(run.pk)
+    report("reading", 0, 1)
+    report("family tables", 0, 25)
+    shown = ScreeningRun.objects.values_list("stage", "done", "total").get(pk=run.pk)
+    assert shown == ("family tables", 0, 25)
+    report("family tables", 3, 25)  # throttled
+    assert ScreeningRun.objects.get(pk=run.pk).done == 0
+    report("family tables", 25, 25)  # a stage complete is written
+    assert ScreeningRun.objects.get(pk=run.pk).done == 25

@@ -74,11 +74,13 @@ Report = Callable[[str, int, int], None]
 
 # ------------------------------------------------------------------------------------------------ progress
 class Progress:
-    """Writes the run's stage, done/total and heartbeat (at most twice a second, outside transactions)."""
+    """Writes the run's stage, done/total and heartbeat (outside transactions): each new stage at once,
+    then at most twice a second, and when a stage is complete."""
 
     def __init__(self, run_pk: int, worker: str = "") -> None:
         self.run_pk, self.worker, self.last = run_pk, worker, 0.0
         self.began: dict[str, float] = {}
+        self.written = ""  # the stage last written: a new stage is always written at once
 
     def timings(self) -> dict[str, float]:
         """Seconds spent in each stage so far (each until the next began; the last until now)."""
@@ -88,9 +90,9 @@ class Progress:
     def __call__(self, stage: str, done: int, total: int, *, force: bool = False) -> None:
         now = time.monotonic()
         self.began.setdefault(stage, now)
-        if not force and now - self.last < 0.5 and done < total:
+        if not force and stage == self.written and now - self.last < 0.5 and done < total:
             return
-        self.last = now
+        self.last, self.written = now, stage
         ScreeningRun.objects.filter(pk=self.run_pk).update(
             stage=stage, done=done, total=total, heartbeat=timezone.now()
         )
