@@ -22,7 +22,9 @@ from homecoming.commands import (
     genetics_import,
     identification,
     identification_reports,
+    keys,
     kinship,
+    lists,
     messaging,
     persons,
     remains,
@@ -68,6 +70,14 @@ tracing_app = typer.Typer(help="Tracing requests from families: retention.", no_
 app.add_typer(tracing_app, name="tracing")
 messages_app = typer.Typer(help="Messages to families (e-mail, SMS): the outbox.", no_args_is_help=True)
 app.add_typer(messages_app, name="messages")
+keys_app = typer.Typer(
+    help="Signing keys: the organisation's own and the trusted keys of other parties.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+lists_app = typer.Typer(
+    help="Signed lists: sign a list as a bundle, verify a received one.", no_args_is_help=True
+)
+app.add_typer(lists_app, name="lists")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -96,6 +106,14 @@ identify_app.command("batch")(identification.identify_batch_command)
 identification_app.command("rederive")(identification_reports.rederive_command)
 tracing_app.command("purge")(tracing.purge_command)
 messages_app.command("send-due")(messaging.send_due_command)
+keys_app.command("generate")(keys.keys_generate_command)
+keys_app.command("list")(keys.keys_list_command)
+keys_app.command("export")(keys.keys_export_command)
+keys_app.command("trust")(keys.keys_trust_command)
+keys_app.command("retire")(keys.keys_retire_command)
+keys_app.command("revoke")(keys.keys_revoke_command)
+lists_app.command("sign")(lists.lists_sign_command)
+lists_app.command("verify")(lists.lists_verify_command)
 
 
 @app.command("docs-cli", hidden=True)

@@ -14,7 +14,9 @@ non-zero exit code. Anything else escaping is a bug.
     │   ├── MarkerError                  unknown marker, bad allele, three alleles, table mismatch
     │   ├── FrequencyError               frequencies negative, not summing to 1, allele missing
     │   ├── HypothesisError              hypotheses that do not share the typed persons
-    │   └── CaseFileError                a case file (JSON, .fam) cannot be read as such
+    │   ├── CaseFileError                a case file (JSON, .fam) cannot be read as such
+    │   └── SignatureError               a signed bundle does not verify (file changed, added, removed;
+    │                                    unknown, retired or revoked key); nothing imported
     ├── StateError                       the object is not in a state that allows this (HTTP 409, exit 3)
     │   ├── TransitionError              a status transition that the rules do not allow
     │   ├── ConflictError                someone else saved first (optimistic locking); reload and redo
@@ -189,6 +191,13 @@ class CaseFileError(InputError):
     code = "invalid_case_file"
 
 
+class SignatureError(InputError):
+    """A signed list bundle is refused: a file changed, added or removed, or a key that is unknown, retired
+    or revoked. ``problems`` names every file or the key (its fingerprint); nothing was imported."""
+
+    code = "signature_refused"
+
+
 class StateError(HomecomingError):
     """The object is not in a state that allows this action; check its current state first."""
 
@@ -303,6 +312,7 @@ __all__ = [
     "PermissionDenied",
     "Problem",
     "RateLimited",
+    "SignatureError",
     "StateError",
     "TransitionError",
     "ValidationError",

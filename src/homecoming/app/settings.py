@@ -33,6 +33,10 @@
 | ``HOMECOMING_MESSAGE_ATTEMPTS`` | ``5`` | attempts to deliver a family's e-mail or SMS before it fails |
 | ``HOMECOMING_MESSAGE_RETRY_SECONDS`` | ``60`` | wait after a first temporary failure (doubled each time) |
 | ``HOMECOMING_SMS_BACKEND`` | logging | SMS gateway: dotted path of a class with ``send(to, text)`` |
+| ``HOMECOMING_KEYS_DIR`` | ``DATA_DIR/keys`` | the organisation's private keys that sign lists (0700/0600) |
+| ``HOMECOMING_KEY_PASSPHRASE`` | none | encrypts a key made by ``keys generate``; unlocks it to sign |
+| ``HOMECOMING_ORGANISATION`` | ``unnamed organisation`` | the organisation's name in signed lists |
+| ``HOMECOMING_PFIF_DOMAIN`` | ``homecoming.invalid`` | domain of the PFIF record ids this registry makes |
 
 See docs/settings.md for the whole list.
 """
@@ -427,6 +431,13 @@ if AUDIT_SIGNING_KEY and not os.access(AUDIT_SIGNING_KEY, os.R_OK):
         "`homecoming audit keygen PATH` (or unset the variable)"
     )
 AUDIT_HEAD_EVERY = _whole("HOMECOMING_AUDIT_HEAD_EVERY", "1000", "records", "1000 (0: no automatic heads)")
+
+# Signed lists (`homecoming keys`, `homecoming lists`): the organisation's Ed25519 private keys live in
+# this folder (mode 0700, each key 0600, encrypted when HOMECOMING_KEY_PASSPHRASE is set at generation);
+# the public keys it trusts are in the database (audit.SigningKey). PFIF record ids are made in PFIF_DOMAIN.
+KEYS_DIR = os.environ.get("HOMECOMING_KEYS_DIR", str(DATA_DIR / "keys"))
+ORGANISATION = os.environ.get("HOMECOMING_ORGANISATION", "") or "unnamed organisation"
+PFIF_DOMAIN = os.environ.get("HOMECOMING_PFIF_DOMAIN", "") or "homecoming.invalid"
 
 
 # Identification (comparison reports): the posterior an identification needs (a senior person may

@@ -14,7 +14,11 @@ from homecoming.errors import InputError
 
 
 def import_persons_command(
-    file: Path = typer.Argument(..., help="CSV or XLSX in the published person-list columns (docs/formats)"),
+    file: Path = typer.Argument(
+        ...,
+        help="CSV or XLSX in the published person-list columns (docs/formats), or a signed bundle (a folder "
+        "or .zip from `lists sign`): verified first, refused whole if it does not verify",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
     again: str = typer.Option(
@@ -27,13 +31,14 @@ def import_persons_command(
     """
     support.setup_django()
     from homecoming.app.registry.importing import import_persons
+    from homecoming.app.signed_lists import import_persons_bundle, is_bundle
 
     support.run(lambda: support.existing(file))
     user = support.run(lambda: support.user(actor))
     with support.progress() as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         report = support.run(
-            lambda: import_persons(
+            lambda: (import_persons_bundle if is_bundle(file) else import_persons)(
                 actor=user,
                 path=file,
                 dry_run=dry_run,

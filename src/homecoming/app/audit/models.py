@@ -109,3 +109,38 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq} {self.created:%Y-%m-%d %H:%M}"
+
+
+class SigningKey(models.Model):
+    """An Ed25519 public key that signs lists: the organisation's own (``own``, its private key in a file
+    under ``HOMECOMING_KEYS_DIR``) or another party's, trusted by name.
+
+    Kept in the database, not in files, because trusting a key is a change like any other: each one added,
+    retired or revoked is written by :mod:`homecoming.app.audit.keys` with its audit record in the same
+    transaction, so who trusted which key when is in the hash chain. A retired key signs nothing new
+    (bundles it signed before still verify); a revoked key's signatures are all refused.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    public_key = models.CharField(max_length=64, unique=True, help_text="hex of the 32 raw bytes")
+    key_id = models.CharField(max_length=16, unique=True)
+    fingerprint = models.CharField(max_length=60)
+    own = models.BooleanField(default=False, help_text="the organisation's own key (it can sign)")
+    added = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retired = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="why it was retired or revoked")
+
+    class Meta:
+        ordering = ["added", "id"]
+        verbose_name = _("signing key")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.key_id}"
+
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked else "retired" if self.retired else "active"
