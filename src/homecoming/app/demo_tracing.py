@@ -2,9 +2,13 @@
 
 About a third of the requests are about demo persons (their names as the registry has them, or their
 Latin transliteration for the English ones), the rest about people the registry does not know (Faker
-names). Some are worked by the demo liaison officer: linked to their person, answered, closed. Three
-requests have a usable secret, printed by ``homecoming demo`` so that the portal can be tried; the bulk
-requests store an unusable hash (no password hashing spent on them). Everything is invented.
+names). Four are the other side's families ("I Want to Find"): Russian mothers asking about soldiers of
+the other party the registry holds as prisoners of war — one repatriated, one dead in captivity — all
+linked, the first one's captivity confirmed to the family from the registry. Some are worked by the demo
+liaison officer: linked to their person, answered, closed. Three requests (one per language; the
+Russian one is the confirmed request of the other side) have a usable secret, printed by ``homecoming
+demo`` so that the portal can be tried; the bulk requests store an unusable hash (no password
+hashing spent on them). Everything is invented.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 from faker import Faker
 
 from homecoming.app.registry.models import Person
-from homecoming.app.tracing import portal, services
+from homecoming.app.tracing import confirmations, portal, services
 
 RELATIONS = {
     "uk": ["мати", "батько", "дружина", "сестра", "брат", "син", "донька"],
@@ -65,8 +69,87 @@ def _sought(rng: random.Random, fake: Faker, lang: str, persons: list[Person]) -
     }, None
 
 
+OTHER_SIDE = 4
+
+
+def _other_side(
+    users: dict[str, Any], rng: random.Random, fake: Faker, today: date
+) -> tuple[str, str] | None:
+    """Soldiers of the other party held as prisoners of war, and their mothers' requests in Russian (the
+    first confirmed from the registry); the (code, secret) of that first request, to try the portal."""
+    from homecoming.app.captivity import services as captivity
+    from homecoming.app.registry import services as registry
+
+    registrar, liaison = users.get("registrar"), users.get("liaison")
+    if registrar is None or liaison is None:
+        return None
+    pair = None
+    for n in range(OTHER_SIDE):
+        given, patronymic, family = fake.first_name_male(), fake.middle_name_male(), fake.last_name_male()
+        born = date(rng.randint(1975, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        person = registry.create_person(
+            actor=registrar,
+            data={
+                "sex": "male",
+                "birth_date": born.isoformat(),
+                "power": "RU",
+                "force": "Armed Forces of the Russian Federation",
+                "service_number": f"Z-{rng.randint(100000, 999999)}",
+            },
+            names=[{"family_name": family, "given_name": given, "patronymic": patronymic, "language": "ru"}],
+            reason="demo data: a prisoner of war of the other party",
+        )
+        captured = today - timedelta(days=rng.randint(120, 600))
+        record = captivity.create_detention(
+            actor=registrar,
+            person=person,
+            data={
+                "detaining_power": "UA",
+                "capture_date": captured,
+                "internment_number": f"UA-{rng.randint(10000, 99999)}",
+                "current_place": f"Camp No. {rng.randint(1, 9)} (synthetic)",
+            },
+        )
+        if n == 2:
+            captivity.add_event(
+                actor=registrar, record_id=record.pk, kind="repatriation", on=today - timedelta(days=20)
+            )
+        elif n == 3:
+            captivity.add_event(
+                actor=registrar, record_id=record.pk, kind="death", on=captured + timedelta(days=60)
+            )
+        done = portal.submit(
+            data={
+                "enquirer_name": fake.name_female(),
+                "enquirer_relationship": "мать",
+                "enquirer_phone": f"+7 900 {rng.randint(100, 999)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)}",
+                "enquirer_email": "",
+                "family_name": family,
+                "given_name": given,
+                "patronymic": patronymic,
+                "birth_date": str(born.year),
+                "last_contact_date": (captured - timedelta(days=3)).isoformat(),
+                "last_contact_place": "Запорожское направление",
+                "circumstances": "synthetic demo request (I Want to Find)",
+                "dna_relatives": "мать, отец",
+            },
+            language="ru",
+            usable_secret=n == 0,
+        )
+        req = services.link_person(
+            actor=liaison, request_id=done.request.pk, person_id=person.pk, confirm=True
+        )
+        if n == 0:
+            (fact,) = [f for f in confirmations.facts(req, liaison) if f.kind == "captivity"]
+            confirmations.confirm(actor=liaison, request_id=req.pk, fact=fact.key, text=fact.text)
+            pair = (portal.grouped(done.request.code), portal.grouped(done.secret, 4))
+    return pair
+
+
 def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> Built:
-    """``count`` tracing requests in uk, ru and en (about 50 / 35 / 15 %), some about demo persons."""
+    """``count`` tracing requests in uk, ru and en (about 50 / 35 / 15 %), some about demo persons, four
+    of them the other side's families (:func:`_other_side`)."""
     rng = random.Random(seed + 13)
     fakes = {lang: Faker(locale) for lang, locale in FAKER.items()}
     for i, f in enumerate(fakes.values()):
@@ -76,6 +159,10 @@ def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> 
     today = date.today()
     known = 0
     pairs: list[tuple[str, str, str]] = []
+    other = _other_side(users, rng, fakes["ru"], today) if count > OTHER_SIDE else None
+    if other is not None:
+        count -= OTHER_SIDE
+        known += OTHER_SIDE
     for i in range(count):
         lang = "uk" if rng.random() < 0.5 else "ru" if rng.random() < 0.7 else "en"
         fake = fakes[lang]
@@ -93,7 +180,7 @@ def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> 
             "dna_relatives": rng.choice(RELATIONS[lang]),
             **sought,
         }
-        printable = len(pairs) < 3 and lang == ("uk", "ru", "en")[len(pairs)]
+        printable = lang not in {p[0] for p in pairs} and (lang != "ru" or other is None)
         done = portal.submit(data=data, language=lang, usable_secret=printable)
         if printable:
             pairs.append((lang, portal.grouped(done.request.code), portal.grouped(done.secret, 4)))
@@ -104,5 +191,9 @@ def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> 
         services.link_person(actor=liaison, request_id=req.pk, person_id=person.pk, confirm=True)
         if rng.random() < 0.6:
             services.release(actor=liaison, request_id=req.pk, text=ANSWERS[lang])
+    if other is not None:  # the Russian pair opens the other side's confirmed request
+        pairs.append(("ru", *other))
+        count += OTHER_SIDE
+    pairs.sort(key=lambda p: ("uk", "ru", "en").index(p[0]))
     DEMO_PAIRS[:] = pairs
     return Built(requests=count, about_known_persons=known, pairs=pairs)

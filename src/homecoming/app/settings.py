@@ -28,6 +28,7 @@
 | ``HOMECOMING_TRACING_STATUS_RATE_LIMIT`` | ``20/600`` | status look-ups per address and per code |
 | ``HOMECOMING_TRACING_FIRST_ANSWER_DAYS`` | ``30`` | days to a tracing request's first answer |
 | ``HOMECOMING_TRACING_RETENTION_DAYS`` | ``365`` | days a closed request keeps the family's contacts |
+| ``HOMECOMING_OWN_POWER`` | ``UA`` | the organisation's own party (requests about others: "I Want to Find") |
 | ``HOMECOMING_EMAIL_BACKEND`` | console | Django's e-mail backend (dotted path) |
 | ``HOMECOMING_EMAIL_FROM`` | ``homecoming@localhost`` | sender address of the portal's e-mails |
 | ``HOMECOMING_MESSAGE_ATTEMPTS`` | ``5`` | attempts to deliver a family's e-mail or SMS before it fails |
@@ -395,6 +396,9 @@ TRACING_FIRST_ANSWER_DAYS = _whole("HOMECOMING_TRACING_FIRST_ANSWER_DAYS", "30",
 # Retention (ICRC restoring-family-links code of conduct): a closed request's contacts and photos are purged
 # this many days after it closed (`homecoming tracing purge`; the audit trail keeps their keyed digest)
 TRACING_RETENTION_DAYS = _whole("HOMECOMING_TRACING_RETENTION_DAYS", "365", "days", "365")
+# The party the organisation belongs to (the registry's "Power on which the person depends"): requests
+# about soldiers of any other party are the other side's families ("I Want to Find"; tracing.confirmations)
+OWN_POWER = os.environ.get("HOMECOMING_OWN_POWER", "UA").strip().upper() or "UA"
 
 # E-mail (the family portal sends a request's code and secret): the console by default (development,
 # the demo); SMTP in production with Django's EMAIL_HOST, EMAIL_PORT ... (see docs/settings.md)

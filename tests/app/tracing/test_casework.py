@@ -237,17 +237,17 @@ def test_suggested_answers_in_the_familys_language(
     from django.utils import timezone
 
     from homecoming.app.captivity import services as captivity
-    from homecoming.app.tracing import answers
+    from homecoming.app.tracing import confirmations
 
     req = _russian(form_data)
-    assert answers.suggestions(req, liaison) == []  # not linked: nothing to suggest
+    assert confirmations.suggestions(req, liaison) == []  # not linked: nothing to suggest
     services.link_person(actor=liaison, request_id=req.pk, person_id=soldier.pk, confirm=True)
     req = services.get_request(req.pk)
-    generic = answers.suggestions(req, liaison)
-    assert generic == [
+    assert confirmations.suggestions(req, liaison) == [
         "Мы получили ваш запрос о Александр Иванович Ковальчук и ищем. "
         "Мы напишем здесь, как только что-то узнаем."
     ]
+    assert confirmations.facts(req, liaison) == []  # the registry confirms nothing yet
     captivity.create_detention(
         actor=registrar,
         person=soldier,
@@ -264,14 +264,13 @@ def test_suggested_answers_in_the_familys_language(
     )
     registry.review_assertion(actor=reviewer, assertion_id=claim.pk, decision="accepted")
     req = services.get_request(req.pk)
-    texts = answers.suggestions(req, liaison)
+    texts = [f.text for f in confirmations.facts(req, liaison)]
     assert texts[0].startswith("Александр Иванович Ковальчук зарегистрирован как военнопленный")
-    # the registrar may see detentions: the detaining power and the date are in the text
-    assert "удерживает RU" in answers.suggestions(req, registrar)[0]
+    assert "удерживает Российская Федерация" in texts[0]
     client = Client()
     client.force_login(liaison)
     page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
-    assert "зарегистрирован как военнопленный" in page and 'class="suggestion"' in page
+    assert "зарегистрирован как военнопленный" in page and 'class="confirm"' in page
 
 
 def test_a_linked_request_leads_to_the_persons_reference_family(

@@ -9,7 +9,7 @@ import pytest
 from homecoming.app.demo import _users
 from homecoming.app.demo_tracing import build_tracing
 from homecoming.app.registry import services as registry
-from homecoming.app.tracing import portal
+from homecoming.app.tracing import confirmations, portal
 from homecoming.app.tracing.models import TracingRequest
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +30,11 @@ def test_the_demo_requests(registrar: Any) -> None:
         assert portal.find(code, secret) is not None
     assert TracingRequest.objects.filter(person__isnull=False).exists()
     assert TracingRequest.objects.filter(state="answered").exists()
+    # the other side's families: Russian requests about prisoners of war of the other party, linked; the
+    # Russian pair opens the one whose captivity was confirmed from the registry
+    other = TracingRequest.objects.filter(confirmations.other_side_filter())
+    assert other.count() == 4 and set(other.values_list("language", flat=True)) == {"ru"}
+    (ru,) = [(code, secret) for lang, code, secret in built.pairs if lang == "ru"]
+    found = portal.find(*ru)
+    assert found is not None and found.releases.get().kind == "captivity"
+    assert "зарегистрирован как военнопленный" in portal.status(found, audited=False).messages[0].text

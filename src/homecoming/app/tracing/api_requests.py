@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from homecoming.app.permissions import may, require
-from homecoming.app.tracing import matching, portal, services
+from homecoming.app.tracing import confirmations, matching, portal, services
 from homecoming.app.tracing.models import Release, TracingRequest
 from homecoming.app.tracing.views import due
 
@@ -60,12 +60,26 @@ class TracingReleaseIn(Schema):
     expected_version: int | None = _VERSION
 
 
+class TracingConfirmIn(Schema):
+    fact: str = Field(..., description="the fact to confirm: a key of GET .../facts, e.g. 'detention:12'")
+    text: str = Field(..., description="exactly what the family will read on its status page")
+    informed_method: str = Field(
+        "", description="a death only: how the family was told first (in_person or phone)"
+    )
+    informed_at: str = Field("", description="a death only: when, ISO 8601 (2026-05-01T14:30)")
+    expected_version: int | None = _VERSION
+
+
 def release_out(r: Release) -> dict[str, Any]:
     return {
         "id": r.pk,
         "text": r.text,
         "released_at": r.released_at.isoformat(),
         "released_by": r.released_by.username if r.released_by_id else None,
+        "confirms": r.kind,
+        "basis": r.basis,
+        "informed_method": r.informed_method,
+        "informed_at": r.informed_at.isoformat() if r.informed_at else None,
     }
 
 
@@ -90,6 +104,7 @@ def request_out(r: TracingRequest, *, user: Any, detail: bool = False) -> dict[s
         },
         "person": r.person.reference if r.person_id and r.person else None,
         "person_id": r.person_id,
+        "other_side": confirmations.other_side(r),
         "case_id": r.case_id,
         "merged_into": r.merged_into_id,
         "assigned_to": r.assigned_to.username if r.assigned_to_id and r.assigned_to else None,
@@ -120,11 +135,16 @@ def request_out(r: TracingRequest, *, user: Any, detail: bool = False) -> dict[s
 
 
 @router.get("/tracing/requests", summary="The queue of tracing requests")
-def list_requests(request: HttpRequest, state: str = "", limit: int = 200) -> list[dict[str, Any]]:
+def list_requests(
+    request: HttpRequest, state: str = "", side: str = "", limit: int = 200
+) -> list[dict[str, Any]]:
+    """``side=other``: requests about persons of another party than the organisation's own."""
     user = require(request, VIEW)
     rows = TracingRequest.objects.select_related("person", "assigned_to").order_by("received_at", "id")
     if state:
         rows = rows.filter(state=state)
+    if side == "other":
+        rows = rows.filter(confirmations.other_side_filter())
     return [request_out(r, user=user) for r in rows[: max(1, min(limit, 1000))]]
 
 
@@ -227,6 +247,48 @@ def release(request: HttpRequest, request_id: int, payload: TracingReleaseIn) ->
     require(request, VIEW)
     released = services.release(
         actor=user, request_id=request_id, text=payload.text, expected_version=payload.expected_version
+    )
+    portal.send_news(released.request, status_url=request.build_absolute_uri(reverse("family:status")))
+    return Status(201, release_out(released))
+
+
+@router.get(
+    "/tracing/requests/{request_id}/facts",
+    summary="What the registry confirms about the linked person (captivity, alive, death), with its records",
+)
+def registry_facts(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
+    user = require(request, "tracing.add_release")
+    require(request, VIEW)
+    req = services.get_request(request_id)
+    return [
+        {
+            "fact": f.key,
+            "confirms": f.kind,
+            "records": f.evidence,
+            "suggested_text": f.text,
+            "needs_informing": f.needs_informing,
+            "notification_id": f.notification.pk if f.notification is not None else None,
+        }
+        for f in confirmations.facts(req, user)
+    ]
+
+
+@router.post(
+    "/tracing/requests/{request_id}/confirmations",
+    response={201: dict[str, Any]},
+    summary="Confirm a registry fact to the request's family (a release with its records)",
+)
+def confirm(request: HttpRequest, request_id: int, payload: TracingConfirmIn) -> Status:
+    user = require(request, "tracing.add_release")
+    require(request, VIEW)
+    released = confirmations.confirm(
+        actor=user,
+        request_id=request_id,
+        fact=payload.fact,
+        text=payload.text,
+        informed_method=payload.informed_method,
+        informed_at=payload.informed_at,
+        expected_version=payload.expected_version,
     )
     portal.send_news(released.request, status_url=request.build_absolute_uri(reverse("family:status")))
     return Status(201, release_out(released))

@@ -37,6 +37,13 @@ STATE_CHOICES = [
 ]
 LANGUAGE_CHOICES = [("uk", "українська"), ("ru", "русский"), ("en", "English")]
 
+RELEASE_KINDS = [
+    ("captivity", _("captivity")),
+    ("alive", _("alive")),
+    ("death", _("death")),
+]
+INFORMED_METHODS = [("in_person", _("in person")), ("phone", _("by phone"))]
+
 #: the family's contacts: shown only with ``tracing.view_requestcontacts``, kept out of the audit trail
 CONTACT_FIELDS = ("enquirer_name", "enquirer_phone", "enquirer_email")
 
@@ -143,6 +150,15 @@ class Release(models.Model):
     text = models.TextField(_("text for the family"))
     released_at = models.DateTimeField(_("released at"), default=timezone.now)
     released_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # a confirmation from the registry (``tracing.confirmations``): what it confirms (captivity, alive,
+    # death) and the registry records it rests on; empty for a free text
+    kind = models.CharField(_("confirms"), max_length=12, choices=RELEASE_KINDS, null=True, blank=True)
+    basis = models.TextField(_("registry records"), null=True, blank=True)
+    # a death is released only after the family was told by a person: how and when (none for other kinds)
+    informed_method = models.CharField(
+        _("family told"), max_length=12, choices=INFORMED_METHODS, null=True, blank=True
+    )
+    informed_at = models.DateTimeField(_("family told at"), null=True, blank=True)
 
     class Meta:
         ordering = ["request", "released_at", "id"]

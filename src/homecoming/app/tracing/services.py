@@ -228,8 +228,12 @@ def transition(
 
 
 @transaction.atomic
-def release(*, actor: Any, request_id: int, text: str, expected_version: int | None = None) -> Release:
-    """Show ``text`` to the family of the request (insert-only); an open request becomes answered."""
+def release(
+    *, actor: Any, request_id: int, text: str, expected_version: int | None = None, **confirms: Any
+) -> Release:
+    """Show ``text`` to the family of the request (insert-only); an open request becomes answered.
+    ``confirms``: what a confirmation from the registry records with it (``confirmations.confirm``:
+    kind, basis, informed_method, informed_at)."""
     req = get_request(request_id, lock=True)
     _check_version(req, expected_version)
     text = str(text or "").strip()
@@ -244,7 +248,7 @@ def release(*, actor: Any, request_id: int, text: str, expected_version: int | N
             value=text[:40] + "…",
             hint="shorten it",
         )
-    released = Release.objects.create(request=req, text=text, released_by=actor)
+    released = Release.objects.create(request=req, text=text, released_by=actor, **confirms)
     before = snapshot(req)
     fields: list[str] = []
     if req.state in (RequestState.received, RequestState.matched, RequestState.under_search):
@@ -257,7 +261,9 @@ def release(*, actor: Any, request_id: int, text: str, expected_version: int | N
         obj=released,
         object_repr=f"release to the family of {req.reference}",
         after=audit.snapshot(released),
-        reason="released to the family",
+        reason=f"confirmed from the registry to the family: {confirms['basis']}"
+        if confirms.get("basis")
+        else "released to the family",
     )
     if fields:
         audit.record(

@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:request_id>/transition/", views.transition, name="transition"),
     path("requests/<int:request_id>/release/", views.release, name="release"),
     path("requests/<int:request_id>/notes/", views.note, name="note"),
+    path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),
     path("photos/<int:photo_id>/", views.photo, name="photo"),
 ]

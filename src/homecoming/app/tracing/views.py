@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import Person
-from homecoming.app.tracing import answers, matching, portal, services
+from homecoming.app.tracing import confirmations, matching, portal, services
 from homecoming.app.tracing.forms import (
     AssignForm,
     LinkForm,
@@ -33,7 +33,7 @@ from homecoming.app.tracing.forms import (
     ReleaseForm,
     TransitionForm,
 )
-from homecoming.app.tracing.models import STATE_CHOICES, RequestPhoto, TracingRequest
+from homecoming.app.tracing.models import INFORMED_METHODS, STATE_CHOICES, RequestPhoto, TracingRequest
 from homecoming.errors import HomecomingError, NotFound
 
 VIEW = "tracing.view_tracingrequest"
@@ -61,6 +61,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     if mine:
         rows = rows.filter(assigned_to=request.user)
+    # the other side's families ("I Want to Find"): requests about soldiers of another party
+    other = request.GET.get("side") == "other"
+    if other:
+        rows = rows.filter(confirmations.other_side_filter())
     now = timezone.now()
     limit = now - timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
     listed = [
@@ -79,6 +83,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": listed,
         "state": state,
         "mine": mine,
+        "other": other,
+        "other_count": TracingRequest.objects.filter(confirmations.other_side_filter())
+        .exclude(state="closed")
+        .count(),
         "states": [(s, label, counts[s]) for s, label in STATE_CHOICES],
         "overdue": overdue,
     }
@@ -125,6 +133,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     if show_contacts:
         services.view_contacts(actor=request.user, request=req)
     may_change = may(request.user, CHANGE)
+    may_release = may(request.user, RELEASE)
     assign = AssignForm(initial={"user": str(req.assigned_to_id or "")})
     assign.fields["user"].choices = _assignees()
     ctx = {
@@ -139,13 +148,17 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "candidates": matching.person_candidates(req) if may(request.user, "person") else [],
         "similar": matching.request_candidates(req),
         "may_change": may_change,
-        "may_release": may(request.user, RELEASE),
+        "may_release": may_release,
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
         "assign_form": assign,
         "transition_form": TransitionForm(),
         "release_form": ReleaseForm(),
-        "suggestions": answers.suggestions(req, request.user) if may(request.user, RELEASE) else [],
+        "suggestions": confirmations.suggestions(req, request.user) if may_release else [],
+        # what the registry confirms about the linked person, to release with its records
+        "facts": confirmations.facts(req, request.user) if may_release else [],
+        "informed_methods": INFORMED_METHODS,
+        "other_side": confirmations.other_side(req),
         # the reference families of the linked person (reference samples, consent: the genetics app)
         "families": _families(req) if req.person_id and may(request.user, "families") else None,
         "may_open_family": may(request.user, "genetics.add_referencefamily"),
@@ -283,3 +296,21 @@ def note(request: HttpRequest, request_id: int) -> HttpResponse:
         services.add_note(actor=request.user, request_id=request_id, text=request.POST.get("text", ""))
 
     return _act(request, request_id, act, _("Note recorded."))
+
+
+@require_POST
+@page_requires(VIEW, RELEASE)
+def confirm(request: HttpRequest, request_id: int) -> HttpResponse:
+    def act() -> None:
+        released = confirmations.confirm(
+            actor=request.user,
+            request_id=request_id,
+            fact=request.POST.get("fact", ""),
+            text=request.POST.get("text", ""),
+            informed_method=request.POST.get("informed_method", ""),
+            informed_at=request.POST.get("informed_at", ""),
+            expected_version=_version(request),
+        )
+        portal.send_news(released.request, status_url=request.build_absolute_uri(reverse("family:status")))
+
+    return _act(request, request_id, act, _("Confirmed: the family sees this text on their status page."))
