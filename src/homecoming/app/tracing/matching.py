@@ -25,8 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import prefetch_related_objects
-
 from homecoming.app.registry.models import NameKey, Person
 from homecoming.app.tracing.models import RequestNameKey, TracingRequest
 from homecoming.domain.partial_dates import PartialDate
@@ -72,28 +70,46 @@ def _birth_range(text: str) -> tuple[date, date] | None:
     return pd.earliest(), pd.latest()
 
 
+@dataclass(frozen=True)
+class _Sought:
+    """The request's keys and birth range, folded once for all the candidates it is scored against."""
+
+    parts: dict[str, set[str]]
+    service_number: str
+    birth: tuple[date, date] | None
+    unit: str
+
+    @classmethod
+    def of(cls, req: TracingRequest) -> _Sought:
+        return cls(
+            parts={
+                "family_name": _keys(req.family_name),
+                "given_name": _keys(req.given_name, given=True),
+                "patronymic": _keys(req.patronymic),
+            },
+            service_number=req.service_number,
+            birth=_birth_range(req.birth_date),
+            unit=req.unit.strip().lower(),
+        )
+
+
 def _score(
-    req: TracingRequest,
+    sought: _Sought,
     keys: set[str],
     *,
     service_number: str,
     birth: tuple[date, date] | None,
     unit: str,
 ) -> Candidate:
-    parts = {
-        "family_name": _keys(req.family_name),
-        "given_name": _keys(req.given_name, given=True),
-        "patronymic": _keys(req.patronymic),
-    }
     c = Candidate(score=0)
-    for part, wanted in parts.items():
-        if wanted and wanted & keys:
+    for part, wanted in sought.parts.items():
+        if wanted and not wanted.isdisjoint(keys):
             c.score += WEIGHTS[part]
             c.reasons.append(part)
-    if req.service_number and service_number and req.service_number == service_number:
+    if sought.service_number and service_number and sought.service_number == service_number:
         c.score += WEIGHTS["service_number"]
         c.reasons.append("service_number")
-    mine = _birth_range(req.birth_date)
+    mine = sought.birth
     if mine and birth:
         if mine[0] <= birth[1] and birth[0] <= mine[1]:
             c.score += WEIGHTS["birth_date"]
@@ -101,16 +117,18 @@ def _score(
         else:
             c.score += WEIGHTS["birth_date_differs"]
             c.reasons.append("birth_date_differs")
-    if req.unit and unit and req.unit.strip().lower() == unit.strip().lower():
+    if sought.unit and unit and sought.unit == unit.strip().lower():
         c.score += WEIGHTS["unit"]
         c.reasons.append("unit")
     return c
 
 
 def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate]:
-    """Registry persons that may be the sought person, best first (score, then reference)."""
-    surname = _keys(req.family_name)
-    given = _keys(req.given_name, given=True)
+    """Registry persons that may be the sought person, best first (score, then reference). The pool is
+    scored on a few columns; only the persons shown are read whole, with their names."""
+    sought = _Sought.of(req)
+    surname = sought.parts["family_name"]
+    given = sought.parts["given_name"]
     ids: set[int] = set()
     if surname:
         by_surname = NameKey.objects.filter(key__in=sorted(surname)).values_list("person_id", flat=True)
@@ -126,22 +144,25 @@ def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate
     keys: dict[int, set[str]] = defaultdict(set)
     for pid, key in NameKey.objects.filter(person_id__in=ids).values_list("person_id", "key"):
         keys[pid].add(key)
-    found = []
-    for person in Person.objects.filter(pk__in=ids, purged=False):
-        birth = (person.birth_from, person.birth_to) if person.birth_from and person.birth_to else None
-        c = _score(req, keys[person.pk], service_number=person.service_number, birth=birth, unit=person.unit)
+    scored: list[tuple[int, str, int, list[str]]] = []
+    rows = Person.objects.filter(pk__in=ids, purged=False).values_list(
+        "pk", "reference", "service_number", "birth_from", "birth_to", "unit"
+    )
+    for pk, reference, service_number, birth_from, birth_to, unit in rows:
+        birth = (birth_from, birth_to) if birth_from and birth_to else None
+        c = _score(sought, keys[pk], service_number=service_number, birth=birth, unit=unit)
         if c.score > 0:
-            c.person = person
-            found.append(c)
-    found.sort(key=lambda c: (-c.score, c.person.reference if c.person else ""))
-    found = found[:limit]
-    prefetch_related_objects([c.person for c in found], "names")  # the names shown, for these only
-    return found
+            scored.append((-c.score, reference, pk, c.reasons))
+    scored.sort()
+    best = scored[:limit]
+    persons = Person.objects.prefetch_related("names").in_bulk([pk for _s, _r, pk, _why in best])
+    return [Candidate(score=-s, reasons=why, person=persons[pk]) for s, _r, pk, why in best]
 
 
 def request_candidates(req: TracingRequest, *, limit: int = 10) -> list[Candidate]:
     """Other requests that may be about the same person (duplicates to merge), best first."""
-    surname = _keys(req.family_name)
+    sought = _Sought.of(req)
+    surname = sought.parts["family_name"]
     others = TracingRequest.objects.exclude(pk=req.pk)
     ids: set[int] = set()
     if surname:
@@ -161,7 +182,7 @@ def request_candidates(req: TracingRequest, *, limit: int = 10) -> list[Candidat
     found = []
     for other in others.filter(pk__in=ids).select_related("merged_into"):
         c = _score(
-            req,
+            sought,
             keys[other.pk],
             service_number=other.service_number,
             birth=_birth_range(other.birth_date),
