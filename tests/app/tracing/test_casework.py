@@ -288,3 +288,21 @@ def test_a_linked_request_leads_to_the_persons_reference_family(
     assert response.status_code == 302
     page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
     assert 'id="families"' in page and req.reference in page.split('id="families"')[1][:400]
+
+
+def test_with_a_common_surname_the_database_ranks_who_shares_the_given_name_first(
+    form_data: dict[str, str], registrar: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for given in ("Петро", "Іван", "Микола", "Степан"):
+        registry.create_person(
+            actor=registrar, data={"sex": "male"}, names=[{"family_name": "Ковальчук", "given_name": given}]
+        )
+    wanted = registry.create_person(
+        actor=registrar,
+        data={"sex": "male"},
+        names=[{"family_name": "Ковальчук", "given_name": "Олександр", "patronymic": "Іванович"}],
+    )
+    monkeypatch.setattr(matching, "POOL", 2)  # only two of the five namesakes are scored
+    found = matching.person_candidates(_russian(form_data))
+    assert found[0].person == wanted and found[0].reasons[:2] == ["family_name", "given_name"]
+    assert len(found) == 2

@@ -4,7 +4,8 @@ The sought person's names are folded into the registry's keys (``linkage.names``
 Ukrainian-vs-Russian romanisation, given-name equivalents such as Александр ↔ Олександр), so a request
 written in Russian, Ukrainian or Latin letters finds the person however the registry spells them. A
 person (or another request) is a candidate when it shares a key of the surname or the service number
-(with a common surname, those sharing the given name too are taken first: at most ``POOL`` are scored);
+(with a common surname, the database ranks them by how many given-name and patronymic keys they share
+too, and only the first ``POOL`` are scored here);
 its score adds up what agrees:
 
 =======================  =====
@@ -24,14 +25,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
 from homecoming.app.registry.models import NameKey, Person
 from homecoming.app.tracing.models import RequestNameKey, TracingRequest
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.linkage.names import given_name_keys, name_keys
 
-#: at most this many persons (or requests) sharing a surname key are scored
-POOL = 2000
+#: at most this many persons (or requests) sharing a surname key are scored: those sharing most name keys
+POOL = 300
 
 WEIGHTS = {
     "family_name": 40,
@@ -60,6 +65,7 @@ def _keys(text: str, *, given: bool = False) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _birth_range(text: str) -> tuple[date, date] | None:
     if not text:
         return None
@@ -123,20 +129,33 @@ def _score(
     return c
 
 
+def _pool(keys: QuerySet[Any], owner: str, sought: _Sought) -> set[int]:
+    """The ids of at most ``POOL`` owners (persons or requests) sharing a surname key, those sharing the
+    most given-name and patronymic keys first: the database counts, only the pool is scored here."""
+    surname, given, patronymic = (sought.parts[p] for p in ("family_name", "given_name", "patronymic"))
+    if not surname:
+        return set()
+    zero = Value(0, output_field=IntegerField())
+    ranked = (
+        keys.filter(key__in=sorted(surname | given | patronymic))
+        .values(owner)
+        .annotate(
+            s=Count("pk", filter=Q(key__in=sorted(surname))),
+            g=Count("pk", filter=Q(key__in=sorted(given))) if given else zero,
+            p=Count("pk", filter=Q(key__in=sorted(patronymic))) if patronymic else zero,
+        )
+        .filter(s__gt=0)
+        .order_by("-g", "-p", owner)
+        .values_list(owner, flat=True)
+    )
+    return set(ranked[:POOL])
+
+
 def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate]:
     """Registry persons that may be the sought person, best first (score, then reference). The pool is
     scored on a few columns; only the persons shown are read whole, with their names."""
     sought = _Sought.of(req)
-    surname = sought.parts["family_name"]
-    given = sought.parts["given_name"]
-    ids: set[int] = set()
-    if surname:
-        by_surname = NameKey.objects.filter(key__in=sorted(surname)).values_list("person_id", flat=True)
-        if given:
-            # a common surname: the persons sharing the given name too come first (the database intersects)
-            by_given = NameKey.objects.filter(key__in=sorted(given)).values_list("person_id", flat=True)
-            ids |= set(by_surname.intersection(by_given).order_by()[:POOL])
-        ids |= set(by_surname.order_by().distinct()[: POOL // 4])
+    ids = _pool(NameKey.objects.all(), "person_id", sought)
     if req.service_number:
         ids |= set(Person.objects.filter(service_number=req.service_number).values_list("pk", flat=True)[:50])
     if not ids:
@@ -160,18 +179,12 @@ def person_candidates(req: TracingRequest, *, limit: int = 20) -> list[Candidate
 
 
 def request_candidates(req: TracingRequest, *, limit: int = 10) -> list[Candidate]:
-    """Other requests that may be about the same person (duplicates to merge), best first."""
+    """Other requests that may be about the same person (duplicates to merge), best first. As for
+    persons: those sharing the given name too come first, the pool is scored on a few columns and only
+    the requests shown are read whole."""
     sought = _Sought.of(req)
-    surname = sought.parts["family_name"]
+    ids = _pool(RequestNameKey.objects.exclude(request_id=req.pk), "request_id", sought)
     others = TracingRequest.objects.exclude(pk=req.pk)
-    ids: set[int] = set()
-    if surname:
-        ids |= set(
-            RequestNameKey.objects.filter(key__in=sorted(surname))
-            .exclude(request_id=req.pk)
-            .values_list("request_id", flat=True)
-            .distinct()[:POOL]
-        )
     if req.service_number:
         ids |= set(others.filter(service_number=req.service_number).values_list("pk", flat=True)[:50])
     if not ids:
@@ -179,17 +192,13 @@ def request_candidates(req: TracingRequest, *, limit: int = 10) -> list[Candidat
     keys: dict[int, set[str]] = defaultdict(set)
     for rid, key in RequestNameKey.objects.filter(request_id__in=ids).values_list("request_id", "key"):
         keys[rid].add(key)
-    found = []
-    for other in others.filter(pk__in=ids).select_related("merged_into"):
-        c = _score(
-            sought,
-            keys[other.pk],
-            service_number=other.service_number,
-            birth=_birth_range(other.birth_date),
-            unit=other.unit,
-        )
+    scored: list[tuple[int, str, int, list[str]]] = []
+    rows = others.filter(pk__in=ids).values_list("pk", "reference", "service_number", "birth_date", "unit")
+    for pk, reference, service_number, birth_date, unit in rows:
+        c = _score(sought, keys[pk], service_number=service_number, birth=_birth_range(birth_date), unit=unit)
         if c.score > 0:
-            c.request = other
-            found.append(c)
-    found.sort(key=lambda c: (-c.score, c.request.reference if c.request else ""))
-    return found[:limit]
+            scored.append((-c.score, reference, pk, c.reasons))
+    scored.sort()
+    best = scored[:limit]
+    found = TracingRequest.objects.select_related("merged_into").in_bulk([pk for _s, _r, pk, _why in best])
+    return [Candidate(score=-s, reasons=why, request=found[pk]) for s, _r, pk, why in best]
