@@ -27,6 +27,7 @@ from homecoming.commands import (
     lists,
     messaging,
     persons,
+    pfif,
     remains,
     screen,
     site,
@@ -87,6 +88,8 @@ audit_app.command("head")(audit.audit_head_command)
 audit_app.command("keygen")(audit.audit_keygen_command)
 import_app.command("persons")(persons.import_persons_command)
 export_app.command("persons")(persons.export_persons_command)
+import_app.command("pfif")(pfif.import_pfif_command)
+export_app.command("pfif")(pfif.export_pfif_command)
 app.command("serve")(site.serve_command)
 app.command("demo")(site.demo_command)
 app.command("kinship")(kinship.kinship_command)

@@ -256,3 +256,34 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ExternalRecord(models.Model):
+    """A record of another system that was imported as (or onto) a person: a PFIF person or note record.
+
+    Its ``record_id`` is unique per ``system``, so importing the same records again finds them and creates
+    nothing; an export writes a person imported from PFIF with its original record id (a clone record).
+    Written by the import, in its transaction, beside the person's (or the claim's) audit record.
+    Insert-only (triggers).
+    """
+
+    system = models.CharField(max_length=20, help_text="pfif")
+    kind = models.CharField(max_length=10, help_text="person or note")
+    record_id = models.CharField(max_length=500)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="external_records")
+    assertion = models.ForeignKey(
+        StatusAssertion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("external record")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "kind", "record_id"], name="registry_externalrecord_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.kind} {self.record_id}"
