@@ -249,3 +249,67 @@ def test_export_prints_the_public_key_that_trust_reads(tmp_path: Path) -> None:
     again = invoke("keys", "trust", "Ourselves", str(tmp_path / "ours.pem"))
     assert again.exit_code == 3 and "already known" in said(again)
     assert invoke("keys", "retire", "nope").exit_code == 5
+
+
+def test_the_prisoners_list_holds_the_persons_held_without_detention_details(
+    persons: None, tmp_path: Path
+) -> None:
+    from homecoming.app.captivity.services import create_detention
+
+    held = Person.objects.get(names__family_name="Пробенко")
+    create_detention(
+        actor=None,
+        person=held,
+        data={
+            "detaining_power": "RU",
+            "capture_date": dt.date(2025, 1, 5),
+            "current_place": "Camp Synthetic-7",
+        },
+    )
+    invoke("keys", "generate")
+    result = invoke("lists", "sign", str(tmp_path / "b"), "--list", "prisoners")
+    assert result.exit_code == 0, said(result)
+    assert "(1 rows)" in result.output
+    text = (tmp_path / "b" / "prisoners.csv").read_text(encoding="utf-8-sig")
+    assert "Пробенко" in text and "Тестенко" not in text
+    assert "Camp Synthetic-7" not in text + (tmp_path / "b" / "prisoners.json").read_text(encoding="utf-8")
+
+
+def test_a_manifest_version_is_signed_in_its_published_columns(tmp_path: Path) -> None:
+    from homecoming.app.exchanges.models import ManifestVersion
+    from homecoming.commands.exchanges import import_manifest_command, load_ledger_command
+
+    helper = __import__("typer").Typer()
+    helper.command("load-ledger")(load_ledger_command)
+    helper.command("import-manifest")(import_manifest_command)
+    assert CliRunner().invoke(helper, ["load-ledger"]).exit_code == 0
+    lines = tmp_path / "m.csv"
+    lines.write_text("category,container_number\nbodies,B1\nbodies,B2\n", encoding="utf-8")
+    imported = CliRunner().invoke(
+        helper, ["import-manifest", "--operation", "REM-2025-09-18", "--from", "RU", "--to", "UA", str(lines)]
+    )
+    assert imported.exit_code == 0, imported.output
+    version = ManifestVersion.objects.get()
+    invoke("keys", "generate")
+    missing = invoke(
+        "lists", "sign", str(tmp_path / "x"), "--list", "manifest", "--manifest-version", "999999"
+    )
+    assert missing.exit_code == 5 and "no manifest version 999999" in said(missing)
+    result = invoke(
+        "lists", "sign", str(tmp_path / "b"), "--list", "manifest", "--manifest-version", str(version.pk)
+    )
+    assert result.exit_code == 0, said(result)
+    name = f"manifest-{version.manifest.pk}-v{version.number}"
+    csv = (tmp_path / "b" / f"{name}.csv").read_text(encoding="utf-8-sig")
+    assert csv.splitlines()[0].startswith("line_no,category,container_number") and "B2" in csv
+    assert invoke("lists", "verify", str(tmp_path / "b")).exit_code == 0
+
+
+def test_a_private_key_missing_from_the_keys_folder_is_named(
+    persons: None, tmp_path: Path, _keys_dir: Path
+) -> None:
+    invoke("keys", "generate")
+    (_keys_dir / f"{SigningKey.objects.get().key_id}.key").unlink()
+    result = invoke("lists", "sign", str(tmp_path / "b"), "--list", "persons")
+    assert result.exit_code == 2 and "HOMECOMING_KEYS_DIR: cannot read the private key" in said(result)
+    assert not (tmp_path / "b").exists()
