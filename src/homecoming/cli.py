@@ -24,6 +24,7 @@ from homecoming.commands import (
     identification_reports,
     keys,
     kinship,
+    link,
     lists,
     messaging,
     persons,
@@ -94,6 +95,7 @@ app.command("serve")(site.serve_command)
 app.command("demo")(site.demo_command)
 app.command("kinship")(kinship.kinship_command)
 app.command("dvi")(dvi.dvi_command)
+app.command("link")(link.link_command)
 app.command("screen")(screen.screen_command)
 app.command("load-ledger")(exchanges.load_ledger_command)
 import_app.command("manifest")(exchanges.import_manifest_command)

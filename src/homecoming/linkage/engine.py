@@ -1,0 +1,329 @@
+"""Linking person lists with Splink on DuckDB: train without labels, score the blocked pairs, cluster.
+
+:func:`train` learns the model from the records themselves: u probabilities from random pairs (seeded),
+m probabilities by expectation maximisation over the training blocks of :mod:`homecoming.linkage.model`,
+the prior from near-certain rules. :func:`link` trains (or takes a saved model), scores every pair that
+shares a block, and joins records whose match probability reaches the threshold into clusters
+(connected components). A model is a JSON-able dict: Splink's settings with their trained m and u, and
+the provenance of the training (input digest, date, Splink version, seed).
+
+Results do not depend on the order the records come in, nor on the machine's threads: the same records
+and seed give the same model and the same clusters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from homecoming.errors import InputError
+from homecoming.linkage.clusters import constrained_clusters
+from homecoming.linkage.model import (
+    DETERMINISTIC_RULES,
+    TRAINING_BLOCKS,
+    LinkRecord,
+    record_row,
+    settings,
+)
+
+MODEL_FORMAT = "homecoming-linkage-model/1"
+Progress = Callable[[str], None]
+
+#: what the given-name disagreement weighs at least, in bits against (brothers and twins share the rest)
+MIN_GIVEN_NAME_PENALTY = 16.0
+#: stages reported to ``progress``
+STAGES = ("features", "training: u", "training: EM", "scoring pairs", "clustering")
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Each record's cluster (in input order), the scored pairs at or above the threshold, the model."""
+
+    clusters: list[tuple[str, str]]
+    pairs: int
+    threshold: float
+    model: dict[str, Any] = field(repr=False)
+
+    @property
+    def cluster_count(self) -> int:
+        return len({c for _, c in self.clusters})
+
+
+def _splink() -> Any:
+    import splink
+
+    return splink
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Splink logs every step at INFO and some libraries warn about their own internals: keep it quiet."""
+    _splink()  # imported first: importing it sets its logger's level
+    logger = logging.getLogger("splink")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def records_digest(records: Sequence[LinkRecord]) -> str:
+    """SHA-256 of the records' fields (in order), to name the training input in the model's provenance."""
+    digest = hashlib.sha256()
+    for r in records:
+        fields = (
+            r.record_id,
+            r.source,
+            r.family_name,
+            r.given_name,
+            r.patronymic,
+            r.sex,
+            r.birth_date,
+            r.place_of_birth,
+            r.service_number,
+            r.unit,
+        )
+        digest.update(json.dumps(fields, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _rows(records: Sequence[LinkRecord]) -> list[dict[str, Any]]:
+    return [record_row(i, r) for i, r in enumerate(records)]
+
+
+def _frame(records: Sequence[LinkRecord], rows: list[dict[str, Any]] | None = None) -> Any:
+    import pandas as pd
+
+    rows = rows if rows is not None else _rows(records)
+    return pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]})
+
+
+def _connection(threads: int | None) -> Any:
+    import duckdb
+
+    connection = duckdb.connect()
+    if threads:
+        connection.execute(f"SET threads TO {int(threads)}")
+    return connection
+
+
+def _linker(frame: Any, model_settings: Mapping[str, Any], connection: Any) -> Any:
+    from splink import DuckDBAPI, Linker
+
+    connection.from_df(frame).create("records")  # a DuckDB table: scanning pandas objects is slow
+    return Linker(
+        "records", dict(model_settings), db_api=DuckDBAPI(connection=connection), set_up_basic_logging=False
+    )
+
+
+def _floor_given_name_penalty(model: dict[str, Any]) -> None:
+    """Twins and brothers share surname, patronymic, birth date or place: a different given name must
+    weigh at least :data:`MIN_GIVEN_NAME_PENALTY` bits against, whatever EM learnt."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "given_name":
+            continue
+        for level in comparison["comparison_levels"]:
+            if level["sql_condition"] == "ELSE" and level.get("u_probability"):
+                ceiling = level["u_probability"] * 2.0**-MIN_GIVEN_NAME_PENALTY
+                if level.get("m_probability", 1.0) > ceiling:
+                    level["m_probability"] = ceiling
+
+
+def train(
+    records: Sequence[LinkRecord],
+    *,
+    seed: int = 1,
+    provenance: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
+    max_pairs: float = 1e6,
+) -> dict[str, Any]:
+    """A model trained on ``records`` without labels (deterministic given ``seed``)."""
+    if not records:
+        raise InputError("no records to train on", field="records", value=0, hint="give at least one list")
+    say = progress or (lambda _: None)
+    say("features")
+    frame = _frame(records)
+    return _train_frame(
+        frame,
+        seed=seed,
+        digest=records_digest(records),
+        provenance=provenance,
+        say=say,
+        threads=threads,
+        max_pairs=max_pairs,
+    )
+
+
+def _train_frame(
+    frame: Any,
+    *,
+    seed: int,
+    digest: str,
+    provenance: Mapping[str, Any] | None,
+    say: Progress,
+    threads: int | None,
+    max_pairs: float,
+) -> dict[str, Any]:
+    with _quiet():
+        linker = _linker(frame, settings(), _connection(threads))
+        # more certain pairs than the recall allows (tiny lists): the default prior stays
+        with contextlib.suppress(ValueError):
+            linker.training.estimate_probability_two_random_records_match(
+                list(DETERMINISTIC_RULES), recall=0.7
+            )
+        say("training: u")
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        say("training: EM")
+        for rule in TRAINING_BLOCKS:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        trained = linker.misc.save_model_to_json()
+    _floor_given_name_penalty(trained)
+    return {
+        "format": MODEL_FORMAT,
+        "provenance": {
+            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "records": len(frame),
+            "records_sha256": digest,
+            "seed": seed,
+            "max_pairs": max_pairs,
+            "splink_version": _splink().__version__,
+            **dict(provenance or {}),
+        },
+        "splink_settings": trained,
+    }
+
+
+def check_model(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The Splink settings of a saved model, or an :class:`InputError` saying why it is not one."""
+    if model.get("format") != MODEL_FORMAT or not isinstance(model.get("splink_settings"), dict):
+        raise InputError(
+            "model: not a Homecoming linkage model",
+            field="model",
+            value=str(model.get("format")),
+            hint=f"give a file saved by 'homecoming link --save-model' (format {MODEL_FORMAT})",
+        )
+    return dict(model["splink_settings"])
+
+
+def _clusters(
+    rows: list[dict[str, Any]], pairs: list[Any], threshold: float, records: Sequence[LinkRecord]
+) -> list[tuple[str, str]]:
+    """Clusters of the pairs at or above ``threshold`` (:mod:`homecoming.linkage.clusters`), numbered in
+    input order."""
+    roots = constrained_clusters(rows, ((int(a), int(b), float(p)) for a, b, p in pairs), threshold)
+    names: dict[int, str] = {}
+    out = []
+    for record, top in zip(records, roots, strict=True):
+        if top not in names:
+            names[top] = str(len(names) + 1)
+        out.append((record.record_id, names[top]))
+    return out
+
+
+def link(
+    records: Sequence[LinkRecord],
+    *,
+    threshold: float = 0.9,
+    model: Mapping[str, Any] | None = None,
+    seed: int = 1,
+    provenance: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
+) -> LinkResult:
+    """Cluster ``records`` (records of one person share a cluster id); train first unless ``model``."""
+    if not 0.0 < threshold < 1.0:
+        raise InputError(
+            "threshold: must be a probability between 0 and 1",
+            field="threshold",
+            value=threshold,
+            hint="e.g. 0.9",
+        )
+    if not records:
+        raise InputError("no records to link", field="records", value=0, hint="give at least one list")
+    say = progress or (lambda _: None)
+    say("features")
+    rows = _rows(records)
+    frame = _frame(records, rows)
+    if model is None:
+        model = _train_frame(
+            frame,
+            seed=seed,
+            digest=records_digest(records),
+            provenance=provenance,
+            say=say,
+            threads=threads,
+            max_pairs=1e6,
+        )
+    model_settings = check_model(model)
+    say("scoring pairs")
+    with _quiet():
+        linker = _linker(frame, model_settings, _connection(threads))
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        table = scored.physical_name
+        pairs = linker._db_api._con.execute(  # the DuckDB table Splink wrote
+            f"SELECT unique_id_l, unique_id_r, match_probability FROM {table}"
+        ).fetchall()
+    say("clustering")
+    clusters = _clusters(rows, pairs, threshold, records)
+    return LinkResult(clusters=clusters, pairs=len(pairs), threshold=threshold, model=dict(model))
+
+
+def explain_pair(
+    left: LinkRecord, right: LinkRecord, *, model: Mapping[str, Any] | None = None
+) -> list[tuple[str, str, float | None]]:
+    """How two records compare: each comparison's level (its label) and, given a trained ``model``, the
+    level's match weight in bits (log2 m/u; None for a missing value)."""
+    import duckdb
+
+    model_settings = check_model(model) if model is not None else settings()
+    connection = duckdb.connect()
+    frame = _frame([left, right])
+    connection.from_df(frame).create("records")
+    columns = [c for c in frame.columns if c != "unique_id"]
+    select = ", ".join(f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in columns)
+    connection.execute(
+        f"CREATE TABLE pair AS SELECT {select} FROM records l, records r "
+        "WHERE l.unique_id = 0 AND r.unique_id = 1"
+    )
+    out = []
+    for comparison in model_settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        cases = " ".join(
+            f"WHEN {level['sql_condition']} THEN {i}"
+            for i, level in enumerate(levels)
+            if level["sql_condition"] != "ELSE"
+        )
+        index = connection.execute(f"SELECT CASE {cases} ELSE {len(levels) - 1} END FROM pair").fetchall()[0][
+            0
+        ]
+        level = levels[index]
+        m, u = level.get("m_probability"), level.get("u_probability")
+        weight = math.log2(m / u) if m and u and not level.get("is_null_level") else None
+        out.append((comparison["output_column_name"], level["label_for_charts"], weight))
+    return out
+
+
+__all__ = [
+    "MIN_GIVEN_NAME_PENALTY",
+    "MODEL_FORMAT",
+    "STAGES",
+    "LinkResult",
+    "check_model",
+    "explain_pair",
+    "link",
+    "records_digest",
+    "train",
+]
