@@ -27,7 +27,7 @@ from homecoming.errors import NotFound, SignatureError, ValidationError
 from homecoming.io import bundles
 from homecoming.jsonable import jsonable
 
-KINDS = ("persons", "dead", "prisoners", "manifest", "files")
+KINDS = ("persons", "dead", "prisoners", "manifest", "pfif", "files")
 DEAD = ("believed_dead", "confirmed_dead")
 
 
@@ -84,6 +84,14 @@ def list_files(kind: str, *, manifest_version: int | None = None, files: Iterabl
         )
     if kind == "manifest":
         return _manifest(manifest_version)
+    if kind == "pfif":
+        from homecoming.app.registry.pfif import export_records
+        from homecoming.io.pfif import write_pfif
+
+        records = list(export_records())
+        return ListFiles(
+            kind, "persons and notes as PFIF 1.4", {"persons.pfif.xml": write_pfif(records)}, len(records)
+        )
     if kind == "files":
         given = {p.name: p.read_bytes() for p in files if p.is_file()}
         missing = [str(p) for p in files if not p.is_file()]
@@ -217,16 +225,42 @@ def import_persons_bundle(
         if dry_run:
             return import_persons(actor=actor, path=file, dry_run=True, progress=progress, again=again)
         with transaction.atomic():
-            audit.record(
-                actor=actor,
-                action="verify_list",
-                object_type="audit.signingkey",
-                object_id=bundles.key_id(bundle.signer.public_key),
-                object_repr=f"{bundle.signer.name} {bundle.manifest['key']['fingerprint']}",
-                after=describe(bundle),
-                reason=f"verified bundle {Path(path).name} before importing {name}",
-            )
+            _verified_record(actor, bundle, path, name)
             return import_persons(actor=actor, path=file, dry_run=False, progress=progress, again=again)
+
+
+def _verified_record(actor: Any, bundle: bundles.Bundle, path: Path, name: str) -> None:
+    audit.record(
+        actor=actor,
+        action="verify_list",
+        object_type="audit.signingkey",
+        object_id=bundles.key_id(bundle.signer.public_key),
+        object_repr=f"{bundle.signer.name} {bundle.manifest['key']['fingerprint']}",
+        after=describe(bundle),
+        reason=f"verified bundle {Path(path).name} before importing {name}",
+    )
+
+
+def import_pfif_bundle(
+    *, actor: Any, path: Path, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> Any:
+    """Verify the bundle, then import its one PFIF document as ``import pfif`` does (all or nothing)."""
+    from homecoming.app.registry.pfif import import_pfif
+
+    bundle = verify(path)
+    found = [(n, d) for n, d in bundle.files.items() if n.lower().endswith(".xml")]
+    if len(found) != 1:
+        raise SignatureError(
+            f"bundle: {Path(path).name} holds {len(found)} XML files, not one PFIF document",
+            field="bundle",
+            value=str(path),
+            hint="import a bundle of list pfif",
+        )
+    name, data = found[0]
+    with transaction.atomic():
+        if not dry_run:
+            _verified_record(actor, bundle, path, name)
+        return import_pfif(actor=actor, data=data, name=name, dry_run=dry_run, progress=progress)
 
 
 def is_bundle(path: Path) -> bool:
@@ -245,4 +279,13 @@ def is_bundle(path: Path) -> bool:
     return False
 
 
-__all__ = ["KINDS", "describe", "import_persons_bundle", "is_bundle", "list_files", "sign", "verify"]
+__all__ = [
+    "KINDS",
+    "describe",
+    "import_persons_bundle",
+    "import_pfif_bundle",
+    "is_bundle",
+    "list_files",
+    "sign",
+    "verify",
+]

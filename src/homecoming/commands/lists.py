@@ -13,7 +13,9 @@ from homecoming.commands import support
 def lists_sign_command(
     bundle: Path = typer.Argument(..., help="the bundle to write: a new folder, or a file ending .zip"),
     kind: str = typer.Option(
-        ..., "--list", help="persons | dead | prisoners | manifest | files (see docs/formats/signed-lists.md)"
+        ...,
+        "--list",
+        help="persons | dead | prisoners | manifest | pfif | files (see docs/formats/signed-lists.md)",
     ),
     manifest_version: int = typer.Option(
         None, "--manifest-version", help="with --list manifest: the version id"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -45,7 +46,11 @@ def export_pfif_command(
 
 
 def import_pfif_command(
-    file: Path = typer.Argument(..., help="a PFIF 1.4 XML document (docs/formats/pfif.md)"),
+    file: Path = typer.Argument(
+        ...,
+        help="a PFIF 1.4 XML document (docs/formats/pfif.md), or a signed bundle of list pfif (a folder or "
+        ".zip from `lists sign --list pfif`): verified first, refused whole if it does not verify",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file and report; write nothing"),
     actor: str = typer.Option(None, "--as", help="the user doing the import (for the audit trail)"),
 ) -> None:
@@ -53,23 +58,31 @@ def import_pfif_command(
     is written, or every new record is. Records already here (by their ids) are not created again."""
     support.setup_django()
     from homecoming.app.registry.pfif import import_pfif
+    from homecoming.app.signed_lists import import_pfif_bundle, is_bundle
     from homecoming.io.tables import check_size
 
     support.run(lambda: support.existing(file))
-    support.run(lambda: check_size(file.name, file.stat().st_size))
     user = support.run(lambda: support.user(actor))
-    data = file.read_bytes()
+    bundled = is_bundle(file)
+    if not bundled:
+        support.run(lambda: check_size(file.name, file.stat().st_size))
     with support.progress() as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
-        report = support.run(
-            lambda: import_pfif(
+
+        def work() -> Any:
+            if bundled:
+                return import_pfif_bundle(
+                    actor=user, path=file, dry_run=dry_run, progress=lambda n: bar.advance(task, n)
+                )
+            return import_pfif(
                 actor=user,
-                data=data,
+                data=file.read_bytes(),
                 name=file.name,
                 dry_run=dry_run,
                 progress=lambda n: bar.advance(task, n),
             )
-        )
+
+        report = support.run(work)
     verb = "would import" if report.dry_run else "imported"
     support.out.print(
         f"{escape(file.name)}: {report.persons} persons and {report.notes} notes read; {verb} "

@@ -155,7 +155,9 @@ def test_any_files_can_be_signed(tmp_path: Path) -> None:
     assert result.exit_code == 0, said(result)
     assert invoke("lists", "verify", str(tmp_path / "b")).exit_code == 0
     unknown = invoke("lists", "sign", str(tmp_path / "c"), "--list", "everything")
-    assert unknown.exit_code == 2 and "one of persons, dead, prisoners, manifest, files" in said(unknown)
+    assert unknown.exit_code == 2 and "one of persons, dead, prisoners, manifest, pfif, files" in said(
+        unknown
+    )
 
 
 def test_a_tampered_bundle_is_refused_named_and_imports_nothing(persons: None, tmp_path: Path) -> None:
@@ -313,3 +315,37 @@ def test_a_private_key_missing_from_the_keys_folder_is_named(
     result = invoke("lists", "sign", str(tmp_path / "b"), "--list", "persons")
     assert result.exit_code == 2 and "HOMECOMING_KEYS_DIR: cannot read the private key" in said(result)
     assert not (tmp_path / "b").exists()
+
+
+def test_the_pfif_export_signed_imports_only_when_it_verifies(
+    persons: None, tmp_path: Path, settings: Any
+) -> None:
+    settings.PFIF_DOMAIN = "bureau.example.org"
+    invoke("keys", "generate")
+    result = invoke("lists", "sign", str(tmp_path / "p.zip"), "--list", "pfif")
+    assert result.exit_code == 0, said(result)
+    assert "persons.pfif.xml" in result.output and "(3 rows)" in result.output
+    before = Person.objects.count()
+    again = invoke("import", "pfif", str(tmp_path / "p.zip"))
+    assert again.exit_code == 0, said(again)
+    assert "imported 0 new persons" in again.output and Person.objects.count() == before
+    assert AuditRecord.objects.filter(action="verify_list").count() == 1
+
+    key, _ = _other_party(tmp_path)
+    bundles.write_bundle(
+        tmp_path / "theirs.zip",
+        {
+            "persons.pfif.xml": (
+                Path(__file__).parents[2] / "io/data/personfinder-test.pfif-1.4.xml"
+            ).read_bytes()
+        },
+        private_key=key,
+        kind="pfif",
+        description="PFIF",
+        organisation="Other Synthetic Party",
+        signed_by="clerk",
+        created=dt.datetime.now(dt.UTC),
+    )
+    refused = invoke("import", "pfif", str(tmp_path / "theirs.zip"))
+    assert refused.exit_code == 2 and "signed by an unknown key" in said(refused)
+    assert Person.objects.count() == before
