@@ -140,9 +140,9 @@ def _pool(keys: QuerySet[Any], owner: str, sought: _Sought) -> set[int]:
         keys.filter(key__in=sorted(surname | given | patronymic))
         .values(owner)
         .annotate(
-            s=Count("pk", filter=Q(key__in=sorted(surname))),
-            g=Count("pk", filter=Q(key__in=sorted(given))) if given else zero,
-            p=Count("pk", filter=Q(key__in=sorted(patronymic))) if patronymic else zero,
+            s=Count(owner, filter=Q(key__in=sorted(surname))),
+            g=Count(owner, filter=Q(key__in=sorted(given))) if given else zero,
+            p=Count(owner, filter=Q(key__in=sorted(patronymic))) if patronymic else zero,
         )
         .filter(s__gt=0)
         .order_by("-g", "-p", owner)
