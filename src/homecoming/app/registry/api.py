@@ -25,6 +25,7 @@ from homecoming.app.registry.schemas import (
     ReviewIn,
 )
 from homecoming.app.registry.search import Query, search_persons
+from homecoming.app.tracing import enquirers as tracing_enquirers
 
 router = Router(tags=["registry"])
 
@@ -125,7 +126,19 @@ def case_out(request: HttpRequest, case: MissingCase) -> dict[str, Any]:
     data["person_id"] = case.person_id
     data["transitions"] = list(case.transitions.all())
     if may(request.user, "contacts"):
-        data["enquirers"] = list(case.enquirers.values("name", "relationship", "phone", "email", "address"))
+        # a family that came through the portal: its contacts are read through its request (none once purged)
+        shown = [tracing_enquirers.shown(e) for e in case.enquirers.select_related("tracing_request")]
+        data["enquirers"] = [
+            {
+                "name": e.name,
+                "relationship": e.relationship,
+                "phone": e.phone,
+                "email": e.email,
+                "address": e.address,
+            }
+            for e in shown
+            if not e.ended
+        ]
         if data["enquirers"]:
             audit.record_view(actor=request.user, obj=case, what="enquirer contacts")
     return data

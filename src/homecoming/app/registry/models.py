@@ -171,7 +171,12 @@ class MissingCase(models.Model):
 
 
 class Enquirer(models.Model):
-    """Someone asking about the person (usually family). Contacts are sensitive."""
+    """Someone asking about the person (usually family). Contacts are sensitive.
+
+    An enquirer who came through the family portal points at their ``tracing_request`` and holds none of
+    its contacts (name, phone, e-mail stay empty here): they are read through the request, so the
+    request's retention purge reaches them too (``tracing.enquirers``).
+    """
 
     case = models.ForeignKey(MissingCase, on_delete=models.PROTECT, related_name="enquirers")
     name = models.CharField(_("name"), max_length=200)
@@ -179,6 +184,9 @@ class Enquirer(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.CharField(_("email"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)
+    tracing_request = models.ForeignKey(
+        "tracing.TracingRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})" if self.relationship else self.name

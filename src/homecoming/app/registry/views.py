@@ -17,7 +17,7 @@ from homecoming.app.captivity import services as captivity
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
 from homecoming.app.identification import report_views
-from homecoming.app.permissions import fetch, page_requires, visible
+from homecoming.app.permissions import fetch, may, page_requires, visible
 from homecoming.app.registry import services
 from homecoming.app.registry.choices import PersonStatusChoice
 from homecoming.app.registry.forms import (
@@ -32,6 +32,8 @@ from homecoming.app.registry.forms import (
 )
 from homecoming.app.registry.models import MissingCase, Person, Photo, StatusAssertion
 from homecoming.app.registry.search import Query, search_persons
+from homecoming.app.tracing import enquirers as tracing_enquirers
+from homecoming.app.tracing import services as tracing_services
 from homecoming.app.tracing import views as tracing_views
 from homecoming.domain.case_states import ALLOWED, CaseState
 from homecoming.domain.case_states import LABELS as CASE_LABELS
@@ -188,10 +190,25 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     user = request.user
     person = get_object_or_404(Person.objects.prefetch_related("names"), pk=person_id)
     can = visible(user)
-    enquirers = ("enquirers",) if can["contacts"] else ()  # names and contacts: only with the permission
+    # names and contacts: only with the registry's permission or the tracing one (a family that came
+    # through the portal is read through its request, whose contacts the liaison's role may see)
+    contacts = can["contacts"] or may(user, "tracing.view_requestcontacts")
+    enquirers = ("enquirers__tracing_request",) if contacts else ()
     cases = fetch(user, "cases", lambda: list(person.cases.prefetch_related("transitions", *enquirers)), [])
-    if can["contacts"] and any(c.enquirers.all() for c in cases):
+    shown = {
+        c.pk: [
+            tracing_enquirers.shown(e)
+            for e in c.enquirers.all()
+            if can["contacts"] or e.tracing_request_id is not None
+        ]
+        for c in cases
+        if contacts  # without the permission the enquirers are not even read
+    }
+    if any(shown.values()):
         audit.record_view(actor=user, obj=person, what="enquirer contacts")
+    for each in (e for rows in shown.values() for e in rows):
+        if each.request is not None and not each.purged and not each.ended:
+            tracing_services.view_contacts(actor=user, request=each.request)
     related = [
         name
         for name, resource in (
@@ -214,9 +231,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                 c,
                 [(s.value, _(CASE_LABELS[s])) for s in sorted(ALLOWED[CaseState(c.state)])],
                 TransitionForm(initial={"version": c.version}, prefix=f"case{c.pk}"),
+                shown.get(c.pk, []),
             )
             for c in cases
         ],
+        "show_enquirers": contacts,
+        "may_open_requests": may(user, "tracing.view_tracingrequest"),
         "detentions": detentions,
         "status_history": person.status_changes.all(),
         "assertion_form": AssertionForm(),

@@ -129,6 +129,7 @@ class StatusForm(Described, forms.Form):
 
 class LinkForm(forms.Form):
     person = forms.CharField(label=_("Person (reference)"), max_length=24)
+    case = forms.CharField(label=_("Missing case (reference, optional)"), max_length=24, required=False)
     confirm = forms.BooleanField(
         label=_("I checked: this person is the one the family is looking for"), required=False
     )

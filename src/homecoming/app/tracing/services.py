@@ -17,6 +17,7 @@ from django.db import transaction
 from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import MissingCase, Person
+from homecoming.app.tracing import enquirers
 from homecoming.app.tracing.models import Release, RequestNote, RequestTransition, TracingRequest
 from homecoming.app.tracing.portal import snapshot
 from homecoming.domain.tracing_states import RequestState, check_transition
@@ -74,7 +75,9 @@ def link_person(
     reason: str = "",
     expected_version: int | None = None,
 ) -> TracingRequest:
-    """Link the request to a registry person (and one of the person's cases), on confirmation only."""
+    """Link the request to a registry person (and one of the person's cases), on confirmation only; the
+    family becomes an enquirer of that case, and its enquirer row of a case the link moves away from is
+    ended (``tracing.enquirers.follow_link``)."""
     req = get_request(request_id, lock=True)
     _check_version(req, expected_version)
     problems = []
@@ -121,6 +124,9 @@ def link_person(
         after=snapshot(req),
         reason=reason or f"confirmed: the sought person is {person.reference}",
     )
+    enquirers.follow_link(
+        actor=actor, req=req, was_case_id=before.get("case_id"), reason=reason or "confirmed by the liaison"
+    )
     return req
 
 
@@ -138,7 +144,8 @@ def _primary(req: TracingRequest) -> TracingRequest:
 def merge(
     *, actor: Any, request_id: int, into_id: int, reason: str = "", expected_version: int | None = None
 ) -> TracingRequest:
-    """Merge a duplicate request into another about the same person: both kept, the duplicate names it."""
+    """Merge a duplicate request into another about the same person: both kept, the duplicate names it; a
+    duplicate that inherits the link is an enquirer of the linked case too."""
     req = get_request(request_id, lock=True)
     _check_version(req, expected_version)
     into = get_request(into_id)
@@ -179,6 +186,10 @@ def merge(
         after=snapshot(req),
         reason=reason or f"same sought person as {primary.reference}: one case, two enquirers",
     )
+    if "case" in fields:
+        enquirers.follow_link(
+            actor=actor, req=req, was_case_id=None, reason=f"merged into {primary.reference}"
+        )
     return req
 
 

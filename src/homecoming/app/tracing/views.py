@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
-from homecoming.app.registry.models import Person
+from homecoming.app.registry.models import MissingCase, Person
 from homecoming.app.tracing import confirmations, matching, portal, services
 from homecoming.app.tracing.forms import (
     AssignForm,
@@ -201,6 +201,18 @@ def _person_id(reference: str) -> int:
     return int(found)
 
 
+def _case_id(reference: str) -> int | None:
+    """The missing case of ``reference`` (MC-…), or None when none was chosen."""
+    if not reference.strip():
+        return None
+    found = (
+        MissingCase.objects.filter(reference=reference.strip().upper()).values_list("pk", flat=True).first()
+    )
+    if found is None:
+        raise NotFound(f"no missing case with reference {reference!r}", field="case", value=reference)
+    return int(found)
+
+
 def _request_id(reference: str) -> int:
     found = (
         TracingRequest.objects.filter(reference=reference.strip().upper())
@@ -220,6 +232,7 @@ def link(request: HttpRequest, request_id: int) -> HttpResponse:
             actor=request.user,
             request_id=request_id,
             person_id=_person_id(request.POST.get("person", "")),
+            case_id=_case_id(request.POST.get("case", "")),
             confirm=request.POST.get("confirm") in ("on", "true", "1"),
             reason=request.POST.get("reason", ""),
             expected_version=_version(request),
