@@ -33,6 +33,16 @@ from bench_database import prepare_database
 BENCH_DB = "hc_bench_tracing"
 
 
+SYLLABLES = ("ба", "ве", "гі", "до", "ку", "ле", "ми", "но", "пу", "ро", "си", "ту", "фе", "хо", "це", "чу")
+GIVEN = ("Іван", "Петро", "Андрій", "Микола", "Олег", "Тарас", "Богдан", "Юрій", "Василь", "Степан")
+
+
+def _surname(n: int) -> str:
+    """A synthetic surname of letters only, one per ``n`` < 16⁴ (four syllables and a suffix)."""
+    parts = [SYLLABLES[(n >> (4 * k)) & 15] for k in range(4)]
+    return ("".join(parts) + "енко").capitalize()
+
+
 def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
@@ -69,8 +79,10 @@ def load_requests(total: int, rng: random.Random) -> None:
                     family, given, patronymic = f.family_name, f.given_name, f.patronymic
                     if i % 2:
                         family, given = romanize_ru(family), romanize_ru(given)  # a Russian family in Latin
-                else:
-                    family, given, patronymic = f"Синтетичний{rng.randint(1, 50_000)}", "Іван", ""
+                else:  # someone the registry does not know: a synthetic surname of letters only (digits
+                    # fold away: "Name123" and "Name456" are one name key to the matcher)
+                    family = _surname(rng.randint(0, 50_000 - 1))
+                    given, patronymic = rng.choice(GIVEN), ""
                 rows.append(
                     TracingRequest(
                         reference=f"TR-{refs[start + i]:07d}",
