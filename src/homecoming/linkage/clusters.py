@@ -1,5 +1,5 @@
 """Clusters from scored pairs: connected components at a threshold, that never join two records which
-plainly are two people.
+plainly are two people unless the model itself scored that very pair a match.
 
 Plain connected components chain: A matches B, B (with no patronymic and no birth date) matches C, and
 A and C — brothers — end in one cluster. Here pairs join clusters from the most to the least probable,
@@ -41,7 +41,7 @@ def _given_differs(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return False
     if a.get("gg") and a.get("gg") == b.get("gg"):
         return False
-    swapped = _keys(a, "gk1", "gk2") & _keys(b, "sk1", "sk2")
+    swapped = _keys(a, "gk1", "gk2") & _keys(b, "sk1", "sk2") or (a.get("gg") and a.get("gg") == b.get("sg"))
     return not swapped and not _near(_keys(a, "gk1", "gk2"), _keys(b, "gk1", "gk2"))
 
 
@@ -89,11 +89,16 @@ def constrained_clusters(
         return i
 
     ordered = sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1]))
+    linked = {(min(i, j), max(i, j)) for i, j, _ in ordered}
     for left, right, _ in ordered:
         a, b = root(left), root(right)
         if a == b:
             continue
-        if any(contradict(rows[i], rows[j]) for i in members[a] for j in members[b]):
+        if any(
+            (min(i, j), max(i, j)) not in linked and contradict(rows[i], rows[j])
+            for i in members[a]
+            for j in members[b]
+        ):
             continue
         keep, gone = min(a, b), max(a, b)
         parent[gone] = keep

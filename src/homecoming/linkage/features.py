@@ -29,6 +29,76 @@ from homecoming.linkage.names import given_name_groups, name_keys
 
 # ---------------------------------------------------------------- names
 
+#: Given names whose Ukrainian and Russian forms do not share a transliteration key, beyond the
+#: registry's own equivalents (:data:`homecoming.linkage.given_names.GIVEN_NAME_EQUIVALENTS`).
+LINKAGE_EQUIVALENTS: dict[str, tuple[str, ...]] = {
+    "khoma": ("Хома", "Фома", "Foma", "Thomas"),
+    "panas": ("Панас", "Афанасій", "Афанасий", "Afanasii", "Afanasy"),
+    "yakiv": ("Яків", "Яков", "Yakov", "Iakov", "Jacob"),
+    "omelian": ("Омелян", "Омельян", "Емельян", "Yemelian", "Emelian"),
+    "yukhym": ("Юхим", "Охрім", "Ефим", "Евфимий", "Yefim", "Efim"),
+    "okhrim": ("Охрім", "Єфрем", "Ефрем", "Yefrem", "Efrem"),
+    "hlib": ("Гліб", "Глеб", "Gleb"),
+    "hnat": ("Гнат", "Ігнат", "Игнат", "Ignat"),
+    "onysym": ("Онисим", "Анисим", "Anisim"),
+    "avksentii": ("Овксентій", "Авксентій", "Авксентий", "Avksentii"),
+    "yarema": ("Ярема", "Єремій", "Еремей", "Eremei", "Yeremei"),
+    "trokhym": ("Трохим", "Трофим", "Trofim"),
+    "nykyfor": ("Никифор", "Микифор", "Nikifor"),
+    "marko": ("Марко", "Марк", "Mark"),
+    "oleksa": ("Олекса", "Алекса"),
+    "olesia": ("Олеся", "Алеся", "Olesya"),
+    "zynovii": ("Зіновій", "Зиновій", "Зиновий", "Zinovii"),
+    "yevdokym": ("Євдоким", "Евдоким", "Evdokim"),
+    "yevhenia": ("Євгенія", "Евгения", "Evgenia", "Yevgenia"),
+    "yelyzaveta": ("Єлизавета", "Елизавета", "Елисавета"),
+    "larion": ("Ларіон", "Іларіон", "Илларион", "Larion", "Illarion"),
+    "orest": ("Орест", "Орест"),
+    "matvii": ("Матвій", "Матвей", "Matvey"),
+    "arsenii": ("Арсеній", "Арсен", "Арсений", "Arsenii"),
+    "oksana": ("Оксана", "Ксения", "Ксенія", "Kseniia"),
+}
+
+#: Familiar forms that stand for a full name (Саша for Олександр or Олександра: the sex tells them apart).
+DIMINUTIVES: dict[str, tuple[str, ...]] = {
+    "oleksandr": ("Саша", "Сашко", "Шура", "Sasha", "Sashko"),
+    "oleksandra": ("Саша", "Шура", "Sasha"),
+    "yevhen": ("Женя", "Євгеній", "Zhenia", "Zhenya"),
+    "yevhenia": ("Женя", "Zhenia", "Zhenya"),
+    "dmytro": ("Діма", "Дима", "Dima"),
+    "mykola": ("Коля", "Микола", "Kolia", "Kolya"),
+    "mykhailo": ("Миша", "Михась", "Misha"),
+    "yurii": ("Юра", "Юрко", "Yura"),
+    "serhii": ("Сергійко", "Серьожа", "Серёжа", "Сережа", "Seryozha"),
+    "vasyl": ("Вася", "Василько", "Vasia"),
+    "petro": ("Петя", "Петрик", "Petia"),
+    "ivan": ("Ваня", "Івась", "Vania"),
+    "andrii": ("Андрійко", "Андрюша", "Andriiko"),
+    "anatolii": ("Толя", "Tolia"),
+    "viktor": ("Вітя", "Витя", "Vitia"),
+    "volodymyr": ("Володя", "Вова", "Volodia", "Vova"),
+    "pavlo": ("Павлик", "Паша", "Pasha"),
+    "kostiantyn": ("Костя", "Kostia"),
+    "leonid": ("Льоня", "Лёня", "Lionia"),
+    "borys": ("Боря", "Boria"),
+    "fedir": ("Федя", "Fedia"),
+    "hryhorii": ("Гриша", "Грицько", "Grisha"),
+    "oleksii": ("Льоша", "Лёша", "Алёша", "Альоша", "Liosha"),
+    "nataliia": ("Наташа", "Natasha"),
+    "tetiana": ("Таня", "Tania"),
+    "olha": ("Оля", "Olia"),
+    "halyna": ("Галя", "Halia"),
+    "mariia": ("Маша", "Маруся", "Masha"),
+    "kateryna": ("Катя", "Катруся", "Katia"),
+    "yuliia": ("Юля", "Yulia"),
+    "liudmyla": ("Люда", "Liuda"),
+    "iryna": ("Іра", "Ира", "Ira"),
+    "svitlana": ("Світла", "Света", "Sveta"),
+    "vitalii": ("Віталік", "Виталик", "Vitalik"),
+    "stepan": ("Стьопа", "Стёпа", "Styopa"),
+    "maksym": ("Макс", "Max"),
+}
+
 # Latin letters that look like Cyrillic ones, and back: a lookalike typed inside a word of the other script
 _LATIN_TO_CYRILLIC = str.maketrans("aceiopxykmthbACEIOPXYKMTHB", "асеіорхукмтнвАСЕІОРХУКМТНВ")
 _CYRILLIC_TO_LATIN = str.maketrans("асеіорхуАВСЕІКМНОРТХУЅЈ", "aceiopxyABCEIKMHOPTXYSJ")
@@ -74,6 +144,30 @@ def name_key_list(text: str | None) -> tuple[str, ...]:
     return tuple(sorted({ascii_key(k) for k in name_keys(name.replace(" ", "-"))}))
 
 
+def _extra_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for table in (LINKAGE_EQUIVALENTS, DIMINUTIVES):
+        for group, forms in table.items():
+            for form in forms if table is DIMINUTIVES else (group, *forms):
+                for key in name_keys(form):
+                    index.setdefault(key, set()).add(group)
+    return {key: frozenset(groups) for key, groups in index.items()}
+
+
+_EXTRA_INDEX = _extra_index()
+
+
+@functools.lru_cache(maxsize=200_000)
+def name_groups(text: str | None) -> frozenset[str]:
+    """The equivalence groups of a given name: the registry's, the Ukrainian/Russian pairs of
+    :data:`LINKAGE_EQUIVALENTS`, and the full names a familiar form (:data:`DIMINUTIVES`) stands for."""
+    name = clean_name(text)
+    if not name:
+        return frozenset()
+    extra = {g for key in name_keys(name) for g in _EXTRA_INDEX.get(key, ())}
+    return given_name_groups(name) | extra
+
+
 @functools.lru_cache(maxsize=200_000)
 def given_keys(text: str | None) -> tuple[str, ...]:
     """:func:`name_key_list` plus ``grp:<id>`` for each group of equivalent given names it belongs to
@@ -81,7 +175,7 @@ def given_keys(text: str | None) -> tuple[str, ...]:
     name = clean_name(text)
     if not name or is_initial(name):
         return ()
-    groups = {f"grp:{g}" for g in given_name_groups(name)}
+    groups = {f"grp:{g}" for g in name_groups(name)}
     return tuple(sorted(set(name_key_list(name)) | groups))
 
 
@@ -101,8 +195,9 @@ def initial_letters(text: str | None) -> tuple[str, ...]:
     if not name:
         return ()
     letters = {k[0] for k in name_key_list(name) if k}
-    for group in given_name_groups(name) if not is_initial(text) else ():
-        for form in GIVEN_NAME_EQUIVALENTS[group]:
+    for group in name_groups(name) if not is_initial(text) else ():
+        forms = GIVEN_NAME_EQUIVALENTS.get(group, ()) + LINKAGE_EQUIVALENTS.get(group, ())
+        for form in forms:
             letters.update(k[0] for k in name_key_list(form) if k)
     return tuple(sorted(letters))
 
@@ -115,16 +210,28 @@ def _stem(key: str) -> str:
     return _STEM_END.sub("", key)
 
 
+_TYPED_ENDING = re.compile(r"(?:ov|ev|iv)[a-z]{1,4}$")
+
+
 def _patronymic_stem(key: str) -> str:
-    return _stem(_PATRONYMIC_ENDING.sub("", key)) if len(key) > 4 else key
+    """The father's name in a patronymic key; an ending typed wrong ("-овчи") is cut at its -ov/-ev."""
+    if len(key) <= 4:
+        return key
+    cut = _PATRONYMIC_ENDING.sub("", key)
+    if cut == key:
+        cut = _TYPED_ENDING.sub("", key)
+    return _stem(cut)
 
 
 def _stem_groups() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
-    for group, forms in GIVEN_NAME_EQUIVALENTS.items():
-        for form in (group, *forms):
-            for key in name_key_list(form):
-                index.setdefault(_stem(key), set()).add(group)
+    for table in (GIVEN_NAME_EQUIVALENTS, LINKAGE_EQUIVALENTS):
+        for group, forms in table.items():
+            for form in (group, *forms):
+                for key in name_key_list(form):
+                    index.setdefault(_stem(key), set()).add(group)
+                    if re.search(r"[aeiou][a-z]*(?:ov|iv|ev)$", key):  # Яків/Яков: Якович
+                        index.setdefault(key[:-2], set()).add(group)
     return {stem: frozenset(groups) for stem, groups in index.items()}
 
 
@@ -241,6 +348,8 @@ def unit_key(text: str | None) -> str | None:
 
 
 __all__ = [
+    "DIMINUTIVES",
+    "LINKAGE_EQUIVALENTS",
     "BirthParts",
     "ServiceNumber",
     "ascii_key",
@@ -249,6 +358,7 @@ __all__ = [
     "given_keys",
     "initial_letters",
     "is_initial",
+    "name_groups",
     "name_key_list",
     "patronymic_keys",
     "rnokpp_valid",

@@ -39,6 +39,7 @@ from homecoming.linkage.features import (
     given_keys,
     initial_letters,
     is_initial,
+    name_groups,
     name_key_list,
     patronymic_keys,
     service_number_parts,
@@ -101,8 +102,18 @@ def _null(*columns: str) -> dict[str, Any]:
 _ELSE = _level("ELSE", "different")
 
 
+def _cross(left: str, right: str, left_group: str, right_group: str) -> str:
+    """The left record's ``left`` name is the right record's ``right`` name: a shared key, the same
+    name group, or Jaro-Winkler >= 0.9 of the first keys."""
+    return (
+        f'({_shared(left, right)} OR "{left_group}_l" = "{right_group}_r" '
+        f'OR jaro_winkler_similarity("{left}1_l", "{right}1_r") >= 0.9)'
+    )
+
+
 def _swapped() -> str:
-    return f"{_shared('sk', 'gk')} AND {_shared('gk', 'sk')}"
+    """Family and given name written in each other's places (by one of the two lists)."""
+    return f"{_cross('sk', 'gk', 'sg', 'gg')} AND {_cross('gk', 'sk', 'gg', 'sg')}"
 
 
 def _surname() -> dict[str, Any]:
@@ -172,6 +183,7 @@ def _birth_date() -> dict[str, Any]:
             _level('"byr_l" = "byr_r" AND ("dob_l" IS NULL OR "dob_r" IS NULL)', "same year, one partial"),
             _level('"byr_l" = "byr_r"', "same year"),
             _level('abs("byr_l" - "byr_r") = 1', "a year apart"),
+            _level(f'{full} AND "bm_l" = "bm_r" AND "bd_l" = "bd_r"', "same day and month"),
             _ELSE,
         ],
     }
@@ -233,6 +245,7 @@ PREDICTION_BLOCKS: tuple[str, ...] = (
     "l.sdig = r.sdig",
     "l.gb = r.gb AND l.pb = r.pb AND l.byr = r.byr",
     "l.sk1 = r.gk1 AND l.gk1 = r.sk1",
+    "l.sg = r.gg AND l.gg = r.sg",
     "l.sp = r.sp AND l.gb = r.gb AND (l.byr = r.byr OR l.pb = r.pb)",
     "l.ss = r.ss AND l.gb = r.gb AND (l.byr = r.byr OR l.pb = r.pb)",
     "l.unit = r.unit AND l.gb = r.gb",
@@ -277,7 +290,7 @@ def _pair(keys: tuple[str, ...]) -> tuple[str | None, str | None]:
 
 
 def _group(keys: tuple[str, ...]) -> str | None:
-    return next((k for k in keys if k.startswith("grp:")), None)
+    return next((k[4:] for k in keys if k.startswith("grp:")), None)
 
 
 def _sorted(text: str | None) -> str | None:
@@ -289,6 +302,7 @@ def _surname_columns(text: str) -> dict[str, Any]:
     sk1, sk2 = _pair(name_key_list(text))
     return {
         "sn": clean_name(text) or None,
+        "sg": next(iter(sorted(name_groups(text))), None),  # the surname read as a given name
         "sk1": sk1,
         "sk2": sk2,
         "s0": sk1[:1] if sk1 else None,
