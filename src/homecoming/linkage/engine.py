@@ -40,6 +40,8 @@ Progress = Callable[[str], None]
 
 #: what the given-name disagreement weighs at least, in bits against (brothers and twins share the rest)
 MIN_GIVEN_NAME_PENALTY = 16.0
+#: what a disagreement EM could not learn (never among its pairs) weighs against, in bits
+UNSEEN_DISAGREEMENT = 10.0
 #: stages reported to ``progress``
 STAGES = ("features", "training: u", "training: EM", "scoring pairs", "clustering")
 
@@ -128,17 +130,30 @@ def _linker(frame: Any, model_settings: Mapping[str, Any], connection: Any) -> A
     )
 
 
+def _swap_counted_once(comparison: dict[str, Any]) -> None:
+    """Swapped names are one piece of evidence that both name comparisons see: the surname's swap
+    level weighs it, the given name's weighs nothing (m = u)."""
+    for level in comparison["comparison_levels"]:
+        if level["label_for_charts"].startswith("swapped") and level.get("u_probability"):
+            level["m_probability"] = level["u_probability"]
+
+
 def _floor_given_name_penalty(model: dict[str, Any]) -> None:
     """Twins and brothers share surname, patronymic, birth date or place: a different given name must
-    weigh at least :data:`MIN_GIVEN_NAME_PENALTY` bits against, whatever EM learnt."""
+    weigh at least :data:`MIN_GIVEN_NAME_PENALTY` bits against, whatever EM learnt. A disagreement EM
+    never saw among its pairs (its m untrained) weighs :data:`UNSEEN_DISAGREEMENT` bits against."""
     for comparison in model["comparisons"]:
-        if comparison["output_column_name"] != "given_name":
-            continue
         for level in comparison["comparison_levels"]:
-            if level["sql_condition"] == "ELSE" and level.get("u_probability"):
-                ceiling = level["u_probability"] * 2.0**-MIN_GIVEN_NAME_PENALTY
+            u = level.get("u_probability")
+            if level["sql_condition"] != "ELSE" or not u:
+                continue
+            if comparison["output_column_name"] == "given_name":
+                _swap_counted_once(comparison)
+                ceiling = u * 2.0**-MIN_GIVEN_NAME_PENALTY
                 if level.get("m_probability", 1.0) > ceiling:
                     level["m_probability"] = ceiling
+            elif level.get("m_probability") is None:
+                level["m_probability"] = u * 2.0**-UNSEEN_DISAGREEMENT
 
 
 def train(
@@ -320,6 +335,7 @@ __all__ = [
     "MIN_GIVEN_NAME_PENALTY",
     "MODEL_FORMAT",
     "STAGES",
+    "UNSEEN_DISAGREEMENT",
     "LinkResult",
     "check_model",
     "explain_pair",

@@ -14,8 +14,8 @@ surname        exact text; shared transliteration key; swapped with the given na
                keys >= 0.92; >= 0.85; else
 given name     exact; shared key or equivalent name (Олександр = Александр); swapped; Jaro-Winkler >= 0.88;
                one side an initial that fits; else
-patronymic     exact; the same father's name (Андрійович = Андреевич = Andriiovych); Jaro-Winkler >= 0.88;
-               else
+patronymic     exact; the same father's name (Андрійович = Андреевич = Andriiovych); the fathers' names
+               Jaro-Winkler >= 0.88; else
 birth date     exact; day and month swapped; one digit wrong or two adjacent digits swapped; same year and
                month; same year, one side partial; same year; a year apart; else
 service number exact (lookalike letters folded); same digits; digits one typo apart (but not when both
@@ -160,7 +160,7 @@ def _patronymic() -> dict[str, Any]:
             _null("pn"),
             _level('"pn_l" = "pn_r"', "exact"),
             _level(f'{_shared("ps")} OR "pg_l" = "pg_r"', "same father's name"),
-            _level(_jw("pk", 0.88), "Jaro-Winkler >= 0.88"),
+            _level(_jw("ps", 0.88), "father's names Jaro-Winkler >= 0.88"),
             _ELSE,
         ],
     }
