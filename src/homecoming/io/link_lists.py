@@ -108,7 +108,13 @@ def unmix_word(word: str) -> str:
     return word
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
+
+
 def _unmix(text: str) -> str:
+    if text.isascii() or not _ASCII_LETTER.search(text) or not _CYRILLIC_LETTER.search(text):
+        return text  # the common case: one alphabet
     return _WORD.sub(lambda m: unmix_word(m.group()), text)
 
 
