@@ -82,10 +82,18 @@ def _quiet() -> Iterator[None]:
 
 
 def records_digest(records: Sequence[LinkRecord]) -> str:
-    """SHA-256 of the records' fields (in order), to name the training input in the model's provenance."""
+    """SHA-256 of the records' fields (in the order given), to name the training input in the model's
+    provenance (the engine gives them in its canonical order: the digest does not depend on input order)."""
     digest = hashlib.sha256()
     for r in records:
-        fields = (
+        digest.update(json.dumps(_fields(r), ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _fields(r: LinkRecord) -> tuple[str, ...]:
+    return tuple(
+        value or ""
+        for value in (
             r.record_id,
             r.source,
             r.family_name,
@@ -97,8 +105,7 @@ def records_digest(records: Sequence[LinkRecord]) -> str:
             r.service_number,
             r.unit,
         )
-        digest.update(json.dumps(fields, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    )
 
 
 def _rows(records: Sequence[LinkRecord]) -> list[dict[str, Any]]:
@@ -170,11 +177,12 @@ def train(
         raise InputError("no records to train on", field="records", value=0, hint="give at least one list")
     say = progress or (lambda _: None)
     say("features")
-    frame = _frame(records)
+    canonical = [records[i] for i in _canonical_order(records)]
+    frame = _frame(canonical)
     return _train_frame(
         frame,
         seed=seed,
-        digest=records_digest(records),
+        digest=records_digest(canonical),
         provenance=provenance,
         say=say,
         threads=threads,
@@ -233,15 +241,28 @@ def check_model(model: Mapping[str, Any]) -> dict[str, Any]:
     return dict(model["splink_settings"])
 
 
+def _canonical_order(records: Sequence[LinkRecord]) -> list[int]:
+    """The records' positions sorted by what they hold: the model sees the same table (and its seeded
+    sampling the same rows) whatever order the lists and rows come in."""
+    return sorted(range(len(records)), key=lambda i: _fields(records[i]))
+
+
 def _clusters(
-    rows: list[dict[str, Any]], pairs: list[Any], threshold: float, records: Sequence[LinkRecord]
+    rows: list[dict[str, Any]],
+    pairs: list[Any],
+    threshold: float,
+    records: Sequence[LinkRecord],
+    order: list[int],
 ) -> list[tuple[str, str]]:
-    """Clusters of the pairs at or above ``threshold`` (:mod:`homecoming.linkage.clusters`), numbered in
-    input order."""
+    """Clusters of the pairs at or above ``threshold`` (:mod:`homecoming.linkage.clusters`) over the
+    records in ``order`` (row k is ``records[order[k]]``), numbered in input order."""
     roots = constrained_clusters(rows, ((int(a), int(b), float(p)) for a, b, p in pairs), threshold)
+    root_of = [0] * len(records)
+    for k, position in enumerate(order):
+        root_of[position] = roots[k]
     names: dict[int, str] = {}
     out = []
-    for record, top in zip(records, roots, strict=True):
+    for record, top in zip(records, root_of, strict=True):
         if top not in names:
             names[top] = str(len(names) + 1)
         out.append((record.record_id, names[top]))
@@ -270,13 +291,15 @@ def link(
         raise InputError("no records to link", field="records", value=0, hint="give at least one list")
     say = progress or (lambda _: None)
     say("features")
-    rows = _rows(records)
-    frame = _frame(records, rows)
+    order = _canonical_order(records)
+    canonical = [records[i] for i in order]
+    rows = _rows(canonical)
+    frame = _frame(canonical, rows)
     if model is None:
         model = _train_frame(
             frame,
             seed=seed,
-            digest=records_digest(records),
+            digest=records_digest(canonical),
             provenance=provenance,
             say=say,
             threads=threads,
@@ -292,7 +315,7 @@ def link(
             f"SELECT unique_id_l, unique_id_r, match_probability FROM {table}"
         ).fetchall()
     say("clustering")
-    clusters = _clusters(rows, pairs, threshold, records)
+    clusters = _clusters(rows, pairs, threshold, records, order)
     return LinkResult(clusters=clusters, pairs=len(pairs), threshold=threshold, model=dict(model))
 
 
