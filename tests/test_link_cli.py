@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,9 @@ def test_link_writes_one_row_per_record(linked: tuple[Path, Path, Path, Path]) -
     assert found["A1"] == found["B1"] == found["B2"]
     assert found["A3"] == found["B3"]
     assert found["A2"] != found["A1"]  # the twin stays apart
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not a temporary file's 0600
 
 
 def test_the_saved_model_has_provenance_and_links_again(linked: tuple[Path, Path, Path, Path]) -> None:
