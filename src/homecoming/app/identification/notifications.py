@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 
 from homecoming.app.audit import services as audit
 from homecoming.app.audit import withheld as audit_withheld
@@ -40,6 +40,7 @@ from homecoming.app.identification.models_notifications import (
 )
 from homecoming.app.identification.models_reports import FamilyNotification
 from homecoming.app.lookup import by_id
+from homecoming.app.moments import AHEAD, past_moment
 from homecoming.errors import ConflictError, PermissionDenied, Problem, StateError, ValidationError
 
 __all__ = [
@@ -129,20 +130,8 @@ def _flag(data: Mapping[str, Any], key: str) -> bool:
 
 
 def _when(raw: Any, problems: list[Problem], created: dt.datetime) -> dt.datetime:
-    now = timezone.now()
-    if raw in (None, ""):
-        return now
-    at = raw if isinstance(raw, dt.datetime) else parse_datetime(str(raw))
-    if at is None:
-        problems.append(Problem("at", "is not a date and time", raw, "write it as 2026-05-01T14:30"))
-        return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now + dt.timedelta(minutes=5):
-        problems.append(
-            Problem("at", "is in the future", at.isoformat(), "record a contact after it happened")
-        )
-    if at < created - dt.timedelta(minutes=5):
+    at = past_moment(raw, problems, field="at", hint="record a contact after it happened")
+    if at < created - AHEAD:
         problems.append(
             Problem(
                 "at",

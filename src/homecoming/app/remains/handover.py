@@ -24,12 +24,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from homecoming.app.accounts.reauthenticate import check_credentials
 from homecoming.app.audit import services as audit
 from homecoming.app.audit import withheld as audit_withheld
 from homecoming.app.lookup import by_id
+from homecoming.app.moments import past_moment
 from homecoming.app.remains import custody, examinations, services
 from homecoming.app.remains.choices import Disposition
 from homecoming.app.remains.models import PersonalEffect, RemainsUnit
@@ -118,23 +118,6 @@ def _ids(raw: Any, field: str, problems: list[Problem]) -> list[int]:
     return list(dict.fromkeys(out))
 
 
-def _when(raw: Any, problems: list[Problem]) -> dt.datetime:
-    now = timezone.now()
-    if raw in (None, ""):
-        return now
-    at = raw if isinstance(raw, dt.datetime) else parse_datetime(str(raw))
-    if at is None:
-        problems.append(Problem("handed_at", "is not a date and time", raw, "write it as 2026-05-01T14:30"))
-        return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now + dt.timedelta(minutes=5):
-        problems.append(
-            Problem("handed_at", "is in the future", at.isoformat(), "record the handover after it happened")
-        )
-    return at
-
-
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     problems: list[Problem] = []
     out: dict[str, Any] = {k: str(data.get(k) or "").strip() for k in FIELDS}
@@ -159,7 +142,9 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     if not out["units"] and not problems:
         problems.append(Problem("units", "is required", None, "give the remains unit(s) handed over"))
     out["effects"] = None if data.get("effects") is None else _ids(data.get("effects"), "effects", problems)
-    out["handed_at"] = _when(data.get("handed_at"), problems)
+    out["handed_at"] = past_moment(
+        data.get("handed_at"), problems, field="handed_at", hint="record the handover after it happened"
+    )
     if problems:
         raise ValidationError.from_problems(problems, "the handover to the family")
     return out
@@ -309,6 +294,16 @@ def _content(h: FamilyHandover, units: list[RemainsUnit], effects: list[Personal
     }
 
 
+def _not_before_last_event(at: dt.datetime, objs: Iterable[RemainsUnit | PersonalEffect]) -> dt.datetime:
+    """``at``, or a microsecond after the last custody event of ``objs`` when that was recorded later
+    within the same second: a form keeps whole seconds, so a handover dated "now" just after the last
+    event would otherwise sort before it (or beside it) and be refused."""
+    last = max((custody.current(o).since for o in objs), default=None)
+    if last is not None and last.replace(microsecond=0) <= at <= last:
+        return last + dt.timedelta(microseconds=1)
+    return at
+
+
 @transaction.atomic
 def hand_over(*, actor: Any, data: Mapping[str, Any], password: str, otp_token: str = "") -> FamilyHandover:
     """Record a signed handover to the family (see the module's rules); refused, writing nothing, else."""
@@ -323,6 +318,7 @@ def hand_over(*, actor: Any, data: Mapping[str, Any], password: str, otp_token: 
     units, who = _units(clean["units"])
     effects = _effects(clean["effects"], units)
     check_credentials(actor, password=password, otp_token=otp_token, what="signing the handover")
+    clean["handed_at"] = _not_before_last_event(clean["handed_at"], [*units, *effects])
     h = FamilyHandover(
         reference=new_references("FH", year=timezone.localtime(clean["handed_at"]).year)[0],
         person=who.person,
