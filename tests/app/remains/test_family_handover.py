@@ -3,6 +3,7 @@ transaction closing the custody chains, only for an identified unit; pages, API,
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -100,6 +101,41 @@ def test_the_handover_closes_the_chains_and_releases_the_remains(
     # a second handover of the same body is refused, naming the first
     with pytest.raises(StateError, match=f"already handed over to the family in {h.reference}"):
         handover.hand_over(actor=liaison, data=_data(unit), password=w.PASSWORD)
+
+
+def test_a_handover_dated_in_the_second_of_the_last_custody_event_is_taken(
+    identified: dict[str, Any], liaison: Any
+) -> None:
+    """The form's time keeps whole seconds: a handover dated "now" right after the chain's last event
+    (recorded within the same second, with its microseconds) must not sort before it and be refused."""
+    from django.utils import timezone
+
+    unit = identified["unit"]
+    where = custody.current(unit)
+    last_at = (timezone.now() + dt.timedelta(minutes=1)).replace(microsecond=700_000)
+    last = custody.record_event(
+        actor=liaison,
+        obj=unit,
+        data={
+            "at": last_at,
+            "from_custodian": where.custodian,
+            "to_custodian": "family liaison",
+            "location": "family room",
+            "purpose": "brought to the family room",
+            "seal_before": where.seal,
+            "seal_after": where.seal,
+            "from_signer": "x",
+            "to_signer": "y",
+        },
+    )
+    h = handover.hand_over(
+        actor=liaison,
+        data=_data(unit, effects=[], handed_at=last_at.replace(microsecond=0).isoformat()),
+        password=w.PASSWORD,
+    )
+    # moved within its second to just after the last event, so it follows it
+    assert last.at < h.handed_at < last.at + dt.timedelta(milliseconds=1)
+    assert custody.events_of(unit)[-1].purpose.endswith(f"({h.reference})")
 
 
 def test_released_to_family_needs_the_handover(identified: dict[str, Any]) -> None:
