@@ -238,6 +238,21 @@ def transition(
     return req
 
 
+def _text(text: str, what: str, hint: str) -> str:
+    """``text`` stripped; refused when empty (``hint`` says what to write) or longer than MAX_RELEASE."""
+    text = str(text or "").strip()
+    if not text:
+        raise ValidationError(f"text: the {what} is empty", field="text", value=text, hint=hint)
+    if len(text) > MAX_RELEASE:
+        raise ValidationError(
+            f"text: is longer than {MAX_RELEASE} characters",
+            field="text",
+            value=text[:40] + "…",
+            hint="shorten it",
+        )
+    return text
+
+
 @transaction.atomic
 def release(
     *, actor: Any, request_id: int, text: str, expected_version: int | None = None, **confirms: Any
@@ -247,18 +262,7 @@ def release(
     kind, basis, informed_method, informed_at)."""
     req = get_request(request_id, lock=True)
     _check_version(req, expected_version)
-    text = str(text or "").strip()
-    if not text:
-        raise ValidationError(
-            "text: the release is empty", field="text", value=text, hint="write what the family may be told"
-        )
-    if len(text) > MAX_RELEASE:
-        raise ValidationError(
-            f"text: is longer than {MAX_RELEASE} characters",
-            field="text",
-            value=text[:40] + "…",
-            hint="shorten it",
-        )
+    text = _text(text, "release", "write what the family may be told")
     released = Release.objects.create(request=req, text=text, released_by=actor, **confirms)
     before = snapshot(req)
     fields: list[str] = []
@@ -292,18 +296,7 @@ def release(
 def add_note(*, actor: Any, request_id: int, text: str) -> RequestNote:
     """An officer's note on the casework (insert-only; the family never sees it)."""
     req = get_request(request_id)
-    text = str(text or "").strip()
-    if not text:
-        raise ValidationError(
-            "text: the note is empty", field="text", value=text, hint="write what happened or was said"
-        )
-    if len(text) > MAX_RELEASE:
-        raise ValidationError(
-            f"text: is longer than {MAX_RELEASE} characters",
-            field="text",
-            value=text[:40] + "…",
-            hint="shorten it",
-        )
+    text = _text(text, "note", "write what happened or was said")
     note = RequestNote.objects.create(request=req, text=text, author=actor)
     audit.record(
         actor=actor,
