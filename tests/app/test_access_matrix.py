@@ -28,6 +28,8 @@ from django.utils import timezone
 from homecoming.app.accounts.roles import Role, all_role_permissions
 from homecoming.app.remains.models_handover import FamilyHandover
 
+from .identification.pdf_text import pdf_text
+
 pytestmark = pytest.mark.django_db
 
 PERSON = "person"
@@ -144,6 +146,7 @@ class Endpoint:
     shows: dict[str, set[str]] = field(default_factory=dict)  # value → extra permissions on this endpoint
     api: bool = False
     xlsx: bool = False  # the body is an XLSX file: its text is that of every part of the zip
+    pdf: bool = False  # the body is a PDF: its text is what its pages draw, searched without white space
     only_if: bool = False  # values may be cut (the audit trail truncates): assert "not shown unless allowed"
 
 
@@ -439,6 +442,27 @@ ENDPOINTS = [
         {NOTIFY_CONTACTS},
         _shows(NAME, "REPORT_REF", INFORMED),
         api=True,
+    ),
+    Endpoint(
+        "notification record (print view)",
+        lambda s: f"/identification/notify/{s['notification'].pk}/print/?lang=en",
+        {NOTIFY, NOTIFY_CONTACTS},
+        _shows(NAME, "REPORT_REF", INFORMED),
+    ),
+    Endpoint(
+        "notification record PDF page",
+        lambda s: f"/identification/notify/{s['notification'].pk}/record.pdf?lang=ru",
+        {NOTIFY, NOTIFY_CONTACTS},
+        _shows(NAME, "REPORT_REF", INFORMED),
+        pdf=True,
+    ),
+    Endpoint(
+        "GET notification record PDF",
+        lambda s: f"/identification/notifications/{s['notification'].pk}/pdf?lang=uk",
+        {NOTIFY, NOTIFY_CONTACTS},
+        _shows(NAME, "REPORT_REF", INFORMED),
+        api=True,
+        pdf=True,
     ),
     Endpoint("outbox page", lambda s: "/messaging/outbox/", {OUTBOX}, _shows(OUTBOX_ERROR)),
     Endpoint(
@@ -818,6 +842,9 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
         if ep.xlsx and response.status_code == 200:
             with zipfile.ZipFile(io.BytesIO(response.content)) as z:
                 body = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        elif ep.pdf and response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf", ep.name
+            body = re.sub(r"\s+", "", pdf_text(response.content))
         else:
             body = response.content.decode("utf-8")
         if ep.api and not ep.xlsx and response.status_code == 200 and "json" in response["Content-Type"]:
@@ -837,7 +864,7 @@ def test_every_page_and_endpoint_shows_a_value_iff_the_role_may_see_it(
                 if key in ("SAMPLE_REF", "EFFECT_REF", "PROFILE_REF", "REPORT_REF")
                 else key
             )
-            shown = text in body
+            shown = (re.sub(r"\s+", "", text) if ep.pdf else text) in body
             allowed = key in ep.shows and holds(_needs(key) | ep.shows[key])
             if shown and not allowed:
                 wrong.append(f"{ep.name} shows {key} ({text!r}) though the role may not see it")

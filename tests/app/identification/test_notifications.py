@@ -238,3 +238,139 @@ def test_the_api_records_and_reads_contacts(
         got = client.get(f"{API}/notifications/{signed.pk}")
         assert got.status_code == 403 and RELATIVE not in got.content.decode(), role
     assert api(reviewer).get(f"{API}/notifications?state=notified").status_code == 200
+
+
+# --- the printable record (PDF in uk, en, ru) -------------------------------------------------------------
+
+RECORD_TEMPLATES = ("printed.html", "identification/notify_print.html")
+RECORD_TITLES = {
+    "en": "Record of the notification of death",
+    "uk": "Протокол сповіщення про загибель",
+    "ru": "Протокол извещения о гибели",
+}
+
+
+def _record_phrases() -> list[str]:
+    from homecoming.app.identification.models_notifications import (
+        ContactMethod,
+        ContactPurpose,
+        MessageLanguage,
+        NotificationState,
+    )
+
+    from ..printed_phrases import msgids
+
+    labels = [*ContactMethod.labels, *ContactPurpose.labels, *MessageLanguage.labels]
+    return msgids(RECORD_TEMPLATES, [*labels, *NotificationState.labels])
+
+
+@pytest.fixture
+def notified(signed: FamilyNotification, liaison: Any) -> FamilyNotification:
+    """A letter (not released), then the notification in person with a follow-up planned."""
+    notifications.record_contact(
+        actor=liaison,
+        notification_id=signed.pk,
+        data=_contact(method="other", message="Letter-Primrose-2: please call us.", questions="", answers=""),
+    )
+    due = timezone.localdate() + dt.timedelta(days=14)
+    notifications.record_contact(
+        actor=liaison,
+        notification_id=signed.pk,
+        data=_contact(follow_up_planned=True, follow_up_due=due.isoformat(), message_language="ru"),
+    )
+    signed.refresh_from_db()
+    return signed
+
+
+def test_the_record_pdf_in_each_language_holds_every_contact(
+    notified: FamilyNotification, liaison: Any
+) -> None:
+    from ..printed_phrases import english_left, flat
+    from .pdf_text import pdf_text
+
+    n = notified
+    due = n.follow_up_due.isoformat() if n.follow_up_due else ""
+    c = Client()
+    c.force_login(liaison)
+    detail = c.get(f"/identification/notify/{n.pk}/").content.decode()
+    for lang in ("uk", "en", "ru"):
+        assert f"/identification/notify/{n.pk}/record.pdf?lang={lang}" in detail  # linked from the page
+    phrases = _record_phrases()
+    assert "Contacts with the family" in phrases and "by phone" in phrases and "to notify" in phrases
+    texts = {}
+    for lang, title in RECORD_TITLES.items():
+        got = c.get(f"/identification/notify/{n.pk}/record.pdf?lang={lang}")
+        assert got.status_code == 200 and got["Content-Type"] == "application/pdf", lang
+        assert got.content.startswith(b"%PDF-")
+        assert f'{n.report.reference}-notification-{lang}.pdf"' in got["Content-Disposition"]
+        text = flat(pdf_text(got.content))
+        texts[lang] = text
+        for needle in (
+            title,
+            n.report.reference,
+            n.person.reference,
+            n.family.reference if n.family else "—",
+            RELATIVE,
+            "mother",
+            "the family's home (synthetic)",
+            "When can we bury him?",
+            "The handover can be arranged next week.",
+            WORDS,
+            "Letter-Primrose-2: please call us.",
+            liaison.get_username(),
+            due,
+        ):
+            assert flat(needle) in text, (lang, needle)
+        if lang != "en":
+            assert english_left(text, phrases) == [], lang
+    assert flat("legal aid offered") in texts["en"] and flat("in person") in texts["en"]
+    assert flat("запропоновано правову допомогу") in texts["uk"] and flat("особисто") in texts["uk"]
+    assert flat("предложена юридическая помощь") in texts["ru"] and flat("лично") in texts["ru"]
+    # the letter is recorded, not released; the words of the notification in person are released
+    assert flat("not released (not a notification in person or by phone)") in texts["en"]
+    assert flat("released to the family on the portal") in texts["en"]
+    assert flat("показано семье на портале") in texts["ru"] and flat("Russian") in texts["en"]
+    reasons = set(
+        AuditRecord.objects.filter(action="view", object_id=str(n.pk)).values_list("reason", flat=True)
+    )
+    assert {f"viewed notification record (PDF, {lang})" for lang in RECORD_TITLES} <= reasons
+
+
+def test_the_record_print_view_and_a_wrong_language(notified: FamilyNotification, liaison: Any) -> None:
+    c = Client()
+    c.force_login(liaison)
+    c.cookies["django_language"] = "uk"
+    page = c.get(f"/identification/notify/{notified.pk}/print/").content.decode()  # the reader's language
+    assert '<html lang="uk">' in page and RECORD_TITLES["uk"] in page and RELATIVE in page
+    assert f"/identification/notify/{notified.pk}/record.pdf?lang=uk" in page
+    bad = c.get(f"/identification/notify/{notified.pk}/record.pdf?lang=fr")
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "lang" in text and "lang=uk, lang=en or lang=ru" in text
+    assert not AuditRecord.objects.filter(reason__startswith="viewed notification record (PDF").exists()
+    assert AuditRecord.objects.filter(reason="viewed notification record (print view, uk)").exists()
+
+
+def test_only_the_roles_that_see_the_contacts_get_the_record(
+    api: Any, notified: FamilyNotification, reviewer: Any, auditor: Any, make_user: Any
+) -> None:
+    from .pdf_text import pdf_text
+
+    n = notified
+    urls = (f"/identification/notify/{n.pk}/print/", f"/identification/notify/{n.pk}/record.pdf?lang=ru")
+    c = Client()
+    c.force_login(auditor)
+    assert [c.get(u).status_code for u in urls] == [200, 200]
+    got = api(auditor).get(f"{API}/notifications/{n.pk}/pdf?lang=ru")
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    assert got["Content-Disposition"].startswith("attachment;")
+    assert RECORD_TITLES["ru"] in pdf_text(got.content) and RELATIVE in pdf_text(got.content)
+    bad = api(auditor).get(f"{API}/notifications/{n.pk}/pdf?lang=xx")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "lang"
+    # the reviewer sees the families to notify, not the contacts: neither the page nor the API gives it
+    for user in (reviewer, make_user("dna_analyst", "r-analyst"), make_user("registrar", "r-registrar")):
+        c.force_login(user)
+        for u in urls:
+            assert c.get(u).status_code == 403, (user.username, u)
+        got = api(user).get(f"{API}/notifications/{n.pk}/pdf?lang=ru")
+        assert got.status_code == 403 and RELATIVE not in got.content.decode(), user.username
+    assert AuditRecord.objects.filter(reason="viewed notification record (PDF, ru)").count() == 2

@@ -19,6 +19,7 @@ from homecoming.errors import CustodyError, PermissionDenied, StateError, Transi
 
 from ..identification import report_world as w
 from ..identification.pdf_text import pdf_text
+from ..printed_phrases import english_left, flat, msgids
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/remains/family-handovers"
@@ -59,6 +60,15 @@ def identified(make_user: Any, liaison: Any, reviewer: Any, examiner: Any, perso
     unit.refresh_from_db()
     assert unit.state == "identified"
     return {"unit": unit, "effects": [ring, disc], "person": person, "report": report}
+
+
+def _record_phrases() -> list[str]:
+    """The texts of the printed handover record and of the choices it shows."""
+    from homecoming.app.remains.choices import UNIT_KINDS
+    from homecoming.app.remains.models_handover import IdentityDocument
+
+    templates = ("printed.html", "remains/family_handover_print.html", "remains/_family_handover_body.html")
+    return msgids(templates, [*IdentityDocument.labels, *(label for _v, label in UNIT_KINDS)])
 
 
 def _data(unit: Any, **extra: Any) -> dict[str, Any]:
@@ -221,10 +231,19 @@ def test_the_pages_and_the_printable_record(
     assert got.status_code == 302 and got["Location"] == f"/remains/family-handovers/{h.pk}/"
     detail = c.get(got["Location"]).content.decode()
     assert RECEIVER in detail and RING in detail and "PKT-77" in detail
-    for lang, title in (("en", "Record of the handover"), ("uk", "Акт передачі")):
+    phrases = _record_phrases()
+    assert "Remains handed over" in phrases and "passport for travel abroad" in phrases
+    for lang, title in (
+        ("en", "Record of the handover"),
+        ("uk", "Акт передачі останків і особистих речей родині"),
+        ("ru", "Акт передачи останков и личных вещей семье"),
+    ):
         pdf = c.get(f"/remains/family-handovers/{h.pk}/handover.pdf?lang={lang}")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert f'{h.reference}-{lang}.pdf"' in pdf["Content-Disposition"]
         text = pdf_text(pdf.content)
+        if lang != "en":
+            assert english_left(text, phrases) == [], lang
         for needle in (
             title,
             h.reference,
@@ -234,7 +253,7 @@ def test_the_pages_and_the_printable_record(
             "PKT-77",
             unit.reference,
         ):
-            assert needle in text, (lang, needle)
+            assert flat(needle) in flat(text), (lang, needle)
     # the examiner reads it; a registrar or an analyst does not
     c.force_login(examiner)
     assert RECEIVER in c.get(f"/remains/family-handovers/{h.pk}/").content.decode()
@@ -281,6 +300,12 @@ def test_the_api(api: Any, identified: dict[str, Any], liaison: Any, auditor: An
     assert api(auditor).get(f"{API}/{body['id']}").json()["receiver_name"] == RECEIVER
     pdf = api(auditor).get(f"{API}/{body['id']}/pdf?lang=en")
     assert pdf.status_code == 200 and RECEIVER in pdf_text(pdf.content)
+    ru = api(auditor).get(f"{API}/{body['id']}/pdf?lang=ru")
+    assert ru.status_code == 200 and ru["Content-Disposition"].startswith("attachment;")
+    assert flat("Акт передачи останков") in flat(pdf_text(ru.content))
+    bad = api(auditor).get(f"{API}/{body['id']}/pdf?lang=de")
+    assert bad.status_code == 422 and "lang=uk, lang=en or lang=ru" in bad.json()["error"]["hint"]
+    assert AuditRecord.objects.filter(reason="viewed handover record (PDF, ru)").exists()
     for role, status in (("forensic_examiner", 403), ("exchange_coordinator", 403), ("registrar", 403)):
         client = api(make_user(role, f"a-{role}"))
         assert (

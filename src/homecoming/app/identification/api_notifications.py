@@ -4,8 +4,9 @@ recording a contact.
 The list needs ``identification.view_familynotification`` (liaisons, reviewers, auditors: no DNA, no
 family contact data). A notification's contacts are family contact data: reading them needs
 ``view_notificationcontact`` (liaisons, auditors; every read is audited), recording one
-``add_notificationcontact`` (liaisons only). A notification is notified only by recording a contact in
-person or by phone; nothing else changes its state.
+``add_notificationcontact`` (liaisons only). The printable record of a notification (PDF, uk/en/ru) needs
+what its page needs (the list's permission and the contacts'); every download is audited. A notification
+is notified only by recording a contact in person or by phone; nothing else changes its state.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from homecoming.app.audit import services as audit
-from homecoming.app.identification import notifications
+from homecoming.app.identification import notification_views, notifications
 from homecoming.app.identification.models_notifications import NotificationContact
 from homecoming.app.identification.models_reports import FamilyNotification
 from homecoming.app.permissions import may, require
@@ -137,3 +138,25 @@ def record_contact(request: HttpRequest, notification_id: int, payload: ContactI
         201,
         {**notification_out(n, actor), "contact": contact_out(contact)},
     )
+
+
+@router.get(
+    "/identification/notifications/{notification_id}/pdf",
+    summary="The record of a notification as PDF (audited)",
+)
+def notification_pdf(request: HttpRequest, notification_id: int, lang: str = "") -> HttpResponse:
+    """The printable record of the notification in ``lang`` (uk, en or ru; default: the request's
+    language, else uk): the family to notify, the report, every contact. Needs what its page needs."""
+    require(request, _NOTIFY)
+    require(request, "notification_contacts")
+    n = notifications.get_notification(notification_id)
+    chosen = notification_views.PRINTED.language(request)
+    out = notification_views.PRINTED.pdf_response(
+        request,
+        chosen,
+        lambda: notification_views.record_context(n),
+        reference=f"{n.report.reference}-notification",
+        attachment=True,
+    )
+    notification_views.audit_reading(request, n, "PDF", chosen)
+    return out

@@ -25,7 +25,12 @@ def report_pdf_file(request: HttpRequest, report_id: int, lang: str = "") -> Htt
     require(request, "identification.view_comparisonreport")
     report = reports.get_report(report_id)
     chosen = report_pdf.language(request)
-    out = HttpResponse(report_pdf.render_pdf(request, report, chosen), content_type="application/pdf")
-    out["Content-Disposition"] = f'attachment; filename="{report.reference}-{chosen}.pdf"'
+    out = report_pdf.PRINTED.pdf_response(
+        request,
+        chosen,
+        lambda: report_pdf.report_context(report, request.user, pdf=True),
+        reference=report.reference,
+        attachment=True,
+    )
     report_pdf.audit_reading(request, report, "PDF", chosen)
     return out

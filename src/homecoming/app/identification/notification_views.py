@@ -28,11 +28,14 @@ from homecoming.app.identification.models_notifications import (
     NotificationState,
 )
 from homecoming.app.permissions import may, page_requires
+from homecoming.app.printed import Printed
 from homecoming.errors import HomecomingError
 
 _NOTIFY = "identification.view_familynotification"
 _CONTACTS = "notification_contacts"
 _RECORD = "identification.add_notificationcontact"
+#: the printable record of one notification (uk, en, ru): the same readers as its page
+PRINTED = Printed("identification/notify_print.html", ("uk", "en", "ru"), "notification record")
 
 
 class ContactForm(forms.Form):
@@ -154,3 +157,59 @@ def notify_record(request: HttpRequest, notification_id: int) -> HttpResponse:
             )
             return redirect("identification:notification", notification_id)
     return _detail(request, notification_id, form)
+
+
+# --- the printable record ---------------------------------------------------------------------------------
+
+
+def _name(user: Any) -> str:
+    return ((user.get_full_name() or "").strip() or user.get_username()) if user is not None else ""
+
+
+def record_context(n: Any) -> dict[str, Any]:
+    """The record of one notification: the family to notify, the report it follows, every contact (who
+    informed whom, how, when, where, support, questions and answers, the words and whether the portal
+    shows them, follow-up)."""
+    contacts = [
+        {
+            "c": c,
+            "informer": _name(c.recorded_by),
+            "released": bool(c.message and n.notified_at and c.method in notifications.COUNTING),
+        }
+        for c in notifications.contacts_of(n)
+    ]
+    return {
+        "n": n,
+        "state_label": dict(NotificationState.choices)[n.state],
+        "deadline": notifications.deadline(n),
+        "signer": _name(n.report.signed_by) if n.report.signed_by_id else "",
+        "notified_by": _name(n.notified_by),
+        "contacts": contacts,
+    }
+
+
+def audit_reading(request: HttpRequest, n: Any, form: str, lang: str) -> None:
+    audit.record_view(actor=request.user, obj=n, what=f"notification record ({form}, {lang})")
+
+
+def _record(request: HttpRequest, notification_id: int, *, pdf: bool) -> HttpResponse:
+    n = notifications.get_notification(notification_id)
+    return PRINTED.response(
+        request,
+        lambda: record_context(n),
+        reference=f"{n.report.reference}-notification",
+        pdf=pdf,
+        audited=lambda form, lang: audit_reading(request, n, form, lang),
+    )
+
+
+@page_requires(_NOTIFY, _CONTACTS)
+def notify_print(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """The record of one notification as a print view (``?lang=uk|en|ru``), audited."""
+    return _record(request, notification_id, pdf=False)
+
+
+@page_requires(_NOTIFY, _CONTACTS)
+def notify_pdf(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """The record of one notification as PDF (WeasyPrint, the same template), audited."""
+    return _record(request, notification_id, pdf=True)

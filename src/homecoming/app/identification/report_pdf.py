@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,15 +35,14 @@ from homecoming.app.identification.models_reports import (
 )
 from homecoming.app.identification.rederive import members_at
 from homecoming.app.permissions import may, page_requires
-from homecoming.errors import Problem, ValidationError
+from homecoming.app.printed import Printed
 
 __all__ = [
     "LANGUAGES",
+    "PRINTED",
     "audit_reading",
     "language",
     "mutation_label",
-    "render_html",
-    "render_pdf",
     "report_context",
     "report_pdf",
     "report_print",
@@ -109,18 +106,12 @@ def mutation_label(model: str | None) -> str:
     return str(MUTATION_MODELS.get(model or "", model or "")) or "—"
 
 
+PRINTED = Printed("identification/report_print.html", LANGUAGES, "report")
+
+
 def language(request: HttpRequest) -> str:
     """``?lang=`` (uk or en), else the language the reader's pages are in, else Ukrainian."""
-    raw = request.GET.get("lang", "").strip().lower()
-    if not raw:
-        current = (getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or "uk")[:2]
-        return current if current in LANGUAGES else "uk"
-    if raw not in LANGUAGES:
-        raise ValidationError.from_problems(
-            [Problem("lang", "is not a language of the report", raw, "use lang=uk or lang=en")],
-            "the identification report",
-        )
-    return raw
+    return PRINTED.language(request)
 
 
 def _who(user: Any) -> str:
@@ -274,20 +265,6 @@ def report_context(report: ComparisonReport, user: Any, *, pdf: bool) -> dict[st
     }
 
 
-def render_html(request: HttpRequest, report: ComparisonReport, lang: str, *, pdf: bool) -> str:
-    with translation.override(lang):
-        context = report_context(report, request.user, pdf=pdf)
-        return render_to_string("identification/report_print.html", context, request=request)
-
-
-def render_pdf(request: HttpRequest, report: ComparisonReport, lang: str) -> bytes:
-    from weasyprint import HTML
-
-    html = render_html(request, report, lang, pdf=True)
-    data: bytes = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    return data
-
-
 def audit_reading(request: HttpRequest, report: ComparisonReport, form: str, lang: str) -> None:
     what = f"identification report ({form}, {lang})"
     if report.evidence is not None and may(request.user, "genotypes"):
@@ -297,18 +274,13 @@ def audit_reading(request: HttpRequest, report: ComparisonReport, form: str, lan
 
 def response(request: HttpRequest, report: ComparisonReport, *, pdf: bool) -> HttpResponse:
     """The print view or the PDF of ``report`` for ``request``'s user (audited); a bad ``lang`` is a 400."""
-    try:
-        lang = language(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    if not pdf:
-        out = HttpResponse(render_html(request, report, lang, pdf=False))
-        audit_reading(request, report, "print view", lang)
-        return out
-    out = HttpResponse(render_pdf(request, report, lang), content_type="application/pdf")
-    out["Content-Disposition"] = f'inline; filename="{report.reference}-{lang}.pdf"'
-    audit_reading(request, report, "PDF", lang)
-    return out
+    return PRINTED.response(
+        request,
+        lambda: report_context(report, request.user, pdf=pdf),
+        reference=report.reference,
+        pdf=pdf,
+        audited=lambda form, lang: audit_reading(request, report, form, lang),
+    )
 
 
 @page_requires(_VIEW)

@@ -113,11 +113,12 @@ def get_handover(request: HttpRequest, handover_id: int) -> dict[str, Any]:
 
 @router.get("/remains/family-handovers/{handover_id}/pdf", summary="The handover record as PDF")
 def handover_pdf(request: HttpRequest, handover_id: int, lang: str = "") -> HttpResponse:
-    """The printable handover record in ``lang`` (uk or en; default: the request's language, else uk)."""
+    """The printable handover record in ``lang`` (uk, en or ru; default: the request's language, else uk)."""
     require(request, _VIEW)
     h = handover.get_handover(handover_id)
     chosen = handover_views.language(request)
-    out = HttpResponse(handover_views.render_pdf(request, h, chosen), content_type="application/pdf")
-    out["Content-Disposition"] = f'attachment; filename="{h.reference}-{chosen}.pdf"'
+    out = handover_views.PRINTED.pdf_response(
+        request, chosen, lambda: handover_views.context(h), reference=h.reference, attachment=True
+    )
     audit.record_view(actor=request.user, obj=h, what=f"handover record (PDF, {chosen})")
     return out

@@ -1,6 +1,6 @@
 """Pages of the handover of remains and effects to the family: the list (identified bodies ready, the
 handovers recorded), the form (signed with the officer's password), one handover, and its printable
-record (HTML with print CSS, or PDF by WeasyPrint) in Ukrainian or English.
+record (HTML with print CSS, or PDF by WeasyPrint) in Ukrainian, English or Russian.
 """
 
 from __future__ import annotations
@@ -9,23 +9,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homecoming.app.audit import services as audit
 from homecoming.app.forms import show_problems
 from homecoming.app.permissions import may, page_requires
+from homecoming.app.printed import Printed
 from homecoming.app.remains import handover
 from homecoming.app.remains.models import RemainsUnit
 from homecoming.app.remains.models_handover import FamilyHandover, IdentityDocument
-from homecoming.errors import HomecomingError, Problem, ValidationError
+from homecoming.errors import HomecomingError
 
 _VIEW = "remains.view_familyhandover"
-LANGUAGES = ("uk", "en")
+LANGUAGES = ("uk", "en", "ru")
+PRINTED = Printed("remains/family_handover_print.html", LANGUAGES, "handover record")
 
 
 class HandoverForm(forms.Form):
@@ -127,7 +128,7 @@ def handover_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "remains/family_handover_new.html", ctx, status=409 if refusal else 200)
 
 
-def _context(h: FamilyHandover) -> dict[str, Any]:
+def context(h: FamilyHandover) -> dict[str, Any]:
     items = list(h.items.select_related("unit", "effect", "custody_event").order_by("id"))
     packets: dict[str, list[Any]] = {}
     for i in items:
@@ -146,52 +147,21 @@ def _context(h: FamilyHandover) -> dict[str, Any]:
 def handover_detail(request: HttpRequest, handover_id: int) -> HttpResponse:
     h = handover.get_handover(handover_id)
     audit.record_view(actor=request.user, obj=h, what="handover to the family")
-    return render(request, "remains/family_handover_detail.html", _context(h))
+    return render(request, "remains/family_handover_detail.html", context(h))
 
 
 def language(request: HttpRequest) -> str:
-    """``?lang=`` (uk or en), else the language of the reader's pages, else Ukrainian."""
-    raw = request.GET.get("lang", "").strip().lower()
-    if not raw:
-        current = (getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or "uk")[:2]
-        return current if current in LANGUAGES else "uk"
-    if raw not in LANGUAGES:
-        raise ValidationError.from_problems(
-            [Problem("lang", "is not a language of the handover record", raw, "use lang=uk or lang=en")]
-        )
-    return raw
-
-
-def render_html(request: HttpRequest, h: FamilyHandover, lang: str, *, pdf: bool) -> str:
-    with translation.override(lang):
-        return render_to_string(
-            "remains/family_handover_print.html", {**_context(h), "pdf": pdf, "lang": lang}, request=request
-        )
-
-
-def render_pdf(request: HttpRequest, h: FamilyHandover, lang: str) -> bytes:
-    from weasyprint import HTML
-
-    html = render_html(request, h, lang, pdf=True)
-    data: bytes = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    return data
+    """``?lang=`` (uk, en or ru), else the language of the reader's pages, else Ukrainian."""
+    return PRINTED.language(request)
 
 
 def response(request: HttpRequest, h: FamilyHandover, *, pdf: bool) -> HttpResponse:
     """The print view or the PDF (audited); a bad ``lang`` is a 400 naming it."""
-    try:
-        lang = language(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    if pdf:
-        out = HttpResponse(render_pdf(request, h, lang), content_type="application/pdf")
-        out["Content-Disposition"] = f'inline; filename="{h.reference}-{lang}.pdf"'
-    else:
-        out = HttpResponse(render_html(request, h, lang, pdf=False))
-    audit.record_view(
-        actor=request.user, obj=h, what=f"handover record ({'PDF' if pdf else 'print view'}, {lang})"
-    )
-    return out
+
+    def audited(form: str, lang: str) -> None:
+        audit.record_view(actor=request.user, obj=h, what=f"handover record ({form}, {lang})")
+
+    return PRINTED.response(request, lambda: context(h), reference=h.reference, pdf=pdf, audited=audited)
 
 
 @page_requires(_VIEW)

@@ -17,6 +17,7 @@ from homecoming.app.audit import imported
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
 from homecoming.app.permissions import page_requires
+from homecoming.app.printed import write_pdf
 from homecoming.app.remains import importing, services
 from homecoming.app.remains.choices import REMAINS_STATES, UNIT_KINDS
 from homecoming.app.remains.forms import BatchForm, ImportForm, ScanForm
@@ -193,13 +194,8 @@ def _handover(request: HttpRequest, batches: list[IntakeBatch], title: str, pdf:
     context = _handover_context(batches, title)
     if not pdf:
         return render(request, "remains/handover.html", context)
-    from weasyprint import HTML
-
     html = render_to_string("remains/handover.html", {**context, "pdf": True}, request=request)
-    response = HttpResponse(
-        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
-        content_type="application/pdf",
-    )
+    response = HttpResponse(write_pdf(request, html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handover-{title}.pdf"'
     return response
 
