@@ -12,6 +12,10 @@ receiver, the identity document checked and the place are given, and the officer
 3. each effect's disposition becomes ``returned_to_family``, each unit moves to ``released_to_family``;
 4. an audit record of the handover (the identity document number kept out of the trail as a keyed
    digest) beside those of the custody events, the dispositions and the moves.
+
+Its time is a past moment (at most five minutes ahead). A form keeps whole seconds: a time within the
+second of a chain's last event but before it (the event recorded moments ago) is taken as a microsecond
+after that event, so a handover dated "now" is never refused for preceding it.
 """
 
 from __future__ import annotations
