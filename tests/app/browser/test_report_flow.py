@@ -113,6 +113,9 @@ def test_propose_sign_and_notify(page: Any, server: Any, report_world: dict[str,
         page.get_by_role("button", name="Record the contact").click()
     expect(page.locator("#notification-state")).to_have_text("notified")
     expect(page.locator("#contact-1")).to_contain_text("Synthetic Relative")
+    # the record of the notification, printable in Russian, is linked from the page
+    record = page.request.get(page.locator("#notification-pdf-ru").get_attribute("href") or "")
+    assert record.status == 200 and record.headers["content-type"] == "application/pdf"
     page.goto("/identification/notify/")
     expect(page.get_by_text("No family waits to be notified.")).to_be_visible()
 
