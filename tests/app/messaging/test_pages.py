@@ -82,3 +82,39 @@ def test_the_admin_reads_the_outbox(queued: Any, make_user: Any) -> None:
     client = Client()
     client.force_login(make_user("admin", "boss"))
     assert client.get("/messaging/outbox/").status_code == 200
+
+
+def test_the_page_names_the_language_and_the_requests_reference(
+    make_user: Any, form_data_request: Any, closed_port: int
+) -> None:
+    message = services.queue(
+        channel="email",
+        purpose="news",
+        recipient=EMAIL,
+        language="ru",
+        values={"code": form_data_request.code, "status_url": "http://testserver/family/status/"},
+        tracing_request_id=form_data_request.pk,
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    client.force_login(make_user("family_liaison", "liaison"))
+    client.cookies["django_language"] = "uk"
+    page = client.get("/messaging/outbox/").content.decode()
+    row = page.split('id="outbox"')[1].split("</table>")[0]
+    assert "<td>російська</td>" in row and "<td>ru</td>" not in row
+    assert f">{form_data_request.reference}</a>" in row and f">{form_data_request.pk}</a>" not in row
+    detail = client.get(f"/messaging/outbox/{message.pk}/").content.decode()
+    assert "<dd>російська</dd>" in detail and form_data_request.reference in detail
+
+
+@pytest.fixture
+def form_data_request() -> Any:
+    """A family's tracing request (synthetic)."""
+    from homecoming.app.tracing import portal
+
+    data = {
+        "enquirer_name": "Оксана Тестова",
+        "enquirer_relationship": "сестра",
+        "enquirer_email": "oksana.synth@example.invalid",
+        "family_name": "Синтетенко",
+    }
+    return portal.submit(data=data, language="ru").request

@@ -27,12 +27,36 @@ def outbox(request: HttpRequest) -> HttpResponse:
     counts = [
         (s, label, OutboundMessage.objects.filter(state=s).count()) for s, label in MessageState.choices
     ]
-    return render(request, "messaging/outbox.html", {"rows": rows[:ROWS], "state": state, "states": counts})
+    listed = list(rows[:ROWS])
+    references = _references({m.tracing_request_id for m in listed if m.tracing_request_id})
+    return render(
+        request,
+        "messaging/outbox.html",
+        {
+            "rows": [(m, references.get(m.tracing_request_id or 0, "")) for m in listed],
+            "state": state,
+            "states": counts,
+        },
+    )
+
+
+def _references(ids: set[int]) -> dict[int, str]:
+    """The references (TR-…) of the tracing requests the messages were sent for."""
+    from homecoming.app.tracing.models import TracingRequest
+
+    return dict(TracingRequest.objects.filter(pk__in=ids).values_list("pk", "reference")) if ids else {}
 
 
 @page_requires(VIEW, "messaging.view_messageattempt")
 def message(request: HttpRequest, message_id: int) -> HttpResponse:
     row = get_object_or_404(OutboundMessage, pk=message_id)
+    ids = {row.tracing_request_id} if row.tracing_request_id else set()
     return render(
-        request, "messaging/message.html", {"m": row, "attempts": row.attempt_rows.order_by("number")}
+        request,
+        "messaging/message.html",
+        {
+            "m": row,
+            "reference": _references(ids).get(row.tracing_request_id or 0, ""),
+            "attempts": row.attempt_rows.order_by("number"),
+        },
     )

@@ -127,7 +127,7 @@ def _detention_facts(req: TracingRequest, user: Any, name: str, lang: str) -> li
         cards = sorted(c.card_date for c in record.cards.all()) if may(user, "capture_cards") else []
         parts = [
             _("detention record: held by %(power)s since %(date)s")
-            % {"power": record.detaining_power, "date": _day(record.capture_date)}
+            % {"power": power_name(record.detaining_power), "date": _day(record.capture_date)}
         ]
         if record.internment_number:
             parts.append(_("internment number %(number)s") % {"number": record.internment_number})
@@ -236,9 +236,14 @@ def facts(req: TracingRequest, user: Any) -> list[Fact]:
     return out + _claim_facts(req, name, req.language, {f.kind for f in out})
 
 
-def suggestions(req: TracingRequest, user: Any) -> list[str]:
-    """Free texts the officer may release (no fact confirmed): that the search goes on."""
+def suggestions(req: TracingRequest, user: Any, *, known: list[Fact] | None = None) -> list[str]:
+    """Free texts the officer may release while the registry confirms nothing (:func:`facts` is empty):
+    that the search goes on. ``known``: the facts already read for ``user``, not read again."""
     if req.person_id is None or not may(user, "person"):
+        return []
+    if known is None:
+        known = facts(req, user)
+    if known:
         return []
     with translation.override(req.language):
         return [

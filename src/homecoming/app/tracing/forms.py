@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.app.tracing.models import STATE_CHOICES
+from homecoming.domain.tracing_states import TRANSITIONS, RequestState
 
 _REQUIRED = {"aria-required": "true"}
 
@@ -146,8 +147,19 @@ class AssignForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """Offers only the states a request in ``current`` may move to (``tracing_states.TRANSITIONS``)."""
+
     state = forms.ChoiceField(label=_("New state"), choices=STATE_CHOICES)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            known = {s.value for s in RequestState}
+            allowed = TRANSITIONS[RequestState(current)] if current in known else frozenset()
+            field = self.fields["state"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(code, label) for code, label in STATE_CHOICES if code in allowed]
 
 
 class ReleaseForm(forms.Form):

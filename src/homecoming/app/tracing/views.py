@@ -13,18 +13,21 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import MissingCase, Person
-from homecoming.app.tracing import confirmations, matching, portal, services
+from homecoming.app.registry.numbers import normalise_number
+from homecoming.app.tracing import confirmations, display, matching, portal, services
 from homecoming.app.tracing.forms import (
     AssignForm,
     LinkForm,
@@ -33,31 +36,55 @@ from homecoming.app.tracing.forms import (
     ReleaseForm,
     TransitionForm,
 )
-from homecoming.app.tracing.models import INFORMED_METHODS, STATE_CHOICES, RequestPhoto, TracingRequest
+from homecoming.app.tracing.models import (
+    INFORMED_METHODS,
+    STATE_CHOICES,
+    RequestNameKey,
+    RequestPhoto,
+    TracingRequest,
+)
 from homecoming.errors import HomecomingError, NotFound
+from homecoming.linkage.names import query_key_sets
 
 VIEW = "tracing.view_tracingrequest"
 CHANGE = "tracing.change_tracingrequest"
 CONTACTS = "tracing.view_requestcontacts"
 PHOTOS = "tracing.view_requestphoto"
 RELEASE = "tracing.add_release"
-QUEUE_ROWS = 200
+QUEUE_ROWS = 200  # a page of the queue
 
 
 def due(req: TracingRequest) -> Any:
     return req.received_at + timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
 
 
+def _search(rows: QuerySet[TracingRequest], text: str) -> QuerySet[TracingRequest]:
+    """The requests whose reference (TR-…) or service number is ``text``, or whose sought person's names
+    share a key with every word of it (``linkage.names``: any script, given-name equivalents)."""
+    text = text.strip()
+    found = Q(reference__iexact=text) | Q(service_number=normalise_number(text))
+    words = query_key_sets(text)
+    if words:
+        by_name = Q()
+        for keys in words:
+            ids = RequestNameKey.objects.filter(key__in=sorted(k[:64] for k in keys)).values("request_id")
+            by_name &= Q(pk__in=ids)
+        found |= by_name
+    return rows.filter(found)
+
+
 @page_requires(VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
+    search = request.GET.get("q", "").strip()[:200]
     rows = TracingRequest.objects.select_related("assigned_to", "merged_into").order_by("received_at", "id")
     states = [s for s, _label in STATE_CHOICES]
     if state in states:
         rows = rows.filter(state=state)
     else:
         state = ""
-        rows = rows.exclude(state="closed")
+        if not search:  # a search finds closed requests too
+            rows = rows.exclude(state="closed")
     mine = request.GET.get("mine") == "1"
     if mine:
         rows = rows.filter(assigned_to=request.user)
@@ -65,6 +92,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     other = request.GET.get("side") == "other"
     if other:
         rows = rows.filter(confirmations.other_side_filter())
+    if search:
+        rows = _search(rows, search)
+    # oldest first (a work queue), in pages: every request is reachable
+    page = Paginator(rows, QUEUE_ROWS).get_page(request.GET.get("page"))
+    keep = {"state": state, "mine": "1" if mine else "", "side": "other" if other else "", "q": search}
     now = timezone.now()
     limit = now - timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
     listed = [
@@ -73,7 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "due": due(r),
             "overdue": r.state in ("received", "matched", "under_search") and r.received_at < limit,
         }
-        for r in rows[:QUEUE_ROWS]
+        for r in page.object_list
     ]
     counts = {s: TracingRequest.objects.filter(state=s).count() for s in states}
     overdue = TracingRequest.objects.filter(
@@ -81,6 +113,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     ).count()
     ctx = {
         "rows": listed,
+        "page": page,
+        "keep": urlencode({k: v for k, v in keep.items() if v}),
+        "search": search,
         "state": state,
         "mine": mine,
         "other": other,
@@ -136,27 +171,35 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     may_release = may(request.user, RELEASE)
     assign = AssignForm(initial={"user": str(req.assigned_to_id or "")})
     assign.fields["user"].choices = _assignees()
+    known = confirmations.facts(req, request.user) if may_release else []
     ctx = {
         "req": req,
         "due": due(req),
         "show_contacts": show_contacts,
         "photos": list(req.photos.all()) if may(request.user, PHOTOS) else [],
-        "transitions": list(req.transitions.select_related("actor")),
-        "releases": list(req.releases.select_related("released_by")),
+        "transitions": display.transitions(req.transitions.select_related("actor")),
+        "releases": [
+            {"r": r, "evidence": display.evidence(r.basis or "")}
+            for r in req.releases.select_related("released_by")
+        ],
         "notes": list(req.notes.select_related("author")),
         "duplicates": list(req.duplicates.all()),
-        "candidates": matching.person_candidates(req) if may(request.user, "person") else [],
-        "similar": matching.request_candidates(req),
+        "candidates": [
+            (c, display.agrees(c.reasons))
+            for c in (matching.person_candidates(req) if may(request.user, "person") else [])
+        ],
+        "similar": [(c, display.agrees(c.reasons)) for c in matching.request_candidates(req)],
         "may_change": may_change,
         "may_release": may_release,
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
         "assign_form": assign,
-        "transition_form": TransitionForm(),
+        "transition_form": TransitionForm(current=req.state),
         "release_form": ReleaseForm(),
-        "suggestions": confirmations.suggestions(req, request.user) if may_release else [],
         # what the registry confirms about the linked person, to release with its records
-        "facts": confirmations.facts(req, request.user) if may_release else [],
+        "facts": known,
+        # the generic "we are searching" text only while the registry confirms nothing
+        "suggestions": confirmations.suggestions(req, request.user, known=known) if may_release else [],
         "informed_methods": INFORMED_METHODS,
         "other_side": confirmations.other_side(req),
         # the reference families of the linked person (reference samples, consent: the genetics app)
