@@ -166,7 +166,7 @@ def test_a_russian_request_is_matched_across_scripts_and_answered(
         page.locator("tr", has_text="ГРАБОВЕЦКИЙ Александр").get_by_role("link").first.click()
     best = page.locator("#candidates tbody tr").first
     expect(best).to_contain_text(registry_soldier)
-    expect(best).to_contain_text("family_name, given_name, patronymic, birth_date")
+    expect(best).to_contain_text("surname, given name, patronymic, date of birth")
     with page.expect_navigation():
         best.get_by_role("button", name="Link").click()
     expect(page.locator(".messages")).to_contain_text("confirm")  # not confirmed: nothing linked
