@@ -205,6 +205,11 @@ def test_a_russian_family_reads_the_words_the_officer_chose_once_the_notificatio
     form.locator("#id_support_psychological").check()
     form.locator("#id_message_language").select_option("ru")
     form.locator("#id_message").fill(WORDS)
+    # the words go to the request of the family member told (the page lists the families who asked)
+    expect(page.locator("#linked-requests")).to_contain_text(reference)
+    told = form.locator("#id_request option", has_text=reference).get_attribute("value")
+    assert told
+    form.locator("#id_request").select_option(told)
     with page.expect_navigation():
         form.get_by_role("button", name="Record the contact").click()
     expect(page.locator("#contact-1")).to_contain_text(WORDS)

@@ -42,6 +42,23 @@ def signed(make_user: Any, liaison: Any, reviewer: Any, person: Any) -> FamilyNo
     return FamilyNotification.objects.get(report=report)
 
 
+@pytest.fixture
+def asked(liaison: Any, person: Any, settings: Any) -> Any:
+    """The mother's tracing request about the person, linked by the liaison officer."""
+    from homecoming.app.tracing import portal, services
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    data = {
+        "enquirer_name": "Mother Synthetic",
+        "enquirer_relationship": "mother",
+        "enquirer_phone": "+380 44 000 11 22",
+        "family_name": "Synthetic",
+        "given_name": "Son",
+    }
+    req = portal.submit(data=data, language="en").request
+    return services.link_person(actor=liaison, request_id=req.pk, person_id=person.pk, confirm=True)
+
+
 def _contact(**extra: Any) -> dict[str, Any]:
     return {
         "purpose": "notification",
@@ -59,9 +76,11 @@ def _contact(**extra: Any) -> dict[str, Any]:
     }
 
 
-def test_the_states_follow_the_recorded_contacts(signed: FamilyNotification, liaison: Any) -> None:
+def test_the_states_follow_the_recorded_contacts(
+    signed: FamilyNotification, liaison: Any, asked: Any
+) -> None:
     n = signed
-    assert n.state == "to_notify" and notifications.released_news(n.person) == []
+    assert n.state == "to_notify" and notifications.released_news(asked) == []
     assert notifications.deadline(n) == timezone.localtime(n.created + notifications.NOTIFY_WITHIN).date()
     # a letter asking the family to call is recorded but notifies nobody
     letter = notifications.record_contact(
@@ -78,7 +97,7 @@ def test_the_states_follow_the_recorded_contacts(signed: FamilyNotification, lia
     first = notifications.record_contact(
         actor=liaison,
         notification_id=n.pk,
-        data=_contact(follow_up_planned=True, follow_up_due=due.isoformat()),
+        data=_contact(follow_up_planned=True, follow_up_due=due.isoformat(), request=asked.reference),
         expected_version=n.version,
     )
     n.refresh_from_db()
@@ -91,16 +110,18 @@ def test_the_states_follow_the_recorded_contacts(signed: FamilyNotification, lia
     notifications.record_contact(
         actor=liaison,
         notification_id=n.pk,
-        data=_contact(purpose="follow_up", method="phone", message="We call again as promised."),
+        data=_contact(
+            purpose="follow_up", method="phone", message="We call again as promised.", request=str(asked.pk)
+        ),
     )
     n.refresh_from_db()
     assert n.state == "followed_up" and n.follow_up_due is None and n.followed_up_at is not None
-    news = notifications.released_news(n.person)
+    news = notifications.released_news(asked)
     assert [(x.text, x.purpose, x.language) for x in news] == [
         (WORDS, "notification", "uk"),
         ("We call again as promised.", "follow_up", "uk"),
     ]
-    assert notifications.released_news(n.person.pk) == news
+    assert notifications.released_news(asked.pk) == news
     # every change audited: the contacts (names withheld) and the notification's moves
     actions = list(
         AuditRecord.objects.filter(object_type="identification.familynotification")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from homecoming.app.identification import notifications, reports
 from homecoming.app.identification.models_reports import FamilyNotification
@@ -37,23 +38,69 @@ def _status(submitted: Any) -> str:
     return client.get(reverse("family:status")).content.decode()
 
 
-def test_the_news_shows_on_linked_requests_once_recorded(
+def test_the_news_shows_only_to_the_family_told_and_only_once_recorded(
     identified: FamilyNotification, liaison: Any, person: Any, form_data: dict[str, str]
 ) -> None:
-    linked = portal.submit(data=form_data)
+    mother = portal.submit(data=form_data)
+    stranger = portal.submit(data={**form_data, "enquirer_name": "Someone Else Synthetic"})
+    sister = portal.submit(data={**form_data, "enquirer_relationship": "сестра"})
     unlinked = portal.submit(data=form_data)
-    services.link_person(actor=liaison, request_id=linked.request.pk, person_id=person.pk, confirm=True)
-    assert WORDS not in _status(linked)  # identified, but the family was not told yet
-    notifications.record_contact(
-        actor=liaison,
-        notification_id=identified.pk,
-        data={
+    for asked in (mother, stranger):
+        services.link_person(actor=liaison, request_id=asked.request.pk, person_id=person.pk, confirm=True)
+    # the sister's request joins the mother's: one case, two enquirers — and still two families to tell
+    services.merge(actor=liaison, request_id=sister.request.pk, into_id=mother.request.pk)
+    assert WORDS not in _status(mother)  # identified, but the family was not told yet
+    outbox_before = _outbox()
+    client = Client()
+    client.force_login(liaison)
+    page = client.get(reverse("identification:notification", args=[identified.pk])).content.decode()
+    assert mother.request.reference in page and stranger.request.reference in page  # whom to tell
+    response = client.post(
+        reverse("identification:notify_record", args=[identified.pk]),
+        {
             "purpose": "notification",
             "method": "in_person",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "informed_name": "Relative Synthetic",
             "informed_relation": "mother",
             "message": WORDS,
+            "message_language": "uk",
+            "request": str(mother.request.pk),
         },
     )
-    assert WORDS in _status(linked)
+    assert response.status_code == 302, response.context["form"].errors
+    assert WORDS in _status(mother)
+    # nobody told the other families: nothing on their pages, whether linked, merged or not linked
+    for other in (stranger, sister, unlinked):
+        assert WORDS not in _status(other)
+    # the mother gets "there is news" (never the news itself) if she gave an e-mail
+    assert _outbox() == outbox_before + 1
+
+
+def test_a_contact_names_only_a_request_linked_to_the_person(
+    identified: FamilyNotification, liaison: Any, form_data: dict[str, str]
+) -> None:
+    from homecoming.errors import ValidationError
+
+    unlinked = portal.submit(data=form_data)
+    with pytest.raises(ValidationError) as err:
+        notifications.record_contact(
+            actor=liaison,
+            notification_id=identified.pk,
+            data={
+                "purpose": "notification",
+                "method": "in_person",
+                "informed_name": "Relative Synthetic",
+                "informed_relation": "mother",
+                "message": WORDS,
+                "request": unlinked.request.reference,
+            },
+        )
+    assert [p.field for p in err.value.problems] == ["request"]
     assert WORDS not in _status(unlinked)
+
+
+def _outbox() -> int:
+    from homecoming.app.messaging.models import OutboundMessage
+
+    return OutboundMessage.objects.count()

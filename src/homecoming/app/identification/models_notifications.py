@@ -70,6 +70,15 @@ class NotificationContact(models.Model):
     message_language = models.CharField(
         _("language of the message"), max_length=2, choices=MessageLanguage.choices, default="uk"
     )
+    # the tracing request of the family member told: the portal shows the message to that request only
+    request = models.ForeignKey(
+        "tracing.TracingRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tracing request of the family told"),
+    )
     follow_up_planned = models.BooleanField(_("follow-up planned"), default=False)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     counts = models.BooleanField(default=False, editable=False)  # moved the state (in person or by phone)

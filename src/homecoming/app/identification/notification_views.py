@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,10 +73,29 @@ class ContactForm(forms.Form):
     message_language = forms.ChoiceField(
         label=gettext_lazy("Language of the message"), choices=MessageLanguage.choices
     )
+    request = forms.ChoiceField(
+        label=gettext_lazy("Tracing request of the family member told"),
+        required=False,
+        help_text=gettext_lazy(
+            "The words reach the family portal only on this request; another family asking about the same "
+            "person is told by a person first, in a contact of its own."
+        ),
+    )
     follow_up_planned = forms.BooleanField(label=gettext_lazy("Follow-up planned"), required=False)
     follow_up_due = forms.DateField(
         label=gettext_lazy("Follow-up due"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
+
+
+def _with_requests(form: ContactForm, requests: list[Any]) -> ContactForm:
+    """The form's choice of tracing request: those linked to the notification's person."""
+    field = form.fields["request"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", "—")] + [
+        (str(r.pk), f"{r.reference} · {r.enquirer_relationship} · {r.get_language_display()}")
+        for r in requests
+    ]
+    return form
 
 
 def _row(n: Any, today: dt.date) -> dict[str, Any]:
@@ -120,8 +140,12 @@ def _detail(request: HttpRequest, notification_id: int, form: ContactForm | None
             ContactPurpose.follow_up if n.state == NotificationState.notified else ContactPurpose.notification
         )
         form = ContactForm(initial={**_initial(), "purpose": purpose.value})
+    requests = notifications.linked_requests(n)
+    if form is not None:
+        _with_requests(form, requests)
     ctx = {
         "n": n,
+        "requests": requests,
         "state_label": dict(NotificationState.choices)[n.state],
         "deadline": notifications.deadline(n),
         "contacts": notifications.contacts_of(n),
@@ -134,7 +158,10 @@ def _detail(request: HttpRequest, notification_id: int, form: ContactForm | None
 def notify_record(request: HttpRequest, notification_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("identification:notification", notification_id)
-    form = ContactForm(request.POST)
+    form = _with_requests(
+        ContactForm(request.POST),
+        notifications.linked_requests(notifications.get_notification(notification_id)),
+    )
     if form.is_valid():
         raw = request.POST.get("expected_version", "")
         try:
@@ -150,6 +177,13 @@ def notify_record(request: HttpRequest, notification_id: int) -> HttpResponse:
             show_problems(form, exc)
         else:
             n = contact.notification
+            if contact.request is not None and contact.message and n.notified_at is not None:
+                # "there is news, please look": never the news itself (portal.send_news)
+                from homecoming.app.tracing import portal
+
+                portal.send_news(
+                    contact.request, status_url=request.build_absolute_uri(reverse("family:status"))
+                )
             messages.success(
                 request,
                 _("Contact recorded. The notification is now: %(state)s.")

@@ -13,8 +13,10 @@ Each contact is one insert-only row and one audit record (the family's names and
 the trail as a keyed digest, like enquirers' contacts); a change of the notification (notified, follow-up
 done, follow-up due) is one more audit record, written before the row, in the same transaction.
 
-:func:`released_news` is what a family portal may show about a person: the words the officer chose, of
-the contacts that notified the family — nothing before the notification is recorded.
+:func:`released_news` is what the family portal may show on one tracing request: the words the officer
+chose, of the contacts that notified the family of that request (the contact names the request of the
+family member told) — nothing before the notification is recorded, and nothing to another family that
+asked about the same person: each family is told by a person first.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -49,6 +51,7 @@ __all__ = [
     "contacts_of",
     "deadline",
     "get_notification",
+    "linked_requests",
     "queue",
     "record_contact",
     "released_news",
@@ -237,11 +240,44 @@ def clean_contact(data: Mapping[str, Any], notification: FamilyNotification) -> 
                 "is recorded",
             )
         )
+    out["request"] = _request(data.get("request"), notification, problems)
     out["at"] = _when(data.get("at"), problems, notification.created)
     out["follow_up_due"] = _due(data.get("follow_up_due"), problems, out["at"], out["follow_up_planned"])
     if problems:
         raise ValidationError.from_problems(problems, "the contact")
     return out
+
+
+def _request(raw: Any, notification: FamilyNotification, problems: list[Problem]) -> Any:
+    """The tracing request of the family member told (its reference or id), linked to the person; none."""
+    from homecoming.app.tracing.models import TracingRequest
+
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    found = (
+        TracingRequest.objects.filter(pk=int(text)).first()
+        if text.isdigit()
+        else TracingRequest.objects.filter(reference=text.upper()).first()
+    )
+    if found is None or found.person_id != notification.person_id:
+        problems.append(
+            Problem(
+                "request",
+                "is not a tracing request linked to this person",
+                text,
+                "choose one of the requests listed on this page, or leave it empty",
+            )
+        )
+        return None
+    return found
+
+
+def linked_requests(notification: FamilyNotification) -> list[Any]:
+    """The tracing requests linked to the notification's person: the families who asked (to tell each)."""
+    from homecoming.app.tracing.models import TracingRequest
+
+    return list(TracingRequest.objects.filter(person_id=notification.person_id).order_by("received_at", "id"))
 
 
 def _next_state(state: str, purpose: str, method: str) -> str:
@@ -345,15 +381,17 @@ def _update(
 # --- what the family may be shown -----------------------------------------------------------------------
 
 
-def released_news(person: Any) -> list[ReleasedNews]:
-    """The texts released to the family of ``person`` (a registry Person or its id), oldest first: the
-    words the officer chose in the contacts in person or by phone of a recorded notification (the one that
-    notified the family and those after it). Empty when no notification was recorded: the portal then
-    says nothing."""
-    person_id = getattr(person, "pk", person)
+def released_news(request: Any) -> list[ReleasedNews]:
+    """The texts released to the family of one tracing request (a ``TracingRequest`` or its id), oldest
+    first: the words the officer chose in the contacts in person or by phone that named this request, of
+    a recorded notification (the one that notified the family and those after it). Empty when no such
+    contact was recorded: the portal then says nothing — not even to another family that asked about
+    the same person."""
+    request_id = getattr(request, "pk", request)
     rows = (
         NotificationContact.objects.filter(
-            notification__person_id=person_id,
+            request_id=request_id,
+            request__person_id=F("notification__person_id"),  # still linked to the person
             notification__notified_at__isnull=False,
             method__in=COUNTING,
         )

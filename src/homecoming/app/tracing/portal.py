@@ -407,14 +407,14 @@ class Status:
 
 def released_messages(request: TracingRequest) -> list[Message]:
     """What was released to this request's family, oldest first: the liaison's releases to the request,
-    and — once the request is linked to a person (confirmed by an officer) — the words the officer chose
-    in a recorded notification of death of that person (``identification.notifications.released_news``:
-    nothing until the notification is recorded)."""
+    and the words the officer chose in a recorded notification of death, in the contacts that told this
+    request's family (``identification.notifications.released_news``: nothing until that family was
+    told by a person, and nothing to another family asking about the same person)."""
     messages = [Message(at=r.released_at, text=r.text) for r in Release.objects.filter(request=request)]
     if request.person_id is not None:
         from homecoming.app.identification.notifications import released_news
 
-        messages += [Message(at=n.at, text=n.text) for n in released_news(request.person_id)]
+        messages += [Message(at=n.at, text=n.text) for n in released_news(request)]
     return sorted(messages, key=lambda m: m.at)
 
 
