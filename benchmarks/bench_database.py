@@ -10,11 +10,12 @@ import os
 import tempfile
 
 
-def prepare_database(name: str, *, unlimited_api: bool = False) -> str:
+def prepare_database(name: str, *, unlimited_api: bool = False, reuse: bool = False) -> str:
     """Point the settings at the benchmark's database ``name``; return ``"postgresql"`` or ``"sqlite"``.
 
     ``unlimited_api`` lifts the API rate limit (120 requests a minute per token), for benchmarks that
-    send many API requests and measure something else.
+    send many API requests and measure something else. ``reuse``: PostgreSQL only, the database a previous
+    run loaded is kept as it is (not dropped), to time again without loading again.
     """
     os.environ.setdefault("HOMECOMING_SECRET_KEY", "benchmark-only-not-a-secret")
     os.environ["HOMECOMING_DEBUG"] = "0"  # DEBUG would keep every query in memory
@@ -28,9 +29,10 @@ def prepare_database(name: str, *, unlimited_api: bool = False) -> str:
         return "sqlite"
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not reuse:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     base, _, query = url.partition("?")
     os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
     return "postgresql"

@@ -1,9 +1,10 @@
 """Benchmark: the family portal and the matching of tracing requests (issue 13, "Numbers").
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/tracing.py
-      [--persons 1000000] [--requests 100000] [--samples 200]
+      [--persons 1000000] [--requests 100000] [--samples 200] [--reuse]
 (without DATABASE_URL: SQLite in a temporary folder; on PostgreSQL its own database ``hc_bench_tracing``,
-dropped first.)
+dropped first;
+``--reuse`` times again on the database the last run left, without loading.)
 
 Loads ``--persons`` synthetic registry persons in bulk (``registry_persons.bulk_load``: COPY on
 PostgreSQL) and ``--requests`` open tracing requests (bulk, with their name keys; a third about registry
@@ -116,8 +117,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: time again on the database the last run loaded"
+    )
     args = parser.parse_args()
-    backend = prepare_database(BENCH_DB)
+    backend = prepare_database(BENCH_DB, reuse=args.reuse)
     os.environ["HOMECOMING_TRACING_STATUS_RATE_LIMIT"] = "1000000/60"
     os.environ["HOMECOMING_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
     import django
@@ -130,14 +134,18 @@ def main() -> None:
     from django.urls import reverse
     from registry_persons import PersonMaker, bulk_load, name_pools
 
+    from homecoming.app.registry.models import Person
     from homecoming.app.tracing import matching, portal
     from homecoming.app.tracing.models import TracingRequest
 
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
-    maker = PersonMaker(name_pools(args.seed))
-    bulk_load(maker, np.random.default_rng(args.seed), args.persons, lambda n: None)
-    load_requests(args.requests, rng)
+    if args.reuse and backend == "postgresql":
+        args.persons = Person.objects.count()
+    else:
+        maker = PersonMaker(name_pools(args.seed))
+        bulk_load(maker, np.random.default_rng(args.seed), args.persons, lambda n: None)
+        load_requests(args.requests, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
