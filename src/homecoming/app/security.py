@@ -8,6 +8,10 @@
   import holds the write lock, after the busy wait of ``HOMECOMING_SQLITE_BUSY_SECONDS``) with 503 and
   ``Retry-After`` — in the API's error shape under ``/api/``, as a short page elsewhere. Nothing was
   written: the request's transaction was rolled back.
+* ``csrf_failure`` (``CSRF_FAILURE_VIEW``): a form whose CSRF check failed (it expired with its session,
+  was opened in another browser, or cookies are off) gets a translated 403 page saying so and to reload
+  and try again — in the family portal's style under ``/family/``, the staff site's elsewhere — never
+  Django's technical page.
 """
 
 from __future__ import annotations
@@ -98,3 +102,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if exc is not None and is_busy(exc):
         return busy_response(request)
     return django_server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: the form expired; reload and try again (403). ``reason`` is Django's
+    technical explanation: kept out of the page (it is for developers, in English)."""
+    from django.urls import Resolver404, resolve, reverse
+
+    family = reverse("family:home")
+    if not request.path.startswith(family):
+        return render(request, "csrf_failed.html", status=403)
+    try:
+        match = resolve(request.path)
+        again = request.path if match.url_name in {"request", "status"} else family
+    except Resolver404:
+        again = family
+    return render(request, "tracing/family/csrf_failed.html", {"again": again}, status=403)

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # a family portal POST larger than a valid request is refused (413) before anything reads its body
+    "homecoming.app.tracing.family_views.PortalBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -285,6 +287,8 @@ CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 # scripts never read the CSRF cookie: forms carry the token, htmx sends it from the page (base.html)
 CSRF_COOKIE_HTTPONLY = True
+# a failed CSRF check (an expired form) gets a translated page, never Django's technical one
+CSRF_FAILURE_VIEW = "homecoming.app.security.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -244,8 +244,8 @@ def test_suggested_answers_in_the_familys_language(
     services.link_person(actor=liaison, request_id=req.pk, person_id=soldier.pk, confirm=True)
     req = services.get_request(req.pk)
     assert confirmations.suggestions(req, liaison) == [
-        "Мы получили ваш запрос о Александр Иванович Ковальчук и ищем. "
-        "Мы напишем здесь, как только что-то узнаем."
+        "Мы получили ваш запрос. Человек, которого вы ищете: Александр Иванович Ковальчук. "
+        "Мы ищем и напишем здесь, как только что-то узнаем."
     ]
     assert confirmations.facts(req, liaison) == []  # the registry confirms nothing yet
     captivity.create_detention(
@@ -265,12 +265,15 @@ def test_suggested_answers_in_the_familys_language(
     registry.review_assertion(actor=reviewer, assertion_id=claim.pk, decision="accepted")
     req = services.get_request(req.pk)
     texts = [f.text for f in confirmations.facts(req, liaison)]
-    assert texts[0].startswith("Александр Иванович Ковальчук зарегистрирован как военнопленный")
+    assert texts[0].startswith(
+        "Сообщаем: в реестре военнопленных значится человек, которого вы ищете, — "
+        "Александр Иванович Ковальчук."
+    )
     assert "удерживает Российская Федерация" in texts[0]
     client = Client()
     client.force_login(liaison)
     page = client.get(reverse("tracing:request", args=[req.pk])).content.decode()
-    assert "зарегистрирован как военнопленный" in page and 'class="confirm"' in page
+    assert "в реестре военнопленных значится" in page and 'class="confirm"' in page
 
 
 def test_a_linked_request_leads_to_the_persons_reference_family(

@@ -5,7 +5,9 @@ notification procedure."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,7 +84,9 @@ def test_captivity_is_confirmed_with_its_records_in_the_familys_language(
     assert [(f.kind, f.key.split(":")[0]) for f in found] == [("captivity", "detention")]
     fact = found[0]
     assert "UA-55501" in fact.evidence  # the records, for the officer
-    assert fact.text.startswith("Алексей Петрович Синтетов зарегистрирован как военнопленный")
+    assert fact.text.startswith(
+        "Сообщаем: в реестре военнопленных значится человек, которого вы ищете, — Алексей Петрович Синтетов."
+    )
     assert "Украина" in fact.text and " UA " not in fact.text  # the party's name, never its code
     assert "UA-55501" in fact.evidence
     released = confirmations.confirm(
@@ -93,7 +97,7 @@ def test_captivity_is_confirmed_with_its_records_in_the_familys_language(
     assert services.get_request(req.pk).state == "answered"
     audit = AuditRecord.objects.filter(object_type="tracing.release", object_id=str(released.pk)).get()
     assert fact.key in audit.reason
-    assert "зарегистрирован как военнопленный" in _status(mother_asks)
+    assert "в реестре военнопленных значится человек, которого вы ищете" in _status(mother_asks)
 
 
 def test_a_fact_that_no_longer_holds_is_refused(mother_asks: Any, liaison: Any) -> None:
@@ -113,7 +117,8 @@ def test_a_release_from_captivity_confirms_him_alive(
     )
     req = services.get_request(mother_asks.request.pk)
     (fact,) = confirmations.facts(req, liaison)
-    assert fact.kind == "alive" and "покинул плен" in fact.text
+    assert fact.kind == "alive" and "— Алексей Петрович Синтетов — был в реестре военнопленных" in fact.text
+    assert "вышел из плена" in fact.text
 
 
 def test_a_death_is_released_only_after_the_family_was_told_by_a_person(
@@ -156,7 +161,10 @@ def test_a_death_is_released_only_after_the_family_was_told_by_a_person(
         informed_at=told.isoformat(),
     )
     assert released.kind == "death" and released.informed_method == "phone"
-    assert "смерть Алексей Петрович Синтетов подтверждена" in _status(mother_asks)
+    assert (
+        "С глубоким прискорбием сообщаем: подтверждена смерть человека, которого вы ищете, — "
+        "Алексей Петрович Синтетов." in _status(mother_asks)
+    )
 
 
 def test_a_death_by_identification_goes_through_the_notification(
@@ -220,3 +228,33 @@ def test_the_page_and_the_api_confirm(mother_asks: Any, registrar: Any, liaison:
     client.force_login(registrar)
     assert api(registrar).get(f"/api/v1/tracing/requests/{req.pk}/facts").status_code == 403
     assert client.post(reverse("tracing:confirm", args=[req.pk]), {"fact": fact["fact"]}).status_code == 403
+
+
+DRAFTED = [
+    "%(name)s is registered as a prisoner of war, held by %(power)s since %(date)s. We will write here "
+    "what more we learn.",
+    "%(name)s is registered as a prisoner of war. We will write here what more we learn.",
+    "%(name)s is registered as alive. We will write here what more we learn.",
+    "%(name)s was registered as a prisoner of war and left captivity on %(date)s. We will write here what "
+    "more we learn.",
+    "With deep regret we must tell you that the death of %(name)s has been confirmed. Please contact the "
+    "family liaison office: we will answer your questions and help you.",
+    "We received your request about %(name)s and are searching. We will write here as soon as we learn "
+    "anything.",
+]
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+@pytest.mark.parametrize("english", DRAFTED)
+def test_a_drafted_text_never_declines_the_name(language: str, english: str) -> None:
+    """Ukrainian and Russian decline names; a name written as the registry holds it stands where no case
+    ending is needed: after a colon or a dash, as in "— Алексей Петрович Синтетов." (never "смерть
+    Алексей ..." or "о Алексей ...")."""
+    from django.utils import translation
+
+    source = re.sub(r'"\s*\n\s*"', "", Path(confirmations.__file__).read_text(encoding="utf-8"))
+    assert english in source  # the text confirmations.py drafts
+    with translation.override(language):
+        text = translation.gettext(english)
+    assert text != english
+    assert re.search(r"(?:: |— )%\(name\)s(?:\.| —)", text), text

@@ -5,9 +5,9 @@ Two checks that can each fail on their own:
 * the catalogues: every msgid the portal's templates and Python modules use has a translation in the
   compiled uk and ru catalogues;
 * the pages: each portal page (home, form, form with problems, code and secret, status form, wrong
-  pair, status with a release, rate-limited) is rendered in uk, ru and en; no English text of the
-  portal's catalogue is left in the uk or ru rendering, and the uk and ru renderings differ from the
-  English one.
+  pair, status with a release, both rate-limited forms, too large a request, an expired form) is
+  rendered in uk, ru and en; no English text of the portal's catalogue is left in the uk or ru
+  rendering, and the uk and ru renderings differ from the English one.
 """
 
 from __future__ import annotations
@@ -111,6 +111,15 @@ def pages(form_data: dict[str, str], liaison: Any, settings: Any) -> Any:
         client.post(reverse("family:status"), {"code": "CCCCC", "secret": "D"})
         out["rate limited"] = client.post(reverse("family:status"), {"code": "CCCCC", "secret": "D"})
         settings.TRACING_STATUS_RATE_LIMIT = (1000, 60)
+        settings.TRACING_SUBMIT_RATE_LIMIT = (1, 600)  # the form above was the one request let through
+        out["request rate limited"] = client.post(reverse("family:request"), form_data)
+        settings.TRACING_SUBMIT_RATE_LIMIT = (1000, 60)
+        out["too large"] = client.post(
+            reverse("family:request"), {"x": "y"}, CONTENT_LENGTH=str(portal.MAX_BODY_BYTES + 1)
+        )
+        expired = Client(enforce_csrf_checks=True)
+        expired.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        out["form expired"] = expired.post(reverse("family:request"), form_data)
         from django.core.cache import cache
 
         cache.clear()
@@ -124,6 +133,9 @@ def test_every_portal_page_is_fully_translated(pages: Any) -> None:
     english = pages("en")
     assert "Synthetic released text 42." in english["status"]
     assert "Too many attempts" in english["rate limited"]
+    assert "Your request was not sent yet" in english["request rate limited"]
+    assert "The request is too large" in english["too large"]
+    assert "The form has expired" in english["form expired"]
     phrases = _english_texts()
     problems = []
     for language in LANGUAGES:

@@ -119,6 +119,7 @@ def test_codes_are_random_not_sequential(form_data: dict[str, str]) -> None:
         ("birth_date", "2999-01-01", "is in the future", "check the year"),
         ("birth_date", "1990-13", "is not a date we can read", "YYYY-MM-DD"),
         ("family_name", "Kовальчук", "mixes letters of different alphabets", "one alphabet"),
+        ("enquirer_name", "Оксана Ковaльчук", "mixes letters of different alphabets", "one alphabet"),
         ("enquirer_email", "not-an-address", "is not an e-mail address", "name@example.org"),
         ("enquirer_phone", "call me", "is not a phone number", "country code"),
         ("family_name", "", "is required", "surname of the person"),
@@ -183,9 +184,181 @@ def test_submissions_are_rate_limited_per_address(form_data: dict[str, str], set
         assert client.post(reverse("family:request"), form_data).status_code == 302
     response = client.post(reverse("family:request"), form_data)
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
-    assert "Too many attempts" in response.content.decode()
+    assert "send it again; what you wrote is kept below" in _problems(response.content.decode())
     assert TracingRequest.objects.count() == 3
     assert AuditRecord.objects.filter(action="rate_limited").count() == 1
+
+
+def test_only_requests_that_pass_the_checks_count_against_the_limit(
+    form_data: dict[str, str], settings: Any
+) -> None:
+    settings.TRACING_SUBMIT_RATE_LIMIT = (10, 3600)
+    client = _client()
+    for _ in range(3):
+        assert client.post(reverse("family:request"), form_data).status_code == 302
+    for _ in range(7):  # a family struggling with the form is never refused for its mistakes
+        rejected = client.post(reverse("family:request"), {**form_data, "enquirer_email": "not-an-address"})
+        assert rejected.status_code == 200 and "is not an e-mail address" in rejected.content.decode()
+    assert client.post(reverse("family:request"), form_data).status_code == 302  # the 11th
+    assert TracingRequest.objects.count() == 4
+    assert not AuditRecord.objects.filter(action="rate_limited").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("uk", "Ваш запит ще не надіслано"),
+        ("ru", "Ваш запрос ещё не отправлен"),
+        ("en", "Your request was not sent yet"),
+    ],
+)
+def test_a_refused_request_comes_back_filled_in_with_the_reason(
+    form_data: dict[str, str], settings: Any, language: str, message: str
+) -> None:
+    settings.TRACING_SUBMIT_RATE_LIMIT = (1, 3600)
+    client = _client(language)
+    assert client.post(reverse("family:request"), form_data).status_code == 302
+    photo = SimpleUploadedFile("face.png", png_bytes(), content_type="image/png")
+    response = client.post(reverse("family:request"), {**form_data, "photos": [photo]})
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 3600
+    html = _problems(response.content.decode())
+    assert message in html and f'<html lang="{language}">' in html
+    # the form again, with what the family wrote (the photos must be chosen again: a browser never keeps them)
+    assert '<form method="post" enctype="multipart/form-data"' in html
+    for field in ("family_name", "given_name", "enquirer_name", "last_contact_place"):
+        assert f'value="{form_data[field]}"' in html, field
+    assert form_data["circumstances"].replace("'", "&#x27;") in html
+    assert 'id="id_photos_again"' in html
+    # a page without a request code does not speak of one
+    assert "request code" not in html and "коду запиту" not in html and "кода запроса" not in html
+    assert TracingRequest.objects.count() == 1 and RequestPhoto.objects.count() == 0
+
+
+def test_a_flood_of_valid_requests_stores_at_most_the_limit(form_data: dict[str, str], settings: Any) -> None:
+    settings.TRACING_SUBMIT_RATE_LIMIT = (5, 60)
+    client = _client()
+    answers = [client.post(reverse("family:request"), form_data).status_code for _ in range(50)]
+    assert answers == [302] * 5 + [429] * 45
+    assert TracingRequest.objects.count() == 5
+
+
+# --- sizes, photos chosen again, too large a request ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "size"),
+    [("uk", "(&#x27;5,0 МБ&#x27;)"), ("ru", "(&#x27;5,0 МБ&#x27;)"), ("en", "(&#x27;5.0 MB&#x27;)")],
+)
+def test_a_photo_size_is_written_in_the_pages_language(
+    form_data: dict[str, str], language: str, size: str
+) -> None:
+    big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * (portal.MAX_PHOTO_BYTES + 1), "image/png")
+    html = _problems(
+        _client(language).post(reverse("family:request"), {**form_data, "photos": [big]}).content.decode()
+    )
+    errors = re.search(r'id="id_photos_errors">(.*?)</ul>', html)
+    assert errors and size in errors.group(1), errors
+    if language != "en":
+        assert "MB" not in errors.group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("uk", "Будь ласка, виберіть фото ще раз"),
+        ("ru", "Пожалуйста, выберите фото ещё раз"),
+        ("en", "Please choose the photos again"),
+    ],
+)
+def test_the_family_is_told_to_choose_the_photos_again(
+    form_data: dict[str, str], language: str, hint: str
+) -> None:
+    photo = SimpleUploadedFile("face.png", png_bytes(), content_type="image/png")
+    data = {**form_data, "birth_date": "2999", "photos": [photo]}
+    html = _problems(_client(language).post(reverse("family:request"), data).content.decode())
+    note = re.search(r'<p class="important again" id="id_photos_again">([^<]*)</p>', html)
+    assert note and hint in note.group(1)
+    assert re.search(r'<input type="file"[^>]*aria-describedby="id_photos_help id_photos_again"', html)
+    # no photo chosen: nothing to choose again
+    html = _client(language).post(reverse("family:request"), {**form_data, "birth_date": "2999"}).content
+    assert b"id_photos_again" not in html
+
+
+class _Unread:
+    """A request body that must not be read."""
+
+    read_at_all = False
+
+    def read(self, *args: Any) -> bytes:
+        _Unread.read_at_all = True
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("uk", "Запит завеликий"), ("ru", "Запрос слишком большой"), ("en", "The request is too large")],
+)
+def test_a_request_larger_than_a_valid_one_is_refused_before_it_is_read(language: str, title: str) -> None:
+    client = Client(enforce_csrf_checks=True)  # refused before the CSRF check reads the form
+    client.cookies["django_language"] = language
+    response = client.generic(
+        "POST",
+        reverse("family:request"),
+        b"-",
+        CONTENT_TYPE="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(150 * 2**20),
+        **{"wsgi.input": _Unread()},
+    )
+    assert response.status_code == 413 and not _Unread.read_at_all
+    html = _problems(response.content.decode())
+    assert f"<h1>{title}</h1>" in html and f'<html lang="{language}">' in html
+    assert not TracingRequest.objects.exists() and not AuditRecord.objects.exists()
+    # the largest valid request is well below the cap
+    assert portal.MAX_BODY_BYTES > portal.MAX_PHOTOS * portal.MAX_PHOTO_BYTES
+
+
+# --- the code and secret page, an expired form -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "advice"),
+    [
+        ("uk", "Надрукуйте цю сторінку або запишіть код і секрет"),
+        ("ru", "Распечатайте эту страницу или запишите код и секрет"),
+        ("en", "Print this page, or write the code and the secret down"),
+    ],
+)
+def test_the_code_page_names_no_keyboard_shortcut(
+    form_data: dict[str, str], language: str, advice: str
+) -> None:
+    client = _client(language)
+    client.post(reverse("family:request"), form_data)
+    page = client.get(reverse("family:request_done")).content.decode()
+    assert 'id="request-secret"' in page and advice in page
+    assert "Ctrl" not in page and "⌘" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("uk", "Термін дії форми минув"), ("ru", "Срок действия формы истёк"), ("en", "The form has expired")],
+)
+def test_an_expired_form_gets_a_translated_page(form_data: dict[str, str], language: str, title: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = language
+    response = client.post(reverse("family:request"), form_data)  # no CSRF token: as after it expired
+    assert response.status_code == 403
+    html = _problems(response.content.decode())
+    assert f"<h1>{title}</h1>" in html and 'href="/static/homecoming/family.css' in html.replace("'", '"')
+    assert f'href="{reverse("family:request")}"' in html  # open the form again
+    assert "CSRF verification" not in html and "Forbidden" not in html
+    assert not TracingRequest.objects.exists()
+    # a staff page: the staff site's page, translated too
+    staff = client.post(reverse("tracing:queue"), {})
+    assert staff.status_code == 403 and f"<h1>{title}</h1>" in _problems(staff.content.decode())
+    assert "family.css" not in staff.content.decode()
+    assert "CSRF verification" not in staff.content.decode()
 
 
 # --- the status page ------------------------------------------------------------------------------------
@@ -243,7 +416,12 @@ def test_status_look_ups_are_rate_limited_per_code(submitted: Any, settings: Any
     # the right pair from a fresh address is refused too: the code is locked for a while
     limited = _look(Client(REMOTE_ADDR="10.0.1.1"), req.code, submitted.secret)
     assert limited.status_code == 429 and "Retry-After" in limited
-    assert "Too many attempts" in limited.content.decode()
+    html = _problems(limited.content.decode())
+    assert "Too many attempts from your connection or for this request code" in html
+    # the form again, the code as typed (never the secret): the family tries again later from here
+    assert re.search(rf'<input type="text" name="code" value="{req.code}"', html)
+    assert 'name="secret"' in html and submitted.secret not in html
+    assert 'id="request-state"' not in html
 
 
 def test_status_look_ups_are_rate_limited_per_address(submitted: Any, settings: Any) -> None:

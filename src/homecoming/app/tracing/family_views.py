@@ -7,13 +7,17 @@
   (half an hour) and the browser is sent to the same address, which then shows the status. A wrong code
   and a wrong secret get the same page, word for word. Nothing personal is ever in a URL.
 
-Rate limits (``settings.TRACING_SUBMIT_RATE_LIMIT`` per address for requests,
-``settings.TRACING_STATUS_RATE_LIMIT`` per address and per code for look-ups) answer 429 with a
-translated page and ``Retry-After``.
+Rate limits answer 429 with ``Retry-After`` and the same form again, filled in, with a translated
+message: ``settings.TRACING_SUBMIT_RATE_LIMIT`` counts per address only the requests that passed every
+check (counted after checking, before anything is written: a family correcting its mistakes is never
+refused, and a refused request writes nothing); ``settings.TRACING_STATUS_RATE_LIMIT`` counts look-ups per
+address and per code. A POST declaring a body larger than a valid request can be is refused with 413
+before it is read (``PortalBodyLimitMiddleware``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -40,11 +44,35 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    minutes = max(1, (exc.retry_after + 59) // 60)
-    response = render(request, "tracing/family/limited.html", {"minutes": minutes}, status=429)
+def _minutes(exc: RateLimited) -> int:
+    return max(1, (exc.retry_after + 59) // 60)
+
+
+def _limited(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    response.status_code = 429
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+class PortalBodyLimitMiddleware:
+    """Refuse a POST to the portal whose declared body (``Content-Length``) is larger than a valid request
+    can be (``portal.MAX_BODY_BYTES``: every photo at its largest and a margin) with a translated 413
+    page, before anything reads the body (the CSRF check reads the form: this runs before it) and with
+    nothing written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path.startswith(reverse("family:home")):
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > portal.MAX_BODY_BYTES:
+                ctx = {"mb": portal.MAX_BODY_BYTES // 2**20, "photo_mb": portal.MAX_PHOTO_BYTES // 2**20}
+                return render(request, "tracing/family/too_large.html", ctx, status=413)
+        return self.get_response(request)
 
 
 @never_cache
@@ -59,22 +87,24 @@ def request_form(request: HttpRequest) -> HttpResponse:
         form = RequestForm()
         form.describe()
         return render(request, "tracing/family/request_form.html", {"form": form})
-    try:
-        ratelimit.check_public(
-            scope="portal_submit", key=_address(request), limit=settings.TRACING_SUBMIT_RATE_LIMIT
-        )
-    except RateLimited as exc:
-        return _limited(request, exc)
     form = RequestForm(request.POST, request.FILES)
+    ctx: dict[str, Any] = {"form": form}
+    limited: RateLimited | None = None
     if form.is_valid():
         try:
             submitted = portal.submit(
                 data=form.cleaned_data,
                 photos=form.cleaned_data.get("photos") or [],
                 language=(get_language() or "uk")[:2],
+                before_write=lambda: ratelimit.check_public(
+                    scope="portal_submit", key=_address(request), limit=settings.TRACING_SUBMIT_RATE_LIMIT
+                ),
             )
         except ValidationError as exc:
             show_problems(form, exc)
+        except RateLimited as exc:  # a valid request past the limit: nothing was written
+            limited = exc
+            ctx["limited_minutes"] = _minutes(exc)
         else:
             status_url = request.build_absolute_uri(reverse("family:status"))
             emailed = portal.send_code(submitted, status_url=status_url)
@@ -84,8 +114,11 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 "emailed": emailed,
             }
             return redirect("family:request_done")
-    form.describe()
-    return render(request, "tracing/family/request_form.html", {"form": form})
+    # a browser never fills a file input again: the family must choose the photos once more
+    ctx["photos_again"] = bool(request.FILES.getlist("photos"))
+    form.describe(again="photos" if ctx["photos_again"] else None)
+    response = render(request, "tracing/family/request_form.html", ctx)
+    return _limited(response, limited) if limited is not None else response
 
 
 @never_cache
@@ -112,6 +145,9 @@ def status_form(request: HttpRequest) -> HttpResponse:
 def _look_up(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST)
     code = portal.normalise_code(request.POST.get("code", ""))
+    # the code as typed comes back in the form; the secret never does
+    blank = StatusForm(initial={"code": request.POST.get("code", "")[:40]})
+    blank.describe()
     try:
         ratelimit.check_public(
             scope="portal_status_address", key=_address(request), limit=settings.TRACING_STATUS_RATE_LIMIT
@@ -121,12 +157,11 @@ def _look_up(request: HttpRequest) -> HttpResponse:
                 scope="portal_status_code", key=code, limit=settings.TRACING_STATUS_RATE_LIMIT
             )
     except RateLimited as exc:
-        return _limited(request, exc)
+        ctx = {"form": blank, "limited_minutes": _minutes(exc)}
+        return _limited(render(request, "tracing/family/status_form.html", ctx), exc)
     found = portal.find(code, request.POST.get("secret", "")) if form.is_valid() else None
     if found is None:
         # the same page for an unknown code, a wrong secret and an empty field: nothing to tell them apart
-        blank = StatusForm(initial={"code": request.POST.get("code", "")[:40]})
-        blank.describe()
         return render(request, "tracing/family/status_form.html", {"form": blank, "wrong": True})
     request.session.cycle_key()
     request.session[SEEN] = found.pk

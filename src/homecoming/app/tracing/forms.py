@@ -38,9 +38,12 @@ class Described:
     fields: dict[str, Any]
     errors: Any
 
-    def describe(self) -> None:
+    def describe(self, *, again: str | None = None) -> None:
+        """``again``: the file field whose files must be chosen once more (its note is described too)."""
         for name, field in self.fields.items():
             ids = [f"id_{name}_help"] if field.help_text else []
+            if name == again:
+                ids.append(f"id_{name}_again")
             if name in self.errors:
                 ids.append(f"id_{name}_errors")
                 field.widget.attrs["aria-invalid"] = "true"

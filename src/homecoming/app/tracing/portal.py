@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from homecoming.app.audit import services as audit
@@ -53,6 +54,9 @@ CODE_LENGTH = 10
 SECRET_LENGTH = 12
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+#: the most a valid request's body can be (every photo at its largest, the text fields and the multipart
+#: framing well inside the margin): a POST to the portal declaring more is refused before it is read
+MAX_BODY_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 LANGUAGES = ("uk", "ru", "en")
 
@@ -182,6 +186,21 @@ def _name_problems(clean: dict[str, str]) -> list[Problem]:
     return problems
 
 
+def _enquirer_name_problems(value: str) -> list[Problem]:
+    """A word of the enquirer's name mixing alphabets (a Latin letter inside a Cyrillic word)."""
+    words = re.sub(r"['’ʼ`]", "", value).replace("-", " ").split()
+    if not any(detect_script(word) == "mixed" for word in words):
+        return []
+    return [
+        Problem(
+            "enquirer_name",
+            _("mixes letters of different alphabets (e.g. Latin and Cyrillic)"),
+            value,
+            _("write each word of your name in one alphabet"),
+        )
+    ]
+
+
 def _contact_problems(clean: dict[str, str]) -> list[Problem]:
     problems = []
     phone, email = clean["enquirer_phone"], clean["enquirer_email"]
@@ -219,6 +238,11 @@ def _contact_problems(clean: dict[str, str]) -> list[Problem]:
     return problems
 
 
+def megabytes(size: int) -> str:
+    """A size as the family reads it, in the active language: ``20.0 MB``, ``20,0 МБ``."""
+    return _("%(size)s MB") % {"size": number_format(size / 2**20, decimal_pos=1)}
+
+
 def _photo_problems(photos: Sequence[Any]) -> tuple[list[tuple[bytes, str, str]], list[Problem]]:
     """Each photo's bytes, content type and extension, or the problems (size, not an image, too many)."""
     from PIL import Image
@@ -243,7 +267,7 @@ def _photo_problems(photos: Sequence[Any]) -> tuple[list[tuple[bytes, str, str]]
                 Problem(
                     "photos",
                     _("%(name)s is larger than %(mb)d MB") % {"name": name, "mb": MAX_PHOTO_BYTES // 2**20},
-                    f"{size / 2**20:.1f} MB",
+                    megabytes(size),
                     _("send a smaller copy of the photo (e.g. taken again with a phone)"),
                 )
             )
@@ -296,6 +320,7 @@ def check(
             )
     problems += _contact_problems(clean)
     problems += _name_problems(clean)
+    problems += _enquirer_name_problems(clean["enquirer_name"])
     for name in ("birth_date", "last_contact_date"):
         clean[name], problem = _date_problem(name, clean[name], today)
         if problem:
@@ -337,7 +362,6 @@ class Submitted:
     secret: str  # in clear: shown once to the family, then forgotten
 
 
-@transaction.atomic
 def submit(
     *,
     data: Mapping[str, Any],
@@ -345,12 +369,25 @@ def submit(
     language: str = "uk",
     today: date | None = None,
     usable_secret: bool = True,
+    before_write: Callable[[], None] | None = None,
 ) -> Submitted:
     """Store a family's tracing request (no user: the family has no account); its code and secret.
 
+    ``before_write`` runs once the request has passed every check and before anything is written, outside
+    the transaction that writes it (the portal counts a valid submission against its rate limit there: a
+    refusal it raises writes nothing but its own audit record).
     ``usable_secret=False`` (the demo's bulk requests only) stores an unusable hash instead of hashing
     the secret: no pair opens the request, and no password hashing is spent on it."""
     clean, kept = check(data, photos, today=today)
+    if before_write is not None:
+        before_write()
+    return _store(clean, kept, language=language, usable_secret=usable_secret)
+
+
+@transaction.atomic
+def _store(
+    clean: dict[str, str], kept: list[tuple[bytes, str, str]], *, language: str, usable_secret: bool
+) -> Submitted:
     secret = _random(SECRET_LENGTH)
     request = TracingRequest(
         **clean,
