@@ -66,8 +66,12 @@ def test_the_demo_shows_a_manifest_that_disagrees_with_the_sourced_figure() -> N
 
 
 def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tmp_path) -> None:
-    """`homecoming demo --no-serve`: the shared demo users log in with the password alone, and it says so."""
+    """`homecoming demo --no-serve`: the shared demo users log in with the password alone, and it says so;
+    the portal's code and secret pairs are printed, and printed again when the demo starts once more."""
+    import json
     import os
+    import re
+    import stat
     import subprocess
     import sys
 
@@ -84,6 +88,22 @@ def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tm
     assert "no authenticator code is asked for" in done.stdout
     assert "examiner, analyst" in " ".join(done.stdout.split())  # the DNA users the README names
     assert (tmp_path / "demo" / "homecoming.sqlite3").exists()
+    # the three request codes and secrets of the family portal, printed again when the demo restarts
+    pairs = re.findall(r"\((uk|ru|en) request\): code (\S+), secret (\S+)", done.stdout)
+    assert "ru" in {lang for lang, _code, _secret in pairs}  # (a demo of 3 persons has few requests)
+    kept = tmp_path / "demo" / "demo-portal-pairs.json"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert [tuple(p) for p in json.loads(kept.read_text(encoding="utf-8"))] == pairs
+    again = subprocess.run(
+        [sys.executable, "-m", "homecoming.cli", "demo", "--no-serve", "--persons", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "already exists" in again.stdout
+    assert re.findall(r"\((uk|ru|en) request\): code (\S+), secret (\S+)", again.stdout) == pairs
 
 
 def test_the_genetics_demo_has_a_table_in_force_dna_for_the_batch_and_families(tmp_path) -> None:

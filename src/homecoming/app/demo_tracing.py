@@ -7,15 +7,20 @@ the other party the registry holds as prisoners of war — one repatriated, one 
 linked, the first one's captivity confirmed to the family from the registry. Some are worked by the demo
 liaison officer: linked to their person, answered, closed. Three requests (one per language; the
 Russian one is the confirmed request of the other side) have a usable secret, printed by ``homecoming
-demo`` so that the portal can be tried; the bulk requests store an unusable hash (no password
-hashing spent on them). Everything is invented.
+demo`` so that the portal can be tried (kept in ``DATA_DIR/demo-portal-pairs.json``, mode 0600, when the
+demo is built — the secrets exist nowhere else — and printed again on every start); the bulk requests
+store an unusable hash (no password hashing spent on them). Everything is invented.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from faker import Faker
@@ -36,6 +41,8 @@ ANSWERS = {
 FAKER = {"uk": "uk_UA", "ru": "ru_RU", "en": "en_GB"}
 #: the pairs (code, secret) of the requests that can be opened on the portal (``homecoming demo`` prints them)
 DEMO_PAIRS: list[tuple[str, str, str]] = []
+#: where ``homecoming demo`` keeps the pairs in its data folder (readable by the owner only)
+PAIRS_FILE = "demo-portal-pairs.json"
 
 
 @dataclass(frozen=True)
@@ -197,3 +204,27 @@ def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> 
     pairs.sort(key=lambda p: ("uk", "ru", "en").index(p[0]))
     DEMO_PAIRS[:] = pairs
     return Built(requests=count, about_known_persons=known, pairs=pairs)
+
+
+def keep_pairs(folder: Path, pairs: list[tuple[str, str, str]]) -> Path:
+    """Write the demo's (language, code, secret) pairs to ``folder/PAIRS_FILE``, readable by the owner
+    only (0600: the secrets open the demo's requests), written whole under a private name first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PAIRS_FILE
+    tmp = folder / f".{PAIRS_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump([list(p) for p in pairs], out, ensure_ascii=False)
+    os.replace(tmp, path)
+    return path
+
+
+def kept_pairs(folder: Path) -> list[tuple[str, str, str]]:
+    """The pairs :func:`keep_pairs` wrote in ``folder`` ([] when there are none, or the file is not ours)."""
+    try:
+        rows = json.loads((folder / PAIRS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(rows, list):
+        return []
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows if isinstance(r, list) and len(r) == 3]

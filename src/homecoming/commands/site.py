@@ -174,6 +174,7 @@ def demo_command(
     if fresh and data_dir.exists():
         for f in data_dir.glob("homecoming.sqlite3*"):
             f.unlink()
+        (data_dir / "demo-portal-pairs.json").unlink(missing_ok=True)  # demo_tracing.PAIRS_FILE
     os.environ["HOMECOMING_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("HOMECOMING_SECURE_COOKIES", "0")
     # the demo's shared users log in with the password alone; a real server demands an authenticator of
@@ -194,7 +195,10 @@ def demo_command(
             progress=lambda n: bar.advance(task, n),
             lab_files=data_dir / "lab-files",
         )
+    from homecoming.app.demo_tracing import DEMO_PAIRS, keep_pairs, kept_pairs
+
     if created:
+        keep_pairs(data_dir, DEMO_PAIRS)  # the secrets exist nowhere else: printed again on every start
         support.out.print(f"demo database built in {escape(str(data_dir))}: {created} synthetic persons")
         support.out.print(f"lab files to try the DNA import with: {escape(str(data_dir / 'lab-files'))}")
     else:
@@ -204,15 +208,16 @@ def demo_command(
         f"(or reviewer, senior, auditor, liaison, coordinator, examiner, analyst, admin) with password "
         f"[bold]{DEMO_PASSWORD}[/]\n"
     )
-    from homecoming.app.demo_tracing import DEMO_PAIRS
-
     support.out.print(
         f"[bold]Families: http://{host}:{port}/family/[/]  (no account; Ukrainian, Russian, English)"
     )
-    for lang, code, secret in DEMO_PAIRS:
+    pairs = kept_pairs(data_dir)
+    for lang, code, secret in pairs:
         support.out.print(
             f"  try the status page ({lang} request): code [bold]{code}[/], secret [bold]{secret}[/]"
         )
+    if not pairs:
+        support.out.print("  (no request code and secret kept for this demo database: --fresh rebuilds it)")
     support.out.print("")
     if totp_off:
         support.out.print(
