@@ -21,7 +21,10 @@ non-zero exit code. Anything else escaping is a bug.
     │   ├── TransitionError              a status transition that the rules do not allow
     │   ├── ConflictError                someone else saved first (optimistic locking); reload and redo
     │   ├── CustodyError                 a custody event that would break the chain
-    │   └── AlreadyImported              these file bytes were imported before; nothing imported
+    │   ├── AlreadyImported              these file bytes were imported before; nothing imported
+    │   └── DuplicatePerson              the person is already registered (same name, birth date and
+    │       │                            service number); names the registered person; nothing saved
+    │       └── LikelyDuplicate          the person may be registered already: confirm to save anyway
     ├── PermissionDenied                 the actor's role does not allow this (HTTP 403, exit 4)
     ├── NotFound                         no such object (HTTP 404, exit 5)
     ├── LimitError                       work beyond an explicit limit; raise it or split (HTTP 413, exit 6)
@@ -236,6 +239,26 @@ class AlreadyImported(StateError):
     def __init__(self, message: str, *, previous: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.previous: dict[str, Any] = dict(previous or {})
+
+
+class DuplicatePerson(StateError):
+    """The person to create is already registered: the same normalised name, birth date and service number
+    (``code`` duplicate_person), or may be (``likely_duplicate``: a warning to confirm). ``candidates``
+    holds the references of the registered persons. Open the registered person, or confirm that this is a
+    different person (with a reason, audited) and save again."""
+
+    code = "duplicate_person"
+
+    def __init__(self, message: str, *, candidates: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.candidates: list[str] = list(candidates)
+
+
+class LikelyDuplicate(DuplicatePerson):
+    """The person to create may already be registered (a likely duplicate, not an exact one): look at the
+    candidates, and save again confirming it is not one of them."""
+
+    code = "likely_duplicate"
 
 
 class PermissionDenied(HomecomingError):

@@ -46,6 +46,7 @@ SAMPLES = "remains.view_sample"
 EFFECTS = "remains.view_personaleffect"
 CUSTODY = "remains.view_custodyevent"
 AUDIT = "audit.view_auditrecord"
+MERGE = "registry.merge_person"
 
 #: the seeded values and the permissions each needs (beyond those of the page that shows it)
 NAME = "Зиновійко"  # the given name (family names are shown upper-cased)
@@ -186,6 +187,7 @@ ENDPOINTS = [
         {CARDS},
         _shows(NAME, INTERNMENT, FAMILY_ADDRESS, CARD_HEALTH_PAGE),
     ),
+    Endpoint("duplicates queue page", lambda s: "/registry/duplicates/", {VIEW_PERSON, MERGE}, _shows(NAME)),
     Endpoint("wounded list page", lambda s: "/captivity/wounded/", {HEALTH}, _shows(NAME, ART110_PAGE)),
     Endpoint(
         "remains unit page",
@@ -324,6 +326,7 @@ ENDPOINTS = [
         xlsx=True,
     ),
     Endpoint("GET person", lambda s: f"/persons/{s['person'].pk}", {VIEW_PERSON}, _shows(NAME), api=True),
+    Endpoint("GET duplicates", lambda s: "/duplicates", {VIEW_PERSON, MERGE}, _shows(NAME), api=True),
     Endpoint(
         "GET case",
         lambda s: f"/cases/{s['case'].pk}",
@@ -529,6 +532,12 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         actor=registrar,
         data={"sex": "male", "birth_date": "1990-05", "power": "UA"},
         names=[{"family_name": "Квітковаренко", "given_name": NAME}],
+    )
+    # a likely duplicate (the name in Latin letters, the same birth month): the duplicates queue shows both
+    registry.create_person(
+        actor=registrar,
+        data={"sex": "male", "birth_date": "1990-05"},
+        names=[{"family_name": "Kvitkovarenko", "given_name": "Zynoviiko"}],
     )
     case = registry.open_case(
         actor=registrar,

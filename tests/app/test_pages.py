@@ -68,6 +68,7 @@ def _pages(s: dict[str, Any]) -> list[str]:
         reverse("registry:person", args=[pid]),
         reverse("registry:person_edit", args=[pid]),
         reverse("registry:person_create"),
+        reverse("registry:duplicates"),
         reverse("registry:case_create", args=[pid]),
         reverse("registry:photo_upload", args=[pid]),
         reverse("captivity:detention_create", args=[pid]),

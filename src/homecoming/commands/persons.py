@@ -27,7 +27,10 @@ def import_persons_command(
 ) -> None:
     """Import a person list: every bad row is reported and nothing is written, or all rows are.
 
-    A file imported before (the same bytes, under any name) is refused with exit code 3.
+    Rows that are registered persons (by reference, an external id recorded before, or the same name,
+    birth date and service number) are never created again: unchanged ones are skipped and counted,
+    differing ones are listed as conflicts and nothing is written for them. A file imported before (the
+    same bytes, under any name) is refused with exit code 3.
     """
     support.setup_django()
     from homecoming.app.registry.importing import import_persons
@@ -49,14 +52,19 @@ def import_persons_command(
     verb = "would import" if report.dry_run else "imported"
     support.out.print(
         f"{escape(file.name)}: {report.rows} rows checked; {verb} {report.persons} persons, "
-        f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review)"
+        f"{report.name_forms} name forms, {report.assertions} status claims (submitted for review); "
+        f"{len(report.unchanged)} already registered (unchanged, skipped); "
+        f"{len(report.conflicts)} registered but different (conflicts: nothing written for them)"
     )
+    for conflict in report.conflicts:
+        support.out.print(f"  conflict: {escape(str(conflict))}")
 
 
 def export_persons_command(
     file: Path = typer.Argument(..., help="output file; .csv or .xlsx"),
 ) -> None:
-    """Export all persons in the published person-list columns."""
+    """Export all persons in the published person-list columns, with their references and accepted
+    statuses: importing the file again creates no one."""
     support.setup_django()
     from homecoming.app.registry.importing import export_rows
     from homecoming.io.persons import write_persons

@@ -25,6 +25,13 @@ COLUMNS: tuple[Column, ...] = (
         "UA-2024-00017",
         max_length=64,
     ),
+    _c(
+        "reference",
+        "the person's reference in this registry, as an export writes it: an import finds the person by it "
+        "and creates nobody new",
+        "P-0000017",
+        max_length=20,
+    ),
     _c("family_name", "family name (surname) as written in the list", "Шевченко", required=True),
     _c("given_name", "given (first) name", "Олександр", required=True),
     _c("patronymic", "patronymic (father's name form), if used", "Петрович"),

@@ -52,6 +52,7 @@ class PersonRow:
     row: int
     values: dict[str, str | None]
     external_id: str | None = None
+    reference: str | None = None
     family_name: str = ""
     given_name: str = ""
     patronymic: str | None = None
@@ -91,7 +92,7 @@ _LANG = re.compile(r"[a-z]{2}")
 class _RowChecker(RowChecks):
     def __init__(self) -> None:
         super().__init__()
-        self.seen: dict[str, dict[str, int]] = {"external_id": {}, "service_number": {}}
+        self.seen: dict[str, dict[str, int]] = {"external_id": {}, "reference": {}, "service_number": {}}
 
     def check(self, row: int, values: dict[str, str | None]) -> PersonRow | None:
         before = len(self.problems)

@@ -231,11 +231,9 @@ def test_export_then_import_round_trips_names_and_identity_fields(csv_file: Path
         assert [row.values[f] for f in IDENTITY] == [exported[number].values[f] for f in IDENTITY], number
     again = invoke("import", "persons", str(out))
     assert again.exit_code == 0, again.output
-    assert Person.objects.count() == 800
-    for number in ("SN0000000", "SN0000399"):
-        first, second = Person.objects.filter(service_number=number).order_by("pk")
-        assert [n.full_name() for n in first.names.all()] == [n.full_name() for n in second.names.all()]
-        assert (first.birth_date, first.identity_document) == (second.birth_date, second.identity_document)
+    assert "imported 0 persons" in text(again)
+    assert "400 already registered (unchanged, skipped); 0 registered but different" in text(again)
+    assert Person.objects.count() == 400
 
 
 def test_export_to_an_unknown_format_is_one_line(tmp_path: Path) -> None:

@@ -34,7 +34,19 @@ CONCLUSIONS = (
 # the actions whose ``after`` holds fields of the object itself (others — view, custody, dispatch, photo,
 # health_report — describe something else and are not replayed)
 STATE_ACTIONS = frozenset(
-    {"create", "update", "status", "review", "event", "disposition", "purge", "import", "health_report"}
+    {
+        "create",
+        "update",
+        "status",
+        "review",
+        "event",
+        "disposition",
+        "purge",
+        "import",
+        "health_report",
+        "merge",
+        "unmerge",
+    }
 )
 
 

@@ -10,19 +10,24 @@ from ninja import Router, Status
 from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, require
-from homecoming.app.registry import services
-from homecoming.app.registry.models import MissingCase, Person, StatusAssertion
+from homecoming.app.registry import duplicates, merging, services
+from homecoming.app.registry.models import MissingCase, Person, PersonLink, StatusAssertion
 from homecoming.app.registry.schemas import (
     AssertionIn,
     AssertionOut,
     CaseIn,
     CaseOut,
     CaseTransitionIn,
+    LinkOut,
+    MergeIn,
+    NotSameIn,
+    PairOut,
     PersonIn,
     PersonOut,
     PersonPatch,
     PersonSummary,
     ReviewIn,
+    UnmergeIn,
 )
 from homecoming.app.registry.search import Query, search_persons
 from homecoming.app.tracing import enquirers as tracing_enquirers
@@ -39,6 +44,7 @@ def _summary(p: Person) -> dict[str, Any]:
         "birth_date": p.birth_date,
         "service_number": p.service_number,
         "current_status": p.current_status,
+        "merged_into": p.merged_into.reference if p.merged_into_id and p.merged_into else None,
     }
 
 
@@ -49,6 +55,7 @@ def person_out(p: Person) -> dict[str, Any]:
         if hasattr(p, f) and f not in ("names", "assertions", "cases", "id")
     }
     data["id"] = p.pk
+    data["merged_into"] = p.merged_into.reference if p.merged_into_id and p.merged_into else None
     data["names"] = list(p.names.order_by("position"))
     data["assertions"] = list(p.assertions.all())
     data["cases"] = list(p.cases.values_list("reference", flat=True))
@@ -57,19 +64,30 @@ def person_out(p: Person) -> dict[str, Any]:
 
 @router.get("/persons", response=list[PersonSummary], summary="Search persons")
 def list_persons(
-    request: HttpRequest, q: str = "", birth_date: str = "", status: str = "", limit: int = 50
+    request: HttpRequest,
+    q: str = "",
+    birth_date: str = "",
+    status: str = "",
+    limit: int = 50,
+    include_merged: bool = False,
 ) -> list[dict[str, Any]]:
     require(request, "registry.view_person")
-    found = search_persons(Query(text=q, birth_date=birth_date, status=status), limit=max(1, min(limit, 500)))
+    query = Query(text=q, birth_date=birth_date, status=status, include_merged=include_merged)
+    found = search_persons(query, limit=max(1, min(limit, 500)))
     return [_summary(p) for p in found]
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a person")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     actor = require(request, "registry.add_person")
-    data = payload.dict(exclude={"names", "reason"}, exclude_none=True)
+    data = payload.dict(exclude={"names", "reason", "not_duplicate"}, exclude_none=True)
     person = services.create_person(
-        actor=actor, data=data, names=[n.dict() for n in payload.names], reason=payload.reason
+        actor=actor,
+        data=data,
+        names=[n.dict() for n in payload.names],
+        reason=payload.reason,
+        warn_likely=True,
+        not_duplicate=payload.not_duplicate,
     )
     return Status(201, person_out(person))
 
@@ -175,3 +193,59 @@ def transition(request: HttpRequest, case_id: int, payload: CaseTransitionIn) ->
         expected_version=payload.version,
     )
     return case_out(request, case)
+
+
+# --- duplicates: the review queue, merge, unmerge, not the same ------------------------------------------
+
+
+def _pair_out(pair: duplicates.Pair) -> dict[str, Any]:
+    return {
+        "left": _summary(pair.left),
+        "right": _summary(pair.right),
+        "score": pair.candidate.score,
+        "exact": pair.candidate.exact,
+        "evidence": [
+            {"field": a.field, "outcome": a.outcome, "left": a.theirs, "right": a.ours}
+            for a in pair.candidate.evidence
+        ],
+    }
+
+
+def _link_out(link: PersonLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "person": link.person.reference,
+        "other": link.other.reference,
+        "decision": link.decision,
+        "reason": link.reason,
+        "at": link.at,
+    }
+
+
+@router.get("/duplicates", response=list[PairOut], summary="Pairs of persons that may be one (review queue)")
+def duplicate_pairs(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
+    require(request, "registry.merge_person")
+    require(request, "person")
+    return [_pair_out(p) for p in duplicates.candidate_pairs(limit=max(1, min(limit, 200)))]
+
+
+@router.post("/persons/{person_id}/merge", response=LinkOut, summary="Merge a duplicate into another person")
+def merge(request: HttpRequest, person_id: int, payload: MergeIn) -> dict[str, Any]:
+    actor = require(request, "registry.merge_person")
+    return _link_out(
+        merging.merge(actor=actor, duplicate_id=person_id, survivor_id=payload.into, reason=payload.reason)
+    )
+
+
+@router.post("/persons/{person_id}/unmerge", response=LinkOut, summary="Undo the merge of a person")
+def unmerge(request: HttpRequest, person_id: int, payload: UnmergeIn) -> dict[str, Any]:
+    actor = require(request, "registry.merge_person")
+    return _link_out(merging.unmerge(actor=actor, duplicate_id=person_id, reason=payload.reason))
+
+
+@router.post("/persons/{person_id}/not-same", response=LinkOut, summary="Say two persons are not the same")
+def not_same(request: HttpRequest, person_id: int, payload: NotSameIn) -> dict[str, Any]:
+    actor = require(request, "registry.merge_person")
+    return _link_out(
+        merging.not_same(actor=actor, person_id=person_id, other_id=payload.other, reason=payload.reason)
+    )

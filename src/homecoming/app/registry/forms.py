@@ -61,6 +61,7 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("status"), choices=[("", _("any"))] + list(PersonStatusChoice.choices), required=False
     )
+    include_merged = forms.BooleanField(label=_("also persons merged into another"), required=False)
 
 
 class CaseForm(forms.Form):

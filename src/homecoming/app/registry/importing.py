@@ -23,8 +23,8 @@ from homecoming.app.bulk import Table
 from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
 from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
 from homecoming.app.registry.numbers import normalise_number
+from homecoming.app.registry.recognising import Match, person_row, recognise
 from homecoming.app.registry.services import allocate, person_reference
-from homecoming.domain.partial_dates import PartialDate
 from homecoming.io.person_columns import PERSON_TEXT_FIELDS
 from homecoming.io.persons import PersonRow, read_persons
 from homecoming.linkage.names import given_name_keys, name_keys
@@ -34,6 +34,9 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What an import wrote (or, dry, would write): ``persons`` new ones; rows that are registered persons
+    are ``unchanged`` (skipped) or ``conflicts`` (differing; nothing written for them)."""
+
     path: str
     rows: int
     persons: int
@@ -41,6 +44,8 @@ class ImportReport:
     assertions: int
     dry_run: bool
     sha256: str = ""
+    unchanged: tuple[Match, ...] = ()
+    conflicts: tuple[Match, ...] = ()
 
 
 def _person(row: PersonRow, reference: str) -> dict[str, Any]:
@@ -194,18 +199,22 @@ def import_persons(
     path = Path(path)
     digest = imported.Digest.of_file(path)
     imported.check("persons", digest, again=again)
-    rows = read_persons(path)
-    digest = digest.with_rows(r.values for r in rows)
+    all_rows = read_persons(path)
+    digest = digest.with_rows(r.values for r in all_rows)
     imported.check("persons", digest, again=again)  # the same rows in other bytes (CRLF, BOM, XLSX)
+    found = recognise(all_rows, path=path, names=_names)
+    rows = found.new
+    known = {"unchanged": tuple(found.unchanged), "conflicts": tuple(found.conflicts)}
     if dry_run:
         return ImportReport(
             str(path),
-            len(rows),
+            len(all_rows),
             len(rows),
             sum(len(_names(r)) for r in rows),
             sum(1 for r in rows if r.status),
             True,
             digest.sha256,
+            **known,
         )
     n_names = n_assertions = 0
     actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -237,38 +246,28 @@ def import_persons(
             actor=actor,
             kind="persons",
             digest=digest,
-            rows=len(rows),
-            counts={"rows": len(rows), "persons": len(rows), "assertions": n_assertions},
+            rows=len(all_rows),
+            counts={
+                "rows": len(all_rows),
+                "persons": len(rows),
+                "assertions": n_assertions,
+                "unchanged": len(found.unchanged),
+                "conflicts": len(found.conflicts),
+            },
             description=f"person list {path.name}",
             again=again,
             object_type="registry.person",
             object_id=path.name,
         )
-    return ImportReport(str(path), len(rows), len(rows), n_names, n_assertions, False, digest.sha256)
+    return ImportReport(
+        str(path), len(all_rows), len(rows), n_names, n_assertions, False, digest.sha256, **known
+    )
 
 
 def export_rows(queryset: Any = None) -> Iterator[dict[str, object]]:
-    """Persons as rows of the published person-list columns (registered name + first Latin form)."""
+    """Persons as rows of the published person-list columns: the reference, the registered name and the
+    first Latin form, and the accepted claim that gives the current status (``recognising.person_row``);
+    the file imports again without creating anyone."""
     qs = queryset if queryset is not None else Person.objects.filter(purged=False)
-    for p in qs.order_by("reference").prefetch_related("names").iterator(chunk_size=2000):
-        forms = list(p.names.all())
-        first = forms[0] if forms else None
-        latin = next((f for f in forms if f.script == "latin" and f is not first), None)
-        birth: object = PartialDate.parse(p.birth_date) if p.birth_date else None
-        yield {
-            "external_id": p.reference,
-            "family_name": first.family_name if first else "",
-            "given_name": first.given_name if first else "",
-            "patronymic": first.patronymic if first else "",
-            "script": first.script if first else "",
-            "language": first.language if first else "",
-            "family_name_latin": latin.family_name if latin else "",
-            "given_name_latin": latin.given_name if latin else "",
-            "patronymic_latin": latin.patronymic if latin else "",
-            "sex": p.sex,
-            "birth_date": birth,
-            "birth_age_range": f"{p.age_min}-{p.age_max}"
-            if p.age_min is not None and not p.birth_date
-            else "",
-            **{f: getattr(p, f) for f in PERSON_TEXT_FIELDS},
-        }
+    for p in qs.order_by("reference").prefetch_related("names", "assertions").iterator(chunk_size=2000):
+        yield person_row(p)

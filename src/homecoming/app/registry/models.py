@@ -74,6 +74,15 @@ class Person(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # set when a person decided this record is a duplicate of another (``PersonLink``); unmerge clears it
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -81,6 +90,7 @@ class Person(models.Model):
         permissions = [
             ("view_contacts", "Can view family and enquirer contacts"),
             ("purge_person", "Can purge a person record"),
+            ("merge_person", "Can merge duplicate persons, unmerge them, and say two are not the same"),
         ]
 
     def __str__(self) -> str:
@@ -295,3 +305,31 @@ class ExternalRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.kind} {self.record_id}"
+
+
+class PersonLink(models.Model):
+    """A person's decision about two registry persons: the same (merge), no longer (unmerge), or not the
+    same (never proposed again). Never automatic. Insert-only: the history of every merge.
+
+    For a merge or unmerge ``person`` is the duplicate and ``other`` the survivor it was merged into.
+    """
+
+    class Decision(models.TextChoices):
+        merge = "merge", _("merged")
+        unmerge = "unmerge", _("unmerged")
+        not_same = "not_same", _("not the same person")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("person link")
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.person_id} {self.other_id}"

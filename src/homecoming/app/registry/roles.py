@@ -4,6 +4,8 @@ Sensitive data is behind its own permissions:
 
 * ``registry.view_contacts`` — family and enquirer contacts;
 * ``registry.review_statusassertion`` — accept or reject a status claim (the second pair of eyes);
+* ``registry.merge_person`` — merge duplicate persons, unmerge, say two are not the same (registrars and
+  reviewers: the duplicates queue);
 * ``registry.purge_person`` — purge a record (admin only: no role is granted it).
 """
 
@@ -30,12 +32,15 @@ _WRITE = [
     "registry.view_photo",
 ]
 
+# merging duplicate persons (and undoing it, and saying two are not the same): the review queue
+_MERGE = ["registry.merge_person", "registry.view_personlink"]
+
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.registrar: _READ + _WRITE + ["registry.view_contacts"],
+    Role.registrar: _READ + _WRITE + _MERGE + ["registry.view_contacts"],
     Role.exchange_coordinator: _READ,
     Role.forensic_examiner: _READ + ["registry.view_photo"],
     Role.dna_analyst: _READ,
-    Role.identification_reviewer: _READ + ["registry.review_statusassertion", "registry.view_photo"],
+    Role.identification_reviewer: _READ + _MERGE + ["registry.review_statusassertion", "registry.view_photo"],
     Role.family_liaison: _READ
     + [
         "registry.add_missingcase",

@@ -61,6 +61,11 @@ PersonFields = constrained(Person)(
 class PersonIn(PersonFields):
     names: list[NameIn] = Field(..., min_length=1)
     reason: str = ""
+    not_duplicate: bool = Field(
+        False,
+        description="confirm that the person is not one of the registered persons named by a 409 "
+        "duplicate_person (then with a reason) or likely_duplicate",
+    )
 
 
 class PersonPatch(PersonFields):
@@ -77,6 +82,7 @@ class PersonSummary(Schema):
     birth_date: str
     service_number: str
     current_status: str
+    merged_into: str | None = Field(None, description="the reference of the person it was merged into")
 
 
 @constrained(StatusAssertion)
@@ -175,7 +181,46 @@ PersonOut = create_model(
     **{f: _PERSON_OUT.get(f, (str, ...)) for f in PERSON_FIELDS if f not in ("age_on", "notes")},
     current_status=(str, ...),
     purged=(bool, ...),
+    merged_into=(str | None, Field(None, description="the reference of the person it was merged into")),
     names=(list[NameOut], ...),
     assertions=(list[AssertionOut], ...),
     cases=(list[str], ...),
 )
+
+
+class AgreementOut(Schema):
+    field: str
+    outcome: str = Field(..., description="agree, differ or unknown (one side empty)")
+    left: str
+    right: str
+
+
+class PairOut(Schema):
+    left: PersonSummary
+    right: PersonSummary
+    score: int
+    exact: bool
+    evidence: list[AgreementOut]
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="the id of the person that stays (the survivor)")
+    reason: str
+
+
+class UnmergeIn(Schema):
+    reason: str
+
+
+class NotSameIn(Schema):
+    other: int = Field(..., description="the id of the other person")
+    reason: str
+
+
+class LinkOut(Schema):
+    id: int
+    person: str
+    other: str
+    decision: str
+    reason: str
+    at: datetime

@@ -32,6 +32,7 @@ class Query:
     text: str = ""
     birth_date: str = ""
     status: str = ""
+    include_merged: bool = False  # persons merged into another are hidden unless asked for
 
 
 def _words(text: str) -> tuple[list[str], list[str]]:
@@ -74,6 +75,8 @@ def _name_filter(qs: QuerySet[Person], names: list[str]) -> QuerySet[Person]:
 def search_persons(query: Query, *, limit: int = 50) -> QuerySet[Person]:
     """Persons matching every word of ``query.text`` (names or numbers) and the birth date, if given."""
     qs = Person.objects.filter(purged=False)
+    if not query.include_merged:
+        qs = qs.filter(merged_into__isnull=True)
     numbers, names = _words(query.text)
     for word in numbers:
         number = normalise_number(word)
@@ -90,4 +93,9 @@ def search_persons(query: Query, *, limit: int = 50) -> QuerySet[Person]:
     # the first ``limit`` ids in reference order, then their rows: on PostgreSQL the inner query reads
     # only the covering index person_search_cover (migration 0003), not a heap row per candidate
     first = qs.order_by("reference").values("pk")[:limit]
-    return Person.objects.filter(pk__in=first).order_by("reference").prefetch_related("names")
+    return (
+        Person.objects.filter(pk__in=first)
+        .order_by("reference")
+        .select_related("merged_into")
+        .prefetch_related("names")
+    )

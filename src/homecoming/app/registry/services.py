@@ -47,6 +47,8 @@ from homecoming.domain.status import (
 )
 from homecoming.errors import (
     ConflictError,
+    DuplicatePerson,
+    LikelyDuplicate,
     PermissionDenied,
     Problem,
     StateError,
@@ -233,13 +235,27 @@ def _check_purged(person: Person) -> None:
 
 @transaction.atomic
 def create_person(
-    *, actor: Any, data: Mapping[str, Any], names: list[Mapping[str, Any]], reason: str = ""
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    names: list[Mapping[str, Any]],
+    reason: str = "",
+    warn_likely: bool = False,
+    not_duplicate: bool = False,
 ) -> Person:
+    """Record a person. An exact duplicate of a registered person is refused (``DuplicatePerson``) unless
+    ``not_duplicate`` confirms it is a different person, with a ``reason`` (audited); with ``warn_likely``
+    (the pages and the API) likely duplicates are refused too (``LikelyDuplicate``) until confirmed."""
     clean, problems = _person_problems(data)
     forms, name_problems = _name_problems(names)
     problems += name_problems
     if problems:
         raise ValidationError.from_problems(problems, "the person")
+    confirmed = check_duplicates(
+        clean, forms, warn_likely=warn_likely, not_duplicate=not_duplicate, reason=reason
+    )
+    if confirmed:
+        reason = f"{reason.strip()} (confirmed a different person from {', '.join(confirmed)})"
     person = Person(**clean, created_by=_user(actor))
     _apply_birth(person)
     person.reference = person_reference(allocate("person")[0])
@@ -247,6 +263,58 @@ def create_person(
     _save_names(person, forms)
     audit.record(actor=actor, action="create", obj=person, after=person_snapshot(person), reason=reason)
     return person
+
+
+def check_duplicates(
+    clean: Mapping[str, Any],
+    forms: list[dict[str, Any]],
+    *,
+    warn_likely: bool,
+    not_duplicate: bool,
+    reason: str,
+) -> list[str]:
+    """Refuse an exact (or, with ``warn_likely``, a likely) duplicate; return the references confirmed
+    different (empty if there was nothing to confirm)."""
+    from homecoming.app.registry import duplicates
+
+    exact = duplicates.exact_duplicates(clean, forms)
+    if exact and not (not_duplicate and reason.strip()):
+        first = exact[0]
+        raise DuplicatePerson(
+            f"{first.reference} is already registered with the same name, birth date "
+            f"{clean.get('birth_date')} and service number {clean.get('service_number')}; nothing was saved",
+            field="service_number",
+            value=clean.get("service_number"),
+            hint=f"open {first.reference}; or, if this is a different person, confirm it with a reason",
+            candidates=[p.reference for p in exact],
+            problems=[
+                Problem("duplicate_of", "has the same name, birth date and service number", p.reference)
+                for p in exact
+            ],
+        )
+    if exact:
+        return [p.reference for p in exact]
+    if not warn_likely:
+        return []
+    likely = duplicates.likely_duplicates(clean, forms, limit=5)
+    if likely and not not_duplicate:
+        raise LikelyDuplicate(
+            f"{len(likely)} registered person(s) may be the same person: "
+            f"{', '.join(c.person.reference for c in likely)}; nothing was saved",
+            field="names",
+            value=" ".join(str(forms[0].get(k) or "") for k in ("family_name", "given_name")).strip(),
+            hint="open them to check; if this is a different person, confirm and save again",
+            candidates=[c.person.reference for c in likely],
+            problems=[
+                Problem(
+                    "likely_duplicate_of",
+                    "agrees on " + (", ".join(c.agreeing()) or "nothing"),
+                    c.person.reference,
+                )
+                for c in likely
+            ],
+        )
+    return [c.person.reference for c in likely]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.registry import views
+from homecoming.app.registry import duplicate_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("persons/<int:person_id>/cases/new/", views.case_create, name="case_create"),
     path("persons/<int:person_id>/assertions/new/", views.assertion_create, name="assertion_create"),
     path("persons/<int:person_id>/photos/new/", views.photo_upload, name="photo_upload"),
+    path("persons/<int:person_id>/merge/", duplicate_views.merge, name="person_merge"),
+    path("persons/<int:person_id>/unmerge/", duplicate_views.unmerge, name="person_unmerge"),
+    path("duplicates/", duplicate_views.queue, name="duplicates"),
+    path("duplicates/decide/", duplicate_views.decide, name="duplicates_decide"),
     path("photos/<int:photo_id>/", views.photo_file, name="photo"),
     path("cases/<int:case_id>/transition/", views.case_transition, name="case_transition"),
     path("assertions/<int:assertion_id>/review/", views.assertion_review, name="assertion_review"),

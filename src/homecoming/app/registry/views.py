@@ -18,7 +18,7 @@ from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
 from homecoming.app.identification import report_views
 from homecoming.app.permissions import fetch, may, page_requires, visible
-from homecoming.app.registry import services
+from homecoming.app.registry import duplicates, merging, services
 from homecoming.app.registry.choices import PersonStatusChoice
 from homecoming.app.registry.forms import (
     AssertionForm,
@@ -37,7 +37,7 @@ from homecoming.app.tracing import services as tracing_services
 from homecoming.app.tracing import views as tracing_views
 from homecoming.domain.case_states import ALLOWED, CaseState
 from homecoming.domain.case_states import LABELS as CASE_LABELS
-from homecoming.errors import HomecomingError
+from homecoming.errors import DuplicatePerson, HomecomingError, LikelyDuplicate
 from homecoming.linkage.names import detect_script, guess_language, romanize_ru, romanize_uk
 
 
@@ -84,7 +84,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             d = form.cleaned_data
-            results = list(search_persons(Query(text=d["q"], birth_date=d["birth_date"], status=d["status"])))
+            query = Query(
+                text=d["q"],
+                birth_date=d["birth_date"],
+                status=d["status"],
+                include_merged=d["include_merged"],
+            )
+            results = list(search_persons(query))
         except HomecomingError as exc:
             error = str(exc)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
@@ -130,6 +136,7 @@ def _names_from(formset: Any) -> list[dict[str, Any]]:
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     names = NameFormSet(request.POST or None, prefix="names")
+    ctx: dict[str, Any] = {"form": form, "names": names, "creating": True}
     if request.method == "POST" and form.is_valid() and names.is_valid():
         name_data = _names_from(names)
         if request.POST.get("transliterate", "on") == "on":
@@ -139,16 +146,27 @@ def person_create(request: HttpRequest) -> HttpResponse:
             for k, v in form.cleaned_data.items()
             if k not in ("version", "reason") and v not in (None, "")
         }
+        reason = request.POST.get("duplicate_reason", "").strip() or form.cleaned_data.get("reason", "")
         try:
             person = services.create_person(
-                actor=request.user, data=data, names=name_data, reason=form.cleaned_data.get("reason", "")
+                actor=request.user,
+                data=data,
+                names=name_data,
+                reason=reason,
+                warn_likely=True,
+                not_duplicate=request.POST.get("not_duplicate") == "on",
             )
+        except DuplicatePerson as exc:
+            # the registered persons it may be, with what agrees: the user opens them, or confirms
+            found = duplicates.likely_duplicates(data, name_data, limit=5)
+            ctx["duplicates"] = [c for c in found if c.person.reference in exc.candidates] or found
+            ctx["exact"] = not isinstance(exc, LikelyDuplicate)
         except HomecomingError as exc:
             show_problems(form, exc)
         else:
             messages.success(request, _("Person %(ref)s recorded.") % {"ref": person.reference})
             return redirect("registry:person", person_id=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "names": names, "creating": True})
+    return render(request, "registry/person_form.html", ctx)
 
 
 @page_requires("registry.change_person")
@@ -188,7 +206,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person; each section only if the user ``may`` see its resource (else not even read)."""
     user = request.user
-    person = get_object_or_404(Person.objects.prefetch_related("names"), pk=person_id)
+    person = get_object_or_404(
+        Person.objects.select_related("merged_into").prefetch_related("names"), pk=person_id
+    )
     can = visible(user)
     # names and contacts: only with the registry's permission or the tracing one (a family that came
     # through the portal is read through its request, whose contacts the liaison's role may see)
@@ -242,6 +262,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "assertion_form": AssertionForm(),
         "photos": fetch(user, "registry.view_photo", lambda: person.photos.all(), []),
         "history": fetch(user, "audit_trail", lambda: audit.history(person)[:50]),
+        "merged_duplicates": list(person.merged_duplicates.order_by("reference")),
+        "links": merging.history(person),
     }
     return render(request, "registry/person_detail.html", ctx)
 
