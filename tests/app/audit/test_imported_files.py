@@ -111,15 +111,19 @@ def test_the_same_rows_in_other_bytes_are_refused(tmp_path: Path, registrar: Any
         assert dry.exit_code == 3, dry.output
     assert _persons() == counts and AuditRecord.objects.count() == records
     reason = "the first list was purged by decision 12"
-    assert _run("import", "persons", str(crlf), "--again", reason).exit_code == 0
-    assert Person.objects.count() == 6
+    again = _run("import", "persons", str(crlf), "--again", reason)
+    assert again.exit_code == 0
+    # imported again on purpose, but its rows are registered persons (external ids recorded): none twice
+    assert "3 already registered" in " ".join(again.output.split())
+    assert Person.objects.count() == 3
 
 
 def test_a_different_file_still_imports(tmp_path: Path, registrar: Any) -> None:
     assert _run("import", "persons", str(_file(tmp_path, "a.csv", PERSONS))).exit_code == 0
     other = PERSONS.replace("T-3,Мельник", "T-4,Мельник")
     assert _run("import", "persons", str(_file(tmp_path, "b.csv", other))).exit_code == 0
-    assert Person.objects.count() == 6
+    # T-1 and T-2 were imported before (their external ids are recorded): only T-4 is new
+    assert Person.objects.count() == 4
 
 
 def test_again_with_a_reason_imports_once_more_and_the_trail_says_why(tmp_path: Path, registrar: Any) -> None:
@@ -130,7 +134,7 @@ def test_again_with_a_reason_imports_once_more_and_the_trail_says_why(tmp_path: 
     reason = "first import was purged by decision 12"
     result = _run("import", "persons", str(path), "--as", "registrar", "--again", reason)
     assert result.exit_code == 0, result.output
-    assert Person.objects.count() == 6
+    assert Person.objects.count() == 3  # its rows are registered persons (external ids recorded): none twice
     files = list(ImportedFile.objects.order_by("occurrence"))
     assert [(f.occurrence, f.again, f.rows, f.imported_by_name) for f in files] == [
         (1, "", 3, "registrar"),
@@ -141,7 +145,7 @@ def test_again_with_a_reason_imports_once_more_and_the_trail_says_why(tmp_path: 
     assert last.action == "import_file" and last.after["sha256"] == files[1].sha256
     assert last.after["again"] == reason and reason in last.reason
     third = _run("import", "persons", str(path))
-    assert third.exit_code == 3 and Person.objects.count() == 6
+    assert third.exit_code == 3 and Person.objects.count() == 3
 
 
 def test_the_register_is_insert_only(tmp_path: Path, registrar: Any) -> None:

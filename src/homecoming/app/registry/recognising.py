@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -134,13 +133,14 @@ def _differs(row: PersonRow, person: Person, path: Path) -> tuple[str, ...]:
         if not _same(column, value, known.get(column)):
             out.append(column)
     if row.status is not None:
-        source_name = row.status_source_name or path.name
-        source_date = row.status_source_date or date.today()
+        # the claim is recorded if a claim of the person says the same (an empty source name or date says
+        # nothing: the import would have filled in the file's name and the day)
+        source = row.status_source_type.value if row.status_source_type else ""
         recorded = any(
             a.status == row.status.value
-            and a.source_type == (row.status_source_type.value if row.status_source_type else "")
-            and a.source_name == source_name
-            and a.source_date == source_date
+            and a.source_type == source
+            and (not row.status_source_name or a.source_name == row.status_source_name)
+            and (row.status_source_date is None or a.source_date == row.status_source_date)
             for a in person.assertions.all()
         )
         if not recorded:
