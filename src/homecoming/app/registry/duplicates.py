@@ -150,7 +150,7 @@ def _form_text(names: list[Any], part: str) -> str:
     return ""
 
 
-def compare(data: Mapping[str, Any], names: list[Any], person: Person, *, keys: Any = None) -> Candidate:
+def compare(data: Mapping[str, Any], names: list[Any], person: Person) -> Candidate:
     """Compare a new person's fields and names with a registry person's (names prefetched or not)."""
     theirs_forms = list(person.names.all())
     ours_sets, theirs_sets = name_sets(names), name_sets(theirs_forms)

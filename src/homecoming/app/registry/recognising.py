@@ -110,7 +110,7 @@ def _same(column: str, ours: str, theirs: object) -> bool:
     return ours.strip().casefold() == other.strip().casefold()
 
 
-def _differs(row: PersonRow, person: Person, path: Path) -> tuple[str, ...]:
+def _differs(row: PersonRow, person: Person) -> tuple[str, ...]:
     known = person_row(person)
     out = []
     forms = list(person.names.all())
@@ -216,6 +216,6 @@ def recognise(rows: list[PersonRow], *, path: Path, names: Any) -> Recognised:
         if person is None or person.purged:  # an external id of a person since purged: a new person
             new.append(r)
             continue
-        m = Match(r.row, person.reference, by, _differs(r, person, path))
+        m = Match(r.row, person.reference, by, _differs(r, person))
         (conflicts if m.differs else unchanged).append(m)
     return Recognised(new, unchanged, conflicts)

@@ -188,6 +188,9 @@ PersonOut = create_model(
 )
 
 
+_MAX_ID = 2**63 - 1
+
+
 class AgreementOut(Schema):
     field: str
     outcome: str = Field(..., description="agree, differ or unknown (one side empty)")
@@ -204,7 +207,7 @@ class PairOut(Schema):
 
 
 class MergeIn(Schema):
-    into: int = Field(..., description="the id of the person that stays (the survivor)")
+    into: int = Field(..., ge=1, le=_MAX_ID, description="the id of the person that stays (the survivor)")
     reason: str
 
 
@@ -213,7 +216,7 @@ class UnmergeIn(Schema):
 
 
 class NotSameIn(Schema):
-    other: int = Field(..., description="the id of the other person")
+    other: int = Field(..., ge=1, le=_MAX_ID, description="the id of the other person")
     reason: str
 
 
