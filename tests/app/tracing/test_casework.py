@@ -293,8 +293,9 @@ def test_a_linked_request_leads_to_the_persons_reference_family(
     assert 'id="families"' in page and req.reference in page.split('id="families"')[1][:400]
 
 
+@pytest.mark.parametrize("rare", [2000, 2], ids=["surname-first", "counted-together"])
 def test_with_a_common_surname_the_database_ranks_who_shares_the_given_name_first(
-    form_data: dict[str, str], registrar: Any, monkeypatch: pytest.MonkeyPatch
+    form_data: dict[str, str], registrar: Any, monkeypatch: pytest.MonkeyPatch, rare: int
 ) -> None:
     for given in ("Петро", "Іван", "Микола", "Степан"):
         registry.create_person(
@@ -306,6 +307,7 @@ def test_with_a_common_surname_the_database_ranks_who_shares_the_given_name_firs
         names=[{"family_name": "Ковальчук", "given_name": "Олександр", "patronymic": "Іванович"}],
     )
     monkeypatch.setattr(matching, "POOL", 2)  # only two of the five namesakes are scored
+    monkeypatch.setattr(matching, "RARE", rare)  # the surname read first, or counted with the given name
     found = matching.person_candidates(_russian(form_data))
     assert found[0].person == wanted and found[0].reasons[:2] == ["family_name", "given_name"]
     assert len(found) == 2

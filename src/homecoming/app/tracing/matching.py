@@ -37,6 +37,8 @@ from homecoming.linkage.names import given_name_keys, name_keys
 
 #: at most this many persons (or requests) sharing a surname key are scored: those sharing most name keys
 POOL = 300
+#: a surname shared by at most this many owners is read first, the other names counted among them
+RARE = 2000
 
 WEIGHTS = {
     "family_name": 40,
@@ -131,11 +133,34 @@ def _score(
 
 def _pool(keys: QuerySet[Any], owner: str, sought: _Sought) -> set[int]:
     """The ids of at most ``POOL`` owners (persons or requests) sharing a surname key, those sharing the
-    most given-name and patronymic keys first: the database counts, only the pool is scored here."""
+    most given-name and patronymic keys first: the database counts, only the pool is scored here.
+
+    A surname shared by at most ``RARE`` owners (most of them) is read first and the other names are
+    counted among those owners only; a commoner surname is counted together with the other names (a
+    given name can be shared by tens of thousands, so it is never read on its own)."""
     surname, given, patronymic = (sought.parts[p] for p in ("family_name", "given_name", "patronymic"))
     if not surname:
         return set()
     zero = Value(0, output_field=IntegerField())
+    others = sorted(given | patronymic)
+    namesakes = list(
+        keys.filter(key__in=sorted(surname)).values_list(owner, flat=True).distinct()[: RARE + 1]
+    )
+    if len(namesakes) <= RARE:
+        if len(namesakes) <= POOL or not others:
+            return set(namesakes[:POOL])
+        ranked = (
+            keys.filter(key__in=others, **{f"{owner}__in": namesakes})
+            .values(owner)
+            .annotate(
+                g=Count(owner, filter=Q(key__in=sorted(given))) if given else zero,
+                p=Count(owner, filter=Q(key__in=sorted(patronymic))) if patronymic else zero,
+            )
+            .order_by("-g", "-p", owner)
+            .values_list(owner, flat=True)
+        )
+        found = list(ranked[:POOL])
+        return set(found + [n for n in namesakes if n not in set(found)][: POOL - len(found)])
     ranked = (
         keys.filter(key__in=sorted(surname | given | patronymic))
         .values(owner)
