@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -88,6 +89,8 @@ NOTIFY_CONTACTS = "identification.view_notificationcontact"
 INFORMED = "Informed-Bergamot-13"  # the family member told of the death (family contact data)
 HANDOVER = "remains.view_familyhandover"
 RECEIVER = "Receiver-Mallow-8"  # the family member who received the remains
+RECEIVER_PERM = "remains.view_handoverreceiver"  # who in the family received: family personal data
+DOC_NUMBER = "DOC-Quince-41"  # the number of the receiver's identity document
 # tracing requests from the family portal: the sought person, and the family's contacts
 TR_VIEW = "tracing.view_tracingrequest"
 TR_CONTACTS = "tracing.view_requestcontacts"
@@ -95,6 +98,7 @@ TR_GIVEN = "Всеволодар"  # the sought person's given name as the famil
 TR_CIRC = "trcirc-Juniper-7"
 TR_PHONE = "+380005550777"
 TR_EMAIL = "tr.family.synth@example.invalid"
+TR_NOTE = "Телефонував мамі note-Tansy-17"  # an officer's casework note (a call, what the family said)
 # the outbox of the families' messages: state and last error to liaisons; the text (a request's secret) and
 # the full recipient to nobody
 OUTBOX = "messaging.view_outboundmessage"
@@ -127,11 +131,13 @@ NEEDS: dict[str, set[str]] = {
     RELATIVE_NAME: {FAMILIES},
     CONSENT_NOTE: {FAMILIES, CONSENT},
     INFORMED: {NOTIFY_CONTACTS},
-    RECEIVER: {HANDOVER},
+    RECEIVER: {HANDOVER, RECEIVER_PERM},
+    DOC_NUMBER: {HANDOVER, RECEIVER_PERM},
     TR_GIVEN: {TR_VIEW},
     TR_CIRC: {TR_VIEW},
     TR_PHONE: {TR_VIEW, TR_CONTACTS},
     TR_EMAIL: {TR_VIEW, TR_CONTACTS},
+    TR_NOTE: {TR_VIEW, TR_CONTACTS},
     OUTBOX_ERROR: {OUTBOX},
     OUTBOX_SECRET: set(),  # shown by no endpoint, whatever the role
     OUTBOX_TO: set(),
@@ -423,26 +429,26 @@ ENDPOINTS = [
         "tracing request page",
         lambda s: f"/tracing/requests/{s['tracing'].pk}/",
         {TR_VIEW},
-        _shows(NAME, TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL),
+        _shows(NAME, TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL, TR_NOTE),
     ),
     Endpoint("GET tracing requests", lambda s: "/tracing/requests", {TR_VIEW}, _shows(TR_GIVEN), api=True),
     Endpoint(
         "GET tracing request",
         lambda s: f"/tracing/requests/{s['tracing'].pk}",
         {TR_VIEW},
-        _shows(TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL),
+        _shows(TR_GIVEN, TR_CIRC, TR_PHONE, TR_EMAIL, TR_NOTE),
         api=True,
     ),
     Endpoint(
         "notification page (contacts)",
         lambda s: f"/identification/notify/{s['notification'].pk}/",
-        {NOTIFY, NOTIFY_CONTACTS},
+        {NOTIFY},
         _shows(NAME, "REPORT_REF", INFORMED),
     ),
     Endpoint(
         "GET notification (contacts)",
         lambda s: f"/identification/notifications/{s['notification'].pk}",
-        {NOTIFY_CONTACTS},
+        {NOTIFY},
         _shows(NAME, "REPORT_REF", INFORMED),
         api=True,
     ),
@@ -486,19 +492,40 @@ ENDPOINTS = [
         "handovers to the family page",
         lambda s: "/remains/family-handovers/",
         {HANDOVER},
-        _shows(NAME, RECEIVER),
+        _shows(NAME),
     ),
     Endpoint(
         "handover to the family page",
         lambda s: f"/remains/family-handovers/{s['handover'].pk}/",
         {HANDOVER},
-        {NAME: set(), RECEIVER: set(), "REPORT_REF": {NOTIFY}},
+        {NAME: set(), RECEIVER: set(), DOC_NUMBER: set(), "REPORT_REF": {NOTIFY}},
+    ),
+    Endpoint(
+        "handover record print page",
+        lambda s: f"/remains/family-handovers/{s['handover'].pk}/print/?lang=en",
+        {HANDOVER},
+        {NAME: set(), RECEIVER: set(), DOC_NUMBER: set(), "REPORT_REF": {NOTIFY}},
+    ),
+    Endpoint(
+        "handover record PDF page",
+        lambda s: f"/remains/family-handovers/{s['handover'].pk}/handover.pdf?lang=ru",
+        {HANDOVER},
+        {NAME: set(), RECEIVER: set(), DOC_NUMBER: set(), "REPORT_REF": {NOTIFY}},
+        pdf=True,
+    ),
+    Endpoint(
+        "GET handover record PDF",
+        lambda s: f"/remains/family-handovers/{s['handover'].pk}/pdf?lang=uk",
+        {HANDOVER},
+        {NAME: set(), RECEIVER: set(), DOC_NUMBER: set(), "REPORT_REF": {NOTIFY}},
+        api=True,
+        pdf=True,
     ),
     Endpoint(
         "GET handover to the family",
         lambda s: f"/remains/family-handovers/{s['handover'].pk}",
         {HANDOVER},
-        {NAME: set(), RECEIVER: set(), "REPORT_REF": {NOTIFY}},
+        {NAME: set(), RECEIVER: set(), DOC_NUMBER: set(), "REPORT_REF": {NOTIFY}},
         api=True,
     ),
     Endpoint(
@@ -610,6 +637,10 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
     run = _seed_screening(make_user, unit)
     report = _seed_report(person, unit, family)
     tracing = _seed_tracing()
+    from homecoming.app.tracing import services as tracing_services
+
+    liaison = get_user_model().objects.get(username="seed-liaison")
+    tracing_services.add_note(actor=liaison, request_id=tracing.pk, text=TR_NOTE)
     return {
         "tracing": tracing,
         "message": _seed_message(tracing),
@@ -709,7 +740,6 @@ def _seed_report(person: Any, unit: Any, family: Any) -> Any:
         report=report, number=1, lr="1e9", log10_lr="9.0", posterior="1.0", data=data
     )
     notification = FamilyNotification.objects.create(report=report, family=family, person=person)
-    from django.contrib.auth import get_user_model
 
     from homecoming.app.identification.models_notifications import NotificationContact
 
@@ -730,7 +760,7 @@ def _seed_report(person: Any, unit: Any, family: Any) -> Any:
         receiver_name=RECEIVER,
         receiver_relation="brother",
         id_document_type="passport",
-        id_document_number="DOC-1",
+        id_document_number=DOC_NUMBER,
         handed_at=timezone.now(),
         place="Morgue (synthetic)",
         officer=get_user_model().objects.get(username="seed-liaison"),

@@ -60,6 +60,11 @@ SENSITIVE: dict[str, str] = {
     # the contacts of a notification of death: who in the family was told, where, their questions, the
     # words chosen for them (family contact data)
     "notification_contacts": "identification.view_notificationcontact",
+    # who in the family received the remains: name, relation, identity document (type and number), the
+    # handover's notes and the receiver's signature block (family personal data)
+    "handover_receiver": "remains.view_handoverreceiver",
+    # the family's contacts on a tracing request and the officers' casework notes (calls, what was said)
+    "request_contacts": "tracing.view_requestcontacts",
     # the audit trail
     "audit_trail": "audit.view_auditrecord",
 }

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/identification"
 RELATIVE = "Relative-Campanula-7"  # the family member's name: family contact data
 WORDS = "Words-Asterwood-3: your son was identified; we are with you."
+SUPPORT = "Support-Yarrow-9: psychologist, call +380005550123"  # support details may hold a phone number
 
 
 @pytest.fixture
@@ -68,6 +69,7 @@ def _contact(**extra: Any) -> dict[str, Any]:
         "informed_relation": "mother",
         "support_psychological": True,
         "support_legal": True,
+        "support_text": SUPPORT,
         "questions": "When can we bury him?",
         "answers": "The handover can be arranged next week.",
         "message": WORDS,
@@ -214,15 +216,22 @@ def test_the_pages_record_a_contact_and_show_the_history(
     assert 'id="notification-state">notified<' in detail
     assert signed.report.reference in c.get("/identification/notify/?state=notified").content.decode()
     assert AuditRecord.objects.filter(action="view", object_type="identification.familynotification").exists()
-    # the auditor reads the history, without the form; the reviewer sees the list but not the contacts
-    c.force_login(auditor)
-    detail = c.get(f"/identification/notify/{signed.pk}/").content.decode()
-    assert RELATIVE in detail and 'id="contact-form"' not in detail
-    assert c.post(f"/identification/notify/{signed.pk}/contacts/", form).status_code == 403
-    c.force_login(reviewer)
+    views = AuditRecord.objects.filter(action="view", object_type="identification.familynotification")
+    seen = views.count()
+    # the auditor and the reviewer read the history without the family's data (who was told, what was
+    # said, the support details), with a note saying so; no form; not audited as a view of the contacts
+    for who in (auditor, reviewer):
+        c.force_login(who)
+        detail = c.get(f"/identification/notify/{signed.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="notification-state">notified<' in detail and 'id="contact-1"' in detail
+        assert RELATIVE not in detail and WORDS.split(":")[0] not in detail
+        assert 'id="contact-form"' not in detail
+        assert SUPPORT.split(":")[0] not in detail
+        assert 'id="contacts-withheld"' in detail  # the note: the role does not show it
+        assert c.post(f"/identification/notify/{signed.pk}/contacts/", form).status_code == 403
+    assert views.count() == seen
     listing = c.get("/identification/notify/?state=notified").content.decode()
     assert signed.report.reference in listing and RELATIVE not in listing
-    assert c.get(f"/identification/notify/{signed.pk}/").status_code == 403
 
 
 def test_pages_in_ukrainian(signed: FamilyNotification, liaison: Any) -> None:
@@ -252,9 +261,16 @@ def test_the_api_records_and_reads_contacts(
     assert bad.status_code == 422 and bad.json()["error"]["field"] in {"informed_name", "follow_up_due"}
     listed = lc.get(f"{API}/notifications?state=notified").json()
     assert [n["id"] for n in listed] == [signed.pk] and RELATIVE not in str(listed)
-    one = api(auditor).get(f"{API}/notifications/{signed.pk}")
+    one = lc.get(f"{API}/notifications/{signed.pk}")
     assert one.status_code == 200 and one.json()["contacts"][0]["informed_name"] == RELATIVE
-    for role in ("identification_reviewer", "dna_analyst", "registrar", "forensic_examiner"):
+    # the auditor and the reviewer read the contacts without the family's data
+    for who in (auditor, reviewer):
+        one = api(who).get(f"{API}/notifications/{signed.pk}")
+        contact = one.json()["contacts"][0]
+        assert one.status_code == 200 and contact["family_withheld"] and contact["method"] == "phone"
+        assert RELATIVE not in one.content.decode() and contact["support"]["text"] is None
+        assert SUPPORT.split(":")[0] not in one.content.decode() and contact["support"]["legal"] is True
+    for role in ("dna_analyst", "registrar", "forensic_examiner"):
         client = api(make_user(role, f"x-{role}"))
         got = client.get(f"{API}/notifications/{signed.pk}")
         assert got.status_code == 403 and RELATIVE not in got.content.decode(), role

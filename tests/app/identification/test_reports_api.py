@@ -209,7 +209,7 @@ WRITES = [
     ("POST", "/reports/999999/return", "identification.sign_comparisonreport"),
     ("POST", "/reports/999999/overrides", "identification.override_rule"),
     ("POST", "/notifications/999999/contacts", "identification.add_notificationcontact"),
-    ("GET", "/notifications/999999", "identification.view_notificationcontact"),
+    ("GET", "/notifications/999999", "identification.view_familynotification"),
     ("GET", "/reports", "identification.view_comparisonreport"),
     ("GET", "/notifications", "identification.view_familynotification"),
 ]
@@ -231,11 +231,7 @@ EXPECTED = {  # role → the endpoints (by permission) it may call; the rest ans
         "identification.view_notificationcontact",
         "identification.view_familynotification",
     },
-    "auditor": {
-        "identification.view_comparisonreport",
-        "identification.view_familynotification",
-        "identification.view_notificationcontact",
-    },
+    "auditor": {"identification.view_comparisonreport", "identification.view_familynotification"},
     "registrar": set(),
     "forensic_examiner": set(),
     "exchange_coordinator": set(),

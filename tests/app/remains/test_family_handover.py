@@ -95,8 +95,10 @@ def test_the_handover_closes_the_chains_and_releases_the_remains(
     assert [i.effect for i in h.items.filter(effect__isnull=False)] == effects
     for obj in [unit, *effects]:
         last = custody.events_of(obj)[-1]
-        assert last.to_custodian == f"family: {RECEIVER} (mother)" and h.reference in last.purpose
-        assert custody.current(obj).custodian == f"family: {RECEIVER} (mother)"
+        # the chain names the family by the handover's reference: never the receiver (family personal data)
+        assert last.to_custodian == f"family ({h.reference})" and h.reference in last.purpose
+        assert RECEIVER not in f"{last.to_custodian} {last.to_signer} {last.from_signer}"
+        assert custody.current(obj).custodian == f"family ({h.reference})"
         # the chain is closed: nothing may follow
         with pytest.raises(CustodyError, match="closed"):
             custody.record_event(
@@ -106,7 +108,9 @@ def test_the_handover_closes_the_chains_and_releases_the_remains(
             )
     assert set(PersonalEffect.objects.values_list("disposition", flat=True)) == {"returned_to_family"}
     record = AuditRecord.objects.get(object_type="remains.familyhandover", action="create")
-    assert DOC_NO not in str(record.after) and "id_document_number" in record.after["withheld"]
+    assert DOC_NO not in str(record.after) and RECEIVER not in str(record.after)
+    assert {"receiver_name", "receiver_relation", "id_document_number"} <= set(record.after["withheld"])
+    assert not [r.seq for r in AuditRecord.objects.all() if RECEIVER in f"{r.before} {r.after} {r.reason}"]
     assert AuditRecord.objects.filter(action="transition", object_id=str(unit.pk)).exists()
     # a second handover of the same body is refused, naming the first
     with pytest.raises(StateError, match=f"already handed over to the family in {h.reference}"):
@@ -254,9 +258,15 @@ def test_the_pages_and_the_printable_record(
             unit.reference,
         ):
             assert flat(needle) in flat(text), (lang, needle)
-    # the examiner reads it; a registrar or an analyst does not
+    # the examiner reads it, without who in the family received; a registrar or an analyst does not
     c.force_login(examiner)
-    assert RECEIVER in c.get(f"/remains/family-handovers/{h.pk}/").content.decode()
+    seen = c.get(f"/remains/family-handovers/{h.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert RECEIVER not in seen and DOC_NO not in seen and "PKT-77" in seen
+    assert 'id="handover-receiver" class="muted"' in seen  # the note: the role does not show it
+    for path in ("print/?lang=uk", "handover.pdf?lang=en"):
+        got = c.get(f"/remains/family-handovers/{h.pk}/{path}")
+        text = pdf_text(got.content) if path.startswith("handover.pdf") else got.content.decode()
+        assert got.status_code == 200 and RECEIVER not in text and DOC_NO not in text and "PKT-77" in text
     assert c.get(f"/remains/units/{unit.pk}/family-handover/").status_code == 403
     for role in ("registrar", "dna_analyst"):
         c.force_login(make_user(role, f"x-{role}"))
@@ -297,15 +307,23 @@ def test_the_api(api: Any, identified: dict[str, Any], liaison: Any, auditor: An
     }
     again = lc.post(API, {**_data(unit), "password": w.PASSWORD}, content_type="application/json")
     assert again.status_code == 409 and "already handed over" in again.json()["error"]["message"]
-    assert api(auditor).get(f"{API}/{body['id']}").json()["receiver_name"] == RECEIVER
+    assert body["receiver_name"] == RECEIVER and body["id_document_number"] == DOC_NO
+    # the auditor reads the handover, not who in the family received (each read audited)
+    seen = api(auditor).get(f"{API}/{body['id']}").json()
+    assert seen["receiver_withheld"] and RECEIVER not in str(seen) and DOC_NO not in str(seen)
     pdf = api(auditor).get(f"{API}/{body['id']}/pdf?lang=en")
-    assert pdf.status_code == 200 and RECEIVER in pdf_text(pdf.content)
+    assert pdf.status_code == 200 and RECEIVER not in pdf_text(pdf.content) and RING in pdf_text(pdf.content)
     ru = api(auditor).get(f"{API}/{body['id']}/pdf?lang=ru")
     assert ru.status_code == 200 and ru["Content-Disposition"].startswith("attachment;")
     assert flat("Акт передачи останков") in flat(pdf_text(ru.content))
+    assert RECEIVER not in pdf_text(ru.content)
     bad = api(auditor).get(f"{API}/{body['id']}/pdf?lang=de")
     assert bad.status_code == 422 and "lang=uk, lang=en or lang=ru" in bad.json()["error"]["hint"]
     assert AuditRecord.objects.filter(reason="viewed handover record (PDF, ru)").exists()
+    pdf = lc.get(f"{API}/{body['id']}/pdf?lang=ru")
+    assert pdf.status_code == 200 and RECEIVER in pdf_text(pdf.content) and DOC_NO in pdf_text(pdf.content)
+    views = AuditRecord.objects.filter(action="view", object_type="remains.familyhandover")
+    assert views.filter(actor=auditor).count() == 3 and views.filter(actor=liaison).count() == 1
     for role, status in (("forensic_examiner", 403), ("exchange_coordinator", 403), ("registrar", 403)):
         client = api(make_user(role, f"a-{role}"))
         assert (

@@ -182,7 +182,9 @@ def test_the_api(form_data: dict[str, str], soldier: Any, liaison: Any, auditor:
     assert refused.status_code == 403
 
 
-def test_notes_are_kept_and_never_reach_the_family(form_data: dict[str, str], liaison: Any) -> None:
+def test_notes_are_kept_and_never_reach_the_family(
+    form_data: dict[str, str], liaison: Any, make_user: Any, api: Any
+) -> None:
     submitted = portal.submit(data=form_data)
     req = submitted.request
     client = Client()
@@ -197,7 +199,23 @@ def test_notes_are_kept_and_never_reach_the_family(form_data: dict[str, str], li
     family = Client()
     family.post(reverse("family:status"), {"code": req.code, "secret": submitted.secret})
     assert "Synthetic note" not in family.get(reverse("family:status")).content.decode()
-    assert AuditRecord.objects.filter(action="create", object_type="tracing.requestnote").count() == 1
+    record = AuditRecord.objects.get(action="create", object_type="tracing.requestnote")
+    # the trail keeps the note's keyed digest, not its text (calls, what the family said)
+    assert "called the mother" not in str(record.after) and record.after["withheld"] == ["text"]
+    from homecoming.app.audit.withheld import DIGEST_KEY, keyed_digest
+
+    assert record.after[DIGEST_KEY] == keyed_digest({"text": "Synthetic note: called the mother."})
+    # the auditor reads the request, not the notes (a role that does not see the family's contacts)
+    auditor = make_user("auditor", "notes-auditor")
+    client.force_login(auditor)
+    page = client.get(reverse("tracing:request", args=[req.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "called the mother" not in page and 'id="notes-withheld"' in page
+    got = api(auditor).get(f"/api/v1/tracing/requests/{req.pk}")
+    assert got.status_code == 200 and got.json()["notes"] is None
+    assert "called the mother" not in got.content.decode()
+    assert "called the mother" in api(liaison).get(f"/api/v1/tracing/requests/{req.pk}").content.decode()
+    audit_page = client.get("/audit/").content.decode()
+    assert "called the mother" not in audit_page
 
 
 def test_a_release_e_mails_only_that_there_is_news(form_data: dict[str, str], liaison: Any) -> None:

@@ -1,9 +1,10 @@
 """API of the notification of death: the families to notify, one notification with its contacts, and
 recording a contact.
 
-The list needs ``identification.view_familynotification`` (liaisons, reviewers, auditors: no DNA, no
-family contact data). A notification's contacts are family contact data: reading them needs
-``view_notificationcontact`` (liaisons, auditors; every read is audited), recording one
+The list and one notification need ``identification.view_familynotification`` (liaisons, reviewers,
+auditors: no DNA). Its contacts' family data (who was told, relation, where, questions, answers, support
+details, the words chosen) are family contact data, given only with ``view_notificationcontact``
+(liaisons; every such read is audited) and null for the others; recording a contact needs
 ``add_notificationcontact`` (liaisons only). The printable record of a notification (PDF, uk/en/ru) needs
 what its page needs (the list's permission and the contacts'); every download is audited. A notification
 is notified only by recording a contact in person or by phone; nothing else changes its state.
@@ -71,8 +72,13 @@ def notification_out(n: FamilyNotification, user: Any) -> dict[str, Any]:
     }
 
 
-def contact_out(c: NotificationContact) -> dict[str, Any]:
-    return {
+#: the contact's family personal data (null for a role that may not see ``notification_contacts``)
+FAMILY_FIELDS = ("place", "informed_name", "informed_relation", "questions", "answers", "message")
+
+
+def contact_out(c: NotificationContact, family: bool = True) -> dict[str, Any]:
+    """A contact; without ``family`` its family personal data (and the support details) are null."""
+    out: dict[str, Any] = {
         "number": c.number,
         "purpose": c.purpose,
         "method": c.method,
@@ -95,6 +101,11 @@ def contact_out(c: NotificationContact) -> dict[str, Any]:
         "follow_up_due": c.follow_up_due.isoformat() if c.follow_up_due else None,
         "moved_state": c.counts,
     }
+    if not family:
+        out.update(dict.fromkeys(FAMILY_FIELDS))
+        out["support"]["text"] = None
+        out["family_withheld"] = True
+    return out
 
 
 @router.get("/identification/notifications", response=list[dict[str, Any]], summary="Families to notify")
@@ -115,10 +126,13 @@ def list_notifications(request: HttpRequest, state: str = "", done: bool = False
     summary="A notification with its contacts (audited)",
 )
 def get_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
-    user = require(request, "notification_contacts")
+    user = require(request, _NOTIFY)
     n = notifications.get_notification(notification_id)
-    audit.record_view(actor=user, obj=n, what="notification contacts")
-    return {**notification_out(n, user), "contacts": [contact_out(c) for c in notifications.contacts_of(n)]}
+    family = may(user, "notification_contacts")
+    if family:
+        audit.record_view(actor=user, obj=n, what="notification contacts")
+    contacts = [contact_out(c, family) for c in notifications.contacts_of(n)]
+    return {**notification_out(n, user), "contacts": contacts}
 
 
 @router.post(

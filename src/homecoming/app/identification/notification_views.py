@@ -1,9 +1,12 @@
 """Pages of the notification of death: the liaison's list by state and deadline, one notification with its
 contacts (its history) and the form to record a contact.
 
-The list holds no DNA and no family contact data (references, dates, states); a notification's contacts
-are family contact data: only the roles that may see them (liaison, auditor) open the page, and every
-view of it is audited.
+The list holds no DNA and no family contact data (references, dates, states). A notification's page opens
+for every role that sees the families to notify; its contacts' family data (who was told, their relation,
+where, the support details, the family's questions, the answers, the words chosen for them) only for the
+roles that may see them (``notification_contacts``: the liaison), every such view audited; the others see
+when, how, by whom and what support was offered, with a note that their role does not show the family's
+personal data.
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def notify_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": [*NotificationState.choices, ("all", _("all"))],
         "labels": dict(NotificationState.choices),
-        "may_open": may(request.user, _CONTACTS),
+        "may_open": True,
     }
     return render(request, "identification/notify_list.html", ctx)
 
@@ -125,7 +128,7 @@ def _initial() -> dict[str, Any]:
     return {"at": timezone.localtime().replace(second=0, microsecond=0), "message_language": "uk"}
 
 
-@page_requires(_NOTIFY, _CONTACTS)
+@page_requires(_NOTIFY)
 def notify_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
     """One notification: its state, deadline, contacts (the history) and, for the liaison, the form."""
     return _detail(request, notification_id, None)
@@ -133,7 +136,9 @@ def notify_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, notification_id: int, form: ContactForm | None) -> HttpResponse:
     n = notifications.get_notification(notification_id)
-    audit.record_view(actor=request.user, obj=n, what="notification contacts")
+    show_contacts = may(request.user, _CONTACTS)
+    if show_contacts:
+        audit.record_view(actor=request.user, obj=n, what="notification contacts")
     may_record = may(request.user, _RECORD)
     if form is None and may_record:
         purpose = (
@@ -150,6 +155,7 @@ def _detail(request: HttpRequest, notification_id: int, form: ContactForm | None
         "deadline": notifications.deadline(n),
         "contacts": notifications.contacts_of(n),
         "form": form if may_record else None,
+        "show_contacts": show_contacts,
     }
     return render(request, "identification/notify_detail.html", ctx)
 

@@ -6,11 +6,13 @@ reviewer signs or returns (``sign_comparisonreport``); overriding a failed rule
 marker, each with a written reason) is for a senior person only: the senior identification reviewer, who
 holds everything the identification reviewer holds (``accounts.roles.ROLE_INHERITS``) plus this, and the
 administrator. The family liaison sees the families to notify
-and records the notification, never the DNA evidence; auditors read everything.
+and records the notification, never the DNA evidence; auditors read everything but the family's data.
 
-Notification contacts (who in the family was told, where, their questions, the words chosen for them) are
-family contact data: only the family liaison records them (``add_notificationcontact``) and sees them,
-with the auditor (``view_notificationcontact``); reviewers see the families to notify, not the contacts.
+Notification contacts (who in the family was told, where, their questions, the answers, the support
+details, the words chosen for them) are family contact data: only the family liaison records them
+(``add_notificationcontact``) and sees them (``view_notificationcontact``; the administrator has
+everything); reviewers and the auditor see the notification and when, how and by whom the family was
+contacted, not who or what was said.
 
 Screening results (LRs, candidates, conclusions — DNA results, never alleles) are seen by the DNA
 analyst, who starts the runs, the identification reviewer and the auditor; no other role.
@@ -49,5 +51,5 @@ PERMISSIONS: dict[Role, list[str]] = {
         _CONTACTS,
         "identification.add_notificationcontact",
     ],
-    Role.auditor: [_REPORTS, _NOTIFY, _CONTACTS, *_SCREENING_VIEW],
+    Role.auditor: [_REPORTS, _NOTIFY, *_SCREENING_VIEW],
 }

@@ -1,7 +1,9 @@
 """API of the handover of remains and personal effects to the family.
 
 Reading needs ``remains.view_familyhandover`` (the family liaison, the forensic examiner, the exchange
-coordinator, the auditor; every read audited); recording needs ``remains.add_familyhandover`` (the family
+coordinator, the auditor; every read audited); who in the family received (name, relation, identity
+document, notes) is given only to the roles that may see it (``handover_receiver``: the liaison), null for
+the others, with ``receiver_withheld`` true; recording needs ``remains.add_familyhandover`` (the family
 liaison), signed with the officer's password (and authenticator code). A unit that is not identified is
 ``409`` naming it; a wrong password ``403``; either way nothing is written.
 """
@@ -15,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from homecoming.app.audit import services as audit
 from homecoming.app.permissions import may, require
 from homecoming.app.remains import handover, handover_views
 from homecoming.app.remains.models_handover import FamilyHandover
@@ -49,20 +50,23 @@ def _sees_reports(user: Any) -> bool:
 
 def handover_out(h: FamilyHandover, user: Any) -> dict[str, Any]:
     items = list(h.items.select_related("unit", "effect").order_by("id"))
+    receiver = handover_views.receiver_of(h, user)
     return {
         "id": h.pk,
         "reference": h.reference,
         "person": h.person.reference,
         "name": str(h.person) if may(user, "person") else None,
         "report": h.report_reference if _sees_reports(user) else None,
-        "receiver_name": h.receiver_name,
-        "receiver_relation": h.receiver_relation,
-        "id_document_type": h.id_document_type,
-        "id_document_number": h.id_document_number,
+        # family personal data: None for a role that may not see who in the family received
+        "receiver_name": receiver["name"] if receiver else None,
+        "receiver_relation": receiver["relation"] if receiver else None,
+        "id_document_type": h.id_document_type if receiver else None,
+        "id_document_number": receiver["document_number"] if receiver else None,
         "handed_at": h.handed_at.isoformat(),
         "place": h.place,
         "officer": h.officer.get_username(),
-        "notes": h.notes,
+        "notes": receiver["notes"] if receiver else None,
+        "receiver_withheld": receiver is None,
         "signature_hash": h.signature_hash,
         "units": [i.unit.reference for i in items if i.unit is not None],
         "inventory": [
@@ -107,7 +111,7 @@ def create_handover(request: HttpRequest, payload: HandoverIn) -> Status:
 def get_handover(request: HttpRequest, handover_id: int) -> dict[str, Any]:
     user = require(request, _VIEW)
     h = handover.get_handover(handover_id)
-    audit.record_view(actor=user, obj=h, what="handover to the family")
+    handover_views.audit_view(user, h, "handover to the family")
     return handover_out(h, user)
 
 
@@ -118,7 +122,11 @@ def handover_pdf(request: HttpRequest, handover_id: int, lang: str = "") -> Http
     h = handover.get_handover(handover_id)
     chosen = handover_views.language(request)
     out = handover_views.PRINTED.pdf_response(
-        request, chosen, lambda: handover_views.context(h), reference=h.reference, attachment=True
+        request,
+        chosen,
+        lambda: handover_views.context(h, request.user),
+        reference=h.reference,
+        attachment=True,
     )
-    audit.record_view(actor=request.user, obj=h, what=f"handover record (PDF, {chosen})")
+    handover_views.audit_view(request.user, h, f"handover record (PDF, {chosen})")
     return out

@@ -10,8 +10,10 @@ receiver, the identity document checked and the place are given, and the officer
    to the family member) and its inventory row (:class:`HandoverItem`); the chain is then closed:
    ``custody.record_event`` refuses anything after it;
 3. each effect's disposition becomes ``returned_to_family``, each unit moves to ``released_to_family``;
-4. an audit record of the handover (the identity document number kept out of the trail as a keyed
-   digest) beside those of the custody events, the dispositions and the moves.
+4. an audit record of the handover (who received — name, relation, identity document — and the notes
+   kept out of the trail as a keyed digest) beside those of the custody events, the dispositions and the
+   moves. The custody events name the family by the handover's reference, never the receiver: the custody
+   chain is read by roles that may not see the family's personal data.
 
 Its time is a past moment (at most five minutes ahead). A form keeps whole seconds: a time within the
 second of a chain's last event but before it (the event recorded moments ago) is taken as a microsecond
@@ -57,7 +59,9 @@ __all__ = [
 PERFORM = "remains.add_familyhandover"
 #: effects that may still be handed over (not yet returned or sent elsewhere)
 HELD = (Disposition.held.value, Disposition.with_remains.value)
-WITHHELD = ("id_document_number",)
+#: who in the family received: family personal data, kept out of the audit trail (a keyed digest stays) and
+#: out of the custody chain (which names the handover's reference instead)
+WITHHELD = ("receiver_name", "receiver_relation", "id_document_type", "id_document_number", "notes")
 FIELDS = ("receiver_name", "receiver_relation", "id_document_type", "id_document_number", "place", "notes")
 
 
@@ -260,12 +264,12 @@ def _close(actor: Any, obj: RemainsUnit | PersonalEffect, h: FamilyHandover) -> 
         data={
             "at": h.handed_at,
             "from_custodian": where.custodian,
-            "to_custodian": f"family: {h.receiver_name} ({h.receiver_relation})",
+            "to_custodian": f"family ({h.reference})",
             "location": h.place,
             "purpose": f"handed over to the family ({h.reference})",
             "seal_before": where.seal,
             "from_signer": h.officer_name,
-            "to_signer": h.receiver_name,
+            "to_signer": f"family member ({h.reference})",
         },
     )
     if isinstance(obj, RemainsUnit):

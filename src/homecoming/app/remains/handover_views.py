@@ -128,7 +128,31 @@ def handover_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "remains/family_handover_new.html", ctx, status=409 if refusal else 200)
 
 
-def context(h: FamilyHandover) -> dict[str, Any]:
+RECEIVER = "handover_receiver"
+
+
+def receiver_of(h: FamilyHandover, user: Any) -> dict[str, str] | None:
+    """Who in the family received (name, relation, identity document, the handover's notes): family personal
+    data, read only for a role that ``may`` see it (``handover_receiver``); None for any other."""
+    if not may(user, RECEIVER):
+        return None
+    return {
+        "name": h.receiver_name,
+        "relation": h.receiver_relation,
+        "document": str(dict(IdentityDocument.choices).get(h.id_document_type, h.id_document_type)),
+        "document_number": h.id_document_number,
+        "notes": h.notes,
+    }
+
+
+def audit_view(user: Any, h: FamilyHandover, what: str) -> None:
+    """Every view of a handover is audited, saying whether it showed the receiver's identity."""
+    shown = " with the receiver's identity" if may(user, RECEIVER) else ""
+    audit.record_view(actor=user, obj=h, what=f"{what}{shown}")
+
+
+def context(h: FamilyHandover, user: Any) -> dict[str, Any]:
+    """The handover's page and record: the receiver's identity only for a role that may see it."""
     items = list(h.items.select_related("unit", "effect", "custody_event").order_by("id"))
     packets: dict[str, list[Any]] = {}
     for i in items:
@@ -139,15 +163,15 @@ def context(h: FamilyHandover) -> dict[str, Any]:
         "units": [i for i in items if i.unit_id],
         "packets": sorted(packets.items()),
         "effect_count": sum(len(v) for v in packets.values()),
-        "document": dict(IdentityDocument.choices).get(h.id_document_type, h.id_document_type),
+        "receiver": receiver_of(h, user),
     }
 
 
 @page_requires(_VIEW)
 def handover_detail(request: HttpRequest, handover_id: int) -> HttpResponse:
     h = handover.get_handover(handover_id)
-    audit.record_view(actor=request.user, obj=h, what="handover to the family")
-    return render(request, "remains/family_handover_detail.html", context(h))
+    audit_view(request.user, h, "handover to the family")
+    return render(request, "remains/family_handover_detail.html", context(h, request.user))
 
 
 def language(request: HttpRequest) -> str:
@@ -159,9 +183,11 @@ def response(request: HttpRequest, h: FamilyHandover, *, pdf: bool) -> HttpRespo
     """The print view or the PDF (audited); a bad ``lang`` is a 400 naming it."""
 
     def audited(form: str, lang: str) -> None:
-        audit.record_view(actor=request.user, obj=h, what=f"handover record ({form}, {lang})")
+        audit_view(request.user, h, f"handover record ({form}, {lang})")
 
-    return PRINTED.response(request, lambda: context(h), reference=h.reference, pdf=pdf, audited=audited)
+    return PRINTED.response(
+        request, lambda: context(h, request.user), reference=h.reference, pdf=pdf, audited=audited
+    )
 
 
 @page_requires(_VIEW)

@@ -57,6 +57,8 @@ class FamilyHandover(models.Model):
         ordering = ["-handed_at", "-id"]
         verbose_name = _("handover to the family")
         verbose_name_plural = _("handovers to the family")
+        # the receiver's identity (name, relation, document, notes): family personal data
+        permissions = [("view_handoverreceiver", "Can view who in the family received and their document")]
 
     def __str__(self) -> str:
         return self.reference

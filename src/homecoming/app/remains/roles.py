@@ -6,8 +6,10 @@ that an examination exists, by whom and when — not what it found.
 
 Handovers to the family (``familyhandover``): the family liaison performs them (``add_familyhandover``,
 signed with their password) and reads them; the roles that follow the custody of remains (forensic
-examiner, exchange coordinator) and the auditor read them. The liaison sees the unit's references and the
-inventory of its effects on the handover pages only, not the remains pages.
+examiner, exchange coordinator) and the auditor read them — without who in the family received: the
+receiver's name, relation, identity document and the handover's notes are family personal data, for the
+liaison only (``view_handoverreceiver``; the administrator has everything). The liaison sees the unit's
+references and the inventory of its effects on the handover pages only, not the remains pages.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _WRITE = [
 ]
 _DETAILS = "remains.view_examination_details"
 _HANDOVER = "remains.view_familyhandover"
+_RECEIVER = "remains.view_handoverreceiver"
 
 PERMISSIONS: dict[Role, list[str]] = {
     Role.forensic_examiner: _VIEW + _WRITE + [_DETAILS, _HANDOVER],
@@ -59,5 +62,5 @@ PERMISSIONS: dict[Role, list[str]] = {
         "remains.view_custodyevent",
         _HANDOVER,
     ],
-    Role.family_liaison: [_HANDOVER, "remains.add_familyhandover"],
+    Role.family_liaison: [_HANDOVER, _RECEIVER, "remains.add_familyhandover"],
 }

@@ -1,8 +1,9 @@
 """API of tracing requests for the liaison officer.
 
-Reading needs ``tracing.view_tracingrequest`` (liaisons, auditors); the family's contacts appear only with
-``tracing.view_requestcontacts`` (each read audited); linking, merging, assigning and state changes need
-``tracing.change_tracingrequest``; releasing an answer to the family ``tracing.add_release``.
+Reading needs ``tracing.view_tracingrequest`` (liaisons, auditors); the family's contacts and the
+casework notes appear only with ``tracing.view_requestcontacts`` (each read audited; ``notes`` is null
+without it); linking, merging, assigning and state changes need ``tracing.change_tracingrequest``;
+releasing an answer to the family ``tracing.add_release``.
 """
 
 from __future__ import annotations
@@ -115,16 +116,18 @@ def request_out(r: TracingRequest, *, user: Any, detail: bool = False) -> dict[s
         out["duplicates"] = [d.pk for d in r.duplicates.all()]
         out["photos"] = r.photos.count()
         out["releases"] = [release_out(x) for x in r.releases.select_related("released_by")]
-        out["notes"] = [
-            {"text": n.text, "at": n.at.isoformat(), "author": n.author.username}
-            for n in r.notes.select_related("author")
-        ]
         out["transitions"] = [
             {"from": t.from_state, "to": t.to_state, "at": t.at.isoformat(), "reason": t.reason}
             for t in r.transitions.all()
         ]
-        if may(user, "tracing.view_requestcontacts"):
+        # the family's contacts and the casework notes (calls, what the family said): family personal data
+        out["notes"] = None
+        if may(user, "request_contacts"):
             services.view_contacts(actor=user, request=r)
+            out["notes"] = [
+                {"text": n.text, "at": n.at.isoformat(), "author": n.author.username}
+                for n in r.notes.select_related("author")
+            ]
             out["enquirer"] = {
                 "name": r.enquirer_name,
                 "relationship": r.enquirer_relationship,

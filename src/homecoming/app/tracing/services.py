@@ -3,8 +3,9 @@
 Link a request to a registry person (only on the officer's confirmation), merge a duplicate into another
 request (both kept: two enquirers, one case), assign it, move its state (each move a
 ``RequestTransition`` row) and release a text to the family (a ``Release`` row, the only thing the portal
-shows), and note what happened (``add_note``: insert-only, never shown to the family). Reading the family's
-contacts is audited too (``view_contacts``).
+shows), and note what happened (``add_note``: insert-only, never shown to the family, its text kept out of
+the audit trail as a keyed digest). Reading the family's contacts (and the notes) is audited too
+(``view_contacts``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from homecoming.app.audit import services as audit
+from homecoming.app.audit import withheld as audit_withheld
 from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import MissingCase, Person
 from homecoming.app.tracing import enquirers
@@ -24,6 +26,8 @@ from homecoming.domain.tracing_states import RequestState, check_transition
 from homecoming.errors import ConflictError, Problem, StateError, ValidationError
 
 MAX_RELEASE = 5000
+#: a casework note's text (calls made, what the family said) is kept out of the audit trail: a keyed digest
+NOTE_WITHHELD = ("text",)
 
 
 def get_request(request_id: int, *, lock: bool = False) -> TracingRequest:
@@ -303,7 +307,8 @@ def add_note(*, actor: Any, request_id: int, text: str) -> RequestNote:
         action="create",
         obj=note,
         object_repr=f"note on {req.reference}",
-        after=audit.snapshot(note),
+        # the note records calls and what the family said: its keyed digest stays, not its text
+        after=audit_withheld.withheld(audit.snapshot(note), NOTE_WITHHELD),
         reason="casework note",
     )
     return note

@@ -1,7 +1,8 @@
 """The liaison officer's pages: the queue of tracing requests and a request with its candidates and actions.
 
-The queue and the request need ``tracing.view_tracingrequest``; the family's contacts and photos only
-show with ``tracing.view_requestcontacts`` / ``view_requestphoto`` (each view of contacts audited); every
+The queue and the request need ``tracing.view_tracingrequest``; the family's contacts and the casework
+notes (calls, what the family said) only show with ``tracing.view_requestcontacts``, photos with
+``view_requestphoto`` (each view of contacts and notes audited); every
 action needs ``tracing.change_tracingrequest`` (releases ``tracing.add_release``).
 """
 
@@ -182,7 +183,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             {"r": r, "evidence": display.evidence(r.basis or "")}
             for r in req.releases.select_related("released_by")
         ],
-        "notes": list(req.notes.select_related("author")),
+        # the casework notes record calls and what the family said: for the roles that see its contacts
+        "notes": list(req.notes.select_related("author")) if show_contacts else None,
         "duplicates": list(req.duplicates.all()),
         "candidates": [
             (c, display.agrees(c.reasons))
