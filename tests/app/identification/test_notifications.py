@@ -388,23 +388,28 @@ def test_the_record_print_view_and_a_wrong_language(notified: FamilyNotification
 
 
 def test_only_the_roles_that_see_the_contacts_get_the_record(
-    api: Any, notified: FamilyNotification, reviewer: Any, auditor: Any, make_user: Any
+    api: Any, notified: FamilyNotification, liaison: Any, reviewer: Any, auditor: Any, make_user: Any
 ) -> None:
     from .pdf_text import pdf_text
 
     n = notified
     urls = (f"/identification/notify/{n.pk}/print/", f"/identification/notify/{n.pk}/record.pdf?lang=ru")
     c = Client()
-    c.force_login(auditor)
+    c.force_login(liaison)
     assert [c.get(u).status_code for u in urls] == [200, 200]
-    got = api(auditor).get(f"{API}/notifications/{n.pk}/pdf?lang=ru")
+    got = api(liaison).get(f"{API}/notifications/{n.pk}/pdf?lang=ru")
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
     assert got["Content-Disposition"].startswith("attachment;")
     assert RECORD_TITLES["ru"] in pdf_text(got.content) and RELATIVE in pdf_text(got.content)
-    bad = api(auditor).get(f"{API}/notifications/{n.pk}/pdf?lang=xx")
+    bad = api(liaison).get(f"{API}/notifications/{n.pk}/pdf?lang=xx")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "lang"
-    # the reviewer sees the families to notify, not the contacts: neither the page nor the API gives it
-    for user in (reviewer, make_user("dna_analyst", "r-analyst"), make_user("registrar", "r-registrar")):
+    # the reviewer and the auditor see the families to notify, not the contacts: no record, page or API
+    for user in (
+        reviewer,
+        auditor,
+        make_user("dna_analyst", "r-analyst"),
+        make_user("registrar", "r-registrar"),
+    ):
         c.force_login(user)
         for u in urls:
             assert c.get(u).status_code == 403, (user.username, u)
