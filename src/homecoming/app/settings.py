@@ -28,6 +28,7 @@
 | ``HOMECOMING_TRACING_STATUS_RATE_LIMIT`` | ``20/600`` | status look-ups per address and per code |
 | ``HOMECOMING_TRACING_FIRST_ANSWER_DAYS`` | ``30`` | days to a tracing request's first answer |
 | ``HOMECOMING_TRACING_RETENTION_DAYS`` | ``365`` | days a closed request keeps the family's contacts |
+| ``HOMECOMING_TIME_ZONE`` | ``Europe/Kyiv`` | the users' clock: times shown and typed (stored in UTC) |
 | ``HOMECOMING_OWN_POWER`` | ``UA`` | the organisation's own party (requests about others: "I Want to Find") |
 | ``HOMECOMING_EMAIL_BACKEND`` | console | Django's e-mail backend (dotted path) |
 | ``HOMECOMING_EMAIL_FROM`` | ``homecoming@localhost`` | sender address of the portal's e-mails |
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -264,7 +266,15 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ru", _("Russian"))]
 LOCALE_PATHS = [APP_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "UTC"
+# The users' clock: pages show times in it and read the times people type in it (a liaison officer in
+# Kyiv types 14:30 for half past two in Kyiv); the database keeps UTC
+TIME_ZONE = os.environ.get("HOMECOMING_TIME_ZONE", "Europe/Kyiv").strip() or "Europe/Kyiv"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"HOMECOMING_TIME_ZONE: {TIME_ZONE!r} is not a time zone; use an IANA name such as Europe/Kyiv or UTC"
+    ) from None
 USE_TZ = True
 
 STATIC_URL = "static/"
