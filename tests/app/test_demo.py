@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from homecoming.app.audit import services as audit
 from homecoming.app.demo import build_demo
+from homecoming.app.demo_tracing import OTHER_SIDE
 from homecoming.app.exchanges.models import Agreement, Operation
 from homecoming.app.registry.models import NameForm, Person
 from homecoming.app.remains.models import RemainsUnit, Sample
@@ -19,9 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_every_part_and_an_intact_audit_chain() -> None:
     assert build_demo(persons=12, seed=7) == 12
-    assert Person.objects.count() == 12
-    assert NameForm.objects.filter(script="cyrillic").count() == 12
-    assert NameForm.objects.filter(script="latin", kind="transliteration").count() == 12
+    # twelve of ours, and the prisoners of the other party whose families ask (demo_tracing)
+    assert Person.objects.filter(power="UA").count() == 12
+    assert Person.objects.filter(power="RU").count() == OTHER_SIDE
+    ours = NameForm.objects.filter(person__power="UA")
+    assert ours.filter(script="cyrillic").count() == 12
+    assert ours.filter(script="latin", kind="transliteration").count() == 12
     assert Agreement.objects.filter(reference="IST-2025-06").exists()
     assert Operation.objects.filter(reference="REM-2025-09-18").exists()
     assert RemainsUnit.objects.filter(bag_number__startswith="DEMO-BAG-", parent__isnull=True).count() == 20
@@ -46,7 +50,7 @@ def test_building_twice_adds_nothing() -> None:
     build_demo(persons=3, seed=1)
     units = RemainsUnit.objects.count()
     assert build_demo(persons=3, seed=1) == 0
-    assert Person.objects.count() == 3 and RemainsUnit.objects.count() == units
+    assert Person.objects.count() == 3 + OTHER_SIDE and RemainsUnit.objects.count() == units
 
 
 def test_the_demo_shows_a_manifest_that_disagrees_with_the_sourced_figure() -> None:
