@@ -8,7 +8,7 @@ one audit record per person — or nothing is. The file's SHA-256 is registered 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,8 +21,16 @@ from homecoming.app.audit import imported
 from homecoming.app.audit import services as audit
 from homecoming.app.bulk import Table
 from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
-from homecoming.app.registry.models import NameForm, NameKey, Person, StatusAssertion
+from homecoming.app.registry.models import (
+    ListRowLink,
+    NameForm,
+    NameKey,
+    Person,
+    PossibleDuplicate,
+    StatusAssertion,
+)
 from homecoming.app.registry.numbers import normalise_number
+from homecoming.app.registry.previewing import NEW, Preview, decisions_from, evidence_json, preview_rows
 from homecoming.app.registry.recognising import Match, person_row, recognise
 from homecoming.app.registry.services import allocate, person_reference
 from homecoming.io.person_columns import PERSON_TEXT_FIELDS
@@ -46,6 +54,9 @@ class ImportReport:
     sha256: str = ""
     unchanged: tuple[Match, ...] = ()
     conflicts: tuple[Match, ...] = ()
+    linked: tuple[tuple[int, str], ...] = ()  # (row, reference of the person it was linked to)
+    possible_duplicates: int = 0
+    preview: Preview | None = None
 
 
 def _person(row: PersonRow, reference: str) -> dict[str, Any]:
@@ -183,6 +194,67 @@ def _write_chunk(
     return len(names), len(claims)
 
 
+def _write_links(links: list[tuple[Any, int]], preview: Preview, ctx: dict[str, Any]) -> int:
+    """Rows linked to registered persons: a ``ListRowLink`` each, the row's status claim submitted on the
+    person, one audit record each. Returns the number of claims."""
+    candidates = {r.row.row: {c.person.pk: c for c in r.candidates} for r in preview.rows}
+    objs, claims, audited, reprs = [], [], [], []
+    for row, pid in links:
+        cand = candidates.get(row.row, {}).get(pid)
+        probability = cand.probability if cand else None
+        objs.append(
+            ListRowLink(
+                file_sha256=ctx["sha256"],
+                file_name=ctx["path"].name[:300],
+                row=row.row,
+                external_id=row.external_id or "",
+                person_id=pid,
+                probability=probability,
+                evidence=evidence_json(cand) if cand else [],
+                at=ctx["now"],
+                actor_id=ctx["actor_id"],
+            )
+        )
+        if row.status is not None:
+            claims.append(_claim(row, pid, ctx["path"], ctx["now"], ctx["actor_id"]))
+        after = {"row": row.row, "file": ctx["path"].name, "probability": probability}
+        audited.append((_Written(pid), after))
+        reprs.append(f"{cand.person.reference if cand else pid} = row {row.row}")
+    ListRowLink.objects.bulk_create(objs)
+    ctx["claim"].write(claims)
+    if audited:
+        audit.record_many(
+            actor=ctx["actor"],
+            action="link list row",
+            objects=audited,
+            reprs=reprs,
+            reason=f"row of {ctx['path'].name} recognised as a registered person",
+        )
+    return len(claims)
+
+
+def _possible_duplicates(created: dict[int, int], preview: Preview, ctx: dict[str, Any]) -> int:
+    """Each created row that the model found may be a registered person: a pair for the review queue."""
+    objs = []
+    for r in preview.rows:
+        pid = created.get(r.row.row)
+        if pid is None:
+            continue
+        for c in r.candidates:
+            objs.append(
+                PossibleDuplicate(
+                    person_id=pid,
+                    other_id=c.person.pk,
+                    probability=c.probability,
+                    evidence=evidence_json(c),
+                    source=f"import of {ctx['path'].name}, row {r.row.row}"[:300],
+                    at=ctx["now"],
+                )
+            )
+    PossibleDuplicate.objects.bulk_create(objs)
+    return len(objs)
+
+
 def import_persons(
     *,
     actor: Any,
@@ -190,10 +262,15 @@ def import_persons(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     again: str = "",
+    decisions: Mapping[int, str] | None = None,
 ) -> ImportReport:
     """Check the whole file, then write every person in one transaction (or, with ``dry_run``, nothing).
 
-    A file whose bytes were imported before is refused (:class:`~homecoming.errors.AlreadyImported`)
+    Rows are classed first (:mod:`homecoming.app.registry.previewing`): registered rows are skipped or
+    listed as conflicts; rows the linkage model matches to a registered person are linked to them;
+    uncertain rows are registered and queued for review with their candidates; ``decisions`` (row
+    number -> ``"new"`` or a candidate's person id) overrides the default of any matching or uncertain
+    row. A file whose bytes were imported before is refused (:class:`~homecoming.errors.AlreadyImported`)
     unless ``again`` gives the reason for importing it once more.
     """
     path = Path(path)
@@ -203,8 +280,14 @@ def import_persons(
     digest = digest.with_rows(r.values for r in all_rows)
     imported.check("persons", digest, again=again)  # the same rows in other bytes (CRLF, BOM, XLSX)
     found = recognise(all_rows, path=path, names=_names)
-    rows = found.new
-    known = {"unchanged": tuple(found.unchanged), "conflicts": tuple(found.conflicts)}
+    preview = preview_rows(all_rows, found)
+    decided = decisions_from(preview, decisions or {})
+    rows = [r for r in found.new if decided.get(r.row, NEW) == NEW]
+    links = [(r, decided[r.row]) for r in found.new if decided.get(r.row, NEW) != NEW]
+    by_pk = {c.person.pk: c.person.reference for p in preview.rows for c in p.candidates}
+    linked = tuple((r.row, by_pk[int(pid)]) for r, pid in links)
+    known = {"unchanged": tuple(found.unchanged), "conflicts": tuple(found.conflicts), "linked": linked}
+    uncertain_rows = {p.row.row for p in preview.rows if p.candidates} & {r.row for r in rows}
     if dry_run:
         return ImportReport(
             str(path),
@@ -215,6 +298,8 @@ def import_persons(
             True,
             digest.sha256,
             **known,
+            possible_duplicates=sum(len(p.candidates) for p in preview.rows if p.row.row in uncertain_rows),
+            preview=preview,
         )
     n_names = n_assertions = 0
     actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -224,6 +309,7 @@ def import_persons(
             "actor": actor,
             "actor_id": actor_id,
             "path": path,
+            "sha256": digest.sha256,
             "now": timezone.now(),
             "person_fields": person_fields,
             "defaults": {f.attname: f.get_default() for f in Person._meta.concrete_fields}
@@ -242,6 +328,9 @@ def import_persons(
             n_assertions += claims
             if progress is not None:
                 progress(len(rows[start:end]))
+        n_assertions += _write_links([(r, int(pid)) for r, pid in links], preview, ctx)
+        created = {r.row: pid for r, pid in zip(rows, ids, strict=True) if r.row in uncertain_rows}
+        n_possible = _possible_duplicates(created, preview, ctx)
         imported.register(
             actor=actor,
             kind="persons",
@@ -253,6 +342,8 @@ def import_persons(
                 "assertions": n_assertions,
                 "unchanged": len(found.unchanged),
                 "conflicts": len(found.conflicts),
+                "linked": len(links),
+                "possible_duplicates": n_possible,
             },
             description=f"person list {path.name}",
             again=again,
@@ -260,7 +351,16 @@ def import_persons(
             object_id=path.name,
         )
     return ImportReport(
-        str(path), len(all_rows), len(rows), n_names, n_assertions, False, digest.sha256, **known
+        str(path),
+        len(all_rows),
+        len(rows),
+        n_names,
+        n_assertions,
+        False,
+        digest.sha256,
+        **known,
+        possible_duplicates=n_possible,
+        preview=preview,
     )
 
 

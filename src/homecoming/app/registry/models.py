@@ -333,3 +333,68 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.person_id} {self.other_id}"
+
+
+class LinkageModel(models.Model):
+    """A trained linkage model (Splink's settings with their m and u, and the training's provenance), as
+    :func:`homecoming.linkage.engine.train` returns it. The newest is the registry's model: an import
+    preview and a manifest are scored with it. Insert-only: a retrained model is a new row."""
+
+    model = models.JSONField()
+    trained_on = models.CharField(max_length=300, help_text="what it was trained on, in words")
+    records = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("linkage model")
+
+    def __str__(self) -> str:
+        return f"linkage model {self.pk} ({self.trained_on})"
+
+
+class PossibleDuplicate(models.Model):
+    """Two registry persons the linkage model found may be one (``probability`` between the import's two
+    thresholds), kept for a person to decide in the review queue (``PersonLink``). ``person`` is the one
+    registered later. Insert-only; a decision is a ``PersonLink``, never an edit of this row."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="possible_duplicates")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    probability = models.FloatField()
+    evidence = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=300, help_text="where the pair was found, e.g. the imported file")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        verbose_name = _("possible duplicate")
+
+    def __str__(self) -> str:
+        return f"possible duplicate {self.person_id} ~ {self.other_id}"
+
+
+class ListRowLink(models.Model):
+    """A row of an imported person list recognised as a registered person and linked to them instead of
+    being registered again: which file (its SHA-256 and name), which row, the probability and evidence of
+    the linkage model (or how else it was recognised), who decided. Insert-only."""
+
+    file_sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=300)
+    row = models.PositiveIntegerField()
+    external_id = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="list_links")
+    probability = models.FloatField(null=True, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("list row link")
+        constraints = [
+            models.UniqueConstraint(fields=["file_sha256", "row"], name="registry_listrowlink_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} row {self.row} -> {self.person_id}"

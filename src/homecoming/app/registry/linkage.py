@@ -1,0 +1,290 @@
+"""The registry's linkage model, and which registered persons a list's rows may be.
+
+The registry's model is the newest :class:`~homecoming.app.registry.models.LinkageModel` (one trained on
+the registry's own persons: :func:`train_registry_model`), or, until there is one, the model shipped with
+Homecoming (``linkage/default_model.json``, trained without labels on the synthetic development set).
+
+:func:`candidates` finds the registry persons each row may be: a *pool* read from the database (persons
+sharing a surname key and a given-name key with the row, or a surname key and the birth date, or the
+service number; purged and merged persons never), then every (row, pool person) pair that shares a
+block is scored by the model (:func:`homecoming.linkage.matching.match`), each name form of a person a
+record of its own (a person's best form counts).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from django.db import connection, transaction
+
+from homecoming.app.audit import services as audit
+from homecoming.app.registry.models import LinkageModel, NameForm, NameKey, Person
+from homecoming.io.persons import PersonRow
+from homecoming.linkage.engine import check_model
+from homecoming.linkage.matching import PairMatch, match
+from homecoming.linkage.model import LinkRecord
+from homecoming.linkage.names import given_name_keys, name_keys
+
+#: from this match probability a row is the registered person (unless two persons reach it)
+MATCH = 0.99
+#: from this match probability (below MATCH) a row may be the person: a person decides
+UNCERTAIN = 0.5
+CHUNK = 2000
+
+
+def shipped_model() -> dict[str, Any]:
+    """The model shipped with Homecoming (trained on the synthetic development set)."""
+    text = resources.files("homecoming.linkage").joinpath("default_model.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    return model
+
+
+def current() -> tuple[dict[str, Any], LinkageModel | None]:
+    """The model in force and its row (None: the shipped model)."""
+    row = LinkageModel.objects.order_by("-at", "-id").first()
+    if row is None:
+        return shipped_model(), None
+    return dict(row.model), row
+
+
+def save_model(*, actor: Any, model: dict[str, Any], trained_on: str) -> LinkageModel:
+    """Put ``model`` in force (a new row, audited); the previous ones stay, for the record."""
+    check_model(model)
+    with transaction.atomic():
+        row = LinkageModel.objects.create(
+            model=model,
+            trained_on=trained_on[:300],
+            records=int(model.get("provenance", {}).get("records", 0)),
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            actor=actor,
+            action="train linkage model",
+            obj=row,
+            after={"trained_on": row.trained_on, "records": row.records, **model.get("provenance", {})},
+        )
+    return row
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _words(text: str | None) -> list[str]:
+    return str(text or "").replace("-", " ").split()
+
+
+def _surname_keys(text: str | None) -> set[str]:
+    return {k[:64] for w in _words(text) for k in name_keys(w)}
+
+
+def _given_keys(text: str | None) -> set[str]:
+    return {k[:64] for w in _words(text) for k in given_name_keys(w)}
+
+
+def _row_forms(row: PersonRow) -> list[tuple[str, str, str | None]]:
+    forms = [(row.family_name, row.given_name, row.patronymic)]
+    if row.family_name_latin or row.given_name_latin:
+        forms.append((row.family_name_latin or "", row.given_name_latin or "", row.patronymic_latin))
+    return forms
+
+
+def row_records(rows: Sequence[PersonRow]) -> tuple[list[LinkRecord], list[int]]:
+    """Each row's name forms as records to link, and the row (its index in ``rows``) of each record."""
+    records: list[LinkRecord] = []
+    owners: list[int] = []
+    for i, row in enumerate(rows):
+        for family, given, patronymic in _row_forms(row):
+            if not family and not given:
+                continue
+            records.append(
+                LinkRecord(
+                    record_id=f"row{row.row}",
+                    source="list",
+                    family_name=family,
+                    given_name=given,
+                    patronymic=patronymic or None,
+                    sex=row.sex if row.sex in ("male", "female") else None,
+                    birth_date=str(row.birth_date) if row.birth_date is not None else None,
+                    place_of_birth=row.place_of_birth,
+                    service_number=row.service_number,
+                    unit=row.unit,
+                )
+            )
+            owners.append(i)
+    return records, owners
+
+
+def _pool_query(table_sql: str, join_sql: str, values: list[tuple[Any, ...]]) -> set[int]:
+    """Person ids from a join of the wanted ``values`` (a temporary table) with the name keys."""
+    if not values:
+        return set()
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS hc_wanted")
+        cursor.execute(f"CREATE TEMPORARY TABLE hc_wanted ({table_sql})")
+        width = len(values[0])
+        marks = ", ".join(["%s"] * width)
+        for chunk in _chunks(values):
+            cursor.executemany(f"INSERT INTO hc_wanted VALUES ({marks})", list(chunk))
+        cursor.execute(join_sql)
+        found = {r[0] for r in cursor.fetchall()}
+        cursor.execute("DROP TABLE hc_wanted")
+    return found
+
+
+def pool(rows: Sequence[PersonRow]) -> set[int]:
+    """Ids of the registry persons any row may be (see the module's text); at most a row's namesakes."""
+    names_and_given: set[tuple[str, str]] = set()
+    names_and_birth: set[tuple[str, date]] = set()
+    numbers: set[str] = set()
+    for row in rows:
+        for family, given, _ in _row_forms(row):
+            surnames = _surname_keys(family)
+            names_and_given |= {(s, g) for s in surnames for g in _given_keys(given)}
+            if row.birth_date is not None and row.birth_date.day is not None:
+                names_and_birth |= {(s, row.birth_date.earliest()) for s in surnames}
+        if row.service_number:
+            numbers.add(row.service_number)
+    key = NameKey._meta.db_table
+    person = Person._meta.db_table
+    ids = _pool_query(
+        "sk varchar(64), gk varchar(64)",
+        f"SELECT DISTINCT a.person_id FROM hc_wanted w JOIN {key} a ON a.key = w.sk "
+        f"JOIN {key} b ON b.person_id = a.person_id AND b.key = w.gk",
+        sorted(names_and_given),
+    )
+    ids |= _pool_query(
+        "sk varchar(64), bf date",
+        f"SELECT DISTINCT a.person_id FROM hc_wanted w JOIN {key} a ON a.key = w.sk "
+        f"JOIN {person} p ON p.id = a.person_id AND p.birth_from = w.bf AND p.birth_to = w.bf",
+        sorted(names_and_birth),
+    )
+    for chunk in _chunks(sorted(numbers)):
+        ids |= set(Person.objects.filter(service_number__in=list(chunk)).values_list("pk", flat=True))
+    return ids
+
+
+@dataclass(frozen=True)
+class Known:
+    """A pool person as the preview shows them."""
+
+    pk: int
+    reference: str
+    name: str
+    birth_date: str
+    service_number: str
+
+
+def person_records(ids: Iterable[int]) -> tuple[list[LinkRecord], list[int], dict[int, Known]]:
+    """The active persons among ``ids``: each name form a record, the person of each record, and the
+    persons' summaries."""
+    fields = ("pk", "reference", "sex", "birth_date", "place_of_birth", "service_number", "unit")
+    persons: dict[int, tuple[Any, ...]] = {}
+    forms: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        qs = Person.objects.filter(pk__in=list(chunk), purged=False, merged_into__isnull=True)
+        persons.update((p[0], p) for p in qs.values_list(*fields))
+        names = NameForm.objects.filter(person_id__in=list(chunk)).order_by("person_id", "position", "id")
+        for pid, family, given, patronymic in names.values_list(
+            "person_id", "family_name", "given_name", "patronymic"
+        ):
+            forms[pid].append((family, given, patronymic))
+    records: list[LinkRecord] = []
+    owners: list[int] = []
+    known: dict[int, Known] = {}
+    for pid, (_, reference, sex, birth, place, number, unit) in sorted(persons.items()):
+        first = forms[pid][0] if forms[pid] else ("", "", "")
+        known[pid] = Known(
+            pid, reference, " ".join(p for p in (first[0].upper(), *first[1:]) if p), birth, number
+        )
+        for family, given, patronymic in forms[pid]:
+            records.append(
+                LinkRecord(
+                    record_id=str(pid),
+                    source="registry",
+                    family_name=family,
+                    given_name=given,
+                    patronymic=patronymic or None,
+                    sex=sex if sex in ("male", "female") else None,
+                    birth_date=birth or None,
+                    place_of_birth=place or None,
+                    service_number=number or None,
+                    unit=unit or None,
+                )
+            )
+            owners.append(pid)
+    return records, owners, known
+
+
+@dataclass(frozen=True)
+class RowCandidate:
+    """A registry person a row may be: the model's probability and evidence (the best name forms')."""
+
+    person: Known
+    probability: float
+    evidence: tuple[tuple[str, str, float], ...]  # comparison, level, weight in bits
+
+
+def candidates(
+    rows: Sequence[PersonRow], *, model: dict[str, Any] | None = None, threshold: float = UNCERTAIN
+) -> dict[int, list[RowCandidate]]:
+    """For each row (its index in ``rows``) the registry persons it may be, best first."""
+    ids = pool(rows)
+    if not ids:
+        return {}
+    known_records, known_owner, known = person_records(ids)
+    new_records, new_owner = row_records(rows)
+    if not known_records or not new_records:
+        return {}
+    scored = match(new_records, known_records, model=model or current()[0], threshold=threshold)
+    best: dict[tuple[int, int], PairMatch] = {}
+    for pair in scored:
+        key = (new_owner[pair.new], known_owner[pair.known])
+        if key not in best or pair.probability > best[key].probability:
+            best[key] = pair
+    out: dict[int, list[RowCandidate]] = defaultdict(list)
+    for (row, pid), pair in best.items():
+        evidence = tuple((e.comparison, e.level, round(e.weight, 3)) for e in pair.evidence)
+        out[row].append(RowCandidate(known[pid], pair.probability, evidence))
+    for found in out.values():
+        found.sort(key=lambda c: (-c.probability, c.person.reference))
+    return dict(out)
+
+
+def train_registry_model(*, actor: Any, sample: int = 200_000, seed: int = 1) -> LinkageModel:
+    """Train a model on the registry's own persons (at most ``sample`` of them, the newest) and put it
+    in force."""
+    from homecoming.linkage.engine import train
+
+    ids = list(
+        Person.objects.filter(purged=False, merged_into__isnull=True)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:sample]
+    )
+    records, _, _ = person_records(ids)
+    model = train(records, seed=seed, provenance={"trained_on": f"registry: {len(ids)} persons"})
+    return save_model(actor=actor, model=model, trained_on=f"registry: {len(ids)} persons")
+
+
+__all__ = [
+    "MATCH",
+    "UNCERTAIN",
+    "Known",
+    "RowCandidate",
+    "candidates",
+    "current",
+    "person_records",
+    "pool",
+    "row_records",
+    "save_model",
+    "shipped_model",
+    "train_registry_model",
+]

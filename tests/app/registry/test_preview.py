@@ -1,0 +1,152 @@
+"""An import preview classes every row — registered, matches a registered person (with the model's
+evidence), uncertain, new — before anything is written; the import links matches, queues uncertain pairs
+for review and merges nothing (issue 14). The registry here is small and synthetic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homecoming.app.audit.models import AuditRecord
+from homecoming.app.registry import linkage, services
+from homecoming.app.registry.importing import import_persons
+from homecoming.app.registry.models import ListRowLink, Person, PossibleDuplicate, StatusAssertion
+from homecoming.app.registry.previewing import classify
+from homecoming.errors import InputError
+from homecoming.io.persons import write_persons
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(registrar: Any, family: str, given: str, patronymic: str, **data: Any) -> Person:
+    return services.create_person(
+        actor=registrar,
+        data={"sex": "male", **data},
+        names=[{"family_name": family, "given_name": given, "patronymic": patronymic}],
+    )
+
+
+@pytest.fixture
+def registry(registrar: Any) -> dict[str, Person]:
+    return {
+        "kovalenko": _person(
+            registrar,
+            "Коваленко",
+            "Олександр",
+            "Іванович",
+            birth_date="1990-05-17",
+            service_number="4512789630",
+        ),
+        "melnyk": _person(
+            registrar, "Мельник", "Тарас", "Петрович", birth_date="1979-11-02", unit="в/ч А4009"
+        ),
+        "bondar": _person(registrar, "Бондаренко", "Андрій", "Миколайович", birth_date="1985-03-09"),
+    }
+
+
+ROWS = [
+    # the registered Kovalenko, in Russian Cyrillic, the number not given: matches
+    {
+        "family_name": "Коваленко",
+        "given_name": "Александр",
+        "patronymic": "Иванович",
+        "birth_date": "1990-05-17",
+        "status": "captive",
+        "status_source_type": "other_party_list",
+    },
+    # the registered Melnyk in Latin letters, day and month swapped, no unit: still him, less sure
+    {"family_name": "MELNYK", "given_name": "TARAS", "patronymic": "PETROVYCH", "birth_date": "1979-02-11"},
+    # Bondarenko's brother: same surname, patronymic and birth date, another given name -> not him
+    {
+        "family_name": "Бондаренко",
+        "given_name": "Віктор",
+        "patronymic": "Миколайович",
+        "birth_date": "1985-03-09",
+    },
+    # nobody the registry knows
+    {"family_name": "Ткачук", "given_name": "Юрій", "patronymic": "Олегович", "birth_date": "1993-07-21"},
+]
+
+
+def _file(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    path = tmp_path / "list.csv"
+    write_persons(rows, path, fmt="csv")
+    return path
+
+
+def test_the_preview_classes_each_row_and_writes_nothing(
+    registry: dict[str, Person], registrar: Any, tmp_path: Path
+) -> None:
+    before = (Person.objects.count(), AuditRecord.objects.count())
+    report = import_persons(actor=registrar, path=_file(tmp_path, ROWS), dry_run=True)
+    preview = report.preview
+    assert preview is not None
+    kinds = [r.kind for r in preview.rows]
+    assert kinds[0] == "match"
+    assert kinds[2] == "new", preview.rows[2].candidates  # the brother is not Andrii
+    assert kinds[3] == "new"
+    assert kinds[1] in ("match", "uncertain")
+    first = preview.rows[0].candidates[0]
+    assert first.person.reference == registry["kovalenko"].reference
+    evidence = {c: (level, w) for c, level, w in first.evidence}
+    assert evidence["surname"][0] == "exact" and evidence["surname"][1] > 0
+    assert evidence["given_name"][0] == "same key or equivalent"  # Олександр = Александр
+    assert evidence["birth_date"][0] == "exact" and evidence["service_number"] == ("missing", 0.0)
+    assert (Person.objects.count(), AuditRecord.objects.count()) == before
+    assert report.persons == 2 + (kinds[1] == "uncertain")
+    assert preview.model_source.startswith("the synthetic development set")
+
+
+def test_the_import_links_matches_queues_uncertain_rows_and_merges_nothing(
+    registry: dict[str, Person], registrar: Any, tmp_path: Path
+) -> None:
+    rows = [*ROWS]
+    rows[1] = {"family_name": "MELNYK", "given_name": "TARAS", "birth_date": "1979"}  # no more: uncertain
+    report = import_persons(actor=registrar, path=_file(tmp_path, rows))
+    kinds = [r.kind for r in report.preview.rows]
+    assert kinds == ["match", "uncertain", "new", "new"], [r.candidates for r in report.preview.rows]
+    assert report.linked == ((2, registry["kovalenko"].reference),)
+    link = ListRowLink.objects.get()
+    assert (link.person_id, link.row, link.file_name) == (registry["kovalenko"].pk, 2, "list.csv")
+    assert link.probability >= linkage.MATCH
+    assert StatusAssertion.objects.get(person=registry["kovalenko"]).status == "captive"
+    assert Person.objects.count() == 3 + 3  # the uncertain row is registered, then reviewed
+    pair = PossibleDuplicate.objects.get()
+    assert pair.other_id == registry["melnyk"].pk
+    assert linkage.UNCERTAIN <= pair.probability < linkage.MATCH
+    assert Person.objects.filter(merged_into__isnull=False).count() == 0
+    assert AuditRecord.objects.filter(
+        action="link list row", object_id=str(registry["kovalenko"].pk)
+    ).exists()
+
+
+def test_a_registrar_may_decide_otherwise_but_only_among_the_candidates(
+    registry: dict[str, Person], registrar: Any, tmp_path: Path
+) -> None:
+    path = _file(tmp_path, ROWS)
+    with pytest.raises(InputError, match="row 2: 999999 is not one of the persons"):
+        import_persons(actor=registrar, path=path, decisions={2: "999999"})
+    assert Person.objects.count() == 3
+    report = import_persons(actor=registrar, path=path, decisions={2: "new", 3: "new"})
+    assert [r.kind for r in report.preview.rows] == ["match", "match", "new", "new"]
+    assert report.linked == ()
+    assert Person.objects.count() == 3 + 4
+    # a row registered against the model's match is still put before a person to decide
+    assert set(PossibleDuplicate.objects.values_list("other_id", flat=True)) == {
+        registry["kovalenko"].pk,
+        registry["melnyk"].pk,
+    }
+
+
+def test_classes_follow_the_thresholds() -> None:
+    known = linkage.Known(1, "P-1", "X", "", "")
+    other = linkage.Known(2, "P-2", "Y", "", "")
+    assert classify([]) == "new"
+    assert classify([linkage.RowCandidate(known, 0.995, ())]) == "match"
+    assert (
+        classify([linkage.RowCandidate(known, 0.995, ()), linkage.RowCandidate(other, 0.6, ())])
+        == "uncertain"
+    )
+    assert classify([linkage.RowCandidate(known, 0.7, ())]) == "uncertain"
