@@ -5,8 +5,8 @@ the registry's own persons: :func:`train_registry_model`), or, until there is on
 Homecoming (``linkage/default_model.json``, trained without labels on the synthetic development set).
 
 :func:`candidates` finds the registry persons each row may be: a *pool* read from the database (persons
-sharing a surname key and a given-name key with the row, or a surname key and the birth date, or the
-service number; purged and merged persons never), then every (row, pool person) pair that shares a
+sharing a surname key and a given-name key with the row, or either key and the whole birth date (a typo
+in one name), or the service number; purged and merged persons never), then every (row, pool person) pair that shares a
 block is scored by the model (:func:`homecoming.linkage.matching.match`), each name form of a person a
 record of its own (a person's best form counts).
 """
@@ -150,7 +150,8 @@ def pool(rows: Sequence[PersonRow]) -> set[int]:
             surnames = _surname_keys(family)
             names_and_given |= {(s, g) for s in surnames for g in _given_keys(given)}
             if row.birth_date is not None and row.birth_date.day is not None:
-                names_and_birth |= {(s, row.birth_date.earliest()) for s in surnames}
+                born = row.birth_date.earliest()
+                names_and_birth |= {(k, born) for k in surnames | _given_keys(given)}
         if row.service_number:
             numbers.add(row.service_number)
     key = NameKey._meta.db_table
@@ -162,9 +163,9 @@ def pool(rows: Sequence[PersonRow]) -> set[int]:
         sorted(names_and_given),
     )
     ids |= _pool_query(
-        "sk varchar(64), bf date",
-        f"SELECT DISTINCT a.person_id FROM hc_wanted w JOIN {key} a ON a.key = w.sk "
-        f"JOIN {person} p ON p.id = a.person_id AND p.birth_from = w.bf AND p.birth_to = w.bf",
+        "k varchar(64), bf date",
+        f"SELECT DISTINCT p.id FROM hc_wanted w JOIN {person} p ON p.birth_from = w.bf AND p.birth_to = w.bf "
+        f"JOIN {key} a ON a.person_id = p.id AND a.key = w.k",
         sorted(names_and_birth),
     )
     for chunk in _chunks(sorted(numbers)):
