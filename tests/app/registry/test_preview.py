@@ -4,10 +4,12 @@ for review and merges nothing (issue 14). The registry here is small and synthet
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from homecoming.app.audit.models import AuditRecord
 from homecoming.app.registry import linkage, services
@@ -150,3 +152,60 @@ def test_classes_follow_the_thresholds() -> None:
         == "uncertain"
     )
     assert classify([linkage.RowCandidate(known, 0.7, ())]) == "uncertain"
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def _upload(client: Any, path: Path) -> Any:
+    with path.open("rb") as f:
+        return client.post(reverse("registry:import"), {"file": f}, HTTP_ACCEPT_LANGUAGE="uk")
+
+
+def test_the_page_shows_the_preview_in_ukrainian_then_imports_with_the_registrars_choice(
+    registry: dict[str, Person], registrar: Any, tmp_path: Path, client: Any, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "uk"
+    client.force_login(registrar)
+    response = _upload(client, _file(tmp_path, ROWS))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert Person.objects.count() == 3  # nothing written yet
+    assert "Рядки, що збігаються із зареєстрованою особою" in page
+    assert registry["kovalenko"].reference in page
+    assert "прізвище: те саме" in page  # the evidence, in words
+    assert "Jaro" not in page and "same key" not in page
+    token = re.search(r'name="token" value="([0-9a-f]{64}\.csv)"', page)
+    assert token
+    kovalenko = str(registry["kovalenko"].pk)
+    assert f'<option value="{kovalenko}" selected>' in page
+    # the registrar keeps row 2 apart: a new person, and the pair queued
+    done = client.post(reverse("registry:import_confirm"), {"token": token.group(1), "row-2": "new"})
+    assert done.status_code == 302
+    melnyk_linked = int(PossibleDuplicate.objects.filter(other=registry["melnyk"]).count() == 0)
+    assert Person.objects.count() == 3 + 4 - melnyk_linked
+    assert PossibleDuplicate.objects.filter(other=registry["kovalenko"]).exists()
+    again = client.post(reverse("registry:import_confirm"), {"token": token.group(1)})
+    assert again.status_code == 422  # the staged file is gone once imported
+    assert (
+        "завантажте список ще раз" in again.content.decode().lower()
+        or "upload the list again" in again.content.decode()
+    )
+
+
+def test_a_bad_list_is_refused_with_its_problems_and_nothing_is_staged_for_import(
+    registrar: Any, tmp_path: Path, client: Any
+) -> None:
+    client.force_login(registrar)
+    path = tmp_path / "bad.csv"
+    path.write_text("family_name,given_name,birth_date\nКоваленко,Олег,2025-02-30\n", encoding="utf-8")
+    response = _upload(client, path)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "2025-02-30" in page and 'id="problems"' in page
+    assert Person.objects.count() == 0
+
+
+def test_the_import_page_is_for_those_who_may_register_persons(auditor: Any, client: Any) -> None:
+    client.force_login(auditor)
+    assert client.get(reverse("registry:import")).status_code == 403

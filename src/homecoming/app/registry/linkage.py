@@ -5,10 +5,10 @@ the registry's own persons: :func:`train_registry_model`), or, until there is on
 Homecoming (``linkage/default_model.json``, trained without labels on the synthetic development set).
 
 :func:`candidates` finds the registry persons each row may be: a *pool* read from the database (persons
-sharing a surname key and a given-name key with the row, or either key and the whole birth date (a typo
-in one name), or the service number; purged and merged persons never), then every (row, pool person) pair that shares a
-block is scored by the model (:func:`homecoming.linkage.matching.match`), each name form of a person a
-record of its own (a person's best form counts).
+sharing a surname key and a given-name key with the row, or either key and the whole birth date (a
+typo in one name), or the service number; purged and merged persons never), then every (row, pool
+person) pair that shares a block is scored by the model (:func:`homecoming.linkage.matching.match`), each
+name form of a person a record of its own (a person's best form counts).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from homecoming.app.registry import duplicate_views, views
+from homecoming.app.registry import duplicate_views, import_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("persons/new/", views.person_create, name="person_create"),
+    path("persons/import/", import_views.import_list, name="import"),
+    path("persons/import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:person_id>/cases/new/", views.case_create, name="case_create"),
