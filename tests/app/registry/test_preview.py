@@ -4,6 +4,7 @@ for review and merges nothing (issue 14). The registry here is small and synthet
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,37 @@ def test_a_bad_list_is_refused_with_its_problems_and_nothing_is_staged_for_impor
 def test_the_import_page_is_for_those_who_may_register_persons(auditor: Any, client: Any) -> None:
     client.force_login(auditor)
     assert client.get(reverse("registry:import")).status_code == 403
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+
+def test_the_cli_previews_to_a_csv_and_imports_with_decisions_from_a_file(
+    registry: dict[str, Person], registrar: Any, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    path = _file(tmp_path, ROWS)
+    out = tmp_path / "preview.csv"
+    result = CliRunner().invoke(app, ["import", "persons", str(path), "--dry-run", "--preview-out", str(out)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "rows match a registered person (would link 1" in said or "(would link 2" in said
+    with out.open(encoding="utf-8") as f:
+        preview = list(csv.DictReader(f))
+    first = next(r for r in preview if r["row"] == "2")
+    assert (first["class"], first["candidate"]) == ("match", registry["kovalenko"].reference)
+    assert "surname: exact (+" in first["evidence"]
+    assert Person.objects.count() == 3
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("row,decision\n2,new\n3,new\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("row,decision\n2,P-9999999\n", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["import", "persons", str(path), "--decisions", str(bad)])
+    assert refused.exit_code != 0 and "no registered person has the reference P-9999999" in refused.output
+    done = CliRunner().invoke(app, ["import", "persons", str(path), "--decisions", str(decisions)])
+    assert done.exit_code == 0, done.output
+    assert Person.objects.count() == 3 + 4
+    assert not ListRowLink.objects.exists()
