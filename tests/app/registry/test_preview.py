@@ -244,3 +244,34 @@ def test_the_cli_previews_to_a_csv_and_imports_with_decisions_from_a_file(
     assert done.exit_code == 0, done.output
     assert Person.objects.count() == 3 + 4
     assert not ListRowLink.objects.exists()
+
+
+# --- the API -------------------------------------------------------------------------------------------
+
+
+def test_the_api_previews_then_imports_with_decisions(
+    registry: dict[str, Person], registrar: Any, auditor: Any, tmp_path: Path, api: Any
+) -> None:
+    path = _file(tmp_path, ROWS)
+    client = api(registrar)
+    url = "/api/v1/registry/person-lists"
+    with path.open("rb") as f:
+        preview = client.post(f"{url}?dry_run=true", {"file": f})
+    assert preview.status_code == 200, preview.content
+    body = preview.json()
+    assert body["dry_run"] and body["classes"]["match"] >= 1
+    first = next(d for d in body["details"] if d["row"] == 2)
+    assert first["candidates"][0]["reference"] == registry["kovalenko"].reference
+    assert {"comparison": "surname", "level": "exact"}.items() <= first["candidates"][0]["evidence"][
+        0
+    ].items()
+    assert Person.objects.count() == 3
+    with path.open("rb") as f:
+        bad = client.post(url, {"file": f, "decisions": "[1, 2]"})
+    assert bad.status_code == 422 and "decisions" in bad.content.decode()
+    with path.open("rb") as f:
+        done = client.post(url, {"file": f, "decisions": '{"2": "new", "3": "new"}'})
+    assert done.status_code == 201, done.content
+    assert done.json()["linked"] == [] and Person.objects.count() == 7
+    with path.open("rb") as f:
+        assert api(auditor).post(f"{url}?dry_run=true", {"file": f}).status_code == 403

@@ -249,3 +249,9 @@ def not_same(request: HttpRequest, person_id: int, payload: NotSameIn) -> dict[s
     return _link_out(
         merging.not_same(actor=actor, person_id=person_id, other_id=payload.other, reason=payload.reason)
     )
+
+
+# The list import's endpoint lives on its own router, mounted here (see genetics/api.py).
+from homecoming.app.registry import api_lists  # noqa: E402
+
+router.add_router("", api_lists.router)
