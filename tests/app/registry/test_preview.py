@@ -99,7 +99,7 @@ def test_the_preview_classes_each_row_and_writes_nothing(
     assert evidence["birth_date"][0] == "exact" and evidence["service_number"] == ("missing", 0.0)
     assert (Person.objects.count(), AuditRecord.objects.count()) == before
     assert report.persons == 2 + (kinds[1] == "uncertain")
-    assert preview.model_source.startswith("the synthetic development set")
+    assert preview.model_source.startswith("the model shipped with Homecoming")
 
 
 def test_the_import_links_matches_queues_uncertain_rows_and_merges_nothing(

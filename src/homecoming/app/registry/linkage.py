@@ -53,14 +53,16 @@ def current() -> tuple[dict[str, Any], LinkageModel | None]:
     return dict(row.model), row
 
 
-def save_model(*, actor: Any, model: dict[str, Any], trained_on: str) -> LinkageModel:
+def save_model(
+    *, actor: Any, model: dict[str, Any], trained_on: str, persons: int | None = None
+) -> LinkageModel:
     """Put ``model`` in force (a new row, audited); the previous ones stay, for the record."""
     check_model(model)
     with transaction.atomic():
         row = LinkageModel.objects.create(
             model=model,
             trained_on=trained_on[:300],
-            records=int(model.get("provenance", {}).get("records", 0)),
+            records=persons if persons is not None else int(model.get("provenance", {}).get("records", 0)),
             actor=actor if getattr(actor, "pk", None) else None,
         )
         audit.record(
@@ -272,7 +274,7 @@ def train_registry_model(*, actor: Any, sample: int = 200_000, seed: int = 1) ->
     )
     records, _, _ = person_records(ids)
     model = train(records, seed=seed, provenance={"trained_on": f"registry: {len(ids)} persons"})
-    return save_model(actor=actor, model=model, trained_on=f"registry: {len(ids)} persons")
+    return save_model(actor=actor, model=model, trained_on=f"registry: {len(ids)} persons", persons=len(ids))
 
 
 __all__ = [

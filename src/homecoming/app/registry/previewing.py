@@ -79,10 +79,18 @@ def classify(candidates: Sequence[linkage.RowCandidate]) -> str:
 
 
 def model_source() -> str:
-    model, row = linkage.current()
+    """The model in force, in the reader's language."""
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext as _
+
+    _model, row = linkage.current()
     if row is None:
-        return str(model.get("provenance", {}).get("trained_on", "shipped model"))
-    return row.trained_on
+        return _("the model shipped with Homecoming, trained without labels on synthetic lists")
+    return _("model %(id)s, trained on %(n)s registry persons on %(date)s") % {
+        "id": row.pk,
+        "n": formats.number_format(row.records, force_grouping=True),
+        "date": formats.date_format(timezone.localtime(row.at)),
+    }
 
 
 def preview_rows(rows: Sequence[PersonRow], found: Recognised) -> Preview:
