@@ -22,6 +22,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.bulk import Table
 from homecoming.app.registry.choices import ReliabilityChoice, ReviewStateChoice
 from homecoming.app.registry.models import (
+    ExternalRecord,
     ListRowLink,
     NameForm,
     NameKey,
@@ -164,6 +165,29 @@ def _claim(row: PersonRow, pid: int, path: Path, now: Any, actor_id: int | None)
     )
 
 
+#: the system of the external ids of imported lists (``ExternalRecord``)
+LIST_SYSTEM = "list"
+
+
+def _external_ids(rows: list[tuple[PersonRow, int]], ctx: dict[str, Any]) -> None:
+    """Each row's external id, recorded against its person: a later list with the id is recognised
+    (``recognising``). An id recorded before keeps its first person."""
+    ExternalRecord.objects.bulk_create(
+        [
+            ExternalRecord(
+                system=LIST_SYSTEM,
+                kind="person",
+                record_id=row.external_id[:500],
+                person_id=pid,
+                imported=ctx["now"],
+            )
+            for row, pid in rows
+            if row.external_id
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _write_chunk(
     chunk: list[PersonRow], ids: list[int], refs: list[str], ctx: dict[str, Any]
 ) -> tuple[int, int]:
@@ -181,6 +205,7 @@ def _write_chunk(
         audited.append((_Written(pid), {"row": row.row, "external_id": row.external_id, "names": forms}))
         reprs.append(f"{ref} {forms[0]['family_name'].upper()} {forms[0]['given_name']}")
     ctx["person"].write(persons)
+    _external_ids([(row, pid) for row, pid in zip(chunk, ids, strict=True)], ctx)
     ctx["name"].write(names)
     ctx["key"].write(keys)
     ctx["claim"].write(claims)
@@ -221,6 +246,7 @@ def _write_links(links: list[tuple[Any, int]], preview: Preview, ctx: dict[str, 
         audited.append((_Written(pid), after))
         reprs.append(f"{cand.person.reference if cand else pid} = row {row.row}")
     ListRowLink.objects.bulk_create(objs)
+    _external_ids(links, ctx)
     ctx["claim"].write(claims)
     if audited:
         audit.record_many(

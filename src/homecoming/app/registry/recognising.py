@@ -2,7 +2,8 @@
 
 A row is a registered person when (in this order) its ``reference`` is a registry reference, its
 ``external_id`` is a registry reference (older exports wrote it there) or was recorded by an earlier
-import of that person, or it is an exact duplicate of a registered person (the same normalised name,
+import of that person (``ExternalRecord`` of the system ``list``), or it is an exact duplicate of a
+registered person (the same normalised name,
 birth date and service number: ``duplicates``). Such a row is never created again: if every value it
 gives is the person's (and its status claim is already recorded) it is *unchanged* and skipped;
 otherwise it is a *conflict*, listed with the columns that differ, and nothing is written for it — a
@@ -18,10 +19,9 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
-from homecoming.app.audit.models import AuditRecord
 from homecoming.app.registry import duplicates
 from homecoming.app.registry.choices import ReviewStateChoice
-from homecoming.app.registry.models import Person, StatusAssertion
+from homecoming.app.registry.models import ExternalRecord, Person, StatusAssertion
 from homecoming.app.registry.numbers import normalise_number
 from homecoming.io.person_columns import COLUMN_NAMES, PERSON_TEXT_FIELDS
 from homecoming.io.persons import PersonRow
@@ -157,14 +157,12 @@ def _by_reference(rows: list[PersonRow]) -> dict[str, Person]:
 
 
 def _by_external_id(ids: Iterable[str]) -> dict[str, int]:
-    """External ids recorded by earlier imports -> the person each was imported as."""
+    """External ids recorded by earlier imports (``ExternalRecord`` of the system ``list``, indexed) ->
+    the person each was imported as or linked to."""
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(set(ids))):
-        records = AuditRecord.objects.filter(
-            object_type="registry.person", action="import", after__external_id__in=chunk
-        ).values_list("object_id", "after")
-        for object_id, after in records:
-            found.setdefault(str(after.get("external_id")), int(object_id))
+        records = ExternalRecord.objects.filter(system="list", kind="person", record_id__in=chunk)
+        found.update(records.values_list("record_id", "person_id"))
     return found
 
 
