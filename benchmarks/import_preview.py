@@ -161,7 +161,7 @@ def main() -> None:
             missed += 1
     print(
         f"backend={backend} persons={args.persons:,} rows={args.rows:,} known={n_known:,} load={load:.1f}; "
-        f"classes: {found}; linkage stage {preview.seconds.get('linkage', 0):.1f} s",
+        f"classes: {found}; stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in preview.seconds.items()),
         file=sys.stderr,
     )
     print(f"preview_seconds={seconds:.1f}")

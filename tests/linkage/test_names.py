@@ -155,3 +155,17 @@ def test_search_matches_when_every_query_word_shares_a_key() -> None:
     assert matches_query("oleksandr", person)
     assert not matches_query("Alexander Pavlenko", person)
     assert not matches_query("", person)
+
+
+def test_pair_keys_join_surname_and_given_name_across_scripts_and_equivalents() -> None:
+    from homecoming.linkage.names import pair_keys
+
+    ukrainian = pair_keys("Коваленко", "Олександр")
+    assert ukrainian == {"pair:kovalenko|grp:oleksandr"}
+    assert pair_keys("Коваленко", "Александр") == ukrainian  # the Russian form of the same name
+    assert pair_keys("KOVALENKO", "OLEKSANDR") == ukrainian
+    assert pair_keys("Гордієнко", "Остап") == pair_keys("HORDIIENKO", "OSTAP") == {"pair:hordenko|ostap"}
+    assert pair_keys("Коваленко", "Остап").isdisjoint(ukrainian)
+    assert pair_keys("Коваленко-Шевчук", "Остап") >= {"pair:kovalenko|ostap"}
+    assert pair_keys("", "Остап") == frozenset() and pair_keys("Коваленко", "") == frozenset()
+    assert all(len(k) <= 64 for k in pair_keys("А" * 80, "Остап"))

@@ -231,6 +231,25 @@ def given_name_keys(text: str) -> frozenset[str]:
     return name_keys(text) | {f"grp:{g}" for g in given_name_groups(text)}
 
 
+#: the prefix of a pair key (:func:`pair_keys`); no folded name key has a colon but the groups' ``grp:``
+PAIR_PREFIX = "pair:"
+
+
+def pair_keys(family_name: str, given_name: str) -> frozenset[str]:
+    """Keys of the surname and the given name together, ``pair:<surname key>|<given key>``, at most 64
+    characters: one look-up finds the persons with both names (a common surname or a common given name
+    alone matches thousands). The given name counts by its equivalence groups when it has one
+    (Олександр = Александр = Alexander), else by its own keys; every word of each name counts."""
+    out: set[str] = set()
+    surnames = {k for word in family_name.replace("-", " ").split() for k in name_keys(word)}
+    for word in given_name.replace("-", " ").split():
+        keys = given_name_keys(word)
+        groups = {k for k in keys if k.startswith("grp:")}
+        for given in sorted(groups or keys):
+            out |= {f"{PAIR_PREFIX}{surname}|{given}"[:64] for surname in surnames}
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class NameParts:
     family: str

@@ -36,7 +36,7 @@ from homecoming.app.registry.recognising import Match, person_row, recognise
 from homecoming.app.registry.services import allocate, person_reference
 from homecoming.io.person_columns import PERSON_TEXT_FIELDS
 from homecoming.io.persons import PersonRow, read_persons
-from homecoming.linkage.names import given_name_keys, name_keys
+from homecoming.linkage.names import given_name_keys, name_keys, pair_keys
 
 BATCH = 2000
 
@@ -110,6 +110,7 @@ def _keys(forms: list[dict[str, str]]) -> set[str]:
             keyer = given_name_keys if part == "given_name" else name_keys
             for word in form[part].replace("-", " ").split():
                 keys |= keyer(word)
+        keys |= pair_keys(form["family_name"], form["given_name"])
     return keys
 
 

@@ -14,6 +14,7 @@ name form of a person a record of its own (a person's best form counts).
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from homecoming.io.persons import PersonRow
 from homecoming.linkage.engine import check_model
 from homecoming.linkage.matching import PairMatch, match
 from homecoming.linkage.model import LinkRecord
-from homecoming.linkage.names import given_name_keys, name_keys
+from homecoming.linkage.names import given_name_keys, name_keys, pair_keys
 
 #: from this match probability a row is the registered person (unless two persons reach it)
 MATCH = 0.99
@@ -143,27 +144,25 @@ def _pool_query(table_sql: str, join_sql: str, values: list[tuple[Any, ...]]) ->
 
 
 def pool(rows: Sequence[PersonRow]) -> set[int]:
-    """Ids of the registry persons any row may be (see the module's text); at most a row's namesakes."""
-    names_and_given: set[tuple[str, str]] = set()
+    """Ids of the registry persons any row may be (see the module's text): an indexed look-up of the
+    rows' pair keys (surname and given name together: ``linkage.names.pair_keys``), of either name key
+    with the whole birth date, and of the service numbers."""
+    pairs: set[str] = set()
     names_and_birth: set[tuple[str, date]] = set()
     numbers: set[str] = set()
     for row in rows:
         for family, given, _ in _row_forms(row):
-            surnames = _surname_keys(family)
-            names_and_given |= {(s, g) for s in surnames for g in _given_keys(given)}
+            pairs |= pair_keys(family, given)
             if row.birth_date is not None and row.birth_date.day is not None:
                 born = row.birth_date.earliest()
-                names_and_birth |= {(k, born) for k in surnames | _given_keys(given)}
+                names_and_birth |= {(k, born) for k in _surname_keys(family) | _given_keys(given)}
         if row.service_number:
             numbers.add(row.service_number)
+    ids: set[int] = set()
+    for chunk in _chunks(sorted(pairs)):
+        ids |= set(NameKey.objects.filter(key__in=list(chunk)).values_list("person_id", flat=True))
     key = NameKey._meta.db_table
     person = Person._meta.db_table
-    ids = _pool_query(
-        "sk varchar(64), gk varchar(64)",
-        f"SELECT DISTINCT a.person_id FROM hc_wanted w JOIN {key} a ON a.key = w.sk "
-        f"JOIN {key} b ON b.person_id = a.person_id AND b.key = w.gk",
-        sorted(names_and_given),
-    )
     ids |= _pool_query(
         "k varchar(64), bf date",
         f"SELECT DISTINCT p.id FROM hc_wanted w JOIN {person} p ON p.birth_from = w.bf AND p.birth_to = w.bf "
@@ -237,17 +236,28 @@ class RowCandidate:
 
 
 def candidates(
-    rows: Sequence[PersonRow], *, model: dict[str, Any] | None = None, threshold: float = UNCERTAIN
+    rows: Sequence[PersonRow],
+    *,
+    model: dict[str, Any] | None = None,
+    threshold: float = UNCERTAIN,
+    timings: dict[str, float] | None = None,
 ) -> dict[int, list[RowCandidate]]:
-    """For each row (its index in ``rows``) the registry persons it may be, best first."""
+    """For each row (its index in ``rows``) the registry persons it may be, best first. ``timings``
+    receives the seconds of each stage (pool, records, scoring)."""
+    clock = timings if timings is not None else {}
+    started = time.perf_counter()
     ids = pool(rows)
+    clock["pool"] = time.perf_counter() - started
     if not ids:
         return {}
     known_records, known_owner, known = person_records(ids)
     new_records, new_owner = row_records(rows)
+    clock["records"] = time.perf_counter() - started - clock["pool"]
     if not known_records or not new_records:
         return {}
     scored = match(new_records, known_records, model=model or current()[0], threshold=threshold)
+    clock["scoring"] = time.perf_counter() - started - clock["pool"] - clock["records"]
+    clock["pool_persons"] = len(known)
     best: dict[tuple[int, int], PairMatch] = {}
     for pair in scored:
         key = (new_owner[pair.new], known_owner[pair.known])

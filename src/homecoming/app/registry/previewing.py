@@ -97,7 +97,8 @@ def preview_rows(rows: Sequence[PersonRow], found: Recognised) -> Preview:
     """The preview of ``rows`` (all of a file's), given what :func:`recognise` found among them."""
     started = time.perf_counter()
     new_rows = list(found.new)
-    by_row = linkage.candidates(new_rows) if new_rows else {}
+    timings: dict[str, float] = {}
+    by_row = linkage.candidates(new_rows, timings=timings) if new_rows else {}
     scored = time.perf_counter()
     recognised = {m.row: ("unchanged", m) for m in found.unchanged} | {
         m.row: ("conflict", m) for m in found.conflicts
@@ -111,7 +112,7 @@ def preview_rows(rows: Sequence[PersonRow], found: Recognised) -> Preview:
             continue
         cands = tuple(by_row.get(index[id(row)], ()))
         out.append(RowPreview(row, classify(cands), cands))
-    return Preview(tuple(out), model_source(), {"linkage": scored - started})
+    return Preview(tuple(out), model_source(), {"linkage": scored - started, **timings})
 
 
 def decisions_from(preview: Preview, chosen: Mapping[int, str]) -> dict[int, str | int]:

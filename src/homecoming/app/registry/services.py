@@ -55,7 +55,7 @@ from homecoming.errors import (
     ValidationError,
 )
 from homecoming.io.person_columns import PERSON_FIELDS
-from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys
+from homecoming.linkage.names import detect_script, given_name_keys, guess_language, name_keys, pair_keys
 from homecoming.provenance import digest
 
 ENQUIRER_CONTACTS = ("name", "phone", "email", "address")
@@ -194,6 +194,7 @@ def index_names(person: Person, forms: Iterable[NameForm | Mapping[str, Any]]) -
             keyer = given_name_keys if part == "given_name" else name_keys
             for word in str(get(part) or "").replace("-", " ").split():
                 keys |= keyer(word)
+        keys |= pair_keys(str(get("family_name") or ""), str(get("given_name") or ""))
     NameKey.objects.filter(person=person).delete()
     NameKey.objects.bulk_create([NameKey(person=person, key=k[:64]) for k in sorted(keys) if k])
 
