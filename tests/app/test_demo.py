@@ -205,3 +205,21 @@ def _child_of(child, father, mother) -> bool:
         if not ((a in f and b in m) or (b in f and a in m)):
             return False
     return True
+
+
+def test_the_demo_lists_preview_with_every_class_of_row(tmp_path: Path) -> None:
+    from homecoming.app.demo_lists import STRANGERS, write_lists
+    from homecoming.app.registry.importing import import_persons
+
+    build_demo(persons=20, seed=7)
+    csv_path, xlsx_path = write_lists(tmp_path / "lists")
+    before = Person.objects.count()
+    report = import_persons(actor=None, path=csv_path, dry_run=True)
+    assert report.preview is not None
+    counts = report.preview.counts()
+    assert counts["match"] >= 8, [(r.name, r.kind, r.candidates[:1]) for r in report.preview.rows]
+    assert counts["new"] >= len(STRANGERS)
+    assert report.rows == 14 + len(STRANGERS)
+    xlsx = import_persons(actor=None, path=xlsx_path, dry_run=True)
+    assert xlsx.preview is not None and xlsx.preview.counts() == counts
+    assert Person.objects.count() == before

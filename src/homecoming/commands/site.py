@@ -201,6 +201,10 @@ def demo_command(
         keep_pairs(data_dir, DEMO_PAIRS)  # the secrets exist nowhere else: printed again on every start
         support.out.print(f"demo database built in {escape(str(data_dir))}: {created} synthetic persons")
         support.out.print(f"lab files to try the DNA import with: {escape(str(data_dir / 'lab-files'))}")
+        from homecoming.app.demo_lists import write_lists
+
+        write_lists(data_dir / "lists")
+        support.out.print(f"person lists to try the import preview with: {escape(str(data_dir / 'lists'))}")
     else:
         support.out.print(f"demo database in {escape(str(data_dir))} already exists (use --fresh to rebuild)")
     support.out.print(
