@@ -80,6 +80,10 @@ lists_app = typer.Typer(
     help="Signed lists: sign a list as a bundle, verify a received one.", no_args_is_help=True
 )
 app.add_typer(lists_app, name="lists")
+manifest_app = typer.Typer(
+    help="Manifests of exchanges: link their claimed identities.", no_args_is_help=True
+)
+app.add_typer(manifest_app, name="manifest")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -99,6 +103,7 @@ app.command("link")(link.link_command)
 app.command("screen")(screen.screen_command)
 app.command("load-ledger")(exchanges.load_ledger_command)
 import_app.command("manifest")(exchanges.import_manifest_command)
+manifest_app.command("link")(exchanges.manifest_link_command)
 ledger_app.command("show")(exchanges.ledger_show_command)
 ledger_app.command("decide")(exchanges.ledger_decide_command)
 ledger_app.command("review")(exchanges.ledger_review_command)

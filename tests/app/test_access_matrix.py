@@ -79,6 +79,7 @@ RELATIVE_NAME = "Relative-Foxglove-11"
 CONSENT_NOTE = "consent-Larkspur-23"
 VIEW_OPERATION = "exchanges.view_operation"
 VIEW_MANIFEST = "exchanges.view_manifest"
+LINK_LINES = "exchanges.add_linelink"  # link a manifest's claimed identities to the registry
 # screening results (LRs, conclusions: never alleles)
 RUNS = "identification.view_screeningrun"
 CANDIDATES = "identification.view_screeningcandidate"
@@ -227,11 +228,19 @@ ENDPOINTS = [
         | _shows(RELATIVE_NAME, CONSENT_NOTE, TR_GIVEN, TR_CIRC),
         only_if=True,
     ),
+    # a line linked to the registry shows whom it is said to be (the person's name) to those who see persons
     Endpoint(
         "operation page",
         lambda s: f"/exchanges/operations/{s['operation'].pk}/",
         {VIEW_OPERATION},
-        _shows(ELIGIBILITY),
+        _shows(ELIGIBILITY, NAME),
+    ),
+    # the registered persons an unlinked line's claim may be, for the coordinator to choose
+    Endpoint(
+        "manifest link page",
+        lambda s: f"/exchanges/versions/{s['version'].pk}/link/",
+        {LINK_LINES, VIEW_PERSON},
+        _shows(NAME),
     ),
     Endpoint(
         "manifest CSV export page",
@@ -632,7 +641,7 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         custody_data={"seal_after": SAMPLE_SEAL},
     )
     effect = examinations.add_effect(actor=examiner, unit=unit, kind="document", description=EFFECT_DESC)
-    operation, version = _seed_manifest(coordinator)
+    operation, version = _seed_manifest(coordinator, person)
     profile, family = _seed_genetics(make_user, person, sample)
     run = _seed_screening(make_user, unit)
     report = _seed_report(person, unit, family)
@@ -804,10 +813,12 @@ def _seed_message(tracing: Any) -> Any:
     return message
 
 
-def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
-    """An exchange of prisoners whose manifest line gives the basis of repatriation (health data)."""
+def _seed_manifest(coordinator: Any, person: Any) -> tuple[Any, Any]:
+    """An exchange of prisoners whose manifest line gives the basis of repatriation (health data); two
+    lines said to be the person, one linked to the registry."""
     from homecoming.app.exchanges import services as exchanges
     from homecoming.app.exchanges.manifests import add_manifest_version
+    from homecoming.app.exchanges.models import LineLink
     from homecoming.io.manifests import ManifestRow
 
     exchanges.ensure_party(actor=coordinator, code="UA", name="Ukraine")
@@ -837,6 +848,13 @@ def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
             "date_qualifier": "exact",
         },
     )
+    # lines 2 and 3 claim the seeded person in Latin letters (the claim is no secret; the registry's
+    # Cyrillic name is): line 2 is linked to the person, line 3 waits for the coordinator to link it
+    said_to_be = {
+        "category": "wounded",
+        "claimed_name": "KVITKOVARENKO Zynoviiko",
+        "claimed_birth_date": "1990-05",
+    }
     version = add_manifest_version(
         actor=coordinator,
         operation=operation,
@@ -844,9 +862,14 @@ def _seed_manifest(coordinator: Any) -> tuple[Any, Any]:
         receiving="UA",
         stage="executed",
         rows=[
-            ManifestRow(line_no=1, category="wounded", claimed_identity="ID-1", eligibility_basis=ELIGIBILITY)
+            ManifestRow(
+                line_no=1, category="wounded", claimed_identity="ID-1", eligibility_basis=ELIGIBILITY
+            ),
+            ManifestRow(line_no=2, **said_to_be),
+            ManifestRow(line_no=3, **said_to_be),
         ],
     )
+    LineLink.objects.create(line=version.lines.get(line_no=2), person=person, probability=0.999)
     return operation, version
 
 

@@ -215,3 +215,93 @@ def ledger_review_command(
 
     r = support.run(run)
     typer.echo(f"decision {decision}: {r.verdict}")
+
+
+def manifest_link_command(
+    operation: str = typer.Option(..., "--operation", help="reference of the operation, e.g. REM-2025-09-18"),
+    sending: str = typer.Option(..., "--from", help="code of the sending party, e.g. RU"),
+    receiving: str = typer.Option(..., "--to", help="code of the receiving party, e.g. UA"),
+    version: int = typer.Option(0, "--version", help="the version's number; default: the current one"),
+    choose: list[str] = typer.Option(
+        [],
+        "--choose",
+        help="LINE=REFERENCE: link an uncertain (or matching) line to one of its candidates; "
+        "LINE=none leaves it unlinked. Repeat for several lines",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="show what would be linked; write nothing"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+    actor: str = typer.Option(None, "--as", help="the user linking (for the audit trail)"),
+) -> None:
+    """Link a manifest version's claimed identities to the registry in one step.
+
+    Every line with a claimed name and no registry person is compared with the registered persons by the
+    registry's linkage model: a match is linked, an uncertain line is listed with its candidates (link it
+    with --choose), a line with no candidate stays unlinked (not in the registry). A link records whom
+    the claim names (the line is "said to be" that person), never an identification.
+    """
+    support.setup_django()
+    from homecoming.app.exchanges import linking
+    from homecoming.app.exchanges.manifests import current_version
+    from homecoming.app.exchanges.models import Manifest
+    from homecoming.errors import ValidationError
+
+    def run() -> Any:
+        decisions: dict[str, str] = {}
+        for item in choose:
+            line, sep, value = item.partition("=")
+            if not sep or not line.strip() or not value.strip():
+                raise ValidationError(
+                    f"--choose {item!r} is not LINE=REFERENCE",
+                    field="--choose",
+                    value=item,
+                    hint="e.g. --choose 3=P-0000012 or --choose 3=none",
+                )
+            decisions[line.strip()] = value.strip()
+        manifest = Manifest.objects.filter(
+            operation__reference=operation,
+            sending_party__code=sending.upper(),
+            receiving_party__code=receiving.upper(),
+        ).first()
+        if manifest is None:
+            raise NotFound(
+                f"no manifest {sending.upper()} → {receiving.upper()} in operation {operation!r}",
+                field="--operation",
+                value=operation,
+                hint="see the operation's manifests at /exchanges/",
+            )
+        found = manifest.versions.filter(number=version).first() if version else current_version(manifest)
+        if found is None:
+            raise NotFound(
+                f"the manifest has no version {version}",
+                field="--version",
+                value=version,
+                hint="leave --version out for the current version",
+            )
+        return linking.link_manifest(
+            actor=support.user(actor), version_id=found.pk, decisions=decisions, dry_run=dry_run
+        )
+
+    result = support.run(run)
+    data = linking.summary(result)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in data["lines"]:
+        best = line["candidates"][0] if line["candidates"] else None
+        shown = (
+            f"{best['reference']} {best['name']} ({100 * best['probability']:.1f}%)"
+            + (f" and {len(line['candidates']) - 1} more" if len(line["candidates"]) > 1 else "")
+            if best
+            else "not in the registry"
+        )
+        linked = f" → said to be {line['linked_to']}" if line["linked_to"] else ""
+        typer.echo(f"line {line['line_no']}: {line['claimed_name']} — {line['kind']}: {shown}{linked}")
+    c = data["counts"]
+    verb = "would be linked" if result.dry_run else "linked"
+    typer.echo(
+        f"{data['linked']} lines {verb}; {c['uncertain']} uncertain, {c['none']} not in the registry, "
+        f"{c['linked']} linked before, {c['unnamed']} without a claimed name"
+        + ("; nothing was written (dry run)" if result.dry_run else "")
+    )

@@ -215,3 +215,28 @@ def test_identification_results_stay_insert_only_with_their_report(coordinator: 
     assert IdentificationResult.objects.get(pk=made.pk).report == "CR-9"
     with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic():
         IdentificationResult.objects.filter(pk=made.pk).update(report="")
+
+
+def test_remains_said_to_be_a_person_due_for_exchange_by_a_later_link(
+    coordinator: Any, registrar: Any, op: Any
+) -> None:
+    """The line names the person only by its claim, linked to the registry afterwards (exchanges.linking)."""
+    from homecoming.app.exchanges.models import LineLink
+
+    person = _due_for_exchange(registrar)
+    rows = [
+        ManifestRow(
+            line_no=1,
+            category="bodies",
+            claimed_name="SYNTHETIC One",
+            container_number="B7",
+            outcome="transferred",
+        )
+    ]
+    version = add_manifest_version(
+        actor=coordinator, operation=op, sending="RU", receiving="UA", stage="executed", rows=rows
+    )
+    assert findings.for_operation(op).of_kind("wounded_returned_dead") == []
+    LineLink.objects.create(line=version.lines.get(), person=person, probability=0.995)
+    [finding] = findings.for_operation(op).of_kind("wounded_returned_dead")
+    assert finding.detail == {"person_id": person.pk, "line_no": 1}

@@ -452,6 +452,29 @@ def _handed_over_body(examiner: Any, genos: Any, *, line_person: Any = None) -> 
     return w.body(examiner, genos["body"], bag="bag-77", batch=batch), version.lines.get()
 
 
+def test_a_body_identified_as_someone_else_than_its_linked_claim_contradicts_the_claim(
+    analyst: Any, reviewer: Any, liaison: Any, examiner: Any, person: Any, genos: Any, registrar: Any
+) -> None:
+    """The line names nobody by reference; its claim was linked to another registered person later
+    (exchanges.linking): the signed identification contradicts that claim."""
+    from homecoming.app.exchanges.models import IdentificationResult, LineLink
+    from homecoming.app.registry import services as registry
+
+    w.family(liaison, person, genos)
+    claimed = registry.create_person(
+        actor=registrar,
+        data={"sex": "male", "power": "UA"},
+        names=[{"family_name": "Інший", "given_name": "Петро"}],
+    )
+    unit, line = _handed_over_body(examiner, genos)
+    LineLink.objects.create(line=line, person=claimed, probability=0.995)
+    report = _draft(analyst, {"unit": unit, "person": person})
+    reports.propose(actor=analyst, report_id=report.pk)
+    reports.sign(actor=reviewer, report_id=report.pk, password=w.PASSWORD)
+    result = IdentificationResult.objects.get(line=line)
+    assert result.verdict == "contradicts" and result.person_id == person.pk
+
+
 def test_signing_records_the_result_on_the_bodys_manifest_line(
     analyst: Any, reviewer: Any, liaison: Any, examiner: Any, person: Any, genos: Any, registrar: Any
 ) -> None:

@@ -7,11 +7,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from homecoming.app.exchanges import decisions, findings, ledger, services
+from homecoming.app.exchanges import decisions, findings, ledger, linking, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.models import (
     Agreement,
     LedgerDecision,
+    LineLink,
     ManifestLine,
     ManifestVersion,
     Operation,
@@ -28,6 +29,8 @@ from homecoming.app.exchanges.schemas import (
     LedgerDecisionIn,
     LedgerDecisionOut,
     LedgerReviewIn,
+    LinkManifestIn,
+    LinkManifestOut,
     ManifestOut,
     ManifestVersionIn,
     OperationIn,
@@ -145,7 +148,7 @@ def manifests_out(o: Operation, user: Any) -> list[dict[str, Any]]:
     out = []
     for m in o.manifests.select_related("sending_party", "receiving_party"):
         versions = []
-        for v in m.versions.prefetch_related("lines").order_by("number"):
+        for v in m.versions.prefetch_related("lines__link").order_by("number"):
             current = not ManifestVersion.objects.filter(supersedes=v).exists()
             versions.append(
                 {
@@ -173,6 +176,10 @@ def manifests_out(o: Operation, user: Any) -> list[dict[str, Any]]:
 def _line_out(line: ManifestLine, health: bool) -> ManifestLine:
     if not health:
         line.eligibility_basis = ""  # the in-memory instance only, never saved
+    try:
+        line.linked_person_id = line.link.person_id  # type: ignore[attr-defined]
+    except LineLink.DoesNotExist:
+        line.linked_person_id = None  # type: ignore[attr-defined]
     return line
 
 
@@ -342,6 +349,25 @@ def export_version(request: HttpRequest, version_id: int, fmt: str = "csv") -> H
     response = HttpResponse(content, content_type=types[kind])
     response["Content-Disposition"] = f'attachment; filename="manifest-{version.pk}-v{version.number}.{kind}"'
     return response
+
+
+@router.post(
+    "/exchanges/versions/{version_id}/link",
+    response={200: LinkManifestOut, 201: LinkManifestOut},
+    summary="Link a manifest version's claimed identities to the registry (preview with dry_run)",
+    description="Every line with a claimed name and no registry person is scored by the registry's linkage "
+    "model: a match is linked to its person, an uncertain line only to the candidate a decision names, "
+    "a line with no candidate stays unlinked (not in the registry). One transaction, audited. A link "
+    "records whom the claim names ('said to be'), never an identification. A decision that is not one "
+    "of the line's candidates is refused (422, every such line named) and nothing is linked.",
+)
+def link_version(request: HttpRequest, version_id: int, payload: LinkManifestIn) -> Any:
+    actor = require(request, "exchanges.add_linelink")
+    require(request, "person")
+    result = linking.link_manifest(
+        actor=actor, version_id=version_id, decisions=payload.decisions, dry_run=payload.dry_run
+    )
+    return Status(200 if payload.dry_run else 201, linking.summary(result))
 
 
 @router.get(

@@ -3,9 +3,10 @@
 Kinds (``KINDS``):
 
 * ``wounded_returned_dead`` — a person on the list of the seriously wounded and sick due for exchange
-  (captivity: eligible under Art. 110) came back dead: a manifest line names the person with a bag number
-  (remains), or the person's accepted status is ``confirmed_dead``; also raised from a reported figure
-  counting such deaths (``measure = dead_from_wounded_list``).
+  (captivity: eligible under Art. 110) came back dead: a manifest line names the person (given on the
+  line, or its claim linked to them: :mod:`.linking`) with a bag number (remains), or the person's
+  accepted status is ``confirmed_dead``; also raised from a reported figure counting such deaths
+  (``measure = dead_from_wounded_list``).
 * ``line_without_remains`` — an executed manifest line with a bag number that no received remains unit
   of the operation carries.
 * ``remains_without_line`` — a remains unit received in the operation whose bag number is on no executed
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES, FigureRole
@@ -122,11 +124,16 @@ def _wounded(operations: QuerySet[Operation], out: list[Finding]) -> None:
     )
     if not due:
         return
-    lines = _executed_lines(operations).filter(person_id__in=due)
+    # whom each line is said to be: the person given on the line, or linked to its claim later
+    lines = (
+        _executed_lines(operations)
+        .annotate(said_to_be=Coalesce("person_id", "link__person_id"))
+        .filter(said_to_be__in=due)
+    )
     dead_on_line = {
         pid: (op, n)
         for pid, op, n in lines.exclude(container_number="").values_list(
-            "person_id", "version__manifest__operation__reference", "line_no"
+            "said_to_be", "version__manifest__operation__reference", "line_no"
         )
     }
     for pid, (op, n) in sorted(dead_on_line.items()):
@@ -140,7 +147,7 @@ def _wounded(operations: QuerySet[Operation], out: list[Finding]) -> None:
             )
         )
     ops = {op.pk: op for op in operations if op.date is not None}
-    on_line = dict(lines.values_list("person_id", "version__manifest__operation_id"))
+    on_line = dict(lines.values_list("said_to_be", "version__manifest__operation_id"))
     dead = Person.objects.filter(pk__in=due - set(dead_on_line), current_status="confirmed_dead")
     for pid, ref in dead.values_list("pk", "reference"):
         if on_line.get(pid) in ops:

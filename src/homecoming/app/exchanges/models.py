@@ -291,6 +291,33 @@ class ManifestLine(models.Model):
         return bool(self.container_number)
 
 
+class LineLink(models.Model):
+    """The registry person a manifest line's claimed identity was linked to. Insert-only, once per line.
+
+    It records whom the handing party's claim names ("said to be" this person), never who the person or
+    the body is: an identification is an :class:`IdentificationResult`. The line itself is insert-only
+    and its version stays current (a new version would reopen the ledger's decisions and leave the
+    lines' identification results behind), so the link is a row of its own, like the registry's
+    ``ListRowLink``. ``probability`` and ``evidence`` are the linkage model's; ``chosen`` marks a link a
+    person chose among the line's candidates (or chose instead of the model's match).
+    """
+
+    line = models.OneToOneField(ManifestLine, on_delete=models.PROTECT, related_name="link")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="manifest_links")
+    probability = models.FloatField(null=True, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    chosen = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["line", "id"]
+        verbose_name = _("link of a claimed identity to the registry")
+
+    def __str__(self) -> str:
+        return f"line {self.line_id} said to be person {self.person_id}"
+
+
 class IdentificationResult(models.Model):
     """What identification established about a manifest line; may contradict the handing party's claim.
 

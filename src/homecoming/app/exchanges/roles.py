@@ -15,6 +15,7 @@ _MODELS = (
     "manifest",
     "manifestversion",
     "manifestline",
+    "linelink",
     "identificationresult",
     "reportedfigure",
     "ledgerdecision",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from homecoming.app.api_inputs import constrained
 from homecoming.app.exchanges.models import (
@@ -163,6 +165,9 @@ class ManifestLineOut(Schema):
     consent: str
     outcome: str
     note: str
+    linked_person_id: int | None = Field(
+        None, description="the registry person the line was linked to later (said to be; not identified)"
+    )
 
 
 class ManifestVersionOut(Schema):
@@ -304,3 +309,57 @@ class LedgerDecisionOut(Schema):
     decided_by: str
     verdict: str
     reviewer: str
+
+
+LineNumber = Annotated[str, StringConstraints(max_length=12)]
+Choice = Annotated[str, StringConstraints(max_length=40)]
+
+
+class LinkManifestIn(Schema):
+    dry_run: bool = Field(False, description="preview only: score every line, write nothing")
+    decisions: dict[
+        Annotated[str, StringConstraints(max_length=12)], Annotated[str, StringConstraints(max_length=40)]
+    ] = Field(
+        default_factory=dict,
+        description="line number -> a candidate's person reference or id, or 'none' (leave unlinked); "
+        "a matching line is linked to its best candidate unless decided otherwise, an uncertain line "
+        "only by a decision",
+        max_length=100_000,
+    )
+
+
+class LinkEvidenceOut(Schema):
+    comparison: str
+    level: str
+    weight_bits: float
+
+
+class LinkCandidateOut(Schema):
+    person_id: int
+    reference: str
+    name: str
+    birth_date: str
+    service_number: str
+    probability: float
+    evidence: list[LinkEvidenceOut]
+
+
+class LinkLineOut(Schema):
+    line_no: int
+    kind: str = Field(description="match | uncertain | none (not in the registry)")
+    claimed_name: str
+    claimed_birth_date: str
+    claimed_identity: str
+    container_number: str
+    linked_to: str | None = Field(description="reference of the person the line is (or would be) linked to")
+    chosen: bool = Field(description="a person chose the link (not the model's match)")
+    candidates: list[LinkCandidateOut]
+
+
+class LinkManifestOut(Schema):
+    dry_run: bool
+    version_id: int
+    counts: dict[str, int] = Field(description="lines per class: match, uncertain, none, linked, unnamed")
+    linked: int
+    model: str
+    lines: list[LinkLineOut]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.exchanges import views
+from homecoming.app.exchanges import link_views, views
 
 app_name = "exchanges"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("operations/<int:operation_id>/ledger-decisions/", views.ledger_decide, name="ledger_decide"),
     path("ledger-decisions/<int:decision_id>/review/", views.ledger_review, name="ledger_review"),
     path("versions/<int:version_id>/export.<str:fmt>", views.version_export, name="version_export"),
+    path("versions/<int:version_id>/link/", link_views.link_version, name="version_link"),
 ]

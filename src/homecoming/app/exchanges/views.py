@@ -206,8 +206,10 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
         Operation.objects.select_related("agreement", "party_a", "party_b"), pk=operation_id
     )
     manifests = []
+    # whom a line is said to be (a registry person's name) is read only for those who may see persons
+    said = ("lines__person__names", "lines__link__person__names") if may(request.user, "person") else ()
     for m in operation.manifests.select_related("sending_party", "receiving_party"):
-        versions = list(m.versions.prefetch_related("lines__identifications").order_by("-number"))
+        versions = list(m.versions.prefetch_related("lines__identifications", *said).order_by("-number"))
         manifests.append({"manifest": m, "versions": versions})
     figures = operation.figures.select_related("operation", "sending_party", "receiving_party")
     state = OperationState(operation.state)

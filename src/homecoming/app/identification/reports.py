@@ -562,13 +562,14 @@ def manifest_line_of(unit: RemainsUnit) -> Any:
 
 
 def _manifest_line(actor: Any, report: ComparisonReport, unit: RemainsUnit, person: Person) -> None:
-    from homecoming.app.exchanges import manifests
+    from homecoming.app.exchanges import linking, manifests
 
     line = manifest_line_of(unit)
     if line is None:
         return
     who = f"{person.reference} {person}".strip()
-    if line.person_id and line.person_id != person.pk:
+    said_to_be = linking.lines_said_to_be([line]).get(line.pk)  # on the line, or linked later
+    if said_to_be and said_to_be != person.pk:
         data = {
             "verdict": "contradicts",
             "established_identity": who,
