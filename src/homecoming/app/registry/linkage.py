@@ -235,6 +235,20 @@ class RowCandidate:
     evidence: tuple[tuple[str, str, float], ...]  # comparison, level, weight in bits
 
 
+#: rows scored together: each group has its own pool, so the pairs grow with the rows, not their square
+ROWS_PER_GROUP = 4000
+
+
+def _groups(rows: Sequence[PersonRow]) -> list[list[int]]:
+    """Row indices in groups of :data:`ROWS_PER_GROUP`, namesakes together (sorted by surname key): a
+    group's pool is the few surnames it holds, and the model's blocks pair rows with their own namesakes."""
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (min(_surname_keys(rows[i].family_name) or {""}), rows[i].given_name, i),
+    )
+    return [order[k : k + ROWS_PER_GROUP] for k in range(0, len(order), ROWS_PER_GROUP)]
+
+
 def candidates(
     rows: Sequence[PersonRow],
     *,
@@ -243,30 +257,37 @@ def candidates(
     timings: dict[str, float] | None = None,
 ) -> dict[int, list[RowCandidate]]:
     """For each row (its index in ``rows``) the registry persons it may be, best first. ``timings``
-    receives the seconds of each stage (pool, records, scoring)."""
+    receives the seconds of each stage (pool, records, scoring) and the pools' sizes."""
     clock = timings if timings is not None else {}
-    started = time.perf_counter()
-    ids = pool(rows)
-    clock["pool"] = time.perf_counter() - started
-    if not ids:
-        return {}
-    known_records, known_owner, known = person_records(ids)
-    new_records, new_owner = row_records(rows)
-    clock["records"] = time.perf_counter() - started - clock["pool"]
-    if not known_records or not new_records:
-        return {}
-    scored = match(new_records, known_records, model=model or current()[0], threshold=threshold)
-    clock["scoring"] = time.perf_counter() - started - clock["pool"] - clock["records"]
-    clock["pool_persons"] = len(known)
-    best: dict[tuple[int, int], PairMatch] = {}
-    for pair in scored:
-        key = (new_owner[pair.new], known_owner[pair.known])
-        if key not in best or pair.probability > best[key].probability:
-            best[key] = pair
+    for stage in ("pool", "records", "scoring", "pool_persons"):
+        clock.setdefault(stage, 0.0)
+    settings_model = model or current()[0]
     out: dict[int, list[RowCandidate]] = defaultdict(list)
-    for (row, pid), pair in best.items():
-        evidence = tuple((e.comparison, e.level, round(e.weight, 3)) for e in pair.evidence)
-        out[row].append(RowCandidate(known[pid], pair.probability, evidence))
+    for group in _groups(rows):
+        started = time.perf_counter()
+        chosen = [rows[i] for i in group]
+        ids = pool(chosen)
+        clock["pool"] += time.perf_counter() - started
+        if not ids:
+            continue
+        started = time.perf_counter()
+        known_records, known_owner, known = person_records(ids)
+        new_records, new_owner = row_records(chosen)
+        clock["records"] += time.perf_counter() - started
+        clock["pool_persons"] += len(known)
+        if not known_records or not new_records:
+            continue
+        started = time.perf_counter()
+        scored = match(new_records, known_records, model=settings_model, threshold=threshold)
+        clock["scoring"] += time.perf_counter() - started
+        best: dict[tuple[int, int], PairMatch] = {}
+        for pair in scored:
+            key = (group[new_owner[pair.new]], known_owner[pair.known])
+            if key not in best or pair.probability > best[key].probability:
+                best[key] = pair
+        for (row, pid), pair in best.items():
+            evidence = tuple((e.comparison, e.level, round(e.weight, 3)) for e in pair.evidence)
+            out[row].append(RowCandidate(known[pid], pair.probability, evidence))
     for found in out.values():
         found.sort(key=lambda c: (-c.probability, c.person.reference))
     return dict(out)
