@@ -64,11 +64,22 @@ class LinkRecord:
     unit: str | None = None
 
 
+#: how far below a threshold a Jaro-Winkler similarity still reaches it: a similarity is a fraction
+#: (0.9 = 8/9 + 1/10 · 1/9), and one equal to the threshold comes out one unit in the last place above
+#: or below it depending on the machine's rounding (a fused multiply-add or not: DuckDB's build and Spark
+#: differ). Distinct similarities of names lie much further apart than this.
+JW_TIE = 1e-9
+
+
+def _at_least(threshold: float) -> str:
+    return f">= {round(threshold - JW_TIE, 12)!r}"
+
+
 def _jw(column: str, threshold: float) -> str:
     """Jaro-Winkler of the first or of the second keys (ASCII: it counts letters) at least ``threshold``."""
     return (
         f'greatest(jaro_winkler_similarity("{column}1_l", "{column}1_r"), '
-        f'jaro_winkler_similarity("{column}2_l", "{column}2_r")) >= {threshold}'
+        f'jaro_winkler_similarity("{column}2_l", "{column}2_r")) {_at_least(threshold)}'
     )
 
 
@@ -107,7 +118,7 @@ def _cross(left: str, right: str, left_group: str, right_group: str) -> str:
     name group, or Jaro-Winkler >= 0.9 of the first keys."""
     return (
         f'({_shared(left, right)} OR "{left_group}_l" = "{right_group}_r" '
-        f'OR jaro_winkler_similarity("{left}1_l", "{right}1_r") >= 0.9)'
+        f'OR jaro_winkler_similarity("{left}1_l", "{right}1_r") {_at_least(0.9)})'
     )
 
 
