@@ -6,7 +6,7 @@ and F1 over the record pairs put in one cluster, and B-cubed precision, recall a
 share of its cluster that is truly its person, and of its person found in its cluster). Targets:
 pairwise F1 >= 0.97, B-cubed F1 >= 0.98. Figures last, as ``name=value`` lines.
 
-    .venv/bin/python benchmarks/linkage_dev.py [--threshold 0.9] [--data DIR]
+    .venv/bin/python benchmarks/linkage_dev.py [--threshold 0.9] [--data DIR] [--backend spark]
 """
 
 from __future__ import annotations
@@ -77,12 +77,14 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=SHARED / "data" / "linkage-dev")
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
     args = parser.parse_args()
     lists = sorted(args.data.glob("list_*.csv"))
     truth = read_assignment(args.data / "truth.csv", "record_id", "person_id")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "clusters.csv"
         command = [sys.executable, "-m", "homecoming.cli", "link", *map(str, lists), "--out", str(out)]
+        command += ["--backend", args.backend]
         if args.threshold is not None:
             command += ["--threshold", str(args.threshold)]
         started = time.perf_counter()
@@ -92,6 +94,7 @@ def main() -> None:
     if set(found) != set(truth):
         sys.exit(f"the clusters name {len(found)} records, the truth {len(truth)}")
     figures = scores(found, truth)
+    print(f"backend={args.backend}")
     print(f"records={len(truth)}")
     print(f"load_average_1m={os.getloadavg()[0]:.1f}")
     print(f"link_seconds={seconds:.1f}")

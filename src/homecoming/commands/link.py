@@ -112,6 +112,12 @@ def link_command(
     model_file: Path = typer.Option(None, "--model", help="a saved model to use instead of training one"),
     save_model: Path = typer.Option(None, "--save-model", help="save the model (JSON, with provenance)"),
     seed: int = typer.Option(1, "--seed", help="seed of the training's random sampling"),
+    backend: str = typer.Option(
+        "duckdb",
+        "--backend",
+        help="where Splink runs: duckdb (one machine) or spark (a local Spark session; needs Java 17+); "
+        "the same model and results",
+    ),
     json_output: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Link person lists: records of one person share a cluster id (one output row per input record).
@@ -120,8 +126,17 @@ def link_command(
     (unknown columns, empty names, impossible dates, no rows, repeated record ids) is refused, naming
     file, row, column and value, and nothing is written.
     """
-    from homecoming.linkage.engine import STAGES, link
+    from homecoming.linkage.engine import BACKENDS, STAGES, link
 
+    if backend not in BACKENDS:
+        support.fail(
+            InputError(
+                f"--backend: unknown backend {backend!r}",
+                field="--backend",
+                value=backend,
+                hint=f"one of {', '.join(BACKENDS)}",
+            )
+        )
     if not 0.0 < threshold < 1.0:
         support.fail(
             InputError(
@@ -152,7 +167,13 @@ def link_command(
 
         result = support.run(
             lambda: link(
-                records, threshold=threshold, model=model, seed=seed, provenance=provenance, progress=step
+                records,
+                threshold=threshold,
+                model=model,
+                seed=seed,
+                provenance=provenance,
+                progress=step,
+                backend=backend,
             )
         )
         bar.update(task, completed=len(STAGES))
@@ -167,6 +188,7 @@ def link_command(
         "clusters": result.cluster_count,
         "pairs": result.pairs,
         "threshold": threshold,
+        "backend": backend,
         "out": str(out),
         "lookalike_words": lookalikes,
         "model": result.model["provenance"],

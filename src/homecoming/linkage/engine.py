@@ -9,6 +9,11 @@ the provenance of the training (input digest, date, Splink version, seed).
 
 Results do not depend on the order the records come in, nor on the machine's threads: the same records
 and seed give the same model and the same clusters.
+
+Two backends run the same model: ``"duckdb"`` (one machine, the default) and ``"spark"``
+(:mod:`homecoming.linkage.spark`: a local session, or the caller's cluster session at national scale).
+A model trained on either is saved alike (DuckDB's SQL, the trained m and u) and scores the same pairs
+with the same match probabilities on both.
 """
 
 from __future__ import annotations
@@ -42,18 +47,22 @@ Progress = Callable[[str], None]
 MIN_GIVEN_NAME_PENALTY = 16.0
 #: what a disagreement EM could not learn (never among its pairs) weighs against, in bits
 UNSEEN_DISAGREEMENT = 10.0
+#: the engines Splink runs on: one machine, or Spark (local or a cluster)
+BACKENDS = ("duckdb", "spark")
 #: stages reported to ``progress``
 STAGES = ("features", "training: u", "training: EM", "scoring pairs", "clustering")
 
 
 @dataclass(frozen=True)
 class LinkResult:
-    """Each record's cluster (in input order), the scored pairs at or above the threshold, the model."""
+    """Each record's cluster (in input order), the number of scored pairs at or above the threshold, the
+    model, and those pairs (record ids, match probability; sorted)."""
 
     clusters: list[tuple[str, str]]
     pairs: int
     threshold: float
     model: dict[str, Any] = field(repr=False)
+    scored: list[tuple[str, str, float]] = field(default_factory=list, repr=False)
 
     @property
     def cluster_count(self) -> int:
@@ -112,10 +121,9 @@ def _rows(records: Sequence[LinkRecord]) -> list[dict[str, Any]]:
     return [record_row(i, r) for i, r in enumerate(records)]
 
 
-def _frame(records: Sequence[LinkRecord], rows: list[dict[str, Any]] | None = None) -> Any:
+def _frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
-    rows = rows if rows is not None else _rows(records)
     return pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]})
 
 
@@ -128,13 +136,57 @@ def _connection(threads: int | None) -> Any:
     return connection
 
 
-def _linker(frame: Any, model_settings: Mapping[str, Any], connection: Any) -> Any:
-    from splink import DuckDBAPI, Linker
+@dataclass(frozen=True)
+class _Engine:
+    """Where Splink runs: a backend, DuckDB's threads, or Spark's session (a local one when None)."""
 
-    connection.from_df(frame).create("records")  # a DuckDB table: scanning pandas objects is slow
-    return Linker(
-        "records", dict(model_settings), db_api=DuckDBAPI(connection=connection), set_up_basic_logging=False
-    )
+    backend: str = "duckdb"
+    threads: int | None = None
+    session: Any = None
+
+    def linker(self, rows: list[dict[str, Any]], model_settings: Mapping[str, Any]) -> Any:
+        if self.backend == "spark":
+            from homecoming.linkage import spark
+
+            return spark.linker(rows, model_settings, self.session or spark.local_session(self.threads))
+        from splink import DuckDBAPI, Linker
+
+        connection = _connection(self.threads)
+        connection.from_df(_frame(rows)).create("records")  # a DuckDB table: scanning pandas is slow
+        api = DuckDBAPI(connection=connection)
+        return Linker("records", dict(model_settings), db_api=api, set_up_basic_logging=False)
+
+    def pairs(self, linker: Any, scored: Any) -> list[tuple[int, int, float]]:
+        """The pairs Splink scored: left row, right row, match probability."""
+        if self.backend == "spark":
+            from homecoming.linkage import spark
+
+            return spark.pairs(linker, scored)
+        return [
+            (int(a), int(b), float(p))
+            for a, b, p in linker._db_api._con.execute(  # the DuckDB table Splink wrote
+                f"SELECT unique_id_l, unique_id_r, match_probability FROM {scored.physical_name}"
+            ).fetchall()
+        ]
+
+
+def _engine(backend: str, threads: int | None, session: Any) -> _Engine:
+    if backend not in BACKENDS:
+        raise InputError(
+            f"backend: unknown backend {backend!r}",
+            field="backend",
+            value=backend,
+            hint=f"one of {', '.join(BACKENDS)}",
+        )
+    if backend == "spark" and session is None:
+        from homecoming.linkage.spark import available
+
+        missing = available()
+        if missing:
+            raise InputError(
+                f"backend: Spark cannot run here: {missing}", field="backend", value=backend, hint=missing
+            )
+    return _Engine(backend, threads, session)
 
 
 def _swap_counted_once(comparison: dict[str, Any]) -> None:
@@ -171,37 +223,40 @@ def train(
     progress: Progress | None = None,
     threads: int | None = None,
     max_pairs: float = 1e6,
+    backend: str = "duckdb",
+    spark_session: Any = None,
 ) -> dict[str, Any]:
-    """A model trained on ``records`` without labels (deterministic given ``seed``)."""
+    """A model trained on ``records`` without labels (deterministic given ``seed``), on ``backend``
+    (Spark: ``spark_session``, or a local session when None)."""
     if not records:
         raise InputError("no records to train on", field="records", value=0, hint="give at least one list")
+    engine = _engine(backend, threads, spark_session)
     say = progress or (lambda _: None)
     say("features")
     canonical = [records[i] for i in _canonical_order(records)]
-    frame = _frame(canonical)
-    return _train_frame(
-        frame,
+    return _train_rows(
+        _rows(canonical),
+        engine,
         seed=seed,
         digest=records_digest(canonical),
         provenance=provenance,
         say=say,
-        threads=threads,
         max_pairs=max_pairs,
     )
 
 
-def _train_frame(
-    frame: Any,
+def _train_rows(
+    rows: list[dict[str, Any]],
+    engine: _Engine,
     *,
     seed: int,
     digest: str,
     provenance: Mapping[str, Any] | None,
     say: Progress,
-    threads: int | None,
     max_pairs: float,
 ) -> dict[str, Any]:
     with _quiet():
-        linker = _linker(frame, settings(), _connection(threads))
+        linker = engine.linker(rows, settings())
         # more certain pairs than the recall allows (tiny lists): the default prior stays
         with contextlib.suppress(ValueError):
             linker.training.estimate_probability_two_random_records_match(
@@ -213,15 +268,20 @@ def _train_frame(
         for rule in TRAINING_BLOCKS:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         trained = linker.misc.save_model_to_json()
+    if engine.backend == "spark":
+        from homecoming.linkage.spark import duckdb_model
+
+        trained = duckdb_model(trained, settings())
     _floor_given_name_penalty(trained)
     return {
         "format": MODEL_FORMAT,
         "provenance": {
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "records": len(frame),
+            "records": len(rows),
             "records_sha256": digest,
             "seed": seed,
             "max_pairs": max_pairs,
+            "backend": engine.backend,
             "splink_version": _splink().__version__,
             **dict(provenance or {}),
         },
@@ -278,8 +338,11 @@ def link(
     provenance: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
+    backend: str = "duckdb",
+    spark_session: Any = None,
 ) -> LinkResult:
-    """Cluster ``records`` (records of one person share a cluster id); train first unless ``model``."""
+    """Cluster ``records`` (records of one person share a cluster id); train first unless ``model``.
+    ``backend`` is where Splink runs (:data:`BACKENDS`; Spark: ``spark_session`` or a local one)."""
     if not 0.0 < threshold < 1.0:
         raise InputError(
             "threshold: must be a probability between 0 and 1",
@@ -289,34 +352,35 @@ def link(
         )
     if not records:
         raise InputError("no records to link", field="records", value=0, hint="give at least one list")
+    model_settings = check_model(model) if model is not None else None
+    engine = _engine(backend, threads, spark_session)
     say = progress or (lambda _: None)
     say("features")
     order = _canonical_order(records)
     canonical = [records[i] for i in order]
     rows = _rows(canonical)
-    frame = _frame(canonical, rows)
     if model is None:
-        model = _train_frame(
-            frame,
+        model = _train_rows(
+            rows,
+            engine,
             seed=seed,
             digest=records_digest(canonical),
             provenance=provenance,
             say=say,
-            threads=threads,
             max_pairs=1e6,
         )
-    model_settings = check_model(model)
+        model_settings = check_model(model)
     say("scoring pairs")
     with _quiet():
-        linker = _linker(frame, model_settings, _connection(threads))
-        scored = linker.inference.predict(threshold_match_probability=threshold)
-        table = scored.physical_name
-        pairs = linker._db_api._con.execute(  # the DuckDB table Splink wrote
-            f"SELECT unique_id_l, unique_id_r, match_probability FROM {table}"
-        ).fetchall()
+        linker = engine.linker(rows, model_settings or {})
+        pairs = engine.pairs(linker, linker.inference.predict(threshold_match_probability=threshold))
     say("clustering")
     clusters = _clusters(rows, pairs, threshold, records, order)
-    return LinkResult(clusters=clusters, pairs=len(pairs), threshold=threshold, model=dict(model))
+    ids = [r.record_id for r in canonical]
+    scored = sorted((min(ids[a], ids[b]), max(ids[a], ids[b]), p) for a, b, p in pairs if p >= threshold)
+    return LinkResult(
+        clusters=clusters, pairs=len(pairs), threshold=threshold, model=dict(model), scored=scored
+    )
 
 
 def explain_pair(
@@ -328,7 +392,7 @@ def explain_pair(
 
     model_settings = check_model(model) if model is not None else settings()
     connection = duckdb.connect()
-    frame = _frame([left, right])
+    frame = _frame(_rows([left, right]))
     connection.from_df(frame).create("records")
     columns = [c for c in frame.columns if c != "unique_id"]
     select = ", ".join(f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in columns)
@@ -355,6 +419,7 @@ def explain_pair(
 
 
 __all__ = [
+    "BACKENDS",
     "MIN_GIVEN_NAME_PENALTY",
     "MODEL_FORMAT",
     "STAGES",
