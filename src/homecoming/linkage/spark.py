@@ -15,8 +15,10 @@ without a cluster); at national scale the caller gives a session of its cluster 
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
@@ -84,8 +86,6 @@ def available() -> str | None:
 
 
 def _on_path(program: str) -> bool:
-    import shutil
-
     return shutil.which(program) is not None
 
 
@@ -149,6 +149,7 @@ def local_session(threads: int | None = None) -> Any:
     from pyspark.sql import SparkSession
 
     scratch = Path(tempfile.mkdtemp(prefix="homecoming-spark-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)  # before Spark's own: runs after it stops
     (scratch / "log4j2.properties").write_text(_LOG4J, encoding="utf-8")
     cores = int(threads) if threads else (os.cpu_count() or 1)
     java_options = f"-Dlog4j2.configurationFile=file:{scratch / 'log4j2.properties'}"
