@@ -1,6 +1,6 @@
 """Importing a person list in the app: upload, see what it would do row by row, decide, import.
 
-The uploaded file is kept under ``DATA_DIR/staged-imports/`` by its SHA-256 between the preview and the
+The uploaded file is kept under ``DATA_DIR/staged-imports/<sha256>/<its name>`` between the preview and the
 import (nothing is written to the registry before the registrar confirms); the import reads the same bytes
 again, so what is imported is what was previewed. The staged file is removed once imported.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ from homecoming.io.tables import check_size
 #: rows of each class listed on the preview (the rest take their defaults)
 SHOWN = 200
 SUFFIXES = (".csv", ".xlsx", ".txt")
-_TOKEN = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx|txt)$")
+_TOKEN = re.compile(r"^[0-9a-f]{64}$")
+_UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
 class UploadForm(forms.Form):
@@ -53,7 +55,8 @@ def _staging() -> Path:
 
 
 def _stage(upload: Any) -> tuple[Path, str]:
-    """Keep the upload under its SHA-256 (and its suffix); returns the path and the token naming it."""
+    """Keep the upload in a folder named by its SHA-256, under its own name (what the import records);
+    returns the path and the token (the digest) naming it."""
     suffix = Path(upload.name).suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
@@ -68,8 +71,11 @@ def _stage(upload: Any) -> tuple[Path, str]:
     for chunk in upload.chunks():
         digest.update(chunk)
         chunks.append(chunk)
-    token = digest.hexdigest() + suffix
-    path = _staging() / token
+    token = digest.hexdigest()
+    name = _UNSAFE.sub("_", Path(upload.name).stem)[:80].strip(" .") or "list"
+    folder = _staging() / token
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}{suffix}"
     if not path.exists():
         partial = path.with_suffix(path.suffix + ".part")
         with partial.open("wb") as out:
@@ -80,8 +86,10 @@ def _stage(upload: Any) -> tuple[Path, str]:
 
 
 def _staged(token: str) -> Path:
-    path = _staging() / token
-    if not _TOKEN.match(token) or not path.is_file():
+    folder = _staging() / token
+    files = sorted(folder.glob("*.*")) if _TOKEN.match(token) and folder.is_dir() else []
+    path = next((f for f in files if f.suffix in SUFFIXES), None)
+    if path is None:
         raise InputError(
             "file: the previewed file is no longer here",
             field="file",
@@ -219,7 +227,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return _refused(request, form, imported.in_words(exc), 409)
     except HomecomingError as exc:
         return _refused(request, form, exc, 422)
-    path.unlink(missing_ok=True)
+    shutil.rmtree(path.parent, ignore_errors=True)
     messages.success(
         request,
         _(

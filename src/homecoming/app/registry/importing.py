@@ -375,7 +375,7 @@ def import_persons(
             description=f"person list {path.name}",
             again=again,
             object_type="registry.person",
-            object_id=path.name,
+            object_id=path.name[:64],
         )
     return ImportReport(
         str(path),
