@@ -29,6 +29,7 @@ from homecoming.commands import (
     messaging,
     persons,
     pfif,
+    registry,
     remains,
     screen,
     site,
@@ -84,6 +85,8 @@ manifest_app = typer.Typer(
     help="Manifests of exchanges: link their claimed identities.", no_args_is_help=True
 )
 app.add_typer(manifest_app, name="manifest")
+registry_app = typer.Typer(help="The registry: its linkage model.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
 
 app.command("migrate")(site.migrate_command)
 app.command("createuser")(users.createuser_command)
@@ -124,6 +127,7 @@ keys_app.command("retire")(keys.keys_retire_command)
 keys_app.command("revoke")(keys.keys_revoke_command)
 lists_app.command("sign")(lists.lists_sign_command)
 lists_app.command("verify")(lists.lists_verify_command)
+registry_app.command("train-model")(registry.train_model_command)
 
 
 @app.command("docs-cli", hidden=True)

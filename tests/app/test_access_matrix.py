@@ -48,6 +48,9 @@ EFFECTS = "remains.view_personaleffect"
 CUSTODY = "remains.view_custodyevent"
 AUDIT = "audit.view_auditrecord"
 MERGE = "registry.merge_person"
+TRAIN = "registry.train_linkage_model"
+# the form that trains the registry's linkage model (registrars and admins only)
+TRAIN_FORM = 'action="/registry/linkage-model/train/"'
 
 #: the seeded values and the permissions each needs (beyond those of the page that shows it)
 NAME = "Зиновійко"  # the given name (family names are shown upper-cased)
@@ -140,6 +143,7 @@ NEEDS: dict[str, set[str]] = {
     TR_EMAIL: {TR_VIEW, TR_CONTACTS},
     TR_NOTE: {TR_VIEW, TR_CONTACTS},
     OUTBOX_ERROR: {OUTBOX},
+    TRAIN_FORM: {TRAIN},
     OUTBOX_SECRET: set(),  # shown by no endpoint, whatever the role
     OUTBOX_TO: set(),
 }
@@ -195,6 +199,7 @@ ENDPOINTS = [
         _shows(NAME, INTERNMENT, FAMILY_ADDRESS, CARD_HEALTH_PAGE),
     ),
     Endpoint("duplicates queue page", lambda s: "/registry/duplicates/", {VIEW_PERSON, MERGE}, _shows(NAME)),
+    Endpoint("linkage model page", lambda s: "/registry/linkage-model/", {VIEW_PERSON}, _shows(TRAIN_FORM)),
     Endpoint("wounded list page", lambda s: "/captivity/wounded/", {HEALTH}, _shows(NAME, ART110_PAGE)),
     Endpoint(
         "remains unit page",
@@ -342,6 +347,7 @@ ENDPOINTS = [
     ),
     Endpoint("GET person", lambda s: f"/persons/{s['person'].pk}", {VIEW_PERSON}, _shows(NAME), api=True),
     Endpoint("GET duplicates", lambda s: "/duplicates", {VIEW_PERSON, MERGE}, _shows(NAME), api=True),
+    Endpoint("GET linkage model", lambda s: "/registry/linkage-model", {VIEW_PERSON}, {}, api=True),
     Endpoint(
         "GET case",
         lambda s: f"/cases/{s['case'].pk}",
@@ -569,11 +575,21 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
         data={"sex": "male", "birth_date": "1990-05", "power": "UA"},
         names=[{"family_name": "Квітковаренко", "given_name": NAME}],
     )
-    # a likely duplicate (the name in Latin letters, the same birth month): the duplicates queue shows both
-    registry.create_person(
+    # a likely duplicate (the name in Latin letters, the same birth month): the duplicates queue shows both,
+    # as a pair the linkage model stored when an import registered it
+    latin = registry.create_person(
         actor=registrar,
         data={"sex": "male", "birth_date": "1990-05"},
         names=[{"family_name": "Kvitkovarenko", "given_name": "Zynoviiko"}],
+    )
+    from homecoming.app.registry.models import PossibleDuplicate
+
+    PossibleDuplicate.objects.create(
+        person=latin,
+        other=person,
+        probability=0.8,
+        evidence=[["surname", "same key", 9.0], ["given_name", "same key or equivalent", 5.0]],
+        source="import of seed.csv, row 2",
     )
     case = registry.open_case(
         actor=registrar,

@@ -38,3 +38,61 @@ def bar_chart(
         parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{value:,.0f}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+#: evidence for (a match weight above 0) and against
+FOR_COLOUR = "#2e7d32"
+AGAINST_COLOUR = "#c62828"
+
+
+def weight_chart(
+    groups: Sequence[tuple[str, Sequence[tuple[str, float, str]]]],
+    *,
+    title: str,
+    width: int = 760,
+    bar_height: int = 20,
+) -> SafeString:
+    """A horizontal bar chart of signed weights around a zero line: each group a heading, then its bars
+    (label, value, the value as written), positive ones green to the right, negative red to the left."""
+    label_w = 300
+    top = 28
+    rows = sum(1 + len(bars) for _, bars in groups)
+    height = top + bar_height * rows + 8
+    biggest = max((abs(v) for _, bars in groups for _, v, _ in bars if v == v), default=0) or 1
+    half = (width - label_w - 100) / 2
+    zero = label_w + 50 + half
+    parts = [
+        f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" '
+        f'font-size="12"><title>{escape(title)}</title>',
+        f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>',
+        f'<line x1="{zero:.1f}" y1="{top}" x2="{zero:.1f}" y2="{height - 4}" stroke="#555"/>',
+    ]
+    row = 0
+    for heading, bars in groups:
+        y = top + row * bar_height
+        parts.append(f'<text x="0" y="{y + 15}" font-weight="600">{escape(heading)}</text>')
+        row += 1
+        for label, value, text in bars:
+            y = top + row * bar_height
+            row += 1
+            parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
+            if value != value:  # NaN: no weight
+                parts.append(f'<text x="{zero + 6:.1f}" y="{y + 15}">{escape(text)}</text>')
+                continue
+            w = half * abs(value) / biggest
+            x = zero if value >= 0 else zero - w
+            colour = FOR_COLOUR if value >= 0 else AGAINST_COLOUR
+            kind = "for" if value >= 0 else "against"
+            parts.append(
+                f'<rect class="{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" '
+                f'fill="{colour}"><title>{escape(label)}: {escape(text)}</title></rect>'
+            )
+            if value >= 0:
+                parts.append(f'<text x="{zero + w + 4:.1f}" y="{y + 15}">{escape(text)}</text>')
+            else:
+                parts.append(
+                    f'<text x="{zero - w - 4:.1f}" y="{y + 15}" text-anchor="end">{escape(text)}</text>'
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

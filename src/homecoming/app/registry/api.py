@@ -10,7 +10,7 @@ from ninja import Router, Status
 from homecoming.app.audit import services as audit
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, require
-from homecoming.app.registry import duplicates, merging, services
+from homecoming.app.registry import duplicates, linkage, merging, services
 from homecoming.app.registry.models import MissingCase, Person, PersonLink, StatusAssertion
 from homecoming.app.registry.schemas import (
     AssertionIn,
@@ -18,6 +18,7 @@ from homecoming.app.registry.schemas import (
     CaseIn,
     CaseOut,
     CaseTransitionIn,
+    LinkageModelOut,
     LinkOut,
     MergeIn,
     NotSameIn,
@@ -249,6 +250,47 @@ def not_same(request: HttpRequest, person_id: int, payload: NotSameIn) -> dict[s
     return _link_out(
         merging.not_same(actor=actor, person_id=person_id, other_id=payload.other, reason=payload.reason)
     )
+
+
+@router.get(
+    "/registry/linkage-model",
+    response=LinkageModelOut,
+    summary="The linkage model in force: provenance, weights, the models before it",
+)
+def linkage_model(request: HttpRequest) -> dict[str, Any]:
+    require(request, "person")
+    import math
+
+    from homecoming.app.registry.model_views import HISTORY, summary, user_name
+    from homecoming.app.registry.models import LinkageModel
+    from homecoming.linkage.model import describe
+
+    model, row = linkage.current()
+    settings = dict(model.get("splink_settings") or {})
+    comparisons: dict[str, list[dict[str, Any]]] = {}
+    for level in describe(settings):
+        comparisons.setdefault(level["comparison"], []).append(
+            {k: level[k] for k in ("level", "m", "u", "weight")}
+        )
+    prior = float(settings.get("probability_two_random_records_match") or 0.0)
+    earlier = LinkageModel.objects.select_related("actor").defer("model").order_by("-at", "-id")
+    earlier = earlier.exclude(pk=row.pk) if row is not None else earlier.none()
+    return {
+        **summary(model, row),
+        "prior": prior,
+        "prior_weight": math.log2(prior / (1 - prior)) if 0 < prior < 1 else None,
+        "comparisons": [{"comparison": c, "levels": levels} for c, levels in comparisons.items()],
+        "history": [
+            {
+                "id": m.pk,
+                "trained_on": m.trained_on,
+                "at": m.at,
+                "by": user_name(m.actor),
+                "records": m.records,
+            }
+            for m in earlier[:HISTORY]
+        ],
+    }
 
 
 # The list import's endpoint lives on its own router, mounted here (see genetics/api.py).

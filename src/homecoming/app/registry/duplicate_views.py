@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.app.permissions import page_requires
 from homecoming.app.registry import duplicates, merging
-from homecoming.app.registry.models import NameForm, Person
+from homecoming.app.registry import model_display as labels
+from homecoming.app.registry.models import NameForm, Person, PossibleDuplicate
 from homecoming.errors import HomecomingError
 
 _LATER = "registry_duplicates_later"
@@ -22,23 +25,83 @@ def field_label(name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
+#: stored pairs on a page of the queue
+PAGE_ROWS = 20
+
+
+def _value(person: Person, comparison: str) -> str:
+    """What the person's record holds for one of the model's comparisons (its first name form's names)."""
+    if comparison in ("surname", "given_name", "patronymic"):
+        part = {"surname": "family_name"}.get(comparison, comparison)
+        return " / ".join(
+            dict.fromkeys(str(getattr(f, part) or "") for f in person.names.all() if getattr(f, part))
+        )
+    if comparison == "sex":
+        return str(person.get_sex_display()) if person.sex else ""
+    return str(getattr(person, comparison, "") or "")
+
+
+def _stored_rows(pair: duplicates.StoredPair) -> list[tuple[labels.Evidence, str, str]]:
+    return [
+        (e, _value(pair.left, e.key), _value(pair.right, e.key))
+        for e in labels.evidence(pair.found.evidence or [])
+    ]
+
+
+def _source(found: PossibleDuplicate) -> str:
+    """Where the pair was found, in the page's language ("import of list.csv, row 7")."""
+    text = found.source
+    if text.startswith("import of ") and ", row " in text:
+        name, _sep, row = text[len("import of ") :].rpartition(", row ")
+        if row.isdigit():
+            return _("import of %(file)s, row %(row)s") % {"file": name, "row": row}
+    return text
+
+
 @page_requires("registry.merge_person", "person")
 def queue(request: HttpRequest) -> HttpResponse:
-    """Pairs that may be one person, best first, each with the fields that agree and differ."""
+    """The pairs the linkage model stored (a page of them, most probable first, with the model's evidence),
+    then, on the first page, the pairs a scan of the most recently registered persons finds."""
     later = request.session.get(_LATER, [])
-    pairs = duplicates.candidate_pairs(skip=later)
-    rows = [
-        (
-            pair,
-            [
-                (field_label(a.field), a.theirs, a.ours, a.outcome)
-                for a in pair.candidate.evidence
-                if a.theirs or a.ours
-            ],
-        )
-        for pair in pairs
+    page = Paginator(duplicates.open_possible_duplicates(skip=later), PAGE_ROWS).get_page(
+        request.GET.get("page")
+    )
+    stored = [
+        (pair, labels.percent(pair.found.probability), _source(pair.found), _stored_rows(pair))
+        for pair in duplicates.stored_pairs(page.object_list)
     ]
-    return render(request, "registry/duplicates.html", {"pairs": rows, "later": len(later)})
+    rows = []
+    if page.number == 1:
+        pairs = duplicates.candidate_pairs(skip=later)
+        found = {
+            (min(a, b), max(a, b))
+            for a, b in PossibleDuplicate.objects.filter(
+                person_id__in=[i for p in pairs for i in (p.left.pk, p.right.pk)]
+            ).values_list("person_id", "other_id")
+        }
+        rows = [
+            (
+                pair,
+                [
+                    (field_label(a.field), a.theirs, a.ours, a.outcome)
+                    for a in pair.candidate.evidence
+                    if a.theirs or a.ours
+                ],
+            )
+            for pair in pairs
+            if (min(pair.left.pk, pair.right.pk), max(pair.left.pk, pair.right.pk)) not in found
+        ]
+    return render(
+        request,
+        "registry/duplicates.html",
+        {
+            "stored": stored,
+            "page": page,
+            "pairs": rows,
+            "later": len(later),
+            "model_url": reverse("registry:linkage_model"),
+        },
+    )
 
 
 @page_requires("registry.merge_person", "person")
@@ -50,7 +113,8 @@ def decide(request: HttpRequest) -> HttpResponse:
     decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")
     try:
         if decision == "later":
-            request.session[_LATER] = [*request.session.get(_LATER, []), f"{left.pk}-{right.pk}"]
+            key = f"{min(left.pk, right.pk)}-{max(left.pk, right.pk)}"
+            request.session[_LATER] = [*request.session.get(_LATER, []), key]
         elif decision == "merge_right":  # the right one is the duplicate: merged into the left
             merging.merge(actor=request.user, duplicate_id=right.pk, survivor_id=left.pk, reason=reason)
             messages.success(
@@ -72,7 +136,11 @@ def decide(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose a decision."))
     except HomecomingError as exc:
         messages.error(request, str(exc))
-    return redirect("registry:duplicates")
+    response = redirect("registry:duplicates")
+    page = request.POST.get("page", "")
+    if page.isdigit() and page != "1":
+        response["Location"] += f"?page={page}"
+    return response
 
 
 @page_requires("registry.merge_person", "person")

@@ -11,6 +11,9 @@ transliteration: ``linkage.names``), or the service number; its score adds up wh
 differs (:data:`WEIGHTS`), each comparison kept as evidence for the page that shows it. The one function
 :func:`likely_duplicates` ranks them: a better scorer (the linkage model) replaces it behind the same
 signature. :func:`candidate_pairs` feeds the review queue.
+
+The review queue lists first the pairs the linkage model stored when an import registered a row it was
+not sure of (``PossibleDuplicate``, :func:`open_possible_duplicates`), then :func:`candidate_pairs`.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
-from homecoming.app.registry.models import NameKey, Person, PersonLink
+from homecoming.app.registry.models import NameKey, Person, PersonLink, PossibleDuplicate
 from homecoming.app.registry.numbers import normalise_number
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import HomecomingError
@@ -288,3 +291,58 @@ def candidate_pairs(*, window: int = 200, limit: int = 50, skip: Iterable[str] =
         left, right = persons[a], persons[b]
         pairs.append(Pair(left, right, compare(person_data(right), list(right.names.all()), left)))
     return pairs
+
+
+def _same_pair(prefix: str = "") -> Q:
+    """The row's two persons, either way round (``prefix`` names the outer row's fields)."""
+    person, other = OuterRef(f"{prefix}person_id"), OuterRef(f"{prefix}other_id")
+    return Q(person_id=person, other_id=other) | Q(person_id=other, other_id=person)
+
+
+def open_possible_duplicates(*, skip: Iterable[str] = ()) -> QuerySet[PossibleDuplicate]:
+    """The stored pairs not decided yet, best probability first: neither person merged or purged, no
+    decision (``PersonLink``) on the two since the pair was found and none ever saying they are not the
+    same, each pair once (its latest finding: the evidence of the newest import), and none of ``skip``
+    ("lower id-higher id", put off for later). A query: the page reads one page of it."""
+    decided = PersonLink.objects.filter(_same_pair()).filter(
+        Q(at__gte=OuterRef("at")) | Q(decision=PersonLink.Decision.not_same)
+    )
+    later = PossibleDuplicate.objects.filter(_same_pair()).filter(pk__gt=OuterRef("pk"))
+    qs = (
+        PossibleDuplicate.objects.filter(
+            person__purged=False,
+            person__merged_into__isnull=True,
+            other__purged=False,
+            other__merged_into__isnull=True,
+        )
+        .exclude(Exists(decided))
+        .exclude(Exists(later))
+    )
+    for key in skip:
+        a, _, b = str(key).partition("-")
+        if a.isdigit() and b.isdigit():
+            qs = qs.exclude(Q(person_id=int(a), other_id=int(b)) | Q(person_id=int(b), other_id=int(a)))
+    return qs.order_by("-probability", "id")
+
+
+@dataclass(frozen=True)
+class StoredPair:
+    """A stored pair for the queue: ``left`` registered first (the one the row was compared with)."""
+
+    found: PossibleDuplicate
+    left: Person
+    right: Person
+
+    @property
+    def key(self) -> str:
+        return f"{min(self.left.pk, self.right.pk)}-{max(self.left.pk, self.right.pk)}"
+
+
+def stored_pairs(found: Iterable[PossibleDuplicate]) -> list[StoredPair]:
+    """The persons of a page of :func:`open_possible_duplicates`, their names read in one query."""
+    rows = list(found)
+    persons = {
+        p.pk: p for p in Person.objects.filter(pk__in={i for r in rows for i in (r.person_id, r.other_id)})
+    }
+    prefetch_related_objects(list(persons.values()), "names")
+    return [StoredPair(r, persons[r.other_id], persons[r.person_id]) for r in rows]

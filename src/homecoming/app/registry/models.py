@@ -349,6 +349,7 @@ class LinkageModel(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("linkage model")
+        permissions = [("train_linkage_model", "Can train the registry's linkage model and put it in force")]
 
     def __str__(self) -> str:
         return f"linkage model {self.pk} ({self.trained_on})"

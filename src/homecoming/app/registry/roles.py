@@ -6,6 +6,8 @@ Sensitive data is behind its own permissions:
 * ``registry.review_statusassertion`` — accept or reject a status claim (the second pair of eyes);
 * ``registry.merge_person`` — merge duplicate persons, unmerge, say two are not the same (registrars and
   reviewers: the duplicates queue);
+* ``registry.train_linkage_model`` — train the registry's linkage model on its own persons and put it in
+  force (registrars; admins are superusers): the model every import and the review queue are scored with;
 * ``registry.purge_person`` — purge a record (admin only: no role is granted it).
 """
 
@@ -36,7 +38,7 @@ _WRITE = [
 _MERGE = ["registry.merge_person", "registry.view_personlink"]
 
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.registrar: _READ + _WRITE + _MERGE + ["registry.view_contacts"],
+    Role.registrar: _READ + _WRITE + _MERGE + ["registry.view_contacts", "registry.train_linkage_model"],
     Role.exchange_coordinator: _READ,
     Role.forensic_examiner: _READ + ["registry.view_photo"],
     Role.dna_analyst: _READ,

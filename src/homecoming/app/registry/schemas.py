@@ -227,3 +227,36 @@ class LinkOut(Schema):
     decision: str
     reason: str
     at: datetime
+
+
+class LinkageLevelOut(Schema):
+    level: str = Field(..., description="the level's label in the model (English)")
+    m: float | None = Field(None, description="how often two records of one person fall in the level")
+    u: float | None = Field(None, description="how often two records of different persons fall in it")
+    weight: float | None = Field(None, description="match weight in bits: log2(m/u)")
+
+
+class LinkageComparisonOut(Schema):
+    comparison: str
+    levels: list[LinkageLevelOut]
+
+
+class LinkageModelSummary(Schema):
+    id: int | None = Field(None, description="null: the model shipped with Homecoming")
+    trained_on: str
+    at: datetime | None
+    by: str
+    records: int
+
+
+class LinkageModelOut(LinkageModelSummary):
+    shipped: bool
+    splink_version: str
+    seed: int | None
+    max_pairs: float | None
+    records_sha256: str
+    inputs: dict[str, str] = Field(..., description="file name → SHA-256 of each input file, if known")
+    prior: float = Field(..., description="probability that two records picked at random are one person")
+    prior_weight: float | None = Field(None, description="the prior in bits")
+    comparisons: list[LinkageComparisonOut]
+    history: list[LinkageModelSummary] = Field(..., description="the models in force before, newest first")

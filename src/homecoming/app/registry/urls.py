@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.app.registry import duplicate_views, import_views, views
+from homecoming.app.registry import duplicate_views, import_views, model_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("persons/<int:person_id>/unmerge/", duplicate_views.unmerge, name="person_unmerge"),
     path("duplicates/", duplicate_views.queue, name="duplicates"),
     path("duplicates/decide/", duplicate_views.decide, name="duplicates_decide"),
+    path("linkage-model/", model_views.model_page, name="linkage_model"),
+    path("linkage-model/train/", model_views.train, name="linkage_model_train"),
     path("photos/<int:photo_id>/", views.photo_file, name="photo"),
     path("cases/<int:case_id>/transition/", views.case_transition, name="case_transition"),
     path("assertions/<int:assertion_id>/review/", views.assertion_review, name="assertion_review"),
