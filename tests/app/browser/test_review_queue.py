@@ -1,17 +1,16 @@
-"""The review queue and the linkage model's page in a real browser (issue 14): a registrar imports a roll,
-then another party's list naming the same soldier in Latin letters and keeps that row apart — the pair
-goes to the queue; the registrar opens the queue, sees the pair with the model's evidence, merges it, and
-undoes the merge from the person's page. The model's page draws its weights as SVG. Synthetic names."""
+"""The review queue and the linkage model's page in a real browser (issue 14): a roll is imported, then
+another party's list naming the same soldier in Latin letters with that row kept apart — the pair goes to
+the queue; a registrar opens the queue, sees the pair with the model's evidence, merges it, and undoes the
+merge from the person's page. The model's page draws its weights as SVG. Synthetic names."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_import_preview import _import
+from .conftest import _start
 from .test_registry import log_in
 
 pytestmark = pytest.mark.browser
@@ -20,30 +19,32 @@ ROLL = "family_name,given_name,patronymic,sex,birth_date\nКравчук,Мир�
 OTHER = "family_name,given_name,patronymic,sex,birth_date\nKRAVCHUK,MYRON,STEPANOVYCH,male,1984-06-21\n"
 
 
+def _cli_import(env: dict[str, str], path: Path, *extra: str) -> None:
+    process = _start(["import", "persons", str(path), "--as", "registrar", *extra], env)
+    output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output
+
+
 def test_a_registrar_merges_a_stored_pair_from_the_queue_and_unmerges_it(
-    page: Any, server: Any, tmp_path: Path
+    page: Any, server: Any, _database: dict[str, str], tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    log_in(page, "registrar", server.password)
+    # the lists come in at the command line: the other party's row is kept apart (registered, queued)
     roll = tmp_path / "kravchuk-roll.csv"
     roll.write_text(ROLL, encoding="utf-8")
-    _import(page, roll)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Import", exact=True).click()
+    _cli_import(_database, roll)
     other = tmp_path / "kravchuk-other.csv"
     other.write_text(OTHER, encoding="utf-8")
-    _import(page, other)
-    page.select_option("#row-2", "new")  # kept apart at the import: registered, and queued for review
-    with page.expect_navigation():
-        page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.locator(".messages")).to_contain_text("1 possible duplicates to review")
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("row,decision\n2,new\n", encoding="utf-8")
+    _cli_import(_database, other, "--decisions", str(decisions))
 
+    log_in(page, "registrar", server.password)
     page.get_by_role("link", name="Possible duplicates").click()
     pair = page.locator("#model-pairs .card.stored").filter(has_text="KRAVCHUK")
     expect(pair).to_have_count(1)
-    # (the web import names its staged copy, not the uploaded file's name: importing.py, the lead's)
-    expect(pair).to_contain_text(re.compile(r"Found by: import of \S+\.csv, row 2"))
+    expect(pair).to_contain_text("Found by: import of kravchuk-other.csv, row 2")
     expect(pair).to_contain_text("match probability")
     evidence = pair.locator("table.model-evidence")
     expect(evidence.locator("tr").filter(has_text="surname")).to_contain_text(
