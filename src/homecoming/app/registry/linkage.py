@@ -1,8 +1,9 @@
 """The registry's linkage model, and which registered persons a list's rows may be.
 
-The registry's model is the newest :class:`~homecoming.app.registry.models.LinkageModel` (one trained on
-the registry's own persons: :func:`train_registry_model`), or, until there is one, the model shipped with
-Homecoming (``linkage/default_model.json``, trained without labels on the synthetic development set).
+The registry's model is the newest :class:`~homecoming.app.registry.models.LinkageModel` (one trained
+on the registry's own persons: :func:`homecoming.app.registry.training.train_on_registry`), or, until
+there is one, the model shipped with Homecoming (``linkage/default_model.json``, trained without labels
+on the synthetic development set).
 
 :func:`candidates` finds the registry persons each row may be: a *pool* read from the database (persons
 sharing a surname key and a given-name key with the row, or either key and the whole birth date (a
@@ -293,21 +294,6 @@ def candidates(
     return dict(out)
 
 
-def train_registry_model(*, actor: Any, sample: int = 200_000, seed: int = 1) -> LinkageModel:
-    """Train a model on the registry's own persons (at most ``sample`` of them, the newest) and put it
-    in force."""
-    from homecoming.linkage.engine import train
-
-    ids = list(
-        Person.objects.filter(purged=False, merged_into__isnull=True)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:sample]
-    )
-    records, _, _ = person_records(ids)
-    model = train(records, seed=seed, provenance={"trained_on": f"registry: {len(ids)} persons"})
-    return save_model(actor=actor, model=model, trained_on=f"registry: {len(ids)} persons", persons=len(ids))
-
-
 __all__ = [
     "MATCH",
     "UNCERTAIN",
@@ -320,5 +306,4 @@ __all__ = [
     "row_records",
     "save_model",
     "shipped_model",
-    "train_registry_model",
 ]
