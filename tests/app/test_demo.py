@@ -212,7 +212,7 @@ def test_the_demo_lists_preview_with_every_class_of_row(tmp_path: Path) -> None:
     from homecoming.app.registry.importing import import_persons
 
     build_demo(persons=20, seed=7)
-    csv_path, xlsx_path = write_lists(tmp_path / "lists")
+    csv_path, xlsx_path, manifest = write_lists(tmp_path / "lists")
     before = Person.objects.count()
     report = import_persons(actor=None, path=csv_path, dry_run=True)
     assert report.preview is not None
@@ -223,3 +223,20 @@ def test_the_demo_lists_preview_with_every_class_of_row(tmp_path: Path) -> None:
     xlsx = import_persons(actor=None, path=xlsx_path, dry_run=True)
     assert xlsx.preview is not None and xlsx.preview.counts() == counts
     assert Person.objects.count() == before
+    # the manifest of bodies said to be demo persons: imported into an operation, its names link
+    from homecoming.app.exchanges.linking import link_manifest
+    from homecoming.app.exchanges.manifests import import_manifest
+
+    operation = Operation.objects.get(reference="REM-2025-08-19")
+    coordinator = get_user_model().objects.get(username="coordinator")
+    imported = import_manifest(
+        actor=coordinator,
+        operation=operation,
+        sending="RU",
+        receiving="UA",
+        stage="executed",
+        name=manifest.name,
+        data=manifest.read_bytes(),
+    )
+    result = link_manifest(actor=coordinator, version_id=imported["version_id"], dry_run=True)
+    assert len(result.links) >= 6, result

@@ -6,7 +6,10 @@
   Russian forms, a patronymic left out, day and month swapped, the service number missing; three with it,
   recognised at once), two with only
   a surname, given name and birth year (uncertain), and six persons the registry does not know;
-* ``unit-roll.xlsx`` — the same list as a spreadsheet, for the XLSX path.
+* ``unit-roll.xlsx`` — the same list as a spreadsheet, for the XLSX path;
+* ``manifest-claimed-names.csv`` — a manifest of ten bodies handed over, eight "said to be" demo persons
+  (names as the handing party writes them: Latin capitals, family name first) and two unnamed, for a
+  coordinator to import into the operation ``REM-2025-08-19`` (RU → UA) and link to the registry.
 
 Importing either shows each class on the preview (``/registry/persons/import/``); the rows are synthetic.
 """
@@ -89,11 +92,74 @@ def _rows(rng: random.Random) -> list[dict[str, str]]:
     return rows
 
 
+MANIFEST_COLUMNS = [
+    "line_no",
+    "category",
+    "container_number",
+    "claimed_name",
+    "claimed_birth_date",
+    "claimed_identity",
+    "claimed_affiliation",
+    "outcome",
+]
+
+
+def _manifest(rng: random.Random) -> list[dict[str, str]]:
+    """Ten bodies: eight said to be demo persons (the later ones in the registry), two without a name."""
+    named = list(
+        Person.objects.filter(purged=False, merged_into__isnull=True, power="UA", birth_date__regex=r"^\d{4}")
+        .order_by("-pk")
+        .values_list("pk", "birth_date", "service_number")[:8]
+    )
+    forms = dict(
+        (pid, (family, given))
+        for pid, family, given in NameForm.objects.filter(
+            person_id__in=[p[0] for p in named], script="cyrillic"
+        )
+        .order_by("-position")
+        .values_list("person_id", "family_name", "given_name")
+    )
+    out = []
+    for i, (pid, birth, number) in enumerate(named, start=1):
+        family, given = forms.get(pid, ("", ""))
+        out.append(
+            {
+                "claimed_name": f"{romanize_uk(family).upper()} {romanize_uk(given)}",
+                "claimed_birth_date": birth if i % 3 else birth[:4],
+                "claimed_identity": number if i % 2 else "",
+            }
+        )
+    out += [{"claimed_name": "", "claimed_birth_date": "", "claimed_identity": ""}] * 2
+    rng.shuffle(out)
+    return [
+        {
+            "line_no": str(n),
+            "category": "bodies",
+            "container_number": f"DEMO-AUG-{n:03d}",
+            "claimed_affiliation": "Armed Forces of Ukraine (as the handing party states; synthetic)",
+            "outcome": "transferred",
+            **row,
+        }
+        for n, row in enumerate(out, start=1)
+    ]
+
+
 def write_lists(folder: Path, *, seed: int = 7) -> list[Path]:
-    """Write the demo's lists into ``folder``; returns their paths."""
+    """Write the demo's lists into ``folder``; returns their paths (CSV, XLSX, manifest)."""
+    import csv
+
     folder.mkdir(parents=True, exist_ok=True)
-    rows = _rows(random.Random(seed))
-    paths = [folder / "other-party-list.csv", folder / "unit-roll.xlsx"]
+    rng = random.Random(seed)
+    rows = _rows(rng)
+    paths = [
+        folder / "other-party-list.csv",
+        folder / "unit-roll.xlsx",
+        folder / "manifest-claimed-names.csv",
+    ]
     write_persons(rows, paths[0], fmt="csv")
     write_persons(rows, paths[1], fmt="xlsx")
+    with paths[2].open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, MANIFEST_COLUMNS)
+        writer.writeheader()
+        writer.writerows(_manifest(rng))
     return paths

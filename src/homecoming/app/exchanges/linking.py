@@ -32,7 +32,7 @@ from homecoming.app.audit import services as audit
 from homecoming.app.exchanges.models import LineLink, ManifestLine, ManifestVersion
 from homecoming.app.lookup import by_id
 from homecoming.app.registry import linkage
-from homecoming.app.registry.previewing import classify
+from homecoming.app.registry.previewing import classify, model_source
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.errors import Problem, ValidationError
 from homecoming.io.persons import PersonRow
@@ -131,13 +131,6 @@ class LinkResult:
         ]
 
 
-def _model_source() -> str:
-    model, row = linkage.current()
-    if row is None:
-        return str(model.get("provenance", {}).get("trained_on", "shipped model"))
-    return row.trained_on
-
-
 def preview(version: ManifestVersion) -> LinkPreview:
     """What linking the version would do, line by line; writes nothing."""
     lines = list(version.lines.select_related("link").order_by("line_no"))
@@ -156,7 +149,7 @@ def preview(version: ManifestVersion) -> LinkPreview:
             cands = by_line[ln.pk]
             kind = classify(cands)
             out.append(LinePreview(ln, NONE if kind == "new" else kind, cands))
-    return LinkPreview(version, tuple(out), _model_source())
+    return LinkPreview(version, tuple(out), model_source())
 
 
 def _has_link(line: ManifestLine) -> bool:
