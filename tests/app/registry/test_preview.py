@@ -275,3 +275,24 @@ def test_the_api_previews_then_imports_with_decisions(
     assert done.json()["linked"] == [] and Person.objects.count() == 7
     with path.open("rb") as f:
         assert api(auditor).post(f"{url}?dry_run=true", {"file": f}).status_code == 403
+
+
+def test_a_preview_never_confirmed_is_forgotten_after_a_day(
+    registrar: Any, tmp_path: Path, client: Any, settings: Any
+) -> None:
+    import os
+    import time
+
+    settings.DATA_DIR = tmp_path / "data"
+    client.force_login(registrar)
+    first = tmp_path / "first.csv"
+    first.write_text("family_name,given_name\nТкачук,Юрій\n", encoding="utf-8")
+    assert _upload(client, first).status_code == 200
+    (staged,) = (settings.DATA_DIR / "staged-imports").iterdir()
+    old = time.time() - 25 * 3600
+    os.utime(staged, (old, old))
+    second = tmp_path / "second.csv"
+    second.write_text("family_name,given_name\nМельник,Тарас\n", encoding="utf-8")
+    assert _upload(client, second).status_code == 200
+    left = [p.name for p in (settings.DATA_DIR / "staged-imports").iterdir()]
+    assert staged.name not in left and len(left) == 1

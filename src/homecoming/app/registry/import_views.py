@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,22 @@ class UploadForm(forms.Form):
     )
 
 
+#: a previewed list not imported within this many seconds is removed (the registrar uploads it again)
+STAGED_SECONDS = 24 * 3600
+
+
 def _staging() -> Path:
     folder = Path(settings.DATA_DIR) / "staged-imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_old() -> None:
+    """Remove staged lists older than :data:`STAGED_SECONDS` (previews never confirmed)."""
+    cutoff = time.time() - STAGED_SECONDS
+    for folder in _staging().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stage(upload: Any) -> tuple[Path, str]:
@@ -66,6 +79,7 @@ def _stage(upload: Any) -> tuple[Path, str]:
             hint="save the list as .csv (UTF-8) or .xlsx",
         )
     check_size(upload.name, upload.size)
+    _forget_old()
     digest = hashlib.sha256()
     chunks = []
     for chunk in upload.chunks():
