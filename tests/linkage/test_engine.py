@@ -6,6 +6,7 @@ The set is synthetic: very common name stems, invented dates and numbers."""
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from itertools import combinations
 from typing import Any
@@ -342,3 +343,51 @@ def test_contradicting_records_never_share_a_cluster() -> None:
     clusters = constrained_clusters([a, b, c], [(0, 2, 0.99), (1, 2, 0.95)], 0.9)
     assert clusters[0] == clusters[2] != clusters[1]
     assert constrained_clusters([a, b, c], [(0, 2, 0.5)], 0.9) == [0, 1, 2]
+
+
+def test_a_different_unit_or_place_weighs_little_and_the_same_text_at_least_its_key() -> None:
+    from homecoming.linkage.engine import DISAGREEMENT_FLOORS, _bounded
+
+    def level(label: str, m: float, u: float, condition: str = "x") -> dict[str, Any]:
+        return {"label_for_charts": label, "m_probability": m, "u_probability": u, "sql_condition": condition}
+
+    model = {
+        "comparisons": [
+            {
+                "output_column_name": "unit",
+                "comparison_levels": [level("same code", 0.5, 0.01), level("different", 1e-12, 0.99, "ELSE")],
+            },
+            {
+                "output_column_name": "surname",
+                "comparison_levels": [
+                    {"label_for_charts": "missing", "is_null_level": True, "sql_condition": "n"},
+                    level("exact", 0.3, 0.001),
+                    level("same key", 0.2, 0.0005),
+                    level("different", 0.01, 0.9, "ELSE"),
+                ],
+            },
+        ]
+    }
+    _bounded(model)
+    unit = model["comparisons"][0]["comparison_levels"]
+    assert math.log2(unit[1]["m_probability"] / unit[1]["u_probability"]) == pytest.approx(
+        DISAGREEMENT_FLOORS["unit"]
+    )
+    assert unit[0]["m_probability"] == 0.5  # agreement untouched
+    surname = model["comparisons"][1]["comparison_levels"]
+    exact = math.log2(surname[1]["m_probability"] / surname[1]["u_probability"])
+    assert exact == pytest.approx(math.log2(0.2 / 0.0005))  # raised to the key's weight
+    assert surname[3]["m_probability"] == 0.01  # a surname's disagreement is not floored
+
+
+def test_lists_too_small_to_learn_from_get_a_named_error_not_a_traceback() -> None:
+    for records in (
+        [LinkRecord(record_id="r1", family_name="Коваленко", given_name="Олександр")],
+        [
+            LinkRecord(record_id="r1", family_name="Коваленко", given_name="Олександр"),
+            LinkRecord(record_id="r2", family_name="Мельник", given_name="Тарас"),
+        ],
+    ):
+        with pytest.raises(InputError, match="nothing to learn from: too few") as caught:
+            train(records)
+        assert "--model shipped" in (caught.value.hint or "")

@@ -44,6 +44,15 @@ def _records(files: list[Path]) -> tuple[list[Any], list[Any]]:
 def _load_model(path: Path) -> dict[str, Any]:
     from homecoming.linkage.engine import check_model
 
+    if str(path) == "shipped":  # the model shipped with Homecoming (trained on the synthetic dev set)
+        from importlib import resources
+
+        text = (
+            resources.files("homecoming.linkage").joinpath("default_model.json").read_text(encoding="utf-8")
+        )
+        shipped: dict[str, Any] = json.loads(text)
+        return shipped
+
     support.existing(path)
     try:
         model = json.loads(path.read_text(encoding="utf-8"))
@@ -109,7 +118,12 @@ def link_command(
     threshold: float = typer.Option(
         0.5, "--threshold", help="match probability from which two records are one person"
     ),
-    model_file: Path = typer.Option(None, "--model", help="a saved model to use instead of training one"),
+    model_file: Path = typer.Option(
+        None,
+        "--model",
+        help="a saved model to use instead of training one, or 'shipped' (the model shipped with "
+        "Homecoming, for lists too small to learn from)",
+    ),
     save_model: Path = typer.Option(None, "--save-model", help="save the model (JSON, with provenance)"),
     seed: int = typer.Option(1, "--seed", help="seed of the training's random sampling"),
     backend: str = typer.Option(

@@ -215,6 +215,47 @@ def _floor_given_name_penalty(model: dict[str, Any]) -> None:
                 level["m_probability"] = u * 2.0**-UNSEEN_DISAGREEMENT
 
 
+#: the most a disagreement of a weak identifier may weigh against, in bits: soldiers move between units
+#: and lists write units and places in their own words, so a different unit or place of birth is weak
+#: evidence of two people (EM on lists that agree on them learns -36 bits)
+DISAGREEMENT_FLOORS: dict[str, float] = {"unit": -3.0, "place_of_birth": -3.0}
+
+
+def _weight(level: Mapping[str, Any]) -> float | None:
+    m, u = level.get("m_probability"), level.get("u_probability")
+    return math.log2(m / u) if m and u else None
+
+
+def _bounded(model: dict[str, Any]) -> None:
+    """Two corrections of what EM learnt on the lists it saw: a different unit or place of birth weighs
+    no more than :data:`DISAGREEMENT_FLOORS` against; and the strongest agreement level of a comparison
+    (the same text) weighs at least as much as the next (the same key, the same digits), which EM can
+    put a little above it by chance."""
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        floor = DISAGREEMENT_FLOORS.get(name)
+        for level in levels:
+            w = _weight(level)
+            if floor is not None and w is not None and w < floor:
+                level["m_probability"] = level["u_probability"] * 2.0**floor
+        if len(levels) >= 2:
+            first, second = _weight(levels[0]), _weight(levels[1])
+            if first is not None and second is not None and 0 < first < second:
+                levels[0]["m_probability"] = levels[0]["u_probability"] * 2.0**second
+
+
+def _too_few(records: int, exc: Exception) -> InputError:
+    return InputError(
+        f"records: {records} records give a linkage model nothing to learn from: too few, or no two share "
+        f"a name key or a service number ({type(exc).__name__})",
+        field="records",
+        value=records,
+        hint="give more records (a few hundred), or a trained model: --model shipped (the model "
+        "shipped with Homecoming) or --model FILE (saved by --save-model)",
+    )
+
+
 def train(
     records: Sequence[LinkRecord],
     *,
@@ -255,24 +296,30 @@ def _train_rows(
     say: Progress,
     max_pairs: float,
 ) -> dict[str, Any]:
+    from splink.internals.exceptions import EMTrainingException
+
     with _quiet():
         linker = engine.linker(rows, settings())
-        # more certain pairs than the recall allows (tiny lists): the default prior stays
-        with contextlib.suppress(ValueError):
-            linker.training.estimate_probability_two_random_records_match(
-                list(DETERMINISTIC_RULES), recall=0.7
-            )
-        say("training: u")
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-        say("training: EM")
-        for rule in TRAINING_BLOCKS:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        try:
+            # more certain pairs than the recall allows (tiny lists): the default prior stays
+            with contextlib.suppress(ValueError):
+                linker.training.estimate_probability_two_random_records_match(
+                    list(DETERMINISTIC_RULES), recall=0.7
+                )
+            say("training: u")
+            linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+            say("training: EM")
+            for rule in TRAINING_BLOCKS:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except (EMTrainingException, ZeroDivisionError) as exc:
+            raise _too_few(len(rows), exc) from exc
         trained = linker.misc.save_model_to_json()
     if engine.backend == "spark":
         from homecoming.linkage.spark import duckdb_model
 
         trained = duckdb_model(trained, settings())
     _floor_given_name_penalty(trained)
+    _bounded(trained)
     return {
         "format": MODEL_FORMAT,
         "provenance": {
