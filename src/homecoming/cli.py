@@ -128,6 +128,7 @@ keys_app.command("revoke")(keys.keys_revoke_command)
 lists_app.command("sign")(lists.lists_sign_command)
 lists_app.command("verify")(lists.lists_verify_command)
 registry_app.command("train-model")(registry.train_model_command)
+registry_app.command("use-model")(registry.use_model_command)
 
 
 @app.command("docs-cli", hidden=True)

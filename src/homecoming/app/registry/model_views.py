@@ -3,6 +3,7 @@ models before it, and — for a registrar or an administrator — training a new
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +20,13 @@ from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry import linkage, training
 from homecoming.app.registry import model_display as labels
 from homecoming.app.registry.models import LinkageModel
-from homecoming.errors import HomecomingError
+from homecoming.errors import HomecomingError, InputError
 
 #: at most this many persons (the newest) a model trained from the page learns from: the page waits for
-#: the training (seconds for tens of thousands); the command line trains on more
+#: the training (seconds for tens of thousands); the command line trains on up to 200,000 by default
 PAGE_SAMPLE = 20_000
+#: the command line's default (``homecoming registry train-model --sample``)
+CLI_SAMPLE = 200_000
 #: earlier models listed
 HISTORY = 50
 
@@ -54,6 +57,25 @@ def summary(model: dict[str, Any], row: LinkageModel | None) -> dict[str, Any]:
             str(name): str((v or {}).get("sha256", "")) for name, v in (prov.get("inputs") or {}).items()
         },
     }
+
+
+def shipped_source() -> str:
+    """What the shipped model was trained on, in the reader's language (the wording of the preview)."""
+    return str(_("the model shipped with Homecoming, trained without labels on synthetic lists"))
+
+
+def trained_on_text(trained_on: str) -> str:
+    """A row's ``trained_on`` (stored in English: "registry: 40 persons", "restored model 3", "the shipped
+    model") in the reader's language; anything else as stored."""
+    found = re.fullmatch(r"registry: (\d+) persons", trained_on)
+    if found:
+        return str(_("the registry's %(n)s newest persons") % {"n": grouped(int(found.group(1)))})
+    found = re.fullmatch(r"restored model (\d+)", trained_on)
+    if found:
+        return str(_("model %(id)s, put in force again") % {"id": found.group(1)})
+    if trained_on == "the shipped model":
+        return str(_("the model shipped with Homecoming, put in force again"))
+    return trained_on
 
 
 def grouped(n: int) -> str:
@@ -96,12 +118,15 @@ def model_page(request: HttpRequest) -> HttpResponse:
         "prior_bits": labels.bits(prior_weight),
         "chart": chart(comparisons, prior_weight),
         "records": grouped(summary(model, row)["records"]),
+        "trained_on": shipped_source() if row is None else trained_on_text(row.trained_on),
         "history": [
-            (m, grouped(m.records), user_name(m.actor))
+            (m, grouped(m.records), user_name(m.actor), trained_on_text(m.trained_on))
             for m in history[1 if row is not None else 0 : HISTORY + 1]
         ],
         "may_train": may(request.user, training.PERMISSION),
+        "shipped_source": shipped_source(),
         "page_sample": grouped(PAGE_SAMPLE),
+        "cli_sample": grouped(CLI_SAMPLE),
     }
     return render(request, "registry/linkage_model.html", context)
 
@@ -117,6 +142,23 @@ def train(request: HttpRequest) -> HttpResponse:
             _("A new model, trained on %(n)s records of the registry, is in force.")
             % {"n": grouped(row.records)},
         )
+    except HomecomingError as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:linkage_model")
+
+
+@page_requires("person", training.PERMISSION)
+@require_POST
+def use_again(request: HttpRequest) -> HttpResponse:
+    """Put an earlier model (``model``: its number, or ``shipped``) in force again (a new row, audited)."""
+    chosen = str(request.POST.get("model", ""))
+    try:
+        if chosen != "shipped" and not chosen.isdigit():
+            raise InputError(
+                "model: give a model's number or 'shipped'", field="model", value=chosen, hint="shipped"
+            )
+        row = training.use_model(actor=request.user, model_id=None if chosen == "shipped" else int(chosen))
+        messages.success(request, _("Model %(id)s, a copy of the chosen one, is in force.") % {"id": row.pk})
     except HomecomingError as exc:
         messages.error(request, str(exc))
     return redirect("registry:linkage_model")

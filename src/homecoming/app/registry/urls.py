@@ -19,6 +19,7 @@ urlpatterns = [
     path("duplicates/decide/", duplicate_views.decide, name="duplicates_decide"),
     path("linkage-model/", model_views.model_page, name="linkage_model"),
     path("linkage-model/train/", model_views.train, name="linkage_model_train"),
+    path("linkage-model/use/", model_views.use_again, name="linkage_model_use"),
     path("photos/<int:photo_id>/", views.photo_file, name="photo"),
     path("cases/<int:case_id>/transition/", views.case_transition, name="case_transition"),
     path("assertions/<int:assertion_id>/review/", views.assertion_review, name="assertion_review"),
