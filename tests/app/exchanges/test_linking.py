@@ -419,3 +419,22 @@ def test_the_command_previews_links_and_names_a_refused_choice(
     assert _links() == {1: (kovalenko, False), 2: (chosen, True)}
     missing = CliRunner().invoke(app, ["link", "--operation", "OP-L", "--from", "UA", "--to", "RU"])
     assert missing.exit_code == 5 and "no manifest UA → RU in operation 'OP-L'" in missing.stderr
+
+
+def test_only_a_coordinator_may_link_at_the_command_line_too(
+    make_user: Any, registered: Any, version: Any
+) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from homecoming.commands.exchanges import manifest_link_command
+
+    auditor = make_user("auditor")
+    app = typer.Typer()
+    app.command("link")(manifest_link_command)
+    app.command("other")(lambda: None)
+    base = ["link", "--operation", "OP-L", "--from", "RU", "--to", "UA", "--as", auditor.username]
+    refused = CliRunner().invoke(app, base)
+    assert refused.exit_code != 0 and "only an exchange coordinator" in refused.output
+    assert LineLink.objects.count() == 0
+    assert CliRunner().invoke(app, [*base, "--dry-run"]).exit_code == 0  # looking is not linking

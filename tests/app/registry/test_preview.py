@@ -17,7 +17,7 @@ from homecoming.app.registry import linkage, services
 from homecoming.app.registry.importing import import_persons
 from homecoming.app.registry.models import ListRowLink, Person, PossibleDuplicate, StatusAssertion
 from homecoming.app.registry.previewing import classify
-from homecoming.errors import InputError
+from homecoming.errors import ValidationError
 from homecoming.io.persons import write_persons
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +129,18 @@ def test_a_registrar_may_decide_otherwise_but_only_among_the_candidates(
     registry: dict[str, Person], registrar: Any, tmp_path: Path
 ) -> None:
     path = _file(tmp_path, ROWS)
-    with pytest.raises(InputError, match="row 2: 999999 is not one of the persons"):
-        import_persons(actor=registrar, path=path, decisions={2: "999999"})
+    with pytest.raises(
+        ValidationError, match="row 2: the person chosen is not among the row's candidates"
+    ) as bad:
+        import_persons(actor=registrar, path=path, decisions={2: "999999", 4: "new", 99: "new"})
+    assert [(p.row, p.message) for p in bad.value.problems] == [
+        (
+            2,
+            f"row 2: the person chosen is not among the row's candidates ({registry['kovalenko'].reference})",
+        ),
+        (4, "row 4 is a new person: there is nothing to decide"),
+        (99, "the list has no row 99"),
+    ]
     assert Person.objects.count() == 3
     report = import_persons(actor=registrar, path=path, decisions={2: "new", 3: "new"})
     assert [r.kind for r in report.preview.rows] == ["match", "match", "new", "new"]
@@ -296,3 +306,21 @@ def test_a_preview_never_confirmed_is_forgotten_after_a_day(
     assert _upload(client, second).status_code == 200
     left = [p.name for p in (settings.DATA_DIR / "staged-imports").iterdir()]
     assert staged.name not in left and len(left) == 1
+
+
+def test_only_who_may_register_persons_may_import_a_list_whatever_the_door(
+    auditor: Any, registrar: Any, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from homecoming.app.registry.importing import import_persons
+    from homecoming.cli import app
+    from homecoming.errors import PermissionDenied
+
+    path = _file(tmp_path, ROWS)
+    with pytest.raises(PermissionDenied, match="only a registrar"):
+        import_persons(actor=auditor, path=path)
+    refused = CliRunner().invoke(app, ["import", "persons", str(path), "--as", auditor.username])
+    assert refused.exit_code != 0 and "only a registrar" in refused.output
+    assert Person.objects.count() == 0
+    assert import_persons(actor=registrar, path=path).persons == 4

@@ -34,7 +34,7 @@ from homecoming.app.lookup import by_id
 from homecoming.app.registry import linkage
 from homecoming.app.registry.previewing import classify, model_source
 from homecoming.domain.partial_dates import PartialDate
-from homecoming.errors import Problem, ValidationError
+from homecoming.errors import PermissionDenied, Problem, ValidationError
 from homecoming.io.persons import PersonRow
 from homecoming.linkage.names import detect_script, split_full_name
 
@@ -245,6 +245,13 @@ def link_manifest(
     the links it would make (``dry_run``), or those links written, all in one transaction, with one audit
     record on the version. Lines are never changed (they are insert-only): each link is a
     :class:`LineLink` row."""
+    if not dry_run and actor is not None and not actor.has_perm("exchanges.add_linelink"):
+        raise PermissionDenied(
+            "only an exchange coordinator (or an administrator) may link a manifest to the registry",
+            field="actor",
+            value=getattr(actor, "username", None),
+            hint="link as a coordinator: --as COORDINATOR at the command line",
+        )
     version = by_id(ManifestVersion, version_id, what="manifest version", field="version")
     if dry_run:
         found = preview(version)

@@ -34,6 +34,7 @@ from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.registry.previewing import NEW, Preview, decisions_from, evidence_json, preview_rows
 from homecoming.app.registry.recognising import Match, person_row, recognise
 from homecoming.app.registry.services import allocate, person_reference
+from homecoming.errors import PermissionDenied
 from homecoming.io.person_columns import PERSON_TEXT_FIELDS
 from homecoming.io.persons import PersonRow, read_persons
 from homecoming.linkage.names import given_name_keys, name_keys, pair_keys
@@ -300,6 +301,13 @@ def import_persons(
     row. A file whose bytes were imported before is refused (:class:`~homecoming.errors.AlreadyImported`)
     unless ``again`` gives the reason for importing it once more.
     """
+    if actor is not None and not actor.has_perm("registry.add_person"):
+        raise PermissionDenied(
+            "only a registrar (or an administrator) may import a person list",
+            field="actor",
+            value=getattr(actor, "username", None),
+            hint="import as a registrar: --as REGISTRAR at the command line",
+        )
     path = Path(path)
     digest = imported.Digest.of_file(path)
     imported.check("persons", digest, again=again)

@@ -24,10 +24,17 @@ from typing import Any
 
 from homecoming.app.registry import linkage
 from homecoming.app.registry.recognising import Match, Recognised
-from homecoming.errors import InputError
+from homecoming.errors import Problem, ValidationError
 from homecoming.io.persons import PersonRow
 
 KINDS = ("new", "match", "uncertain", "unchanged", "conflict")
+KIND_WORDS = {
+    "new": "a new person",
+    "match": "a match",
+    "uncertain": "uncertain",
+    "unchanged": "a registered person, unchanged",
+    "conflict": "a registered person that differs",
+}
 NEW = "new"
 
 
@@ -115,10 +122,62 @@ def preview_rows(rows: Sequence[PersonRow], found: Recognised) -> Preview:
     return Preview(tuple(out), model_source(), {"linkage": scored - started, **timings})
 
 
+#: decisions read at most (a list's rows are far fewer; more is a mistake or an attack)
+MAX_DECISIONS = 100_000
+
+
 def decisions_from(preview: Preview, chosen: Mapping[int, str]) -> dict[int, str | int]:
     """The import's decision for every matching or uncertain row: ``chosen`` (row number -> ``"new"`` or
-    a candidate person's id as text) where given, else the row's default. A choice that is not one of the
-    row's candidates is refused, naming the row."""
+    a candidate person's id as text) where given, else the row's default. Every decision that cannot be
+    taken — for a row the list does not have, for a row that is new or registered (nothing to decide), or
+    naming someone who is not among the row's candidates — is refused, each named, and nothing is taken."""
+    if len(chosen) > MAX_DECISIONS:
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    "decisions", f"more than {MAX_DECISIONS:,} decisions", len(chosen), "one per row at most"
+                )
+            ]
+        )
+    rows = {r.row.row: r for r in preview.rows}
+    problems: list[Problem] = []
+    for number, value in sorted(chosen.items()):
+        r = rows.get(number)
+        if value is None or value == "":
+            continue
+        if r is None:
+            problems.append(
+                Problem(
+                    "decisions",
+                    f"the list has no row {number}",
+                    value,
+                    "give the row numbers of the file",
+                    number,
+                )
+            )
+        elif r.kind not in ("match", "uncertain"):
+            problems.append(
+                Problem(
+                    "decisions",
+                    f"row {number} is {KIND_WORDS[r.kind]}: there is nothing to decide",
+                    value,
+                    "decide only rows that match or may match a registered person",
+                    number,
+                )
+            )
+        elif str(value) != NEW and str(value) not in {str(c.person.pk) for c in r.candidates}:
+            problems.append(
+                Problem(
+                    "decisions",
+                    f"row {number}: the person chosen is not among the row's candidates "
+                    f"({', '.join(c.person.reference for c in r.candidates)})",
+                    value,
+                    "choose one of the row's candidates, or 'new' to register it as a new person",
+                    number,
+                )
+            )
+    if problems:
+        raise ValidationError.from_problems(problems, "the decisions", listed=20)
     out: dict[int, str | int] = {}
     for r in preview.rows:
         if r.kind not in ("match", "uncertain"):
@@ -126,19 +185,10 @@ def decisions_from(preview: Preview, chosen: Mapping[int, str]) -> dict[int, str
         value = chosen.get(r.row.row)
         if value is None or value == "":
             out[r.row.row] = r.default
-            continue
-        if str(value) == NEW:
+        elif str(value) == NEW:
             out[r.row.row] = NEW
-            continue
-        allowed = {str(c.person.pk): c.person.pk for c in r.candidates}
-        if str(value) not in allowed:
-            raise InputError(
-                f"row {r.row.row}: {value} is not one of the persons this row may be",
-                field=f"row {r.row.row}",
-                value=str(value),
-                hint="choose one of the row's candidates, or register it as a new person",
-            )
-        out[r.row.row] = allowed[str(value)]
+        else:
+            out[r.row.row] = int(value)
     return out
 
 
