@@ -189,3 +189,56 @@ def test_csv_streams_get_a_bom_only_when_binary() -> None:
     write_table(NAMES, [["A", "x", ""]], binary, fmt="csv", sheet="tags")
     assert text.getvalue() == "tag,name,count\r\nA,x,\r\n"
     assert binary.getvalue() == "\ufefftag,name,count\r\nA,x,\r\n".encode()
+
+
+@pytest.mark.parametrize(("column", "formula"), [("birth_date", "=DATE(1990,1,1)"), ("family_name", "=1+1")])
+def test_an_xlsx_formula_without_a_saved_value_is_named(tmp_path: Path, column: str, formula: str) -> None:
+    """openpyxl writes formulas without the value a spreadsheet program would save: read as empty, the
+    birth date would be lost without a word."""
+    from homecoming.io.persons import read_persons
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["family_name", "given_name", "birth_date"])
+    sheet.append(["Тестенко", "Іван", "1990-01-01"])
+    row = {"family_name": "Тестенко", "given_name": "Іван", "birth_date": "1990-01-01", column: formula}
+    sheet.append([row["family_name"], row["given_name"], row["birth_date"]])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    letter = "C" if column == "birth_date" else "A"
+    with pytest.raises(ImportFileError) as caught:
+        read_persons(path)
+    assert str(caught.value).startswith(
+        f"formula.xlsx: row 3, column {letter} ({column}): a formula without a saved value; save the file "
+        "in a spreadsheet program (which saves each formula's value) or type the value; nothing was imported"
+    )
+    assert caught.value.problems[0].row == 3 and caught.value.problems[0].value == formula
+
+
+def test_an_xlsx_formula_with_a_saved_value_reads_the_value(tmp_path: Path) -> None:
+    """A formula whose value a spreadsheet saved (written here into the sheet XML) reads as that value."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["family_name", "given_name", "birth_date"])
+    sheet.append(["Тестенко", "Іван", '=CONCAT("1990","-01-01")'])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(saved, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                assert "</f><v /></c>" in text
+                data = (
+                    text.replace("</f><v /></c>", "</f><v>1990-01-01</v></c>")
+                    .replace('<c r="C2"', '<c r="C2" t="str"')
+                    .encode()
+                )
+            dst.writestr(info, data)
+    from homecoming.io.persons import read_persons
+
+    rows = read_persons(saved)
+    assert str(rows[0].birth_date) == "1990-01-01"

@@ -278,6 +278,78 @@ def _xlsx_unzipped_size(name: str, file: Path | IO[bytes], limit: Limits) -> Non
         )
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _xlsx_has_formulas(file: Path | IO[bytes]) -> bool:
+    """Whether a worksheet of the XLSX holds a formula (an ``<f>`` element), read from the zip unparsed."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                    continue
+                with archive.open(info) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False  # the workbook's own reading names the damage
+    finally:
+        if not isinstance(file, Path):
+            file.seek(0)
+    return False
+
+
+def _xlsx_formula_rows(file: Path | IO[bytes], width: int) -> Iterator[tuple[object, ...]]:
+    """The first sheet's rows as written (formulas as ``=...``), beside the saved values the import reads."""
+    import openpyxl
+
+    data = file if isinstance(file, Path) else io.BytesIO(file.read())
+    if not isinstance(file, Path):
+        file.seek(0)
+    book = openpyxl.load_workbook(data, read_only=True, data_only=False)
+    try:
+        yield from book.worksheets[0].iter_rows(max_col=width, values_only=True)
+    finally:
+        book.close()
+
+
+def _no_saved_values(
+    name: str, row: int, values: Sequence[object], written: Sequence[object], header: Sequence[object]
+) -> Sequence[object]:
+    """Refuse a formula cell without the value a spreadsheet program saves with it: read without it the
+    cell is empty, and a birth date ``=DATE(1990,1,1)`` would be lost without a word. Returns the
+    header (row 1's values), to name the column."""
+    for index, (value, raw) in enumerate(zip(values, written, strict=False)):
+        if value is None and raw is not None and (not isinstance(raw, str) or raw.startswith("=")):
+            shown = raw if isinstance(raw, str) else f"an array formula ({type(raw).__name__})"
+            column = _column_letter(index + 1)
+            title = cell_text(header[index]) if index < len(header) else None
+            if title:
+                column += f" ({title.strip()})"
+            fix = (
+                "save the file in a spreadsheet program (which saves each formula's value) or type the value"
+            )
+            raise file_error(
+                name,
+                f"row {row}, column {column}: a formula without a saved value; {fix}",
+                [
+                    Problem(
+                        "file",
+                        f"column {column} holds a formula without a saved value",
+                        _shown(str(shown)),
+                        fix,
+                        row,
+                    )
+                ],
+            )
+    return values if row == 1 else header
+
+
 def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[Cells]:
     import openpyxl
 
@@ -306,6 +378,8 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
     padded = not (isinstance(declared, int) and declared > 0)
     width = limit.max_cols + 1 if padded else declared
     rows = sheet.iter_rows(max_col=width, values_only=True)
+    formulas = _xlsx_formula_rows(file, width) if _xlsx_has_formulas(file) else None
+    header: Sequence[object] = ()
     seen = 0  # without a dimension: the longest row so far, to cut the padding at C speed
     number = 0
     try:
@@ -330,6 +404,8 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
                     hint,
                     row=number,
                 )
+            if formulas is not None:
+                header = _no_saved_values(name, number, record, next(formulas, ()), header)
             if padded:  # end the row at its last value, as openpyxl does when it reads rows unbounded
                 end = seen if not any(record[seen:]) else len(record)
                 while end and record[end - 1] is None:
@@ -513,6 +589,35 @@ def mixed_script_word(text: str) -> tuple[str, tuple[str, ...]] | None:
         scripts = tuple(name for name, letters in _SCRIPTS if letters.search(word))
         if len(scripts) > 1:
             return word, scripts
+    return None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def name_problem(row: int | None, column: str, value: str | None) -> Problem | None:
+    """A name (family, given, patronymic, a parent's) must hold a letter and no digit: ``12345`` is no
+    name, and ``Коваленко976`` would be read as КОВАЛЕНКО by the name keys (digits are dropped there)."""
+    if not value:
+        return None
+    if not _LETTER.search(value):
+        return Problem(
+            column,
+            "holds no letter; a name needs at least one",
+            _shown(value),
+            "write the name in letters (Cyrillic or Latin), or leave the cell empty if it is unknown",
+            row,
+        )
+    if _DIGIT.search(value):
+        return Problem(
+            column,
+            "holds digits; names do not contain digits",
+            _shown(value),
+            "remove the digits (a number pasted into the name?); put numbers in their own column, e.g. "
+            "service_number",
+            row,
+        )
     return None
 
 
@@ -779,6 +884,7 @@ __all__ = [
     "looks_like_formula",
     "match_header",
     "mixed_script_word",
+    "name_problem",
     "read_header",
     "read_records",
     "reference_key",
