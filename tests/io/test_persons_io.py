@@ -173,3 +173,25 @@ def test_hundred_thousand_rows_are_all_read_with_their_row_numbers(tmp_path: Pat
 def test_docs_contain_the_generated_schema() -> None:
     assert schema_markdown() in DOC.read_text(encoding="utf-8")
     assert len(schema_markdown().splitlines()) == len(COLUMNS) + 2
+
+
+HEADER = "family_name,given_name,patronymic,father_name\n"
+
+
+def test_a_name_needs_a_letter_and_no_digit(tmp_path: Path) -> None:
+    found = problems(write(tmp_path, HEADER + "12345,67890,,\nКоваленко976,Іван,,\nШевченко,Олег,-,Петро2\n"))
+    assert [p.split("; ")[0] + "; " + p.split("; ")[1].split(" (got")[0] for p in found] == [
+        "row 2, family_name: holds no letter; a name needs at least one",
+        "row 2, given_name: holds no letter; a name needs at least one",
+        "row 3, family_name: holds digits; names do not contain digits",
+        "row 4, patronymic: holds no letter; a name needs at least one",
+        "row 4, father_name: holds digits; names do not contain digits",
+    ]
+    assert "(got 'Коваленко976'); remove the digits" in found[2] and "(got '12345')" in found[0]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02bc"])
+def test_apostrophes_and_hyphens_are_part_of_names(tmp_path: Path, apostrophe: str) -> None:
+    name = f"Дем{apostrophe}ян"
+    rows = read_persons(write(tmp_path, HEADER + f"Сем{apostrophe}юк-Smith,{name},,\n"))
+    assert rows[0].given_name == name and rows[0].script == "cyrillic"

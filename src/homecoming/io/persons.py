@@ -12,6 +12,7 @@ not at all.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -34,6 +35,7 @@ from homecoming.io.tables import (
     RowChecks,
     collect_rows,
     file_problem,
+    name_problem,
     read_header,
     read_records,
     reference_key,
@@ -85,6 +87,17 @@ class PersonRow:
 # ---------------------------------------------------------------- checking
 
 
+#: the columns holding names: a letter each, and no digit (tables.name_problem)
+NAME_COLUMNS = (
+    "family_name",
+    "given_name",
+    "patronymic",
+    "family_name_latin",
+    "given_name_latin",
+    "patronymic_latin",
+    "father_name",
+    "mother_maiden_name",
+)
 _CODE2 = re.compile(r"[A-Z]{2}")
 _LANG = re.compile(r"[a-z]{2}")
 
@@ -97,6 +110,12 @@ class _RowChecker(RowChecks):
     def check(self, row: int, values: dict[str, str | None]) -> PersonRow | None:
         before = len(self.problems)
         self.cells(row, values, COLUMNS_BY_NAME)
+        # one problem a cell: not "holds digits" after "starts like a formula" (collect_rows' cell checks)
+        named = {p.field for p in itertools.takewhile(lambda p: p.row == row, reversed(self.problems))}
+        for column in NAME_COLUMNS:
+            found = None if column in named else name_problem(row, column, values.get(column))
+            if found is not None:
+                self.problems.append(found)
         for key, first_rows in self.seen.items():
             value = values.get(key)
             if value is not None:
