@@ -33,7 +33,7 @@ def test_listed_problems_follow_the_count() -> None:
     assert type(error) is PedigreeError
     assert error.message == f"3 problems in the pedigree: {A}; {B}; {C}"
     assert HypothesisError.from_problems([A, B, C], "the DVI problem", listed=2).message == (
-        f"3 problems in the DVI problem: {A}; {B}"
+        f"3 problems in the DVI problem: {A}; {B}; and 1 more"
     )
 
 

@@ -98,7 +98,8 @@ class HomecomingError(Exception):
 
         The message is the problem's own text when there is one; otherwise ``"3 problems in <what>"``,
         followed by the texts of the first ``listed`` problems (``None``: all of them) as
-        ``"3 problems in <what>: p1; p2; p3"``. ``problems`` keeps every one.
+        ``"3 problems in <what>: p1; p2; p3"``, then ``"; and N more"`` for those not listed.
+        ``problems`` keeps every one.
         """
         n = len(problems)
         if n == 1:
@@ -108,6 +109,8 @@ class HomecomingError(Exception):
             shown = problems if listed is None else problems[:listed]
             if shown:
                 message += ": " + "; ".join(str(p) for p in shown)
+                if len(shown) < n:
+                    message += f"; and {n - len(shown)} more"
         first = problems[0] if problems else None
         return cls(
             message,

@@ -38,7 +38,7 @@
 | ``HOMECOMING_KEYS_DIR`` | ``DATA_DIR/keys`` | the organisation's private keys that sign lists (0700/0600) |
 | ``HOMECOMING_KEY_PASSPHRASE`` | none | encrypts a key made by ``keys generate``; unlocks it to sign |
 | ``HOMECOMING_ORGANISATION`` | ``unnamed organisation`` | the organisation's name in signed lists |
-| ``HOMECOMING_PFIF_DOMAIN`` | ``homecoming.invalid`` | domain of the PFIF record ids this registry makes |
+| ``HOMECOMING_PFIF_DOMAIN`` | from the secret key | domain of the PFIF record ids this registry makes |
 
 See docs/settings.md for the whole list.
 """
@@ -455,7 +455,19 @@ AUDIT_HEAD_EVERY = _whole("HOMECOMING_AUDIT_HEAD_EVERY", "1000", "records", "100
 # the public keys it trusts are in the database (audit.SigningKey). PFIF record ids are made in PFIF_DOMAIN.
 KEYS_DIR = os.environ.get("HOMECOMING_KEYS_DIR", str(DATA_DIR / "keys"))
 ORGANISATION = os.environ.get("HOMECOMING_ORGANISATION", "") or "unnamed organisation"
-PFIF_DOMAIN = os.environ.get("HOMECOMING_PFIF_DOMAIN", "") or "homecoming.invalid"
+
+
+def _pfif_domain() -> str:
+    """Unset, each installation has its own domain, derived from its secret key (stable while the key is):
+    with one shared default a second installation read the first one's records as its own persons."""
+    import hashlib
+    import hmac
+
+    digest = hmac.new(SECRET_KEY.encode("utf-8"), b"homecoming pfif domain", hashlib.sha256).hexdigest()
+    return f"i{digest[:16]}.homecoming.invalid"
+
+
+PFIF_DOMAIN = os.environ.get("HOMECOMING_PFIF_DOMAIN", "") or _pfif_domain()
 
 
 # Identification (comparison reports): the posterior an identification needs (a senior person may

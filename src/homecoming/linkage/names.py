@@ -126,11 +126,18 @@ def _is_cyrillic(ch: str) -> bool:
     return "\u0400" <= ch <= "\u052f"
 
 
+#: apostrophes that Unicode counts as letters (ʼ U+02BC, the Ukrainian apostrophe; ʻ U+02BB; ʹ U+02B9):
+#: part of a name in any script, so no letter of another one
+APOSTROPHE_LETTERS = frozenset("\u02bc\u02bb\u02b9")
+
+
 def detect_script(text: str) -> Script:
-    """Which script the letters of ``text`` are in; "other" when there are no Latin or Cyrillic letters."""
+    """Which script the letters of ``text`` are in; "other" when there are no Latin or Cyrillic letters.
+
+    Apostrophes (' ’ ʼ) and hyphens are no letters: "Демʼян" is Cyrillic."""
     cyrillic = latin = other = False
     for ch in text:
-        if not ch.isalpha():
+        if not ch.isalpha() or ch in APOSTROPHE_LETTERS:
             continue
         if _is_cyrillic(ch):
             cyrillic = True

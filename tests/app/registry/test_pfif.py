@@ -156,10 +156,11 @@ def test_one_bad_record_imports_nothing_and_is_named() -> None:
     with pytest.raises(ImportFileError) as caught:
         import_pfif(actor=None, data=data, name="bad.xml")
     text = str(caught.value)
-    assert "bureau.example.org/person.P-9999999].person_record_id: is in this registry's domain" in text
+    assert "P-9999999].person_record_id: is in this registry's own PFIF domain" in text
+    assert "give each installation its own HOMECOMING_PFIF_DOMAIN" in text
     assert "note[other.example.org/n.1].person_record_id: names a person that is neither in the file" in text
     assert (
-        "person[other.example.org/p.2].full_name: mixes Cyrillic and Latin letters in one word "
+        "person[other.example.org/p.2].full_name: mixes Latin and Cyrillic letters in one word "
         "(got 'TeстенкоX')" in text
     )
     assert text.startswith("3 problems in bad.xml (nothing imported)")
@@ -188,3 +189,56 @@ def test_the_cli_exports_and_imports(registry: list[Person], tmp_path: Path) -> 
     refused = CliRunner().invoke(app, ["import", "pfif", str(bad)])
     assert refused.exit_code == 2
     assert "person[1].person_record_id: is required" in refused.stderr
+
+
+APOSTROPHE_NAMES = [("Демʼян", "Деʼмченко"), ("Мар’яна", "Пʼятак"), ("Дар'я", "Сем'юк-Smith")]
+
+
+def test_names_with_apostrophes_go_from_one_registry_to_another(settings: Any, tmp_path: Path) -> None:
+    """ʼ (U+02BC), ’ and ' and a hyphen are no letters of another script: exported by one registry, the
+    names import into a second one (here: the first registry's rows rolled back, another domain)."""
+    from django.db import transaction
+
+    settings.PFIF_DOMAIN = "first.example"
+    with transaction.atomic():
+        for given, family in APOSTROPHE_NAMES:
+            services.create_person(
+                actor=None, data={"sex": "female"}, names=[{"family_name": family, "given_name": given}]
+            )
+        exported = write_pfif(export_records())
+        transaction.set_rollback(True)
+    assert Person.objects.count() == 0
+    settings.PFIF_DOMAIN = "second.example"
+    report = import_pfif(actor=None, data=exported, name="exp.xml")
+    assert report.new_persons == 3
+    got = {(f.given_name, f.family_name) for p in Person.objects.all() for f in p.names.all()}
+    assert got == set(APOSTROPHE_NAMES)
+    mixed = exported.replace("Деʼмченко".encode(), "Деʼмchenko".encode()).replace(b"first.", b"other.")
+    with pytest.raises(ImportFileError) as caught:
+        import_pfif(actor=None, data=mixed, name="mixed.xml")
+    assert "mixes Latin and Cyrillic letters in one word (got 'Деʼмchenko')" in str(caught.value)
+
+
+def test_many_problems_are_listed_twenty_and_counted(settings: Any) -> None:
+    records = "".join(
+        f"<pfif:person><pfif:person_record_id>bureau.example.org/person.P-{n:07d}</pfif:person_record_id>"
+        f"<pfif:full_name>Тест {n}</pfif:full_name></pfif:person>"
+        for n in range(9000000, 9000030)
+    )
+    data = (HEAD + records + "</pfif:pfif>").encode("utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        import_pfif(actor=None, data=data, name="many.xml")
+    text = str(caught.value)
+    assert text.startswith("30 problems in many.xml (nothing imported)")
+    assert text.endswith("; and 10 more") and text.count("own PFIF domain") == 20
+    assert len(caught.value.problems) == 30
+
+
+def test_each_installation_has_its_own_default_domain(monkeypatch: Any) -> None:
+    from homecoming.app import settings as module
+
+    monkeypatch.setattr(module, "SECRET_KEY", "synthetic key one")
+    one = module._pfif_domain()
+    assert one == module._pfif_domain() and one.endswith(".homecoming.invalid")
+    monkeypatch.setattr(module, "SECRET_KEY", "synthetic key two")
+    assert module._pfif_domain() != one

@@ -27,7 +27,7 @@ from homecoming.app.registry import services
 from homecoming.app.registry.models import ExternalRecord, Person, StatusAssertion
 from homecoming.errors import HomecomingError, ImportFileError, Problem
 from homecoming.io.pfif import FROM_PFIF, TO_PFIF, PfifDocument, PfifNote, PfifPerson, read_pfif, utc
-from homecoming.linkage.names import detect_script
+from homecoming.io.tables import mixed_script_word
 
 SYSTEM = "pfif"
 SOURCE_TYPE = "other_party_list"
@@ -182,21 +182,26 @@ class _Import:
             self.problems.append(
                 Problem(
                     f"{where}.person_record_id",
-                    f"is in this registry's domain ({domain()}) but names no person here",
+                    f"is in this registry's own PFIF domain ({domain()}) but names no person here: "
+                    "either the file was written by another installation with the same domain, or the "
+                    "person was deleted here",
                     record.person_record_id,
-                    "check HOMECOMING_PFIF_DOMAIN, or the file's origin",
+                    "if the file comes from another installation, give each installation its own "
+                    "HOMECOMING_PFIF_DOMAIN (its organisation's domain name, docs/settings.md) and export "
+                    "the file again there",
                 )
             )
             return
-        mixed = [
-            w for f in _names(record) for v in f.values() for w in v.split() if detect_script(w) == "mixed"
-        ]
+        # the person lists' check (io.tables.mixed_script_word): apostrophes (' ’ ʼ) and hyphens are
+        # no letters, so "Демʼян" and "Петренко-Smith" pass; "Шевchenko" does not
+        mixed = [m for f in _names(record) for v in f.values() if (m := mixed_script_word(v))]
         if mixed:
+            word, scripts = mixed[0]
             self.problems.append(
                 Problem(
                     f"{where}.full_name",
-                    "mixes Cyrillic and Latin letters in one word",
-                    mixed[0],
+                    f"mixes {' and '.join(scripts)} letters in one word",
+                    word,
                     "retype the name in one script (a Latin 'e' or 'o' among Cyrillic letters is a typo)",
                 )
             )
@@ -283,7 +288,7 @@ def import_pfif(
         for note in doc.notes:
             work.note(note)
         if work.problems:
-            raise ImportFileError.from_problems(work.problems, f"{name} (nothing imported)", listed=None)
+            raise ImportFileError.from_problems(work.problems, f"{name} (nothing imported)", listed=20)
         report = PfifImportReport(
             persons=len(doc.persons),
             notes=len(doc.notes),
