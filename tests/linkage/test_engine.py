@@ -375,8 +375,9 @@ def test_a_different_unit_or_place_weighs_little_and_the_same_text_at_least_its_
     )
     assert unit[0]["m_probability"] == 0.5  # agreement untouched
     surname = model["comparisons"][1]["comparison_levels"]
-    exact = math.log2(surname[1]["m_probability"] / surname[1]["u_probability"])
-    assert exact == pytest.approx(math.log2(0.2 / 0.0005))  # raised to the key's weight
+    key = math.log2(surname[2]["m_probability"] / surname[2]["u_probability"])
+    assert key == pytest.approx(math.log2(0.3 / 0.001))  # the key brought down to the same text's weight
+    assert surname[1]["m_probability"] == 0.3
     assert surname[3]["m_probability"] == 0.01  # a surname's disagreement is not floored
 
 

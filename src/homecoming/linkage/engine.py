@@ -230,7 +230,7 @@ def _bounded(model: dict[str, Any]) -> None:
     """Two corrections of what EM learnt on the lists it saw: a different unit or place of birth weighs
     no more than :data:`DISAGREEMENT_FLOORS` against; and the strongest agreement level of a comparison
     (the same text) weighs at least as much as the next (the same key, the same digits), which EM can
-    put a little above it by chance."""
+    put a little above it by chance (the looser level is brought down to it: m never grows)."""
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
@@ -242,7 +242,7 @@ def _bounded(model: dict[str, Any]) -> None:
         if len(levels) >= 2:
             first, second = _weight(levels[0]), _weight(levels[1])
             if first is not None and second is not None and 0 < first < second:
-                levels[0]["m_probability"] = levels[0]["u_probability"] * 2.0**second
+                levels[1]["m_probability"] = levels[1]["u_probability"] * 2.0**first
 
 
 def _too_few(records: int, exc: Exception) -> InputError:
@@ -333,6 +333,82 @@ def _train_rows(
             **dict(provenance or {}),
         },
         "splink_settings": trained,
+    }
+
+
+#: how many random pairs the u of the model being adapted counts as (:func:`retrain_u`)
+U_PRIOR_PAIRS = 100_000.0
+
+
+def retrain_u(
+    records: Sequence[LinkRecord],
+    model: Mapping[str, Any],
+    *,
+    seed: int = 1,
+    provenance: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    max_pairs: float = 1e6,
+) -> dict[str, Any]:
+    """``model`` with its u probabilities learnt anew from ``records`` (random pairs, seeded), its m
+    probabilities and prior kept.
+
+    For a registry, whose persons are (nearly) all different people: how often two records agree by
+    chance is what it shows well — its own names, dates and units — while how often the records of one
+    person agree (m) can only be learnt from lists that hold one person more than once (the model's own
+    training). Each person should give one record (one name form), or two forms of one person would be
+    taken for chance agreement. Each level's new u is the registry's, averaged with the model's as if the
+    model's came from :data:`U_PRIOR_PAIRS` random pairs: a registry of a few hundred persons moves it a
+    little, one of a million replaces it.
+    """
+    if len(records) < 2:
+        raise _too_few(len(records), ValueError("fewer than two records"))
+    base = check_model(model)
+    say = progress or (lambda _: None)
+    say("features")
+    canonical = [records[i] for i in _canonical_order(records)]
+    engine = _engine("duckdb", None, None)
+    with _quiet():
+        linker = engine.linker(_rows(canonical), base)
+        say("training: u")
+        try:
+            linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        except ZeroDivisionError as exc:
+            raise _too_few(len(records), exc) from exc
+        fresh = linker.misc.save_model_to_json()
+    kept = {
+        (c["output_column_name"], level["sql_condition"]): level
+        for c in base["comparisons"]
+        for level in c["comparison_levels"]
+    }
+    pairs = min(max_pairs, len(canonical) * (len(canonical) - 1) / 2)
+    for comparison in fresh["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            old = kept.get((comparison["output_column_name"], level["sql_condition"]))
+            if old is None or level.get("is_null_level"):
+                continue
+            if old.get("m_probability") is not None:
+                level["m_probability"] = old["m_probability"]
+            # a small registry's few random pairs say little: its u leans on the model's, in proportion
+            u_old, u_new = old.get("u_probability"), level.get("u_probability") or 0.0
+            if u_old:
+                level["u_probability"] = (pairs * u_new + U_PRIOR_PAIRS * u_old) / (pairs + U_PRIOR_PAIRS)
+    fresh["probability_two_random_records_match"] = base["probability_two_random_records_match"]
+    _floor_given_name_penalty(fresh)
+    _bounded(fresh)
+    return {
+        "format": MODEL_FORMAT,
+        "provenance": {
+            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "records": len(canonical),
+            "records_sha256": records_digest(canonical),
+            "seed": seed,
+            "max_pairs": max_pairs,
+            "backend": "duckdb",
+            "splink_version": _splink().__version__,
+            "m_from": dict(model.get("provenance", {})),
+            **dict(provenance or {}),
+        },
+        "splink_settings": fresh,
     }
 
 
@@ -476,5 +552,6 @@ __all__ = [
     "explain_pair",
     "link",
     "records_digest",
+    "retrain_u",
     "train",
 ]

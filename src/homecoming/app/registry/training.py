@@ -107,7 +107,8 @@ def check_trained(model: Mapping[str, Any]) -> list[str]:
                 first = False
                 continue
             weight = math.log2(float(m) / float(u))
-            if first and weight <= 0:
+            # a value nearly everyone shares (sex in a list of soldiers) says nothing when it agrees
+            if first and weight <= 0 and not (float(u) >= 0.9 and weight > -1.0):
                 problems.append(
                     f"{label}, the strongest agreement, weighs {_bits(weight)} bits (not for the match)"
                 )
@@ -155,16 +156,20 @@ def train_on_registry(
     seed: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> LinkageModel:
-    """Train a model on the registry's persons (at most ``sample`` of them, the newest; each name form a
-    record), without labels, and put it in force (audited).
+    """Adapt the model in force to the registry (at most ``sample`` persons, the newest) and put the
+    result in force (audited), once it passes :func:`check_trained`.
+
+    The registry's persons are (nearly) all different people, so EM on them learns nothing true about how
+    one person's records agree (each person's Cyrillic and Latin forms are the only pairs it sees). What
+    they show well is chance agreement: how common their surnames, given names, dates and units are. So
+    the u probabilities are learnt anew from the registry, one name form per person
+    (:func:`homecoming.linkage.engine.retrain_u`), and the m probabilities and the prior are kept from the
+    model in force (trained on lists that hold one person more than once; the shipped one at first).
 
     ``actor`` None is the operator at the command line; a user must hold :data:`PERMISSION`. A registry
-    with nothing to learn from (fewer than two records, or no two records sharing a name key or a
-    service number) is refused with an :class:`InputError` and changes nothing.
+    with fewer than two persons is refused with an :class:`InputError` and changes nothing.
     """
-    from splink.internals.exceptions import EMTrainingException
-
-    from homecoming.linkage.engine import train
+    from homecoming.linkage.engine import retrain_u
 
     _may(actor)
     if sample < 1:
@@ -176,29 +181,29 @@ def train_on_registry(
         .order_by("-pk")
         .values_list("pk", flat=True)[:sample]
     )
-    records, _, _ = linkage.person_records(ids)
-    if len(records) < 2:
+    records, owners, _ = linkage.person_records(ids)
+    seen: set[int] = set()
+    first_forms = []
+    for record, owner in zip(records, owners, strict=True):
+        if owner not in seen:
+            seen.add(owner)
+            first_forms.append(record)
+    if len(first_forms) < 2:
         raise InputError(
-            "the registry has no persons to train on" if not records else "one record is nothing to train on",
+            "the registry has no persons to train on"
+            if not first_forms
+            else "one person is nothing to train on",
             field="registry",
-            value=len(records),
+            value=len(first_forms),
             hint="register or import persons first; until then the model in force stays",
         )
-    trained_on = f"registry: {len(ids)} persons"
-    try:
-        model = train(records, seed=seed, provenance={"trained_on": trained_on}, progress=say)
-    except EMTrainingException as exc:  # Splink's EM found no pairs to learn from
-        raise InputError(
-            f"the registry's {len(ids)} persons give the model nothing to learn from (no two records share "
-            "a name key or a service number)",
-            field="registry",
-            value=len(ids),
-            hint="train it when the registry has grown; until then the model in force stays",
-        ) from exc
+    trained_on = f"registry: {len(first_forms)} persons"
+    in_force, _row = linkage.current()
+    model = retrain_u(first_forms, in_force, seed=seed, provenance={"trained_on": trained_on}, progress=say)
     say("checking")
-    refuse_broken(model, f"the model trained on the registry's {len(ids)} persons")
+    refuse_broken(model, f"the model trained on the registry's {len(first_forms)} persons")
     say("saving")
-    return linkage.save_model(actor=actor, model=model, trained_on=trained_on)
+    return linkage.save_model(actor=actor, model=model, trained_on=trained_on, persons=len(first_forms))
 
 
 def _may(actor: Any) -> None:
