@@ -184,7 +184,7 @@ def test_the_page_shows_the_preview_in_ukrainian_then_imports_with_the_registrar
     assert Person.objects.count() == 3  # nothing written yet
     assert "Рядки, що збігаються із зареєстрованою особою" in page
     assert registry["kovalenko"].reference in page
-    assert "прізвище: те саме" in page  # the evidence, in words
+    assert re.search(r"прізвище: те саме <span class=\"bits\">\+\d+,\d</span>", page)  # in words, in bits
     assert "Jaro" not in page and "same key" not in page
     token = re.search(r'name="token" value="([0-9a-f]{64})"', page)
     assert token
@@ -205,8 +205,9 @@ def test_the_page_shows_the_preview_in_ukrainian_then_imports_with_the_registrar
 
 
 def test_a_bad_list_is_refused_with_its_problems_and_nothing_is_staged_for_import(
-    registrar: Any, tmp_path: Path, client: Any
+    registrar: Any, tmp_path: Path, client: Any, settings: Any
 ) -> None:
+    settings.DATA_DIR = tmp_path / "data"
     client.force_login(registrar)
     path = tmp_path / "bad.csv"
     path.write_text("family_name,given_name,birth_date\nКоваленко,Олег,2025-02-30\n", encoding="utf-8")
@@ -215,6 +216,7 @@ def test_a_bad_list_is_refused_with_its_problems_and_nothing_is_staged_for_impor
     page = response.content.decode()
     assert "2025-02-30" in page and 'id="problems"' in page
     assert Person.objects.count() == 0
+    assert list((settings.DATA_DIR / "staged-imports").iterdir()) == []  # a refused list is not kept
 
 
 def test_the_import_page_is_for_those_who_may_register_persons(auditor: Any, client: Any) -> None:

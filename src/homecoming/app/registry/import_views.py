@@ -95,8 +95,15 @@ def _stage(upload: Any) -> tuple[Path, str]:
         with partial.open("wb") as out:
             for chunk in chunks:
                 out.write(chunk)
+        partial.chmod(0o600)  # personal data: readable by the server's user only
         partial.replace(path)
     return path, token
+
+
+def _unstage(path: Path | None) -> None:
+    """A refused list is not kept: the registrar uploads it again once fixed."""
+    if path is not None:
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def _staged(token: str) -> Path:
@@ -211,12 +218,15 @@ def import_list(request: HttpRequest) -> HttpResponse:
         return render(request, "registry/import_form.html", {"form": form}, status=422)
     upload = form.cleaned_data["file"]
     again = form.cleaned_data["again"]
+    path = None
     try:
         path, token = _stage(upload)
         report = import_persons(actor=request.user, path=path, dry_run=True, again=again)
     except AlreadyImported as exc:
+        _unstage(path)
         return _refused(request, form, imported.in_words(exc), 409)
     except HomecomingError as exc:
+        _unstage(path)
         return _refused(request, form, exc, 422)
     ctx = _context(report, token, upload.name, again)
     return render(request, "registry/import_preview.html", ctx)
