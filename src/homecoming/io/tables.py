@@ -308,8 +308,11 @@ def _xlsx_formula_rows(file: Path | IO[bytes], width: int) -> Iterator[tuple[obj
     """The first sheet's rows as written (formulas as ``=...``), beside the saved values the import reads."""
     import openpyxl
 
-    data = file if isinstance(file, Path) else io.BytesIO(file.read())
-    if not isinstance(file, Path):
+    if isinstance(file, Path):
+        data: Path | IO[bytes] = file
+    else:
+        file.seek(0)  # the other reading of the workbook moves the stream
+        data = io.BytesIO(file.read())
         file.seek(0)
     book = openpyxl.load_workbook(data, read_only=True, data_only=False)
     try:
@@ -405,7 +408,16 @@ def _xlsx_records(name: str, file: Path | IO[bytes], limit: Limits) -> Iterator[
                     row=number,
                 )
             if formulas is not None:
-                header = _no_saved_values(name, number, record, next(formulas, ()), header)
+                try:
+                    written = next(formulas, ())
+                except Exception as exc:  # the formulas' reading of a damaged workbook
+                    raise file_problem(
+                        name,
+                        f"cannot be read as XLSX ({type(exc).__name__})",
+                        "open it in a spreadsheet and save it again as .xlsx",
+                        row=number,
+                    ) from None
+                header = _no_saved_values(name, number, record, written, header)
             if padded:  # end the row at its last value, as openpyxl does when it reads rows unbounded
                 end = seen if not any(record[seen:]) else len(record)
                 while end and record[end - 1] is None:
