@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-sqlite test-postgres lint typecheck bench docs clean
+.PHONY: install demo test test-sqlite test-postgres lint typecheck bench docs tour clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 2; }
@@ -33,6 +33,9 @@ typecheck: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/homecoming docs-cli > docs/cli.md
+
+tour: $(STAMP)
+	$(BIN)/python -m homecoming.tour   # docs/tour.md and its pictures, from a fresh demo in Chromium
 
 clean:
 	rm -rf $(VENV) demo.sqlite3* .pytest_cache

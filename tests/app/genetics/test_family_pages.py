@@ -197,3 +197,39 @@ def test_every_role_sees_on_the_family_page_and_api_only_what_it_may(
         assert "9.3" not in shown and "D3S1358" not in shown
     export = client_for(user).get("/genetics/families/export.fam?scope=icrc")
     assert (export.status_code == 200) == holds("genetics.view_genotype")
+
+
+def test_the_list_is_a_page_at_a_time_and_finds_a_family(liaison: Any, person: Any, registrar: Any) -> None:
+    """A national registry holds 100,000 families: the list shows FAMILY_ROWS at a time (it used to load
+    every family with its members, and failed with 2,000), and finds one by reference, label or person."""
+    from homecoming.app.genetics.family_views import FAMILY_ROWS
+    from homecoming.app.genetics.models import ReferenceFamily
+    from homecoming.app.registry import services
+
+    other = services.create_person(
+        actor=registrar, data={"sex": "male", "birth_date": "1990"}, names=[{"family_name": "Бондар"}]
+    )
+    made = [
+        families.create_family(
+            actor=liaison, persons=[person.pk if k == 0 else other.pk], label=f"Family {k:03}"
+        )
+        for k in range(FAMILY_ROWS + 3)
+    ]
+    c = client_for(liaison)
+    first = c.get("/genetics/families/").content.decode()
+    assert (
+        first.count('href="/genetics/families/') - first.count('href="/genetics/families/new')
+        <= FAMILY_ROWS + 2
+    )
+    assert f"{FAMILY_ROWS + 3} families" in first and 'rel="next"' in first
+    second = c.get("/genetics/families/?page=2").content.decode()
+    last = ReferenceFamily.objects.order_by("reference").last()
+    assert last is not None and last.reference in second and last.reference not in first
+    found = c.get("/genetics/families/", {"q": person.reference}).content.decode()
+    assert made[0].reference in found and "1 family" in found and made[1].reference not in found
+    by_label = c.get("/genetics/families/", {"q": "Family 002"}).content.decode()
+    assert made[2].reference in by_label and made[3].reference not in by_label
+    none = c.get("/genetics/families/", {"q": "nothing-like-this"}).content.decode()
+    assert "No reference family matches." in none
+    head = first.split("</title>")[0]
+    assert "<section" not in head  # the title is the page's name, not the export form

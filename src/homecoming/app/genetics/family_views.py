@@ -11,9 +11,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -95,21 +98,45 @@ def _fail(request: HttpRequest, exc: HomecomingError | None = None, form: forms.
         messages.error(request, text)
 
 
+FAMILY_ROWS = 50  # families on a page of the list (a national registry holds 100,000)
+
+
 @page_requires("families")
 def family_list(request: HttpRequest) -> HttpResponse:
-    rows = []
+    """The reference families, a page at a time, found by reference, label or a missing person's reference."""
     show_consent = may(request.user, "consent")
-    for fam in ReferenceFamily.objects.prefetch_related("members__person"):
-        live = [m for m in fam.members.all() if m.removed is None]
-        rows.append(
-            {
-                "family": fam,
-                "missing": [m for m in live if m.relation == Relation.missing],
-                "members": len(live),
-                "withdrawn": show_consent and family_records.is_withdrawn(fam),
-            }
-        )
-    context = {"rows": rows, "form": FamilyForm(), "export_form": ExportForm(), "import_form": ImportForm()}
+    text = request.GET.get("q", "").strip()[:100]
+    families = ReferenceFamily.objects.order_by("reference")
+    if text:
+        families = families.filter(
+            Q(reference__icontains=text)
+            | Q(label__icontains=text)
+            | Q(members__person__reference__icontains=text, members__removed__isnull=True)
+        ).distinct()
+    page = Paginator(families, FAMILY_ROWS).get_page(request.GET.get("page"))
+    members = FamilyMember.objects.filter(family__in=[f.pk for f in page]).select_related("person")
+    by_family: dict[int, list[FamilyMember]] = {}
+    for member in members:
+        if member.removed is None:
+            by_family.setdefault(member.family_id, []).append(member)
+    rows = [
+        {
+            "family": fam,
+            "missing": [m for m in by_family.get(fam.pk, []) if m.relation == Relation.missing],
+            "members": len(by_family.get(fam.pk, [])),
+            "withdrawn": show_consent and family_records.is_withdrawn(fam),
+        }
+        for fam in page
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "q": text,
+        "keep": urlencode({"q": text}) if text else "",
+        "form": FamilyForm(),
+        "export_form": ExportForm(),
+        "import_form": ImportForm(),
+    }
     return render(request, "genetics/family_list.html", context)
 
 
