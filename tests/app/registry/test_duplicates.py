@@ -302,6 +302,13 @@ def test_the_queue_merges_and_the_person_page_says_merged_into_and_unmerges(
     assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
     page = client.get(f"/registry/persons/{b.pk}/").content.decode()
     assert 'id="merged"' in page and a.reference in page
+    assert f"/registry/persons/{b.pk}/edit/" not in page  # the survivor is the record to change
+    assert f"/registry/persons/{a.pk}/edit/" in client.get(f"/registry/persons/{a.pk}/").content.decode()
+    duplicate = Person.objects.get(pk=b.pk)
+    with pytest.raises(StateError, match=f"merged into {a.reference}: change {a.reference} instead"):
+        services.update_person(
+            actor=registrar, person_id=b.pk, expected_version=duplicate.version, data={"sex": "male"}
+        )
     assert b.reference in client.get(f"/registry/persons/{a.pk}/").content.decode()
     found = client.get("/registry/search/", {"q": "Kovalenko"}).content.decode()
     assert a.reference in found and b.reference not in found

@@ -331,6 +331,14 @@ def update_person(
     """Change a person; refuses with ConflictError if someone saved since ``expected_version``."""
     person = by_id(Person.objects.select_for_update(), person_id, what="person", field="person")
     _check_purged(person)
+    if person.merged_into_id is not None:
+        survivor = Person.objects.get(pk=person.merged_into_id)
+        raise StateError(
+            f"{person.reference} was merged into {survivor.reference}: change {survivor.reference} instead, "
+            f"or undo the merge first",
+            field="person",
+            value=person.reference,
+        )
     if person.version != expected_version:
         last = audit.history(person).last()
         who = f" by {last.actor_name} at {last.created:%Y-%m-%d %H:%M} UTC" if last else ""
