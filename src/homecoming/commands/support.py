@@ -123,8 +123,11 @@ def database_problem() -> str:
     fix = "run `homecoming migrate` (or `make demo` for the demo)"
     name = str(connection.settings_dict.get("NAME") or "")
     memory = name == ":memory:" or name.startswith("file:") or "mode=memory" in name
-    if connection.vendor == "sqlite" and not memory and not Path(name).is_file():
-        return f"there is no database at {where}; {fix}"
+    if connection.vendor == "sqlite" and not memory:
+        if not Path(name).is_file():
+            return f"there is no database at {where}; {fix}"
+        if Path(name).stat().st_size == 0:  # not opened: SQLite would write its header (WAL) into it
+            return f"the database at {where} is not initialised; {fix}"
     try:
         if "django_migrations" not in connection.introspection.table_names():
             return f"the database at {where} is not initialised; {fix}"
