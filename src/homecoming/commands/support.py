@@ -176,15 +176,17 @@ def user(username: str | None) -> Any:
 
 
 def progress(*, console: Console | None = None, transient: bool = True, disable: bool = False) -> Progress:
-    """A progress bar on stderr (description, bar, n/total, time elapsed), gone when done by default."""
+    """A progress bar on stderr (description, bar, n/total, time elapsed), gone when done by default; off
+    when the console is not a terminal (a bar is not drawn there; it left an empty line)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = err if console is None else console
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err if console is None else console,
+        console=console,
         transient=transient,
-        disable=disable,
+        disable=disable or not console.is_terminal,
     )

@@ -36,6 +36,25 @@ def readme_commands() -> list[str]:
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 
+def readme_other_commands() -> list[str]:
+    """The README's other commands a new user can run as printed right after ``make demo``: each
+    ``.venv/bin/homecoming …`` written inline, and the curl block of "Identify a body" up to the first line
+    that needs an id an earlier answer gives (B, S, U, P, R), as one script (its lines share variables)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    outside_blocks = re.sub(r"```.*?```", "", text, flags=re.S)
+    inline = [" ".join(m.split()) for m in re.findall(r"`(\.venv/bin/homecoming [^`]+)`", outside_blocks)]
+    section = text.split("\n## Identify a body", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, "README.md: the 'Identify a body' section has no ```sh block"
+    runnable = []
+    for line in block.group(1).splitlines():
+        if re.search(r"/[BSR](/|\s|$)|: [UP][,}]", line):
+            break
+        runnable.append(line)
+    assert any("curl" in line for line in runnable), runnable
+    return [*inline, "set -e\n" + "\n".join(runnable)]
+
+
 def _clean_environment(**extra: str) -> dict[str, str]:
     """The test's environment without any Homecoming or Django setting: a new user's shell."""
     env = {
@@ -100,19 +119,17 @@ def _demo_server(checkout: Path) -> Iterator[int]:
         server.wait(timeout=30)
 
 
-@pytest.mark.slow
-def test_every_readme_command_works_as_printed_right_after_make_demo(after_make_demo: Path) -> None:
-    commands = readme_commands()
-    assert any("createuser" in c for c in commands) and any("audit verify" in c for c in commands)
-    # createuser asks for the password on a terminal; the README names HOMECOMING_PASSWORD for scripts
-    env = _clean_environment(HOMECOMING_PASSWORD="alice-demo-password-7")
+def _run_as_printed(checkout: Path, commands: list[str], env: dict[str, str]) -> None:
+    """Run each command with ``sh`` in ``checkout`` beside the served demo; fail naming every one that
+    exits non-zero or prints a traceback. A curl there fails on an HTTP error (``-f``)."""
     failures = []
-    with _demo_server(after_make_demo) as port:
+    with _demo_server(checkout) as port:
         for line in commands:
             shown = line.replace("localhost:8000", f"localhost:{port}")  # the demo's port, here a free one
+            shown = re.sub(r"\bcurl ", "curl -sSf ", shown)
             done = subprocess.run(
                 ["sh", "-c", shown],
-                cwd=after_make_demo,
+                cwd=checkout,
                 env=env,
                 capture_output=True,
                 text=True,
@@ -123,10 +140,26 @@ def test_every_readme_command_works_as_printed_right_after_make_demo(after_make_
             if done.returncode != 0 or "Traceback" in output:
                 failures.append(f"$ {line}\n(exit {done.returncode})\n{output[-3000:]}")
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.slow
+def test_every_readme_command_works_as_printed_right_after_make_demo(after_make_demo: Path) -> None:
+    commands = readme_commands()
+    assert any("createuser" in c for c in commands) and any("audit verify" in c for c in commands)
+    # createuser asks for the password on a terminal; the README names HOMECOMING_PASSWORD for scripts
+    _run_as_printed(after_make_demo, commands, _clean_environment(HOMECOMING_PASSWORD="alice-demo-pass-7"))
     # what the commands were meant to do, they did
     for written in ("dead.zip", "persons.xml", "registry.csv", "clusters.csv"):
         assert (after_make_demo / written).stat().st_size > 0, written
     assert not (after_make_demo / "var" / "homecoming.sqlite3").exists()  # no database beside the demo's
+
+
+@pytest.mark.slow
+def test_the_readmes_other_commands_work_as_printed_right_after_make_demo(after_make_demo: Path) -> None:
+    """The inline commands (import a list, import a manifest) and the start of the curl walk-through."""
+    commands = readme_other_commands()
+    assert any("import manifest" in c for c in commands) and any("--preview-out" in c for c in commands)
+    _run_as_printed(after_make_demo, commands, _clean_environment())
 
 
 def _one_error_line(done: subprocess.CompletedProcess[str]) -> str:
