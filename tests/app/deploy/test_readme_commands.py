@@ -234,3 +234,23 @@ def test_make_demo_passes_the_port_and_the_address_on() -> None:
         ["make", "-n", "demo", "PORT=8001", "HOST=0.0.0.0"], cwd=ROOT, capture_output=True, text=True
     )
     assert "homecoming demo --host 0.0.0.0 --port 8001" in done.stdout
+
+
+def test_a_database_that_lacks_migrations_says_which_and_how_to_fix(tmp_path: Path) -> None:
+    """A database an older version set up (a migration not applied): one line, not "no such column"."""
+    import sqlite3
+
+    checkout = _checkout(tmp_path / "checkout")
+    data = tmp_path / "data"
+    env = _clean_environment(HOMECOMING_DEBUG="1", HOMECOMING_DATA_DIR=str(data))
+    assert _homecoming(checkout, "migrate", env=env).returncode == 0
+    with contextlib.closing(sqlite3.connect(data / "homecoming.sqlite3")) as db, db:
+        app, name = db.execute(
+            "SELECT app, name FROM django_migrations WHERE app = 'registry' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        db.execute("DELETE FROM django_migrations WHERE app = ? AND name = ?", (app, name))
+    line = _one_error_line(_homecoming(checkout, "audit", "verify", env=env))
+    assert line == (
+        f"error: the database at {data.resolve() / 'homecoming.sqlite3'} lacks 1 migration(s) "
+        f"(first {app}.{name}); run `homecoming migrate`"
+    )
