@@ -254,3 +254,20 @@ def test_a_database_that_lacks_migrations_says_which_and_how_to_fix(tmp_path: Pa
         f"error: the database at {data.resolve() / 'homecoming.sqlite3'} lacks 1 migration(s) "
         f"(first {app}.{name}); run `homecoming migrate`"
     )
+
+
+def test_the_demo_settings_never_override_a_variable_that_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homecoming.commands import environment
+    from homecoming.commands.environment import load_demo_env, write_demo_env
+
+    monkeypatch.setattr(environment, "_loaded", None)  # this process's record, put back after the test
+    demo = {"HOMECOMING_DATA_DIR": str(tmp_path), "HOMECOMING_DEBUG": "1", "HOMECOMING_X": ""}
+    write_demo_env(tmp_path, demo)
+    environ = {"HOMECOMING_DATA_DIR": str(tmp_path), "HOMECOMING_DEBUG": "0"}
+    assert load_demo_env(environ) == tmp_path / "homecoming.env"
+    assert environ == {"HOMECOMING_DATA_DIR": str(tmp_path), "HOMECOMING_DEBUG": "0", "HOMECOMING_X": ""}
+    for configured in ({"DATABASE_URL": "postgres://h/db"}, {"HOMECOMING_SECRET_KEY": "k"}):
+        environ = {"HOMECOMING_DATA_DIR": str(tmp_path), **configured}
+        assert load_demo_env(environ) is None and "HOMECOMING_DEBUG" not in environ
