@@ -1,8 +1,9 @@
 """``homecoming demo`` (``make demo``): build a demo database with synthetic persons, then serve it.
 
 Before it builds anything it makes sure it can serve at the address asked for (a port in use is one line
-and exit 2, not a traceback after minutes of work). While it builds, a progress bar on a terminal, plain
-``building demo: step i/n`` lines otherwise (``make demo | tee``, CI). Then it writes the demo's settings
+and exit 2, not a traceback after minutes of work). While it builds, a line ``building demo: step i/n:
+what`` for each part, and the persons made: under a progress bar on a terminal, every tenth as a line
+otherwise (``make demo | tee``, CI: Rich draws no bar there). Then it writes the demo's settings
 (``DATA_DIR/homecoming.env``, read by the commands run beside it: commands/environment.py), its files to
 try (lab files, person lists, a kinship case) and prints the address and every demo login.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -123,11 +125,14 @@ def _build(data_dir: Path, *, persons: int, seed: int) -> int:
     step("the database schema")
     call_command("migrate", interactive=False, verbosity=0)
     with support.progress(disable=not step.terminal) as bar:
-        task = bar.add_task("building demo data", total=persons)
+        task = bar.add_task(f"building demo 1/{STEPS}", total=persons)
+
+        if step.terminal:
+            step.printer = bar.console.print  # the lines above the bar
 
         def stage(what: str) -> None:
             step(what)
-            bar.update(task, description=f"building demo: {what}")
+            bar.update(task, description=f"building demo {min(step.number, STEPS)}/{STEPS}")
 
         created = build_demo(
             persons=persons,
@@ -146,11 +151,12 @@ def _build(data_dir: Path, *, persons: int, seed: int) -> int:
 
 
 class Steps:
-    """Progress lines for output that is not a terminal (where Rich draws no bar): ``building demo: step
-    i/n: what``, and the persons every tenth. On a terminal, nothing (the bar shows it)."""
+    """Progress lines: ``building demo: step i/n: what``; where no bar is drawn (not a terminal), the
+    persons made every tenth too."""
 
     def __init__(self, *, terminal: bool) -> None:
         self.terminal = terminal
+        self.printer: Callable[..., None] = support.out.print
         self.number = 0
         self.done_persons = 0
         self.started = time.monotonic()
@@ -160,6 +166,8 @@ class Steps:
         self._line(f"step {min(self.number, STEPS)}/{STEPS}: {what}")
 
     def count(self, n: int, total: int) -> None:
+        if self.terminal:
+            return  # the bar counts them
         before, self.done_persons = self.done_persons, self.done_persons + n
         tenth = max(total // 10, 1)
         if self.done_persons // tenth != before // tenth or self.done_persons == total:
@@ -170,6 +178,5 @@ class Steps:
             self._line("done")
 
     def _line(self, text: str) -> None:
-        if not self.terminal:
-            elapsed = time.monotonic() - self.started
-            support.out.print(f"building demo: {text} ({elapsed:.0f} s)", highlight=False, markup=False)
+        elapsed = time.monotonic() - self.started
+        self.printer(f"building demo: {text} ({elapsed:.0f} s)", highlight=False, markup=False)
