@@ -1,10 +1,12 @@
 # Homecoming — two commands set up everything on a fresh machine with Python 3.11:
-#   make demo   install, build a demo database, serve the web app
+#   make demo   install, build a demo database, serve the web app (make demo PORT=8001 HOST=0.0.0.0)
 #   make test   install and run the whole suite
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: install demo test test-sqlite test-postgres lint typecheck bench docs tour clean
 
@@ -19,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/homecoming demo
+	$(BIN)/homecoming demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m homecoming.testrun

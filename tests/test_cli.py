@@ -92,6 +92,7 @@ def test_the_dvi_limit_written_in_the_cli_is_the_engines() -> None:
     assert inspect.signature(identify).parameters["limit"].default == DEFAULT_LIMIT
 
 
+@pytest.mark.django_db  # the command checks the database is set up before it reads the file
 def test_an_error_naming_a_file_with_brackets_prints_the_name_as_it_is(tmp_path: Path) -> None:
     """Brackets in a message are text, not Rich markup (``[raw]`` vanished, ``[/b]`` was a traceback)."""
     from typer.testing import CliRunner

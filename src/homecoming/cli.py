@@ -15,6 +15,7 @@ import typer
 
 from homecoming.commands import (
     audit,
+    demo,
     dvi,
     exchanges,
     genetics,
@@ -99,7 +100,7 @@ export_app.command("persons")(persons.export_persons_command)
 import_app.command("pfif")(pfif.import_pfif_command)
 export_app.command("pfif")(pfif.export_pfif_command)
 app.command("serve")(site.serve_command)
-app.command("demo")(site.demo_command)
+app.command("demo")(demo.demo_command)
 app.command("kinship")(kinship.kinship_command)
 app.command("dvi")(dvi.dvi_command)
 app.command("link")(link.link_command)
@@ -140,6 +141,9 @@ def docs_cli() -> None:
 
 
 def main() -> None:
+    from homecoming.commands.environment import load_demo_env
+
+    load_demo_env()  # right after `make demo`, the demo's database and key (commands/environment.py)
     app()
 
 

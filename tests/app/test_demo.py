@@ -90,7 +90,12 @@ def test_the_demo_command_builds_and_says_the_demo_asks_no_authenticator_code(tm
     )
     assert done.returncode == 0, done.stderr
     assert "no authenticator code is asked for" in done.stdout
-    assert "examiner, analyst" in " ".join(done.stdout.split())  # the DNA users the README names
+    from homecoming.app.demo import DEMO_USERS
+
+    printed = {line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ") and line.split()}
+    assert set(DEMO_USERS) <= printed  # every login, each on its line with its role
+    assert re.search(r"^building demo: step 6/6: ", done.stdout, re.M)  # not a terminal: progress lines
+    assert (tmp_path / "demo" / "homecoming.env").exists() and (tmp_path / "demo" / "kinship").is_dir()
     assert (tmp_path / "demo" / "homecoming.sqlite3").exists()
     # the three request codes and secrets of the family portal, printed again when the demo restarts
     pairs = re.findall(r"\((uk|ru|en) request\): code (\S+), secret (\S+)", done.stdout)

@@ -248,13 +248,17 @@ def build_demo(
     progress: Callable[[int], None] | None = None,
     families: int | None = None,
     lab_files: Path | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> int:
     """Fill an empty database with ``persons`` synthetic persons and their stories, then the genetics demo
     (``families`` reference families; by default one per person, and 2,000 for a demo of 1,000 persons or
     more, the extra missing persons imported as a person list); 0 if already filled. With ``lab_files``,
-    the demo's lab files (``demo/lab-files``) are written there for the samples of this build."""
+    the demo's lab files (``demo/lab-files``) are written there for the samples of this build. ``stage`` is
+    told what each part of the build is before it starts (the command's progress lines)."""
     if Person.objects.exists():
         return 0
+    say = stage or (lambda _what: None)
+    say("the users, the agreements, the operations and the intake batch")
     users = _users()
     rng = random.Random(seed)
     fakes = {"uk": Faker("uk_UA"), "ru": Faker("ru_RU")}
@@ -264,6 +268,7 @@ def build_demo(
     from homecoming.app.demo_remains import build_exchanges_and_remains
 
     build_exchanges_and_remains(users)
+    say(f"{persons} synthetic persons and their stories")
     for _ in range(persons):
         person = _person(rng, fakes, users, today)
         if rng.random() < 0.85:
@@ -274,10 +279,12 @@ def build_demo(
 
     if families is None:
         families = DEMO_FAMILIES if persons >= 1000 else persons
+    say(f"the DNA: the frequency table, the batch's profiles, {families} reference families")
     dna = build_genetics(users, families=families, seed=seed)
     from homecoming.app.demo_tracing import build_tracing
 
     # the families' tracing requests (issue 13): 300 for a demo of 300 persons or more
+    say("the families' tracing requests")
     build_tracing(users, count=300 if persons >= 300 else max(6, persons), seed=seed)
     if lab_files is not None and dna.pending:
         from homecoming.app.demo_lab_files import write_lab_files

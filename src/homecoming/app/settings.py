@@ -105,7 +105,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "HOMECOMING_SECRET_KEY is not set. Set it to a long random string "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set HOMECOMING_DEBUG=1 for a demo."
+            "or set HOMECOMING_DEBUG=1 for a demo (after `make demo`, commands run in the repository's "
+            "folder use the demo's settings: var/demo/homecoming.env)."
         )
     SECRET_KEY = _demo_secret_key()
 

@@ -1,13 +1,14 @@
-"""``homecoming migrate``, ``serve`` and ``demo``: the database schema, the web server, the demo site."""
+"""``homecoming migrate`` and ``serve``: the database schema and the web server (``demo``: demo.py)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.markup import escape
@@ -17,7 +18,7 @@ from homecoming.commands import support
 
 def migrate_command() -> None:
     """Create or upgrade the database schema (and the role groups)."""
-    support.setup_django()
+    support.setup_django(database=False)
     from django.core.management import call_command
 
     support.run(lambda: call_command("migrate", interactive=False, verbosity=1))
@@ -36,14 +37,23 @@ def serve_command(
 ) -> None:
     """Serve the web app and the API (waitress), with a background-job worker beside it by default."""
     support.setup_django()
+    import logging
+
     from django.conf import settings
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from homecoming.app.wsgi import application
 
     if not settings.DEBUG:
         for warning in deploy_warnings():
             support.err.print(f"[yellow]warning:[/] {escape(warning)}")
+    logging.basicConfig()  # waitress's own warnings (as waitress.serve sets them up)
+    try:  # the address is taken before anything says the server is serving
+        server = create_server(
+            application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
+        )
+    except OSError as exc:
+        _cannot_serve(host, port, exc, hint=f"choose another with --port {port + 1}")
     child = WorkerChild() if worker else None
     support.out.print(
         f"Homecoming serving at http://{host}:{port}/  (Ctrl-C stops)"
@@ -53,13 +63,39 @@ def serve_command(
     try:
         if child is not None:
             child.start()
-        waitress_serve(
-            application, host=host, port=port, threads=threads, ident="homecoming", **proxy_options(settings)
-        )
+        server.run()
     finally:
         signal.signal(signal.SIGTERM, previous)
         if child is not None:
             child.stop()
+
+
+def _cannot_serve(host: str, port: int, exc: OSError, *, hint: str) -> NoReturn:
+    """One line for an address the server cannot take (in use, not this machine's, not allowed); exit 2."""
+    if exc.errno == errno.EADDRINUSE:
+        message = f"port {port} on {host} is in use (another server, or a demo still running); {hint}"
+    else:
+        message = f"cannot serve at {host}:{port}: {exc.strerror or exc}; check --host and --port"
+    support.err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def port_problem(host: str, port: int) -> OSError | None:
+    """The error binding ``host:port`` gives now (as waitress binds: SO_REUSEADDR), or None if it is free."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc
+    return None
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -159,74 +195,3 @@ def proxy_options(settings: object) -> dict[str, object]:
         "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
         "clear_untrusted_proxy_headers": True,
     }
-
-
-def demo_command(
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
-    persons: int = typer.Option(1000, "--persons", help="how many synthetic persons"),
-    fresh: bool = typer.Option(False, "--fresh", help="rebuild the demo database from scratch"),
-    no_serve: bool = typer.Option(False, "--no-serve", help="build the database and stop"),
-    seed: int = typer.Option(2025, "--seed"),
-) -> None:
-    """Build a demo database with synthetic persons and serve it (DEBUG on: demo only)."""
-    data_dir = Path(os.environ.get("HOMECOMING_DATA_DIR", "var/demo"))
-    if fresh and data_dir.exists():
-        for f in data_dir.glob("homecoming.sqlite3*"):
-            f.unlink()
-        (data_dir / "demo-portal-pairs.json").unlink(missing_ok=True)  # demo_tracing.PAIRS_FILE
-    os.environ["HOMECOMING_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("HOMECOMING_SECURE_COOKIES", "0")
-    # the demo's shared users log in with the password alone; a real server demands an authenticator of
-    # the roles that see DNA, health or contacts (HOMECOMING_TOTP_REQUIRED, docs/settings.md)
-    totp_off = "HOMECOMING_TOTP_REQUIRED" not in os.environ
-    os.environ.setdefault("HOMECOMING_TOTP_REQUIRED", "")
-    support.setup_django(debug=True)
-    from django.core.management import call_command
-
-    from homecoming.app.demo import DEMO_PASSWORD, build_demo
-
-    call_command("migrate", interactive=False, verbosity=0)
-    with support.progress() as bar:
-        task = bar.add_task("building demo data", total=persons)
-        created = build_demo(
-            persons=persons,
-            seed=seed,
-            progress=lambda n: bar.advance(task, n),
-            lab_files=data_dir / "lab-files",
-        )
-    from homecoming.app.demo_tracing import DEMO_PAIRS, keep_pairs, kept_pairs
-
-    if created:
-        keep_pairs(data_dir, DEMO_PAIRS)  # the secrets exist nowhere else: printed again on every start
-        support.out.print(f"demo database built in {escape(str(data_dir))}: {created} synthetic persons")
-        support.out.print(f"lab files to try the DNA import with: {escape(str(data_dir / 'lab-files'))}")
-        from homecoming.app.demo_lists import write_lists
-
-        write_lists(data_dir / "lists")
-        support.out.print(f"person lists to try the import preview with: {escape(str(data_dir / 'lists'))}")
-    else:
-        support.out.print(f"demo database in {escape(str(data_dir))} already exists (use --fresh to rebuild)")
-    support.out.print(
-        f"\n[bold]Open http://{host}:{port}/[/]  log in as [bold]registrar[/] "
-        f"(or reviewer, senior, auditor, liaison, coordinator, examiner, analyst, admin) with password "
-        f"[bold]{DEMO_PASSWORD}[/]\n"
-    )
-    support.out.print(
-        f"[bold]Families: http://{host}:{port}/family/[/]  (no account; Ukrainian, Russian, English)"
-    )
-    pairs = kept_pairs(data_dir)
-    for lang, code, secret in pairs:
-        support.out.print(
-            f"  try the status page ({lang} request): code [bold]{code}[/], secret [bold]{secret}[/]"
-        )
-    if not pairs:
-        support.out.print("  (no request code and secret kept for this demo database: --fresh rebuilds it)")
-    support.out.print("")
-    if totp_off:
-        support.out.print(
-            "demo only: no authenticator code is asked for; a real server asks one of every role that sees "
-            "DNA, health or contacts (HOMECOMING_TOTP_REQUIRED)\n"
-        )
-    if not no_serve:
-        serve_command(host=host, port=port, threads=8, worker=True)

@@ -93,9 +93,69 @@ def _django(debug: bool | None) -> None:
     new_request_id("cli-")
 
 
-def setup_django(debug: bool | None = None) -> None:
-    """Set Django up (settings from the environment; ``debug`` overrides ``HOMECOMING_DEBUG``)."""
+def setup_django(debug: bool | None = None, *, database: bool = True) -> None:
+    """Set Django up (settings from the environment; ``debug`` overrides ``HOMECOMING_DEBUG``).
+
+    With ``database`` (every command but ``migrate`` and ``demo``), a database that was never migrated, or
+    lacks migrations, is one line on stderr and exit 2 — and an SQLite file that does not exist is not
+    created."""
+    from django.apps import apps
+
+    from homecoming.commands import environment
+
+    demo_env = environment.loaded()
+    if demo_env is not None and debug is None and not apps.ready:  # said once (serve after demo: not)
+        err.print(f"using the demo's settings in {escape(str(demo_env))}", style="dim", highlight=False)
     run(lambda: _django(debug))
+    if database:
+        problem = run(database_problem)
+        if problem:
+            err.print(f"[bold red]error:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2)
+
+
+def database_problem() -> str:
+    """Why the database cannot serve a command (not there, never migrated, migrations missing), or ""."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    where = database_name()
+    fix = "run `homecoming migrate` (or `make demo` for the demo)"
+    name = str(connection.settings_dict.get("NAME") or "")
+    memory = name == ":memory:" or name.startswith("file:") or "mode=memory" in name
+    if connection.vendor == "sqlite" and not memory:
+        if not Path(name).is_file():
+            return f"there is no database at {where}; {fix}"
+        if Path(name).stat().st_size == 0:  # not opened: SQLite would write its header (WAL) into it
+            return f"the database at {where} is not initialised; {fix}"
+    try:
+        if "django_migrations" not in connection.introspection.table_names():
+            return f"the database at {where} is not initialised; {fix}"
+        executor = MigrationExecutor(connection)
+        missing = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"the database at {where} cannot be read: {first}"
+    if missing:
+        app, migration = missing[0][0].app_label, missing[0][0].name
+        return (
+            f"the database at {where} lacks {len(missing)} migration(s) (first {app}.{migration}); "
+            "run `homecoming migrate`"
+        )
+    return ""
+
+
+def database_name() -> str:
+    """The database as a user would name it: the SQLite file, or the server's URL without a password."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return str(db.get("NAME") or "")
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = f"{db['USER']}@" if db.get("USER") else ""
+    return f"{connection.vendor}://{user}{host}{port}/{db.get('NAME') or ''}"
 
 
 def user(username: str | None) -> Any:
@@ -116,15 +176,17 @@ def user(username: str | None) -> Any:
 
 
 def progress(*, console: Console | None = None, transient: bool = True, disable: bool = False) -> Progress:
-    """A progress bar on stderr (description, bar, n/total, time elapsed), gone when done by default."""
+    """A progress bar on stderr (description, bar, n/total, time elapsed), gone when done by default; off
+    when the console is not a terminal (a bar is not drawn there; it left an empty line)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = err if console is None else console
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err if console is None else console,
+        console=console,
         transient=transient,
-        disable=disable,
+        disable=disable or not console.is_terminal,
     )
