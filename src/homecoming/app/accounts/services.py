@@ -182,24 +182,22 @@ def _other_active_admins(user: User) -> int:
     return User.objects.filter(is_active=True, is_superuser=True).exclude(pk=user.pk).count()
 
 
-def _refuse_last_admin(user: User, what: str) -> None:
+def _refuse_last_admin(user: User, message: str) -> None:
+    """StateError(``message``) if ``user`` is the last active administrator."""
     if user.is_superuser and user.is_active and _other_active_admins(user) == 0:
         raise StateError(
-            _("%(user)s is the last active administrator; %(what)s would leave nobody to manage users")
-            % {"user": user.username, "what": what},
+            message % {"user": user.username},
             field="user",
             value=user.username,
             hint=_("make another user an administrator first"),
         )
 
 
-def _refuse_self(actor: Any, user: User, what: str) -> None:
+def _refuse_self(actor: Any, user: User, message: str) -> None:
+    """PermissionDenied(``message``) if ``actor`` is ``user``: an administrator never locks themselves out."""
     if getattr(actor, "pk", None) == user.pk:
         raise PermissionDenied(
-            _("you cannot %(what)s your own account") % {"what": what},
-            field="user",
-            value=user.username,
-            hint=_("ask another administrator"),
+            message, field="user", value=user.username, hint=_("ask another administrator")
         )
 
 
@@ -213,9 +211,15 @@ def assign_role(*, actor: Any, user_id: int, role: Role, reason: str = "") -> Us
     before = role_of(user)
     if before is role:
         return user
-    _refuse_self(actor, user, _("change the role of"))
+    _refuse_self(actor, user, _("you cannot change the role of your own account"))
     if role is not Role.admin:
-        _refuse_last_admin(user, _("taking the administrator role away"))
+        _refuse_last_admin(
+            user,
+            _(
+                "%(user)s is the last active administrator; taking the role away would leave nobody "
+                "to manage users"
+            ),
+        )
     sync_roles()
     user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
     user.groups.add(Group.objects.get(name=role.value))
@@ -243,8 +247,14 @@ def set_active(*, actor: Any, user_id: int, active: bool, reason: str = "") -> U
         return user
     revoked = 0
     if not active:
-        _refuse_self(actor, user, _("deactivate"))
-        _refuse_last_admin(user, _("deactivating them"))
+        _refuse_self(actor, user, _("you cannot deactivate your own account"))
+        _refuse_last_admin(
+            user,
+            _(
+                "%(user)s is the last active administrator; deactivating them would leave nobody "
+                "to manage users"
+            ),
+        )
         revoked = ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
     user.is_active = active
     user.save(update_fields=["is_active"])

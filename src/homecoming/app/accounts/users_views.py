@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from homecoming.app.accounts import services
@@ -42,18 +42,18 @@ from homecoming.errors import HomecomingError
 
 #: what each audited action on an account is called on the user's page
 ACTION_LABELS: dict[str, Any] = {
-    "create": _lazy("Account created"),
-    "role_changed": _lazy("Role changed"),
-    "deactivated": _lazy("Deactivated"),
-    "reactivated": _lazy("Reactivated"),
-    "password_reset": _lazy("Temporary password set by an administrator"),
-    "password_changed": _lazy("Password changed by the user"),
-    "second_factor_required": _lazy("Second factor required"),
-    "second_factor_optional": _lazy("Second factor no longer required"),
-    "token_issued": _lazy("API token issued"),
-    "otp_enabled": _lazy("Authenticator set up"),
-    "otp_replaced": _lazy("Authenticator replaced"),
-    "otp_replace_refused": _lazy("Replacing the authenticator refused"),
+    "create": gettext_lazy("Account created"),
+    "role_changed": gettext_lazy("Role changed"),
+    "deactivated": gettext_lazy("Deactivated"),
+    "reactivated": gettext_lazy("Reactivated"),
+    "password_reset": gettext_lazy("Temporary password set by an administrator"),
+    "password_changed": gettext_lazy("Password changed by the user"),
+    "second_factor_required": gettext_lazy("Second factor required"),
+    "second_factor_optional": gettext_lazy("Second factor no longer required"),
+    "token_issued": gettext_lazy("API token issued"),
+    "otp_enabled": gettext_lazy("Authenticator set up"),
+    "otp_replaced": gettext_lazy("Authenticator replaced"),
+    "otp_replace_refused": gettext_lazy("Replacing the authenticator refused"),
 }
 
 
