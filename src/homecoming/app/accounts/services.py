@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,24 @@ def role_of(user: User) -> Role | None:
     """The user's role (a user holds one role group; None for a user without one)."""
     names = set(user.groups.values_list("name", flat=True))
     return next((r for r in Role if r.value in names), None)
+
+
+def find_users(*, q: str = "", role: Role | None = None, active: bool | None = None) -> QuerySet[User]:
+    """Users whose user name, names or e-mail contain ``q``, of ``role``, active or not; by user name."""
+    users = User.objects.prefetch_related("groups").order_by("username")
+    q = q.strip()
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+        )
+    if role is not None:
+        users = users.filter(groups__name=role.value)
+    if active is not None:
+        users = users.filter(is_active=active)
+    return users
 
 
 def temporary_password() -> str:

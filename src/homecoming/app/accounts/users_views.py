@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -94,20 +93,14 @@ def _history(user: User) -> list[dict[str, Any]]:
 @page_requires("users")
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
-    users = User.objects.prefetch_related("groups").order_by("username")
+    users = services.find_users()
     if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            users = users.filter(
-                Q(username__icontains=q)
-                | Q(first_name__icontains=q)
-                | Q(last_name__icontains=q)
-                | Q(email__icontains=q)
-            )
-        if form.cleaned_data["role"]:
-            users = users.filter(groups__name=form.cleaned_data["role"])
-        if form.cleaned_data["active"]:
-            users = users.filter(is_active=form.cleaned_data["active"] == "yes")
+        active = form.cleaned_data["active"]
+        users = services.find_users(
+            q=form.cleaned_data["q"],
+            role=Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None,
+            active=None if not active else active == "yes",
+        )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     rows = [
         {"user": u, "role": role_label(next((g.name for g in u.groups.all() if g.name in set(Role)), None))}
