@@ -307,6 +307,14 @@ ENDPOINTS = [
         _shows(STAFF_EMAIL, USER_ADMIN_FORM),
     ),
     # API
+    Endpoint("GET users", lambda s: "/accounts/users", {MANAGE_USERS}, _shows(STAFF_EMAIL), api=True),
+    Endpoint(
+        "GET user",
+        lambda s: f"/accounts/users/{s['staff'].pk}",
+        {MANAGE_USERS},
+        _shows(STAFF_EMAIL),
+        api=True,
+    ),
     Endpoint(
         "GET screening run", lambda s: f"/identification/screenings/{s['run'].pk}", {RUNS}, {}, api=True
     ),
