@@ -168,3 +168,21 @@ def test_the_pages_are_in_ukrainian(admin: Any, clerk: Any) -> None:
     assert "Реєстратор" in body and "Скинути пароль" in body
     listing = client.get("/accounts/users/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "Користувачі" in listing
+
+
+def test_the_list_page_reads_as_many_rows_in_the_same_number_of_queries(admin: Any, make_user: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/accounts/users/").status_code == 200
+        return len(ctx.captured_queries)
+
+    make_user("auditor", "a-1")
+    few = queries()
+    for i in range(2, 8):
+        make_user("registrar", f"r-{i}")
+    assert queries() == few

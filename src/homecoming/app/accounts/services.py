@@ -71,7 +71,7 @@ STANDARD_REASONS = frozenset(
 
 def role_of(user: User) -> Role | None:
     """The user's role (a user holds one role group; None for a user without one)."""
-    names = set(user.groups.values_list("name", flat=True))
+    names = {g.name for g in user.groups.all()}  # the prefetched groups when a list prefetched them
     return next((r for r in Role if r.value in names), None)
 
 

@@ -102,10 +102,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             active=None if not active else active == "yes",
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    rows = [
-        {"user": u, "role": role_label(next((g.name for g in u.groups.all() if g.name in set(Role)), None))}
-        for u in page
-    ]
+    rows = [{"user": u, "role": role_label(getattr(services.role_of(u), "value", None))} for u in page]
     return render(request, "accounts/user_list.html", {"form": form, "rows": rows, "page": page})
 
 
