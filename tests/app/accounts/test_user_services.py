@@ -269,3 +269,25 @@ def test_the_cli_creates_users_through_the_same_service(admin: Any) -> None:
     user = User.objects.get(username="olena")
     assert services.role_of(user) is Role.auditor
     assert records(user)[0].after["role"] == "auditor"
+
+
+def test_the_cli_can_make_the_password_temporary_and_require_a_second_factor(admin: Any) -> None:
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    args = ["createuser", "ivan", "--role", "registrar", "--password", GOOD, "--temporary", "--second-factor"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    user = User.objects.get(username="ivan")
+    assert user.must_change_password and user.second_factor_required
+
+
+def test_the_cli_names_a_taken_user_name(admin: Any) -> None:
+    from typer.testing import CliRunner
+
+    from homecoming.cli import app
+
+    result = CliRunner().invoke(app, ["createuser", "boss", "--role", "registrar", "--password", GOOD])
+    assert result.exit_code == 2
+    assert "username: is already taken (got 'boss'); choose another user name" in result.output
