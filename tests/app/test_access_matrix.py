@@ -110,6 +110,10 @@ OUTBOX_ATTEMPTS = "messaging.view_messageattempt"
 OUTBOX_ERROR = "gw-Bramble-5 busy"
 OUTBOX_SECRET = "QRST-2345-6789"
 OUTBOX_TO = "outbox.family.synth@example.invalid"
+# the users (administrators only): a colleague's e-mail address, on the user pages and nowhere else
+MANAGE_USERS = "accounts.manage_users"
+STAFF_EMAIL = "staff.Wisteria-3@example.invalid"
+USER_ADMIN_FORM = 'id="user-password-form"'  # the form that sets a temporary password
 
 NEEDS: dict[str, set[str]] = {
     NAME: {VIEW_PERSON},
@@ -144,6 +148,8 @@ NEEDS: dict[str, set[str]] = {
     TR_NOTE: {TR_VIEW, TR_CONTACTS},
     OUTBOX_ERROR: {OUTBOX},
     TRAIN_FORM: {TRAIN},
+    STAFF_EMAIL: {MANAGE_USERS},
+    USER_ADMIN_FORM: {MANAGE_USERS},
     OUTBOX_SECRET: set(),  # shown by no endpoint, whatever the role
     OUTBOX_TO: set(),
 }
@@ -291,7 +297,24 @@ ENDPOINTS = [
         {RUNS, CANDIDATES},
         _shows("PROFILE_REF"),
     ),
+    # the user pages: administrators only
+    Endpoint("users page", lambda s: "/accounts/users/", {MANAGE_USERS}, _shows(STAFF_EMAIL)),
+    Endpoint("new user page", lambda s: "/accounts/users/new/", {MANAGE_USERS}, {}),
+    Endpoint(
+        "user page",
+        lambda s: f"/accounts/users/{s['staff'].pk}/",
+        {MANAGE_USERS},
+        _shows(STAFF_EMAIL, USER_ADMIN_FORM),
+    ),
     # API
+    Endpoint("GET users", lambda s: "/accounts/users", {MANAGE_USERS}, _shows(STAFF_EMAIL), api=True),
+    Endpoint(
+        "GET user",
+        lambda s: f"/accounts/users/{s['staff'].pk}",
+        {MANAGE_USERS},
+        _shows(STAFF_EMAIL),
+        api=True,
+    ),
     Endpoint(
         "GET screening run", lambda s: f"/identification/screenings/{s['run'].pk}", {RUNS}, {}, api=True
     ),
@@ -666,7 +689,13 @@ def seeded(make_user: Callable[..., Any]) -> dict[str, Any]:
 
     liaison = get_user_model().objects.get(username="seed-liaison")
     tracing_services.add_note(actor=liaison, request_id=tracing.pk, text=TR_NOTE)
+    from homecoming.app.accounts import services as accounts
+
+    staff = accounts.create_user(
+        username="seed-staff", password="x", role=Role.registrar, email=STAFF_EMAIL, check_password=False
+    )
     return {
+        "staff": staff,
         "tracing": tracing,
         "message": _seed_message(tracing),
         "run": run,

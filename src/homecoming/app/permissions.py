@@ -67,6 +67,9 @@ SENSITIVE: dict[str, str] = {
     "request_contacts": "tracing.view_requestcontacts",
     # the audit trail
     "audit_trail": "audit.view_auditrecord",
+    # the users: names, e-mail addresses, roles, whether active, and what administrators did to them
+    # (granted to no role: administrators only, as superusers)
+    "users": "accounts.manage_users",
 }
 
 

@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "homecoming.app.accounts.second_factor.RequireSecondFactorMiddleware",
+    "homecoming.app.accounts.password_change.MustChangePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homecoming.app.audit.middleware.RequestIdMiddleware",

@@ -22,6 +22,14 @@ def createuser_command(
         envvar="HOMECOMING_PASSWORD",
         help="the password (or set HOMECOMING_PASSWORD); asked for when absent",
     ),
+    temporary: bool = typer.Option(
+        False,
+        "--temporary",
+        help="the password is temporary: the user must choose their own at the first log-in",
+    ),
+    second_factor: bool = typer.Option(
+        False, "--second-factor", help="the user must log in with an authenticator, whatever the role"
+    ),
 ) -> None:
     """Create a user with one role."""
     support.setup_django()
@@ -31,7 +39,14 @@ def createuser_command(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = support.run(
-        lambda: services.create_user(username=username, password=password, role=role_value, email=email)
+        lambda: services.create_user(
+            username=username,
+            password=password,
+            role=role_value,
+            email=email,
+            must_change_password=temporary,
+            second_factor_required=second_factor,
+        )
     )
     support.out.print(f"created {user.username} ({role_value.value})")
 

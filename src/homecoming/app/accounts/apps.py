@@ -10,7 +10,7 @@ class AccountsConfig(conventions.HomecomingApp):
     verbose_name = "Accounts"
     url_prefix = "accounts/"
     urls = "homecoming.app.accounts.urls"
-    api_router = None  # no API endpoints
+    api_router = "homecoming.app.accounts.api.router"
     permissions = None  # grants no role anything
 
     def ready(self) -> None:

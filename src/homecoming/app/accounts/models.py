@@ -15,9 +15,14 @@ class User(AbstractUser):
     """A person who works in Homecoming. Roles are groups (see roles.py)."""
 
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    #: set when an administrator sets a temporary password: the user must choose their own at next log-in
+    must_change_password = models.BooleanField(_("must change password at next log-in"), default=False)
+    #: set by an administrator: this user must log in with an authenticator, whatever their role
+    second_factor_required = models.BooleanField(_("second factor required"), default=False)
 
     class Meta:
         verbose_name = _("user")
+        permissions = [("manage_users", "Can create users, assign roles, deactivate and reset passwords")]
 
     def role_names(self) -> list[str]:
         return sorted(self.groups.values_list("name", flat=True))

@@ -2,7 +2,8 @@
 
 ``settings.TOTP_REQUIRED`` lists role names (``dna_analyst``) and permissions (``registry.view_contacts``,
 with a dot); a user who has the role or the permission — a superuser has every permission — must log
-in with an authenticator. Such a user without a confirmed authenticator is sent to
+in with an authenticator, and so must a user an administrator flagged (``User.second_factor_required``,
+set on the user pages). Such a user without a confirmed authenticator is sent to
 ``/accounts/otp/`` right after the password and can open nothing else (but log out) until one is
 confirmed. The API is not affected: its tokens are issued by an administrator (``homecoming token``).
 """
@@ -49,9 +50,12 @@ def check_setting(entries: list[str]) -> None:
 
 
 def required(user: Any) -> bool:
-    """Whether ``user`` must log in with an authenticator (``settings.TOTP_REQUIRED``)."""
+    """Whether ``user`` must log in with an authenticator (``settings.TOTP_REQUIRED``, or the user's own
+    ``second_factor_required``, set by an administrator on the user pages)."""
     if user is None or not user.is_authenticated:
         return False
+    if getattr(user, "second_factor_required", False):
+        return True
     entries = list(getattr(settings, "TOTP_REQUIRED", ()))
     perms = [e for e in entries if "." in e]
     roles = {e for e in entries if "." not in e}
