@@ -252,11 +252,19 @@ TOUR: tuple[Stop, ...] = (
         "factor and deactivates accounts; every action is audited.",
         (
             Shot(
-                "admin-dashboard",
-                "The administrator's dashboard",
-                "The accounts and what they may do.",
-                "/",
-                shows="Dashboard",
+                "admin-users",
+                "Users",
+                "Every account with its role and state, found by name and filtered by role; a user's page "
+                "changes the role, sets a temporary password, requires a second factor or deactivates, and "
+                "shows the history of these actions.",
+                "/accounts/users/",
+            ),
+            Shot(
+                "admin-user",
+                "A user",
+                "One account: its role, its state and what administrators did to it, from the audit trail.",
+                "/accounts/users/",
+                follow=r"/accounts/users/\d+/$",
             ),
         ),
     ),
