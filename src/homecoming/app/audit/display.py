@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from homecoming.app.audit.withheld import DIGEST_KEY
 
@@ -49,6 +49,56 @@ OBJECT_PAGES: dict[str, tuple[str, str]] = {
     "remains.familyhandover": ("remains:family_handover", "handover_id"),
     "tracing.tracingrequest": ("tracing:request", "request_id"),
 }
+
+#: words for fields that have no verbose name of their own (the rest are shown as their names)
+FIELD_WORDS: dict[str, Any] = {
+    "at": pgettext_lazy("audit field", "time"),
+    "created": pgettext_lazy("audit field", "created"),
+    "updated": pgettext_lazy("audit field", "updated"),
+    "reference": pgettext_lazy("audit field", "reference"),
+    "person": pgettext_lazy("audit field", "person"),
+    "actor": pgettext_lazy("audit field", "by"),
+    "reason": pgettext_lazy("audit field", "reason"),
+    "created_by": pgettext_lazy("audit field", "created by"),
+    "unit": pgettext_lazy("audit field", "remains unit"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "notes": pgettext_lazy("audit field", "notes"),
+    "note": pgettext_lazy("audit field", "note"),
+    "version": pgettext_lazy("audit field", "version"),
+    "recorded_by": pgettext_lazy("audit field", "recorded by"),
+    "recorded_at": pgettext_lazy("audit field", "recorded at"),
+    "name": pgettext_lazy("audit field", "name"),
+    "state": pgettext_lazy("audit field", "state"),
+    "from_state": pgettext_lazy("audit field", "from state"),
+    "to_state": pgettext_lazy("audit field", "to state"),
+    "evidence": pgettext_lazy("audit field", "evidence"),
+    "family": pgettext_lazy("audit field", "family"),
+    "agreement": pgettext_lazy("audit field", "agreement"),
+    "operation": pgettext_lazy("audit field", "operation"),
+    "request": pgettext_lazy("audit field", "request"),
+    "source": pgettext_lazy("audit field", "source"),
+    "record": pgettext_lazy("audit field", "record"),
+    "date": pgettext_lazy("audit field", "date"),
+    "place": pgettext_lazy("audit field", "place"),
+    "report": pgettext_lazy("audit field", "report"),
+    "category": pgettext_lazy("audit field", "category"),
+    "profile": pgettext_lazy("audit field", "DNA profile"),
+    "batch": pgettext_lazy("audit field", "batch"),
+    "effect": pgettext_lazy("audit field", "personal effect"),
+    "sample": pgettext_lazy("audit field", "sample"),
+    "purpose": pgettext_lazy("audit field", "purpose"),
+    "decision": pgettext_lazy("audit field", "decision"),
+    "status": pgettext_lazy("audit field", "status"),
+    "size": pgettext_lazy("audit field", "size"),
+    "file_name": pgettext_lazy("audit field", "file name"),
+    "imported_by": pgettext_lazy("audit field", "imported by"),
+    "signature_hash": pgettext_lazy("audit field", "signature hash"),
+    "condition": pgettext_lazy("audit field", "condition"),
+    "method": pgettext_lazy("audit field", "method"),
+    "stage": pgettext_lazy("audit field", "stage"),
+    "language": pgettext_lazy("audit field", "language"),
+}
+
 
 #: the actions the services record, in words (an action not listed is shown with its underscores as spaces)
 ACTIONS: dict[str, Any] = {
@@ -116,11 +166,12 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
 
 def field_label(model: type[models.Model] | None, key: str) -> str:
     f = _field(model, key)
-    if f is not None and getattr(f, "verbose_name", None):
-        name = str(f.verbose_name)
-        if name != key.replace("_", " "):  # a verbose name of its own (translated)
-            return str(capfirst(name))
-    return str(capfirst(key.replace("_id", "").replace("_", " ")))
+    name = f.name if f is not None else key
+    if f is not None and str(getattr(f, "verbose_name", "") or f.name) != f.name.replace("_", " "):
+        return str(capfirst(f.verbose_name))  # a verbose name of its own (translated)
+    if name in FIELD_WORDS:
+        return str(capfirst(FIELD_WORDS[name]))
+    return str(capfirst(name.removesuffix("_id").replace("_", " ")))
 
 
 def _when(text: str) -> str | None:
