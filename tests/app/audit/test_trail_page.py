@@ -120,3 +120,16 @@ def test_withheld_values_stay_withheld(auditor: Any) -> None:
     assert "slightly_wounded-Zz9" not in html and "slightly wounded" not in html
     assert after["withheld_hmac"] not in html
     assert "Withheld from the trail" in html and "Health status" in html
+
+
+def test_fields_are_named_in_words_a_relation_by_what_it_points_to() -> None:
+    from homecoming.app.audit.display import field_label, readable
+    from homecoming.app.registry.models import Person
+    from homecoming.app.remains.models import Sample
+
+    assert field_label(Person, "unit") == "Military unit"
+    assert field_label(Sample, "unit_id") == field_label(Sample, "unit") == "Remains unit"
+    assert field_label(Person, "sex") == "Sex" and field_label(Person, "version") == "Version"
+    names = [{"family_name": "Бондаренко", "script": "cyrillic"}, {"family_name": "Bondarenko"}]
+    assert readable(names) == "Family name: Бондаренко; Script: cyrillic | Family name: Bondarenko"
+    assert readable(True) == "yes" and readable(None) == "—"

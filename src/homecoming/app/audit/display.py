@@ -60,7 +60,12 @@ FIELD_WORDS: dict[str, Any] = {
     "actor": pgettext_lazy("audit field", "by"),
     "reason": pgettext_lazy("audit field", "reason"),
     "created_by": pgettext_lazy("audit field", "created by"),
-    "unit": pgettext_lazy("audit field", "remains unit"),
+    "unit": pgettext_lazy("audit field", "military unit"),
+    "names": pgettext_lazy("audit field", "names"),
+    "family_name": pgettext_lazy("audit field", "family name"),
+    "given_name": pgettext_lazy("audit field", "given name"),
+    "patronymic": pgettext_lazy("audit field", "patronymic"),
+    "script": pgettext_lazy("audit field", "script"),
     "kind": pgettext_lazy("audit field", "kind"),
     "notes": pgettext_lazy("audit field", "notes"),
     "note": pgettext_lazy("audit field", "note"),
@@ -98,6 +103,10 @@ FIELD_WORDS: dict[str, Any] = {
     "stage": pgettext_lazy("audit field", "stage"),
     "language": pgettext_lazy("audit field", "language"),
 }
+
+
+#: words for relations (a foreign key named like a plain field: ``unit`` is a remains unit, not a military one)
+RELATION_WORDS: dict[str, Any] = {"unit": pgettext_lazy("audit field", "remains unit")}
 
 
 #: the actions the services record, in words (an action not listed is shown with its underscores as spaces)
@@ -169,6 +178,8 @@ def field_label(model: type[models.Model] | None, key: str) -> str:
     name = f.name if f is not None else key
     if f is not None and str(getattr(f, "verbose_name", "") or f.name) != f.name.replace("_", " "):
         return str(capfirst(f.verbose_name))  # a verbose name of its own (translated)
+    if f is not None and f.is_relation and name in RELATION_WORDS:
+        return str(capfirst(RELATION_WORDS[name]))
     if name in FIELD_WORDS:
         return str(capfirst(FIELD_WORDS[name]))
     return str(capfirst(name.removesuffix("_id").replace("_", " ")))
@@ -209,9 +220,9 @@ def readable(value: Any, f: Any = None) -> str:
             return f"#{value}"
         return formats.number_format(value, force_grouping=isinstance(value, int) and abs(value) >= 10000)
     if isinstance(value, dict):
-        return "; ".join(f"{capfirst(str(k).replace('_', ' '))}: {readable(v)}" for k, v in value.items())
+        return "; ".join(f"{field_label(None, str(k))}: {readable(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(readable(v) for v in value)
+        return (" | " if any(isinstance(v, dict) for v in value) else ", ").join(readable(v) for v in value)
     if isinstance(value, dt.date):
         return formats.date_format(value, "DATE_FORMAT")
     return str(value)
