@@ -105,7 +105,7 @@ FIELD_WORDS: dict[str, Any] = {
 }
 
 
-#: words for relations (a foreign key named like a plain field: ``unit`` is a remains unit, not a military one)
+#: words for relations named like a plain field (``unit`` is then a remains unit, not a military one)
 RELATION_WORDS: dict[str, Any] = {"unit": pgettext_lazy("audit field", "remains unit")}
 
 
