@@ -141,3 +141,8 @@ def test_the_chain_verification_page_still_verifies(auditor: Any, person: Any) -
     answer = client.post("/audit/verify/")
     assert answer.status_code == 200 and 'id="verify-result"' in answer.content.decode()
     assert "The chain is intact" in answer.content.decode()
+
+
+def test_a_filter_on_something_the_trail_never_held_finds_nothing_without_an_error(auditor: Any) -> None:
+    html = _page(auditor, "?object_type=registry.person&object_id=999999&action=merge")
+    assert _rows(html) == [] and "No record matches these filters." in html and "errorlist" not in html

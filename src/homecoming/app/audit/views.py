@@ -32,8 +32,12 @@ class TrailFilter(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = AuditRecord.objects.order_by().values_list("object_type", flat=True).distinct()
-        actions = AuditRecord.objects.order_by().values_list("action", flat=True).distinct()
+        # what the trail holds, and what a link asks for even if no record has it (then no record matches)
+        asked = self.data if self.is_bound else {}
+        types = {*AuditRecord.objects.order_by().values_list("object_type", flat=True).distinct()}
+        actions = {*AuditRecord.objects.order_by().values_list("action", flat=True).distinct()}
+        types |= {asked["object_type"]} if asked.get("object_type") else set()
+        actions |= {asked["action"]} if asked.get("action") else set()
         any_ = [("", _("any"))]
         self.fields["object_type"].choices = any_ + sorted(
             ((t, f"{display.type_label(t)} ({t})") for t in types), key=lambda c: c[1].lower()
