@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+
+def nice_ticks(hi: float, *, most: int = 6) -> list[int]:
+    """Round axis ticks from 0 to at least ``hi``: a step of 1, 2 or 5 times a power of ten, chosen so
+    there are at most ``most`` intervals (``hi`` 6,000 gives 0, 2,000, 4,000, 6,000 — not 0 and 6,601)."""
+    hi = max(float(hi), 1.0)
+    magnitude = 10 ** math.floor(math.log10(hi / most)) if hi / most >= 1 else 1
+    step = next(
+        m * magnitude * k for k in (1, 10, 100) for m in (1, 2, 5) if hi / (m * magnitude * k) <= most
+    )
+    top = math.ceil(hi / step) * step
+    return [int(v) for v in range(0, int(top) + 1, int(step))]
 
 
 def bar_chart(

@@ -3,6 +3,7 @@ unless a person decides (and a second person accepts); the chart plots the table
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -357,3 +358,21 @@ def test_the_api_decides_and_reviews(api: Any, coordinator: Any, make_user: Any,
     led = api(coordinator).get(f"{base}/agreements/{example.pk}/ledger").json()
     assert led["disagreements"] == []
     assert next(s for s in led["series"] if s["receiving"] == "UA")["delivered"] == 2021
+
+
+def test_the_chart_s_y_axis_is_in_round_steps_and_it_fills_its_card(example: Agreement) -> None:
+    from homecoming.app.charts import nice_ticks
+
+    assert nice_ticks(6000) == [0, 1000, 2000, 3000, 4000, 5000, 6000]
+    assert nice_ticks(9000) == [0, 2000, 4000, 6000, 8000, 10000]
+    assert nice_ticks(141) == [0, 50, 100, 150]
+    assert nice_ticks(3) == [0, 1, 2, 3]
+    svg = str(ledger_chart(ledger.compute(example).series, title="t"))
+    labels = [int(t.replace(",", "")) for t in re.findall(r'<text class="tick"[^>]*>([\d,]+)</text>', svg)]
+    assert labels == [0, 2000, 4000, 6000, 8000, 10000], labels
+    assert re.search(r'data-ymax="(\d+)"', svg).group(1) == "10000"
+    for a, b in itertools.pairwise(labels):
+        step = b - a
+        assert step // 10 ** (len(str(step)) - 1) in (1, 2, 5) and step % 10 ** (len(str(step)) - 1) == 0
+    opening = svg[: svg.index(">")]
+    assert 'width="100%"' in opening and 'height="' not in opening.replace("height:auto", "")

@@ -121,3 +121,46 @@ def test_go_to_a_unit_by_reference_names_a_typo(examiner: Any, bag: Any) -> None
     typo = bag.reference[:-1] + str((int(bag.reference[-1]) + 1) % 10)
     page = c.get("/remains/find/", {"reference": typo}, follow=True)
     assert b"wrong check digits" in page.content
+
+
+def _post_custody(examiner: Any, bag: Any, seal_found: str, language: str = "en") -> list[Any]:
+    from django.contrib.messages import get_messages
+
+    page = client_for(examiner).post(
+        f"/remains/units/{bag.pk}/custody/",
+        {
+            "from_custodian": "Morgue North",
+            "to_custodian": "Lab",
+            "from_signer": "a",
+            "to_signer": "b",
+            "seal_before": seal_found,
+            "seal_after": "S-200",
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert page.status_code == 302
+    return list(get_messages(page.wsgi_request))
+
+
+def test_a_custody_event_with_a_wrong_seal_is_one_message_saying_it_was_recorded_with_a_break(
+    examiner: Any, bag: Any
+) -> None:
+    sent = _post_custody(examiner, bag, "S-WRONG")
+    assert len(sent) == 1, [str(m) for m in sent]
+    text = str(sent[0])
+    event = custody.events_of(bag)[-1]
+    assert sent[0].level_tag == "error" and "success" not in sent[0].tags
+    assert f"Custody event #{event.pk} was recorded, but with a break in the chain of custody" in text
+    assert "S-WRONG" in text and "S-100" in text
+
+
+def test_a_custody_event_with_the_right_seal_is_plainly_recorded(examiner: Any, bag: Any) -> None:
+    sent = _post_custody(examiner, bag, "S-100")
+    assert [(m.level_tag, str(m)) for m in sent] == [("success", "Custody event recorded.")]
+
+
+def test_the_break_message_is_in_ukrainian_for_a_ukrainian_reader(examiner: Any, bag: Any) -> None:
+    (sent,) = _post_custody(examiner, bag, "", language="uk")
+    text = str(sent)
+    assert "записано, але з розривом у ланцюгу зберігання" in text and "без пломби" in text, text
+    assert "recorded" not in text and "seal" not in text, text

@@ -18,6 +18,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from homecoming.app.charts import nice_ticks
 from homecoming.app.exchanges.ledger import Series
 
 COLOURS = ("#1f5f8b", "#b35806", "#4d9221", "#762a83")
@@ -33,8 +34,10 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: int = 300) -> SafeString:
-    left, right, top, bottom = 60, 200, 30, 40
+def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height: int = 360) -> SafeString:
+    """The chart as SVG drawn ``width`` units wide; it is as wide as its card (``width="100%"``), the
+    y axis in round steps (1, 2 or 5 times a power of ten) up to the first one above every value."""
+    left, right, top, bottom = 60, 220, 30, 40
     dated = [p.date for s in series for p in s.points]
     has_undated = any(s.undated for s in series)
     if not dated and not has_undated:
@@ -49,7 +52,8 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
         + [s.quota or 0 for s in series]
         + [1]
     )
-    ymax = int(ymax * 1.1) + 1
+    ticks = nice_ticks(ymax)
+    ymax = ticks[-1]
     kx, cx = _scale(start.toordinal(), end.toordinal(), left, axis_end)
     ky, cy = _scale(0, ymax, height - bottom, top)
     xu = axis_end + column / 2
@@ -62,15 +66,23 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
 
     parts = [
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" data-ymax="{ymax}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" style="display:block;height:auto" '
+        f'data-ymax="{ymax}" data-ticks="{",".join(map(str, ticks))}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="11">'
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="14" font-size="13" font-weight="600">{escape(title)}</text>',
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" stroke="#999"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0):.1f}" stroke="#999"/>',
-        f'<text x="{left - 6}" y="{y(0):.1f}" text-anchor="end">0</text>',
-        f'<text x="{left - 6}" y="{y(ymax) + 4:.1f}" text-anchor="end">{ymax:,}</text>',
     ]
+    for tick in ticks:
+        if tick:
+            parts.append(
+                f'<line class="grid" x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
+                f'stroke="#e3e6eb"/>'
+            )
+        parts.append(
+            f'<text class="tick" x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_n(tick)}</text>'
+        )
     if dated:
         parts.append(
             f'<text x="{left}" y="{height - 22}">{first:%d %b %Y}</text>'

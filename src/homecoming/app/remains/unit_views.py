@@ -125,6 +125,46 @@ def unit_recovery(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect("remains:unit", unit_id=unit_id)
 
 
+def _break_text(ch: custody.Chain, problem: Any) -> str:
+    """One problem of a custody chain in the reader's language (the domain's own text is English)."""
+    live = [e for e in ch.events if e.pk not in ch.superseded]
+    event = next((e for e in live if e.pk == problem.event_id), None)
+    i = live.index(event) if event is not None else 0
+    prev = live[i - 1] if event is not None and i > 0 else None
+    if problem.kind == "broken_seal" and event is not None and prev is not None:
+        return _(
+            "the seal found (%(found)s) is not the seal event #%(prev)s applied (%(expected)s): the "
+            "packaging may have been opened without a record"
+        ) % {"found": event.seal_before or _("no seal"), "prev": prev.pk, "expected": prev.seal_after}
+    if problem.kind == "gap" and event is not None and prev is not None:
+        return _(
+            "%(giver)s hands the object over, but the record last gave it to %(holder)s (event #%(prev)s): "
+            "the transfer between them is missing"
+        ) % {"giver": event.from_custodian, "holder": prev.to_custodian, "prev": prev.pk}
+    return _("event #%(id)s: two custodians would hold the object at once") % {"id": problem.event_id}
+
+
+def _recorded(request: HttpRequest, obj: custody.Custodied, event: Any, before: set[Any]) -> None:
+    """One message for a recorded event: plainly "recorded", or "recorded with a break" and what broke."""
+    ch = custody.chain(obj)
+    new = [p for p in ch.problems if (p.kind, p.event_id) not in before or p.event_id == event.pk]
+    if not new:
+        messages.success(request, _("Custody event recorded."))
+        return
+    messages.error(
+        request,
+        _(
+            "Custody event #%(id)s was recorded, but with a break in the chain of custody: %(breaks)s. "
+            "The break stays on the record; if the event was entered wrongly, correct it with a reason."
+        )
+        % {"id": event.pk, "breaks": "; ".join(_break_text(ch, p) for p in new)},
+    )
+
+
+def _problem_keys(obj: custody.Custodied) -> set[Any]:
+    return {(p.kind, p.event_id) for p in custody.chain(obj).problems}
+
+
 def _custody_post(request: HttpRequest, obj: custody.Custodied) -> None:
     form = CustodyForm(request.POST)
     if not form.is_valid():
@@ -135,15 +175,16 @@ def _custody_post(request: HttpRequest, obj: custody.Custodied) -> None:
         for k, v in form.cleaned_data.items()
         if k not in ("supersedes", "reason") and v not in (None, "")
     }
+    before = _problem_keys(obj)
     try:
-        custody.record_event(
+        event = custody.record_event(
             actor=request.user,
             obj=obj,
             data=data,
             supersedes=form.cleaned_data["supersedes"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, _("Custody event recorded."))
+        _recorded(request, obj, event, before)
     except HomecomingError as exc:
         messages.error(request, str(exc))
 
@@ -252,23 +293,24 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
         form: Any = ShipForm(request.POST) if action == "dispatch" else ReceiveForm(request.POST)
         if form.is_valid():
             d = dict(form.cleaned_data)
+            before = _problem_keys(sample)
             try:
                 if action == "dispatch":
-                    custody.dispatch_sample(
+                    event = custody.dispatch_sample(
                         actor=request.user,
                         sample=sample,
                         carrier=d.pop("carrier"),
                         data={k: v for k, v in d.items() if v},
                     )
                 else:
-                    custody.receive_sample(
+                    event = custody.receive_sample(
                         actor=request.user,
                         sample=sample,
                         laboratory=d.pop("laboratory"),
                         accession_number=d.pop("accession_number"),
                         data={k: v for k, v in d.items() if v},
                     )
-                messages.success(request, _("Custody event recorded."))
+                _recorded(request, sample, event, before)
             except HomecomingError as exc:
                 messages.error(request, str(exc))
         else:
