@@ -7,6 +7,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from homecoming.app.counts import count
+
 
 def bar_chart(
     bars: Sequence[tuple[str, float]],
@@ -35,7 +37,7 @@ def bar_chart(
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}"/>'
         )
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{value:,.0f}</text>')
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{count(round(value))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

@@ -212,6 +212,16 @@ class CaseTransition(models.Model):
     actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it."""
+        return str(dict(CASE_STATES).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        """The state it entered, as the pages name it."""
+        return str(dict(CASE_STATES).get(self.to_state, self.to_state))
+
     class Meta:
         ordering = ["at", "id"]
 
