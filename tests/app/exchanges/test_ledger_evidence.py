@@ -305,7 +305,7 @@ def test_the_pages_show_both_counts_flag_the_disagreement_and_take_a_reviewed_de
         f"/exchanges/agreements/{example.pk}/", headers={"accept-language": "uk"}
     ).content.decode()
     assert "маніфест і цифра розходяться" in uk and "без дати" in uk
-    assert re.search("<td>3\xa0000 <a class=\"badge rejected\"", uk)  # grouped as Ukrainian groups
+    assert re.search('<td>3\xa0000 <a class="badge rejected"', uk)  # grouped as Ukrainian groups
     assert "виконаний маніфест (версія 1) містить 21 переданих" in uk
     operation_page = client.get(f"/exchanges/operations/{op.pk}/").content.decode()
     assert f'action="/exchanges/operations/{op.pk}/ledger-decisions/"' in operation_page
