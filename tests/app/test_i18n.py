@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 PO = Path(__file__).resolve().parents[2] / "src/homecoming/app/locale/uk/LC_MESSAGES/django.po"
 
@@ -16,8 +16,8 @@ def _entries() -> list[tuple[str, str]]:
     text = PO.read_text(encoding="utf-8")
     pairs = []
     for block in text.split("\n\n"):
-        if block.lstrip().startswith("#~") or "#, fuzzy" in block:
-            continue
+        if block.lstrip().startswith("#~") or "#, fuzzy" in block or re.search(r"^msgctxt ", block, re.M):
+            continue  # obsolete, fuzzy, or with a context (checked in _contexts)
         m = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if m:
             pairs.append(
@@ -46,7 +46,14 @@ def test_the_compiled_catalogue_is_current(english: str, ukrainian: str) -> None
         assert gettext(english) == ukrainian
 
 
+def _contexts() -> list[tuple[str, str, str]]:
+    """``(msgctxt, msgid, msgstr)`` of the entries with a context (``{% translate "x" context "y" %}``)."""
+    text = PO.read_text(encoding="utf-8")
+    return re.findall(r'^msgctxt "(.*)"\nmsgid "(.*)"\nmsgstr "(.*)"$', text, re.M)
+
+
 def test_every_catalogue_entry_is_compiled() -> None:
     with translation.override("uk"):
         stale = [i for i, s in _entries() if "%" not in i and "\\" not in i and gettext(i) != s]
+        stale += [i for c, i, s in _contexts() if pgettext(c, i) != s]
     assert stale == [], "run: cd src/homecoming/app && django-admin compilemessages"
