@@ -3,7 +3,8 @@
 Three checks that can each fail on their own:
 
 * the catalogue: ``makemessages`` run on a copy of the application finds no msgid without a Ukrainian
-  translation and no fuzzy one (each missing one is listed with its file and line);
+  translation and no fuzzy one (each missing one is listed with its file and line), and no msgid of the
+  family portal without a Russian one (Russian is the portal's language only);
 * the choices: every choice label of every model field of every homecoming app reads differently in
   Ukrainian than in English (a short list of words that are the same in both is allowed);
 * the templates: no visible text, and no ``placeholder``, ``title``, ``aria-label`` or ``alt``, with a
@@ -82,18 +83,34 @@ def parse_po(text: str) -> list[Entry]:
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory: pytest.TempPathFactory) -> list[Entry]:
-    """The uk catalogue as ``makemessages`` would rewrite it from the application as it is now."""
+def catalogues(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Entry]]:
+    """The uk and ru catalogues as ``makemessages`` would rewrite them from the application as it is now."""
     copy = tmp_path_factory.mktemp("catalogue") / "app"
-    shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static"))
+    shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static", "var"))
     subprocess.run(
-        [str(DJANGO_ADMIN), "makemessages", "-l", "uk", "--no-obsolete"],
+        [str(DJANGO_ADMIN), "makemessages", "-l", "uk", "-l", "ru", "--no-obsolete"],
         cwd=copy,
         check=True,
         capture_output=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""},
     )
-    return parse_po((copy / "locale/uk/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+    return {
+        language: parse_po((copy / f"locale/{language}/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+        for language in ("uk", "ru")
+    }
+
+
+@pytest.fixture(scope="module")
+def extracted(catalogues: dict[str, list[Entry]]) -> list[Entry]:
+    return catalogues["uk"]
+
+
+def _missing(entries: list[Entry]) -> list[str]:
+    return [
+        f"{e.refs[0] if e.refs else '?'}: {e.msgid!r}{' (fuzzy)' if e.fuzzy else ''}"
+        for e in entries
+        if e.fuzzy or not e.strs or not all(e.strs)
+    ]
 
 
 def test_the_extraction_sees_every_app(extracted: list[Entry]) -> None:
@@ -103,12 +120,23 @@ def test_the_extraction_sees_every_app(extracted: list[Entry]) -> None:
 
 
 def test_every_msgid_of_every_app_has_a_ukrainian_translation(extracted: list[Entry]) -> None:
-    missing = [
-        f"{e.refs[0] if e.refs else '?'}: {e.msgid!r}{' (fuzzy)' if e.fuzzy else ''}"
-        for e in extracted
-        if e.fuzzy or not e.strs or not all(e.strs)
-    ]
+    missing = _missing(extracted)
     assert missing == [], f"{len(missing)} msgids without a Ukrainian translation:\n" + "\n".join(missing)
+
+
+#: the family portal's files: Russian is the portal's language (the staff pages offer en and uk only)
+PORTAL = ("templates/tracing/family/", "tracing/portal.py", "tracing/forms.py", "tracing/family_views.py")
+
+
+def test_every_msgid_of_the_family_portal_has_a_russian_translation(
+    catalogues: dict[str, list[Entry]],
+) -> None:
+    portal = [e for e in catalogues["ru"] if any(r.startswith(PORTAL) for r in e.refs)]
+    assert len(portal) > 80
+    missing = _missing(portal)
+    assert missing == [], f"{len(missing)} portal msgids without a Russian translation:\n" + "\n".join(
+        missing
+    )
 
 
 def test_the_parser_sees_a_missing_and_a_fuzzy_entry() -> None:
