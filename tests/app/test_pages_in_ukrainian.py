@@ -154,6 +154,7 @@ def test_the_pages_name_states_rules_and_roles(pages: dict[str, str]) -> None:
     assert "джерело не навело цифри" in visible(pages["operation"])
     person = visible(pages["person"])
     assert "Активний розшук" in person and "Полон підтверджено" in person
+    assert "справу відкрито" in person and "case opened" not in person  # a reason the registry wrote
     unit = visible(pages["unit"])
     assert "невідомо, невідомо" in unit and "надходження IB-" in unit
 
