@@ -210,7 +210,7 @@ _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 # identifiers (column names in <code>) and a language named in itself (an element with its own lang)
 _VERBATIM = re.compile(
-    r"<(code|kbd|samp)\b.*?</\1\s*>|<(a|button|option|span)\b[^>]*\blang=[^>]*>.*?</\2\s*>", re.S
+    r"<(code|kbd|samp)\b.*?</\1\s*>|<(a|button|option|span)\b[^>]*\slang=[^>]*>.*?</\2\s*>", re.S
 )
 _ATTR = re.compile(r"""\b(placeholder|title|aria-label|alt)\s*=\s*(["'])(.*?)\2""", re.S | re.I)
 _HTML_TAG = re.compile(r"<[^>]*>", re.S)
@@ -238,6 +238,8 @@ def test_the_template_scan_finds_bare_text() -> None:
     assert untranslated_text('<input placeholder="Search here">') == ["Search", "here"]
     assert untranslated_text("<input placeholder=\"{% translate 'Search' %}\"> {{ x.y }}") == []
     assert untranslated_text("{% blocktranslate %}All {{ n }} here{% endblocktranslate %} CSV") == []
+    assert untranslated_text('<a href="?lang=en">In English</a>') == ["In", "English"]
+    assert untranslated_text('<a href="?lang=en" lang="en">In English</a> <code>family_name</code>') == []
 
 
 @pytest.mark.parametrize(
