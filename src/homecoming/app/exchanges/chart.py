@@ -92,7 +92,8 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
     quotas_drawn: set[int] = set()
     for i, s in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
-        label = f"{s.sending} → {s.receiving} ({s.category})"
+        key = f"{s.sending} → {s.receiving} ({s.category})"  # the series' key (data-label), codes
+        label = f"{s.sending} → {s.receiving} ({s.category_name})"  # what the reader sees
         if s.quota and s.quota not in quotas_drawn:
             quotas_drawn.add(s.quota)
             parts.append(
@@ -101,7 +102,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 700, height: 
                 f'<text x="{left + 4}" y="{y(s.quota) - 4:.1f}" fill="#c00">'
                 f"{escape(_('quota %(n)s') % {'n': _n(s.quota)})}</text>"
             )
-        parts.append(f'<g class="series" data-label="{escape(label)}" data-total="{s.total_with_undated}">')
+        parts.append(f'<g class="series" data-label="{escape(key)}" data-total="{s.total_with_undated}">')
         coords = " ".join(f"{x(p.date):.1f},{y(p.cumulative):.1f}" for p in s.points)
         if coords:
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')

@@ -85,6 +85,11 @@ class Findings:
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.items if f.kind == kind]
 
+    @property
+    def unavailable_shown(self) -> list[tuple[str, str]]:
+        """``(kind as the pages name it, why)`` of each kind that could not be checked."""
+        return [(str(KIND_LABELS.get(k, k)), why) for k, why in self.unavailable.items()]
+
     def as_dict(self) -> dict[str, Any]:
         return {"findings": [f.__dict__ for f in self.items], "unavailable": self.unavailable}
 
