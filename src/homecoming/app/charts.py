@@ -8,6 +8,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from homecoming.app.counts import count
+
 
 def nice_ticks(hi: float, *, most: int = 6) -> list[int]:
     """Round axis ticks from 0 to at least ``hi``: a step of 1, 2 or 5 times a power of ten, chosen so
@@ -48,7 +50,7 @@ def bar_chart(
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}"/>'
         )
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{value:,.0f}</text>')
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{count(round(value))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

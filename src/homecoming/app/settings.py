@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Russian is the family portal's: a staff page asked for in ru is shown in uk (homecoming.app.languages)
+    "homecoming.app.languages.StaffLanguageMiddleware",
     # a family portal POST larger than a valid request is refused (413) before anything reads its body
     "homecoming.app.tracing.family_views.PortalBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,6 +186,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "homecoming.app.permissions.context",
                 "homecoming.app.accounts.context.roles",
+                "homecoming.app.languages.context",
             ],
         },
     },
@@ -266,6 +269,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ru", _("Russian"))]
+# the staff pages (and the API, the admin) offer English and Ukrainian; Russian is for the family portal
+# (/family/) only, and a staff page asked for in Russian is shown in Ukrainian (homecoming.app.languages)
+STAFF_LANGUAGES = ["en", "uk"]
+STAFF_FALLBACK_LANGUAGE = "uk"
 LOCALE_PATHS = [APP_DIR / "locale"]
 USE_I18N = True
 # The users' clock: pages show times in it and read the times people type in it (a liaison officer in

@@ -296,16 +296,17 @@ def test_the_pages_show_both_counts_flag_the_disagreement_and_take_a_reviewed_de
     page = client.get(f"/exchanges/agreements/{example.pk}/").content.decode()
     row = re.search(rf'<tr class="disagree" id="evidence-{op.pk}-UA-bodies">(.*?)</tr>', page, re.S)
     assert row is not None
-    assert '1000 <span class="muted">(KSHPPV (Ukraine))</span>' in row.group(1)
+    assert '1,000 <span class="muted">(KSHPPV (Ukraine))</span>' in row.group(1)
     assert '21 <span class="muted">(version 1)</span>' in row.group(1)
-    assert "<strong>1000</strong>" in row.group(1) and "disagree: undecided" in row.group(1)
+    assert "<strong>1,000</strong>" in row.group(1) and "disagree: undecided" in row.group(1)
     assert "1 count where the executed manifest and the reported figure disagree" in page
     assert "manifest_disagrees_with_figure" in page and "lists 21 delivered" in page
-    assert re.search(r"<td>3000 <a class=\"badge rejected\"", page)  # the table keeps 3,000
+    assert re.search(r"<td>3,000 <a class=\"badge rejected\"", page)  # the table keeps 3,000
     uk = client.get(
         f"/exchanges/agreements/{example.pk}/", headers={"accept-language": "uk"}
     ).content.decode()
     assert "маніфест і цифра розходяться" in uk and "без дати" in uk
+    assert re.search('<td>3\xa0000 <a class="badge rejected"', uk)  # grouped as Ukrainian groups
     assert "виконаний маніфест (версія 1) містить 21 переданих" in uk
     operation_page = client.get(f"/exchanges/operations/{op.pk}/").content.decode()
     assert f'action="/exchanges/operations/{op.pk}/ledger-decisions/"' in operation_page
@@ -321,7 +322,7 @@ def test_the_pages_show_both_counts_flag_the_disagreement_and_take_a_reviewed_de
     r = reviewer.post(f"/exchanges/ledger-decisions/{decision.pk}/review/", {"verdict": "accepted"})
     assert r.status_code == 302
     page = client.get(f"/exchanges/agreements/{example.pk}/").content.decode()
-    assert re.search(r"<td>2021<span class=\"muted\"> \(", page) or "<td>2021 " in page
+    assert re.search(r"<td>2,021<span class=\"muted\"> \(", page) or "<td>2,021 " in page
     assert "counted bag by bag" in page and ">decided<" in page
 
 

@@ -21,6 +21,17 @@ from homecoming.app.registry.models import Person
 USER = settings.AUTH_USER_MODEL
 
 
+#: what each detention status (written by ``services._FINAL_STATUS``) is called on the pages
+DETENTION_STATUS_LABELS = {
+    "detained": _("detained"),
+    "in hospital": _("in hospital"),
+    "released": _("released"),
+    "repatriated": _("repatriated"),
+    "escaped": _("escaped"),
+    "died in captivity": _("died in captivity"),
+}
+
+
 class DetentionRecord(models.Model):
     """A person held by a detaining power."""
 
@@ -44,6 +55,11 @@ class DetentionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.reference} held by {self.detaining_power} since {self.capture_date}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages name it, in the active language (``status`` keeps the code)."""
+        return str(DETENTION_STATUS_LABELS.get(self.status, self.status))
 
 
 class DetentionEvent(models.Model):

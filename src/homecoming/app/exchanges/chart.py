@@ -15,10 +15,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from homecoming.app.charts import nice_ticks
+from homecoming.app.counts import count
 from homecoming.app.exchanges.ledger import Series
 
 COLOURS = ("#1f5f8b", "#b35806", "#4d9221", "#762a83")
@@ -31,7 +33,12 @@ def _scale(lo: float, hi: float, a: float, b: float) -> tuple[float, float]:
 
 
 def _n(value: int) -> str:
-    return f"{value:,}"
+    return count(value)
+
+
+def _day(day: date) -> str:
+    """A day of the axis in the page's language (``17 лип. 2025``, ``17 Jul 2025``)."""
+    return escape(date_format(day, "j M Y"))
 
 
 def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height: int = 360) -> SafeString:
@@ -85,8 +92,8 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
         )
     if dated:
         parts.append(
-            f'<text x="{left}" y="{height - 22}">{first:%d %b %Y}</text>'
-            f'<text x="{axis_end}" y="{height - 22}" text-anchor="end">{last:%d %b %Y}</text>'
+            f'<text x="{left}" y="{height - 22}">{_day(first)}</text>'
+            f'<text x="{axis_end}" y="{height - 22}" text-anchor="end">{_day(last)}</text>'
         )
     if has_undated:
         parts.append(
@@ -97,7 +104,8 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
     quotas_drawn: set[int] = set()
     for i, s in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
-        label = f"{s.sending} → {s.receiving} ({s.category})"
+        key = f"{s.sending} → {s.receiving} ({s.category})"  # the series' key (data-label), codes
+        label = f"{s.sending} → {s.receiving} ({s.category_name})"  # what the reader sees
         if s.quota and s.quota not in quotas_drawn:
             quotas_drawn.add(s.quota)
             parts.append(
@@ -106,7 +114,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
                 f'<text x="{left + 4}" y="{y(s.quota) - 4:.1f}" fill="#c00">'
                 f"{escape(_('quota %(n)s') % {'n': _n(s.quota)})}</text>"
             )
-        parts.append(f'<g class="series" data-label="{escape(label)}" data-total="{s.total_with_undated}">')
+        parts.append(f'<g class="series" data-label="{escape(key)}" data-total="{s.total_with_undated}">')
         coords = " ".join(f"{x(p.date):.1f},{y(p.cumulative):.1f}" for p in s.points)
         if coords:
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
@@ -117,7 +125,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
             tip = (
                 f"{label}: {p.operation} {p.date.isoformat()}"
                 f"{_(' (date inferred)') if p.date_inferred else ''}, "
-                f"+{p.delivered:,} → {p.cumulative:,}{_(' (approximate)') if p.approximate else ''}"
+                f"+{_n(p.delivered)} → {_n(p.cumulative)}{_(' (approximate)') if p.approximate else ''}"
             )
             if p.disputed:
                 tip += "; " + _("the manifest disagrees with the figure: the figure is kept until decided")
@@ -138,7 +146,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
                 f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{xu:.1f}" y2="{y(s.total_with_undated):.1f}" '
                 f'stroke="{colour}" stroke-width="2" stroke-dasharray="4 3"/>'
             )
-            what = "; ".join(f"{d.operation}: {d.delivered:,} ({d.date_note})" for d in s.undated)
+            what = "; ".join(f"{d.operation}: {_n(d.delivered)} ({d.date_note})" for d in s.undated)
             added = (_("over %(n)s") if over else "%(n)s") % {"n": _n(undated)}
             tip = _("%(label)s: undated deliveries %(added)s (%(what)s) → ≈ %(total)s") % {
                 "label": label,
@@ -152,7 +160,7 @@ def ledger_chart(series: list[Series], *, title: str, width: int = 1080, height:
                 f'cy="{y(s.total_with_undated):.1f}" r="4" fill="white" stroke="{colour}" stroke-width="2" '
                 f'data-cumulative="{s.total_with_undated}"><title>{escape(tip)}</title></circle>'
                 f'<text x="{xu:.1f}" y="{y(s.total_with_undated) - 8:.1f}" text-anchor="middle" '
-                f'fill="{colour}">≈ {s.total_with_undated:,}</text>'
+                f'fill="{colour}">≈ {_n(s.total_with_undated)}</text>'
             )
         parts.append("</g>")
         ly = top + 16 * i

@@ -12,8 +12,9 @@ from homecoming.domain.exchange_states import (
     OperationState,
 )
 
-AGREEMENT_STATES = [(s.value, AGREEMENT_LABELS[s]) for s in AgreementState]
-OPERATION_STATES = [(s.value, OPERATION_LABELS[s]) for s in OperationState]
+# the labels are English in the pure rules; translated here (msgids listed in i18n_labels.py)
+AGREEMENT_STATES = [(s.value, _(AGREEMENT_LABELS[s])) for s in AgreementState]
+OPERATION_STATES = [(s.value, _(OPERATION_LABELS[s])) for s in OperationState]
 
 
 class QuotaRule(models.TextChoices):

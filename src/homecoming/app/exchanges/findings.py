@@ -35,7 +35,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from homecoming.app.counts import count
 from homecoming.app.exchanges.choices import DELIVERED_OUTCOMES, FigureRole
 from homecoming.app.exchanges.models import IdentificationResult, ManifestLine, Operation, ReportedFigure
 from homecoming.app.remains.models import RemainsUnit
@@ -50,6 +52,17 @@ KINDS = (
     "identity_contradicted",
 )
 
+#: what each kind is called on the pages (the code stays in the API and the CSS class)
+KIND_LABELS = {
+    "wounded_returned_dead": gettext_lazy("wounded prisoner returned dead"),
+    "line_without_remains": gettext_lazy("manifest line without remains"),
+    "remains_without_line": gettext_lazy("remains on no manifest line"),
+    "count_disagreement": gettext_lazy("counts disagree"),
+    "manifest_disagrees_with_figure": gettext_lazy("manifest and figure disagree"),
+    "source_silent": gettext_lazy("a source gave no figure"),
+    "identity_contradicted": gettext_lazy("identity contradicted"),
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -57,6 +70,11 @@ class Finding:
     operation: str
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The kind as the pages name it, in the active language."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 @dataclass
@@ -66,6 +84,11 @@ class Findings:
 
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.items if f.kind == kind]
+
+    @property
+    def unavailable_shown(self) -> list[tuple[str, str]]:
+        """``(kind as the pages name it, why)`` of each kind that could not be checked."""
+        return [(str(KIND_LABELS.get(k, k)), why) for k, why in self.unavailable.items()]
 
     def as_dict(self) -> dict[str, Any]:
         return {"findings": [f.__dict__ for f in self.items], "unavailable": self.unavailable}
@@ -98,8 +121,11 @@ def _remains(operations: QuerySet[Operation], out: list[Finding]) -> None:
                 Finding(
                     "line_without_remains",
                     op,
-                    f"manifest line {n}: bag {b} was listed as handed over "
-                    "but no remains with that bag number were received",
+                    _(
+                        "manifest line %(n)s: bag %(bag)s was listed as handed over but no remains with "
+                        "that bag number were received"
+                    )
+                    % {"n": n, "bag": b},
                     {"bag_number": b, "line_no": n},
                 )
             )
@@ -109,7 +135,8 @@ def _remains(operations: QuerySet[Operation], out: list[Finding]) -> None:
                 Finding(
                     "remains_without_line",
                     op,
-                    f"remains {ref} (bag {b or '—'}) were received but are on no executed manifest line",
+                    _("remains %(ref)s (bag %(bag)s) were received but are on no executed manifest line")
+                    % {"ref": ref, "bag": b or "—"},
                     {"bag_number": b, "remains": ref},
                 )
             )
@@ -141,8 +168,11 @@ def _wounded(operations: QuerySet[Operation], out: list[Finding]) -> None:
             Finding(
                 "wounded_returned_dead",
                 op,
-                f"a person due for exchange as seriously wounded or sick "
-                f"came back dead (remains on manifest line {n})",
+                _(
+                    "a person due for exchange as seriously wounded or sick came back dead (remains on "
+                    "manifest line %(n)s)"
+                )
+                % {"n": n},
                 {"person_id": pid, "line_no": n},
             )
         )
@@ -155,7 +185,8 @@ def _wounded(operations: QuerySet[Operation], out: list[Finding]) -> None:
                 Finding(
                     "wounded_returned_dead",
                     ops[on_line[pid]].reference,
-                    f"{ref}, due for exchange as seriously wounded or sick, is now confirmed dead",
+                    _("%(ref)s, due for exchange as seriously wounded or sick, is now confirmed dead")
+                    % {"ref": ref},
                     {"person_id": pid},
                 )
             )
@@ -172,8 +203,11 @@ def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
                 Finding(
                     "wounded_returned_dead",
                     f.operation.reference,
-                    f"{f.value} of those returned had died in captivity while on the list due for "
-                    f"exchange (reported by {f.source_name})",
+                    _(
+                        "%(n)s of those returned had died in captivity while on the list due for exchange "
+                        "(reported by %(source)s)"
+                    )
+                    % {"n": count(f.value), "source": f.source_name},
                     {"figure": f.pk, "value": f.value},
                 )
             )
@@ -186,7 +220,8 @@ def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
                 Finding(
                     "source_silent",
                     f.operation.reference,
-                    f"{f.source_name} gave no figure for the handover to {to}",
+                    _("%(source)s gave no figure for the handover to %(to)s")
+                    % {"source": f.source_name, "to": to},
                     {"figure": f.pk},
                 )
             )
@@ -196,12 +231,12 @@ def _figures(operations: QuerySet[Operation], out: list[Finding]) -> None:
         values = {f"{f.source_name} ({f.get_role_display()})": f.value for f in figs}
         exact = {f.value for f in figs if f.qualifier == "exact"}
         if len(exact) > 1:
-            shown = "; ".join(f"{k}: {v:,}" for k, v in values.items())
+            shown = "; ".join(f"{k}: {count(v)}" for k, v in values.items())
             out.append(
                 Finding(
                     "count_disagreement",
                     op,
-                    f"counts of the handover to {to} disagree — {shown}",
+                    _("counts of the handover to %(to)s disagree — %(values)s") % {"to": to, "values": shown},
                     {"to": to, "values": values},
                 )
             )
@@ -252,7 +287,7 @@ def _ledger(operations: QuerySet[Operation], out: list[Finding]) -> None:
                     "reviewer": decision.get("reviewer") or "—",
                     "reason": decision.get("reason", ""),
                 }
-                figure = f"{d.figure_value:,}"
+                figure = count(d.figure_value)
                 if d.figure_qualifier == "lower_bound":
                     figure = _("over %(n)s") % {"n": figure}
                 elif d.figure_qualifier == "approximate":
@@ -269,8 +304,8 @@ def _ledger(operations: QuerySet[Operation], out: list[Finding]) -> None:
                     "role": role,
                     "figure": figure,
                     "version": d.manifest_version,
-                    "count": f"{d.manifest_count:,}",
-                    "counted": f"{d.delivered:,}",
+                    "count": count(d.manifest_count),
+                    "counted": count(d.delivered),
                     "state": state,
                 }
                 out.append(
@@ -304,16 +339,17 @@ def _identity(operations: QuerySet[Operation], out: list[Finding]) -> None:
         claimed = ", ".join(x for x in (line.claimed_name, line.claimed_affiliation) if x) or "—"
         found = ", ".join(x for x in (r.established_identity, r.established_affiliation) if x)
         back = (
-            f"; to be returned through {r.return_operation.reference}"
+            _("; to be returned through %(op)s") % {"op": r.return_operation.reference}
             if r.return_operation
-            else "; no return operation recorded yet"
+            else _("; no return operation recorded yet")
         )
         out.append(
             Finding(
                 "identity_contradicted",
                 line.version.manifest.operation.reference,
-                f"line {line.line_no} (bag {line.container_number or '—'}): claimed {claimed}, "
-                f"identification established {found}{back}",
+                _("line %(n)s (bag %(bag)s): claimed %(claimed)s, identification established %(found)s")
+                % {"n": line.line_no, "bag": line.container_number or "—", "claimed": claimed, "found": found}
+                + back,
                 {"line_id": line.pk, "return_operation": r.return_operation_id},
             )
         )

@@ -143,6 +143,11 @@ class Series:
     deliveries: list[Delivery] = field(default_factory=list)  # dated and undated, in date order
 
     @property
+    def rule_label(self) -> str:
+        """The quota rule as the pages name it (``n for n ...``), in the active language."""
+        return str(dict(QuotaRule.choices).get(self.rule, self.rule))
+
+    @property
     def delivered(self) -> int:
         return self.points[-1].cumulative if self.points else 0
 

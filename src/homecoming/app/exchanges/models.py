@@ -146,6 +146,16 @@ class AgreementTransition(models.Model):
     actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it."""
+        return str(dict(AGREEMENT_STATES).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        """The state it entered, as the pages name it."""
+        return str(dict(AGREEMENT_STATES).get(self.to_state, self.to_state))
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -200,6 +210,16 @@ class OperationTransition(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
+
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it."""
+        return str(dict(OPERATION_STATES).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        """The state it entered, as the pages name it."""
+        return str(dict(OPERATION_STATES).get(self.to_state, self.to_state))
 
     class Meta:
         ordering = ["at", "id"]

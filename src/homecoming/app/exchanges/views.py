@@ -17,6 +17,7 @@ from homecoming.app.audit import imported
 from homecoming.app.exchanges import decisions, findings, identified, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
 from homecoming.app.exchanges.chart import ledger_chart
+from homecoming.app.exchanges.choices import AGREEMENT_STATES, OPERATION_STATES
 from homecoming.app.exchanges.forms import (
     AgreementForm,
     CategoryForm,
@@ -38,6 +39,12 @@ from homecoming.domain.exchange_states import (
 from homecoming.errors import AlreadyImported, HomecomingError
 from homecoming.io.manifests import COLUMN_NAMES, write_manifest
 from homecoming.io.tables import check_size
+
+
+def _labelled(states: list[Any], choices: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """``(value, label)`` of each state, the label in the active language (the value is posted)."""
+    labels = dict(choices)
+    return [(str(state), str(labels.get(str(state), state))) for state in states]
 
 
 def _form_page(
@@ -120,7 +127,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "statements": agreement.statements.select_related("party"),
             "operations": agreement.operations.order_by("date", "reference"),
             "transitions": agreement.transitions.all(),
-            "next_states": sorted(AGREEMENT_ALLOWED[state]),
+            "next_states": _labelled(sorted(AGREEMENT_ALLOWED[state]), AGREEMENT_STATES),
             "category_form": CategoryForm(),
             "statement_form": StatementForm(),
         },
@@ -228,7 +235,7 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_open": sum(1 for _s, d in evidence if d.open),
             "transitions": operation.transitions.all(),
-            "next_states": sorted(OPERATION_ALLOWED[state]),
+            "next_states": _labelled(sorted(OPERATION_ALLOWED[state]), OPERATION_STATES),
             "columns": COLUMN_NAMES,
         },
     )

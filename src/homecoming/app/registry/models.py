@@ -212,6 +212,23 @@ class CaseTransition(models.Model):
     actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it."""
+        return str(dict(CASE_STATES).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        """The state it entered, as the pages name it."""
+        return str(dict(CASE_STATES).get(self.to_state, self.to_state))
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language when the registry wrote it (``registered on receipt``)."""
+        from homecoming.app.registry.system_text import shown
+
+        return shown(self.reason)
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -271,6 +288,23 @@ class StatusChange(models.Model):
     actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     cause = models.ForeignKey(StatusAssertion, null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
+
+    @property
+    def from_label(self) -> str:
+        """The status it left, as the pages name it."""
+        return str(dict(PersonStatusChoice.choices).get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        """The status it entered, as the pages name it."""
+        return str(dict(PersonStatusChoice.choices).get(self.to_status, self.to_status))
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language when the registry wrote it (``case opened``)."""
+        from homecoming.app.registry.system_text import shown
+
+        return shown(self.reason)
 
     class Meta:
         ordering = ["at", "id"]

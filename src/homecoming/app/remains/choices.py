@@ -17,9 +17,28 @@ _KIND_LABELS = {
     UnitKind.commingled_container: _("commingled container"),
 }
 UNIT_KINDS = [(k.value, _KIND_LABELS[k]) for k in UnitKind]
-CONDITIONS = [(c.value, c.value) for c in Condition]
-COMPLETENESS = [(c.value, c.value) for c in Completeness]
-APPARENT_SEX = [(s.value, s.value) for s in ApparentSex]
+_CONDITION_LABELS = {
+    Condition.fresh: _("fresh"),
+    Condition.decomposed: _("decomposed"),
+    Condition.skeletonised: _("skeletonised"),
+    Condition.burnt: _("burnt"),
+    Condition.fragmented: _("fragmented"),
+    Condition.unknown: _("unknown"),
+}
+_COMPLETENESS_LABELS = {
+    Completeness.complete: _("complete"),
+    Completeness.incomplete: _("incomplete"),
+    Completeness.fragmentary: _("fragmentary"),
+    Completeness.unknown: _("unknown"),
+}
+_SEX_LABELS = {
+    ApparentSex.male: _("male"),
+    ApparentSex.female: _("female"),
+    ApparentSex.undetermined: _("undetermined"),
+}
+CONDITIONS = [(c.value, _CONDITION_LABELS[c]) for c in Condition]
+COMPLETENESS = [(c.value, _COMPLETENESS_LABELS[c]) for c in Completeness]
+APPARENT_SEX = [(s.value, _SEX_LABELS[s]) for s in ApparentSex]
 
 
 class BatchSource(models.TextChoices):

@@ -135,6 +135,23 @@ class UnitTransition(models.Model):
     reason = models.TextField(blank=True)
     grave = models.CharField(max_length=300, blank=True)
 
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it."""
+        return str(dict(REMAINS_STATES).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        """The state it entered, as the pages name it."""
+        return str(dict(REMAINS_STATES).get(self.to_state, self.to_state))
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language when the system wrote it (``received in IB-…``)."""
+        from homecoming.app.remains.system_text import shown
+
+        return shown(self.reason)
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -268,6 +285,20 @@ class CustodyEvent(models.Model):
     supersede_reason = models.TextField(blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    @property
+    def purpose_shown(self) -> str:
+        """The purpose in the reader's language when the system wrote it (``intake IB-…``)."""
+        from homecoming.app.remains.system_text import shown
+
+        return shown(self.purpose)
+
+    @property
+    def condition_shown(self) -> str:
+        """The condition in the reader's language when it is one of the intake codes (``unknown``)."""
+        from homecoming.app.remains.system_text import shown
+
+        return shown(self.condition)
 
     class Meta:
         ordering = ["at", "id"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import template
 
-from homecoming.app.genetics.choices import CONFLICT_LABELS, FLAG_LABELS, LabFormat, ProfileKind
+from homecoming.app.genetics.choices import (
+    CONFLICT_LABELS,
+    FLAG_LABELS,
+    LabFormat,
+    ProfileKind,
+    ProposalDecision,
+)
 
 register = template.Library()
 
@@ -31,3 +37,9 @@ def format_label(code: str) -> str:
 def conflict_label(code: str) -> str:
     """The label of a disagreement between replicates (``dropout``, ``disagree``, ``excluded``)."""
     return str(CONFLICT_LABELS.get(code, code))
+
+
+@register.filter
+def decision_label(code: str) -> str:
+    """The label of a decision on a re-association proposal (``confirmed`` → "confirmed: …")."""
+    return str(ProposalDecision(code).label) if code in ProposalDecision.values else code
