@@ -182,6 +182,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "homecoming.app.permissions.context",
                 "homecoming.app.accounts.context.roles",
+                "homecoming.app.navigation.nav",
             ],
         },
     },
