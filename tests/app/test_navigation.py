@@ -221,7 +221,7 @@ def test_403_and_404_in_ukrainian(make_user: Any) -> None:
     body = client.get(reverse("captivity:wounded"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "Ваша роль не дозволяє відкрити цю сторінку" in body
     body = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
-    assert "За цією адресою немає сторінки" in body and "Панель" in body
+    assert "За цією адресою немає сторінки" in body and "Огляд" in body
 
 
 def test_404_is_a_page_with_navigation(make_user: Any) -> None:
