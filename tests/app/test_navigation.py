@@ -23,105 +23,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from homecoming.app import navigation, worklists
 from homecoming.app.accounts.roles import Role
 
-pytestmark = pytest.mark.django_db
+from .role_expectations import EXPECTED_NAV, EXPECTED_SECTIONS
 
-#: what each role finds in the navigation, written from DESIGN.md §1 and the roles' permissions
-EXPECTED_NAV: dict[str, list[str]] = {
-    # records persons, lists, capture cards and claims; reads exchanges and remains
-    Role.registrar: [
-        "Dashboard",
-        "Search",
-        "New person",
-        "Import a list",
-        "Status claims",
-        "Possible duplicates",
-        "Overdue capture cards",
-        "Wounded list",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-    ],
-    # agreements and operations; reads captivity (the wounded due for exchange) and remains
-    Role.exchange_coordinator: [
-        "Dashboard",
-        "Search",
-        "Overdue capture cards",
-        "Wounded list",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-        "Handovers to the family",
-    ],
-    # remains, examinations, samples; the frequency table in genetics
-    Role.forensic_examiner: [
-        "Dashboard",
-        "Search",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-        "Genetics",
-        "Handovers to the family",
-    ],
-    Role.dna_analyst: [
-        "Dashboard",
-        "Search",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-        "Genetics",
-        "Screening",
-        "Reports",
-    ],
-    # reviews claims and reports; merges duplicates
-    Role.identification_reviewer: [
-        "Dashboard",
-        "Search",
-        "Status claims",
-        "Possible duplicates",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-        "Genetics",
-        "Screening",
-        "Reports",
-        "Families to notify",
-    ],
-    Role.family_liaison: [
-        "Dashboard",
-        "Search",
-        "Status claims",
-        "Exchanges",
-        "Operations",
-        "Genetics",
-        "Tracing requests",
-        "Families to notify",
-        "Messages to families",
-        "Handovers to the family",
-    ],
-    # reads everything that happened, not the families' messages
-    Role.auditor: [
-        "Dashboard",
-        "Search",
-        "Overdue capture cards",
-        "Exchanges",
-        "Operations",
-        "Remains",
-        "Remains units",
-        "Genetics",
-        "Screening",
-        "Reports",
-        "Tracing requests",
-        "Families to notify",
-        "Handovers to the family",
-        "Audit",
-    ],
-}
-EXPECTED_NAV[Role.senior_identification_reviewer] = EXPECTED_NAV[Role.identification_reviewer]
+pytestmark = pytest.mark.django_db
 
 NAV_LINK = re.compile(r'<nav aria-label="[^"]*">(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
@@ -280,19 +184,7 @@ def _sections(client: Client) -> list[str]:
     return SECTION.findall(client.get("/").content.decode())
 
 
-@pytest.mark.parametrize(
-    ("role", "sections"),
-    [
-        (Role.registrar, ["overdue-cards", "overdue-health", "my-claims"]),
-        (Role.identification_reviewer, ["claims-to-review"]),
-        (Role.senior_identification_reviewer, ["claims-to-review"]),
-        (Role.family_liaison, ["my-claims", "tracing"]),
-        (Role.forensic_examiner, ["waiting-examination", "waiting-sampling"]),
-        (Role.exchange_coordinator, ["operations", "disagreements"]),
-        (Role.dna_analyst, []),
-        (Role.auditor, []),
-    ],
-)
+@pytest.mark.parametrize(("role", "sections"), list(EXPECTED_SECTIONS.items()))
 def test_each_role_has_its_own_work_lists(make_user: Any, role: str, sections: list[str]) -> None:
     client, _user = _client(make_user, role)
     assert _sections(client) == sections
