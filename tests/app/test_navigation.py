@@ -256,3 +256,19 @@ def test_every_link_of_each_dashboard_opens(make_user: Any) -> None:
         for href in set(re.findall(r'href="(/[^"]*)"', main)):
             href = href.replace("&amp;", "&")
             assert client.get(href).status_code == 200, f"{role}: {href}"
+
+
+def test_every_page_has_its_own_title() -> None:
+    """No page is titled "Homecoming · Homecoming": every template drawn in base.html names itself."""
+    from pathlib import Path
+
+    import homecoming.app
+
+    root = Path(homecoming.app.__file__).parent / "templates"
+    untitled = [
+        str(t.relative_to(root))
+        for t in root.rglob("*.html")
+        if '{% extends "base.html" %}' in (text := t.read_text(encoding="utf-8"))
+        and "{% block title %}" not in text
+    ]
+    assert not untitled, untitled
