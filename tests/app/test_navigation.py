@@ -272,3 +272,11 @@ def test_every_page_has_its_own_title() -> None:
         and "{% block title %}" not in text
     ]
     assert not untitled, untitled
+
+
+def test_the_header_names_the_roles_in_the_users_language(make_user: Any) -> None:
+    user = make_user("exchange_coordinator", "olena")
+    client = Client()
+    client.force_login(user)
+    header = client.get("/", HTTP_ACCEPT_LANGUAGE="uk").content.decode().split("<main>")[0]
+    assert "exchange_coordinator" not in header and "Координатор обміну" in header
