@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -23,6 +23,27 @@ def nice_ticks(hi: float, *, most: int = 6) -> list[int]:
     return [int(v) for v in range(0, int(top) + 1, int(step))]
 
 
+#: the widest a character of the 12 px labels is taken to be (generous: Cyrillic capitals, digits, "ш")
+CHAR_PX = 7.5
+#: a label longer than this is shortened with "…" (its whole text in a tooltip)
+LABEL_CHARS = 48
+#: the least room left for the bars, however long the labels
+MIN_BAR_ROOM = 220
+
+
+def label_width(labels: Iterable[str], *, least: int = 120) -> int:
+    """The width (px) of a chart's labels' column: the longest label, as shown, and a margin."""
+    longest = max((min(len(str(label)), LABEL_CHARS) for label in labels), default=0)
+    return max(least, int(longest * CHAR_PX) + 16)
+
+
+def _label(label: str) -> str:
+    text = str(label)
+    if len(text) <= LABEL_CHARS:
+        return escape(text)
+    return f"<title>{escape(text)}</title>{escape(text[: LABEL_CHARS - 1])}…"
+
+
 def bar_chart(
     bars: Sequence[tuple[str, float]],
     *,
@@ -31,8 +52,14 @@ def bar_chart(
     bar_height: int = 22,
     colour: str = "#1f5f8b",
 ) -> SafeString:
-    """A horizontal bar chart with the value written at the end of each bar."""
-    label_w = 250
+    """A horizontal bar chart with the value written at the end of each bar.
+
+    The labels' column is as wide as the longest label needs (:func:`label_width`), the chart growing
+    to keep room for the bars: a long label (a Ukrainian status) is never cut at the chart's left edge.
+    A label longer than :data:`LABEL_CHARS` is shortened with "…", its whole text in its tooltip.
+    """
+    label_w = label_width(label for label, _ in bars)
+    width = max(width, label_w + 60 + MIN_BAR_ROOM)
     top = 28
     height = top + bar_height * len(bars) + 8
     biggest = max((v for _, v in bars), default=0) or 1
@@ -46,7 +73,7 @@ def bar_chart(
     for i, (label, value) in enumerate(bars):
         y = top + i * bar_height
         w = room * value / biggest
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_label(label)}</text>')
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}"/>'
         )

@@ -114,16 +114,33 @@ def require(request: HttpRequest, resource_or_perm: str) -> Any:
     return user
 
 
-def page_requires(*resources_or_perms: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
-    """The page check: log-in required, then 403 unless the user ``may`` see every one named, then the
-    per-user page rate limit (``ratelimit.check_page``: 429 page with ``Retry-After`` past it)."""
+def opens(user: Any, all_of: tuple[str, ...] = (), any_of: tuple[str, ...] = ()) -> bool:
+    """Whether ``user`` passes a page's check: every one of ``all_of`` and, if any are named, at least
+    one of ``any_of`` (see ``page_requires``)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return all(may(user, n) for n in all_of) and (not any_of or any(may(user, n) for n in any_of))
+
+
+def page_requires(
+    *resources_or_perms: str, any_of: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
+    """The page check: log-in required, then 403 unless the user ``may`` see every one named (and at least
+    one of ``any_of``, if given), then the per-user page rate limit (``ratelimit.check_page``: 429 page
+    with ``Retry-After`` past it).
+
+    The check is kept on the view as ``page_access`` (``(all_of, any_of)``): the navigation
+    (``homecoming.app.navigation``) shows a link only to a user the view itself would let in.
+    """
+    for name in (*resources_or_perms, *any_of):
+        permission_for(name)  # a typo fails at import, not as a 403 for everybody
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            for name in resources_or_perms:
-                if not may(request.user, name):
-                    raise DjangoPermissionDenied(permission_for(name))
+            if not opens(request.user, resources_or_perms, any_of):
+                missing = [n for n in resources_or_perms if not may(request.user, n)] or list(any_of)
+                raise DjangoPermissionDenied(permission_for(missing[0]))
             from homecoming.app import ratelimit
 
             try:
@@ -134,7 +151,9 @@ def page_requires(*resources_or_perms: str) -> Callable[[Callable[..., HttpRespo
                 return response
             return view(request, *args, **kwargs)
 
-        return login_required(checked)
+        page = login_required(checked)
+        page.page_access = (tuple(resources_or_perms), tuple(any_of))  # type: ignore[attr-defined]
+        return page
 
     return decorate
 

@@ -93,15 +93,16 @@ class DatabaseBusyMiddleware:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: a busy database found outside a view (a middleware's write) is a 503 too."""
+    """``handler500``: a busy database found outside a view (a middleware's write) is a 503 too; anything
+    else is the 500 page of ``error_pages``."""
     import sys
 
-    from django.views.defaults import server_error as django_server_error
+    from homecoming.app.error_pages import server_error as error_page
 
     exc = sys.exc_info()[1]
     if exc is not None and is_busy(exc):
         return busy_response(request)
-    return django_server_error(request)
+    return error_page(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -187,6 +187,7 @@ TEMPLATES = [
                 "homecoming.app.permissions.context",
                 "homecoming.app.accounts.context.roles",
                 "homecoming.app.languages.context",
+                "homecoming.app.navigation.nav",
             ],
         },
     },

@@ -11,6 +11,8 @@ from homecoming.app.api import api
 from homecoming.app.conventions import page_urls, public_page_urls
 from homecoming.app.registry import views as registry_views
 
+handler403 = "homecoming.app.error_pages.permission_denied"
+handler404 = "homecoming.app.error_pages.page_not_found"
 handler500 = "homecoming.app.security.server_error"
 
 urlpatterns = [

@@ -141,9 +141,21 @@ def _dashboard(user: Any) -> tuple[int, str]:
 
 
 def test_the_dashboard_lists_overdue_records_in_as_many_queries_for_30_as_for_3(registrar: Any) -> None:
+    """The dashboard shows the first overdue cards (the most overdue: the earliest captures), how many in
+    all and a link to the whole list, which names every one; its queries do not grow with the records."""
     records = [_held(registrar, n, "no_card") for n in range(3)]
     few, _ = _dashboard(registrar)
     records += [_held(registrar, n, "no_card") for n in range(3, 30)]
     many, page = _dashboard(registrar)
-    assert all(r.person.reference in page for r in records)
+    cards = page[
+        page.index('id="overdue-cards"') : page.index("</section>", page.index('id="overdue-cards"'))
+    ]
+    shown = [r for r in records if r.person.reference in cards]
+    assert shown == records[:5]  # two cards each (family, Agency): ten rows, the five earliest captures
+    assert '<span class="badge">60</span>' in cards and "See all 60" in cards
+    whole = Client()
+    whole.force_login(registrar)
+    listed = whole.get("/captivity/cards/overdue/?page=1").content.decode()
+    listed += whole.get("/captivity/cards/overdue/?page=2").content.decode()
+    assert all(r.person.reference in listed for r in records)
     assert few == many, f"{few} queries for 3 records but {many} for 30"

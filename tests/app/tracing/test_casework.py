@@ -242,9 +242,12 @@ def test_the_dashboard_shows_the_liaison_the_tracing_queue(
     client = Client()
     client.force_login(liaison)
     page = client.get(reverse("dashboard")).content.decode()
-    assert 'id="tracing-queue"' in page and "New, not yet looked at: 1" in page
+    section = page[page.index('<section class="card work" id="tracing">') :]
+    section = section[: section.index("</section>")]
+    assert '?state=received">Received</a>: 1' in section  # the requests by state, each a link
+    assert 'href="/tracing/requests/' in section and "First answer due" in section  # with its deadline
     client.force_login(registrar)
-    assert 'id="tracing-queue"' not in client.get(reverse("dashboard")).content.decode()
+    assert 'id="tracing"' not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_suggested_answers_in_the_familys_language(

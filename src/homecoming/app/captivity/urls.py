@@ -12,4 +12,5 @@ urlpatterns = [
     path("cards/<int:card_id>/", views.card_detail, name="card"),
     path("cards/<int:card_id>/dispatch/", views.card_dispatch, name="card_dispatch"),
     path("wounded/", views.wounded, name="wounded"),
+    path("cards/overdue/", views.overdue_cards, name="overdue_cards"),
 ]

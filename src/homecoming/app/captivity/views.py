@@ -211,3 +211,14 @@ def wounded(request: HttpRequest) -> HttpResponse:
     rows = services.wounded_list()
     services.audit_wounded_list_view(actor=request.user, rows=rows, via="")
     return render(request, "captivity/wounded.html", {"rows": rows})
+
+
+@page_requires("capture_cards", "person")
+def overdue_cards(request: HttpRequest) -> HttpResponse:
+    """Every capture card not sent within the week of Art. 70, most overdue first, in pages."""
+    from django.core.paginator import Paginator
+
+    from homecoming.app import worklists
+
+    page = Paginator(worklists.overdue_cards(), worklists.PAGE_ROWS).get_page(request.GET.get("page"))
+    return render(request, "captivity/overdue_cards.html", {"page": page, "keep": ""})

@@ -13,6 +13,8 @@ urlpatterns = [
         "agreements/<int:agreement_id>/transition/", views.agreement_transition, name="agreement_transition"
     ),
     path("agreements/<int:agreement_id>/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("operations/", views.operation_list, name="operations"),
+    path("operations/disagreements/", views.disagreement_list, name="disagreements"),
     path("operations/new/", views.operation_create, name="operation_create"),
     path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
     path(

@@ -374,3 +374,49 @@ def ledger_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Review recorded."))
     return redirect("exchanges:operation", operation_id=decision.operation_id)
+
+
+@page_requires("exchanges.view_operation")
+def operation_list(request: HttpRequest) -> HttpResponse:
+    """Operations, by date: those still being worked on (the default), or those in one state, in pages."""
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
+    from homecoming.app import worklists
+    from homecoming.app.exchanges.choices import OPERATION_STATES
+
+    state = request.GET.get("state", "")
+    known = [value for value, _label in OPERATION_STATES]
+    if state in known:
+        chosen: tuple[str, ...] = (state,)
+    elif state == "all":
+        chosen = tuple(known)
+    else:
+        state, chosen = "", worklists.OPERATIONS_OPEN
+    rows = worklists.operations(chosen)
+    page = Paginator(rows, worklists.PAGE_ROWS).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "state": state,
+        "states": OPERATION_STATES,
+        "keep": urlencode({"state": state} if state else {}),
+    }
+    return render(request, "exchanges/operation_list.html", ctx)
+
+
+@page_requires("exchanges.view_operation", "exchanges.view_reportedfigure")
+def disagreement_list(request: HttpRequest) -> HttpResponse:
+    """Every disagreement between the counts of the operations (reported figures, manifests), in pages."""
+    from django.core.paginator import Paginator
+
+    from homecoming.app import worklists
+    from homecoming.app.exchanges.models import Operation
+
+    rows = worklists.disagreements()
+    ids = dict(
+        Operation.objects.filter(reference__in={f.operation for f in rows}).values_list("reference", "pk")
+    )
+    page = Paginator([(f, ids.get(f.operation)) for f in rows], worklists.PAGE_ROWS).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "exchanges/disagreement_list.html", {"page": page, "keep": ""})

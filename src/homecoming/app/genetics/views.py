@@ -6,7 +6,6 @@ holds the overview every genetics role starts from. Each section is read only fo
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,11 +19,9 @@ from homecoming.app.permissions import may, page_requires
 _ANY = ("genetics.view_profile", "genetics.view_referencefamily", "genetics.view_frequencytable")
 
 
-@page_requires()
+@page_requires(any_of=_ANY)
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not any(may(user, p) for p in _ANY):
-        raise PermissionDenied("genetics.view_profile")
     context: dict[str, object] = {}
     if may(user, "genetics.view_profile"):
         counts = dict(Profile.objects.values_list("kind").annotate(n=Count("id")))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("persons/<int:person_id>/merge/", duplicate_views.merge, name="person_merge"),
     path("persons/<int:person_id>/unmerge/", duplicate_views.unmerge, name="person_unmerge"),
     path("duplicates/", duplicate_views.queue, name="duplicates"),
+    path("claims/", views.claims, name="claims"),
     path("duplicates/decide/", duplicate_views.decide, name="duplicates_decide"),
     path("linkage-model/", model_views.model_page, name="linkage_model"),
     path("linkage-model/train/", model_views.train, name="linkage_model_train"),

@@ -34,7 +34,6 @@ from homecoming.app.registry.models import MissingCase, Person, Photo, StatusAss
 from homecoming.app.registry.search import Query, search_persons
 from homecoming.app.tracing import enquirers as tracing_enquirers
 from homecoming.app.tracing import services as tracing_services
-from homecoming.app.tracing import views as tracing_views
 from homecoming.domain.case_states import ALLOWED, CaseState
 from homecoming.domain.case_states import LABELS as CASE_LABELS
 from homecoming.errors import DuplicatePerson, HomecomingError, LikelyDuplicate
@@ -49,30 +48,36 @@ def _batches_waiting() -> list[dict[str, Any]]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = dict(Person.objects.filter(purged=False).values_list("current_status").annotate(n=Count("id")))
-    bars = [(str(label), counts.get(value, 0)) for value, label in PersonStatusChoice.choices]
-    case_counts = dict(MissingCase.objects.values_list("state").annotate(n=Count("id")))
-    ctx = {
-        "total": sum(counts.values()),
-        "chart": bar_chart(bars, title=_("Persons by current status")),
-        "case_chart": bar_chart(
+    """Each role's own work (``homecoming.app.dashboard``: bounded lists with "see all"), then an overview
+    of the registry for who may read it."""
+    from homecoming.app import dashboard as work
+
+    user = request.user
+    ctx: dict[str, Any] = {
+        "sections": work.sections(user),
+        # comparison reports to sign, the analyst's drafts, families to notify: each for its roles only
+        "queues": report_views.dashboard_queues(user),
+        # the DNA analyst's batches waiting to be screened (only for who may start a screening)
+        "batches_waiting": fetch(user, "identification.add_screeningrun", _batches_waiting),
+    }
+    if ctx["batches_waiting"] is not None:
+        ctx["batches_more"] = len(ctx["batches_waiting"]) > 10
+        ctx["batches_waiting"] = ctx["batches_waiting"][:10]
+    if may(user, "person"):
+        counts = dict(
+            Person.objects.filter(purged=False).values_list("current_status").annotate(n=Count("id"))
+        )
+        ctx["total"] = sum(counts.values())
+        ctx["chart"] = bar_chart(
+            [(str(label), counts.get(value, 0)) for value, label in PersonStatusChoice.choices],
+            title=_("Persons by current status"),
+        )
+    if may(user, "cases"):
+        case_counts = dict(MissingCase.objects.values_list("state").annotate(n=Count("id")))
+        ctx["case_chart"] = bar_chart(
             [(_(CASE_LABELS[s]), case_counts.get(s.value, 0)) for s in CaseState],
             title=_("Tracing cases by state"),
-        ),
-        # names prisoners: only for those who may see capture cards (and health) — else not even computed
-        "cards_due": fetch(
-            request.user, "capture_cards", lambda: [d for d in captivity.card_deadlines() if d.overdue][:50]
-        ),
-        "health_due": fetch(
-            request.user, "health", lambda: [d for d in captivity.health_deadlines() if d.overdue][:50]
-        ),
-        # comparison reports to sign, the analyst's drafts, families to notify: each for its roles only
-        "queues": report_views.dashboard_queues(request.user),
-        # the DNA analyst's batches waiting to be screened (only for who may start a screening)
-        "batches_waiting": fetch(request.user, "identification.add_screeningrun", _batches_waiting),
-        # the liaison's tracing requests from families (counts only)
-        "tracing": tracing_views.dashboard_counts(request.user),
-    }
+        )
     return render(request, "registry/dashboard.html", ctx)
 
 
@@ -387,3 +392,39 @@ def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@page_requires(
+    "registry.view_statusassertion",
+    "person",
+    any_of=("registry.add_statusassertion", "registry.review_statusassertion"),
+)
+def claims(request: HttpRequest) -> HttpResponse:
+    """Status claims: waiting for review (the default), accepted or rejected; all, or one's own — for who
+    submits claims (registrars, liaisons) or reviews them (reviewers)."""
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
+    from homecoming.app import worklists
+    from homecoming.app.registry.choices import ReviewStateChoice
+
+    state = request.GET.get("state", "submitted")
+    if state not in ReviewStateChoice.values:
+        state = ""
+    mine = request.GET.get("mine") == "1"
+    others = request.GET.get("others") == "1"
+    rows = worklists.claims(
+        state, submitted_by=request.user if mine else None, exclude_by=request.user if others else None
+    )
+    page = Paginator(rows, worklists.PAGE_ROWS).get_page(request.GET.get("page"))
+    keep = {"state": state, "mine": "1" if mine else "", "others": "1" if others else ""}
+    ctx = {
+        "page": page,
+        "state": state,
+        "mine": mine,
+        "others": others,
+        "states": ReviewStateChoice.choices,
+        "keep": urlencode({k: v for k, v in keep.items() if v}),
+        "may_review": may(request.user, "registry.review_statusassertion"),
+    }
+    return render(request, "registry/claims.html", ctx)

@@ -6,6 +6,7 @@ app_name = "remains"
 urlpatterns = [
     path("", views.batch_list, name="batches"),
     path("find/", views.find, name="find"),
+    path("units/", views.unit_list, name="units"),
     path("batches/new/", views.batch_create, name="batch_create"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),
     path("batches/<int:batch_id>/scan/", views.scan, name="scan"),

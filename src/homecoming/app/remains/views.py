@@ -231,3 +231,23 @@ def find(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No remains unit %(ref)s.") % {"ref": ref})
         return redirect("remains:batches")
     return redirect("remains:unit", unit_id=unit.pk)
+
+
+@page_requires("remains.view_remainsunit")
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Remains units, filtered by state (``?state=`` once or more), longest waiting first, in pages."""
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
+    from homecoming.app import worklists
+
+    known = {value for value, _label in REMAINS_STATES}
+    states = tuple(s for s in request.GET.getlist("state") if s in known)
+    rows = worklists.units(states or tuple(known))
+    page = Paginator(rows, worklists.PAGE_ROWS).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "states": [(value, label, value in states) for value, label in REMAINS_STATES],
+        "keep": urlencode([("state", s) for s in states]),
+    }
+    return render(request, "remains/unit_list.html", ctx)

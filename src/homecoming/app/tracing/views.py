@@ -129,20 +129,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/queue.html", ctx)
 
 
-def dashboard_counts(user: Any) -> dict[str, int] | None:
-    """The liaison's tracing queue on the dashboard (counts only), for who may read requests; else None."""
-    if not may(user, VIEW):
-        return None
-    limit = timezone.now() - timedelta(days=settings.TRACING_FIRST_ANSWER_DAYS)
-    waiting = TracingRequest.objects.filter(state__in=("received", "matched", "under_search"))
-    return {
-        "received": TracingRequest.objects.filter(state="received").count(),
-        "waiting": waiting.count(),
-        "overdue": waiting.filter(received_at__lt=limit).count(),
-        "mine": waiting.filter(assigned_to=user).count(),
-    }
-
-
 def _assignees() -> list[tuple[str, str]]:
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     perm = Q(groups__permissions__codename="change_tracingrequest") | Q(is_superuser=True)
