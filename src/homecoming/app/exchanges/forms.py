@@ -126,6 +126,10 @@ class ManifestImportForm(_PartyForm):
 
     def __init__(self, *args: Any, operation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound:  # shown again only after an error (a good import leaves the page)
+            self.fields["file"].help_text = _(
+                "choose the file again: a browser does not keep a chosen file when a form comes back"
+            )
         if operation is None or not (operation.party_a_id and operation.party_b_id):
             return
         pair = [operation.party_a, operation.party_b]
