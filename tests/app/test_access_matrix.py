@@ -56,7 +56,7 @@ TRAIN_FORM = 'action="/registry/linkage-model/train/"'
 NAME = "Зиновійко"  # the given name (family names are shown upper-cased)
 CIRCUMSTANCES = "circ-Thistledown-8"
 ENQUIRER = "Ярослава Ґудзь-Тестова"
-ENQ_PHONE = "+380005550199"
+ENQ_PHONE = "+380445550199"
 ENQ_EMAIL = "enq.synth@example.invalid"
 INTERNMENT = "INT-Q7731"
 EVENT_DETAILS = "details-Heliotrope-552"
