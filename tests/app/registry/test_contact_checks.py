@@ -182,3 +182,10 @@ def test_a_person_list_with_a_country_that_is_none_imports_nothing(tmp_path: Pat
     assert "row 3, citizenship: is not an ISO 3166-1 alpha-2 country code (got 'XX')" in out
     assert "row 3, power: is not an ISO 3166-1 alpha-2 country code (got 'Russia')" in out
     assert not Person.objects.exists()
+
+
+def test_the_person_page_names_the_countries_in_the_readers_language(registrar: Any) -> None:
+    person = Person.objects.create(reference="P-0000099", citizenship="UA", power="Ukraine (before checks)")
+    html = _page(registrar, "uk").get(reverse("registry:person", args=[person.pk])).content.decode()
+    assert "Україна (UA)" in html
+    assert "Ukraine (before checks)" in html  # a value written before the checks is shown as written
