@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.app.contact_fields import CountryField, EmailField, PhoneField
@@ -27,8 +28,9 @@ PERSON_FORM_FIELDS = [f for f in PERSON_FIELDS if f != "age_on"]
 class PersonForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("reason for the change"), required=False, max_length=500)
-    citizenship = CountryField(label=_("citizenship"), required=False)
-    power = CountryField(label=_("Power on which the person depends"), required=False)
+    # a model field's label starts with a capital on the form (Django's capfirst of its verbose name)
+    citizenship = CountryField(label=capfirst(_("citizenship")), required=False)
+    power = CountryField(label=capfirst(_("Power on which the person depends")), required=False)
 
     class Meta:
         model = Person
