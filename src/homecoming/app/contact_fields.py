@@ -33,7 +33,17 @@ class CountryField(forms.ChoiceField):
         super().__init__(choices=lambda: _choices_for_page(str(shown)), **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).strip().upper()
+        text = super().to_python(value).strip()
+        return text.upper() if text.upper() in contacts.COUNTRY_CODES else text
+
+    def keep(self, value: str) -> None:
+        """Offer ``value``, stored before codes were checked, so that editing does not silently drop it.
+
+        It is shown as written and selected; saving it unchanged is refused by the service by name, so
+        the user chooses the country it meant.
+        """
+        if value and value.strip().upper() not in contacts.COUNTRY_CODES:
+            self.choices = [*self.choices, (value, value)]
 
 
 class PhoneField(forms.CharField):

@@ -6,6 +6,7 @@ country fields are selects of the countries named in the reader's language, stor
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 from collections.abc import Callable
@@ -189,3 +190,19 @@ def test_the_person_page_names_the_countries_in_the_readers_language(registrar: 
     html = _page(registrar, "uk").get(reverse("registry:person", args=[person.pk])).content.decode()
     assert "Україна (UA)" in html
     assert "Ukraine (before checks)" in html  # a value written before the checks is shown as written
+
+
+def test_editing_a_person_with_a_free_text_power_does_not_drop_it_silently(registrar: Any) -> None:
+    person = Person.objects.create(reference="P-0000098", power="Ukraine")
+    client = _page(registrar)
+    url = reverse("registry:person_edit", args=[person.pk])
+    html = client.get(url).content.decode()
+    assert '<option value="Ukraine" selected>Ukraine</option>' in html
+    response = client.post(url, {**NAMES, "version": person.version, "power": "Ukraine"})
+    assert response.status_code == 200
+    errors = html_text.unescape(_errors(response.content.decode(), "power"))
+    assert "is not an ISO 3166-1 alpha-2 country code ('Ukraine')" in errors
+    response = client.post(url, {**NAMES, "version": person.version, "power": "UA"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.power == "UA"

@@ -44,6 +44,10 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:  # a new person has nothing to change yet: no reason asked
             del self.fields["reason"]
+        for name in ("citizenship", "power"):
+            field = self.fields[name]
+            assert isinstance(field, CountryField)
+            field.keep(getattr(self.instance, name) or "")
 
     def clean_birth_date(self) -> str:
         return (self.cleaned_data.get("birth_date") or "").strip()
