@@ -1,6 +1,7 @@
-"""``{{ code|country }}``: a country code as its name in the page's language with the code, ``Україна (UA)``.
+"""Country codes as a reader reads them.
 
-A value that is no country's code (written before codes were checked) is shown as it was written.
+``{{ code|country }}``: a country code as its name in the page's language with the code, ``Україна (UA)``.
+A value written before the checks (no country's code) is shown as it was written.
 """
 
 from __future__ import annotations
