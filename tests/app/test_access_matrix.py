@@ -56,7 +56,7 @@ TRAIN_FORM = 'action="/registry/linkage-model/train/"'
 NAME = "Зиновійко"  # the given name (family names are shown upper-cased)
 CIRCUMSTANCES = "circ-Thistledown-8"
 ENQUIRER = "Ярослава Ґудзь-Тестова"
-ENQ_PHONE = "+380005550199"
+ENQ_PHONE = "+380445550199"
 ENQ_EMAIL = "enq.synth@example.invalid"
 INTERNMENT = "INT-Q7731"
 EVENT_DETAILS = "details-Heliotrope-552"
@@ -100,7 +100,7 @@ TR_VIEW = "tracing.view_tracingrequest"
 TR_CONTACTS = "tracing.view_requestcontacts"
 TR_GIVEN = "Всеволодар"  # the sought person's given name as the family wrote it
 TR_CIRC = "trcirc-Juniper-7"
-TR_PHONE = "+380005550777"
+TR_PHONE = "+380445550777"
 TR_EMAIL = "tr.family.synth@example.invalid"
 TR_NOTE = "Телефонував мамі note-Tansy-17"  # an officer's casework note (a call, what the family said)
 # the outbox of the families' messages: state and last error to liaisons; the text (a request's secret) and

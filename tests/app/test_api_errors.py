@@ -208,7 +208,7 @@ def world(registrar: Any, reviewer: Any) -> dict[str, Any]:
         actor=registrar,
         person=person,
         data={},
-        enquirers=[{"name": "Мельник Олена", "phone": "+380 00 000 0000"}],
+        enquirers=[{"name": "Мельник Олена", "phone": "+380 44 000 00 00"}],
     )
     assertion = registry.add_assertion(
         actor=registrar,

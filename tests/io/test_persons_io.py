@@ -91,11 +91,19 @@ def test_unknown_and_missing_columns(tmp_path: Path) -> None:
 
 
 def test_too_long_value_and_bad_codes(tmp_path: Path) -> None:
-    text = "family_name,given_name,citizenship,rank\nPetrenko,Ivan,UKR," + "x" * 65 + "\n"
+    text = "family_name,given_name,citizenship,power,rank\nPetrenko,Ivan,UKR,XX," + "x" * 65 + "\n"
+    fix = "use the two-letter code of a country, e.g. UA for Ukraine, PL for Poland"
     assert problems(write(tmp_path, text)) == [
         "row 2, rank: is longer than 64 characters (got '" + "x" * 40 + "…'); shorten it",
-        "row 2, citizenship: is not an ISO 3166-1 alpha-2 code (got 'UKR'); use two letters, e.g. UA",
+        f"row 2, citizenship: is not an ISO 3166-1 alpha-2 country code (got 'UKR'); {fix}",
+        # two letters, but no country's: refused too
+        f"row 2, power: is not an ISO 3166-1 alpha-2 country code (got 'XX'); {fix}",
     ]
+
+
+def test_country_codes_are_read_in_any_case_and_stored_upper(tmp_path: Path) -> None:
+    rows = read_persons(write(tmp_path, "family_name,given_name,citizenship,power\nPetrenko,Ivan,ua,Pl\n"))
+    assert (rows[0].citizenship, rows[0].power) == ("UA", "PL")
 
 
 def test_not_utf8_and_unknown_extension(tmp_path: Path) -> None:

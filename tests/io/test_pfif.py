@@ -122,7 +122,9 @@ def test_every_bad_field_is_named_with_its_record_value_and_fix() -> None:
     assert "person[example.org/p.1].sex: is not female, male or other (got 'unknown')" in text
     assert "person[example.org/p.1].date_of_birth: is not a real date (day is out of range for month)" in text
     assert "person[example.org/p.1].age: is not an age or a range of ages (got '45-35')" in text
-    assert "person[example.org/p.1].home_country: is not an ISO 3166-1 code (got 'ukr')" in text
+    assert (
+        "person[example.org/p.1].home_country: is not an ISO 3166-1 alpha-2 country code (got 'ukr')" in text
+    )
     assert (
         "person[example.org/p.1].source_date: is not a UTC date and time (got '2026-03-01'); "
         "write YYYY-MM-DDTHH:MM:SSZ" in text

@@ -131,7 +131,7 @@ def _story(rng: random.Random, person: Person, users: dict[str, User], today: da
             {
                 "name": fake.name(),
                 "relationship": rng.choice(["mother", "wife", "father", "sister"]),
-                "phone": f"+000 {rng.randint(1000000, 9999999)}",
+                "phone": f"+380 50 {rng.randint(1000000, 9999999)}",  # a valid (synthetic) mobile
             }
         ],
     )

@@ -39,6 +39,8 @@ ANSWERS = {
     "en": "We received your request and are searching. We will write here as soon as we learn anything.",
 }
 FAKER = {"uk": "uk_UA", "ru": "ru_RU", "en": "en_GB"}
+#: Ukrainian mobile operator codes: the demo's phone numbers are synthetic but valid (libphonenumber)
+_MOBILE = (50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99)
 #: the pairs (code, secret) of the requests that can be opened on the portal (``homecoming demo`` prints them)
 DEMO_PAIRS: list[tuple[str, str, str]] = []
 #: where ``homecoming demo`` keeps the pairs in its data folder (readable by the owner only)
@@ -178,7 +180,8 @@ def build_tracing(users: dict[str, Any], *, count: int = 300, seed: int = 0) -> 
         data = {
             "enquirer_name": fake.name(),
             "enquirer_relationship": rng.choice(RELATIONS[lang]),
-            "enquirer_phone": f"+380 {rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(10, 99)} "
+            "enquirer_phone": f"+380 {_MOBILE[rng.randint(10, 99) % len(_MOBILE)]} {rng.randint(100, 999)} "
+            f"{rng.randint(10, 99)} "
             f"{rng.randint(10, 99)}",
             "enquirer_email": f"family{i:04d}@example.invalid" if rng.random() < 0.6 else "",
             "last_contact_date": contact.isoformat(),

@@ -21,6 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Literal
 
+from homecoming.domain.contacts import country_problem
 from homecoming.domain.partial_dates import AgeRange, PartialDate
 from homecoming.domain.status import OFFICIAL_SOURCES, PersonStatus, SourceType
 from homecoming.io.person_columns import (
@@ -98,7 +99,6 @@ NAME_COLUMNS = (
     "father_name",
     "mother_maiden_name",
 )
-_CODE2 = re.compile(r"[A-Z]{2}")
 _LANG = re.compile(r"[a-z]{2}")
 
 
@@ -142,9 +142,10 @@ class _RowChecker(RowChecks):
         codes: dict[str, str | None] = {}
         for name in ("citizenship", "power"):
             value = v.get(name)
-            codes[name] = value.upper() if value else None
-            if value and not _CODE2.fullmatch(value.upper()):
-                self.bad(row, name, "is not an ISO 3166-1 alpha-2 code", value, "use two letters, e.g. UA")
+            code, problem = country_problem(name, value)
+            codes[name] = code or None
+            if problem is not None:
+                self.bad(row, name, problem.message, value, problem.hint)
         language = v.get("language")
         if language and not _LANG.fullmatch(language.lower()):
             self.bad(row, "language", "is not an ISO 639-1 code", language, "use two letters, e.g. uk or ru")

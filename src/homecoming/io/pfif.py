@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from homecoming.domain.contacts import COUNTRY_CODES
 from homecoming.errors import ImportFileError, Problem
 
 NS = "http://zesty.ca/pfif/1.4"
@@ -261,9 +262,13 @@ class _Reader:
         if age and (m is None or (m.group(3) and int(m.group(3)) < int(m.group(1)))):
             self.problem(where, "age", "is not an age or a range of ages", age, "write e.g. 35 or 35-45")
         country = v.get("home_country", "")
-        if country and not re.fullmatch(r"[A-Z]{2}", country):
+        if country and (not re.fullmatch(r"[A-Z]{2}", country) or country not in COUNTRY_CODES):
             self.problem(
-                where, "home_country", "is not an ISO 3166-1 code", country, "write two capitals, e.g. UA"
+                where,
+                "home_country",
+                "is not an ISO 3166-1 alpha-2 country code",
+                country,
+                "write the two capitals of a country, e.g. UA",
             )
         for name in ("source_date", "entry_date", "expiry_date"):
             self.date_time(where, name, v.get(name, ""))

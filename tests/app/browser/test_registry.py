@@ -52,10 +52,10 @@ def record_person(page: Any) -> str:
     page.select_option("#id_sex", "male")
     page.fill("#id_birth_date", "1994-08-21")
     page.fill("#id_place_of_birth", "Полтава")
-    page.fill("#id_citizenship", "UA")
+    page.select_option("#id_citizenship", "UA")  # a select of the countries
     page.fill("#id_father_name", "Микола")
     page.fill("#id_mother_maiden_name", "Ткаченко")
-    page.fill("#id_power", "UA")
+    page.select_option("#id_power", "UA")
     page.fill("#id_force", "Armed Forces of Ukraine")
     page.fill("#id_unit", "72nd Brigade")
     page.fill("#id_rank", "junior sergeant")
@@ -93,7 +93,7 @@ def test_registrar_records_a_person_finds_them_by_latin_spelling_and_records_a_c
 
     captured = date.today() - timedelta(days=12)
     page.get_by_role("link", name="Record detention").click()
-    page.fill("#id_detaining_power", "RU")
+    page.select_option("#id_detaining_power", "RU")
     page.fill("#id_capture_date", captured.isoformat())
     page.fill("#id_capture_place", "near Vovchansk")
     page.fill("#id_internment_number", "RU-40112")

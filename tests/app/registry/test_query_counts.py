@@ -40,7 +40,7 @@ def _person_with(n: int, actor: Any) -> Any:
             actor=actor,
             person=person,
             data={"last_contact_place": f"place {i}"},
-            enquirers=[{"name": f"Enquirer {i}", "relationship": "mother", "phone": "+000 1"}],
+            enquirers=[{"name": f"Enquirer {i}", "relationship": "mother", "phone": "+380 44 000 00 01"}],
         )
     for i in range(n):
         record = captivity.create_detention(

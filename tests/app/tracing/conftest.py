@@ -20,7 +20,7 @@ def form_data() -> dict[str, str]:
     return {
         "enquirer_name": "Оксана Тестова",
         "enquirer_relationship": "сестра",
-        "enquirer_phone": "+380 44 000 11 22",
+        "enquirer_phone": "+380440001122",
         "enquirer_email": "oksana.synth@example.invalid",
         "family_name": "Ковальчук",
         "given_name": "Григорій",

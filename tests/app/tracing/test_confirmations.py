@@ -258,3 +258,15 @@ def test_a_drafted_text_never_declines_the_name(language: str, english: str) -> 
         text = translation.gettext(english)
     assert text != english
     assert re.search(r"(?:: |— )%\(name\)s(?:\.| —)", text), text
+
+
+def test_a_party_the_registry_names_by_code_is_named_in_the_language() -> None:
+    from django.utils import translation
+
+    from homecoming.app.tracing.confirmations import power_name
+
+    with translation.override("uk"):
+        assert power_name("pl") == "Польща"
+        assert power_name("Some group") == "Some group"  # no country's code: as it was written
+    with translation.override("ru"):
+        assert power_name("BY") == "Беларусь"

@@ -100,7 +100,7 @@ def test_the_submission_is_audited_without_user_and_without_contacts(form_data: 
     record = AuditRecord.objects.get(action="create", object_type="tracing.tracingrequest")
     assert record.actor_id is None
     text = str(record.after)
-    assert "+380 44 000 11 22" not in text and "oksana.synth" not in text and "Оксана" not in text
+    assert "+380440001122" not in text and "oksana.synth" not in text and "Оксана" not in text
     assert "secret_hash" not in text
     assert record.after["withheld"] == ["enquirer_email", "enquirer_name", "enquirer_phone"]
 
@@ -122,6 +122,9 @@ def test_codes_are_random_not_sequential(form_data: dict[str, str]) -> None:
         ("enquirer_name", "Оксана Ковaльчук", "mixes letters of different alphabets", "one alphabet"),
         ("enquirer_email", "not-an-address", "is not an e-mail address", "name@example.org"),
         ("enquirer_phone", "call me", "is not a phone number", "country code"),
+        ("enquirer_phone", "not-a-phone", "is not a phone number", "country code"),
+        ("enquirer_phone", "+380 00 111 22 33", "is not a phone number", "country code"),  # no such number
+        ("enquirer_email", "olga@example", "is not an e-mail address", "name@example.org"),
         ("family_name", "", "is required", "surname of the person"),
     ],
 )
@@ -144,6 +147,12 @@ def test_names_with_apostrophes_and_in_any_one_script_are_accepted(form_data: di
     for given, family in (("Вʼячеслав", "Мірошниченко"), ("В'ячеслав", "Д’Аньєло"), ("Seán", "O'Brien")):
         portal.submit(data={**form_data, "given_name": given, "family_name": family, "patronymic": ""})
     assert TracingRequest.objects.count() == 3
+
+
+def test_a_phone_number_is_stored_with_its_country_code(form_data: dict[str, str]) -> None:
+    """A number written as at home (no +380) is read as Ukrainian and kept in E.164."""
+    portal.submit(data={**form_data, "enquirer_phone": "(044) 000-11-22"})
+    assert TracingRequest.objects.get().enquirer_phone == "+380440001122"
 
 
 def test_a_request_with_no_way_to_reach_the_family_is_refused(form_data: dict[str, str]) -> None:

@@ -14,12 +14,13 @@ from homecoming.app.captivity.choices import (
     HealthOnCard,
     Recipient,
 )
+from homecoming.app.contact_fields import CountryField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class DetentionForm(forms.Form):
-    detaining_power = forms.CharField(label=_("detaining power"), max_length=50)
+    detaining_power = CountryField(label=_("detaining power"))
     capture_date = forms.DateField(label=_("capture date"), widget=DATE)
     capture_place = forms.CharField(label=_("place of capture"), max_length=200, required=False)
     capture_circumstances = forms.CharField(
@@ -38,7 +39,7 @@ class EventForm(forms.Form):
 
 
 class CardForm(forms.Form):
-    power = forms.CharField(label=_("Power on which the prisoner depends"), max_length=50)
+    power = CountryField(label=_("Power on which the prisoner depends"))
     family_name = forms.CharField(label=_("name"), max_length=100)
     first_names = forms.CharField(label=_("first names (in full)"), max_length=200)
     father_first_name = forms.CharField(label=_("first name of father"), max_length=100, required=False)

@@ -28,6 +28,7 @@ from homecoming.app.captivity.models import (
 from homecoming.app.fields import field_problems, required
 from homecoming.app.lookup import by_id
 from homecoming.app.registry.models import Person
+from homecoming.domain import contacts
 from homecoming.domain.captivity import (
     DetentionEventKind,
     capture_card_due,
@@ -96,9 +97,15 @@ def create_detention(*, actor: Any, person: Person, data: Mapping[str, Any]) -> 
     ]
     problems += _future(data.get("capture_date"), "capture_date")
     problems += field_problems(DetentionRecord, data)
+    data = dict(data)
+    if data.get("detaining_power"):
+        data["detaining_power"], problem = contacts.country_problem(
+            "detaining_power", str(data["detaining_power"])
+        )
+        problems += [problem] if problem is not None else []
     if problems:
         raise ValidationError.from_problems(problems, "the detention record")
-    record = DetentionRecord.objects.create(person=person, created_by=_user(actor), **dict(data))
+    record = DetentionRecord.objects.create(person=person, created_by=_user(actor), **data)
     DetentionEvent.objects.create(
         record=record,
         kind=EventKind.capture,
@@ -231,6 +238,9 @@ def create_card(*, actor: Any, record_id: int, data: Mapping[str, Any]) -> Captu
         except ValidationError as exc:
             problems += exc.problems
     problems += field_problems(CaptureCard, {k: v for k, v in merged.items() if k in CARD_FIELDS})
+    if merged.get("power"):
+        merged["power"], problem = contacts.country_problem("power", str(merged["power"]))
+        problems += [problem] if problem is not None else []
     if problems:
         raise ValidationError.from_problems(problems, "the capture card")
     card = CaptureCard.objects.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.app.exchanges import choices as c
@@ -109,6 +110,12 @@ class FigureForm(_PartyForm):
 
 
 class ManifestImportForm(_PartyForm):
+    """The direction offers the operation's two parties only; a new form proposes the other party → ours.
+
+    A form sent back with an error keeps every option chosen (the file alone must be chosen again: no
+    browser lets a page refill a file input).
+    """
+
     party_fields = ("sending", "receiving")
     sending = forms.CharField(label=_("Sending party"))
     receiving = forms.CharField(label=_("Receiving party"))
@@ -116,3 +123,33 @@ class ManifestImportForm(_PartyForm):
     reason = forms.CharField(label=_("Reason (when superseding a version)"), required=False)
     file = forms.FileField(label=_("Manifest file (.csv or .xlsx)"))
     dry_run = forms.BooleanField(label=_("Only check, import nothing"), required=False)
+
+    def __init__(self, *args: Any, operation: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # shown again only after an error (a good import leaves the page)
+            self.fields["file"].help_text = _(
+                "choose the file again: a browser does not keep a chosen file when a form comes back"
+            )
+        if operation is None or not (operation.party_a_id and operation.party_b_id):
+            return
+        pair = [operation.party_a, operation.party_b]
+        for name in self.party_fields:
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—")] + [(p.code, p.name) for p in pair]
+        codes = [p.code for p in pair]
+        if settings.OWN_POWER in codes:  # remains and prisoners come home: the other party → ours
+            codes.remove(settings.OWN_POWER)
+            codes.append(settings.OWN_POWER)
+        self.fields["sending"].initial, self.fields["receiving"].initial = codes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sending, receiving = data.get("sending"), data.get("receiving")
+        if sending and sending == receiving:
+            self.add_error(
+                "receiving",
+                _("%(party)s sends to itself: choose the other party as the receiving party")
+                % {"party": sending},
+            )
+        return data

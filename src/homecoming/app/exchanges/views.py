@@ -317,7 +317,7 @@ def manifest_import(request: HttpRequest, operation_id: int) -> HttpResponse:
                 messages.warning(request, f.message)
         return redirect("exchanges:operation", operation_id=operation.pk)
 
-    form = ManifestImportForm(request.POST or None, request.FILES or None)
+    form = ManifestImportForm(request.POST or None, request.FILES or None, operation=operation)
     return _form_page(request, form, _("Import a manifest version"), "exchanges:agreements", save, done)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from homecoming.app.contact_fields import CountryField, EmailField, PhoneField
 from homecoming.app.registry.choices import (
     CASE_STATES,
     LANGUAGES,
@@ -24,6 +28,9 @@ PERSON_FORM_FIELDS = [f for f in PERSON_FIELDS if f != "age_on"]
 class PersonForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("reason for the change"), required=False, max_length=500)
+    # a model field's label starts with a capital on the form (Django's capfirst of its verbose name)
+    citizenship = CountryField(label=capfirst(_("citizenship")), required=False)
+    power = CountryField(label=capfirst(_("Power on which the person depends")), required=False)
 
     class Meta:
         model = Person
@@ -32,6 +39,15 @@ class PersonForm(forms.ModelForm):
             "distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a new person has nothing to change yet: no reason asked
+            del self.fields["reason"]
+        for name in ("citizenship", "power"):
+            field = self.fields[name]
+            assert isinstance(field, CountryField)
+            field.keep(getattr(self.instance, name) or "")
 
     def clean_birth_date(self) -> str:
         return (self.cleaned_data.get("birth_date") or "").strip()
@@ -82,8 +98,10 @@ class CaseForm(forms.Form):
     )
     enquirer_name = forms.CharField(label=_("enquirer's name"), required=False, max_length=200)
     enquirer_relationship = forms.CharField(label=_("relationship"), required=False, max_length=100)
-    enquirer_phone = forms.CharField(label=_("phone"), required=False, max_length=50)
-    enquirer_email = forms.CharField(label=_("email"), required=False, max_length=200)
+    enquirer_phone = PhoneField(
+        label=_("phone"), required=False, help_text=_("with the country code, e.g. +380 44 123 45 67")
+    )
+    enquirer_email = EmailField(label=_("email"), required=False)
 
 
 class TransitionForm(forms.Form):

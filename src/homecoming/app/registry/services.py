@@ -31,7 +31,7 @@ from homecoming.app.registry.models import (
 )
 from homecoming.app.registry.numbers import normalise_number
 from homecoming.app.review import check_reviewer
-from homecoming.domain import case_states
+from homecoming.domain import case_states, contacts
 from homecoming.domain.case_states import CaseState
 from homecoming.domain.coordinates import coordinate_problems
 from homecoming.domain.partial_dates import AgeRange, PartialDate
@@ -117,12 +117,11 @@ def _person_problems(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Prob
         problems.append(
             Problem("sex", "must be male, female or unknown", sex, "write male, female or unknown")
         )
-    cit = clean.get("citizenship")
-    if cit:
-        if len(cit) != 2 or not cit.isalpha():
-            problems.append(Problem("citizenship", "must be a two-letter ISO 3166 code", cit, "e.g. UA"))
-        else:
-            clean["citizenship"] = cit.upper()
+    for key in ("citizenship", "power"):
+        if clean.get(key):
+            clean[key], problem = contacts.country_problem(key, str(clean[key]))
+            if problem is not None:
+                problems.append(problem)
     amin, amax = clean.get("age_min"), clean.get("age_max")
     if amin is not None and amax is not None and int(amin) > int(amax):
         problems.append(Problem("age_max", "is smaller than age_min", amax, "give the range as from ≤ to"))
@@ -420,11 +419,16 @@ def open_case(
             )
         except ValidationError as exc:
             problems.extend(exc.problems)
-    for i, enq in enumerate(enquirers or []):
+    enquirers = [dict(enq) for enq in enquirers or []]
+    for i, enq in enumerate(enquirers):
         if not str(enq.get("name") or "").strip():
             problems.append(
                 Problem(f"enquirers[{i}].name", "is required", enq.get("name"), "give the enquirer's name")
             )
+        for key, check in (("phone", contacts.phone_problem), ("email", contacts.email_problem)):
+            enq[key], problem = check(f"enquirers[{i}].{key}", str(enq.get(key) or ""))
+            if problem is not None:
+                problems.append(problem)
     if problems:
         raise ValidationError.from_problems(problems, "the case")
     case = MissingCase(person=person, created_by=_user(actor), **clean)

@@ -65,17 +65,19 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "examinations": unit.examinations.select_related("examiner"),
             "samples": _with_dna(user, fetch(user, "samples", lambda: list(unit.samples.all()), [])),
             "effects": fetch(user, "effects", lambda: list(unit.effects.all()), []),
-            "transition_form": TransitionForm(initial={"version": unit.version}),
+            # several forms on one page: each its own ids, so that each label names its own input
+            "transition_form": TransitionForm(initial={"version": unit.version}, auto_id="id_transition_%s"),
             "recovery_form": RecoveryForm(
                 initial={
                     "version": unit.version,
                     **{k: getattr(unit, k) for k in recovery.FIELDS},
-                }
+                },
+                auto_id="id_recovery_%s",
             ),
-            "custody_form": CustodyForm(),
-            "link_form": LinkForm(),
-            "sample_form": SampleForm(),
-            "effect_form": EffectForm(),
+            "custody_form": CustodyForm(auto_id="id_custody_%s"),
+            "link_form": LinkForm(auto_id="id_link_%s"),
+            "sample_form": SampleForm(auto_id="id_sample_%s"),
+            "effect_form": EffectForm(auto_id="id_effect_%s"),
         },
     )
 

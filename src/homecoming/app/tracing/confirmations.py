@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from homecoming.app.permissions import may
 from homecoming.app.tracing import services
 from homecoming.app.tracing.models import INFORMED_METHODS, Release, TracingRequest
+from homecoming.domain import contacts
 from homecoming.errors import Problem, StateError, ValidationError
 
 __all__ = [
@@ -89,7 +90,11 @@ class Fact:
 def power_name(code: str) -> str:
     """A party as a family reads it: its name for a code the registry uses, else what was written."""
     name = POWERS.get(code.strip().upper())
-    return str(name) if name is not None else code
+    if name is not None:
+        return str(name)
+    if code.strip().upper() in contacts.COUNTRY_CODES:  # any other country: its name in the language
+        return contacts.country_name(code.strip(), translation.get_language() or "en")
+    return code
 
 
 def other_side(req: TracingRequest) -> bool:

@@ -24,9 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -43,6 +41,7 @@ from homecoming.app.tracing.models import (
     RequestTransition,
     TracingRequest,
 )
+from homecoming.domain import contacts
 from homecoming.domain.partial_dates import PartialDate
 from homecoming.domain.tracing_states import RequestState
 from homecoming.errors import Problem, ValidationError
@@ -60,7 +59,6 @@ MAX_BODY_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 LANGUAGES = ("uk", "ru", "en")
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,24}$")
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’ʼ\-][^\W\d_]+)*\.?$")
 
 TEXT_LIMITS = {
@@ -213,8 +211,10 @@ def _contact_problems(clean: dict[str, str]) -> list[Problem]:
                 _("give a phone number, an e-mail address or both"),
             )
         )
-    digits = re.sub(r"\D", "", phone)
-    if phone and (not _PHONE.match(phone) or not 7 <= len(digits) <= 15):
+    e164, bad_phone = contacts.phone_problem("enquirer_phone", phone)
+    if bad_phone is None:
+        clean["enquirer_phone"] = e164
+    else:
         problems.append(
             Problem(
                 "enquirer_phone",
@@ -223,18 +223,15 @@ def _contact_problems(clean: dict[str, str]) -> list[Problem]:
                 _("write it with the country code, e.g. +380 44 123 45 67"),
             )
         )
-    if email:
-        try:
-            validate_email(email)
-        except DjangoValidationError:
-            problems.append(
-                Problem(
-                    "enquirer_email",
-                    _("is not an e-mail address"),
-                    email,
-                    _("write it as name@example.org"),
-                )
+    if email and contacts.email_problem("enquirer_email", email)[1] is not None:
+        problems.append(
+            Problem(
+                "enquirer_email",
+                _("is not an e-mail address"),
+                email,
+                _("write it as name@example.org"),
             )
+        )
     return problems
 
 
