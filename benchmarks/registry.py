@@ -293,7 +293,9 @@ def _stories(persons: list[Any], actor: Any) -> None:
                     "last_contact_date": (today - timedelta(days=60)).isoformat(),
                     "last_contact_place": "Kupiansk",
                 },
-                enquirers=[{"name": "Synthetic Enquirer", "relationship": "mother", "phone": "+000 1234567"}],
+                enquirers=[
+                    {"name": "Synthetic Enquirer", "relationship": "mother", "phone": "+380 44 765 43 21"}
+                ],
             )
 
 

@@ -62,7 +62,7 @@ def build_world() -> dict[str, Any]:
         actor=registrar,
         person=person,
         data={},
-        enquirers=[{"name": "Марія Коваленко", "relationship": "mother", "phone": "+000 1111"}],
+        enquirers=[{"name": "Марія Коваленко", "relationship": "mother", "phone": "+380 44 123 45 67"}],
     )
     claim = registry.add_assertion(
         actor=registrar,
