@@ -333,7 +333,8 @@ def _environment(data_dir: Path) -> dict[str, str]:
     env.pop("DATABASE_URL", None)
     env.update(
         HOMECOMING_DATA_DIR=str(data_dir),
-        HOMECOMING_DEBUG="1",
+        HOMECOMING_DEMO="1",
+        HOMECOMING_SECURE_COOKIES="0",
         HOMECOMING_SECRET_KEY="tour-" + secrets.token_hex(16),
         HOMECOMING_TOTP_REQUIRED="",
         PYTHONUNBUFFERED="1",

@@ -5,7 +5,8 @@
 | ``DATABASE_URL`` | SQLite ``HOMECOMING_DATA_DIR/homecoming.sqlite3`` | ``postgres://user@host:5432/db`` |
 | ``HOMECOMING_DATA_DIR`` | ``./var`` | where the SQLite file and uploaded files (photos) live |
 | ``HOMECOMING_SECRET_KEY`` | none (required unless ``HOMECOMING_DEBUG=1``) | Django's secret key |
-| ``HOMECOMING_DEBUG`` | ``0`` | ``1`` only for the demo and development |
+| ``HOMECOMING_DEBUG`` | ``0`` | ``1`` only for development |
+| ``HOMECOMING_DEMO`` | ``0`` | ``1`` for the demo (set by ``homecoming demo``) |
 | ``HOMECOMING_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
 | ``HOMECOMING_SECURE_COOKIES`` | ``1`` unless debug | send cookies over HTTPS only |
 | ``HOMECOMING_LOGIN_FAILURE_LIMIT`` | ``5`` | failed logins before the account/IP pair is locked |
@@ -70,6 +71,9 @@ def _flag(name: str, default: bool) -> bool:
 
 
 DEBUG = _flag("HOMECOMING_DEBUG", False)
+# the demo (`homecoming demo`): a generated secret key and any host name, but the pages of production (the
+# 403/404/500 pages, no technical error page, no traceback)
+DEMO = _flag("HOMECOMING_DEMO", False)
 DATA_DIR = Path(os.environ.get("HOMECOMING_DATA_DIR", "var")).resolve()
 
 
@@ -101,7 +105,7 @@ def _demo_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("HOMECOMING_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or DEMO):
         raise ImproperlyConfigured(
             "HOMECOMING_SECRET_KEY is not set. Set it to a long random string "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
@@ -115,7 +119,7 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("HOMECOMING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
     if h.strip()
 ]
-if DEBUG:
+if DEBUG or DEMO:
     ALLOWED_HOSTS += ["testserver", "*"]
 
 INSTALLED_APPS = [

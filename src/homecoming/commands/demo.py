@@ -32,7 +32,7 @@ def demo_command(
     no_serve: bool = typer.Option(False, "--no-serve", help="build the database and stop"),
     seed: int = typer.Option(2025, "--seed"),
 ) -> None:
-    """Build a demo database with synthetic persons and serve it (DEBUG on: demo only)."""
+    """Build a demo database with synthetic persons and serve it (demo settings: HOMECOMING_DEMO=1)."""
     if not no_serve:
         problem = port_problem(host, port)
         if problem is not None:
@@ -45,11 +45,12 @@ def demo_command(
         (data_dir / "demo-portal-pairs.json").unlink(missing_ok=True)  # demo_tracing.PAIRS_FILE
     os.environ["HOMECOMING_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("HOMECOMING_SECURE_COOKIES", "0")
+    os.environ["HOMECOMING_DEMO"] = "1"  # a generated key, any host; the error pages of production
     # the demo's shared users log in with the password alone; a real server demands an authenticator of
     # the roles that see DNA, health or contacts (HOMECOMING_TOTP_REQUIRED, docs/settings.md)
     os.environ.setdefault("HOMECOMING_TOTP_REQUIRED", "")
     totp_off = not os.environ["HOMECOMING_TOTP_REQUIRED"].strip()
-    support.setup_django(debug=True, database=False)
+    support.setup_django(database=False)
     from homecoming.app.demo import DEMO_PASSWORD, DEMO_USERS
 
     created = _build(data_dir, persons=persons, seed=seed)
@@ -66,7 +67,7 @@ def demo_command(
             name: os.environ[name]
             for name in (
                 "HOMECOMING_DATA_DIR",
-                "HOMECOMING_DEBUG",
+                "HOMECOMING_DEMO",
                 "HOMECOMING_SECURE_COOKIES",
                 "HOMECOMING_TOTP_REQUIRED",
             )

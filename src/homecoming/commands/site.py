@@ -44,7 +44,7 @@ def serve_command(
 
     from homecoming.app.wsgi import application
 
-    if not settings.DEBUG:
+    if not (settings.DEBUG or settings.DEMO):
         for warning in deploy_warnings():
             support.err.print(f"[yellow]warning:[/] {escape(warning)}")
     logging.basicConfig()  # waitress's own warnings (as waitress.serve sets them up)

@@ -8,6 +8,8 @@ the pictures beside it.
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,13 @@ def test_the_whole_tour_runs_against_a_fresh_demo(tmp_path: Path) -> None:
     tour.build_demo(data_dir, persons=300)
     with tour.serving(data_dir) as url:
         written = tour.take(url, tmp_path / "out")
+        # the demo's settings (HOMECOMING_DEMO) give the pages of production, not Django's technical ones
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            opener.open(url + "/no-such-page/", timeout=60)
+        body = missing.value.read().decode()
+        assert missing.value.code == 404 and "URLconf" not in body and "Traceback" not in body
+        assert 'href="/"' in body  # a way on
     assert [p.name for p in written] == [f"{s.name}.png" for stop in tour.TOUR for s in stop.shots]
     for picture in written:
         assert picture.stat().st_size > 10_000, picture  # a page, not an empty window
