@@ -85,7 +85,7 @@ def log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "page": page,
-            "entries": [display.entry(r) for r in page],
+            "entries": display.entries(page),
             "form": form,
             "query": query.urlencode(),
             "filtered": bool(query),
