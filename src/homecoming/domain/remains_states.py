@@ -222,6 +222,10 @@ def check_transition(
         hint = f"allowed from {cur.value}: {_names(allowed)}"
         raise TransitionError(
             f"state: remains cannot move from {cur.value} to {tgt.value}; {hint}",
+            subject="remains",
+            current=cur.value,
+            target=tgt.value,
+            allowed=[s.value for s in RemainsState if s in allowed],
             field="state",
             value=tgt.value,
             hint=hint,

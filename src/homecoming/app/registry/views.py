@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services as captivity
 from homecoming.app.charts import bar_chart
@@ -322,7 +323,7 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
             )
             messages.success(request, _("Case %(ref)s moved.") % {"ref": case.reference})
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, _("Choose a state."))
     return redirect("registry:person", person_id=case.person_id)
@@ -338,7 +339,7 @@ def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
             services.add_assertion(actor=request.user, person=person, **form.cleaned_data)
             messages.success(request, _("Status claim submitted for review."))
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("registry:person", person_id=person.pk)
@@ -354,7 +355,7 @@ def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
             a = services.review_assertion(actor=request.user, assertion_id=assertion.pk, **form.cleaned_data)
             messages.success(request, _("Claim %(d)s.") % {"d": a.review_state})
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("registry:person", person_id=assertion.person_id)

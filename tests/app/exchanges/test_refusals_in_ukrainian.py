@@ -1,0 +1,75 @@
+"""A refused state change is said on the page in the reader's language, the states named by their labels
+(never a code like ``in_implementation``); the English text stays for the API."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from homecoming.app import refusals
+from homecoming.domain import (
+    case_states,
+    exchange_states,
+    remains_states,
+    report_states,
+    status,
+    tracing_states,
+)
+from homecoming.errors import ConflictError, PermissionDenied, TransitionError
+
+CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def test_a_refused_agreement_transition_on_the_page_is_ukrainian(coordinator: Any, agreement: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    client.force_login(coordinator)
+    r = client.post(
+        f"/exchanges/agreements/{agreement.pk}/transition/",
+        {"to_state": "fulfilled"},
+        HTTP_ACCEPT_LANGUAGE="uk",
+        follow=True,
+    )
+    html = unescape(r.content.decode())
+    assert "Угоду не можна перевести зі стану «" in html
+    message = html[html.index("Угоду не можна") :].split("<")[0]
+    assert "fulfilled" not in message and "draft" not in message and not CODE.search(message), message
+    assert "cannot move" not in html
+
+
+def _refusal(check: Any, *args: Any) -> TransitionError:
+    with pytest.raises(TransitionError) as caught:
+        check(*args)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        lambda: _refusal(case_states.check_transition, "draft", "death_confirmed_identified"),
+        lambda: _refusal(remains_states.check_transition, "stored", "received"),
+        lambda: _refusal(exchange_states.check_agreement_transition, "in_implementation", "draft"),
+        lambda: _refusal(exchange_states.check_operation_transition, "planned", "closed"),
+        lambda: _refusal(report_states.check_transition, "draft", "identified"),
+        lambda: _refusal(tracing_states.check_transition, "answered", "received"),
+        lambda: _refusal(status.check_review, "accepted", "submitted"),
+    ],
+)
+def test_every_app_s_refused_transition_is_said_with_labels(refusal: Any) -> None:
+    exc = refusal()
+    with translation.override("uk"):
+        text = refusals.shown(exc)
+    assert text != str(exc)
+    assert not CODE.search(text) and exc.target not in text.split("«")[0], text
+    assert "cannot" not in text and "move" not in text
+
+
+def test_conflicts_and_permissions_are_ukrainian() -> None:
+    with translation.override("uk"):
+        assert "Хтось інший" in refusals.shown(ConflictError("version: someone else saved P-1 first"))
+        assert "роль" in refusals.shown(PermissionDenied("role registrar may not do this"))
+    assert refusals.shown(ValueError("plain")) == "plain"
