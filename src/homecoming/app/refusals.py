@@ -30,6 +30,26 @@ _REFUSED: dict[str, str] = {
 }
 
 
+#: what a remains unit lacks → the sentence saying so and how to get it (the target state as its label)
+_NEEDS: dict[str, str] = {
+    "examination": gettext_noop(
+        "The unit has no post-mortem examination, so it cannot be «%(target)s». Record the examination "
+        "of the unit (Examinations)."
+    ),
+    "sample": gettext_noop(
+        "The unit has no sample, so it cannot be «%(target)s». Take a sample from the unit (Samples)."
+    ),
+    "profile": gettext_noop(
+        "The unit has no usable post-mortem DNA profile, so it cannot be «%(target)s». Import the "
+        "laboratory's file with a profile of one of its samples (Genetics, laboratory files)."
+    ),
+    "handover": gettext_noop(
+        "The unit has no signed handover record to the family, so it cannot be «%(target)s». Record the "
+        "handover to the family (Remains, handover to the family)."
+    ),
+}
+
+
 def _labels(subject: str) -> dict[str, Any]:
     """The labels of the states (or detention events) of ``subject``."""
     if subject == "case":
@@ -74,6 +94,21 @@ def _transition(exc: TransitionError) -> str | None:
 
     def label(code: str) -> str:
         return str(labels.get(code, code))
+
+    if exc.needs == "report" and exc.current is not None:
+        if exc.current == "identification_proposed" and exc.target not in (
+            "identification_proposed",
+            "identified",
+        ):
+            return _(
+                "A unit leaves «%(current)s» only by the decision on the identification report "
+                "(Identification)."
+            ) % {"current": label(exc.current)}
+        return _("«%(target)s» is reached only through a signed identification report (Identification).") % {
+            "target": label(exc.target)
+        }
+    if exc.needs in _NEEDS:
+        return _(_NEEDS[exc.needs]) % {"target": label(exc.target)}
 
     allowed = ", ".join(f"«{label(s)}»" for s in exc.allowed)
     if exc.subject == "detention" and exc.current is None:

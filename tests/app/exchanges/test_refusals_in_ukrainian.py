@@ -57,6 +57,8 @@ def _refusal(check: Any, *args: Any) -> TransitionError:
         lambda: _refusal(report_states.check_transition, "draft", "identified"),
         lambda: _refusal(tracing_states.check_transition, "answered", "received"),
         lambda: _refusal(status.check_review, "accepted", "submitted"),
+        lambda: _refusal(remains_states.check_transition, "profiled", "identified"),  # only by a report
+        lambda: _refusal(remains_states.check_transition, "stored", "examined"),  # no examination yet
     ],
 )
 def test_every_app_s_refused_transition_is_said_with_labels(refusal: Any) -> None:
