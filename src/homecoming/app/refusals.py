@@ -136,9 +136,14 @@ def _transition(exc: TransitionError) -> str | None:
 
 
 def _reason_missing(exc: ValidationError) -> bool:
-    return bool(exc.problems) and all(
-        p.field == "reason" and ("required" in p.message or "needs" in p.message) for p in exc.problems
-    )
+    """Whether every problem of ``exc`` is a missing reason (a state change that needs one)."""
+
+    def missing(field: str | None, message: str) -> bool:
+        return field == "reason" and ("required" in message or "needs a written reason" in message)
+
+    if not exc.problems:
+        return missing(exc.field, exc.message)
+    return all(missing(p.field, p.message) for p in exc.problems)
 
 
 def shown(exc: BaseException) -> str:

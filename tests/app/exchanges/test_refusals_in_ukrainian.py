@@ -75,3 +75,25 @@ def test_conflicts_and_permissions_are_ukrainian() -> None:
         assert "Хтось інший" in refusals.shown(ConflictError("version: someone else saved P-1 first"))
         assert "роль" in refusals.shown(PermissionDenied("role registrar may not do this"))
     assert refusals.shown(ValueError("plain")) == "plain"
+
+
+@pytest.mark.parametrize(
+    ("check", "args"),
+    [
+        (case_states.check_transition, ("registered", "closed_withdrawn")),
+        (tracing_states.check_transition, ("answered", "closed")),
+        (exchange_states.check_agreement_transition, ("in_implementation", "suspended")),
+    ],
+)
+def test_a_missing_reason_is_asked_for_in_ukrainian(check: Any, args: tuple[str, str]) -> None:
+    from homecoming.errors import ValidationError
+
+    try:
+        check(*args)
+    except ValidationError as exc:
+        with translation.override("uk"):
+            assert refusals.shown(exc).startswith("Для цієї зміни потрібна письмова причина")
+    except TransitionError:
+        pytest.skip(f"{args} is not a move of these rules")
+    else:
+        pytest.skip(f"{args} needs no reason")
