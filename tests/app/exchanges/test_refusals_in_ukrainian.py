@@ -41,6 +41,25 @@ def test_a_refused_agreement_transition_on_the_page_is_ukrainian(coordinator: An
     assert "cannot move" not in html
 
 
+def test_an_agreement_in_implementation_refuses_draft_in_ukrainian(coordinator: Any, agreement: Any) -> None:
+    from homecoming.app.exchanges import services
+
+    for state in ("concluded", "in_implementation"):
+        services.move_agreement(actor=coordinator, agreement_id=agreement.pk, to_state=state, reason="")
+    client = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    client.force_login(coordinator)
+    r = client.post(
+        f"/exchanges/agreements/{agreement.pk}/transition/",
+        {"to_state": "draft"},
+        HTTP_ACCEPT_LANGUAGE="uk",
+        follow=True,
+    )
+    html = unescape(r.content.decode())
+    message = html[html.index("Угоду не можна") :].split("<")[0]
+    assert "in_implementation" not in message and not CODE.search(message), message
+    assert "Зі стану «" in message
+
+
 def _refusal(check: Any, *args: Any) -> TransitionError:
     with pytest.raises(TransitionError) as caught:
         check(*args)
