@@ -232,7 +232,7 @@ def _ranking(family: ReferenceFamily) -> dict[str, Any]:
     try:
         ranking = family_power.rank(family)
     except HomecomingError as exc:
-        return {"error": str(exc)}
+        return {"error": refusals.shown(exc)}
     labels = {
         **dict(Relation.choices),
         "paternal_uncle": Relation.paternal_uncle_aunt.label,

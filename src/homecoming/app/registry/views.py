@@ -93,7 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
             )
             results = list(search_persons(query))
         except HomecomingError as exc:
-            error = str(exc)
+            error = refusals.shown(exc)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
     return render(
         request, template, {"form": form, "results": results, "error": error, "searched": form.is_bound}

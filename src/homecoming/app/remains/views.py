@@ -100,7 +100,7 @@ def scan(request: HttpRequest, batch_id: int) -> HttpResponse:
                 data={"bag_number": form.cleaned_data["label"], "kind": form.cleaned_data["kind"]},
             )
         except HomecomingError as exc:
-            error = str(exc)
+            error = refusals.shown(exc)
     else:
         error = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
     status = 200 if unit else 422
