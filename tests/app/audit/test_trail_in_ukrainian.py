@@ -154,3 +154,35 @@ def test_nested_choices_are_labels_and_foreign_keys_references(auditor: Any, per
     )
     html = _page(auditor, "en")
     assert person.reference in html
+
+
+def test_every_action_the_services_record_has_a_ukrainian_word() -> None:
+    """Each ``action="…"`` the application passes (and the verbs of the audited-update helpers) is in the
+    one table of actions, and reads differently in Ukrainian."""
+    import ast
+    from pathlib import Path
+
+    import homecoming.app
+
+    found: set[str] = set()
+    for path in Path(homecoming.app.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts or path.name.startswith("demo"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if (
+                        kw.arg == "action"
+                        and isinstance(kw.value, ast.Constant)
+                        and isinstance(kw.value.value, str)
+                    ):
+                        found.add(kw.value.value)
+    found -= {"start", "confirm"}  # form actions of the second-factor page, not audit actions
+    found |= {"report proposed", "report signed", "report returned", "promote", "demote", "retire_key"}
+    missing = sorted(a for a in found if a not in display.ACTIONS)
+    assert not missing, missing
+    with translation.override("en"):
+        english = {a: display.action_label(a) for a in found}
+    with translation.override("uk"):
+        same = [a for a in found if display.action_label(a) == english[a]]
+    assert not same, same

@@ -71,6 +71,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         gettext_noop("DNA profile imported from laboratory file %(ref)s (%(file)s)"),
     ),
     (re.compile(r"^user created$"), gettext_noop("user created")),
+    (re.compile(r"^no longer needed$"), gettext_noop("no longer needed")),
     (
         re.compile(r"^temporary password set by an administrator$"),
         gettext_noop("temporary password set by an administrator"),
