@@ -41,3 +41,4 @@ def test_the_audit_trail_shows_the_reasons_in_ukrainian(auditor: Any, person: An
     audit.record_view(actor=auditor, obj=person, what="enquirer contacts")
     html = _get(auditor, "/audit/").replace("&#x27;", "'")
     assert "viewed enquirer contacts" not in html and "переглянуто: контакти заявника" in html
+    assert '<option value="registry.person">' in html and "(registry.person)" not in html  # no code shown

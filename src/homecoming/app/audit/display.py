@@ -438,6 +438,22 @@ def type_label(object_type: str) -> str:
     return str(capfirst(model._meta.verbose_name))
 
 
+def type_choices(types: Any) -> list[tuple[str, str]]:
+    """The object types as the filter offers them: each by its name; two types of the same name told apart
+    by their app's name, a type that is no model by its code (nothing else names it)."""
+    labels = {t: type_label(t) for t in types}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    choices = []
+    for t, label in labels.items():
+        model = model_of(t)
+        if counts[label] > 1 and model is not None:
+            label = f"{label} ({model._meta.app_config.verbose_name})"
+        choices.append((t, label))
+    return choices
+
+
 def object_url(object_type: str, object_id: str) -> str | None:
     page = OBJECT_PAGES.get(object_type)
     if page is None or not object_id.isdigit():
