@@ -116,3 +116,19 @@ def test_a_missing_reason_is_asked_for_in_ukrainian(check: Any, args: tuple[str,
         pytest.skip(f"{args} is not a move of these rules")
     else:
         pytest.skip(f"{args} needs no reason")
+
+
+def test_a_form_shows_an_edit_conflict_in_ukrainian() -> None:
+    from django import forms
+
+    from homecoming.app.forms import show_problems
+
+    class Edit(forms.Form):
+        name = forms.CharField(required=False)
+        version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    form = Edit({"name": "x"})
+    assert form.is_valid()
+    with translation.override("uk"):
+        show_problems(form, ConflictError("version: someone else saved P-0000001 first", field="version"))
+        assert form.non_field_errors()[0].startswith("Хтось інший зберіг цей запис")
