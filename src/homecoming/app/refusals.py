@@ -4,7 +4,7 @@ The domain layer imports no Django and writes its refusals in English with state
 agreement cannot move from in_implementation to draft; …``); they stay so for the API, the command line
 and the logs. The pages show a refusal through :func:`shown`, which renders the common ones from the data
 the exception carries (a refused state change: what moves, from which state, to which, what is allowed;
-an edit conflict; a missing permission; a missing reason) with the states' labels, and falls back to the
+an edit conflict; a missing reason) with the states' labels, and falls back to the
 English text for the rest.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from homecoming.errors import ConflictError, PermissionDenied, TransitionError, ValidationError
+from homecoming.errors import ConflictError, TransitionError, ValidationError
 
 #: what moves → the sentence of a refused state change (current and target as their labels)
 _REFUSED: dict[str, str] = {
@@ -155,8 +155,6 @@ def shown(exc: BaseException) -> str:
             return text
     if isinstance(exc, ConflictError) and exc.code == "edit_conflict":
         return _("Someone else saved this record first. Reload the page, make your change again and save.")
-    if isinstance(exc, PermissionDenied):
-        return _("Your role does not allow this action. Ask an administrator for the role you need.")
     if isinstance(exc, ValidationError) and _reason_missing(exc):
         return _("This change needs a written reason: write it in the reason field and try again.")
     return str(exc)
