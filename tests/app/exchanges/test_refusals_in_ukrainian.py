@@ -133,3 +133,13 @@ def test_a_form_shows_an_edit_conflict_in_ukrainian() -> None:
     with translation.override("uk"):
         show_problems(form, ConflictError("version: someone else saved P-0000001 first", field="version"))
         assert form.non_field_errors()[0].startswith("Хтось інший зберіг цей запис")
+
+
+def test_a_detention_event_out_of_order_is_said_with_event_labels() -> None:
+    from homecoming.domain import captivity
+
+    with pytest.raises(TransitionError) as caught:
+        captivity.check_event_sequence([], captivity.DetentionEventKind.death)
+    with translation.override("uk"):
+        text = refusals.shown(caught.value)
+    assert text.startswith("Подія «") and "death" not in text and "capture" not in text, text
