@@ -213,9 +213,35 @@ class StateError(HomecomingError):
 
 
 class TransitionError(StateError):
-    """A status transition the rules do not allow; the message lists the allowed ones."""
+    """A status transition the rules do not allow; the message lists the allowed ones.
+
+    The refusal also carries its parts as data, so a page can say it in the reader's language with the
+    states' labels: ``subject`` (what moves: ``case``, ``remains``, ``agreement``, ``operation``,
+    ``report``, ``request``, ``assertion``, ``detention``), ``current`` (the state it is in, ``None`` for
+    a first event), ``target`` and ``allowed`` (the states it may move to, in order); ``needs`` names what
+    is missing when the move itself is allowed (``report``: only an identification report makes it;
+    ``examination``, ``sample``, ``profile``, ``handover``: the evidence the target state needs).
+    """
 
     code = "transition_not_allowed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        subject: str = "",
+        current: str | None = None,
+        target: str | None = None,
+        allowed: Sequence[str] = (),
+        needs: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.needs = needs
+        self.subject = subject
+        self.current = current
+        self.target = target
+        self.allowed: list[str] = list(allowed)
 
 
 class ConflictError(StateError):

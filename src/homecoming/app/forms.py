@@ -15,7 +15,15 @@ def _visible(form: forms.Form, name: str | None) -> str | None:
 
 
 def show_problems(form: forms.Form, exc: HomecomingError) -> None:
-    """Attach each problem of ``exc`` to the field it names, or to the form if there is no such field."""
+    """Attach each problem of ``exc`` to the field it names, or to the form if there is no such field; a
+    refusal the pages know (a refused state change, an edit conflict, a missing reason) in the reader's
+    language (:mod:`homecoming.app.refusals`)."""
+    from homecoming.app import refusals
+
+    said = refusals.shown(exc)
+    if said != str(exc):
+        form.add_error(_visible(form, exc.field), said)
+        return
     problems = exc.problems or []
     if not problems:
         form.add_error(_visible(form, exc.field), str(exc))

@@ -89,7 +89,14 @@ def check_event_sequence(previous_kinds: Sequence[DetentionEventKind], new: Dete
         names = ", ".join(k.value for k in DetentionEventKind if k in allowed) or "no further events"
         hint = f"allowed {after}: {names}"
         raise TransitionError(
-            f"kind: a {new.value} event cannot come {after}; {hint}", field="kind", value=new.value, hint=hint
+            f"kind: a {new.value} event cannot come {after}; {hint}",
+            subject="detention",
+            current=DetentionEventKind(previous_kinds[-1]).value if previous_kinds else None,
+            target=new.value,
+            allowed=[k.value for k in DetentionEventKind if k in allowed],
+            field="kind",
+            value=new.value,
+            hint=hint,
         )
 
 

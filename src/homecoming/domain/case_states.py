@@ -146,6 +146,10 @@ def check_transition(current: CaseState, target: CaseState, *, reason: str = "")
         hint = f"allowed from {current.value}: {_names(allowed)}"
         raise TransitionError(
             f"state: a case cannot move from {current.value} to {target.value}; {hint}",
+            subject="case",
+            current=current.value,
+            target=target.value,
+            allowed=[s.value for s in CaseState if s in allowed],
             field="state",
             value=target.value,
             hint=hint,

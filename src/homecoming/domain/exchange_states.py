@@ -120,6 +120,10 @@ def _check(
         message = f"cannot move from {current.value} to {target.value}"
         raise TransitionError(
             f"state: {what} {message}; {hint}",
+            subject=what.split()[-1],
+            current=current.value,
+            target=target.value,
+            allowed=[s.value for s in order if s in allowed],
             field="state",
             value=target.value,
             hint=hint,

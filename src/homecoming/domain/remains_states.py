@@ -169,9 +169,15 @@ def _names(states: frozenset[RemainsState]) -> str:
     return ", ".join(s.value for s in RemainsState if s in states) or "none (final state)"
 
 
-def _refused(what: str, target: RemainsState, fix: str) -> TransitionError:
+def _refused(
+    what: str, target: RemainsState, fix: str, *, current: RemainsState, needs: str
+) -> TransitionError:
     return TransitionError(
         f"state: {what}; {fix}",
+        subject="remains",
+        current=current.value,
+        target=target.value,
+        needs=needs,
         field="state",
         value=target.value,
         hint=fix,
@@ -216,12 +222,16 @@ def check_transition(
             if tgt in BY_REPORT
             else f"a unit leaves {cur.value} only by the decision on the identification report"
         )
-        raise _refused(what, tgt, REPORT_HINT)
+        raise _refused(what, tgt, REPORT_HINT, current=cur, needs="report")
     allowed = ALLOWED[cur]
     if tgt not in allowed:
         hint = f"allowed from {cur.value}: {_names(allowed)}"
         raise TransitionError(
             f"state: remains cannot move from {cur.value} to {tgt.value}; {hint}",
+            subject="remains",
+            current=cur.value,
+            target=tgt.value,
+            allowed=[s.value for s in RemainsState if s in allowed],
             field="state",
             value=tgt.value,
             hint=hint,
@@ -230,7 +240,7 @@ def check_transition(
     missing = evidence_missing(tgt, evidence)
     if missing:
         why, fix = _EVIDENCE_TEXT[missing]
-        raise _refused(f"the unit {why}, so it cannot be {tgt.value}", tgt, fix)
+        raise _refused(f"the unit {why}, so it cannot be {tgt.value}", tgt, fix, current=cur, needs=missing)
     problems: list[Problem] = []
     if needs_reason(cur, tgt) and not reason.strip():
         problems.append(

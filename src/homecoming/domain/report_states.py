@@ -100,6 +100,10 @@ def check_transition(current: str, target: str, *, reason: str = "") -> None:
         hint = f"allowed from {cur.value}: {names}"
         raise TransitionError(
             f"state: a report cannot move from {cur.value} to {tgt.value}; {hint}",
+            subject="report",
+            current=cur.value,
+            target=tgt.value,
+            allowed=[s.value for s in ReportState if s in allowed],
             field="state",
             value=tgt.value,
             hint=hint,

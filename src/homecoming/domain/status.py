@@ -120,6 +120,10 @@ def check_review(current: ReviewState, target: ReviewState) -> None:
         hint = f"allowed from {current.value}: " + ", ".join(sorted(allowed))
         raise TransitionError(
             f"review_state: an assertion cannot move from {current.value} to {target.value}; {hint}",
+            subject="assertion",
+            current=current.value,
+            target=target.value,
+            allowed=sorted(s.value for s in allowed),
             field="review_state",
             value=target.value,
             hint=hint,

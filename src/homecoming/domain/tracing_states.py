@@ -71,6 +71,10 @@ def check_transition(current: str, target: str, *, reason: str = "") -> RequestS
         allowed = ", ".join(sorted(TRANSITIONS[frm])) or "none"
         raise TransitionError(
             f"a {frm} request cannot become {to}",
+            subject="request",
+            current=str(frm),
+            target=str(to),
+            allowed=sorted(str(s) for s in TRANSITIONS[frm]),
             field="state",
             value=str(to),
             hint=f"from {frm} a request may become: {allowed}",

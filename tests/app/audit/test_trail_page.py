@@ -131,7 +131,7 @@ def test_fields_are_named_in_words_a_relation_by_what_it_points_to() -> None:
     assert field_label(Sample, "unit_id") == field_label(Sample, "unit") == "Remains unit"
     assert field_label(Person, "sex") == "Sex" and field_label(Person, "version") == "Version"
     names = [{"family_name": "Бондаренко", "script": "cyrillic"}, {"family_name": "Bondarenko"}]
-    assert readable(names) == "Family name: Бондаренко; Script: cyrillic | Family name: Bondarenko"
+    assert readable(names) == "Family name: Бондаренко; Script: Cyrillic | Family name: Bondarenko"
     assert readable(True) == "yes" and readable(None) == "—"
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.accounts import services
 from homecoming.app.accounts.forms import (
     ActiveForm,
@@ -161,7 +162,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, user: User, exc: HomecomingError, **forms_: forms.Form) -> HttpResponse:
-    messages.error(request, str(exc))
+    messages.error(request, refusals.shown(exc))
     return render(request, "accounts/user_detail.html", _detail_context(request, user, **forms_), status=422)
 
 

@@ -40,7 +40,7 @@ class TrailFilter(forms.Form):
         actions |= {asked["action"]} if asked.get("action") else set()
         any_ = [("", _("any"))]
         self.fields["object_type"].choices = any_ + sorted(
-            ((t, f"{display.type_label(t)} ({t})") for t in types), key=lambda c: c[1].lower()
+            display.type_choices(types), key=lambda c: c[1].lower()
         )
         self.fields["action"].choices = any_ + sorted(
             ((a, display.action_label(a)) for a in actions), key=lambda c: c[1].lower()
@@ -85,7 +85,7 @@ def log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "page": page,
-            "entries": [display.entry(r) for r in page],
+            "entries": display.entries(page),
             "form": form,
             "query": query.urlencode(),
             "filtered": bool(query),

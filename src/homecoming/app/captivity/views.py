@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services
 from homecoming.app.captivity.forms import (
@@ -200,7 +201,7 @@ def card_dispatch(request: HttpRequest, card_id: int) -> HttpResponse:
             services.dispatch_card(actor=request.user, card_id=card.pk, **form.cleaned_data)
             messages.success(request, _("Dispatch recorded."))
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("captivity:card", card_id=card.pk)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homecoming.app import refusals
 from homecoming.app.exchanges import linking
 from homecoming.app.exchanges.models import ManifestVersion
 from homecoming.app.permissions import page_requires
@@ -74,7 +75,7 @@ def link_version(request: HttpRequest, version_id: int) -> HttpResponse:
         try:
             result = linking.link_manifest(actor=request.user, version_id=version.pk, decisions=chosen)
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
         else:
             messages.success(
                 request,
@@ -85,7 +86,7 @@ def link_version(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         found = linking.preview(version)
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
         return redirect("exchanges:operation", operation_id=version.manifest.operation_id)
     counts = found.counts()
     return render(

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import imported
 from homecoming.app.exchanges import decisions, findings, identified, ledger, services
 from homecoming.app.exchanges import manifests as manifest_services
@@ -180,7 +181,7 @@ def _transition(request: HttpRequest, move: Callable[[str, str], Any], back: Htt
         try:
             move(form.cleaned_data["to_state"], form.cleaned_data["reason"])
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
         else:
             messages.success(request, _("State changed."))
     return back
@@ -352,7 +353,7 @@ def ledger_decide(request: HttpRequest, operation_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     else:
         messages.success(request, _("Decision recorded; it applies once a second person accepts it."))
     return redirect("exchanges:operation", operation_id=operation.pk)
@@ -370,7 +371,7 @@ def ledger_review(request: HttpRequest, decision_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     else:
         messages.success(request, _("Review recorded."))
     return redirect("exchanges:operation", operation_id=decision.operation_id)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import services as audit
 from homecoming.app.charts import bar_chart
 from homecoming.app.genetics import fam_exchange, families, family_power, family_records
@@ -90,7 +91,7 @@ class ConsentForm(forms.Form):
 
 def _fail(request: HttpRequest, exc: HomecomingError | None = None, form: forms.Form | None = None) -> None:
     if exc is not None:
-        texts = [str(p) for p in exc.problems] or [str(exc)]
+        texts = refusals.lines(exc)
     else:
         assert form is not None
         texts = [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
@@ -231,7 +232,7 @@ def _ranking(family: ReferenceFamily) -> dict[str, Any]:
     try:
         ranking = family_power.rank(family)
     except HomecomingError as exc:
-        return {"error": str(exc)}
+        return {"error": refusals.shown(exc)}
     labels = {
         **dict(Relation.choices),
         "paternal_uncle": Relation.paternal_uncle_aunt.label,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import imported
 from homecoming.app.genetics import importing, profile_data, proposals
 from homecoming.app.genetics.choices import LabFormat, ProfileKind
@@ -200,7 +201,7 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     else:
         messages.success(
             request, _("Decision recorded: %(decision)s.") % {"decision": made.get_decision_display()}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.identification import report_pdf, reports
 from homecoming.app.identification.models_reports import (
     CONCLUSION_CHOICES,
@@ -77,7 +78,7 @@ class OverrideForm(forms.Form):
 
 
 def _fail(request: HttpRequest, exc: HomecomingError) -> None:
-    for text in [str(p) for p in exc.problems] or [str(exc)]:
+    for text in refusals.lines(exc):
         messages.error(request, text)
 
 

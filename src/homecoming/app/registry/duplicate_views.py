@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.permissions import page_requires
 from homecoming.app.registry import duplicates, merging
 from homecoming.app.registry import model_display as labels
@@ -135,7 +136,7 @@ def decide(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Choose a decision."))
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     response = redirect("registry:duplicates")
     page = request.POST.get("page", "")
     if page.isdigit() and page != "1":
@@ -151,7 +152,7 @@ def unmerge(request: HttpRequest, person_id: int) -> HttpResponse:
         merging.unmerge(actor=request.user, duplicate_id=person.pk, reason=request.POST.get("reason", ""))
         messages.success(request, _("%(ref)s is a person of its own again.") % {"ref": person.reference})
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     return redirect("registry:person", person_id=person.pk)
 
 
@@ -177,5 +178,5 @@ def merge(request: HttpRequest, person_id: int) -> HttpResponse:
             request, _("%(dup)s merged into %(into)s.") % {"dup": person.reference, "into": into.reference}
         )
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     return redirect("registry:person", person_id=person.pk)

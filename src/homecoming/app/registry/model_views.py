@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.charts import weight_chart
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry import linkage, training
@@ -143,7 +144,7 @@ def train(request: HttpRequest) -> HttpResponse:
             % {"n": grouped(row.records)},
         )
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     return redirect("registry:linkage_model")
 
 
@@ -160,5 +161,5 @@ def use_again(request: HttpRequest) -> HttpResponse:
         row = training.use_model(actor=request.user, model_id=None if chosen == "shipped" else int(chosen))
         messages.success(request, _("Model %(id)s, a copy of the chosen one, is in force.") % {"id": row.pk})
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
     return redirect("registry:linkage_model")

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import services as audit
 from homecoming.app.captivity import services as captivity
 from homecoming.app.charts import bar_chart
@@ -97,7 +98,7 @@ def search(request: HttpRequest) -> HttpResponse:
             )
             results = list(search_persons(query))
         except HomecomingError as exc:
-            error = str(exc)
+            error = refusals.shown(exc)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
     return render(
         request, template, {"form": form, "results": results, "error": error, "searched": form.is_bound}
@@ -327,7 +328,7 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
             )
             messages.success(request, _("Case %(ref)s moved.") % {"ref": case.reference})
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, _("Choose a state."))
     return redirect("registry:person", person_id=case.person_id)
@@ -343,7 +344,7 @@ def assertion_create(request: HttpRequest, person_id: int) -> HttpResponse:
             services.add_assertion(actor=request.user, person=person, **form.cleaned_data)
             messages.success(request, _("Status claim submitted for review."))
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("registry:person", person_id=person.pk)
@@ -359,7 +360,7 @@ def assertion_review(request: HttpRequest, assertion_id: int) -> HttpResponse:
             a = services.review_assertion(actor=request.user, assertion_id=assertion.pk, **form.cleaned_data)
             messages.success(request, _("Claim %(d)s.") % {"d": a.review_state})
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("registry:person", person_id=assertion.person_id)

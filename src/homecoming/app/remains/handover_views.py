@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homecoming.app import refusals
 from homecoming.app.audit import services as audit
 from homecoming.app.forms import show_problems
 from homecoming.app.permissions import may, page_requires
@@ -100,7 +101,7 @@ def handover_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     try:
         handover.refuse_unidentified(unit)
     except HomecomingError as exc:
-        refusal = str(exc)
+        refusal = refusals.shown(exc)
     who = handover.identified_as(unit)
     units = _same_person_units(unit, who)
     effects = handover.effects_to_return(units)

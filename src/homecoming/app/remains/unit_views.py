@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.forms import show_problems
 from homecoming.app.permissions import fetch, may, page_requires
 from homecoming.app.remains import custody, examinations, recovery, services
@@ -99,7 +100,7 @@ def unit_transition(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
             messages.success(request, _("State changed."))
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         _errors(request, form)
     return redirect("remains:unit", unit_id=unit_id)
@@ -120,7 +121,7 @@ def unit_recovery(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
             messages.success(request, _("Recovery recorded."))
         except HomecomingError as exc:
-            for text in [str(p) for p in exc.problems] or [str(exc)]:
+            for text in refusals.lines(exc):
                 messages.error(request, text)
     else:
         _errors(request, form)
@@ -188,7 +189,7 @@ def _custody_post(request: HttpRequest, obj: custody.Custodied) -> None:
         )
         _recorded(request, obj, event, before)
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
 
 
 @page_requires("remains.add_custodyevent")
@@ -215,7 +216,7 @@ def unit_link(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
             messages.success(request, _("Linked."))
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     return redirect("remains:unit", unit_id=unit_id)
 
 
@@ -283,7 +284,7 @@ def sample_create(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
             return redirect("remains:sample", sample_id=sample.pk)
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     return redirect("remains:unit", unit_id=unit.pk)
 
 
@@ -314,7 +315,7 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
                     )
                 _recorded(request, sample, event, before)
             except HomecomingError as exc:
-                messages.error(request, str(exc))
+                messages.error(request, refusals.shown(exc))
         else:
             _errors(request, form)
         return redirect("remains:sample", sample_id=sample.pk)
@@ -353,7 +354,7 @@ def effect_create(request: HttpRequest, unit_id: int) -> HttpResponse:
                 examinations.add_effect_photo(actor=request.user, effect=effect, upload=d["photo"])
             return redirect("remains:effect", effect_id=effect.pk)
         except HomecomingError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, refusals.shown(exc))
     else:
         _errors(request, form)
     return redirect("remains:unit", unit_id=unit.pk)
@@ -369,7 +370,7 @@ def effect_detail(request: HttpRequest, effect_id: int) -> HttpResponse:
                 examinations.set_disposition(actor=request.user, effect=effect, **form.cleaned_data)
                 messages.success(request, _("Disposition recorded."))
             except HomecomingError as exc:
-                messages.error(request, str(exc))
+                messages.error(request, refusals.shown(exc))
         return redirect("remains:effect", effect_id=effect.pk)
     return render(
         request,

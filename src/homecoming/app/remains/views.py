@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.audit import imported
 from homecoming.app.charts import bar_chart
 from homecoming.app.forms import show_problems
@@ -99,7 +100,7 @@ def scan(request: HttpRequest, batch_id: int) -> HttpResponse:
                 data={"bag_number": form.cleaned_data["label"], "kind": form.cleaned_data["kind"]},
             )
         except HomecomingError as exc:
-            error = str(exc)
+            error = refusals.shown(exc)
     else:
         error = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
     status = 200 if unit else 422
@@ -224,7 +225,7 @@ def find(request: HttpRequest) -> HttpResponse:
     try:
         ref = check_reference(text)
     except HomecomingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, refusals.shown(exc))
         return redirect("remains:batches")
     unit = RemainsUnit.objects.filter(reference=ref).first()
     if unit is None:

@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homecoming.app import refusals
 from homecoming.app.lookup import by_id
 from homecoming.app.permissions import may, page_requires
 from homecoming.app.registry.models import MissingCase, Person
@@ -213,7 +214,7 @@ def _act(request: HttpRequest, request_id: int, action: Any, done: str) -> HttpR
     try:
         action()
     except HomecomingError as exc:
-        for text in [str(p) for p in exc.problems] or [str(exc)]:
+        for text in refusals.lines(exc):
             messages.error(request, text)
     else:
         messages.success(request, done)
