@@ -216,6 +216,11 @@ def test_edit_with_a_stale_version_shows_the_conflict(person: Any, registrar: An
     assert "was changed by registrar-user" in page
     person.refresh_from_db()
     assert person.rank == "sergeant"
+    # in Ukrainian: who saved first and when, in Ukrainian words
+    client.cookies["django_language"] = "uk"
+    page = client.post(reverse("registry:person_edit", args=[person.pk]), data).content.decode()
+    assert "registrar-user зберіг(-ла) цей запис о " in page and "Нічого не збережено" in page
+    assert "was changed by" not in page
 
 
 def test_pages_need_a_login(person: Any) -> None:

@@ -10,10 +10,11 @@ English text for the rest.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from homecoming.errors import ConflictError, TransitionError, ValidationError
 
@@ -153,11 +154,22 @@ def shown(exc: BaseException) -> str:
         text = _transition(exc)
         if text is not None:
             return text
-    if isinstance(exc, ConflictError) and exc.code == "edit_conflict":
+    english = (get_language() or "en").startswith("en")  # the service's own text says more (who, which)
+    if isinstance(exc, ConflictError) and exc.code == "edit_conflict" and not english:
+        who = _CHANGED_BY.search(str(exc))
+        if who is not None:
+            return _(
+                "%(who)s saved this record at %(when)s UTC, after you opened it. Nothing was saved: reload "
+                "the page, make your change again and save."
+            ) % {"who": who.group("who"), "when": who.group("when")}
         return _("Someone else saved this record first. Reload the page, make your change again and save.")
-    if isinstance(exc, ValidationError) and _reason_missing(exc):
+    if isinstance(exc, ValidationError) and _reason_missing(exc) and not english:
         return _("This change needs a written reason: write it in the reason field and try again.")
     return str(exc)
+
+
+#: who saved first, as the services write it ("… was changed by registrar at 2026-12-04 10:00 UTC …")
+_CHANGED_BY = re.compile(r" by (?P<who>.+?) at (?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC")
 
 
 def lines(exc: BaseException) -> list[str]:

@@ -186,3 +186,22 @@ def test_every_action_the_services_record_has_a_ukrainian_word() -> None:
     with translation.override("uk"):
         same = [a for a in found if display.action_label(a) == english[a]]
     assert not same, same
+
+
+def test_a_key_named_as_a_reverse_relation_is_labelled_not_an_error() -> None:
+    """A before/after key may share its name with a reverse relation (no verbose name): the page answered
+    500 on such a record."""
+    from django.apps import apps
+
+    from homecoming.app.audit.display import field_label
+
+    reverse = [
+        (model, rel.name)
+        for model in apps.get_models()
+        if model.__module__.startswith("homecoming.")
+        for rel in model._meta.related_objects
+        if "_" in rel.name
+    ]
+    assert reverse
+    for model, name in reverse:
+        assert isinstance(field_label(model, name), str) and field_label(model, name)

@@ -62,7 +62,13 @@ def record_person(page: Any) -> str:
     page.fill("#id_service_number", "B417302")
     page.fill("#id_identity_document", "ID-5301177")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/registry/persons/\d+/$"))
+    page.wait_for_load_state()
+    if not re.search(r"/registry/persons/\d+/$", page.url):  # the form again: say why, not just a timeout
+        shown = page.locator(".errors, .messages, [role=alert]").all_inner_texts()
+        if not shown:
+            page.wait_for_url(re.compile(r"/registry/persons/\d+/$"))
+        else:
+            raise AssertionError(f"the new person was not saved: {shown}")
     return page.url
 
 

@@ -480,8 +480,9 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
 def field_label(model: type[models.Model] | None, key: str) -> str:
     f = _field(model, key)
     name = f.name if f is not None else key
-    if f is not None and str(getattr(f, "verbose_name", "") or f.name) != f.name.replace("_", " "):
-        return str(capfirst(f.verbose_name))  # a verbose name of its own (translated)
+    verbose = getattr(f, "verbose_name", None)  # a reverse relation (ManyToOneRel) has none
+    if f is not None and verbose and str(verbose) != f.name.replace("_", " "):
+        return str(capfirst(verbose))  # a verbose name of its own (translated)
     if f is not None and f.is_relation and name in RELATION_WORDS:
         return str(capfirst(RELATION_WORDS[name]))
     if name in FIELD_WORDS:
