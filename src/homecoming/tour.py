@@ -448,34 +448,43 @@ def _log_in(page: Any, url: str, user: str) -> None:
         raise TourError(f"{user} could not log in")
 
 
-def take(url: str, out: Path, *, tour: tuple[Stop, ...] = TOUR) -> list[Path]:
-    """Open every page of the tour against the server at ``url`` and save its picture in ``out``."""
+def take(url: str, out: Path, *, tour: tuple[Stop, ...] = TOUR, browser: Any = None) -> list[Path]:
+    """Open every page of the tour against the server at ``url`` and save its picture in ``out``; in
+    ``browser`` (a Playwright browser, e.g. the browser tests' own) or in a Chromium started for it."""
+    if browser is not None:
+        return _walk(browser, url, out, tour)
     from playwright.sync_api import sync_playwright
 
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        chromium = pw.chromium.launch(
             executable_path=_browser_path(), args=["--headless=new", "--no-sandbox", "--disable-gpu"]
         )
         try:
-            for stop in tour:
-                context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
-                context.set_default_timeout(WAIT_SECONDS * 1000)
-                page = context.new_page()
-                if stop.user is not None:
-                    _log_in(page, url, stop.user)
-                for shot in stop.shots:
-                    _open(page, url, shot)
-                    target = out / f"{shot.name}.png"
-                    page.set_viewport_size({"width": VIEWPORT["width"], "height": shot.height})
-                    page.screenshot(path=str(target))
-                    page.set_viewport_size(VIEWPORT)
-                    written.append(target)
-                    print(f"tour: {shot.name}.png", flush=True)
-                context.close()
+            return _walk(chromium, url, out, tour)
         finally:
-            browser.close()
+            chromium.close()
+
+
+def _walk(browser: Any, url: str, out: Path, tour: tuple[Stop, ...]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for stop in tour:
+        context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+        context.set_default_timeout(WAIT_SECONDS * 1000)
+        page = context.new_page()
+        try:
+            if stop.user is not None:
+                _log_in(page, url, stop.user)
+            for shot in stop.shots:
+                _open(page, url, shot)
+                target = out / f"{shot.name}.png"
+                page.set_viewport_size({"width": VIEWPORT["width"], "height": shot.height})
+                page.screenshot(path=str(target))
+                page.set_viewport_size(VIEWPORT)
+                written.append(target)
+                print(f"tour: {shot.name}.png", flush=True)
+        finally:
+            context.close()
     return written
 
 

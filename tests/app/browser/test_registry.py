@@ -43,14 +43,21 @@ def log_in(page: Any, username: str, password: str, *, succeeds: bool = True) ->
         raise AssertionError(f"{username} could not log in with the right password: {errors}")
 
 
-def record_person(page: Any) -> str:
-    """Fill the new-person form with a Cyrillic name; return the person page's path."""
+def record_person(
+    page: Any,
+    *,
+    names: tuple[str, str, str] = (FAMILY, GIVEN, PATRONYMIC),
+    born: str = "1994-08-21",
+    service_number: str = "B417302",
+) -> str:
+    """Fill the new-person form with a Cyrillic name; return the person page's path. Tests sharing the
+    server record different persons (the same one twice is refused as already registered)."""
     page.get_by_role("link", name="New person").click()
-    page.fill("#id_names-0-family_name", FAMILY)
-    page.fill("#id_names-0-given_name", GIVEN)
-    page.fill("#id_names-0-patronymic", PATRONYMIC)
+    page.fill("#id_names-0-family_name", names[0])
+    page.fill("#id_names-0-given_name", names[1])
+    page.fill("#id_names-0-patronymic", names[2])
     page.select_option("#id_sex", "male")
-    page.fill("#id_birth_date", "1994-08-21")
+    page.fill("#id_birth_date", born)
     page.fill("#id_place_of_birth", "Полтава")
     page.select_option("#id_citizenship", "UA")  # a select of the countries
     page.fill("#id_father_name", "Микола")
@@ -59,8 +66,8 @@ def record_person(page: Any) -> str:
     page.fill("#id_force", "Armed Forces of Ukraine")
     page.fill("#id_unit", "72nd Brigade")
     page.fill("#id_rank", "junior sergeant")
-    page.fill("#id_service_number", "B417302")
-    page.fill("#id_identity_document", "ID-5301177")
+    page.fill("#id_service_number", service_number)
+    page.fill("#id_identity_document", f"ID-{service_number}")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     if not re.search(r"/registry/persons/\d+/$", page.url):  # the form again: say why, not just a timeout

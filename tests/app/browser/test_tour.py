@@ -11,6 +11,7 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,11 +44,11 @@ def test_every_demo_user_and_the_family_have_their_part() -> None:
 
 
 @pytest.mark.slow
-def test_the_whole_tour_runs_against_a_fresh_demo(tmp_path: Path) -> None:
+def test_the_whole_tour_runs_against_a_fresh_demo(tmp_path: Path, browser: Any) -> None:
     data_dir = tmp_path / "demo"
     tour.build_demo(data_dir, persons=300)
     with tour.serving(data_dir) as url:
-        written = tour.take(url, tmp_path / "out")
+        written = tour.take(url, tmp_path / "out", browser=browser)
         # the demo's settings (HOMECOMING_DEMO) give the pages of production, not Django's technical ones
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with pytest.raises(urllib.error.HTTPError) as missing:
